@@ -1,0 +1,168 @@
+namespace SalesOrleans;
+
+/// <summary>A deal: one opportunity running its process's stage machine (Сделка). Keyed by a Guid.</summary>
+[Alias("SalesOrleans.IDealGrain")]
+public interface IDealGrain : IGrainWithGuidKey
+{
+    [Alias("Create")]
+    Task<DealResult> Create(CreateDealCommand command, ActorInfo actor);
+
+    [Alias("Get")]
+    Task<DealView?> Get();
+
+    [Alias("Move")]
+    Task<DealResult> Move(MoveDealCommand command, ActorInfo actor);
+
+    [Alias("CompleteTask")]
+    Task<DealResult> CompleteTask(CompleteTaskCommand command, ActorInfo actor);
+
+    [Alias("ReassignTask")]
+    Task<DealResult> ReassignTask(ReassignTaskCommand command, ActorInfo actor);
+
+    [Alias("AttachDocument")]
+    Task<DealResult> AttachDocument(AttachDocumentCommand command, ActorInfo actor);
+
+    [Alias("SetParameters")]
+    Task<DealResult> SetParameters(SetParametersCommand command, ActorInfo actor);
+
+    [Alias("AddNote")]
+    Task<DealResult> AddNote(AddNoteCommand command, ActorInfo actor);
+}
+
+/// <summary>Who issues a command: the user and their roles (the domain decides what they may do).</summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.ActorInfo")]
+public sealed record ActorInfo([property: Id(0)] string User, [property: Id(1)] IReadOnlyList<string> Roles);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.DealLineView")]
+public sealed record DealLineView(
+    [property: Id(0)] string Sku,
+    [property: Id(1)] string? Name,
+    [property: Id(2)] decimal Quantity,
+    [property: Id(3)] decimal Price);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.CreateDealCommand")]
+public sealed record CreateDealCommand(
+    [property: Id(0)] string ProcessKind,
+    [property: Id(1)] string Title,
+    [property: Id(2)] string Company,
+    [property: Id(3)] string? Contact,
+    [property: Id(4)] string Owner,
+    [property: Id(5)] string Department,
+    [property: Id(6)] decimal? Amount,
+    [property: Id(7)] string? Currency,
+    [property: Id(8)] IReadOnlyList<DealLineView>? Lines,
+    [property: Id(9)] IReadOnlyDictionary<string, string>? Parameters);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.MoveDealCommand")]
+public sealed record MoveDealCommand(
+    [property: Id(0)] string ToStage,
+    [property: Id(1)] string? LostReason = null,
+    [property: Id(2)] string? Comment = null);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.CompleteTaskCommand")]
+public sealed record CompleteTaskCommand([property: Id(0)] string TaskId, [property: Id(1)] string? Result);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.ReassignTaskCommand")]
+public sealed record ReassignTaskCommand([property: Id(0)] string TaskId, [property: Id(1)] string Executor, [property: Id(2)] string? Reason);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.AttachDocumentCommand")]
+public sealed record AttachDocumentCommand(
+    [property: Id(0)] Guid DocumentId,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] string FileName,
+    [property: Id(3)] string ContentType,
+    [property: Id(4)] long Size);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.SetParametersCommand")]
+public sealed record SetParametersCommand([property: Id(0)] IReadOnlyDictionary<string, string?> Values);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.AddNoteCommand")]
+public sealed record AddNoteCommand([property: Id(0)] string Text);
+
+public enum DealErrorCode
+{
+    Invalid,
+    NotFound,
+    TransitionNotAllowed,
+    GateUnmet,
+    Conflict,
+    Forbidden,
+}
+
+/// <summary>Why a command was refused; nothing changed. <see cref="Details"/> lists allowed stages or missing gates.</summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.DealError")]
+public sealed record DealError(
+    [property: Id(0)] DealErrorCode Code,
+    [property: Id(1)] string Message,
+    [property: Id(2)] string? Field,
+    [property: Id(3)] IReadOnlyList<string> Details);
+
+/// <summary>Either the deal after the command or the reason it was refused.</summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.DealResult")]
+public sealed record DealResult([property: Id(0)] DealView? Deal, [property: Id(1)] DealError? Error)
+{
+    public bool Ok => Error is null;
+}
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.DealTaskView")]
+public sealed record DealTaskView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Stage,
+    [property: Id(2)] string Title,
+    [property: Id(3)] string Executor,
+    [property: Id(4)] string Status,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] DateTimeOffset Deadline,
+    [property: Id(7)] DateTimeOffset? OverdueAt,
+    [property: Id(8)] DateTimeOffset? EscalatedAt,
+    [property: Id(9)] string? EscalatedTo,
+    [property: Id(10)] DateTimeOffset? CompletedAt,
+    [property: Id(11)] string? CompletedBy,
+    [property: Id(12)] string? Result);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.DealDocumentView")]
+public sealed record DealDocumentView(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] string FileName,
+    [property: Id(3)] string ContentType,
+    [property: Id(4)] long Size,
+    [property: Id(5)] string Stage,
+    [property: Id(6)] DateTimeOffset AttachedAt,
+    [property: Id(7)] string AttachedBy);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.StuckOnView")]
+public sealed record StuckOnView(
+    [property: Id(0)] string User,
+    [property: Id(1)] DateTimeOffset Since,
+    [property: Id(2)] string? TaskId,
+    [property: Id(3)] string? TaskTitle);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.DealView")]
+public sealed record DealView(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string Title,
+    [property: Id(2)] string ProcessKind,
+    [property: Id(3)] int ProcessVersion,
+    [property: Id(4)] string Company,
+    [property: Id(5)] string? Contact,
+    [property: Id(6)] string Owner,
+    [property: Id(7)] string Department,
+    [property: Id(8)] decimal Amount,
+    [property: Id(9)] string Currency,
+    [property: Id(10)] IReadOnlyList<DealLineView> Lines,
+    [property: Id(11)] IReadOnlyDictionary<string, string> Parameters,
+    [property: Id(12)] string Stage,
+    [property: Id(13)] string StageName,
+    [property: Id(14)] DateTimeOffset StageEnteredAt,
+    [property: Id(15)] double Probability,
+    [property: Id(16)] string Status,
+    [property: Id(17)] string? LostReason,
+    [property: Id(18)] IReadOnlyList<DealTaskView> Tasks,
+    [property: Id(19)] IReadOnlyList<DealDocumentView> Documents,
+    [property: Id(20)] StuckOnView? StuckOn,
+    [property: Id(21)] IReadOnlyList<string> AllowedMoves,
+    [property: Id(22)] IReadOnlyList<string> MissingToLeave,
+    [property: Id(23)] long Seq,
+    [property: Id(24)] DateTimeOffset CreatedAt,
+    [property: Id(25)] DateTimeOffset? ClosedAt);

@@ -1,0 +1,274 @@
+using SalesOrleans.Domain.Deals;
+using SalesOrleans.Domain.Processes;
+using SalesOrleans.Infrastructure;
+using SalesOrleans.Processes;
+
+namespace SalesOrleans.Deals;
+
+/// <summary>
+/// Thin shell around the <see cref="Deal"/> aggregate: load state and process, run the command, write state with its
+/// outbox in one write, publish, and keep a timer (while active) and one reminder (while asleep) for the next deadline.
+/// </summary>
+public sealed class DealGrain(
+    [PersistentState("deal", StorageNames.Store)] IPersistentState<DealGrainState> state,
+    IProcessCatalog catalog,
+    IDealDirectory directory,
+    IDealEventSink sink,
+    TimeProvider clock,
+    ILogger<DealGrain> logger) : Grain, IDealGrain, IRemindable
+{
+    private const string DeadlineReminder = "deadline";
+
+    // Reminders tick at least this often after their due time; re-registered at each wake, so this only bounds a lost update.
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(10);
+
+    // Timers further out than this are re-armed on firing (a grain rarely stays active that long anyway).
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromHours(12);
+
+    private ProcessDefinition? _process;
+    private IGrainTimer? _deadlineTimer;
+    private IGrainTimer? _retryTimer;
+
+    /// <summary>Everything up to this seq reached every consumer; the outbox drops it on the next write.</summary>
+    private long _publishedSeq;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!state.State.Deal.Exists)
+        {
+            return;
+        }
+
+        var deal = await Load();
+        if (state.State.Deal.Outbox.Count > 0)
+        {
+            // The node may have died between the write and the publish: deliver again (consumers dedupe).
+            await TryPublish(deal, republish: true, sharesBefore: null);
+        }
+        else
+        {
+            _publishedSeq = state.State.Deal.Seq;
+        }
+
+        await CheckDeadlines();
+    }
+
+    public async Task<DealResult> Create(CreateDealCommand command, ActorInfo actor)
+    {
+        if (state.State.Deal.Exists)
+        {
+            // A retried create with the same id is answered with the deal as it is.
+            return state.State.Deal.CreatedBy == actor.User && state.State.Deal.Title == command.Title?.Trim()
+                ? new DealResult((await Load()).ToView(), null)
+                : Refused(new DealRejection(RejectionCode.Conflict, $"Deal {this.GetPrimaryKey()} already exists."));
+        }
+
+        if (string.IsNullOrWhiteSpace(command.ProcessKind))
+        {
+            return Refused(DealRejection.Invalid("processKind", "'processKind' is required."));
+        }
+
+        var process = await catalog.GetLatestAsync(command.ProcessKind.Trim());
+        if (process is null)
+        {
+            return Refused(DealRejection.Invalid("processKind", $"Unknown process '{command.ProcessKind}'."));
+        }
+
+        var deal = new Deal(state.State.Deal, process, directory);
+        var lines = command.Lines?.Select(l => new DealLine(l.Sku, l.Name, l.Quantity, l.Price)).ToList();
+        var newDeal = new NewDeal(command.Title, command.Company, command.Contact, command.Owner, command.Department, command.Amount, command.Currency, lines, command.Parameters);
+        return await Execute(deal, d => d.Start(this.GetPrimaryKey(), newDeal, actor.ToActor(), clock.GetUtcNow()), onRefused: () => state.State.Deal = new DealState());
+    }
+
+    public async Task<DealView?> Get() => state.State.Deal.Exists ? (await Load()).ToView() : null;
+
+    public Task<DealResult> Move(MoveDealCommand command, ActorInfo actor) =>
+        Run(d => d.Move(command.ToStage, actor.ToActor(), command.LostReason, command.Comment, clock.GetUtcNow()));
+
+    public Task<DealResult> CompleteTask(CompleteTaskCommand command, ActorInfo actor) =>
+        Run(d => d.CompleteTask(command.TaskId, command.Result, actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<DealResult> ReassignTask(ReassignTaskCommand command, ActorInfo actor) =>
+        Run(d => d.ReassignTask(command.TaskId, command.Executor, actor.ToActor(), command.Reason, clock.GetUtcNow()));
+
+    public Task<DealResult> AttachDocument(AttachDocumentCommand command, ActorInfo actor) =>
+        Run(d => d.AttachDocument(new DocumentInfo(command.DocumentId, command.Kind, command.FileName, command.ContentType, command.Size), actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<DealResult> SetParameters(SetParametersCommand command, ActorInfo actor) =>
+        Run(d => d.SetParameters(command.Values ?? new Dictionary<string, string?>(), actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<DealResult> AddNote(AddNoteCommand command, ActorInfo actor) =>
+        Run(d => d.AddNote(command.Text, actor.ToActor(), clock.GetUtcNow()));
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadlines();
+
+    private async Task<DealResult> Run(Action<Deal> command)
+    {
+        if (!state.State.Deal.Exists)
+        {
+            return Refused(new DealRejection(RejectionCode.NotFound, $"Deal {this.GetPrimaryKey()} does not exist."));
+        }
+
+        return await Execute(await Load(), command);
+    }
+
+    private async Task<DealResult> Execute(Deal deal, Action<Deal> command, Action? onRefused = null)
+    {
+        var sharesBefore = deal.WorkloadShares();
+        try
+        {
+            command(deal);
+        }
+        catch (DealRejection rejection)
+        {
+            onRefused?.Invoke();
+            return Refused(rejection);
+        }
+
+        if (deal.Recorded.Count > 0)
+        {
+            await Commit(deal, sharesBefore);
+        }
+
+        return new DealResult(deal.ToView(), null);
+    }
+
+    private async Task CheckDeadlines()
+    {
+        if (!state.State.Deal.Exists)
+        {
+            return;
+        }
+
+        var deal = await Load();
+        var sharesBefore = deal.WorkloadShares();
+        deal.CheckDeadlines(clock.GetUtcNow());
+        if (deal.Recorded.Count > 0)
+        {
+            await Commit(deal, sharesBefore);
+        }
+        else
+        {
+            await ScheduleWake(deal, writeIfChanged: true);
+        }
+    }
+
+    private async Task Commit(Deal deal, IReadOnlyDictionary<string, WorkloadShare> sharesBefore)
+    {
+        state.State.Deal.Outbox.RemoveAll(a => a.Seq <= _publishedSeq);
+        try
+        {
+            await ScheduleWake(deal, writeIfChanged: false);
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Memory may now differ from storage: start over from what was stored.
+            DeactivateOnIdle();
+            throw;
+        }
+
+        await TryPublish(deal, republish: false, sharesBefore);
+    }
+
+    /// <summary>Delivers the outbox to this node's consumers and the workload shares to the people involved; retried on failure.</summary>
+    private async Task TryPublish(Deal deal, bool republish, IReadOnlyDictionary<string, WorkloadShare>? sharesBefore)
+    {
+        var s = state.State.Deal;
+        var from = _publishedSeq;
+        try
+        {
+            var activities = s.Outbox.Where(a => a.Seq > from).ToList();
+            var changedTasks = s.Tasks.Where(t => t.UpdatedSeq > from).Select(t => t.Id).ToList();
+            await sink.PublishAsync(new DealPublication(deal.ToView(), activities, changedTasks));
+
+            var sharesAfter = deal.WorkloadShares();
+            // After a crash we no longer know who had a share before, so everyone the deal ever involved is told.
+            var people = republish || sharesBefore is null
+                ? s.Tasks.Select(t => t.Executor).Append(s.Owner).ToHashSet()
+                : sharesBefore.Keys.Concat(sharesAfter.Keys).ToHashSet();
+            await Task.WhenAll(people.Select(person =>
+            {
+                var share = sharesAfter.GetValueOrDefault(person, WorkloadShare.None);
+                return GrainFactory.GetGrain<IManagerGrain>(person)
+                    .ReportShare(new WorkloadShareReport(s.Id, s.Seq, share.OpenTasks, share.OverdueTasks, share.OpenDeals));
+            }));
+            _publishedSeq = s.Seq;
+        }
+        catch (Exception ex)
+        {
+            // The write is durable; the outbox keeps the events. Try again shortly (and on reactivation).
+            logger.LogWarning(ex, "Publishing deal {DealId} events after seq {Seq} failed; will retry", s.Id, from);
+            _retryTimer?.Dispose();
+            _retryTimer = this.RegisterGrainTimer(async ct => await TryPublish(await Load(), republish: true, sharesBefore: null),
+                new GrainTimerCreationOptions { DueTime = TimeSpan.FromSeconds(5), Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+        }
+    }
+
+    /// <summary>
+    /// Arms the in-memory timer for the next deadline and keeps one reminder for sleeping deals, updating the reminder
+    /// only when the next wake moves earlier (or the reminder already fired), so most commands write nothing extra.
+    /// </summary>
+    private async Task ScheduleWake(Deal deal, bool writeIfChanged)
+    {
+        var now = clock.GetUtcNow();
+        var wake = deal.NextWakeAt;
+        var grainState = state.State;
+        var changed = false;
+        if (wake is null)
+        {
+            if (grainState.ReminderDueAt is not null)
+            {
+                var reminder = await this.GetReminder(DeadlineReminder);
+                if (reminder is not null)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+
+                grainState.ReminderDueAt = null;
+                changed = true;
+            }
+        }
+        else if (grainState.ReminderDueAt is null || wake < grainState.ReminderDueAt || grainState.ReminderDueAt <= now)
+        {
+            var due = wake.Value - now;
+            await this.RegisterOrUpdateReminder(DeadlineReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, ReminderPeriod);
+            grainState.ReminderDueAt = wake;
+            changed = true;
+        }
+
+        if (changed && writeIfChanged)
+        {
+            await state.WriteStateAsync();
+        }
+
+        _deadlineTimer?.Dispose();
+        _deadlineTimer = null;
+        if (wake is not null)
+        {
+            var delay = wake.Value - now;
+            delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxTimerDelay ? MaxTimerDelay : delay;
+            _deadlineTimer = this.RegisterGrainTimer(_ => CheckDeadlines(),
+                new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, KeepAlive = false });
+        }
+    }
+
+    private async Task<Deal> Load()
+    {
+        var s = state.State.Deal;
+        _process ??= await catalog.GetAsync(s.ProcessKind, s.ProcessVersion)
+            ?? throw new InvalidOperationException($"Process {s.ProcessKind} v{s.ProcessVersion} of deal {s.Id} is missing.");
+        return new Deal(s, _process, directory);
+    }
+
+    private static DealResult Refused(DealRejection rejection) => new(null, rejection.ToError());
+}
+
+/// <summary>The deal grain's stored record: the deal itself and the grain's own bookkeeping.</summary>
+public sealed class DealGrainState
+{
+    public DealState Deal { get; set; } = new();
+
+    /// <summary>When the deadline reminder is next due; null when none is registered.</summary>
+    public DateTimeOffset? ReminderDueAt { get; set; }
+}

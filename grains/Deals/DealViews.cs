@@ -1,0 +1,49 @@
+using SalesOrleans.Domain.Deals;
+
+namespace SalesOrleans.Deals;
+
+/// <summary>Maps the domain's deal to the view the API and read model see.</summary>
+public static class DealViews
+{
+    public static DealView ToView(this Deal deal)
+    {
+        var s = deal.State;
+        var stage = deal.CurrentStage;
+        var stuck = deal.StuckOn;
+        return new DealView(
+            s.Id,
+            s.Title,
+            s.ProcessKind,
+            s.ProcessVersion,
+            s.Company,
+            s.Contact,
+            s.Owner,
+            s.Department,
+            s.Amount,
+            s.Currency,
+            s.Lines.Select(l => new DealLineView(l.Sku, l.Name, l.Quantity, l.Price)).ToList(),
+            new Dictionary<string, string>(s.Parameters),
+            s.Stage,
+            stage.Name,
+            s.StageEnteredAt,
+            stage.Probability,
+            s.Status.ToString(),
+            s.LostReason,
+            s.Tasks.Select(ToView).ToList(),
+            s.Documents.Select(d => new DealDocumentView(d.Id, d.Kind, d.FileName, d.ContentType, d.Size, d.Stage, d.AttachedAt, d.AttachedBy)).ToList(),
+            stuck is null ? null : new StuckOnView(stuck.User, stuck.Since, stuck.TaskId, stuck.TaskTitle),
+            deal.AllowedTransitions(),
+            deal.IsOpen ? deal.UnmetGates() : [],
+            s.Seq,
+            s.CreatedAt,
+            s.ClosedAt);
+    }
+
+    public static DealTaskView ToView(this DealTask t) =>
+        new(t.Id, t.Stage, t.Title, t.Executor, t.Status.ToString(), t.CreatedAt, t.Deadline, t.OverdueAt, t.EscalatedAt, t.EscalatedTo, t.CompletedAt, t.CompletedBy, t.Result);
+
+    public static Actor ToActor(this ActorInfo actor) => new(actor.User, actor.Roles.ToArray());
+
+    public static DealError ToError(this DealRejection r) =>
+        new(Enum.Parse<DealErrorCode>(r.Code.ToString()), r.Message, r.Field, r.Details);
+}

@@ -1,0 +1,658 @@
+using SalesOrleans.Domain.Processes;
+
+namespace SalesOrleans.Domain.Deals;
+
+/// <summary>What a new deal is made from.</summary>
+public sealed record NewDeal(
+    string Title,
+    string Company,
+    string? Contact,
+    string Owner,
+    string Department,
+    decimal? Amount,
+    string? Currency,
+    IReadOnlyList<DealLine>? Lines,
+    IReadOnlyDictionary<string, string>? Parameters);
+
+public sealed record DocumentInfo(Guid Id, string Kind, string FileName, string ContentType, long Size);
+
+/// <summary>Whom a deal is stuck on (the executor of the oldest open task of its stage, or the owner) and since when.</summary>
+public sealed record StuckOn(string User, DateTimeOffset Since, string? TaskId, string? TaskTitle);
+
+/// <summary>One deal's share of one person's workload; manager grains sum the shares of all deals.</summary>
+public sealed record WorkloadShare(int OpenTasks, int OverdueTasks, int OpenDeals)
+{
+    public static WorkloadShare None { get; } = new(0, 0, 0);
+}
+
+/// <summary>
+/// The deal aggregate: the stage machine of one deal over its <see cref="DealState"/> and the process version it
+/// runs. Every command checks everything first and only then mutates, recording activities (the journal and the
+/// events consumers receive) with consecutive sequence numbers.
+/// </summary>
+public sealed class Deal
+{
+    public const int MaxTitleLength = 200;
+    public const int MaxTextLength = 4000;
+    public const string LostReviewTaskId = "lost-review";
+
+    /// <summary>Working hours the supervisor has to review a lost deal.</summary>
+    public const double LostReviewHours = 16;
+
+    private readonly DealState _state;
+    private readonly ProcessDefinition _process;
+    private readonly IDealDirectory _directory;
+    private readonly List<DealActivity> _recorded = [];
+
+    public Deal(DealState state, ProcessDefinition process, IDealDirectory directory)
+    {
+        if (state.Exists && (state.ProcessKind != process.Kind || state.ProcessVersion != process.Version))
+        {
+            throw new ArgumentException($"Deal {state.Id} runs {state.ProcessKind} v{state.ProcessVersion}, not {process.Kind} v{process.Version}.");
+        }
+
+        _state = state;
+        _process = process;
+        _directory = directory;
+    }
+
+    public DealState State => _state;
+
+    public ProcessDefinition Process => _process;
+
+    /// <summary>Activities recorded by commands on this instance (already appended to the outbox).</summary>
+    public IReadOnlyList<DealActivity> Recorded => _recorded;
+
+    public StageDefinition CurrentStage => _process.Stage(_state.Stage);
+
+    public bool IsOpen => _state.Status == DealStatus.Open;
+
+    // ---------------------------------------------------------------- commands
+
+    /// <summary>Starts a new deal in the process's initial stage and fans out its tasks.</summary>
+    public void Start(Guid id, NewDeal command, Actor actor, DateTimeOffset now)
+    {
+        if (_state.Exists)
+        {
+            throw new DealRejection(RejectionCode.Conflict, $"Deal {_state.Id} already exists.");
+        }
+
+        if (id == Guid.Empty)
+        {
+            throw DealRejection.Invalid("id", "The deal id must not be empty.");
+        }
+
+        RequireText("title", command.Title, MaxTitleLength);
+        RequireText("company", command.Company, MaxTitleLength);
+        RequireText("owner", command.Owner, 100);
+        RequireText("department", command.Department, 100);
+        if (!_directory.UserExists(command.Owner))
+        {
+            throw DealRejection.Invalid("owner", $"Unknown user '{command.Owner}'.");
+        }
+
+        if (command.Amount is < 0)
+        {
+            throw DealRejection.Invalid("amount", "The amount must not be negative.");
+        }
+
+        var currency = (command.Currency ?? "EUR").Trim().ToUpperInvariant();
+        if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
+        {
+            throw DealRejection.Invalid("currency", "The currency must be a three-letter ISO 4217 code.");
+        }
+
+        var lines = command.Lines ?? [];
+        for (var i = 0; i < lines.Count; i++)
+        {
+            ValidateLine(lines[i], $"lines[{i}]");
+        }
+
+        var parameters = ValidateParameters(command.Parameters ?? new Dictionary<string, string>());
+
+        _state.Id = id;
+        _state.Title = command.Title.Trim();
+        _state.ProcessKind = _process.Kind;
+        _state.ProcessVersion = _process.Version;
+        _state.Company = command.Company.Trim();
+        _state.Contact = string.IsNullOrWhiteSpace(command.Contact) ? null : command.Contact.Trim();
+        _state.Owner = command.Owner.Trim();
+        _state.Department = command.Department.Trim();
+        _state.Lines = [.. lines];
+        _state.Amount = command.Amount ?? lines.Sum(l => l.Total);
+        _state.Currency = currency;
+        _state.Parameters = new Dictionary<string, string>(parameters, StringComparer.OrdinalIgnoreCase);
+        _state.Status = DealStatus.Open;
+        _state.CreatedAt = now;
+        _state.CreatedBy = actor.User;
+
+        Record(ActivityKind.Created, actor, now, $"Deal created in process {_process.Name} (v{_process.Version}), owner {_state.Owner}.");
+        Enter(_process.Stage(_process.InitialStage), actor, now);
+        AdvanceAutomatically(now);
+    }
+
+    /// <summary>Moves the deal to <paramref name="toStage"/> by hand: the transition must exist, its condition hold and the stage's gates pass.</summary>
+    public void Move(string toStage, Actor actor, string? lostReason, string? comment, DateTimeOffset now)
+    {
+        RequireOpen();
+        if (string.IsNullOrWhiteSpace(toStage))
+        {
+            throw DealRejection.Invalid("toStage", "The target stage is required.");
+        }
+
+        if (actor.User != _state.Owner && !actor.ActsAsSupervisor)
+        {
+            throw new DealRejection(RejectionCode.Forbidden, $"Only the owner ({_state.Owner}) or a supervisor may move this deal.");
+        }
+
+        OptionalText("comment", comment, MaxTextLength);
+        var stage = CurrentStage;
+        var transition = stage.Transitions.FirstOrDefault(t => t.To == toStage && (t.When?.Holds(_state.Parameters) ?? true));
+        if (transition is null)
+        {
+            var allowed = AllowedTransitions();
+            var why = stage.Transitions.Any(t => t.To == toStage)
+                ? $"The move to '{toStage}' does not apply to this deal's parameters."
+                : $"'{stage.Name}' cannot move to '{toStage}'.";
+            throw new DealRejection(RejectionCode.TransitionNotAllowed, $"{why} Allowed: {(allowed.Count == 0 ? "none" : string.Join(", ", allowed))}.", "toStage", allowed);
+        }
+
+        var target = _process.Stage(transition.To);
+        string? reason = null;
+        if (target.Outcome == StageOutcome.Lost)
+        {
+            reason = lostReason?.Trim();
+            if (string.IsNullOrEmpty(reason))
+            {
+                throw new DealRejection(RejectionCode.Invalid, $"A lost deal needs a reason: one of {string.Join(", ", _process.LostReasons)}.", "lostReason", _process.LostReasons);
+            }
+
+            reason = _process.LostReasons.FirstOrDefault(r => string.Equals(r, reason, StringComparison.OrdinalIgnoreCase));
+            if (reason is null)
+            {
+                throw new DealRejection(RejectionCode.Invalid, $"Unknown lost reason '{lostReason}': use one of {string.Join(", ", _process.LostReasons)}.", "lostReason", _process.LostReasons);
+            }
+        }
+        else if (!transition.SkipGates)
+        {
+            var missing = UnmetGates();
+            if (missing.Count > 0)
+            {
+                throw new DealRejection(RejectionCode.GateUnmet, $"'{stage.Name}' cannot be left yet: {string.Join("; ", missing)}.", null, missing);
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(comment))
+        {
+            Record(ActivityKind.Note, actor, now, comment.Trim());
+        }
+
+        _state.LostReason = reason;
+        Enter(target, actor, now);
+        AdvanceAutomatically(now);
+    }
+
+    public void CompleteTask(string taskId, string? result, Actor actor, DateTimeOffset now)
+    {
+        var task = FindTask(taskId);
+        if (!task.IsOpen)
+        {
+            throw new DealRejection(RejectionCode.Conflict, $"Task {task.Id} is already {task.Status.ToString().ToLowerInvariant()}.");
+        }
+
+        if (actor.User != task.Executor && actor.User != _state.Owner && !actor.ActsAsSupervisor)
+        {
+            throw new DealRejection(RejectionCode.Forbidden, $"Task {task.Id} is {task.Executor}'s.");
+        }
+
+        OptionalText("result", result, MaxTextLength);
+        var activity = Record(ActivityKind.TaskCompleted, actor, now, $"Task done: {task.Title}{(string.IsNullOrWhiteSpace(result) ? "" : $" — {result.Trim()}")}", task.Id);
+        task.Status = DealTaskStatus.Done;
+        task.Result = string.IsNullOrWhiteSpace(result) ? null : result.Trim();
+        task.CompletedAt = now;
+        task.CompletedBy = actor.User;
+        task.UpdatedSeq = activity.Seq;
+        AdvanceAutomatically(now);
+    }
+
+    public void ReassignTask(string taskId, string executor, Actor actor, string? reason, DateTimeOffset now)
+    {
+        var task = FindTask(taskId);
+        if (!task.IsOpen)
+        {
+            throw new DealRejection(RejectionCode.Conflict, $"Task {task.Id} is already {task.Status.ToString().ToLowerInvariant()}.");
+        }
+
+        RequireText("executor", executor, 100);
+        executor = executor.Trim();
+        if (!_directory.UserExists(executor))
+        {
+            throw DealRejection.Invalid("executor", $"Unknown user '{executor}'.");
+        }
+
+        if (executor == task.Executor)
+        {
+            throw DealRejection.Invalid("executor", $"Task {task.Id} is already {executor}'s.");
+        }
+
+        if (actor.User != _state.Owner && actor.User != task.Executor && !actor.ActsAsSupervisor)
+        {
+            throw new DealRejection(RejectionCode.Forbidden, "Only the owner, the executor or a supervisor may reassign a task.");
+        }
+
+        OptionalText("reason", reason, MaxTextLength);
+        var activity = Record(ActivityKind.TaskReassigned, actor, now,
+            $"Task {task.Title} reassigned from {task.Executor} to {executor}{(string.IsNullOrWhiteSpace(reason) ? "" : $": {reason.Trim()}")}", task.Id, executor);
+        task.Executor = executor;
+        task.UpdatedSeq = activity.Seq;
+    }
+
+    /// <summary>Attaches a stored document to the current stage (gates look for documents of the stage's visit).</summary>
+    public void AttachDocument(DocumentInfo document, Actor actor, DateTimeOffset now)
+    {
+        RequireOpen();
+        if (document.Id == Guid.Empty)
+        {
+            throw DealRejection.Invalid("documentId", "The document id must not be empty.");
+        }
+
+        RequireText("kind", document.Kind, 50);
+        RequireText("fileName", document.FileName, 255);
+        if (document.Size <= 0)
+        {
+            throw DealRejection.Invalid("file", "The document is empty.");
+        }
+
+        if (_state.Documents.Any(d => d.Id == document.Id))
+        {
+            throw new DealRejection(RejectionCode.Conflict, $"Document {document.Id} is already attached.");
+        }
+
+        var kind = document.Kind.Trim().ToLowerInvariant();
+        Record(ActivityKind.DocumentAttached, actor, now, $"Document attached: {kind} '{document.FileName}'", subject: document.Id.ToString());
+        _state.Documents.Add(new DealDocument
+        {
+            Id = document.Id,
+            Kind = kind,
+            FileName = document.FileName.Trim(),
+            ContentType = document.ContentType,
+            Size = document.Size,
+            Stage = _state.Stage,
+            StageVisit = _state.StageVisit,
+            AttachedAt = now,
+            AttachedBy = actor.User,
+        });
+        AdvanceAutomatically(now);
+    }
+
+    /// <summary>Sets or clears (empty value) deal parameters; only the process's fields are accepted.</summary>
+    public void SetParameters(IReadOnlyDictionary<string, string?> values, Actor actor, DateTimeOffset now)
+    {
+        RequireOpen();
+        if (values.Count == 0)
+        {
+            throw DealRejection.Invalid("parameters", "No parameters given.");
+        }
+
+        var toSet = ValidateParameters(values.Where(kv => !string.IsNullOrWhiteSpace(kv.Value)).ToDictionary(kv => kv.Key, kv => kv.Value!));
+        var toClear = values.Where(kv => string.IsNullOrWhiteSpace(kv.Value)).Select(kv => kv.Key).ToList();
+        foreach (var key in toClear)
+        {
+            RequireKnownField(key);
+        }
+
+        var changes = toSet.Where(kv => !_state.Parameters.TryGetValue(kv.Key, out var old) || old != kv.Value)
+            .Select(kv => $"{kv.Key} = {kv.Value}")
+            .Concat(toClear.Where(_state.Parameters.ContainsKey).Select(k => $"{k} cleared"))
+            .ToList();
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        Record(ActivityKind.ParametersChanged, actor, now, "Parameters: " + string.Join(", ", changes));
+        foreach (var (key, value) in toSet)
+        {
+            _state.Parameters[key] = value;
+        }
+
+        foreach (var key in toClear)
+        {
+            _state.Parameters.Remove(key);
+        }
+
+        AdvanceAutomatically(now);
+    }
+
+    public void AddNote(string text, Actor actor, DateTimeOffset now)
+    {
+        RequireText("text", text, MaxTextLength);
+        Record(ActivityKind.Note, actor, now, text.Trim());
+    }
+
+    /// <summary>
+    /// Flags tasks whose deadline has passed (the executor is told) and escalates those still open after the
+    /// process's grace (the supervisor is told). Idempotent: a repeated or late tick flags nothing twice.
+    /// </summary>
+    public void CheckDeadlines(DateTimeOffset now)
+    {
+        foreach (var task in _state.Tasks.Where(t => t.IsOpen).OrderBy(t => t.Deadline).ToList())
+        {
+            if (task.OverdueAt is null && task.Deadline <= now)
+            {
+                var activity = Record(ActivityKind.TaskOverdue, Actor.System, now, $"Task overdue: {task.Title} ({task.Executor}, due {task.Deadline:u})", task.Id, task.Executor);
+                task.OverdueAt = now;
+                task.EscalationDueAt = _directory.CalendarOf(task.Executor).AddWorkingHours(task.Deadline, _process.EscalationGraceHours);
+                task.UpdatedSeq = activity.Seq;
+            }
+
+            if (task.OverdueAt is not null && task.EscalatedAt is null && task.EscalationDueAt <= now)
+            {
+                var supervisor = _directory.SupervisorOf(_state.Department) ?? _state.Owner;
+                var activity = Record(ActivityKind.TaskEscalated, Actor.System, now, $"Overdue task escalated to {supervisor}: {task.Title} ({task.Executor})", task.Id, supervisor);
+                task.EscalatedAt = now;
+                task.EscalatedTo = supervisor;
+                task.UpdatedSeq = activity.Seq;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    /// <summary>When the deal next has something to flag (a deadline or an escalation), if ever.</summary>
+    public DateTimeOffset? NextWakeAt =>
+        _state.Tasks.Where(t => t.IsOpen)
+            .Select(t => t.OverdueAt is null ? t.Deadline : t.EscalatedAt is null ? t.EscalationDueAt : null)
+            .Where(t => t is not null)
+            .Min();
+
+    public StuckOn? StuckOn
+    {
+        get
+        {
+            if (!IsOpen)
+            {
+                return null;
+            }
+
+            var oldest = CurrentVisitTasks().Where(t => t.IsOpen).OrderBy(t => t.CreatedAt).ThenBy(t => t.Deadline).FirstOrDefault();
+            return oldest is null
+                ? new StuckOn(_state.Owner, _state.StageEnteredAt, null, null)
+                : new StuckOn(oldest.Executor, oldest.CreatedAt, oldest.Id, oldest.Title);
+        }
+    }
+
+    /// <summary>Stages the deal may move to now (transitions whose condition holds).</summary>
+    public IReadOnlyList<string> AllowedTransitions() =>
+        IsOpen
+            ? CurrentStage.Transitions.Where(t => t.When?.Holds(_state.Parameters) ?? true).Select(t => t.To).Distinct().ToList()
+            : [];
+
+    /// <summary>What the current stage still needs before it may be left forward, in words.</summary>
+    public IReadOnlyList<string> UnmetGates()
+    {
+        var stage = CurrentStage;
+        var missing = new List<string>();
+        foreach (var gate in stage.Gates)
+        {
+            switch (gate.Kind)
+            {
+                case GateKind.Document:
+                    if (!_state.Documents.Any(d => d.Stage == stage.Id && d.StageVisit == _state.StageVisit && d.Kind == gate.DocumentKind))
+                    {
+                        missing.Add(gate.Description ?? $"document '{gate.DocumentKind}' attached");
+                    }
+
+                    break;
+                case GateKind.Field:
+                    if (!_state.Parameters.TryGetValue(gate.Field!, out var value) || string.IsNullOrWhiteSpace(value))
+                    {
+                        missing.Add(gate.Description ?? $"field '{FieldLabel(gate.Field!)}' filled");
+                    }
+
+                    break;
+                case GateKind.TasksDone:
+                    var names = gate.Tasks.Count == 0 ? stage.Tasks.Select(t => t.Id).ToList() : gate.Tasks;
+                    var tasks = CurrentVisitTasks().Where(t => names.Contains(t.TemplateId)).ToList();
+                    var undone = tasks.Where(t => t.Status != DealTaskStatus.Done).Select(t => $"task '{t.Title}' done").ToList();
+                    if (gate.Description is not null && undone.Count > 0)
+                    {
+                        missing.Add(gate.Description);
+                    }
+                    else
+                    {
+                        missing.AddRange(undone);
+                    }
+
+                    break;
+                default:
+                    throw new InvalidOperationException($"Unknown gate kind {gate.Kind}.");
+            }
+        }
+
+        return missing;
+    }
+
+    /// <summary>Each person's share of open tasks, overdue tasks and open deals from this deal.</summary>
+    public IReadOnlyDictionary<string, WorkloadShare> WorkloadShares()
+    {
+        var shares = new Dictionary<string, WorkloadShare>();
+        foreach (var task in _state.Tasks.Where(t => t.IsOpen))
+        {
+            var s = shares.GetValueOrDefault(task.Executor, WorkloadShare.None);
+            shares[task.Executor] = s with { OpenTasks = s.OpenTasks + 1, OverdueTasks = s.OverdueTasks + (task.OverdueAt is null ? 0 : 1) };
+        }
+
+        if (IsOpen && _state.Owner.Length > 0)
+        {
+            var s = shares.GetValueOrDefault(_state.Owner, WorkloadShare.None);
+            shares[_state.Owner] = s with { OpenDeals = 1 };
+        }
+
+        return shares;
+    }
+
+    public IEnumerable<DealTask> CurrentVisitTasks() =>
+        _state.Tasks.Where(t => t.Stage == _state.Stage && t.StageVisit == _state.StageVisit);
+
+    // ---------------------------------------------------------------- mechanics
+
+    private void Enter(StageDefinition target, Actor actor, DateTimeOffset now)
+    {
+        var from = _state.Stage.Length == 0 ? null : CurrentStage;
+        var cancelled = from is null ? [] : CurrentVisitTasks().Where(t => t.IsOpen && t.TemplateId != LostReviewTaskId).ToList();
+        var text = from is null
+            ? $"Stage: {target.Name}"
+            : $"Stage: {from.Name} → {target.Name}{(cancelled.Count > 0 ? $" ({cancelled.Count} open task(s) cancelled)" : "")}";
+        var moved = Record(ActivityKind.StageChanged, actor, now, text, subject: target.Id);
+        foreach (var task in cancelled)
+        {
+            task.Status = DealTaskStatus.Cancelled;
+            task.CompletedAt = now;
+            task.CompletedBy = actor.User;
+            task.UpdatedSeq = moved.Seq;
+        }
+
+        if (_state.StageHistory.Count > 0)
+        {
+            _state.StageHistory[^1] = _state.StageHistory[^1] with { LeftAt = now };
+        }
+
+        _state.Stage = target.Id;
+        _state.StageVisit++;
+        _state.StageEnteredAt = now;
+        _state.StageHistory.Add(new StageVisitRecord(target.Id, _state.StageVisit, now, null, actor.User));
+
+        foreach (var template in target.Tasks)
+        {
+            AddTask(template.Id, template.Title, ResolveExecutor(template.Executor), template.DeadlineHours, actor, now);
+        }
+
+        switch (target.Outcome)
+        {
+            case StageOutcome.Won:
+                _state.Status = DealStatus.Won;
+                _state.ClosedAt = now;
+                Record(ActivityKind.Won, actor, now, $"Deal won: {_state.Amount:0.##} {_state.Currency}");
+                break;
+            case StageOutcome.Lost:
+                _state.Status = DealStatus.Lost;
+                _state.ClosedAt = now;
+                Record(ActivityKind.Lost, actor, now, $"Deal lost: {_state.LostReason}", subject: _state.LostReason);
+                var reviewer = _directory.SupervisorOf(_state.Department) ?? _state.Owner;
+                AddTask(LostReviewTaskId, $"Review lost deal: {_state.Title} ({_state.LostReason}, {_state.Owner})", reviewer, LostReviewHours, actor, now);
+                break;
+        }
+    }
+
+    private void AddTask(string templateId, string title, string executor, double deadlineHours, Actor actor, DateTimeOffset now)
+    {
+        var task = new DealTask
+        {
+            Id = $"T{_state.NextTaskNumber++}",
+            TemplateId = templateId,
+            Stage = _state.Stage,
+            StageVisit = _state.StageVisit,
+            Title = title,
+            Executor = executor,
+            CreatedAt = now,
+            Deadline = _directory.CalendarOf(executor).AddWorkingHours(now, deadlineHours),
+            Status = DealTaskStatus.Open,
+        };
+        var activity = Record(ActivityKind.TaskCreated, actor, now, $"Task for {executor}: {title} (due {task.Deadline:u})", task.Id, executor);
+        task.UpdatedSeq = activity.Seq;
+        _state.Tasks.Add(task);
+    }
+
+    /// <summary>In automatic mode, leaves every stage whose tasks are done and whose gates pass, by its first applicable transition.</summary>
+    private void AdvanceAutomatically(DateTimeOffset now)
+    {
+        if (_process.Mode != RoutingMode.Automatic)
+        {
+            return;
+        }
+
+        // Bounded: a definition can never make this spin, whatever its transitions.
+        for (var hops = 0; hops < _process.Stages.Count && IsOpen; hops++)
+        {
+            var stage = CurrentStage;
+            if (CurrentVisitTasks().Any(t => t.Status != DealTaskStatus.Done) || UnmetGates().Count > 0)
+            {
+                return;
+            }
+
+            var next = stage.Transitions.FirstOrDefault(t =>
+                !t.ManualOnly
+                && (t.When?.Holds(_state.Parameters) ?? true)
+                && _process.Stage(t.To).Outcome != StageOutcome.Lost);
+            if (next is null)
+            {
+                return;
+            }
+
+            Enter(_process.Stage(next.To), Actor.System, now);
+        }
+    }
+
+    private string ResolveExecutor(ExecutorRule rule) => rule.Kind switch
+    {
+        ExecutorKind.Owner => _state.Owner,
+        ExecutorKind.User when rule.User is not null && _directory.UserExists(rule.User) => rule.User,
+        ExecutorKind.Role when rule.Role is not null => _directory.PickByRole(rule.Role, _state.Department, _state.Id)
+            ?? _directory.SupervisorOf(_state.Department) ?? _state.Owner,
+        ExecutorKind.Supervisor => _directory.SupervisorOf(_state.Department) ?? _state.Owner,
+        // A named user who has left: the owner gets the task rather than nobody.
+        _ => _state.Owner,
+    };
+
+    private DealActivity Record(ActivityKind kind, Actor actor, DateTimeOffset now, string text, string? taskId = null, string? subject = null)
+    {
+        var activity = new DealActivity(++_state.Seq, now, actor.User, kind, _state.Stage, text, taskId, subject);
+        _state.Outbox.Add(activity);
+        _recorded.Add(activity);
+        return activity;
+    }
+
+    private DealTask FindTask(string taskId) =>
+        _state.Tasks.FirstOrDefault(t => t.Id == taskId)
+        ?? throw new DealRejection(RejectionCode.NotFound, $"Deal {_state.Id} has no task '{taskId}'.", "taskId");
+
+    private void RequireOpen()
+    {
+        if (!IsOpen)
+        {
+            throw new DealRejection(RejectionCode.Conflict, $"The deal is {_state.Status.ToString().ToLowerInvariant()} and can no longer change.");
+        }
+    }
+
+    private Dictionary<string, string> ValidateParameters(IReadOnlyDictionary<string, string> values)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, raw) in values)
+        {
+            var field = RequireKnownField(key);
+            var value = (raw ?? "").Trim();
+            var path = $"parameters.{key}";
+            if (value.Length > MaxTextLength)
+            {
+                throw DealRejection.Invalid(path, $"'{key}' is longer than {MaxTextLength} characters.");
+            }
+
+            switch (field.Type)
+            {
+                case FieldType.Number when !decimal.TryParse(value, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out _):
+                    throw DealRejection.Invalid(path, $"'{key}' must be a number.");
+                case FieldType.Choice:
+                    var choice = field.Choices.FirstOrDefault(c => string.Equals(c, value, StringComparison.OrdinalIgnoreCase))
+                        ?? throw DealRejection.Invalid(path, $"'{key}' must be one of {string.Join(", ", field.Choices)}.");
+                    value = choice;
+                    break;
+            }
+
+            result[field.Name] = value;
+        }
+
+        return result;
+    }
+
+    private FieldDefinition RequireKnownField(string key) =>
+        _process.Fields.FirstOrDefault(f => string.Equals(f.Name, key, StringComparison.OrdinalIgnoreCase))
+        ?? throw DealRejection.Invalid($"parameters.{key}", $"Process {_process.Kind} has no field '{key}'. Known: {string.Join(", ", _process.Fields.Select(f => f.Name))}.");
+
+    private string FieldLabel(string name) => _process.Fields.FirstOrDefault(f => f.Name == name)?.Label ?? name;
+
+    private static void ValidateLine(DealLine line, string path)
+    {
+        RequireText($"{path}.sku", line.Sku, 64);
+        if (line.Quantity <= 0)
+        {
+            throw DealRejection.Invalid($"{path}.quantity", "The quantity must be positive.");
+        }
+
+        if (line.Price < 0)
+        {
+            throw DealRejection.Invalid($"{path}.price", "The price must not be negative.");
+        }
+    }
+
+    private static void RequireText(string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw DealRejection.Invalid(field, $"'{field}' is required.");
+        }
+
+        if (value.Length > maxLength)
+        {
+            throw DealRejection.Invalid(field, $"'{field}' is longer than {maxLength} characters.");
+        }
+    }
+
+    private static void OptionalText(string field, string? value, int maxLength)
+    {
+        if (value is not null && value.Length > maxLength)
+        {
+            throw DealRejection.Invalid(field, $"'{field}' is longer than {maxLength} characters.");
+        }
+    }
+}

@@ -1,0 +1,179 @@
+namespace SalesOrleans.Domain.Deals;
+
+/// <summary>
+/// Everything a deal grain persists, in one record so that state and outbox are written together
+/// (DESIGN rule 1). Plain mutable class: the domain mutates it only after all checks pass.
+/// The name is for the long term: stored rows carry no CLR type name (see the storage serializer).
+/// </summary>
+public sealed class DealState
+{
+    public Guid Id { get; set; }
+
+    public string Title { get; set; } = "";
+
+    public string ProcessKind { get; set; } = "";
+
+    public int ProcessVersion { get; set; }
+
+    public string Company { get; set; } = "";
+
+    public string? Contact { get; set; }
+
+    public string Owner { get; set; } = "";
+
+    public string Department { get; set; } = "";
+
+    public decimal Amount { get; set; }
+
+    public string Currency { get; set; } = "EUR";
+
+    public List<DealLine> Lines { get; set; } = [];
+
+    public Dictionary<string, string> Parameters { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public string Stage { get; set; } = "";
+
+    public DateTimeOffset StageEnteredAt { get; set; }
+
+    /// <summary>How many stages the deal has entered; tells apart two visits of the same stage (loops).</summary>
+    public int StageVisit { get; set; }
+
+    public DealStatus Status { get; set; }
+
+    public string? LostReason { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public string CreatedBy { get; set; } = "";
+
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    public List<DealTask> Tasks { get; set; } = [];
+
+    public List<DealDocument> Documents { get; set; } = [];
+
+    public List<StageVisitRecord> StageHistory { get; set; } = [];
+
+    public int NextTaskNumber { get; set; } = 1;
+
+    /// <summary>Sequence number of the last activity; consumers dedupe on (deal id, seq).</summary>
+    public long Seq { get; set; }
+
+    /// <summary>Activities written but maybe not yet delivered to consumers; replayed on reactivation.</summary>
+    public List<DealActivity> Outbox { get; set; } = [];
+
+    public bool Exists => Id != Guid.Empty;
+}
+
+public enum DealStatus
+{
+    Open,
+    Won,
+    Lost,
+}
+
+public sealed record DealLine(string Sku, string? Name, decimal Quantity, decimal Price)
+{
+    public decimal Total => Quantity * Price;
+}
+
+public enum DealTaskStatus
+{
+    Open,
+    Done,
+    Cancelled,
+}
+
+public sealed class DealTask
+{
+    public string Id { get; set; } = "";
+
+    /// <summary>The stage's task template id, or a system id such as "lost-review".</summary>
+    public string TemplateId { get; set; } = "";
+
+    public string Stage { get; set; } = "";
+
+    public int StageVisit { get; set; }
+
+    public string Title { get; set; } = "";
+
+    public string Executor { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset Deadline { get; set; }
+
+    public DealTaskStatus Status { get; set; }
+
+    public string? Result { get; set; }
+
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    public string? CompletedBy { get; set; }
+
+    /// <summary>When the task was flagged overdue (its executor told).</summary>
+    public DateTimeOffset? OverdueAt { get; set; }
+
+    /// <summary>When the supervisor is told if the task is still open.</summary>
+    public DateTimeOffset? EscalationDueAt { get; set; }
+
+    public DateTimeOffset? EscalatedAt { get; set; }
+
+    public string? EscalatedTo { get; set; }
+
+    /// <summary>Seq of the last activity that changed this task; the projector writes only changed tasks.</summary>
+    public long UpdatedSeq { get; set; }
+
+    public bool IsOpen => Status == DealTaskStatus.Open;
+}
+
+public sealed class DealDocument
+{
+    public Guid Id { get; set; }
+
+    public string Kind { get; set; } = "";
+
+    public string FileName { get; set; } = "";
+
+    public string ContentType { get; set; } = "";
+
+    public long Size { get; set; }
+
+    public string Stage { get; set; } = "";
+
+    public int StageVisit { get; set; }
+
+    public DateTimeOffset AttachedAt { get; set; }
+
+    public string AttachedBy { get; set; } = "";
+}
+
+public sealed record StageVisitRecord(string Stage, int Visit, DateTimeOffset EnteredAt, DateTimeOffset? LeftAt, string By);
+
+public enum ActivityKind
+{
+    Created,
+    StageChanged,
+    TaskCreated,
+    TaskCompleted,
+    TaskReassigned,
+    TaskCancelled,
+    TaskOverdue,
+    TaskEscalated,
+    DocumentAttached,
+    ParametersChanged,
+    Note,
+    Won,
+    Lost,
+}
+
+/// <summary>One entry of the deal's journal (журнал движения) and the event consumers receive.</summary>
+public sealed record DealActivity(
+    long Seq,
+    DateTimeOffset At,
+    string Actor,
+    ActivityKind Kind,
+    string Stage,
+    string Text,
+    string? TaskId = null,
+    string? Subject = null);

@@ -1,0 +1,26 @@
+using SalesOrleans.Domain.Calendar;
+
+namespace SalesOrleans.Domain.Deals;
+
+/// <summary>What the stage machine needs to know about people: who holds a role, who heads a department, whose calendar.</summary>
+public interface IDealDirectory
+{
+    bool UserExists(string user);
+
+    string? SupervisorOf(string department);
+
+    /// <summary>A user with the role, preferring the department; deterministic for a given deal so a replay picks the same one.</summary>
+    string? PickByRole(string role, string department, Guid dealId);
+
+    WorkingCalendar CalendarOf(string user);
+}
+
+/// <summary>The person issuing a command and the roles they hold.</summary>
+public sealed record Actor(string User, IReadOnlyCollection<string> Roles)
+{
+    public static Actor System { get; } = new(Domain.Roles.System, [Domain.Roles.System]);
+
+    /// <summary>Supervisors, admins and the node's own automation may act on any deal.</summary>
+    public bool ActsAsSupervisor =>
+        Roles.Contains(Domain.Roles.Supervisor) || Roles.Contains(Domain.Roles.Admin) || Roles.Contains(Domain.Roles.System);
+}

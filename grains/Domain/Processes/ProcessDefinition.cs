@@ -1,0 +1,193 @@
+namespace SalesOrleans.Domain.Processes;
+
+/// <summary>
+/// A versioned process definition (вид процесса). Pure data: loaded from JSON, validated by
+/// <see cref="ProcessValidator"/>, interpreted by the deal stage machine. A running deal keeps the
+/// version it started with, so a published version is never edited, only superseded.
+/// </summary>
+public sealed record ProcessDefinition
+{
+    /// <summary>Stable identifier of the process kind, e.g. "training-sales". Lower-case, dashes.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Assigned on publish (1, 2, …); 0 in a draft that has not been published yet.</summary>
+    public int Version { get; init; }
+
+    public required string Name { get; init; }
+
+    public string? Description { get; init; }
+
+    /// <summary>Automatic: a stage is left by itself once its tasks are done and its gates pass. Manual: the owner moves the deal (still gated).</summary>
+    public RoutingMode Mode { get; init; } = RoutingMode.Manual;
+
+    public required string InitialStage { get; init; }
+
+    /// <summary>Deal parameters the process knows about; gates and conditions may only name these.</summary>
+    public IReadOnlyList<FieldDefinition> Fields { get; init; } = [];
+
+    /// <summary>Reasons a deal may be lost with; moving to a Lost stage needs one of them.</summary>
+    public IReadOnlyList<string> LostReasons { get; init; } = [];
+
+    /// <summary>Working hours after an overdue task's executor was told before its supervisor is told.</summary>
+    public double EscalationGraceHours { get; init; } = 4;
+
+    public required IReadOnlyList<StageDefinition> Stages { get; init; }
+
+    public StageDefinition? FindStage(string id) => Stages.FirstOrDefault(s => s.Id == id);
+
+    public StageDefinition Stage(string id) =>
+        FindStage(id) ?? throw new InvalidOperationException($"Process {Kind} v{Version} has no stage '{id}'.");
+}
+
+public enum RoutingMode
+{
+    Manual,
+    Automatic,
+}
+
+public enum StageOutcome
+{
+    Won,
+    Lost,
+}
+
+public enum FieldType
+{
+    Text,
+    Number,
+    Choice,
+}
+
+/// <summary>A deal parameter (application area, equipment type, needs, legal details, …).</summary>
+public sealed record FieldDefinition
+{
+    public required string Name { get; init; }
+
+    public string? Label { get; init; }
+
+    public FieldType Type { get; init; } = FieldType.Text;
+
+    /// <summary>Allowed values of a <see cref="FieldType.Choice"/> field.</summary>
+    public IReadOnlyList<string> Choices { get; init; } = [];
+}
+
+/// <summary>One step of a process (этап).</summary>
+public sealed record StageDefinition
+{
+    public required string Id { get; init; }
+
+    public required string Name { get; init; }
+
+    /// <summary>Win probability of a deal standing in this stage, 0..1 (the funnel's prior).</summary>
+    public double Probability { get; init; }
+
+    /// <summary>Set on terminal stages only; a terminal stage has no tasks-to-leave and no transitions.</summary>
+    public StageOutcome? Outcome { get; init; }
+
+    /// <summary>Tasks fanned out when the stage is entered (веер задач).</summary>
+    public IReadOnlyList<TaskTemplate> Tasks { get; init; } = [];
+
+    /// <summary>What the stage needs before it may be left (forward).</summary>
+    public IReadOnlyList<GateDefinition> Gates { get; init; } = [];
+
+    /// <summary>Where a deal may go from here, in priority order (automatic routing takes the first that applies).</summary>
+    public IReadOnlyList<TransitionDefinition> Transitions { get; init; } = [];
+
+    public bool IsTerminal => Outcome is not null;
+}
+
+public sealed record TaskTemplate
+{
+    /// <summary>Unique within the stage; gates name tasks by it.</summary>
+    public required string Id { get; init; }
+
+    public required string Title { get; init; }
+
+    public required ExecutorRule Executor { get; init; }
+
+    /// <summary>Deadline as working hours of the executor's calendar from the moment the task is made.</summary>
+    public double DeadlineHours { get; init; } = 8;
+}
+
+public enum ExecutorKind
+{
+    /// <summary>The deal's owner (responsible manager).</summary>
+    Owner,
+
+    /// <summary>Someone holding <see cref="ExecutorRule.Role"/> (in the deal's department when there is one).</summary>
+    Role,
+
+    /// <summary>The named user <see cref="ExecutorRule.User"/>.</summary>
+    User,
+
+    /// <summary>The supervisor (head) of the deal's department.</summary>
+    Supervisor,
+}
+
+public sealed record ExecutorRule
+{
+    public ExecutorKind Kind { get; init; } = ExecutorKind.Owner;
+
+    public string? Role { get; init; }
+
+    public string? User { get; init; }
+}
+
+public enum GateKind
+{
+    /// <summary>A document of <see cref="GateDefinition.DocumentKind"/> is attached to the stage.</summary>
+    Document,
+
+    /// <summary>The deal parameter <see cref="GateDefinition.Field"/> is filled.</summary>
+    Field,
+
+    /// <summary>The stage's tasks named in <see cref="GateDefinition.Tasks"/> are done (all of the stage's tasks when empty).</summary>
+    TasksDone,
+}
+
+public sealed record GateDefinition
+{
+    public GateKind Kind { get; init; }
+
+    public string? DocumentKind { get; init; }
+
+    public string? Field { get; init; }
+
+    public IReadOnlyList<string> Tasks { get; init; } = [];
+
+    /// <summary>Optional human text shown when the gate is unmet; a default is derived otherwise.</summary>
+    public string? Description { get; init; }
+}
+
+public sealed record TransitionDefinition
+{
+    public required string To { get; init; }
+
+    /// <summary>Only allowed when the deal's parameters match (conditional stages, e.g. certification for some equipment types).</summary>
+    public ConditionDefinition? When { get; init; }
+
+    /// <summary>A loop back or side exit that needs no gates (e.g. "proposal re-agreed after feedback"). Moves to a Lost stage never need gates.</summary>
+    public bool SkipGates { get; init; }
+
+    /// <summary>Automatic routing never takes this transition by itself (a branch a person chooses).</summary>
+    public bool ManualOnly { get; init; }
+}
+
+public sealed record ConditionDefinition
+{
+    public required string Field { get; init; }
+
+    /// <summary>The condition holds when the field's value is one of these (case-insensitive).</summary>
+    public IReadOnlyList<string> In { get; init; } = [];
+
+    /// <summary>Negates the test: holds when the value is NOT one of <see cref="In"/> (or the field is empty).</summary>
+    public bool Not { get; init; }
+
+    public bool Holds(IReadOnlyDictionary<string, string> parameters)
+    {
+        var inList = parameters.TryGetValue(Field, out var value)
+            && !string.IsNullOrWhiteSpace(value)
+            && In.Any(v => string.Equals(v, value.Trim(), StringComparison.OrdinalIgnoreCase));
+        return Not ? !inList : inList;
+    }
+}

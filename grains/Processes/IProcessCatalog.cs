@@ -1,0 +1,18 @@
+using SalesOrleans.Domain.Processes;
+
+namespace SalesOrleans.Processes;
+
+public sealed record ProcessSummary(string Kind, int Version, string Name, string Mode, int StageCount, DateTimeOffset PublishedAt, string PublishedBy);
+
+/// <summary>Published process versions. A version never changes once published, so readers may cache it forever.</summary>
+public interface IProcessCatalog
+{
+    Task<ProcessDefinition?> GetAsync(string kind, int version, CancellationToken ct = default);
+
+    Task<ProcessDefinition?> GetLatestAsync(string kind, CancellationToken ct = default);
+
+    Task<IReadOnlyList<ProcessSummary>> ListAsync(CancellationToken ct = default);
+
+    /// <summary>Validates the draft and stores it as the next version of its kind; throws <see cref="ProcessDefinitionException"/> listing every problem.</summary>
+    Task<ProcessDefinition> PublishAsync(ProcessDefinition draft, string publishedBy, CancellationToken ct = default);
+}

@@ -1,0 +1,171 @@
+using System.Threading.Channels;
+using Npgsql;
+using NpgsqlTypes;
+using SalesOrleans.Deals;
+using SalesOrleans.Domain.Deals;
+
+namespace SalesOrleans.ReadModel;
+
+/// <summary>
+/// Writes deal publications into the read model. Publications from all deals on this node are gathered into
+/// batches, one transaction each, so the read model costs a fraction of a round trip per command. Every
+/// statement is guarded by the deal's seq: replays and late duplicates change nothing.
+/// </summary>
+public sealed class DealProjector : IDealEventSink, IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+
+    // Two writers: one batch fills while the other commits.
+    private const int Writers = 2;
+
+    private readonly NpgsqlDataSource _db;
+    private readonly ILogger<DealProjector> _logger;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly Task[] _writers;
+
+    public DealProjector(NpgsqlDataSource db, ILogger<DealProjector> logger)
+    {
+        _db = db;
+        _logger = logger;
+        _writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoop)).ToArray();
+    }
+
+    public Task PublishAsync(DealPublication publication, CancellationToken ct = default)
+    {
+        var pending = new Pending(publication, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(DealProjector));
+        }
+
+        return pending.Done.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_writers);
+    }
+
+    private async Task WriteLoop()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await WriteBatch(batch);
+                batch.ForEach(p => p.Done.TrySetResult());
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "Projecting {Count} deal publications failed", batch.Count);
+                batch.ForEach(p => p.Done.TrySetException(ex));
+            }
+        }
+    }
+
+    private async Task WriteBatch(List<Pending> batch)
+    {
+        await using var connection = await _db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using var sql = new NpgsqlBatch(connection, tx);
+        // A fixed order of deals keeps two concurrent writers from deadlocking on each other's rows.
+        foreach (var publication in batch.Select(p => p.Publication).OrderBy(p => p.Deal.Id).ThenBy(p => p.Deal.Seq))
+        {
+            AddDeal(sql, publication.Deal);
+            var changed = publication.ChangedTaskIds.ToHashSet();
+            foreach (var task in publication.Deal.Tasks.Where(t => changed.Contains(t.Id)))
+            {
+                AddTask(sql, publication.Deal, task);
+            }
+
+            foreach (var activity in publication.Activities)
+            {
+                AddActivity(sql, publication.Deal.Id, activity);
+            }
+        }
+
+        await sql.ExecuteNonQueryAsync();
+        await tx.CommitAsync();
+    }
+
+    private static void AddDeal(NpgsqlBatch sql, DealView d)
+    {
+        var open = d.Tasks.Where(t => t.Status == nameof(DealTaskStatus.Open)).ToList();
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO deal (deal_id, seq, title, process_kind, process_version, company, contact, owner, department_id,
+                amount, currency, stage, stage_name, stage_entered_at, probability, status, lost_reason, stuck_on, stuck_since,
+                open_tasks, overdue_tasks, next_deadline, created_at, closed_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, now())
+            ON CONFLICT (deal_id) DO UPDATE SET
+                seq = EXCLUDED.seq, title = EXCLUDED.title, company = EXCLUDED.company, contact = EXCLUDED.contact,
+                owner = EXCLUDED.owner, department_id = EXCLUDED.department_id, amount = EXCLUDED.amount, currency = EXCLUDED.currency,
+                stage = EXCLUDED.stage, stage_name = EXCLUDED.stage_name, stage_entered_at = EXCLUDED.stage_entered_at,
+                probability = EXCLUDED.probability, status = EXCLUDED.status, lost_reason = EXCLUDED.lost_reason,
+                stuck_on = EXCLUDED.stuck_on, stuck_since = EXCLUDED.stuck_since, open_tasks = EXCLUDED.open_tasks,
+                overdue_tasks = EXCLUDED.overdue_tasks, next_deadline = EXCLUDED.next_deadline, closed_at = EXCLUDED.closed_at,
+                updated_at = now()
+            WHERE deal.seq < EXCLUDED.seq
+            """);
+        Add(command, d.Id, d.Seq, d.Title, d.ProcessKind, d.ProcessVersion, d.Company, d.Contact, d.Owner, d.Department,
+            d.Amount, d.Currency, d.Stage, d.StageName, d.StageEnteredAt, d.Probability, d.Status, d.LostReason,
+            d.StuckOn?.User, d.StuckOn?.Since, open.Count, open.Count(t => t.OverdueAt is not null),
+            open.Count == 0 ? null : open.Min(t => t.Deadline), d.CreatedAt, d.ClosedAt);
+        sql.BatchCommands.Add(command);
+    }
+
+    private static void AddTask(NpgsqlBatch sql, DealView d, DealTaskView t)
+    {
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO deal_task (deal_id, task_id, seq, stage, title, executor, status, created_at, deadline,
+                overdue_at, escalated_at, escalated_to, completed_at, completed_by, result)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            ON CONFLICT (deal_id, task_id) DO UPDATE SET
+                seq = EXCLUDED.seq, executor = EXCLUDED.executor, status = EXCLUDED.status, deadline = EXCLUDED.deadline,
+                overdue_at = EXCLUDED.overdue_at, escalated_at = EXCLUDED.escalated_at, escalated_to = EXCLUDED.escalated_to,
+                completed_at = EXCLUDED.completed_at, completed_by = EXCLUDED.completed_by, result = EXCLUDED.result
+            WHERE deal_task.seq < EXCLUDED.seq
+            """);
+        Add(command, d.Id, t.Id, d.Seq, t.Stage, t.Title, t.Executor, t.Status, t.CreatedAt, t.Deadline,
+            t.OverdueAt, t.EscalatedAt, t.EscalatedTo, t.CompletedAt, t.CompletedBy, t.Result);
+        sql.BatchCommands.Add(command);
+    }
+
+    private static void AddActivity(NpgsqlBatch sql, Guid dealId, DealActivity a)
+    {
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO deal_activity (deal_id, seq, at, actor, kind, stage, text, task_id, subject)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            ON CONFLICT (deal_id, seq) DO NOTHING
+            """);
+        Add(command, dealId, a.Seq, a.At, a.Actor, a.Kind.ToString(), a.Stage, a.Text, a.TaskId, a.Subject);
+        sql.BatchCommands.Add(command);
+    }
+
+    private static void Add(NpgsqlBatchCommand command, params object?[] values)
+    {
+        foreach (var value in values)
+        {
+            command.Parameters.Add(value switch
+            {
+                null => new NpgsqlParameter { Value = DBNull.Value },
+                DateTimeOffset dto => new NpgsqlParameter { Value = dto.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                _ => new NpgsqlParameter { Value = value },
+            });
+        }
+    }
+
+    private sealed record Pending(DealPublication Publication, TaskCompletionSource Done);
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using SalesOrleans.Infrastructure;
+
+namespace SalesOrleans.Silo.Hosting;
+
+public sealed class NodeOptions
+{
+    public string ClusterId { get; set; } = "salesorleans";
+
+    public string ServiceId { get; set; } = "salesorleans";
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other nodes reach this one at.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+}
+
+public static class OrleansSetup
+{
+    private const string Invariant = "Npgsql";
+
+    /// <summary>Clustering, grain storage and reminders, all in the one PostgreSQL, plus the dashboard.</summary>
+    public static ISiloBuilder AddSalesSilo(this ISiloBuilder silo, string connectionString, NodeOptions node)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = node.ClusterId;
+            o.ServiceId = node.ServiceId;
+        });
+        silo.ConfigureEndpoints(IPAddress.Parse(node.AdvertisedAddress), node.SiloPort, node.GatewayPort, listenOnAnyHostAddress: false);
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.AddAdoNetGrainStorage(StorageNames.Store, o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+            o.GrainStorageSerializer = new JsonGrainStateSerializer();
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.AddDashboard();
+        return silo;
+    }
+}

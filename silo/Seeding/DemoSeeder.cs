@@ -1,0 +1,195 @@
+using System.Security.Cryptography;
+using System.Text;
+using SalesOrleans.Domain;
+using SalesOrleans.Domain.Processes;
+using SalesOrleans.Processes;
+using SalesOrleans.ReadModel;
+using SalesOrleans.Web.Auth;
+
+namespace SalesOrleans.Silo.Seeding;
+
+/// <summary>
+/// Demo departments, people and deals in every stage of every shipped process. Deals are driven through the
+/// real grains (tasks done, documents attached, fields filled, moves made), so the demo shows real journals.
+/// </summary>
+public sealed class DemoSeeder(
+    UserStore users,
+    DocumentStore documents,
+    IProcessCatalog catalog,
+    IGrainFactory grains,
+    ILogger<DemoSeeder> logger)
+{
+    /// <summary>Printed by deploy/run.sh; change it in any real installation.</summary>
+    public const string DemoPassword = "demo";
+
+    /// <summary>An API token for integrations (telephony, scripts), printed by deploy/run.sh.</summary>
+    public const string DemoApiToken = "so_demo_integration_token";
+
+    private static readonly DepartmentRecord[] DemoDepartments =
+    [
+        new("industrial", "Industrial equipment", "s.volkov"),
+        new("training", "Training and consulting", "e.keller"),
+        new("projects", "Projects and ERP", "o.smirnova"),
+    ];
+
+    private static readonly (string User, string Name, string[] Roles, string? Department, string? Extension)[] DemoPeople =
+    [
+        ("admin", "Anna Admin", [Roles.Admin], null, null),
+        ("s.volkov", "Sergei Volkov", [Roles.Supervisor], "industrial", "200"),
+        ("e.keller", "Eva Keller", [Roles.Supervisor], "training", "300"),
+        ("o.smirnova", "Olga Smirnova", [Roles.Supervisor], "projects", "400"),
+        ("i.petrov", "Ivan Petrov", [Roles.Manager], "industrial", "201"),
+        ("m.sokolova", "Maria Sokolova", [Roles.Manager], "industrial", "202"),
+        ("k.weber", "Klaus Weber", [Roles.Manager], "training", "301"),
+        ("l.braun", "Lena Braun", [Roles.Manager], "training", "302"),
+        ("a.ivanova", "Alina Ivanova", [Roles.Manager], "projects", "401"),
+        ("d.orlov", "Dmitri Orlov", [Roles.Manager], "projects", "402"),
+        ("t.engineer", "Timur Engineer", ["engineer"], "industrial", "210"),
+        ("w.lager", "Werner Lager", [Roles.Warehouse], "industrial", "220"),
+        ("n.marketing", "Nina Marketing", [Roles.Marketer], null, null),
+        ("integration", "Integrations", [Roles.Supervisor], null, null),
+    ];
+
+    private static readonly string[] Companies =
+    [
+        "Uralmash Service", "Nordwerk GmbH", "Volga Polymer", "Baltic Foods", "Siberian Timber", "Rhein Logistik",
+        "Kama Plastics", "Alpen Maschinenbau", "Don Agro", "Tula Metals", "Hansa Print", "Samara Glass",
+    ];
+
+    private static readonly Dictionary<string, (string Department, string[] Managers)> Teams = new()
+    {
+        ["industrial-equipment"] = ("industrial", ["i.petrov", "m.sokolova"]),
+        ["training-sales"] = ("training", ["k.weber", "l.braun"]),
+        ["order-driven"] = ("projects", ["a.ivanova", "d.orlov"]),
+    };
+
+    public async Task SeedPeopleAsync(CancellationToken ct)
+    {
+        foreach (var d in DemoDepartments)
+        {
+            await users.UpsertDepartmentAsync(d, ct);
+        }
+
+        foreach (var p in DemoPeople)
+        {
+            var record = new UserRecord(p.User, p.Name, $"{p.User}@salesorleans.test", p.Roles, p.Department, p.Extension,
+                "Europe/Berlin", new TimeOnly(9, 0), new TimeOnly(18, 0), [1, 2, 3, 4, 5], true);
+            await users.CreateUserIfMissingAsync(record, Credentials.HashPassword(p.User, DemoPassword), ct);
+        }
+
+        await users.CreateTokenAsync(Credentials.HashToken(DemoApiToken), "demo integration", "integration", ct);
+    }
+
+    public async Task<int> SeedDealsAsync(CancellationToken ct)
+    {
+        var count = 0;
+        foreach (var summary in await catalog.ListAsync(ct))
+        {
+            if (!Teams.TryGetValue(summary.Kind, out var team))
+            {
+                continue;
+            }
+
+            var process = (await catalog.GetLatestAsync(summary.Kind, ct))!;
+            var depth = process.Stages.Count(s => !s.IsTerminal);
+            // One deal standing in each step of the main path, two won, two lost.
+            var plans = Enumerable.Range(0, depth).Select(steps => (Steps: steps, Outcome: (StageOutcome?)null))
+                .Concat([(100, StageOutcome.Won), (100, StageOutcome.Won), (1, StageOutcome.Lost), (3, StageOutcome.Lost)]);
+            foreach (var (steps, outcome) in plans)
+            {
+                var n = count++;
+                var owner = team.Managers[n % team.Managers.Length];
+                await SeedDealAsync(process, team.Department, owner, n, steps, outcome, ct);
+            }
+        }
+
+        return count;
+    }
+
+    private async Task SeedDealAsync(ProcessDefinition process, string department, string owner, int n, int steps, StageOutcome? outcome, CancellationToken ct)
+    {
+        var id = new Guid(MD5.HashData(Encoding.UTF8.GetBytes($"demo-deal-{process.Kind}-{n}")));
+        var deal = grains.GetGrain<IDealGrain>(id);
+        var actor = new ActorInfo(owner, [Roles.Manager]);
+        var company = Companies[n % Companies.Length];
+        var amount = 5_000m + (n * 7_919 % 90) * 1_000m;
+        var created = await deal.Create(new CreateDealCommand(process.Kind, $"{company}: {process.Name}", company, $"Contact {n + 1}", owner, department,
+            amount, "EUR", [new DealLineView($"SKU-{100 + n % 7}", "Demo item", 1 + n % 3, amount / (1 + n % 3))], null), actor);
+        if (!created.Ok)
+        {
+            logger.LogWarning("Demo deal {N} not created: {Error}", n, created.Error!.Message);
+            return;
+        }
+
+        var view = created.Deal!;
+        for (var step = 0; step < steps && view.Status == "Open"; step++)
+        {
+            view = await AdvanceOneStageAsync(process, deal, view, actor, n, ct) ?? view;
+        }
+
+        if (outcome == StageOutcome.Lost && view.Status == "Open")
+        {
+            var lost = process.Stages.First(s => s.Outcome == StageOutcome.Lost && view.AllowedMoves.Contains(s.Id));
+            await deal.Move(new MoveDealCommand(lost.Id, process.LostReasons[n % process.LostReasons.Count], "Customer decided against us."), actor);
+        }
+    }
+
+    /// <summary>Meets the current stage's gates, completes its tasks and moves on along the main path (not loops or losses).</summary>
+    private async Task<DealView?> AdvanceOneStageAsync(ProcessDefinition process, IDealGrain deal, DealView view, ActorInfo actor, int n, CancellationToken ct)
+    {
+        var stage = process.Stage(view.Stage);
+        var system = new ActorInfo("system", [Roles.System]);
+        foreach (var gate in stage.Gates)
+        {
+            if (gate.Kind == GateKind.Document)
+            {
+                var content = Encoding.UTF8.GetBytes($"Demo {gate.DocumentKind} for {view.Title}");
+                var doc = new StoredDocument(Guid.NewGuid(), view.Id, gate.DocumentKind!, $"{gate.DocumentKind}-{n}.txt", "text/plain", content.Length, content);
+                await documents.SavePendingAsync(doc, actor.User, ct);
+                var attached = await deal.AttachDocument(new AttachDocumentCommand(doc.Id, doc.Kind, doc.FileName, doc.ContentType, doc.Size), actor);
+                await (attached.Ok ? documents.MarkAttachedAsync(doc.Id, ct) : documents.DeletePendingAsync(doc.Id, ct));
+            }
+            else if (gate.Kind == GateKind.Field && !view.Parameters.ContainsKey(gate.Field!))
+            {
+                await deal.SetParameters(new SetParametersCommand(new Dictionary<string, string?> { [gate.Field!] = DemoValue(process, gate.Field!, n) }), actor);
+            }
+        }
+
+        view = (await deal.Get())!;
+        foreach (var task in view.Tasks.Where(t => t.Status == "Open" && t.Stage == stage.Id).ToList())
+        {
+            var done = await deal.CompleteTask(new CompleteTaskCommand(task.Id, "Done (demo)"), system);
+            view = done.Deal ?? view;
+        }
+
+        if (view.Stage != stage.Id || view.Status != "Open")
+        {
+            return view;
+        }
+
+        var next = stage.Transitions.FirstOrDefault(t => !t.SkipGates && view.AllowedMoves.Contains(t.To) && process.Stage(t.To).Outcome != StageOutcome.Lost);
+        if (next is null)
+        {
+            return view;
+        }
+
+        var moved = await deal.Move(new MoveDealCommand(next.To), system);
+        if (!moved.Ok)
+        {
+            logger.LogWarning("Demo deal {Id} stays in {Stage}: {Error}", view.Id, view.Stage, moved.Error!.Message);
+        }
+
+        return moved.Deal;
+    }
+
+    private static string DemoValue(ProcessDefinition process, string field, int n)
+    {
+        var definition = process.Fields.First(f => f.Name == field);
+        return definition.Type switch
+        {
+            FieldType.Choice => definition.Choices[n % definition.Choices.Count],
+            FieldType.Number => (10 + n).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => $"{definition.Label ?? field} (demo {n + 1})",
+        };
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+using SalesOrleans.ReadModel;
+
+namespace SalesOrleans.Silo.Seeding;
+
+public sealed class SeedOptions
+{
+    /// <summary>Where the process JSON files are; relative paths are from the node's base directory.</summary>
+    public string ProcessesDirectory { get; set; } = "processes";
+
+    /// <summary>Load departments, people and demo deals on first start (an empty database).</summary>
+    public bool DemoData { get; set; } = true;
+}
+
+/// <summary>Runs once the silo is active: process definitions, then (first start only) the demo data.</summary>
+public sealed class StartupSeeder(
+    IOptions<SeedOptions> options,
+    UserDirectory directory,
+    IServiceProvider services,
+    DealQueries deals,
+    ILogger<StartupSeeder> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var seed = options.Value;
+        var processes = Path.IsPathRooted(seed.ProcessesDirectory)
+            ? seed.ProcessesDirectory
+            : Path.Combine(AppContext.BaseDirectory, seed.ProcessesDirectory);
+        await ActivatorUtilities.CreateInstance<ProcessLoader>(services).LoadDirectoryAsync(processes, cancellationToken);
+
+        if (seed.DemoData)
+        {
+            await ActivatorUtilities.CreateInstance<DemoSeeder>(services).SeedPeopleAsync(cancellationToken);
+        }
+
+        await directory.ReloadAsync(cancellationToken);
+
+        if (seed.DemoData && await deals.CountDealsAsync(cancellationToken) == 0)
+        {
+            var count = await ActivatorUtilities.CreateInstance<DemoSeeder>(services).SeedDealsAsync(cancellationToken);
+            logger.LogInformation("Seeded {Count} demo deals", count);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,171 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
+using SalesOrleans.Domain;
+using SalesOrleans.ReadModel;
+using SalesOrleans.Web.Auth;
+
+namespace SalesOrleans.Web.Api;
+
+public sealed record CreateDealRequest(
+    Guid? Id,
+    string? ProcessKind,
+    string? Title,
+    string? Company,
+    string? Contact,
+    string? Owner,
+    string? Department,
+    decimal? Amount,
+    string? Currency,
+    IReadOnlyList<DealLineView>? Lines,
+    IReadOnlyDictionary<string, string>? Parameters);
+
+public sealed record MoveDealRequest(string? ToStage, string? LostReason, string? Comment);
+
+public sealed record CompleteTaskRequest(string? Result);
+
+public sealed record ReassignTaskRequest(string? Executor, string? Reason);
+
+public sealed record NoteRequest(string? Text);
+
+/// <summary>Deal commands go to the deal grain; lists and journals come from the read model.</summary>
+public static class DealEndpoints
+{
+    public static void MapDealEndpoints(this IEndpointRouteBuilder app)
+    {
+        var deals = app.MapGroup("/api/deals").WithTags("Deals");
+
+        deals.MapPost("/", async (CreateDealRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            if (!user.IsInRole(Roles.Manager) && !user.IsSupervisorOrAdmin())
+            {
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Only managers and supervisors create deals.");
+            }
+
+            // A client may choose the id, which makes a retried create idempotent.
+            var id = body.Id ?? Guid.NewGuid();
+            if (id == Guid.Empty)
+            {
+                return Problems.Invalid("id", "The deal id must not be empty.");
+            }
+
+            var command = new CreateDealCommand(body.ProcessKind ?? "", body.Title ?? "", body.Company ?? "", body.Contact,
+                body.Owner ?? user.Name(), body.Department ?? user.FindFirstValue(AuthSchemes.DepartmentClaim) ?? "",
+                body.Amount, body.Currency, body.Lines, body.Parameters);
+            var result = await grains.GetGrain<IDealGrain>(id).Create(command, user.Actor());
+            return result.Ok ? Results.Created($"/api/deals/{id}", result.Deal) : Problems.From(result.Error!);
+        });
+
+        deals.MapGet("/", ([AsParameters] DealListQuery q, DealQueries queries, CancellationToken ct) =>
+            queries.ListDealsAsync(new DealFilter(q.Department, q.Owner, q.Process, q.Stage,
+                string.Equals(q.Status, "all", StringComparison.OrdinalIgnoreCase) ? null : q.Status ?? "Open",
+                q.Overdue, q.StuckOn, q.Search, q.Limit ?? 100, q.Offset ?? 0), ct));
+
+        deals.MapGet("/{id:guid}", async (Guid id, IGrainFactory grains) =>
+            await grains.GetGrain<IDealGrain>(id).Get() is { } deal ? Results.Ok(deal) : Problems.NotFound($"Deal {id} does not exist."));
+
+        deals.MapGet("/{id:guid}/journal", async (Guid id, long? afterSeq, int? limit, DealQueries queries, CancellationToken ct) =>
+            Results.Ok(await queries.GetJournalAsync(id, afterSeq ?? 0, limit ?? 1000, ct)));
+
+        deals.MapPost("/{id:guid}/moves", (Guid id, MoveDealRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IDealGrain>(id).Move(new MoveDealCommand(body.ToStage ?? "", body.LostReason, body.Comment), user.Actor())));
+
+        deals.MapPost("/{id:guid}/tasks/{taskId}/complete", (Guid id, string taskId, CompleteTaskRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IDealGrain>(id).CompleteTask(new CompleteTaskCommand(taskId, body?.Result), user.Actor())));
+
+        deals.MapPost("/{id:guid}/tasks/{taskId}/reassign", (Guid id, string taskId, ReassignTaskRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IDealGrain>(id).ReassignTask(new ReassignTaskCommand(taskId, body.Executor ?? "", body.Reason), user.Actor())));
+
+        deals.MapPost("/{id:guid}/parameters", (Guid id, Dictionary<string, string?> body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IDealGrain>(id).SetParameters(new SetParametersCommand(body), user.Actor())));
+
+        deals.MapPost("/{id:guid}/notes", (Guid id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IDealGrain>(id).AddNote(new AddNoteCommand(body.Text ?? ""), user.Actor())));
+
+        deals.MapPost("/{id:guid}/documents", AttachDocument).DisableAntiforgery();
+
+        deals.MapGet("/{id:guid}/documents/{documentId:guid}", async (Guid id, Guid documentId, DocumentStore documents, CancellationToken ct) =>
+            await documents.GetAsync(id, documentId, ct) is { } d
+                ? Results.File(d.Content, d.ContentType, d.FileName)
+                : Problems.NotFound($"Deal {id} has no document {documentId}."));
+
+        app.MapGet("/api/tasks", (string? executor, string? status, bool? overdue, Guid? dealId, int? limit, ClaimsPrincipal user, DealQueries queries, CancellationToken ct) =>
+            queries.ListTasksAsync(executor, string.Equals(status, "all", StringComparison.OrdinalIgnoreCase) ? null : status ?? "Open", overdue, dealId, limit ?? 200, ct))
+            .WithTags("Tasks");
+
+        app.MapGet("/api/managers/{user}/workload", (string user, IGrainFactory grains) => grains.GetGrain<IManagerGrain>(user).GetWorkload())
+            .WithTags("Managers");
+
+        app.MapGet("/api/managers", async (UserDirectory directory, IGrainFactory grains) =>
+            await Task.WhenAll(directory.Users.Where(u => u.Active && (u.Roles.Contains(Roles.Manager) || u.Roles.Contains(Roles.Supervisor)))
+                .Select(u => grains.GetGrain<IManagerGrain>(u.UserName).GetWorkload())))
+            .WithTags("Managers");
+    }
+
+    /// <summary>Stores the upload as pending, lets the grain accept it, then keeps or drops it.</summary>
+    private static async Task<IResult> AttachDocument(Guid id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains,
+        DocumentStore documents, Microsoft.Extensions.Options.IOptions<DocumentOptions> options, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+        {
+            return Problems.Invalid("file", "Send the document as multipart/form-data with fields 'kind' and 'file'.");
+        }
+
+        var form = await request.ReadFormAsync(ct);
+        var file = form.Files.GetFile("file");
+        var kind = form["kind"].ToString();
+        if (file is null || file.Length == 0)
+        {
+            return Problems.Invalid("file", "A non-empty 'file' is required.");
+        }
+
+        if (file.Length > options.Value.MaxBytes)
+        {
+            return Problems.Invalid("file", $"The document is larger than {options.Value.MaxBytes} bytes.");
+        }
+
+        if (string.IsNullOrWhiteSpace(kind))
+        {
+            return Problems.Invalid("kind", "'kind' is required (e.g. proposal, contract, invoice).");
+        }
+
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, ct);
+        var document = new StoredDocument(Guid.NewGuid(), id, kind.Trim().ToLowerInvariant(), Path.GetFileName(file.FileName),
+            string.IsNullOrEmpty(file.ContentType) ? "application/octet-stream" : file.ContentType, file.Length, buffer.ToArray());
+        await documents.SavePendingAsync(document, user.Name(), ct);
+        var result = await grains.GetGrain<IDealGrain>(id).AttachDocument(
+            new AttachDocumentCommand(document.Id, document.Kind, document.FileName, document.ContentType, document.Size), user.Actor());
+        if (!result.Ok)
+        {
+            await documents.DeletePendingAsync(document.Id, ct);
+            return Problems.From(result.Error!);
+        }
+
+        await documents.MarkAttachedAsync(document.Id, ct);
+        return Results.Created($"/api/deals/{id}/documents/{document.Id}", result.Deal);
+    }
+
+    private static async Task<IResult> Reply(Task<DealResult> command)
+    {
+        var result = await command;
+        return result.Ok ? Results.Ok(result.Deal) : Problems.From(result.Error!);
+    }
+}
+
+public sealed record DealListQuery(
+    string? Department,
+    string? Owner,
+    string? Process,
+    string? Stage,
+    string? Status,
+    bool? Overdue,
+    string? StuckOn,
+    string? Search,
+    int? Limit,
+    int? Offset);
+
+public sealed class DocumentOptions
+{
+    /// <summary>Largest accepted document; PostgreSQL holds the bytes.</summary>
+    public long MaxBytes { get; set; } = 10 * 1024 * 1024;
+}

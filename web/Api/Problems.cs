@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace SalesOrleans.Web.Api;
+
+/// <summary>Every refusal as RFC 9457 ProblemDetails: 400 names the field, 409 lists allowed moves, 422 lists missing gates.</summary>
+public static class Problems
+{
+    public static IResult From(DealError e) => e.Code switch
+    {
+        DealErrorCode.Invalid => Invalid(e.Field ?? "body", e.Message),
+        DealErrorCode.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: e.Message),
+        DealErrorCode.TransitionNotAllowed => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Transition not allowed",
+            detail: e.Message, extensions: new Dictionary<string, object?> { ["allowed"] = e.Details }),
+        DealErrorCode.GateUnmet => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Gate not met",
+            detail: e.Message, extensions: new Dictionary<string, object?> { ["missing"] = e.Details }),
+        DealErrorCode.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message),
+        DealErrorCode.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: e.Message),
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e.Code, null),
+    };
+
+    public static IResult Invalid(string field, string message) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message, title: "Invalid input");
+
+    public static IResult NotFound(string message) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: message);
+
+    /// <summary>Turns a body that is not JSON, or JSON of the wrong shape, into a 400 naming the offending path.</summary>
+    public static async ValueTask<bool> TryWriteBadRequestAsync(HttpContext context, Exception exception)
+    {
+        if (exception is not BadHttpRequestException bad)
+        {
+            return false;
+        }
+
+        var json = bad.InnerException as JsonException;
+        var field = json?.Path is { Length: > 0 } path ? path.TrimStart('$', '.') : "body";
+        var message = json is null ? bad.Message : $"The request body is not valid JSON for this endpoint at '{(field.Length == 0 ? "body" : field)}': {json.Message}";
+        var problem = new ValidationProblemDetails(new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = [message] })
+        {
+            Status = bad.StatusCode,
+            Title = "Invalid input",
+            Detail = message,
+        };
+        context.Response.StatusCode = bad.StatusCode;
+        await context.Response.WriteAsJsonAsync(problem, (JsonSerializerOptions?)null, "application/problem+json");
+        return true;
+    }
+}
+
+/// <summary>Hooks <see cref="Problems.TryWriteBadRequestAsync"/> into ASP.NET Core's exception handling.</summary>
+public sealed class BadRequestExceptionHandler : IExceptionHandler
+{
+    public ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken) =>
+        Problems.TryWriteBadRequestAsync(httpContext, exception);
+}
