@@ -12,7 +12,8 @@ public static class PostgresSetup
     /// <summary>The read model, people, process catalog and document store over one NpgsqlDataSource.</summary>
     public static IServiceCollection AddSalesPostgres(this IServiceCollection services, NpgsqlDataSource dataSource)
     {
-        services.AddSingleton(dataSource);
+        // A factory registration, so the container disposes the data source with the node.
+        services.AddSingleton(_ => dataSource);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<UserStore>();
         services.AddSingleton<UserDirectory>();

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Starts the whole system with a usable demo: a local PostgreSQL (unless ConnectionStrings__Sales is set),
+# the schema, demo data on first start, and the node on http://127.0.0.1:5000 (dashboard at /dashboard).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+urls=${SALES_URLS:-http://127.0.0.1:5000}
+
+if [[ -z "${ConnectionStrings__Sales:-}" ]]; then
+    source deploy/pg.sh
+    pg_ensure_installed
+    data=${SALES_DATA_DIR:-$root/.data}
+    port=${SALES_PG_PORT:-55432}
+    pg_start "$data/pg/data" "$port" salesorleans
+    trap 'pg_stop "$data/pg/data"' EXIT
+    export ConnectionStrings__Sales="$(pg_connstring "$port" salesorleans)"
+    echo "PostgreSQL: 127.0.0.1:$port, data in $data/pg (kept between runs)"
+fi
+
+dotnet build "$root/silo/SalesOrleans.Silo.csproj" -c Release -nologo -v q
+
+cat <<INFO
+
+SalesOrleans is starting on $urls
+  API (OpenAPI):   $urls/openapi/v1.json
+  Orleans dashboard (admin): $urls/dashboard
+  Health:          $urls/health/ready
+
+Demo users (password for all: demo):
+  admin                      admin
+  s.volkov, e.keller, o.smirnova   supervisors (industrial, training, projects)
+  i.petrov, m.sokolova       managers, industrial equipment
+  k.weber, l.braun           managers, training and consulting
+  a.ivanova, d.orlov         managers, projects and ERP
+  t.engineer, w.lager, n.marketing   engineer, warehouse, marketer
+Demo API token (integrations): so_demo_integration_token   (Authorization: Bearer ...)
+
+Log in:  curl -c jar -H 'Content-Type: application/json' -d '{"userName":"i.petrov","password":"demo"}' $urls/api/auth/login
+Deals:   curl -b jar $urls/api/deals
+Stop with Ctrl+C.
+
+INFO
+
+cd "$root/silo/bin/Release/net10.0"
+dotnet SalesOrleans.Silo.dll --urls "$urls" "$@"

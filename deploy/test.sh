@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds and runs every test against a throwaway PostgreSQL, then prints one line: "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+source deploy/pg.sh
+
+pg_ensure_installed
+
+work=$(mktemp -d /tmp/salesorleans-test.XXXXXX)
+chmod 755 "$work"
+port=${SALES_TEST_PG_PORT:-}
+if [[ -z "$port" ]]; then
+    # First free port from 55433 up (something else may already listen there).
+    port=55433
+    while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+fi
+
+cleanup() {
+    pg_stop "$work/pg/data" || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# fsync off: this database is thrown away after the run (never for the run command or benchmarks).
+pg_start "$work/pg/data" "$port" postgres fast
+export SALES_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
+
+dotnet build "$root/SalesOrleans.sln" -c Release -nologo -v q
+
+log="$work/test.log"
+status=0
+dotnet test "$root/SalesOrleans.sln" -c Release --no-build -nologo 2>&1 | tee "$log" || status=$?
+
+# dotnet test prints one summary per test project: "Passed!  - Failed:     0, Passed:    26, ...".
+passed=$(grep -Eo 'Passed: +[0-9]+,' "$log" | awk '{ s += $2 } END { print s + 0 }')
+failed=$(grep -Eo 'Failed: +[0-9]+,' "$log" | awk '{ s += $2 } END { print s + 0 }')
+if [[ $status -ne 0 && $failed -eq 0 ]]; then
+    failed=1
+fi
+echo "$passed passed, $failed failed"
+exit $status

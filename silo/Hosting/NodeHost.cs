@@ -1,0 +1,48 @@
+using Npgsql;
+using Orleans.Dashboard;
+using SalesOrleans.ReadModel;
+using SalesOrleans.Silo.Seeding;
+using SalesOrleans.Web;
+
+namespace SalesOrleans.Silo.Hosting;
+
+/// <summary>
+/// Builds one node: an Orleans silo with the web front in the same process (as samples/GPSTracker). Program runs
+/// it; the integration tests build real nodes with it too (command-line style settings, optional service overrides).
+/// </summary>
+public static class NodeHost
+{
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var connectionString = builder.Configuration.GetConnectionString("Sales");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException("Set ConnectionStrings:Sales (e.g. the environment variable ConnectionStrings__Sales).");
+        }
+
+        var node = builder.Configuration.GetSection("Node").Get<NodeOptions>() ?? new NodeOptions();
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+
+        // The schema first: clustering, storage and reminders need their tables before the silo starts.
+        using (var loggers = LoggerFactory.Create(l => l.AddConsole()))
+        {
+            await SchemaMigrator.MigrateAsync(dataSource, loggers.CreateLogger("Schema"));
+        }
+
+        builder.Services.AddSalesPostgres(dataSource);
+        builder.Services.AddSalesWeb(builder.Configuration);
+        builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("silo-and-postgres", tags: [WebSetup.ReadyTag]);
+        builder.Services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
+        builder.Host.UseOrleans(silo => silo.AddSalesSilo(connectionString, node));
+
+        // Registered after the silo, so it starts once the silo is active.
+        builder.Services.AddHostedService<StartupSeeder>();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseSalesWeb();
+        app.MapOrleansDashboard("/dashboard").RequireAuthorization(WebSetup.AdminPolicy);
+        return app;
+    }
+}
