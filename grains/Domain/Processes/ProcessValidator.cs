@@ -1,0 +1,615 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace SalesOrleans.Domain.Processes;
+
+/// <summary>
+/// Checks a process definition before it is published. Reports every problem at once, each naming where it is
+/// (e.g. <c>stages[3] 'proposal': transition to unknown stage 'foo'</c>), so a supervisor fixes a draft in one pass.
+/// Defensive about nulls: a definition built in code or read from odd JSON must yield problems, not exceptions.
+/// </summary>
+public static partial class ProcessValidator
+{
+    /// <summary>Deals store document kinds lower-cased with at most this many characters.</summary>
+    public const int MaxDocumentKindLength = 50;
+
+    public static IReadOnlyList<string> Validate(ProcessDefinition d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        var problems = new List<string>();
+        var stages = (d.Stages ?? []).ToList();
+        var fields = (d.Fields ?? []).ToList();
+
+        CheckHeader(d, problems);
+        var fieldsByName = CheckFields(fields, problems);
+        var stagesById = CheckStageIds(stages, problems);
+        CheckInitialStage(d, stagesById, problems);
+
+        for (var i = 0; i < stages.Count; i++)
+        {
+            if (stages[i] is { } stage)
+            {
+                CheckStage(d, stage, $"stages[{i}] '{stage.Id}'", stagesById, fieldsByName, problems);
+            }
+        }
+
+        CheckLostReasons(d, stages, problems);
+        CheckGraph(d, stages, stagesById, problems);
+        return problems;
+    }
+
+    public static void EnsureValid(ProcessDefinition d)
+    {
+        var problems = Validate(d);
+        if (problems.Count > 0)
+        {
+            throw new ProcessDefinitionException(problems);
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*$")]
+    private static partial Regex FieldNamePattern();
+
+    private static void CheckHeader(ProcessDefinition d, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(d.Kind))
+        {
+            problems.Add("kind: is required");
+        }
+        else if (!IdPattern().IsMatch(d.Kind))
+        {
+            problems.Add($"kind '{d.Kind}': use lower-case letters, digits and single dashes (e.g. 'training-sales')");
+        }
+
+        if (string.IsNullOrWhiteSpace(d.Name))
+        {
+            problems.Add("name: is required");
+        }
+
+        if (d.Version < 0)
+        {
+            problems.Add($"version {d.Version}: must not be negative");
+        }
+
+        if (!Enum.IsDefined(d.Mode))
+        {
+            problems.Add($"mode {(int)d.Mode}: unknown routing mode");
+        }
+
+        if (!double.IsFinite(d.EscalationGraceHours) || d.EscalationGraceHours < 0)
+        {
+            problems.Add($"escalationGraceHours {Show(d.EscalationGraceHours)}: must be 0 or more working hours");
+        }
+
+        if (d.Stages is null || d.Stages.Count == 0)
+        {
+            problems.Add("stages: the process needs at least one stage");
+        }
+    }
+
+    private static Dictionary<string, FieldDefinition> CheckFields(List<FieldDefinition> fields, List<string> problems)
+    {
+        // Deal parameters are looked up case-insensitively, so names differing only in case would collide.
+        var byName = new Dictionary<string, FieldDefinition>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var field = fields[i];
+            if (field is null)
+            {
+                problems.Add($"fields[{i}]: is empty");
+                continue;
+            }
+
+            var where = $"fields[{i}] '{field.Name}'";
+            if (string.IsNullOrWhiteSpace(field.Name))
+            {
+                problems.Add($"fields[{i}]: name is required");
+                continue;
+            }
+
+            if (!FieldNamePattern().IsMatch(field.Name))
+            {
+                problems.Add($"{where}: name must start with a letter and hold only letters, digits, '-' or '_'");
+            }
+
+            if (!byName.TryAdd(field.Name, field))
+            {
+                problems.Add($"{where}: duplicate field name (names are compared ignoring case)");
+            }
+
+            if (!Enum.IsDefined(field.Type))
+            {
+                problems.Add($"{where}: unknown field type {(int)field.Type}");
+            }
+
+            var choices = field.Choices ?? [];
+            if (field.Type == FieldType.Choice)
+            {
+                if (choices.Count == 0)
+                {
+                    problems.Add($"{where}: a choice field needs choices");
+                }
+
+                if (choices.Any(string.IsNullOrWhiteSpace))
+                {
+                    problems.Add($"{where}: choices must not be empty");
+                }
+
+                foreach (var duplicate in Duplicates(choices.Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c.Trim())))
+                {
+                    problems.Add($"{where}: duplicate choice '{duplicate}'");
+                }
+            }
+            else if (choices.Count > 0)
+            {
+                // Most likely a forgotten "type": "choice" — the values would silently not be enforced.
+                problems.Add($"{where}: choices are only allowed on a choice field (type is {field.Type.ToString().ToLowerInvariant()})");
+            }
+        }
+
+        return byName;
+    }
+
+    private static Dictionary<string, StageDefinition> CheckStageIds(List<StageDefinition> stages, List<string> problems)
+    {
+        var byId = new Dictionary<string, StageDefinition>(StringComparer.Ordinal);
+        for (var i = 0; i < stages.Count; i++)
+        {
+            var stage = stages[i];
+            if (stage is null)
+            {
+                problems.Add($"stages[{i}]: is empty");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(stage.Id))
+            {
+                problems.Add($"stages[{i}]: id is required");
+                continue;
+            }
+
+            if (!IdPattern().IsMatch(stage.Id))
+            {
+                problems.Add($"stages[{i}] '{stage.Id}': id must be lower-case letters, digits and single dashes");
+            }
+
+            if (!byId.TryAdd(stage.Id, stage))
+            {
+                problems.Add($"stages[{i}] '{stage.Id}': duplicate stage id");
+            }
+        }
+
+        return byId;
+    }
+
+    private static void CheckInitialStage(ProcessDefinition d, Dictionary<string, StageDefinition> stagesById, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(d.InitialStage))
+        {
+            problems.Add("initialStage: is required");
+        }
+        else if (!stagesById.TryGetValue(d.InitialStage, out var initial))
+        {
+            problems.Add($"initialStage '{d.InitialStage}': no such stage");
+        }
+        else if (initial.IsTerminal)
+        {
+            problems.Add($"initialStage '{d.InitialStage}': must not be a terminal stage");
+        }
+    }
+
+    private static void CheckStage(
+        ProcessDefinition d,
+        StageDefinition stage,
+        string where,
+        Dictionary<string, StageDefinition> stagesById,
+        Dictionary<string, FieldDefinition> fieldsByName,
+        List<string> problems)
+    {
+        var tasks = (stage.Tasks ?? []).ToList();
+        var gates = (stage.Gates ?? []).ToList();
+        var transitions = (stage.Transitions ?? []).ToList();
+
+        if (string.IsNullOrWhiteSpace(stage.Name))
+        {
+            problems.Add($"{where}: name is required");
+        }
+
+        if (!double.IsFinite(stage.Probability) || stage.Probability is < 0 or > 1)
+        {
+            problems.Add($"{where}: probability {Show(stage.Probability)} must be between 0 and 1");
+        }
+
+        if (stage.Outcome is { } outcome && !Enum.IsDefined(outcome))
+        {
+            problems.Add($"{where}: unknown outcome {(int)outcome}");
+        }
+        else if (stage.Outcome == StageOutcome.Won && stage.Probability != 1)
+        {
+            problems.Add($"{where}: a won stage must have probability 1 (has {Show(stage.Probability)})");
+        }
+        else if (stage.Outcome == StageOutcome.Lost && stage.Probability != 0)
+        {
+            problems.Add($"{where}: a lost stage must have probability 0 (has {Show(stage.Probability)})");
+        }
+
+        if (stage.IsTerminal)
+        {
+            // A closed deal does no more work and goes nowhere.
+            if (tasks.Count > 0)
+            {
+                problems.Add($"{where}: a terminal stage must not have tasks");
+            }
+
+            if (gates.Count > 0)
+            {
+                problems.Add($"{where}: a terminal stage must not have gates");
+            }
+
+            if (transitions.Count > 0)
+            {
+                problems.Add($"{where}: a terminal stage must not have transitions");
+            }
+        }
+        else if (transitions.Count == 0)
+        {
+            problems.Add($"{where}: a non-terminal stage needs at least one transition");
+        }
+
+        CheckTasks(tasks, where, problems);
+        CheckGates(stage, gates, tasks, where, fieldsByName, problems);
+        CheckTransitions(d, stage, transitions, where, stagesById, fieldsByName, problems);
+    }
+
+    private static void CheckTasks(List<TaskTemplate> tasks, string where, List<string> problems)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            var task = tasks[i];
+            if (task is null)
+            {
+                problems.Add($"{where}: tasks[{i}] is empty");
+                continue;
+            }
+
+            var at = $"{where}: tasks[{i}] '{task.Id}'";
+            if (string.IsNullOrWhiteSpace(task.Id))
+            {
+                problems.Add($"{where}: tasks[{i}] id is required");
+            }
+            else
+            {
+                if (!IdPattern().IsMatch(task.Id))
+                {
+                    problems.Add($"{at}: id must be lower-case letters, digits and single dashes");
+                }
+
+                if (!ids.Add(task.Id))
+                {
+                    problems.Add($"{at}: duplicate task id in this stage");
+                }
+            }
+
+            if (string.IsNullOrWhiteSpace(task.Title))
+            {
+                problems.Add($"{at}: title is required");
+            }
+
+            if (!double.IsFinite(task.DeadlineHours) || task.DeadlineHours <= 0)
+            {
+                problems.Add($"{at}: deadlineHours {Show(task.DeadlineHours)} must be more than 0");
+            }
+
+            CheckExecutor(task.Executor, at, problems);
+        }
+    }
+
+    private static void CheckExecutor(ExecutorRule? rule, string at, List<string> problems)
+    {
+        if (rule is null)
+        {
+            problems.Add($"{at}: executor is required");
+            return;
+        }
+
+        var hasRole = !string.IsNullOrWhiteSpace(rule.Role);
+        var hasUser = !string.IsNullOrWhiteSpace(rule.User);
+        switch (rule.Kind)
+        {
+            case ExecutorKind.Role:
+                if (!hasRole)
+                {
+                    problems.Add($"{at}: executor kind 'role' needs a role");
+                }
+
+                if (hasUser)
+                {
+                    problems.Add($"{at}: executor kind 'role' must not name a user");
+                }
+
+                break;
+            case ExecutorKind.User:
+                if (!hasUser)
+                {
+                    problems.Add($"{at}: executor kind 'user' needs a user");
+                }
+
+                if (hasRole)
+                {
+                    problems.Add($"{at}: executor kind 'user' must not name a role");
+                }
+
+                break;
+            case ExecutorKind.Owner:
+            case ExecutorKind.Supervisor:
+                if (hasRole || hasUser)
+                {
+                    problems.Add($"{at}: executor kind '{rule.Kind.ToString().ToLowerInvariant()}' takes neither role nor user");
+                }
+
+                break;
+            default:
+                problems.Add($"{at}: unknown executor kind {(int)rule.Kind}");
+                break;
+        }
+    }
+
+    private static void CheckGates(
+        StageDefinition stage,
+        List<GateDefinition> gates,
+        List<TaskTemplate> tasks,
+        string where,
+        Dictionary<string, FieldDefinition> fieldsByName,
+        List<string> problems)
+    {
+        var taskIds = tasks.Where(t => t is not null).Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < gates.Count; i++)
+        {
+            var gate = gates[i];
+            var at = $"{where}: gates[{i}]";
+            if (gate is null)
+            {
+                problems.Add($"{at} is empty");
+                continue;
+            }
+
+            switch (gate.Kind)
+            {
+                case GateKind.Document:
+                    if (string.IsNullOrWhiteSpace(gate.DocumentKind))
+                    {
+                        problems.Add($"{at} (document): documentKind is required");
+                    }
+                    else if (gate.DocumentKind != gate.DocumentKind.Trim().ToLowerInvariant() || gate.DocumentKind.Length > MaxDocumentKindLength)
+                    {
+                        // Attached documents are stored trimmed and lower-cased; any other spelling could never be met.
+                        problems.Add($"{at} (document): documentKind '{gate.DocumentKind}' must be lower-case, without surrounding spaces, at most {MaxDocumentKindLength} characters");
+                    }
+
+                    break;
+                case GateKind.Field:
+                    if (string.IsNullOrWhiteSpace(gate.Field))
+                    {
+                        problems.Add($"{at} (field): field is required");
+                    }
+                    else if (!HasField(fieldsByName, gate.Field))
+                    {
+                        problems.Add($"{at} (field): unknown field '{gate.Field}'{Known(fieldsByName)}");
+                    }
+
+                    break;
+                case GateKind.TasksDone:
+                    var named = gate.Tasks ?? [];
+                    if (named.Count == 0 && tasks.Count == 0)
+                    {
+                        problems.Add($"{at} (tasksDone): the stage has no tasks to wait for");
+                    }
+
+                    foreach (var task in named.Where(t => !taskIds.Contains(t ?? "")))
+                    {
+                        problems.Add($"{at} (tasksDone): unknown task '{task}' (this stage's tasks: {(taskIds.Count == 0 ? "none" : string.Join(", ", taskIds))})");
+                    }
+
+                    break;
+                default:
+                    problems.Add($"{at}: unknown gate kind {(int)gate.Kind}");
+                    break;
+            }
+        }
+    }
+
+    private static void CheckTransitions(
+        ProcessDefinition d,
+        StageDefinition stage,
+        List<TransitionDefinition> transitions,
+        string where,
+        Dictionary<string, StageDefinition> stagesById,
+        Dictionary<string, FieldDefinition> fieldsByName,
+        List<string> problems)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < transitions.Count; i++)
+        {
+            var transition = transitions[i];
+            if (transition is null)
+            {
+                problems.Add($"{where}: transitions[{i}] is empty");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(transition.To))
+            {
+                problems.Add($"{where}: transitions[{i}] needs a target stage ('to')");
+            }
+            else if (!stagesById.ContainsKey(transition.To))
+            {
+                problems.Add($"{where}: transition to unknown stage '{transition.To}'");
+            }
+            else if (transition.To == stage.Id)
+            {
+                problems.Add($"{where}: transition to itself");
+            }
+
+            if (transition.When is { } when)
+            {
+                CheckCondition(when, $"{where}: transition to '{transition.To}' when", fieldsByName, problems);
+            }
+
+            // The same target twice is only meaningful when the conditions differ.
+            var key = $"{transition.To}|{ConditionKey(transition.When)}";
+            if (!string.IsNullOrWhiteSpace(transition.To) && !seen.Add(key))
+            {
+                problems.Add($"{where}: duplicate transition to '{transition.To}'");
+            }
+        }
+
+        if (d.Mode == RoutingMode.Automatic && !stage.IsTerminal && transitions.Count > 0)
+        {
+            // The deal's automatic routing never takes manualOnly transitions nor moves to a lost stage.
+            var automatic = transitions.Any(t => t is not null && !t.ManualOnly
+                && stagesById.TryGetValue(t.To ?? "", out var target) && target.Outcome != StageOutcome.Lost);
+            if (!automatic)
+            {
+                problems.Add($"{where}: in automatic mode the stage needs a transition that is not manualOnly and does not lead to a lost stage");
+            }
+        }
+    }
+
+    private static void CheckCondition(ConditionDefinition when, string at, Dictionary<string, FieldDefinition> fieldsByName, List<string> problems)
+    {
+        var values = when.In ?? [];
+        if (values.Count == 0 || values.All(string.IsNullOrWhiteSpace))
+        {
+            problems.Add($"{at}: the 'in' list must not be empty");
+        }
+
+        if (string.IsNullOrWhiteSpace(when.Field))
+        {
+            problems.Add($"{at}: field is required");
+            return;
+        }
+
+        if (!fieldsByName.TryGetValue(when.Field, out var field) || field.Name != when.Field)
+        {
+            problems.Add($"{at}: unknown field '{when.Field}'{Known(fieldsByName)}");
+            return;
+        }
+
+        if (field.Type == FieldType.Choice)
+        {
+            var choices = field.Choices ?? [];
+            foreach (var value in values.Where(v => !string.IsNullOrWhiteSpace(v)))
+            {
+                if (!choices.Any(c => string.Equals(c?.Trim(), value.Trim(), StringComparison.OrdinalIgnoreCase)))
+                {
+                    problems.Add($"{at}: '{value}' is not a choice of field '{field.Name}' ({string.Join(", ", choices)})");
+                }
+            }
+        }
+    }
+
+    private static void CheckLostReasons(ProcessDefinition d, List<StageDefinition> stages, List<string> problems)
+    {
+        var reasons = d.LostReasons ?? [];
+        if (stages.Any(s => s?.Outcome == StageOutcome.Lost) && reasons.Count == 0)
+        {
+            problems.Add("lostReasons: a process with a lost stage needs at least one lost reason");
+        }
+
+        if (reasons.Any(string.IsNullOrWhiteSpace))
+        {
+            problems.Add("lostReasons: reasons must not be empty");
+        }
+
+        // A deal names its reason ignoring case, so reasons differing only in case are one reason.
+        foreach (var duplicate in Duplicates(reasons.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim())))
+        {
+            problems.Add($"lostReasons: duplicate reason '{duplicate}'");
+        }
+    }
+
+    private static void CheckGraph(ProcessDefinition d, List<StageDefinition> stages, Dictionary<string, StageDefinition> stagesById, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(d.InitialStage) || !stagesById.ContainsKey(d.InitialStage))
+        {
+            // Reachability from nowhere would only repeat the initialStage problem for every stage.
+            return;
+        }
+
+        var reachable = Reach([d.InitialStage], id => Targets(stagesById[id], stagesById));
+        var unreachable = stages.Where(s => s is not null && !string.IsNullOrWhiteSpace(s.Id) && !reachable.Contains(s.Id))
+            .Select(s => $"'{s.Id}'").Distinct().ToList();
+        if (unreachable.Count > 0)
+        {
+            problems.Add($"stages: not reachable from initial stage '{d.InitialStage}': {string.Join(", ", unreachable)}");
+        }
+
+        if (!reachable.Any(id => stagesById[id].Outcome == StageOutcome.Won))
+        {
+            problems.Add("stages: no won stage is reachable from the initial stage");
+        }
+
+        if (!reachable.Any(id => stagesById[id].Outcome == StageOutcome.Lost))
+        {
+            problems.Add("stages: no lost stage is reachable from the initial stage");
+        }
+
+        // Walk backwards from the terminals: every stage that can still finish.
+        var predecessors = stagesById.Keys.ToDictionary(id => id, _ => new List<string>(), StringComparer.Ordinal);
+        foreach (var (id, stage) in stagesById)
+        {
+            foreach (var target in Targets(stage, stagesById))
+            {
+                predecessors[target].Add(id);
+            }
+        }
+
+        var canFinish = Reach(stagesById.Values.Where(s => s.IsTerminal).Select(s => s.Id), id => predecessors[id]);
+        var stuck = stages.Where(s => s is not null && reachable.Contains(s.Id) && !s.IsTerminal && !canFinish.Contains(s.Id))
+            .Select(s => $"'{s.Id}'").Distinct().ToList();
+        if (stuck.Count > 0)
+        {
+            problems.Add($"stages: no terminal stage can be reached from {string.Join(", ", stuck)} (a dead end or a cycle with no way out)");
+        }
+    }
+
+    private static IEnumerable<string> Targets(StageDefinition stage, Dictionary<string, StageDefinition> stagesById) =>
+        (stage.Transitions ?? []).Where(t => t is not null && t.To is not null && stagesById.ContainsKey(t.To)).Select(t => t.To);
+
+    private static HashSet<string> Reach(IEnumerable<string> from, Func<string, IEnumerable<string>> next)
+    {
+        var seen = new HashSet<string>(from, StringComparer.Ordinal);
+        var queue = new Queue<string>(seen);
+        while (queue.TryDequeue(out var id))
+        {
+            foreach (var n in next(id))
+            {
+                if (seen.Add(n))
+                {
+                    queue.Enqueue(n);
+                }
+            }
+        }
+
+        return seen;
+    }
+
+    // Gates and conditions name a field exactly as it is defined, so the UI's labels and lookups agree.
+    private static bool HasField(Dictionary<string, FieldDefinition> fieldsByName, string name) =>
+        fieldsByName.TryGetValue(name, out var field) && field.Name == name;
+
+    private static string Known(Dictionary<string, FieldDefinition> fieldsByName) =>
+        fieldsByName.Count == 0 ? " (the process defines no fields)" : $" (fields: {string.Join(", ", fieldsByName.Values.Select(f => f.Name))})";
+
+    private static string ConditionKey(ConditionDefinition? when) =>
+        when is null ? "" : $"{when.Field}|{when.Not}|{string.Join(",", (when.In ?? []).Select(v => v?.Trim().ToLowerInvariant()).Order())}";
+
+    private static IEnumerable<string> Duplicates(IEnumerable<string> values) =>
+        values.GroupBy(v => v, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key);
+
+    private static string Show(double value) => value.ToString(CultureInfo.InvariantCulture);
+}
