@@ -118,7 +118,8 @@ public sealed record DealTaskView(
     [property: Id(9)] string? EscalatedTo,
     [property: Id(10)] DateTimeOffset? CompletedAt,
     [property: Id(11)] string? CompletedBy,
-    [property: Id(12)] string? Result);
+    [property: Id(12)] string? Result,
+    [property: Id(13)] long UpdatedSeq);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.DealDocumentView")]
 public sealed record DealDocumentView(

@@ -40,7 +40,7 @@ public static class DealViews
     }
 
     public static DealTaskView ToView(this DealTask t) =>
-        new(t.Id, t.Stage, t.Title, t.Executor, t.Status.ToString(), t.CreatedAt, t.Deadline, t.OverdueAt, t.EscalatedAt, t.EscalatedTo, t.CompletedAt, t.CompletedBy, t.Result);
+        new(t.Id, t.Stage, t.Title, t.Executor, t.Status.ToString(), t.CreatedAt, t.Deadline, t.OverdueAt, t.EscalatedAt, t.EscalatedTo, t.CompletedAt, t.CompletedBy, t.Result, t.UpdatedSeq);
 
     public static Actor ToActor(this ActorInfo actor) => new(actor.User, actor.Roles.ToArray());
 

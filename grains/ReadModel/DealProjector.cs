@@ -138,7 +138,8 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
                 completed_at = EXCLUDED.completed_at, completed_by = EXCLUDED.completed_by, result = EXCLUDED.result
             WHERE deal_task.seq < EXCLUDED.seq
             """);
-        Add(command, d.Id, t.Id, d.Seq, t.Stage, t.Title, t.Executor, t.Status, t.CreatedAt, t.Deadline,
+        // The task's own seq (not the deal's), so a replay writes exactly what the first delivery wrote.
+        Add(command, d.Id, t.Id, t.UpdatedSeq, t.Stage, t.Title, t.Executor, t.Status, t.CreatedAt, t.Deadline,
             t.OverdueAt, t.EscalatedAt, t.EscalatedTo, t.CompletedAt, t.CompletedBy, t.Result);
         sql.BatchCommands.Add(command);
     }

@@ -34,7 +34,7 @@ public static class NodeHost
         builder.Services.AddSalesWeb(builder.Configuration);
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("silo-and-postgres", tags: [WebSetup.ReadyTag]);
         builder.Services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
-        builder.Host.UseOrleans(silo => silo.AddSalesSilo(connectionString, node));
+        builder.Host.UseOrleans(silo => silo.AddSalesSilo(dataSource, node));
 
         // Registered after the silo, so it starts once the silo is active.
         builder.Services.AddHostedService<StartupSeeder>();

@@ -1,4 +1,5 @@
 using System.Net;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using SalesOrleans.Infrastructure;
@@ -24,7 +25,7 @@ public static class OrleansSetup
     private const string Invariant = "Npgsql";
 
     /// <summary>Clustering, grain storage and reminders, all in the one PostgreSQL, plus the dashboard.</summary>
-    public static ISiloBuilder AddSalesSilo(this ISiloBuilder silo, string connectionString, NodeOptions node)
+    public static ISiloBuilder AddSalesSilo(this ISiloBuilder silo, NpgsqlDataSource dataSource, NodeOptions node)
     {
         silo.Configure<ClusterOptions>(o =>
         {
@@ -35,18 +36,18 @@ public static class OrleansSetup
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
+            o.DataSource = dataSource;
         });
         silo.AddAdoNetGrainStorage(StorageNames.Store, o =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
+            o.DataSource = dataSource;
             o.GrainStorageSerializer = new JsonGrainStateSerializer();
         });
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
+            o.DataSource = dataSource;
         });
         silo.AddDashboard();
         return silo;

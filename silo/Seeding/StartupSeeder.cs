@@ -8,8 +8,11 @@ public sealed class SeedOptions
     /// <summary>Where the process JSON files are; relative paths are from the node's base directory.</summary>
     public string ProcessesDirectory { get; set; } = "processes";
 
-    /// <summary>Load departments, people and demo deals on first start (an empty database).</summary>
+    /// <summary>Load the demo departments and people (idempotent: existing ones are left alone).</summary>
     public bool DemoData { get; set; } = true;
+
+    /// <summary>With <see cref="DemoData"/>: also drive demo deals through every stage when the database has none.</summary>
+    public bool DemoDeals { get; set; } = true;
 }
 
 /// <summary>Runs once the silo is active: process definitions, then (first start only) the demo data.</summary>
@@ -35,7 +38,7 @@ public sealed class StartupSeeder(
 
         await directory.ReloadAsync(cancellationToken);
 
-        if (seed.DemoData && await deals.CountDealsAsync(cancellationToken) == 0)
+        if (seed.DemoData && seed.DemoDeals && await deals.CountDealsAsync(cancellationToken) == 0)
         {
             var count = await ActivatorUtilities.CreateInstance<DemoSeeder>(services).SeedDealsAsync(cancellationToken);
             logger.LogInformation("Seeded {Count} demo deals", count);
