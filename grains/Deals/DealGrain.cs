@@ -43,14 +43,14 @@ public sealed class DealGrain(
         if (state.State.Deal.Outbox.Count > 0)
         {
             // The node may have died between the write and the publish: deliver again (consumers dedupe).
-            await TryPublish(deal, republish: true, sharesBefore: null);
+            await TryPublish(deal, deal.ToView(), republish: true, sharesBefore: null);
         }
         else
         {
             _publishedSeq = state.State.Deal.Seq;
         }
 
-        await CheckDeadlines();
+        await CheckDeadlines(fromReminderTick: false);
     }
 
     public async Task<DealResult> Create(CreateDealCommand command, ActorInfo actor)
@@ -77,7 +77,7 @@ public sealed class DealGrain(
         var deal = new Deal(state.State.Deal, process, directory);
         var lines = command.Lines?.Select(l => new DealLine(l.Sku, l.Name, l.Quantity, l.Price)).ToList();
         var newDeal = new NewDeal(command.Title, command.Company, command.Contact, command.Owner, command.Department, command.Amount, command.Currency, lines, command.Parameters);
-        return await Execute(deal, d => d.Start(this.GetPrimaryKey(), newDeal, actor.ToActor(), clock.GetUtcNow()), onRefused: () => state.State.Deal = new DealState());
+        return await Execute(deal, d => d.Start(this.GetPrimaryKey(), newDeal, actor.ToActor(), clock.GetUtcNow()));
     }
 
     public async Task<DealView?> Get() => state.State.Deal.Exists ? (await Load()).ToView() : null;
@@ -100,7 +100,7 @@ public sealed class DealGrain(
     public Task<DealResult> AddNote(AddNoteCommand command, ActorInfo actor) =>
         Run(d => d.AddNote(command.Text, actor.ToActor(), clock.GetUtcNow()));
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadlines();
+    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadlines(fromReminderTick: true);
 
     private async Task<DealResult> Run(Action<Deal> command)
     {
@@ -112,7 +112,7 @@ public sealed class DealGrain(
         return await Execute(await Load(), command);
     }
 
-    private async Task<DealResult> Execute(Deal deal, Action<Deal> command, Action? onRefused = null)
+    private async Task<DealResult> Execute(Deal deal, Action<Deal> command)
     {
         var sharesBefore = deal.WorkloadShares();
         try
@@ -121,19 +121,19 @@ public sealed class DealGrain(
         }
         catch (DealRejection rejection)
         {
-            onRefused?.Invoke();
             return Refused(rejection);
         }
 
+        var view = deal.ToView();
         if (deal.Recorded.Count > 0)
         {
-            await Commit(deal, sharesBefore);
+            await Commit(deal, view, sharesBefore);
         }
 
-        return new DealResult(deal.ToView(), null);
+        return new DealResult(view, null);
     }
 
-    private async Task CheckDeadlines()
+    private async Task CheckDeadlines(bool fromReminderTick)
     {
         if (!state.State.Deal.Exists)
         {
@@ -145,20 +145,20 @@ public sealed class DealGrain(
         deal.CheckDeadlines(clock.GetUtcNow());
         if (deal.Recorded.Count > 0)
         {
-            await Commit(deal, sharesBefore);
+            await Commit(deal, deal.ToView(), sharesBefore, fromReminderTick);
         }
         else
         {
-            await ScheduleWake(deal, writeIfChanged: true);
+            await ScheduleWake(deal, fromReminderTick);
         }
     }
 
-    private async Task Commit(Deal deal, IReadOnlyDictionary<string, WorkloadShare> sharesBefore)
+    private async Task Commit(Deal deal, DealView view, IReadOnlyDictionary<string, WorkloadShare> sharesBefore, bool fromReminderTick = false)
     {
         state.State.Deal.Outbox.RemoveAll(a => a.Seq <= _publishedSeq);
         try
         {
-            await ScheduleWake(deal, writeIfChanged: false);
+            await ScheduleWake(deal, fromReminderTick);
             await state.WriteStateAsync();
         }
         catch
@@ -168,11 +168,11 @@ public sealed class DealGrain(
             throw;
         }
 
-        await TryPublish(deal, republish: false, sharesBefore);
+        await TryPublish(deal, view, republish: false, sharesBefore);
     }
 
     /// <summary>Delivers the outbox to this node's consumers and the workload shares to the people involved; retried on failure.</summary>
-    private async Task TryPublish(Deal deal, bool republish, IReadOnlyDictionary<string, WorkloadShare>? sharesBefore)
+    private async Task TryPublish(Deal deal, DealView view, bool republish, IReadOnlyDictionary<string, WorkloadShare>? sharesBefore)
     {
         var s = state.State.Deal;
         var from = _publishedSeq;
@@ -180,7 +180,7 @@ public sealed class DealGrain(
         {
             var activities = s.Outbox.Where(a => a.Seq > from).ToList();
             var changedTasks = s.Tasks.Where(t => t.UpdatedSeq > from).Select(t => t.Id).ToList();
-            await sink.PublishAsync(new DealPublication(deal.ToView(), activities, changedTasks));
+            await sink.PublishAsync(new DealPublication(view, activities, changedTasks));
 
             var sharesAfter = deal.WorkloadShares();
             // After a crash we no longer know who had a share before, so everyone the deal ever involved is told.
@@ -200,16 +200,21 @@ public sealed class DealGrain(
             // The write is durable; the outbox keeps the events. Try again shortly (and on reactivation).
             logger.LogWarning(ex, "Publishing deal {DealId} events after seq {Seq} failed; will retry", s.Id, from);
             _retryTimer?.Dispose();
-            _retryTimer = this.RegisterGrainTimer(async ct => await TryPublish(await Load(), republish: true, sharesBefore: null),
+            _retryTimer = this.RegisterGrainTimer(async ct =>
+                {
+                    var current = await Load();
+                    await TryPublish(current, current.ToView(), republish: true, sharesBefore: null);
+                },
                 new GrainTimerCreationOptions { DueTime = TimeSpan.FromSeconds(5), Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
         }
     }
 
     /// <summary>
-    /// Arms the in-memory timer for the next deadline and keeps one reminder for sleeping deals, updating the reminder
-    /// only when the next wake moves earlier (or the reminder already fired), so most commands write nothing extra.
+    /// Arms the in-memory timer for the next deadline and keeps one reminder for sleeping deals. Commands only ever
+    /// move the reminder earlier (or re-arm one that already fired); a reminder that finds nothing left to wait for
+    /// unregisters itself. So most commands write nothing extra, even when tasks come and go.
     /// </summary>
-    private async Task ScheduleWake(Deal deal, bool writeIfChanged)
+    private async Task ScheduleWake(Deal deal, bool fromReminderTick)
     {
         var now = clock.GetUtcNow();
         var wake = deal.NextWakeAt;
@@ -217,7 +222,7 @@ public sealed class DealGrain(
         var changed = false;
         if (wake is null)
         {
-            if (grainState.ReminderDueAt is not null)
+            if (fromReminderTick && grainState.ReminderDueAt is not null)
             {
                 var reminder = await this.GetReminder(DeadlineReminder);
                 if (reminder is not null)
@@ -237,7 +242,7 @@ public sealed class DealGrain(
             changed = true;
         }
 
-        if (changed && writeIfChanged)
+        if (changed && fromReminderTick)
         {
             await state.WriteStateAsync();
         }
@@ -248,7 +253,7 @@ public sealed class DealGrain(
         {
             var delay = wake.Value - now;
             delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxTimerDelay ? MaxTimerDelay : delay;
-            _deadlineTimer = this.RegisterGrainTimer(_ => CheckDeadlines(),
+            _deadlineTimer = this.RegisterGrainTimer(_ => CheckDeadlines(fromReminderTick: false),
                 new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, KeepAlive = false });
         }
     }

@@ -15,8 +15,8 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
 {
     private const int MaxBatch = 256;
 
-    // Two writers: one batch fills while the other commits.
-    private const int Writers = 2;
+    // Several writers: batches fill while others commit, and PostgreSQL groups their commits into one flush.
+    private const int Writers = 4;
 
     private readonly NpgsqlDataSource _db;
     private readonly ILogger<DealProjector> _logger;
@@ -79,26 +79,27 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
     private async Task WriteBatch(List<Pending> batch)
     {
         await using var connection = await _db.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        await using var sql = new NpgsqlBatch(connection, tx);
-        // A fixed order of deals keeps two concurrent writers from deadlocking on each other's rows.
-        foreach (var publication in batch.Select(p => p.Publication).OrderBy(p => p.Deal.Id).ThenBy(p => p.Deal.Seq))
+        // One batch is one round trip and one implicit transaction: all of it lands or none of it.
+        await using var sql = new NpgsqlBatch(connection);
+        // A fixed order of deals keeps concurrent writers from deadlocking on each other's rows.
+        foreach (var publications in batch.Select(p => p.Publication).GroupBy(p => p.Deal.Id).OrderBy(g => g.Key))
         {
-            AddDeal(sql, publication.Deal);
-            var changed = publication.ChangedTaskIds.ToHashSet();
-            foreach (var task in publication.Deal.Tasks.Where(t => changed.Contains(t.Id)))
+            // The newest snapshot of a deal carries every change of the older ones in the same batch.
+            var newest = publications.MaxBy(p => p.Deal.Seq)!.Deal;
+            AddDeal(sql, newest);
+            var changed = publications.SelectMany(p => p.ChangedTaskIds).ToHashSet();
+            foreach (var task in newest.Tasks.Where(t => changed.Contains(t.Id)))
             {
-                AddTask(sql, publication.Deal, task);
+                AddTask(sql, newest, task);
             }
 
-            foreach (var activity in publication.Activities)
+            foreach (var activity in publications.SelectMany(p => p.Activities).DistinctBy(a => a.Seq))
             {
-                AddActivity(sql, publication.Deal.Id, activity);
+                AddActivity(sql, newest.Id, activity);
             }
         }
 
         await sql.ExecuteNonQueryAsync();
-        await tx.CommitAsync();
     }
 
     private static void AddDeal(NpgsqlBatch sql, DealView d)

@@ -22,7 +22,7 @@ public static class NodeHost
         }
 
         var node = builder.Configuration.GetSection("Node").Get<NodeOptions>() ?? new NodeOptions();
-        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var dataSource = CreateDataSource(connectionString);
 
         // The schema first: clustering, storage and reminders need their tables before the silo starts.
         using (var loggers = LoggerFactory.Create(l => l.AddConsole()))
@@ -44,5 +44,18 @@ public static class NodeHost
         app.UseSalesWeb();
         app.MapOrleansDashboard("/dashboard").RequireAuthorization(WebSetup.AdminPolicy);
         return app;
+    }
+
+    /// <summary>
+    /// One pool for the whole node. The node sets no session state, so pooled connections need no DISCARD ALL on
+    /// reuse; the same few statements run all the time, so they are prepared once per connection.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+        builder.ConnectionStringBuilder.MaxAutoPrepare = Math.Max(builder.ConnectionStringBuilder.MaxAutoPrepare, 64);
+        builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        return builder.Build();
     }
 }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Issue-2 benchmark: durable deal commands at 1, 8 and 32 clients against the raw single-row upsert ceiling
+# of the same PostgreSQL, in one run. PostgreSQL runs durable here (fsync and synchronous_commit on).
+# Usage: deploy/bench.sh [seconds per run]   (ConnectionStrings__Sales set: use that database instead)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+seconds=${1:-10}
+
+if [[ -z "${ConnectionStrings__Sales:-}" ]]; then
+    source deploy/pg.sh
+    pg_ensure_installed
+    work=$(mktemp -d /tmp/salesorleans-bench.XXXXXX)
+    chmod 755 "$work"
+    port=55470
+    while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+    trap 'pg_stop "$work/pg/data"; rm -rf "$work"' EXIT
+    pg_start "$work/pg/data" "$port" bench
+    export ConnectionStrings__Sales="$(pg_connstring "$port" bench)"
+fi
+
+dotnet build "$root/tests/SalesOrleans.Benchmarks/SalesOrleans.Benchmarks.csproj" -c Release -nologo -v q
+cd "$root/tests/SalesOrleans.Benchmarks/bin/Release/net10.0"
+dotnet SalesOrleans.Benchmarks.dll "$ConnectionStrings__Sales" "$seconds" "${@:2}"
