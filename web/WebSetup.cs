@@ -2,6 +2,10 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
+using SalesOrleans.ReadModel;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SalesOrleans.Domain;
@@ -27,6 +31,10 @@ public static class WebSetup
         services.AddHealthChecks();
         services.Configure<DocumentOptions>(configuration.GetSection("Documents"));
         services.AddSingleton<Credentials>();
+        services.AddSingleton<DataProtectionKeyStore>();
+        services.AddDataProtection().SetApplicationName("SalesOrleans");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new PostgresKeyRepository(sp.GetRequiredService<DataProtectionKeyStore>())));
 
         services.AddAuthentication(AuthSchemes.Either)
             .AddPolicyScheme(AuthSchemes.Either, "Cookie or API token", o => o.ForwardDefaultSelector = ctx =>

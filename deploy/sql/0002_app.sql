@@ -125,3 +125,10 @@ CREATE TABLE IF NOT EXISTS deal_activity (
     PRIMARY KEY (deal_id, seq)
 );
 CREATE INDEX IF NOT EXISTS ix_deal_activity_at ON deal_activity (at);
+
+-- ASP.NET Core Data Protection keys (cookie encryption), shared so a login works on every node and survives restarts.
+CREATE TABLE IF NOT EXISTS data_protection_key (
+    friendly_name text PRIMARY KEY,
+    xml           text NOT NULL,
+    created_at    timestamptz NOT NULL DEFAULT now()
+);

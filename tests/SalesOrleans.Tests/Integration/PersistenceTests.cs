@@ -57,6 +57,25 @@ public class PersistenceTests
     }
 
     [Fact]
+    public async Task A_login_survives_a_node_restart()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var cookies = new System.Net.CookieContainer();
+        await using (var node = await TestNode.StartAsync(db))
+        {
+            await node.ClientAsync("k.weber", cookies);
+        }
+
+        await using (var node = await TestNode.StartAsync(db))
+        {
+            var client = await node.ClientAsync(cookies: cookies);
+            var me = await client.GetAsync("/api/auth/me");
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+            Assert.Equal("k.weber", (await Json(me)).GetProperty("userName").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Events_written_but_never_published_before_the_node_went_away_are_published_when_the_deal_wakes()
     {
         var db = await TestDatabase.CreateAsync();

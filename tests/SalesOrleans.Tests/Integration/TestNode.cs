@@ -70,9 +70,9 @@ public sealed class TestNode : IAsyncDisposable
     }
 
     /// <summary>An HTTP client with its own cookie jar; logged in when a user is given (demo password).</summary>
-    public async Task<HttpClient> ClientAsync(string? user = null)
+    public async Task<HttpClient> ClientAsync(string? user = null, CookieContainer? cookies = null)
     {
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = Address };
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer() }) { BaseAddress = Address };
         if (user is not null)
         {
             var login = await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = "demo" });

@@ -55,6 +55,19 @@ public class DealTests
     }
 
     [Fact]
+    public void Deadlines_count_the_working_hours_of_the_executors_calendar()
+    {
+        _directory.Calendars["m1"] = new SalesOrleans.Domain.Calendar.WorkingCalendar("Europe/Berlin");
+        var fridayFivePmBerlin = new DateTimeOffset(2026, 11, 27, 16, 0, 0, TimeSpan.Zero);
+        var deal = new Deal(new DealState(), TestProcesses.Manual(deadlineHours: 2), _directory);
+
+        deal.Start(Guid.NewGuid(), new NewDeal("Press line", "Nordwerk GmbH", null, "m1", TestDirectory.Department, null, null, null, null), Owner, fridayFivePmBerlin);
+
+        // One hour on Friday until 18:00, the second on Monday from 09:00 (Berlin, UTC+1 in November).
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero), Open(deal, "call").Deadline.ToUniversalTime());
+    }
+
+    [Fact]
     public void Fan_out_resolves_owner_supervisor_role_and_named_user()
     {
         var deal = ToProposal(NewDeal());
