@@ -11,6 +11,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SalesOrleans.Domain;
 using SalesOrleans.Web.Api;
 using SalesOrleans.Web.Auth;
+using SalesOrleans.Web.Live;
 
 namespace SalesOrleans.Web;
 
@@ -31,6 +32,9 @@ public static class WebSetup
         services.AddHealthChecks();
         services.Configure<DocumentOptions>(configuration.GetSection("Documents"));
         services.AddSingleton<Credentials>();
+        services.AddSignalR();
+        services.AddSingleton<HubLiveObserver>();
+        services.AddHostedService<LiveRelayRegistration>();
         services.AddSingleton<DataProtectionKeyStore>();
         services.AddDataProtection().SetApplicationName("SalesOrleans");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
@@ -73,6 +77,7 @@ public static class WebSetup
         app.MapAuthEndpoints();
         app.MapProcessEndpoints();
         app.MapDealEndpoints();
+        app.MapHub<LiveHub>("/hubs/live");
         return app;
     }
 

@@ -36,7 +36,18 @@ public sealed record DealListItem(
     DateTimeOffset? NextDeadline,
     DateTimeOffset StageEnteredAt,
     DateTimeOffset UpdatedAt,
-    long Seq);
+    long Seq)
+{
+    /// <summary>The same card from a deal's current view, for live pushes (the read model row it will match).</summary>
+    public static DealListItem From(DealView d)
+    {
+        var open = d.Tasks.Where(t => t.Status == "Open").ToList();
+        return new DealListItem(d.Id, d.Title, d.ProcessKind, d.ProcessVersion, d.Stage, d.StageName, d.Status, d.Owner, d.Department,
+            d.Company, d.Amount, d.Currency, d.Probability, d.StuckOn?.User, d.StuckOn?.Since, open.Count,
+            open.Count(t => t.OverdueAt is not null), open.Count == 0 ? null : open.Min(t => t.Deadline), d.StageEnteredAt,
+            DateTimeOffset.UtcNow, d.Seq);
+    }
+}
 
 public sealed record TaskListItem(
     Guid DealId,
@@ -102,7 +113,7 @@ public sealed class DealQueries(NpgsqlDataSource db) : IWorkloadSource
         return items;
     }
 
-    public async Task<IReadOnlyList<TaskListItem>> ListTasksAsync(string? executor, string? status, bool? overdue, Guid? dealId, int limit, CancellationToken ct = default)
+    public async Task<IReadOnlyList<TaskListItem>> ListTasksAsync(string? executor, string? status, bool? overdue, Guid? dealId, string? department, int limit, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("""
             SELECT t.deal_id, d.title, t.task_id, t.stage, t.title, t.executor, t.status, t.created_at, t.deadline,
@@ -112,13 +123,15 @@ public sealed class DealQueries(NpgsqlDataSource db) : IWorkloadSource
               AND ($2::text IS NULL OR t.status = $2)
               AND ($3::boolean IS NULL OR (t.overdue_at IS NOT NULL) = $3)
               AND ($4::uuid IS NULL OR t.deal_id = $4)
+              AND ($5::text IS NULL OR d.department_id = $5)
             ORDER BY t.deadline, t.deal_id, t.task_id
-            LIMIT $5
+            LIMIT $6
             """);
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = executor });
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = status });
         cmd.Parameters.Add(new NpgsqlParameter<bool?> { TypedValue = overdue });
         cmd.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = dealId });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = department });
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Clamp(limit, 1, MaxLimit) });
         var items = new List<TaskListItem>();
         await using var r = await cmd.ExecuteReaderAsync(ct);

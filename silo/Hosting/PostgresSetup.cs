@@ -23,7 +23,8 @@ public static class PostgresSetup
         services.AddSingleton<IProcessCatalog, ProcessCatalog>();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<DealProjector>();
-        services.AddSingleton<IDealEventSink>(sp => sp.GetRequiredService<DealProjector>());
+        services.AddSingleton<SalesOrleans.Live.LiveFanOut>();
+        services.AddSingleton<IDealEventSink, DealPublisher>();
         services.AddHostedService<DirectoryRefresher>();
         return services;
     }

@@ -48,49 +48,73 @@ public static class DealEndpoints
                 return Problems.Invalid("id", "The deal id must not be empty.");
             }
 
+            var department = body.Department ?? user.DepartmentOf() ?? "";
+            if (!user.IsAdmin() && department != user.DepartmentOf())
+            {
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"You cannot create deals for department '{department}'.");
+            }
+
             var command = new CreateDealCommand(body.ProcessKind ?? "", body.Title ?? "", body.Company ?? "", body.Contact,
-                body.Owner ?? user.Name(), body.Department ?? user.FindFirstValue(AuthSchemes.DepartmentClaim) ?? "",
-                body.Amount, body.Currency, body.Lines, body.Parameters);
+                body.Owner ?? user.Name(), department, body.Amount, body.Currency, body.Lines, body.Parameters);
             var result = await grains.GetGrain<IDealGrain>(id).Create(command, user.Actor());
             return result.Ok ? Results.Created($"/api/deals/{id}", result.Deal) : Problems.From(result.Error!);
         });
 
-        deals.MapGet("/", ([AsParameters] DealListQuery q, DealQueries queries, CancellationToken ct) =>
-            queries.ListDealsAsync(new DealFilter(q.Department, q.Owner, q.Process, q.Stage,
+        deals.MapGet("/", async ([AsParameters] DealListQuery q, ClaimsPrincipal user, DealQueries queries, CancellationToken ct) =>
+        {
+            var filter = new DealFilter(q.Department, q.Owner, q.Process, q.Stage,
                 string.Equals(q.Status, "all", StringComparison.OrdinalIgnoreCase) ? null : q.Status ?? "Open",
-                q.Overdue, q.StuckOn, q.Search, q.Limit ?? 100, q.Offset ?? 0), ct));
+                q.Overdue, q.StuckOn, q.Search, q.Limit ?? 100, q.Offset ?? 0);
+            if (!user.IsAdmin())
+            {
+                // Outside admin, a list is always of the user's own department (or, without one, of their own deals).
+                if (q.Department is not null && q.Department != user.DepartmentOf())
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"You cannot list department '{q.Department}'.");
+                }
 
-        deals.MapGet("/{id:guid}", async (Guid id, IGrainFactory grains) =>
-            await grains.GetGrain<IDealGrain>(id).Get() is { } deal ? Results.Ok(deal) : Problems.NotFound($"Deal {id} does not exist."));
+                filter = user.DepartmentOf() is { } department ? filter with { Department = department } : filter with { StuckOn = user.Name() };
+            }
 
-        deals.MapGet("/{id:guid}/journal", async (Guid id, long? afterSeq, int? limit, DealQueries queries, CancellationToken ct) =>
-            Results.Ok(await queries.GetJournalAsync(id, afterSeq ?? 0, limit ?? 1000, ct)));
+            return Results.Ok(await queries.ListDealsAsync(filter, ct));
+        });
+
+        deals.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
+            Visible(id, user, grains, deal => Task.FromResult(Results.Ok(deal))));
+
+        deals.MapGet("/{id:guid}/journal", (Guid id, long? afterSeq, int? limit, ClaimsPrincipal user, IGrainFactory grains, DealQueries queries, CancellationToken ct) =>
+            Visible(id, user, grains, async _ => Results.Ok(await queries.GetJournalAsync(id, afterSeq ?? 0, limit ?? 1000, ct))));
 
         deals.MapPost("/{id:guid}/moves", (Guid id, MoveDealRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IDealGrain>(id).Move(new MoveDealCommand(body.ToStage ?? "", body.LostReason, body.Comment), user.Actor())));
+            Command(id, user, grains, g => g.Move(new MoveDealCommand(body.ToStage ?? "", body.LostReason, body.Comment), user.Actor())));
 
         deals.MapPost("/{id:guid}/tasks/{taskId}/complete", (Guid id, string taskId, CompleteTaskRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IDealGrain>(id).CompleteTask(new CompleteTaskCommand(taskId, body?.Result), user.Actor())));
+            Command(id, user, grains, g => g.CompleteTask(new CompleteTaskCommand(taskId, body?.Result), user.Actor())));
 
         deals.MapPost("/{id:guid}/tasks/{taskId}/reassign", (Guid id, string taskId, ReassignTaskRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IDealGrain>(id).ReassignTask(new ReassignTaskCommand(taskId, body.Executor ?? "", body.Reason), user.Actor())));
+            Command(id, user, grains, g => g.ReassignTask(new ReassignTaskCommand(taskId, body.Executor ?? "", body.Reason), user.Actor())));
 
         deals.MapPost("/{id:guid}/parameters", (Guid id, Dictionary<string, string?> body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IDealGrain>(id).SetParameters(new SetParametersCommand(body), user.Actor())));
+            Command(id, user, grains, g => g.SetParameters(new SetParametersCommand(body), user.Actor())));
 
         deals.MapPost("/{id:guid}/notes", (Guid id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IDealGrain>(id).AddNote(new AddNoteCommand(body.Text ?? ""), user.Actor())));
+            Command(id, user, grains, g => g.AddNote(new AddNoteCommand(body.Text ?? ""), user.Actor())));
 
         deals.MapPost("/{id:guid}/documents", AttachDocument).DisableAntiforgery();
 
-        deals.MapGet("/{id:guid}/documents/{documentId:guid}", async (Guid id, Guid documentId, DocumentStore documents, CancellationToken ct) =>
-            await documents.GetAsync(id, documentId, ct) is { } d
+        deals.MapGet("/{id:guid}/documents/{documentId:guid}", (Guid id, Guid documentId, ClaimsPrincipal user, IGrainFactory grains, DocumentStore documents, CancellationToken ct) =>
+            Visible(id, user, grains, async _ => await documents.GetAsync(id, documentId, ct) is { } d
                 ? Results.File(d.Content, d.ContentType, d.FileName)
-                : Problems.NotFound($"Deal {id} has no document {documentId}."));
+                : Problems.NotFound($"Deal {id} has no document {documentId}.")));
 
         app.MapGet("/api/tasks", (string? executor, string? status, bool? overdue, Guid? dealId, int? limit, ClaimsPrincipal user, DealQueries queries, CancellationToken ct) =>
-            queries.ListTasksAsync(executor, string.Equals(status, "all", StringComparison.OrdinalIgnoreCase) ? null : status ?? "Open", overdue, dealId, limit ?? 200, ct))
-            .WithTags("Tasks");
+        {
+            // Supervisors and admins look at anyone's tasks (in their department); everyone else at their own.
+            var department = user.IsAdmin() ? null : user.DepartmentOf();
+            var who = user.IsSupervisorOrAdmin() ? executor : user.Name();
+            return queries.ListTasksAsync(who, string.Equals(status, "all", StringComparison.OrdinalIgnoreCase) ? null : status ?? "Open",
+                overdue, dealId, user.IsSupervisorOrAdmin() ? department : null, limit ?? 200, ct);
+        }).WithTags("Tasks");
 
         app.MapGet("/api/managers/{user}/workload", (string user, IGrainFactory grains) => grains.GetGrain<IManagerGrain>(user).GetWorkload())
             .WithTags("Managers");
@@ -128,6 +152,16 @@ public static class DealEndpoints
             return Problems.Invalid("kind", "'kind' is required (e.g. proposal, contract, invoice).");
         }
 
+        if (await grains.GetGrain<IDealGrain>(id).Get() is not { } deal)
+        {
+            return Problems.NotFound($"Deal {id} does not exist.");
+        }
+
+        if (!user.CanSee(deal))
+        {
+            return Access.Hidden(id);
+        }
+
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, ct);
         var document = new StoredDocument(Guid.NewGuid(), id, kind.Trim().ToLowerInvariant(), Path.GetFileName(file.FileName),
@@ -145,11 +179,24 @@ public static class DealEndpoints
         return Results.Created($"/api/deals/{id}/documents/{document.Id}", result.Deal);
     }
 
-    private static async Task<IResult> Reply(Task<DealResult> command)
+    /// <summary>Runs <paramref name="then"/> only for a deal that exists and that the user may see.</summary>
+    private static async Task<IResult> Visible(Guid id, ClaimsPrincipal user, IGrainFactory grains, Func<DealView, Task<IResult>> then)
     {
-        var result = await command;
-        return result.Ok ? Results.Ok(result.Deal) : Problems.From(result.Error!);
+        var deal = await grains.GetGrain<IDealGrain>(id).Get();
+        if (deal is null)
+        {
+            return Problems.NotFound($"Deal {id} does not exist.");
+        }
+
+        return user.CanSee(deal) ? await then(deal) : Access.Hidden(id);
     }
+
+    private static Task<IResult> Command(Guid id, ClaimsPrincipal user, IGrainFactory grains, Func<IDealGrain, Task<DealResult>> command) =>
+        Visible(id, user, grains, async _ =>
+        {
+            var result = await command(grains.GetGrain<IDealGrain>(id));
+            return result.Ok ? Results.Ok(result.Deal) : Problems.From(result.Error!);
+        });
 }
 
 public sealed record DealListQuery(

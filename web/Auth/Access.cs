@@ -1,0 +1,24 @@
+using System.Security.Claims;
+using SalesOrleans.Domain;
+
+namespace SalesOrleans.Web.Auth;
+
+/// <summary>
+/// Who may see what, enforced by the API (the UI shows exactly this): admins everything; everyone else their
+/// department's deals, plus deals they own or hold a task in (an engineer or warehouse keeper from elsewhere).
+/// </summary>
+public static class Access
+{
+    public static string? DepartmentOf(this ClaimsPrincipal user) => user.FindFirstValue(AuthSchemes.DepartmentClaim);
+
+    public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin);
+
+    public static bool CanSee(this ClaimsPrincipal user, DealView deal) =>
+        user.IsAdmin()
+        || (user.DepartmentOf() is { } department && department == deal.Department)
+        || deal.Owner == user.Name()
+        || deal.Tasks.Any(t => t.Executor == user.Name());
+
+    public static IResult Hidden(Guid id) =>
+        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"Deal {id} belongs to another department.");
+}

@@ -1,0 +1,56 @@
+using System.Collections.Immutable;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace SalesOrleans.Web.Live;
+
+/// <summary>This node's end of the relay: changes from any node go to the browsers connected here.</summary>
+public sealed class HubLiveObserver(IHubContext<LiveHub> hub) : ILiveObserver
+{
+    public async Task OnChanges(ImmutableArray<LiveChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            var groups = new List<string>(change.Users.Count + 2) { LiveGroups.All };
+            if (change.Department is not null)
+            {
+                groups.Add(LiveGroups.Department(change.Department));
+            }
+
+            groups.AddRange(change.Users.Select(LiveGroups.User));
+            // A browser in two of these groups gets the change twice; pages keep the highest seq per item.
+            await hub.Clients.Groups(groups).SendAsync("change", change.Kind, change.Id, change.Seq, change.Json);
+        }
+    }
+}
+
+/// <summary>Registers this node's observer with the relay registry now and every few seconds (observers are not durable).</summary>
+public sealed class LiveRelayRegistration(IGrainFactory grains, HubLiveObserver observer, ILogger<LiveRelayRegistration> logger) : BackgroundService
+{
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+        var reference = grains.CreateObjectReference<ILiveObserver>(observer);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await grains.GetGrain<ILiveRelayRegistry>(0).Register(node, reference);
+                await Task.Delay(Heartbeat, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The silo may still be starting, or the registry moving after a node died.
+                logger.LogDebug(ex, "Live relay registration failed; retrying");
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { });
+            }
+        }
+    }
+}
