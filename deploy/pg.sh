@@ -207,3 +207,18 @@ pg_connstring() {
     fi
     echo "Host=127.0.0.1;Port=$1;Database=$2;Username=postgres;Pooling=true;Maximum Pool Size=100"
 }
+
+# Installs Debian packages that are missing (command name -> package), with one apt-get update for all of them.
+ensure_packages() {
+    local missing=() pair
+    for pair in "$@"; do
+        command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    if [[ $EUID -ne 0 ]]; then
+        _pg_err "missing ${missing[*]}: install them (needs root)"
+        return 1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}

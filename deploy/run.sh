@@ -17,11 +17,14 @@ if [[ -z "${ConnectionStrings__Sales:-}" ]]; then
     echo "PostgreSQL: 127.0.0.1:$port, data in $data/pg (kept between runs)"
 fi
 
+source deploy/pg.sh
+ensure_packages npm:npm
 dotnet build "$root/silo/SalesOrleans.Silo.csproj" -c Release -nologo -v q
 
 cat <<INFO
 
 SalesOrleans is starting on $urls
+  Web board:       $urls/  (log in as a demo user below)
   API (OpenAPI):   $urls/openapi/v1.json
   Orleans dashboard (admin): $urls/dashboard
   Health:          $urls/health/ready

@@ -6,6 +6,8 @@ root=$PWD
 source deploy/pg.sh
 
 pg_ensure_installed
+# npm builds the UI's browser dependencies; Chromium runs the end-to-end tests.
+ensure_packages npm:npm chromium:chromium
 
 work=$(mktemp -d /tmp/salesorleans-test.XXXXXX)
 chmod 755 "$work"
@@ -24,6 +26,7 @@ trap cleanup EXIT
 
 # fsync off: this database is thrown away after the run (never for the run command or benchmarks).
 pg_start "$work/pg/data" "$port" postgres fast
+export SALES_SCREENSHOTS="$work/screenshots"
 export SALES_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
 
 dotnet build "$root/SalesOrleans.sln" -c Release -nologo -v q

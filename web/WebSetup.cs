@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using SalesOrleans.ReadModel;
 using Microsoft.Extensions.Configuration;
@@ -68,6 +69,9 @@ public static class WebSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // The pages and scripts are public (they hold no data; every API call they make is authorized).
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = new EmbeddedFileProvider(typeof(WebSetup).Assembly, "SalesOrleans.Web.ui") });
+        app.MapGet("/", () => Results.Redirect("/board.html")).AllowAnonymous().ExcludeFromDescription();
         app.UseAuthentication();
         app.UseAuthorization();
 

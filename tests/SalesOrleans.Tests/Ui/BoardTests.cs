@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace SalesOrleans.Tests.Ui;
+
+[Collection(UiCollection.Name)]
+public class BoardTests(UiFixture fixture)
+{
+    private static readonly PageWaitForFunctionOptions Soon = new() { Timeout = 10_000 };
+
+    private async Task<Guid> CreateDeal(string user, string process, string company, string title = "Corporate training")
+    {
+        var client = await fixture.Node.ClientAsync(user);
+        var created = await client.PostAsJsonAsync("/api/deals", new { processKind = process, title, company, amount = 7200 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+    }
+
+    [Fact]
+    public async Task A_task_completed_by_the_manager_changes_the_supervisors_view_live()
+    {
+        var supervisor = await fixture.LoginAsync("e.keller", "/supervisor.html");
+        await UiFixture.WaitLive(supervisor);
+        var manager = await fixture.LoginAsync("l.braun", "/tasks.html");
+        await UiFixture.WaitLive(manager);
+
+        // The deal appears on the supervisor's page as soon as it is created, stuck on its owner.
+        var id = await CreateDeal("l.braun", "training-sales", "Baltic Foods");
+        var row = $"#stuck tr[data-id='{id}'] .stuck-on";
+        await supervisor.WaitForFunctionAsync($"() => document.querySelector(\"{row}\")?.textContent === 'l.braun'", null, Soon);
+
+        // Into "client card": the manager's task and the supervisor's "agree terms" task; the manager's is due first.
+        var api = await fixture.Node.ClientAsync("l.braun");
+        await api.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["request"] = "Sales training" });
+        var first = JsonDocument.Parse(await (await api.GetAsync($"/api/deals/{id}")).Content.ReadAsStringAsync()).RootElement.GetProperty("tasks")[0].GetProperty("id").GetString();
+        await api.PostAsJsonAsync($"/api/deals/{id}/tasks/{first}/complete", new { result = "Request recorded" });
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card" })).StatusCode);
+
+        await manager.WaitForSelectorAsync($"tr[data-task^='{id}/'] >> text=Create the client card", new() { Timeout = 10_000 });
+        await UiFixture.Screenshot(manager, "tasks");
+        var task = manager.Locator($"tr[data-task^='{id}/']", new() { HasTextString = "client card" });
+        await task.Locator("input[name=result]").FillAsync("Card created in ERP");
+        await task.Locator("button", new() { HasTextString = "Done" }).ClickAsync();
+
+        await supervisor.WaitForFunctionAsync($"() => document.querySelector(\"{row}\")?.textContent === 'e.keller'", null, Soon);
+        await UiFixture.Screenshot(supervisor, "supervisor");
+    }
+
+    [Fact]
+    public async Task Dragging_a_card_past_an_unmet_gate_shows_what_is_missing()
+    {
+        var id = await CreateDeal("k.weber", "training-sales", "Rhein Logistik");
+        var page = await fixture.LoginAsync("k.weber", "/board.html?process=training-sales");
+        await UiFixture.WaitLive(page);
+        var card = page.Locator($".card[data-id='{id}']");
+
+        await card.DragToAsync(page.Locator(".column[data-stage='client-card']"));
+
+        var error = card.Locator(".error");
+        await error.WaitForAsync();
+        Assert.Contains("Missing: the client's request recorded", await error.InnerTextAsync());
+        Assert.Equal(1, await page.Locator(".column[data-stage='first-contact']").Locator($".card[data-id='{id}']").CountAsync());
+        await UiFixture.Screenshot(page, "board");
+    }
+
+    [Fact]
+    public async Task Text_typed_by_anyone_is_shown_as_text_never_as_markup()
+    {
+        const string hostile = "<img src=x onerror=alert(1)>";
+        var id = await CreateDeal("k.weber", "training-sales", hostile, hostile);
+        var page = await fixture.LoginAsync("k.weber", "/board.html?process=training-sales");
+        var dialogs = 0;
+        page.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
+
+        var title = page.Locator($".card[data-id='{id}'] .title");
+        await title.WaitForAsync();
+        Assert.Equal(hostile, await title.InnerTextAsync());
+        Assert.Equal(0, await page.Locator(".card img").CountAsync());
+
+        await page.GotoAsync($"/deal.html?id={id}");
+        await page.Locator("h1", new() { HasTextString = "onerror" }).WaitForAsync();
+        Assert.Equal(0, await page.Locator("main img").CountAsync());
+        Assert.Equal(0, dialogs);
+    }
+
+    [Fact]
+    public async Task A_manager_cannot_open_another_departments_deal_by_url_or_api()
+    {
+        var foreign = await CreateDeal("i.petrov", "industrial-equipment", "Kama Plastics", "Extruder line");
+        var page = await fixture.LoginAsync("k.weber", $"/deal.html?id={foreign}");
+
+        await page.Locator(".error").WaitForAsync();
+        Assert.Contains("another department", await page.Locator(".error").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("text=Extruder line").CountAsync());
+
+        var api = await fixture.Node.ClientAsync("k.weber");
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync($"/api/deals/{foreign}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.PostAsJsonAsync($"/api/deals/{foreign}/notes", new { text = "peek" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync("/api/deals?department=industrial")).StatusCode);
+        var listed = JsonDocument.Parse(await (await api.GetAsync("/api/deals?status=all&limit=500")).Content.ReadAsStringAsync()).RootElement;
+        Assert.DoesNotContain(listed.EnumerateArray(), d => d.GetProperty("id").GetGuid() == foreign);
+
+        var owner = await fixture.LoginAsync("i.petrov", $"/deal.html?id={foreign}");
+        await owner.Locator("#journal").WaitForAsync();
+        await UiFixture.Screenshot(owner, "deal");
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.Playwright;
+using SalesOrleans.Tests.Integration;
+
+namespace SalesOrleans.Tests.Ui;
+
+/// <summary>A real node on PostgreSQL and headless Chromium (Debian's, driven by Playwright) for end-to-end tests.</summary>
+public sealed class UiFixture : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    public TestNode Node { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where the tests leave screenshots of the main pages (deploy/test.sh keeps them in docs/screenshots).</summary>
+    public static string ScreenshotDirectory =>
+        Environment.GetEnvironmentVariable("SALES_SCREENSHOTS") is { Length: > 0 } dir ? dir : Path.Combine(Path.GetTempPath(), "salesorleans-screenshots");
+
+    public async Task InitializeAsync()
+    {
+        Node = await TestNode.StartAsync(await TestDatabase.CreateAsync());
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A browser page logged in as the user (its own cookie jar).</summary>
+    public async Task<IPage> LoginAsync(string user, string path = "/board.html")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Node.Address.ToString().TrimEnd('/'), ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/login.html?next={Uri.EscapeDataString(path)}");
+        await page.FillAsync("input[name=userName]", user);
+        await page.FillAsync("input[name=password]", "demo");
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync($"**{path}");
+        return page;
+    }
+
+    public static async Task WaitLive(IPage page) => await page.WaitForSelectorAsync("body[data-live=on]");
+
+    public static async Task Screenshot(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        await Node.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class UiCollection : ICollectionFixture<UiFixture>
+{
+    public const string Name = "browser";
+}

@@ -1,0 +1,101 @@
+// Shared by every page: the API, the live connection and rendering. Data is only ever put into the page as text
+// (textContent, never innerHTML), so names, notes and mail bodies typed by anyone cannot become markup.
+const App = {
+  me: null,
+
+  async api(method, url, body, isForm) {
+    const init = { method, headers: {} };
+    if (body !== undefined) {
+      if (isForm) {
+        init.body = body;
+      } else {
+        init.headers['Content-Type'] = 'application/json';
+        init.body = JSON.stringify(body);
+      }
+    }
+    const response = await fetch(url, init);
+    if (response.status === 401 && !url.startsWith('/api/auth/login')) {
+      location.href = '/login.html?next=' + encodeURIComponent(location.pathname + location.search);
+      throw new Error('not signed in');
+    }
+    const text = await response.text();
+    const data = text && (response.headers.get('content-type') || '').includes('json') ? JSON.parse(text) : text;
+    return { ok: response.ok, status: response.status, data };
+  },
+
+  async start(active) {
+    const me = await App.api('GET', '/api/auth/me');
+    App.me = me.data;
+    App.header(active);
+    return App.me;
+  },
+
+  el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+      else if (key === 'class') node.className = value;
+      else if (key === 'dataset') Object.assign(node.dataset, value);
+      else node.setAttribute(key, value === true ? '' : value);
+    }
+    for (const child of children.flat()) {
+      if (child === undefined || child === null || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  },
+
+  header(active) {
+    const link = (href, text, key) => App.el('a', { href, class: key === active ? 'active' : '' }, text);
+    const links = [link('/board.html', 'Board', 'board'), link('/tasks.html', 'My tasks', 'tasks')];
+    if (App.me.roles.includes('supervisor') || App.me.roles.includes('admin')) links.push(link('/supervisor.html', 'Supervisor', 'supervisor'));
+    const live = App.el('span', { class: 'live', id: 'live' }, 'live');
+    const logout = App.el('button', { onclick: async () => { await App.api('POST', '/api/auth/logout'); location.href = '/login.html'; } }, 'Log out');
+    document.body.prepend(App.el('header', { class: 'top' }, App.el('strong', {}, 'SalesOrleans'), ...links, live,
+      App.el('span', { class: 'me' }, `${App.me.displayName} (${App.me.roles.join(', ')}${App.me.department ? ', ' + App.me.department : ''})`), logout));
+  },
+
+  // Pushes of committed changes; on (re)connect the page reloads what it shows from the read model.
+  async live(onChange, onConnected) {
+    const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/live').withAutomaticReconnect([0, 1000, 2000, 5000, 10000]).build();
+    const indicator = () => document.getElementById('live');
+    connection.on('change', (kind, id, seq, json) => onChange(kind, id, seq, JSON.parse(json)));
+    connection.onreconnecting(() => indicator()?.classList.remove('on'));
+    connection.onreconnected(async () => { indicator()?.classList.add('on'); await onConnected(); });
+    connection.onclose(() => indicator()?.classList.remove('on'));
+    await connection.start();
+    indicator()?.classList.add('on');
+    document.body.dataset.live = 'on';
+    return connection;
+  },
+
+  duration(since) {
+    const minutes = Math.max(0, Math.floor((Date.now() - new Date(since).getTime()) / 60000));
+    if (minutes < 60) return `${minutes} min`;
+    const hours = Math.floor(minutes / 60);
+    return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
+  },
+
+  time(value) { return value ? new Date(value).toLocaleString() : ''; },
+
+  money(amount, currency) { return `${Number(amount).toLocaleString(undefined, { maximumFractionDigits: 2 })} ${currency}`; },
+
+  // A refusal as the API explains it: the detail plus what is missing or which moves are allowed.
+  problem(result) {
+    const p = result.data || {};
+    const items = [...(p.missing || []).map(m => 'Missing: ' + m), ...(p.allowed ? ['Allowed: ' + (p.allowed.join(', ') || 'none')] : [])];
+    for (const [field, messages] of Object.entries(p.errors || {})) items.push(`${field}: ${messages.join(' ')}`);
+    return App.el('div', { class: 'error', role: 'alert' }, p.detail || p.title || `Error ${result.status}`,
+      items.length ? App.el('ul', {}, items.map(i => App.el('li', {}, i))) : null);
+  },
+
+  param(name) { return new URLSearchParams(location.search).get(name); },
+
+  // Keeps only the newest version of each item: a push may arrive twice (two groups) or after a reload.
+  newer(store, id, seq) {
+    if ((store.get(id) ?? -1) >= seq) return false;
+    store.set(id, seq);
+    return true;
+  },
+};
