@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 urls=${SALES_URLS:-http://127.0.0.1:5000}
+source deploy/pg.sh
 
 if [[ -z "${ConnectionStrings__Sales:-}" ]]; then
-    source deploy/pg.sh
     pg_ensure_installed
     data=${SALES_DATA_DIR:-$root/.data}
     port=${SALES_PG_PORT:-55432}
@@ -17,7 +17,6 @@ if [[ -z "${ConnectionStrings__Sales:-}" ]]; then
     echo "PostgreSQL: 127.0.0.1:$port, data in $data/pg (kept between runs)"
 fi
 
-source deploy/pg.sh
 ensure_packages npm:npm
 dotnet build "$root/silo/SalesOrleans.Silo.csproj" -c Release -nologo -v q
 
