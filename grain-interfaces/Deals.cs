@@ -27,7 +27,25 @@ public interface IDealGrain : IGrainWithGuidKey
 
     [Alias("AddNote")]
     Task<DealResult> AddNote(AddNoteCommand command, ActorInfo actor);
+
+    [Alias("SetParty")]
+    Task<DealResult> SetParty(EnvironmentPartyView party, ActorInfo actor);
+
+    [Alias("RemoveParty")]
+    Task<DealResult> RemoveParty(string partyId, ActorInfo actor);
 }
+
+/// <summary>A competitor, subcontractor, influential person or partner around the deal; an empty id adds one.</summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.EnvironmentPartyView")]
+public sealed record EnvironmentPartyView(
+    [property: Id(0)] string? Id,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] string Name,
+    [property: Id(3)] string? Role,
+    [property: Id(4)] string? RelatesTo,
+    [property: Id(5)] string? Relation,
+    [property: Id(6)] int Influence,
+    [property: Id(7)] string? Notes);
 
 /// <summary>Who issues a command: the user and their roles (the domain decides what they may do).</summary>
 [GenerateSerializer, Immutable, Alias("SalesOrleans.ActorInfo")]
@@ -166,4 +184,5 @@ public sealed record DealView(
     [property: Id(22)] IReadOnlyList<string> MissingToLeave,
     [property: Id(23)] long Seq,
     [property: Id(24)] DateTimeOffset CreatedAt,
-    [property: Id(25)] DateTimeOffset? ClosedAt);
+    [property: Id(25)] DateTimeOffset? ClosedAt,
+    [property: Id(26)] IReadOnlyList<EnvironmentPartyView> Environment);

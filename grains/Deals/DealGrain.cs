@@ -100,6 +100,12 @@ public sealed class DealGrain(
     public Task<DealResult> AddNote(AddNoteCommand command, ActorInfo actor) =>
         Run(d => d.AddNote(command.Text, actor.ToActor(), clock.GetUtcNow()));
 
+    public Task<DealResult> SetParty(EnvironmentPartyView party, ActorInfo actor) =>
+        Run(d => d.SetParty(party.ToParty(), actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<DealResult> RemoveParty(string partyId, ActorInfo actor) =>
+        Run(d => d.RemoveParty(partyId, actor.ToActor(), clock.GetUtcNow()));
+
     public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadlines(fromReminderTick: true);
 
     private async Task<DealResult> Run(Action<Deal> command)

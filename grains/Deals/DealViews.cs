@@ -36,11 +36,15 @@ public static class DealViews
             deal.IsOpen ? deal.UnmetGates() : [],
             s.Seq,
             s.CreatedAt,
-            s.ClosedAt);
+            s.ClosedAt,
+            s.Environment.Select(p => new EnvironmentPartyView(p.Id, p.Kind.ToString(), p.Name, p.Role, p.RelatesTo, p.Relation, p.Influence, p.Notes)).ToList());
     }
 
     public static DealTaskView ToView(this DealTask t) =>
         new(t.Id, t.Stage, t.Title, t.Executor, t.Status.ToString(), t.CreatedAt, t.Deadline, t.OverdueAt, t.EscalatedAt, t.EscalatedTo, t.CompletedAt, t.CompletedBy, t.Result, t.UpdatedSeq);
+
+    public static EnvironmentParty ToParty(this EnvironmentPartyView p) =>
+        new(p.Id ?? "", Enum.TryParse<PartyKind>(p.Kind, ignoreCase: true, out var kind) ? kind : (PartyKind)(-1), p.Name, p.Role, p.RelatesTo, p.Relation, p.Influence, p.Notes);
 
     public static Actor ToActor(this ActorInfo actor) => new(actor.User, actor.Roles.ToArray());
 

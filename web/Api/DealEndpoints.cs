@@ -100,6 +100,15 @@ public static class DealEndpoints
         deals.MapPost("/{id:guid}/notes", (Guid id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
             Command(id, user, grains, g => g.AddNote(new AddNoteCommand(body.Text ?? ""), user.Actor())));
 
+        deals.MapPost("/{id:guid}/environment", (Guid id, EnvironmentPartyView body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Command(id, user, grains, g => g.SetParty(body with { Id = null }, user.Actor())));
+
+        deals.MapPut("/{id:guid}/environment/{partyId}", (Guid id, string partyId, EnvironmentPartyView body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Command(id, user, grains, g => g.SetParty(body with { Id = partyId }, user.Actor())));
+
+        deals.MapDelete("/{id:guid}/environment/{partyId}", (Guid id, string partyId, ClaimsPrincipal user, IGrainFactory grains) =>
+            Command(id, user, grains, g => g.RemoveParty(partyId, user.Actor())));
+
         deals.MapPost("/{id:guid}/documents", AttachDocument).DisableAntiforgery();
 
         deals.MapGet("/{id:guid}/documents/{documentId:guid}", (Guid id, Guid documentId, ClaimsPrincipal user, IGrainFactory grains, DocumentStore documents, CancellationToken ct) =>

@@ -31,6 +31,7 @@ const DealCard = {
         DealCard.parameters(deal, process.data),
         DealCard.documents(deal),
         DealCard.lines(deal)),
+      DealCard.environment(deal),
       DealCard.journal(deal, journal.data));
   },
 
@@ -125,6 +126,28 @@ const DealCard = {
     return App.el('section', { class: 'panel' }, App.el('h2', {}, 'Lines'),
       App.el('table', {}, App.el('tr', {}, App.el('th', {}, 'SKU'), App.el('th', {}, 'Name'), App.el('th', {}, 'Qty'), App.el('th', {}, 'Price')),
         d.lines.map(l => App.el('tr', {}, App.el('td', {}, l.sku), App.el('td', {}, l.name || ''), App.el('td', {}, l.quantity), App.el('td', {}, App.money(l.price, d.currency))))));
+  },
+
+  // Competitors, subcontractors and influential people, and how they relate to each other and to the customer.
+  environment(d) {
+    const nameOf = id => id === 'customer' ? `${d.company} (customer)` : (d.environment.find(p => p.id === id)?.name || id);
+    const message = App.el('div');
+    const kind = App.el('select', { name: 'kind' }, ['competitor', 'subcontractor', 'influencer', 'partner'].map(k => App.el('option', { value: k }, k)));
+    const name = App.el('input', { name: 'partyName', placeholder: 'name' });
+    const role = App.el('input', { name: 'role', placeholder: 'role', size: 12 });
+    const relation = App.el('input', { name: 'relation', placeholder: 'relation, e.g. advises', size: 16 });
+    const target = App.el('select', { name: 'relatesTo' }, App.el('option', { value: '' }, '—'), App.el('option', { value: 'customer' }, nameOf('customer')),
+      d.environment.map(p => App.el('option', { value: p.id }, p.name)));
+    const influence = App.el('input', { name: 'influence', type: 'number', min: 0, max: 5, value: 3, style: 'width:4em' });
+    const reply = async r => { if (r.ok) await DealCard.load(); else message.replaceChildren(App.problem(r)); };
+    const add = App.el('button', { class: 'primary', onclick: async () => reply(await App.api('POST', `/api/deals/${d.id}/environment`, {
+      kind: kind.value, name: name.value, role: role.value, relatesTo: target.value || null, relation: relation.value, influence: Number(influence.value) })) }, 'Add');
+    return App.el('section', { class: 'panel', id: 'environment' }, App.el('h2', {}, 'Deal environment'),
+      App.el('table', {}, App.el('tr', {}, ['Kind', 'Name', 'Role', 'Influence', 'Relation', ''].map(h => App.el('th', {}, h))),
+        d.environment.map(p => App.el('tr', { dataset: { party: p.id } }, App.el('td', {}, p.kind), App.el('td', {}, p.name), App.el('td', {}, p.role || ''),
+          App.el('td', {}, '★'.repeat(p.influence)), App.el('td', {}, p.relatesTo ? `${p.relation || 'related to'} ${nameOf(p.relatesTo)}` : ''),
+          App.el('td', {}, App.el('button', { onclick: async () => reply(await App.api('DELETE', `/api/deals/${d.id}/environment/${p.id}`)) }, 'Remove'))))),
+      App.el('div', { class: 'controls' }, kind, name, role, influence, relation, target, add), message);
   },
 
   journal(d, entries) {

@@ -324,6 +324,65 @@ public sealed class Deal
         AdvanceAutomatically(now);
     }
 
+    /// <summary>Adds a party to the deal's environment (no id) or updates one; returns its id.</summary>
+    public string SetParty(EnvironmentParty input, Actor actor, DateTimeOffset now)
+    {
+        RequireText("name", input.Name, MaxTitleLength);
+        OptionalText("role", input.Role, MaxTitleLength);
+        OptionalText("relation", input.Relation, MaxTitleLength);
+        OptionalText("notes", input.Notes, MaxTextLength);
+        if (!Enum.IsDefined(input.Kind))
+        {
+            throw DealRejection.Invalid("kind", $"'kind' must be one of {string.Join(", ", Enum.GetNames<PartyKind>())}.");
+        }
+
+        if (input.Influence is < 0 or > 5)
+        {
+            throw DealRejection.Invalid("influence", "'influence' goes from 0 (none) to 5 (decisive).");
+        }
+
+        var existing = string.IsNullOrEmpty(input.Id) ? null : _state.Environment.FirstOrDefault(p => p.Id == input.Id)
+            ?? throw new DealRejection(RejectionCode.NotFound, $"Deal {_state.Id} has no party '{input.Id}'.", "partyId");
+        var id = existing?.Id ?? $"P{_state.NextPartyNumber}";
+        var relatesTo = string.IsNullOrWhiteSpace(input.RelatesTo) ? null : input.RelatesTo.Trim();
+        if (relatesTo is not null && relatesTo != EnvironmentParty.Customer
+            && (relatesTo == id || _state.Environment.All(p => p.Id != relatesTo)))
+        {
+            throw DealRejection.Invalid("relatesTo", $"'relatesTo' must be \"{EnvironmentParty.Customer}\" or the id of another party of this deal.");
+        }
+
+        var party = input with { Id = id, Name = input.Name.Trim(), RelatesTo = relatesTo, Role = input.Role?.Trim(), Relation = input.Relation?.Trim() };
+        Record(ActivityKind.EnvironmentChanged, actor, now,
+            $"{(existing is null ? "Added" : "Updated")} {party.Kind.ToString().ToLowerInvariant()} {party.Name}{(relatesTo is null ? "" : $" ({party.Relation ?? "related to"} {NameOf(relatesTo)})")}", subject: id);
+        if (existing is null)
+        {
+            _state.NextPartyNumber++;
+            _state.Environment.Add(party);
+        }
+        else
+        {
+            _state.Environment[_state.Environment.IndexOf(existing)] = party;
+        }
+
+        return id;
+    }
+
+    /// <summary>Removes a party; relations pointing at it are dropped with it.</summary>
+    public void RemoveParty(string partyId, Actor actor, DateTimeOffset now)
+    {
+        var party = _state.Environment.FirstOrDefault(p => p.Id == partyId)
+            ?? throw new DealRejection(RejectionCode.NotFound, $"Deal {_state.Id} has no party '{partyId}'.", "partyId");
+        Record(ActivityKind.EnvironmentChanged, actor, now, $"Removed {party.Kind.ToString().ToLowerInvariant()} {party.Name}", subject: partyId);
+        _state.Environment.Remove(party);
+        for (var i = 0; i < _state.Environment.Count; i++)
+        {
+            if (_state.Environment[i].RelatesTo == partyId)
+            {
+                _state.Environment[i] = _state.Environment[i] with { RelatesTo = null, Relation = null };
+            }
+        }
+    }
+
     public void AddNote(string text, Actor actor, DateTimeOffset now)
     {
         RequireText("text", text, MaxTextLength);
@@ -618,6 +677,9 @@ public sealed class Deal
     private FieldDefinition RequireKnownField(string key) =>
         _process.Fields.FirstOrDefault(f => string.Equals(f.Name, key, StringComparison.OrdinalIgnoreCase))
         ?? throw DealRejection.Invalid($"parameters.{key}", $"Process {_process.Kind} has no field '{key}'. Known: {string.Join(", ", _process.Fields.Select(f => f.Name))}.");
+
+    private string NameOf(string partyOrCustomer) =>
+        partyOrCustomer == EnvironmentParty.Customer ? _state.Company : _state.Environment.First(p => p.Id == partyOrCustomer).Name;
 
     private string FieldLabel(string name) => _process.Fields.FirstOrDefault(f => f.Name == name)?.Label ?? name;
 

@@ -54,6 +54,11 @@ public sealed class DealState
 
     public List<StageVisitRecord> StageHistory { get; set; } = [];
 
+    /// <summary>The deal's environment: competitors, subcontractors, influential people and how they relate.</summary>
+    public List<EnvironmentParty> Environment { get; set; } = [];
+
+    public int NextPartyNumber { get; set; } = 1;
+
     public int NextTaskNumber { get; set; } = 1;
 
     /// <summary>Sequence number of the last activity; consumers dedupe on (deal id, seq).</summary>
@@ -148,6 +153,23 @@ public sealed class DealDocument
     public string AttachedBy { get; set; } = "";
 }
 
+public enum PartyKind
+{
+    Competitor,
+    Subcontractor,
+    Influencer,
+    Partner,
+}
+
+/// <summary>
+/// Someone around the deal (окружение сделки). <see cref="RelatesTo"/> is "customer" or another party's id, with
+/// <see cref="Relation"/> saying how (e.g. "advises", "competes with", "owned by").
+/// </summary>
+public sealed record EnvironmentParty(string Id, PartyKind Kind, string Name, string? Role, string? RelatesTo, string? Relation, int Influence, string? Notes)
+{
+    public const string Customer = "customer";
+}
+
 public sealed record StageVisitRecord(string Stage, int Visit, DateTimeOffset EnteredAt, DateTimeOffset? LeftAt, string By);
 
 public enum ActivityKind
@@ -163,6 +185,7 @@ public enum ActivityKind
     DocumentAttached,
     ParametersChanged,
     Note,
+    EnvironmentChanged,
     Won,
     Lost,
 }

@@ -122,6 +122,27 @@ public class DealApiTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task The_deal_environment_is_edited_through_the_api()
+    {
+        var (client, id, _) = await CreateTrainingDeal();
+
+        var added = await client.PostAsJsonAsync($"/api/deals/{id}/environment", new { kind = "competitor", name = "Nordakademie", relatesTo = "customer", relation = "trained them in 2025", influence = 3 });
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        var party = (await Json(added)).GetProperty("environment")[0];
+        Assert.Equal(("P1", "Competitor"), (party.GetProperty("id").GetString(), party.GetProperty("kind").GetString()));
+
+        var bad = await client.PostAsJsonAsync($"/api/deals/{id}/environment", new { kind = "alien", name = "X" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await Json(bad)).GetProperty("errors").TryGetProperty("kind", out _));
+
+        var updated = await client.PutAsJsonAsync($"/api/deals/{id}/environment/P1", new { kind = "competitor", name = "Nordakademie", influence = 4 });
+        Assert.Equal(4, (await Json(updated)).GetProperty("environment")[0].GetProperty("influence").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/api/deals/{id}/environment/P5")).StatusCode);
+        var removed = await client.DeleteAsync($"/api/deals/{id}/environment/P1");
+        Assert.Equal(0, (await Json(removed)).GetProperty("environment").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Unknown_deals_and_tasks_are_404()
     {
         var client = await Node.ClientAsync("k.weber");

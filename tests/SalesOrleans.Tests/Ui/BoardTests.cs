@@ -86,6 +86,26 @@ public class BoardTests(UiFixture fixture)
     }
 
     [Fact]
+    public async Task The_deal_environment_is_edited_on_the_deal_card()
+    {
+        var id = await CreateDeal("a.ivanova", "order-driven", "Samara Glass", "MES rollout");
+        var page = await fixture.LoginAsync("a.ivanova", $"/deal.html?id={id}");
+        var environment = page.Locator("#environment");
+        await environment.WaitForAsync();
+
+        await environment.Locator("select[name=kind]").SelectOptionAsync("competitor");
+        await environment.Locator("input[name=partyName]").FillAsync("Volga Systems");
+        await environment.Locator("select[name=relatesTo]").SelectOptionAsync("customer");
+        await environment.Locator("input[name=relation]").FillAsync("incumbent supplier of");
+        await environment.Locator("button", new() { HasTextString = "Add" }).ClickAsync();
+
+        var row = page.Locator("#environment tr[data-party='P1']");
+        await row.WaitForAsync();
+        Assert.Contains("incumbent supplier of Samara Glass (customer)", await row.InnerTextAsync());
+        Assert.Contains("Added competitor Volga Systems", await page.Locator("#journal").InnerTextAsync());
+    }
+
+    [Fact]
     public async Task A_manager_cannot_open_another_departments_deal_by_url_or_api()
     {
         var foreign = await CreateDeal("i.petrov", "industrial-equipment", "Kama Plastics", "Extruder line");

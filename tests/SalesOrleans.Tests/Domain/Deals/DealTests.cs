@@ -395,6 +395,30 @@ public class DealTests
     }
 
     [Fact]
+    public void The_environment_keeps_parties_and_how_they_relate_to_each_other_and_to_the_customer()
+    {
+        var deal = NewDeal();
+        var rival = deal.SetParty(new EnvironmentParty("", PartyKind.Competitor, "Volga Presses", null, EnvironmentParty.Customer, "supplied them before", 3, null), Owner, T0);
+        var advisor = deal.SetParty(new EnvironmentParty("", PartyKind.Influencer, "Dr. Lang", "chief engineer", rival, "former employee of", 5, "Decides on specs"), Owner, T0);
+
+        Assert.Equal(["P1", "P2"], deal.State.Environment.Select(p => p.Id));
+        Assert.Contains("former employee of Volga Presses", deal.Recorded[^1].Text);
+        Assert.Equal("relatesTo", Refused(() => deal.SetParty(new EnvironmentParty("", PartyKind.Partner, "X", null, "P9", null, 1, null), Owner, T0)).Field);
+        Assert.Equal("relatesTo", Refused(() => deal.SetParty(new EnvironmentParty(advisor, PartyKind.Influencer, "Dr. Lang", null, advisor, null, 1, null), Owner, T0)).Field);
+        Assert.Equal("influence", Refused(() => deal.SetParty(new EnvironmentParty("", PartyKind.Partner, "X", null, null, null, 9, null), Owner, T0)).Field);
+        Assert.Equal("kind", Refused(() => deal.SetParty(new EnvironmentParty("", (PartyKind)(-1), "X", null, null, null, 1, null), Owner, T0)).Field);
+        Assert.Equal(RejectionCode.NotFound, Refused(() => deal.SetParty(new EnvironmentParty("P7", PartyKind.Partner, "X", null, null, null, 1, null), Owner, T0)).Code);
+
+        deal.SetParty(new EnvironmentParty(advisor, PartyKind.Influencer, "Dr. Lang", "technical director", EnvironmentParty.Customer, "works for", 5, null), Owner, T0);
+        Assert.Equal(("technical director", EnvironmentParty.Customer), (deal.State.Environment[1].Role, deal.State.Environment[1].RelatesTo));
+
+        deal.SetParty(deal.State.Environment[1] with { RelatesTo = rival, Relation = "former employee of" }, Owner, T0);
+        deal.RemoveParty(rival, Owner, T0);
+        var left = Assert.Single(deal.State.Environment);
+        Assert.Equal((advisor, (string?)null, (string?)null), (left.Id, left.RelatesTo, left.Relation));
+    }
+
+    [Fact]
     public void Setting_parameters_to_the_same_values_records_nothing_and_empty_values_clear()
     {
         var deal = NewDeal(parameters: new Dictionary<string, string> { ["needs"] = "x" });
