@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Issue-2 benchmark: durable deal commands at 1, 8 and 32 clients against the raw single-row upsert ceiling
-# of the same PostgreSQL, in one run. PostgreSQL runs durable here (fsync and synchronous_commit on).
-# Usage: deploy/bench.sh [seconds per run]   (ConnectionStrings__Sales set: use that database instead)
+# Benchmarks, against a durable PostgreSQL (fsync and synchronous_commit on) that this script starts:
+#   deploy/bench.sh deals [seconds per run]   durable deal commands at 1, 8 and 32 clients vs. the raw single-row
+#                                             upsert ceiling of the same PostgreSQL, in one run
+#   deploy/bench.sh live [seconds per rate]   1,000 SignalR clients and the board query over 10,000 open deals
+# With ConnectionStrings__Sales set it uses that database instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-seconds=${1:-10}
+bench=${1:-deals}
+shift || true
 
 if [[ -z "${ConnectionStrings__Sales:-}" ]]; then
     source deploy/pg.sh
@@ -21,4 +24,4 @@ fi
 
 dotnet build "$root/tests/SalesOrleans.Benchmarks/SalesOrleans.Benchmarks.csproj" -c Release -nologo -v q
 cd "$root/tests/SalesOrleans.Benchmarks/bin/Release/net10.0"
-dotnet SalesOrleans.Benchmarks.dll "$ConnectionStrings__Sales" "$seconds" "${@:2}"
+dotnet SalesOrleans.Benchmarks.dll "$ConnectionStrings__Sales" "$bench" "$@"

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SalesOrleans.Benchmarks;
+
+/// <summary>
+/// Live pushes and the board query at scale: a department with 10,000 open deals, 1,000 SignalR clients watching it
+/// (as its supervisor's browsers would), and durable changes at rising rates. Reports pushes delivered per second and
+/// change→client latency (from the moment the command is sent to the moment a client has the change), and the board
+/// query (the list the board page loads) over the 10,000 deals.
+/// </summary>
+public static class LiveBenchmark
+{
+    private const int Deals = 10_000;
+    private const int Clients = 1_000;
+    private static readonly int[] Rates = [20, 100, 200];
+
+    public static async Task RunAsync(string connectionString, string[] args)
+    {
+        var seconds = args.Length > 0 && double.TryParse(args[0], CultureInfo.InvariantCulture, out var s) ? s : 10;
+        await using var node = await BenchNode.StartAsync(connectionString);
+        var grains = node.Services.GetRequiredService<IGrainFactory>();
+        var address = node.Address();
+        var clock = Stopwatch.StartNew();
+
+        // 10,000 open deals in one department.
+        var ids = Enumerable.Range(0, Deals).Select(_ => Guid.NewGuid()).ToArray();
+        var actor = new ActorInfo("system", ["system"]);
+        var t0 = clock.Elapsed;
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (id, _) =>
+        {
+            var owner = id.GetHashCode() % 2 == 0 ? "i.petrov" : "m.sokolova";
+            var r = await grains.GetGrain<IDealGrain>(id).Create(new CreateDealCommand("industrial-equipment", "Press line", $"Customer {id:N}"[..17], null, owner, "industrial", 25_000m, "EUR", null, null), actor);
+            if (!r.Ok)
+            {
+                throw new InvalidOperationException(r.Error!.Message);
+            }
+        });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Deals} open deals created in {(clock.Elapsed - t0).TotalSeconds:0.0} s"));
+
+        // The board query, as the supervisor's board page makes it.
+        var cookies = new CookieContainer();
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = address };
+        (await http.PostAsJsonAsync("/api/auth/login", new { userName = "s.volkov", password = "demo" })).EnsureSuccessStatusCode();
+        var board = new List<double>();
+        for (var i = 0; i < 60; i++)
+        {
+            var q0 = clock.Elapsed.TotalMilliseconds;
+            var response = await http.GetAsync("/api/deals?process=industrial-equipment&status=all&limit=500");
+            response.EnsureSuccessStatusCode();
+            await response.Content.ReadAsByteArrayAsync();
+            if (i >= 10)
+            {
+                board.Add(clock.Elapsed.TotalMilliseconds - q0);
+            }
+        }
+
+        board.Sort();
+        var stuck = new List<double>();
+        for (var i = 0; i < 30; i++)
+        {
+            var q0 = clock.Elapsed.TotalMilliseconds;
+            (await http.GetAsync("/api/deals?overdue=false&limit=500")).EnsureSuccessStatusCode();
+            stuck.Add(clock.Elapsed.TotalMilliseconds - q0);
+        }
+
+        stuck.Sort();
+
+        // 1,000 browsers of the department.
+        var issued = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
+        var watchers = new Watcher[Clients];
+        t0 = clock.Elapsed;
+        for (var batch = 0; batch < Clients; batch += 50)
+        {
+            await Task.WhenAll(Enumerable.Range(batch, Math.Min(50, Clients - batch)).Select(async i =>
+            {
+                var connection = new HubConnectionBuilder().WithUrl(new Uri(address, "/hubs/live"), o => o.Cookies = cookies).Build();
+                var watcher = watchers[i] = new Watcher(connection);
+                connection.On<string, string, long, string>("change", (kind, id, seq, json) =>
+                {
+                    if (issued.TryGetValue(id, out var sentAt) && watcher.Seen.Add(id))
+                    {
+                        watcher.Latencies.Add(clock.Elapsed.TotalMilliseconds - sentAt);
+                    }
+                });
+                await connection.StartAsync();
+            }));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Clients} SignalR clients connected in {(clock.Elapsed - t0).TotalSeconds:0.0} s"));
+
+        var results = new List<string>();
+        var next = 0;
+        foreach (var rate in Rates)
+        {
+            foreach (var w in watchers)
+            {
+                lock (w)
+                {
+                    w.Latencies.Clear();
+                }
+            }
+
+            var changes = (int)(rate * seconds);
+            var start = clock.Elapsed.TotalMilliseconds;
+            var inflight = new List<Task>(changes);
+            for (var i = 0; i < changes; i++)
+            {
+                var due = start + i * 1000.0 / rate;
+                var wait = due - clock.Elapsed.TotalMilliseconds;
+                if (wait > 1)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(wait));
+                }
+
+                // Each change is a durable command on a different deal, so every push is told apart by its deal.
+                var id = ids[next++ % ids.Length];
+                issued[id.ToString()] = clock.Elapsed.TotalMilliseconds;
+                inflight.Add(grains.GetGrain<IDealGrain>(id).AddNote(new AddNoteCommand($"Live benchmark change {i}"), actor));
+            }
+
+            await Task.WhenAll(inflight);
+            var sent = clock.Elapsed.TotalMilliseconds - start;
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var all = watchers.SelectMany(w => w.Latencies).Order().ToArray();
+            var expected = (long)changes * Clients;
+            results.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{rate,7} | {changes / (sent / 1000),9:0} | {all.Length / (sent / 1000),12:0} | {100.0 * all.Length / expected,6:0.0}% | {Percentile(all, 0.5),7:0.0} | {Percentile(all, 0.99),7:0.0}"));
+            foreach (var w in watchers)
+            {
+                w.Seen.Clear();
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Board query, {Deals} open deals in the department (500 shown): p50 {Percentile(board.ToArray(), 0.5):0.0} ms, p99 {Percentile(board.ToArray(), 0.99):0.0} ms; department list p50 {Percentile(stuck.ToArray(), 0.5):0.0} ms"));
+        Console.WriteLine($"Live pushes to {Clients} SignalR clients of the department (change→client = command sent → client has it)");
+        Console.WriteLine("changes/s wanted | changes/s sent | pushes/s delivered | delivered | p50 ms | p99 ms");
+        results.ForEach(Console.WriteLine);
+
+        await Task.WhenAll(watchers.Select(w => w.Connection.DisposeAsync().AsTask()));
+        await node.StopAsync();
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
+
+    private sealed class Watcher(HubConnection connection)
+    {
+        public HubConnection Connection { get; } = connection;
+
+        // A connection's handlers run one at a time, so these need no locks while the run is going.
+        public HashSet<string> Seen { get; } = [];
+
+        public List<double> Latencies { get; } = [];
+    }
+}
