@@ -29,9 +29,9 @@ public sealed class UiFixture : IAsyncLifetime
     }
 
     /// <summary>A browser page logged in as the user (its own cookie jar).</summary>
-    public async Task<IPage> LoginAsync(string user, string path = "/board.html")
+    public async Task<IPage> LoginAsync(string user, string path = "/board.html", TestNode? node = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Node.Address.ToString().TrimEnd('/'), ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = (node ?? Node).Address.ToString().TrimEnd('/'), ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync($"/login.html?next={Uri.EscapeDataString(path)}");
         await page.FillAsync("input[name=userName]", user);
