@@ -27,8 +27,13 @@ stop() {
     echo "stopping ${#pids[@]} node(s)"
     # SIGTERM: each node drains (in-flight requests finish, grains deactivate) and leaves the cluster cleanly.
     kill -TERM "${pids[@]}" 2>/dev/null || true
-    wait "${pids[@]}" 2>/dev/null || true
-    [[ -n "${stop_pg:-}" ]] && pg_stop "$data/pg/data"
+    # PostgreSQL must outlive the nodes: a draining node still writes its membership row and grain state.
+    local pid
+    for pid in "${pids[@]}"; do
+        for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+        kill -9 "$pid" 2>/dev/null || true
+    done
+    if [[ -n "${stop_pg:-}" ]]; then pg_stop "$data/pg/data"; fi
 }
 trap stop INT TERM EXIT
 

@@ -26,12 +26,19 @@ public sealed class HubLiveObserver(IHubContext<LiveHub> hub) : ILiveObserver
 }
 
 /// <summary>Registers this node's observer with the relay registry now and every few seconds (observers are not durable).</summary>
-public sealed class LiveRelayRegistration(IGrainFactory grains, HubLiveObserver observer, ILogger<LiveRelayRegistration> logger) : BackgroundService
+public sealed class LiveRelayRegistration(
+    IGrainFactory grains,
+    HubLiveObserver observer,
+    IHostApplicationLifetime lifetime,
+    ILogger<LiveRelayRegistration> logger) : BackgroundService
 {
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(10);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken serviceStopping)
     {
+        // Stop with the application, not with this service: the silo stops before it and must not be called while draining.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(serviceStopping, lifetime.ApplicationStopping);
+        var stoppingToken = linked.Token;
         var node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
         var reference = grains.CreateObjectReference<ILiveObserver>(observer);
         while (!stoppingToken.IsCancellationRequested)
