@@ -1,0 +1,21 @@
+using SalesOrleans.ReadModel;
+using SalesOrleans.Stock;
+
+namespace SalesOrleans.Silo.Hosting;
+
+public static class StockSetup
+{
+    /// <summary>Catalogue, stock service, stock read model and its projector (over the data source <see cref="PostgresSetup"/> registers).</summary>
+    public static IServiceCollection AddSalesStock(this IServiceCollection services)
+    {
+        services.AddSingleton<CatalogStore>();
+        services.AddSingleton<StockCatalog>();
+        services.AddSingleton<IStockCatalog>(sp => sp.GetRequiredService<StockCatalog>());
+        services.AddSingleton<CatalogService>();
+        services.AddSingleton<StockService>();
+        services.AddSingleton<StockQueries>();
+        services.AddSingleton<StockProjector>();
+        services.AddSingleton<IStockEventSink>(sp => sp.GetRequiredService<StockProjector>());
+        return services;
+    }
+}
