@@ -59,9 +59,9 @@ public class StockApiTests(NodeFixture fixture)
         Assert.Equal("Purchased", listed.EnumerateArray().Single().GetProperty("kind").GetString());
         await Expect(await manager.GetAsync("/api/catalog/skus/NO-SUCH-SKU"), HttpStatusCode.NotFound);
 
-        var (_, scanned, _) = await NewStockItem(ean: "4006381333931");
-        Assert.Equal(scanned, (await Expect(await manager.GetAsync("/api/catalog/skus/4006381333931"), HttpStatusCode.OK)).GetProperty("code").GetString());
-        var taken = await keeper.PostAsJsonAsync("/api/catalog/skus", new { code = NewCode(), name = "x", unit = "pcs", kind = "Stocked", ean = "4006381333931" });
+        var (_, scanned, _) = await NewStockItem(ean: "4601234567893");
+        Assert.Equal(scanned, (await Expect(await manager.GetAsync("/api/catalog/skus/4601234567893"), HttpStatusCode.OK)).GetProperty("code").GetString());
+        var taken = await keeper.PostAsJsonAsync("/api/catalog/skus", new { code = NewCode(), name = "x", unit = "pcs", kind = "Stocked", ean = "4601234567893" });
         Assert.Equal("ean", (await Expect(taken, HttpStatusCode.Conflict)).GetProperty("field").GetString());
 
         var warehouses = await Expect(await manager.GetAsync("/api/catalog/warehouses"), HttpStatusCode.OK);
@@ -175,13 +175,26 @@ public class StockApiTests(NodeFixture fixture)
     [Fact]
     public async Task A_scanned_ean_works_wherever_a_sku_code_does()
     {
-        var (keeper, sku, warehouse) = await NewStockItem(ean: "5901234123457");
+        var (keeper, sku, warehouse) = await NewStockItem(ean: "4609876543213");
 
-        await Expect(await keeper.PostAsJsonAsync("/api/stock/5901234123457/receipts", new { warehouse, quantity = 12, batch = "SCAN-1" }), HttpStatusCode.Created);
-        await Expect(await keeper.PostAsJsonAsync("/api/stock/5901234123457/reservations", new { warehouse, quantity = 2, order = "ORD-S", reservationId = "s1" }), HttpStatusCode.Created);
-        await Expect(await keeper.PostAsJsonAsync("/api/stock/5901234123457/reservations/s1/shipments", new { warehouse }), HttpStatusCode.OK);
+        await Expect(await keeper.PostAsJsonAsync("/api/stock/4609876543213/receipts", new { warehouse, quantity = 12, batch = "SCAN-1" }), HttpStatusCode.Created);
+        await Expect(await keeper.PostAsJsonAsync("/api/stock/4609876543213/reservations", new { warehouse, quantity = 2, order = "ORD-S", reservationId = "s1" }), HttpStatusCode.Created);
+        await Expect(await keeper.PostAsJsonAsync("/api/stock/4609876543213/reservations/s1/shipments", new { warehouse }), HttpStatusCode.OK);
 
         var overview = await Expect(await keeper.GetAsync($"/api/stock/{sku}"), HttpStatusCode.OK);
         Assert.Equal((10m, 0m), (overview.GetProperty("onHand").GetDecimal(), overview.GetProperty("reserved").GetDecimal()));
+    }
+
+    [Fact]
+    public async Task The_demo_stock_is_there_with_an_expired_batch_that_is_not_available()
+    {
+        var client = await Node.ClientAsync("i.petrov");
+        var oil = await Expect(await client.GetAsync("/api/stock/SKU-104"), HttpStatusCode.OK);
+        var main = oil.GetProperty("warehouses").EnumerateArray().Single(w => w.GetProperty("warehouse").GetString() == "main");
+
+        Assert.Equal((69m, 64m, 5m), (main.GetProperty("onHand").GetDecimal(), main.GetProperty("available").GetDecimal(), main.GetProperty("expired").GetDecimal()));
+        Assert.Equal(94m, oil.GetProperty("onHand").GetDecimal());
+        Assert.Equal(["OIL-2409", "OIL-2502", "OIL-2510"], main.GetProperty("batches").EnumerateArray().Select(b => b.GetProperty("batch").GetString()));
+        Assert.Equal("SKU-102", (await Expect(await client.GetAsync("/api/catalog/skus/4006381333931"), HttpStatusCode.OK)).GetProperty("code").GetString());
     }
 }
