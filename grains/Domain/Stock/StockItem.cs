@@ -17,8 +17,11 @@ public sealed partial class StockItem
     /// <summary>How many recent operation ids are kept for idempotent retries.</summary>
     public const int KeepOperations = 1000;
 
-    /// <summary>How many closed reservations are kept (so a late retry of their reserve still finds them).</summary>
-    public const int KeepClosedReservations = 1000;
+    /// <summary>
+    /// How many closed reservations are kept, so a late retry of their reserve still finds them. Few: the whole state
+    /// is written on every flush, and a retry comes within seconds.
+    /// </summary>
+    public const int KeepClosedReservations = 200;
 
     private static readonly TimeSpan FutureTolerance = TimeSpan.FromDays(1);
 

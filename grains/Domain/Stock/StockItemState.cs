@@ -1,10 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace SalesOrleans.Domain.Stock;
 
 /// <summary>
 /// Everything a stock item grain persists: batches, reservations, recently applied operation ids and the outbox of
 /// movements, in one record so state and journal are written together (DESIGN rule 1). Batches, reservations and
 /// movements are immutable records: the domain replaces them, so <see cref="Snapshot"/> is a cheap shallow copy that
-/// a storage write can serialize while the grain goes on changing its live state.
+/// a storage write can serialize while the grain goes on changing its live state. Derived properties are not stored
+/// (<see cref="JsonIgnoreAttribute"/>): the whole state is rewritten on every flush, so every byte counts.
 /// </summary>
 public sealed class StockItemState
 {
@@ -27,6 +30,7 @@ public sealed class StockItemState
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    [JsonIgnore]
     public bool Exists => Sku.Length > 0;
 
     public StockItemState Snapshot() => new()
@@ -48,6 +52,7 @@ public sealed record StockBatch(string Number, DateTimeOffset ReceivedAt, DateOn
     /// <summary>A batch is usable through its expiry date; from the next day on it is never reserved.</summary>
     public bool IsExpired(DateTimeOffset now) => Expiry is { } expiry && expiry < DateOnly.FromDateTime(now.UtcDateTime);
 
+    [JsonIgnore]
     public decimal Free => OnHand - Reserved;
 }
 
@@ -69,8 +74,10 @@ public sealed record StockReservation(
     DateTimeOffset? ClosedAt,
     long UpdatedSeq)
 {
+    [JsonIgnore]
     public decimal Held => Batches.Sum(b => b.Quantity);
 
+    [JsonIgnore]
     public bool IsOpen => ClosedAt is null;
 }
 
