@@ -367,7 +367,7 @@ public class StockItemTests
     {
         var item = Stocked(("B1", 100_000, null, 1));
         item.Reserve(Reserve("keep", 1, "ORD-K"), Seller, T0);
-        var total = StockItem.KeepClosedReservations * 2;
+        var total = Math.Max(StockItem.KeepClosedReservations, StockItem.KeepOperations) * 2;
         for (var i = 0; i < total; i++)
         {
             item.Reserve(Reserve($"r{i}", 1, $"ORD-{i}"), Seller, T0);
