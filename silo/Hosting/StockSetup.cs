@@ -1,3 +1,4 @@
+using SalesOrleans.Orders;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Stock;
 
@@ -5,7 +6,10 @@ namespace SalesOrleans.Silo.Hosting;
 
 public static class StockSetup
 {
-    /// <summary>Catalogue, stock service, stock read model and its projector (over the data source <see cref="PostgresSetup"/> registers).</summary>
+    /// <summary>
+    /// Catalogue, stock service, the stock and order read models and their projectors (over the data source
+    /// <see cref="PostgresSetup"/> registers).
+    /// </summary>
     public static IServiceCollection AddSalesStock(this IServiceCollection services)
     {
         services.AddSingleton<CatalogStore>();
@@ -16,6 +20,9 @@ public static class StockSetup
         services.AddSingleton<StockQueries>();
         services.AddSingleton<StockProjector>();
         services.AddSingleton<IStockEventSink>(sp => sp.GetRequiredService<StockProjector>());
+        services.AddSingleton<OrderProjector>();
+        services.AddSingleton<IOrderEventSink>(sp => sp.GetRequiredService<OrderProjector>());
+        services.AddSingleton<OrderQueries>();
         return services;
     }
 }

@@ -40,7 +40,7 @@ public sealed record ShipmentRequest(string? Warehouse, decimal? Quantity, strin
 public sealed record AdjustmentRequest(string? Warehouse, string? Batch, decimal? Counted, decimal? Delta, string? Reason, string? AdjustmentId, DateOnly? Expiry);
 
 /// <summary>
-/// Catalogue (SKUs, warehouses) and stock. Commands go through <see cref="StockService"/> to the stock item grains;
+/// Catalogue (SKUs, warehouses), stock, and (through <see cref="OrderEndpoints"/>) customer orders. Commands go through <see cref="StockService"/> to the stock item grains;
 /// lists and the movement journal come from the read model. In stock routes {sku} is a SKU code or its EAN-13, so a
 /// scanned barcode works wherever a code does.
 /// </summary>
@@ -50,6 +50,8 @@ public static class StockEndpoints
     {
         MapCatalog(app.MapGroup("/api/catalog").WithTags("Catalogue"));
         MapStock(app.MapGroup("/api/stock").WithTags("Stock"));
+        // Orders allocate stock: mapped with it, so the web setup has one line for both.
+        app.MapOrderEndpoints();
 
         app.MapGet("/api/reservations", (string? order, string? sku, bool? open, int? limit, StockQueries queries, CancellationToken ct) =>
             queries.ReservationsAsync(string.IsNullOrWhiteSpace(order) ? null : order.Trim(), sku is null ? null : Catalogue.NormalizeSkuCode(sku),
