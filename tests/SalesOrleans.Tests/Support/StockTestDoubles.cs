@@ -3,6 +3,7 @@ using Orleans.Runtime;
 using Orleans.Storage;
 using SalesOrleans.Domain.Stock;
 using SalesOrleans.Infrastructure;
+using SalesOrleans.Orders;
 using SalesOrleans.Stock;
 
 namespace SalesOrleans.Tests.Support;
@@ -47,6 +48,18 @@ public sealed class RecordingStockSink : IStockEventSink
     public IReadOnlyList<StockMovement> MovementsOf(string sku, string warehouse) =>
         Received.Where(p => p.Sku == sku && p.Warehouse == warehouse).SelectMany(p => p.Movements)
             .GroupBy(m => m.Seq).Select(g => g.First()).OrderBy(m => m.Seq).ToList();
+}
+
+/// <summary>Records what orders publish.</summary>
+public sealed class RecordingOrderSink : IOrderEventSink
+{
+    public ConcurrentQueue<OrderPublication> Received { get; } = new();
+
+    public Task PublishAsync(OrderPublication publication, CancellationToken ct = default)
+    {
+        Received.Enqueue(publication);
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>
