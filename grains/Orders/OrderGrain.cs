@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SalesOrleans.Deals;
 using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
@@ -19,6 +20,7 @@ public sealed class OrderGrain(
     IStockCatalog catalog,
     IDealDirectory directory,
     IOrderEventSink sink,
+    IOptions<DealOrderLinkOptions> links,
     TimeProvider clock,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
 {
@@ -29,6 +31,15 @@ public sealed class OrderGrain(
     private long _publishedSeq;
     private IGrainTimer? _publishRetry;
     private IGrainTimer? _stockRetry;
+    private IGrainTimer? _dealSync;
+    private bool _syncingDeal;
+
+    /// <summary>Order activities the linked deal shows in its journal.</summary>
+    private static readonly OrderActivityKind[] NotedInDeal =
+    [
+        OrderActivityKind.Created, OrderActivityKind.Approved, OrderActivityKind.Rejected, OrderActivityKind.ExecutionStarted,
+        OrderActivityKind.Shipped, OrderActivityKind.Invoiced, OrderActivityKind.Paid, OrderActivityKind.Completed, OrderActivityKind.Cancelled,
+    ];
 
     private Order Domain => new(state.State, directory);
 
@@ -46,6 +57,8 @@ public sealed class OrderGrain(
         {
             await CarryOutStock();
         }
+
+        ScheduleDealSync();
     }
 
     public async Task<OrderResult> Create(CreateOrderCommand command, ActorInfo actor)
@@ -225,7 +238,9 @@ public sealed class OrderGrain(
 
     private async Task Commit()
     {
-        state.State.Outbox.RemoveAll(a => a.Seq <= _publishedSeq);
+        var s = state.State;
+        var delivered = s.DealId is null ? _publishedSeq : Math.Min(_publishedSeq, s.DealSyncedSeq);
+        s.Outbox.RemoveAll(a => a.Seq <= delivered);
         try
         {
             await state.WriteStateAsync();
@@ -238,6 +253,117 @@ public sealed class OrderGrain(
         }
 
         await TryPublish();
+        ScheduleDealSync();
+    }
+
+    /// <summary>
+    /// Tells the linked deal what happened, from a timer that interleaves with commands: the deal may be the one that
+    /// is creating this order right now, waiting for it, so the order must neither call back from inside that call
+    /// nor stop answering while it waits for the deal. The sync writes nothing itself (a write could race a command's
+    /// write): the synced seq is stored with the next write, and after a crash the rest is told again.
+    /// </summary>
+    private void ScheduleDealSync()
+    {
+        var s = state.State;
+        if (s.DealId is null || s.Seq <= s.DealSyncedSeq || _dealSync is not null || _syncingDeal)
+        {
+            return;
+        }
+
+        _dealSync = this.RegisterGrainTimer(_ => SyncDeal(),
+            new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan, KeepAlive = true, Interleave = true });
+    }
+
+    private async Task SyncDeal()
+    {
+        _dealSync?.Dispose();
+        _dealSync = null;
+        if (_syncingDeal)
+        {
+            return;
+        }
+
+        _syncingDeal = true;
+        try
+        {
+            await SyncDealOnce();
+        }
+        finally
+        {
+            _syncingDeal = false;
+        }
+
+        // Whatever happened meanwhile is told in the next round.
+        ScheduleDealSync();
+    }
+
+    private async Task SyncDealOnce()
+    {
+        var s = state.State;
+        var upTo = s.Seq;
+        // Taken before any await: commands interleave with this timer and prune the outbox.
+        var activities = s.Outbox.Where(a => a.Seq > s.DealSyncedSeq && a.Seq <= upTo && NotedInDeal.Contains(a.Kind)).ToList();
+        try
+        {
+            var deal = GrainFactory.GetGrain<IDealGrain>(s.DealId!.Value);
+            var view = await deal.Get();
+            if (view is not null)
+            {
+                foreach (var activity in activities)
+                {
+                    await deal.AddNote(new AddNoteCommand($"Order {s.Id:N}: {activity.Text}"), StockActor);
+                }
+
+                await MoveDeal(deal, view);
+            }
+
+            s.DealSyncedSeq = Math.Max(s.DealSyncedSeq, upTo);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Order {OrderId}: updating deal {DealId} failed; will retry", s.Id, s.DealId);
+            _dealSync = this.RegisterGrainTimer(_ => SyncDeal(),
+                new GrainTimerCreationOptions { DueTime = RetryDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true, Interleave = true });
+        }
+    }
+
+    /// <summary>
+    /// In an order-driven process the order's state moves the deal: through each mapped stage up to the one for the
+    /// order's status (execution, shipped, completed = won), or to the lost stage when the order is cancelled.
+    /// </summary>
+    private async Task MoveDeal(IDealGrain deal, DealView view)
+    {
+        var link = links.Value.Find(view.ProcessKind);
+        var status = state.State.Status;
+        if (link is null || view.Status != "Open" || status == OrderStatus.Archived)
+        {
+            return;
+        }
+
+        List<(string Stage, string? LostReason)> moves;
+        if (status is OrderStatus.Cancelled or OrderStatus.Rejected)
+        {
+            moves = link.LostStage is null ? [] : [(link.LostStage, link.LostReason)];
+        }
+        else
+        {
+            var path = new[] { OrderStatus.Execution, OrderStatus.Shipped, OrderStatus.Completed }
+                .Where(st => st <= status)
+                .Select(st => link.StageByStatus.GetValueOrDefault(st.ToString()))
+                .OfType<string>()
+                .ToList();
+            moves = path.Skip(path.IndexOf(view.Stage) + 1).Select(stage => (stage, (string?)null)).ToList();
+        }
+
+        foreach (var (stage, lostReason) in moves)
+        {
+            var moved = await deal.Move(new MoveDealCommand(stage, lostReason, $"Order {status.ToString().ToLowerInvariant()}."), StockActor);
+            if (!moved.Ok)
+            {
+                logger.LogWarning("Order {OrderId} is {Status} but deal {DealId} cannot move to {Stage}: {Error}", state.State.Id, status, view.Id, stage, moved.Error!.Message);
+                return;
+            }
+        }
     }
 
     private async Task TryPublish()

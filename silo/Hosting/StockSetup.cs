@@ -1,3 +1,4 @@
+using SalesOrleans.Deals;
 using SalesOrleans.Orders;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Stock;
@@ -23,6 +24,11 @@ public static class StockSetup
         services.AddSingleton<OrderProjector>();
         services.AddSingleton<IOrderEventSink>(sp => sp.GetRequiredService<OrderProjector>());
         services.AddSingleton<OrderQueries>();
+
+        // Deals hand over to orders: the bridge wraps the deal projector (registered after it, so it wins).
+        services.AddOptions<DealOrderLinkOptions>().BindConfiguration("Orders");
+        services.AddSingleton<DealOrderBridge>();
+        services.AddSingleton<IDealEventSink>(sp => sp.GetRequiredService<DealOrderBridge>());
         return services;
     }
 }

@@ -62,6 +62,9 @@ public sealed class OrderState
 
     public List<OrderActivity> Outbox { get; set; } = [];
 
+    /// <summary>Activities up to this seq are reflected in the linked deal (journal notes, stage); the outbox keeps the rest.</summary>
+    public long DealSyncedSeq { get; set; }
+
     [JsonIgnore]
     public bool Exists => Id != Guid.Empty;
 
