@@ -1,4 +1,5 @@
 using SalesOrleans.Deals;
+using SalesOrleans.Import;
 using SalesOrleans.Orders;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Stock;
@@ -19,6 +20,7 @@ public static class StockSetup
         services.AddSingleton<CatalogService>();
         services.AddSingleton<StockService>();
         services.AddSingleton<StockQueries>();
+        services.AddSingleton<CatalogImport>();
         services.AddSingleton<StockProjector>();
         services.AddSingleton<IStockEventSink>(sp => sp.GetRequiredService<StockProjector>());
         services.AddSingleton<OrderProjector>();

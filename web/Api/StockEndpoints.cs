@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using SalesOrleans.Domain.Stock;
+using SalesOrleans.Import;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Stock;
 using SalesOrleans.Web.Auth;
@@ -52,6 +53,12 @@ public static class StockEndpoints
         MapStock(app.MapGroup("/api/stock").WithTags("Stock"));
         // Orders allocate stock: mapped with it, so the web setup has one line for both.
         app.MapOrderEndpoints();
+
+        var import = app.MapGroup("/api/import").WithTags("Import");
+        import.MapPost("/skus", (HttpRequest request, ClaimsPrincipal user, CatalogImport importer, CancellationToken ct) =>
+            Import(request, (file, name) => importer.ImportSkusAsync(file, name, user.Actor(), ct), ct)).DisableAntiforgery();
+        import.MapPost("/stock", (HttpRequest request, ClaimsPrincipal user, CatalogImport importer, CancellationToken ct) =>
+            Import(request, (file, name) => importer.ImportStockAsync(file, name, user.Actor(), ct), ct)).DisableAntiforgery();
 
         app.MapGet("/api/reservations", (string? order, string? sku, bool? open, int? limit, StockQueries queries, CancellationToken ct) =>
             queries.ReservationsAsync(string.IsNullOrWhiteSpace(order) ? null : order.Trim(), sku is null ? null : Catalogue.NormalizeSkuCode(sku),
@@ -169,6 +176,40 @@ public static class StockEndpoints
         StockErrorCode.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: e.Message),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.Code, null),
     };
+
+    /// <summary>Runs an import of the uploaded CSV or XLSX: 200 with the report (rejected rows included), 400 when there is no usable file.</summary>
+    private static async Task<IResult> Import(HttpRequest request, Func<Stream, string, Task<ImportReport>> run, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+        {
+            return Problems.Invalid("file", "Send the table as multipart/form-data with a field 'file' (.csv or .xlsx).");
+        }
+
+        var form = await request.ReadFormAsync(ct);
+        var file = form.Files.GetFile("file");
+        if (file is null || file.Length == 0)
+        {
+            return Problems.Invalid("file", "A non-empty 'file' is required.");
+        }
+
+        if (!TableReader.IsSupported(file.FileName))
+        {
+            return Problems.Invalid("file", "Only .csv and .xlsx files are imported.");
+        }
+
+        // Buffered: the XLSX reader needs a seekable stream.
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, ct);
+        buffer.Position = 0;
+        try
+        {
+            return Results.Ok(await run(buffer, Path.GetFileName(file.FileName)));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or FormatException)
+        {
+            return Problems.Invalid("file", $"The file could not be read as a table with a header row: {ex.Message}");
+        }
+    }
 
     private static async Task<IResult> Reply(Task<StockResult> command)
     {
