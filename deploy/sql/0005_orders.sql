@@ -38,3 +38,20 @@ CREATE TABLE IF NOT EXISTS sales_order_activity (
     amount    numeric(18,3) NULL,
     PRIMARY KEY (order_id, seq)
 );
+
+-- Production and supplier orders of customer orders, for available-to-promise: what comes in, when, for whom.
+CREATE TABLE IF NOT EXISTS order_replenishment (
+    order_id          uuid NOT NULL,
+    replenishment_id  text NOT NULL,
+    seq               bigint NOT NULL,
+    kind              text NOT NULL,
+    line              int NOT NULL,
+    sku               text NOT NULL,
+    warehouse_id      text NOT NULL,
+    quantity          numeric(18,3) NOT NULL,
+    status            text NOT NULL,
+    expected_on       date NOT NULL,
+    PRIMARY KEY (order_id, replenishment_id)
+);
+CREATE INDEX IF NOT EXISTS ix_order_replenishment_open ON order_replenishment (sku, expected_on)
+    WHERE status IN ('Planned', 'InProduction', 'Ordered');

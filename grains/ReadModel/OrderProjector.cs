@@ -30,6 +30,18 @@ public sealed class OrderProjector(NpgsqlDataSource db) : IOrderEventSink
         Add(order, o.Id, o.Seq, o.Customer, o.Responsible, o.DealId, o.Warehouse, o.Status, o.Currency, o.Total, o.Invoiced, o.Paid,
             o.BalanceDue, o.ContractNumber, o.Lines.Count, o.Lines.Sum(l => l.Waiting), o.CreatedAt, o.ClosedAt);
         batch.BatchCommands.Add(order);
+        foreach (var r in o.Replenishments)
+        {
+            var replenishment = new NpgsqlBatchCommand("""
+                INSERT INTO order_replenishment (order_id, replenishment_id, seq, kind, line, sku, warehouse_id, quantity, status, expected_on)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                ON CONFLICT (order_id, replenishment_id) DO UPDATE SET seq = EXCLUDED.seq, status = EXCLUDED.status
+                WHERE order_replenishment.seq < EXCLUDED.seq
+                """);
+            Add(replenishment, o.Id, r.Id, o.Seq, r.Kind, r.Line, r.Sku, o.Warehouse, r.Quantity, r.Status, r.ExpectedOn);
+            batch.BatchCommands.Add(replenishment);
+        }
+
         foreach (var a in publication.Activities)
         {
             var activity = new NpgsqlBatchCommand("""

@@ -22,7 +22,10 @@ public sealed record OrderListItem(
 
 public sealed record OrderJournalEntry(long Seq, DateTimeOffset At, string Actor, string Kind, string Status, string Text, string? Document, decimal? Amount);
 
-/// <summary>Reads of the order read model: lists and journals.</summary>
+/// <summary>Goods on their way into stock: an open production or supplier order of a customer order.</summary>
+public sealed record IncomingEntry(string Warehouse, string Kind, string Replenishment, Guid Order, int Line, decimal Quantity, string Status, DateOnly ExpectedOn);
+
+/// <summary>Reads of the order read model: lists, journals and incoming goods.</summary>
 public sealed class OrderQueries(NpgsqlDataSource db)
 {
     public const int MaxLimit = 1000;
@@ -53,6 +56,27 @@ public sealed class OrderQueries(NpgsqlDataSource db)
             items.Add(new OrderListItem(r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetGuid(3), r.GetString(4), r.GetString(5),
                 r.GetString(6), r.GetDecimal(7), r.GetDecimal(8), r.GetDecimal(9), r.IsDBNull(10) ? null : r.GetString(10), r.GetInt32(11), r.GetDecimal(12),
                 r.GetFieldValue<DateTimeOffset>(13), r.GetFieldValue<DateTimeOffset>(14), r.GetInt64(15)));
+        }
+
+        return items;
+    }
+
+    /// <summary>Open production and supplier orders for a SKU, soonest first.</summary>
+    public async Task<IReadOnlyList<IncomingEntry>> IncomingAsync(string sku, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT warehouse_id, kind, replenishment_id, order_id, line, quantity, status, expected_on FROM order_replenishment
+            WHERE sku = $1 AND status IN ('Planned', 'InProduction', 'Ordered')
+            ORDER BY expected_on, order_id, replenishment_id
+            LIMIT 1000
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sku });
+        var items = new List<IncomingEntry>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            items.Add(new IncomingEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetGuid(3), r.GetInt32(4), r.GetDecimal(5), r.GetString(6),
+                r.GetFieldValue<DateOnly>(7)));
         }
 
         return items;

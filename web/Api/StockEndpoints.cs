@@ -109,6 +109,30 @@ public static class StockEndpoints
         stock.MapGet("/{sku}", async (string sku, StockService service) =>
             await service.GetAsync(sku) is { } overview ? Results.Ok(overview) : Problems.NotFound($"Unknown SKU '{sku}'."));
 
+        // Available-to-promise: what is on hand, reserved and free now, and what production and suppliers bring in when
+        // (each of those is already promised to the order line waiting for it).
+        stock.MapGet("/{sku}/available-to-promise", async (string sku, StockService service, OrderQueries orders, CancellationToken ct) =>
+        {
+            if (await service.GetAsync(sku) is not { } overview)
+            {
+                return Problems.NotFound($"Unknown SKU '{sku}'.");
+            }
+
+            var incoming = await orders.IncomingAsync(overview.Sku, ct);
+            return Results.Ok(new
+            {
+                overview.Sku,
+                overview.Name,
+                overview.Unit,
+                overview.OnHand,
+                overview.Reserved,
+                overview.Available,
+                Warehouses = overview.Warehouses.Select(w => new { w.Warehouse, w.OnHand, w.Reserved, w.Available }),
+                Incoming = incoming,
+                IncomingTotal = incoming.Sum(i => i.Quantity),
+            });
+        });
+
         stock.MapGet("/{sku}/movements", async (string sku, string? warehouse, long? afterSeq, int? limit, StockService service, StockQueries queries, CancellationToken ct) =>
             await service.FindSkuAsync(sku) is { } found
                 ? Results.Ok(await queries.MovementsAsync(found.Code, warehouse is null ? null : Catalogue.NormalizeWarehouseId(warehouse), afterSeq ?? 0, limit ?? 1000, ct))

@@ -68,6 +68,12 @@ public class OrderApiTests(NodeFixture fixture)
         Assert.Equal([("Production", 1), ("Supplier", 1), ("Supplier", 2)], replenishments.Select(r => (r.Kind, r.Line)));
         Assert.Equal((4m, 4m, 0m), (Dec(await StockOf(keeper, press), "onHand"), Dec(await StockOf(keeper, press), "reserved"), Dec(await StockOf(keeper, press), "available")));
 
+        // Available-to-promise shows the press stock and what production and the supplier bring in, and when.
+        var atp = await Expect(await manager.GetAsync($"/api/stock/{press}/available-to-promise"), HttpStatusCode.OK);
+        Assert.Equal((4m, 4m, 0m, 6m), (Dec(atp, "onHand"), Dec(atp, "reserved"), Dec(atp, "available"), Dec(atp, "incomingTotal")));
+        Assert.Equal([("Production", 4m), ("Supplier", 2m)], atp.GetProperty("incoming").EnumerateArray()
+            .Select(i => (i.GetProperty("kind").GetString(), Dec(i, "quantity"))).OrderBy(i => i.Item1));
+
         var gate = await Expect(await manager.PostAsync($"/api/orders/{id}/execution", null), HttpStatusCode.UnprocessableEntity);
         Assert.Equal(["contract number", "payment terms"], gate.GetProperty("missing").EnumerateArray().Select(m => m.GetString()));
         await Expect(await manager.PostAsJsonAsync($"/api/orders/{id}/contract", new { contractNumber = "K-2026-114", paymentTerms = "30% advance, rest on delivery" }), HttpStatusCode.OK);
@@ -85,6 +91,7 @@ public class OrderApiTests(NodeFixture fixture)
             Assert.Equal(0, received.GetProperty("pendingStockActions").GetInt32());
         }
 
+        Assert.Equal(0m, Dec(await Expect(await manager.GetAsync($"/api/stock/{press}/available-to-promise"), HttpStatusCode.OK), "incomingTotal"));
         var beforeShipping = await Expect(await manager.GetAsync($"/api/orders/{id}"), HttpStatusCode.OK);
         Assert.All(beforeShipping.GetProperty("lines").EnumerateArray(), l => Assert.Equal(0m, Dec(l, "waiting")));
         // The receipts were reserved for the order at once: nobody else can take them.
