@@ -26,10 +26,15 @@ public class StockRaceTests(ITestOutputHelper output)
     {
         private volatile Task<(TestNode Node, HttpClient Keeper, HttpClient Seller)> _current = null!;
 
-        public static async Task<(TestNode, HttpClient, HttpClient)> Connect(TestNode node) =>
-            (node, await node.ClientAsync("w.lager"), await node.ClientAsync("i.petrov"));
+        /// <summary>Who sends the "keeper" requests (the warehouse, or a supervisor for approvals).</summary>
+        public string KeeperUser { get; set; } = "w.lager";
+
+        public async Task<(TestNode, HttpClient, HttpClient)> Connect(TestNode node) =>
+            (node, await node.ClientAsync(KeeperUser), await node.ClientAsync("i.petrov"));
 
         public async Task Start(string db) => _current = Task.FromResult(await Connect(await TestNode.StartAsync(db)));
+
+        public async Task Reconnect() => _current = Task.FromResult(await Connect((await _current).Node));
 
         public Task<(TestNode Node, HttpClient Keeper, HttpClient Seller)> Current => _current;
 
@@ -95,10 +100,12 @@ public class StockRaceTests(ITestOutputHelper output)
         var refusals = 0;
         var reservesDone = 0;
         var random = new Random(1234);
-        var plans = Enumerable.Range(0, Orders).Select(i => (Id: $"race-{i}", Quantity: random.Next(1, 13), Follow: i % 4)).ToList();
+        // Staggered starts, so the restart lands while some orders have not even begun.
+        var plans = Enumerable.Range(0, Orders).Select(i => (Id: $"race-{i}", Quantity: random.Next(1, 13), Follow: i % 4, Delay: random.Next(0, 1500))).ToList();
 
-        async Task RunOrder((string Id, int Quantity, int Follow) plan)
+        async Task RunOrder((string Id, int Quantity, int Follow, int Delay) plan)
         {
+            await Task.Delay(plan.Delay);
             var (status, body) = await cluster.Send(false, c => c.PostAsJsonAsync($"/api/stock/{Sku}/reservations",
                 new { warehouse = Warehouse, quantity = plan.Quantity, order = $"ORD-{plan.Id}", line = 1, reservationId = plan.Id }));
             Interlocked.Increment(ref reservesDone);
@@ -145,6 +152,7 @@ public class StockRaceTests(ITestOutputHelper output)
         var answeredBeforeRestart = Volatile.Read(ref reservesDone);
         await cluster.Restart(db);
         await orders;
+        Assert.True(answeredBeforeRestart < Orders, "The restart came after all the reservations.");
 
         var (node, _, seller) = await cluster.Current;
         var shipped = ledger.Values.Sum(l => l.Shipped);
@@ -210,6 +218,85 @@ public class StockRaceTests(ITestOutputHelper output)
 
         Assert.Equal(ledger.Keys.Order(), projected.Select(r => r.ReservationId).Order());
         Assert.All(projected, r => Assert.Equal((ledger[r.ReservationId].Held, ledger[r.ReservationId].Shipped), (r.Held, r.Shipped)));
+
+        await node.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Orders_approved_in_a_race_across_a_node_restart_split_each_line_between_stock_and_production_exactly()
+    {
+        const string sku = "RACE-M";
+        const int orders = 40;
+        var db = await TestDatabase.CreateAsync();
+        var cluster = new Cluster();
+        await cluster.Start(db);
+        var (_, keeper, _) = await cluster.Current;
+        Assert.Equal(HttpStatusCode.Created, (await keeper.PostAsJsonAsync("/api/catalog/skus", new { code = sku, name = "Press", unit = "pcs", price = 100, kind = "Manufactured", leadTimeDays = 20 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await keeper.PostAsJsonAsync($"/api/stock/{sku}/receipts", new { warehouse = "main", quantity = 150, batch = "M-1" })).StatusCode);
+
+        var random = new Random(99);
+        var plans = Enumerable.Range(0, orders).Select(_ => (Id: Guid.NewGuid(), Quantity: random.Next(1, 11), Delay: random.Next(0, 2000))).ToList();
+        var approvedAnswers = 0;
+
+        async Task RunOrder((Guid Id, int Quantity, int Delay) plan)
+        {
+            await Task.Delay(plan.Delay);
+            var (status, _) = await cluster.Send(false, c => c.PostAsJsonAsync("/api/orders",
+                new { id = plan.Id, customer = $"Customer {plan.Id:N}", warehouse = "main", lines = new[] { new { sku, quantity = plan.Quantity } } }));
+            Assert.Equal(HttpStatusCode.Created, status);
+            // A retried step may find it done already: 409 says the order has moved on.
+            (status, _) = await cluster.Send(false, c => c.PostAsync($"/api/orders/{plan.Id}/submit", null));
+            Assert.Contains(status, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict });
+            (status, _) = await cluster.Send(true, c => c.PostAsJsonAsync($"/api/orders/{plan.Id}/approve", new { }));
+            Assert.Contains(status, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict });
+            Interlocked.Increment(ref approvedAnswers);
+        }
+
+        // The supervisor approves: the keeper's client in Cluster.Send is swapped for a supervisor here.
+        cluster.KeeperUser = "s.volkov";
+        await cluster.Reconnect();
+        var all = Task.WhenAll(plans.Select(p => Task.Run(() => RunOrder(p))));
+        while (Volatile.Read(ref approvedAnswers) < orders / 3 && !all.IsCompleted)
+        {
+            await Task.Delay(5);
+        }
+
+        var approvedBeforeRestart = Volatile.Read(ref approvedAnswers);
+        await cluster.Restart(db);
+        await all;
+        Assert.True(approvedBeforeRestart < orders, "The restart came after all the approvals.");
+
+        var (node, _, seller) = await cluster.Current;
+        var views = new List<JsonElement>();
+        foreach (var (id, _, _) in plans)
+        {
+            JsonElement order = default;
+            for (var i = 0; i < 100; i++)
+            {
+                // Reading an order carries out stock actions a restart left pending.
+                order = await Json(await seller.GetAsync($"/api/orders/{id}"));
+                if (order.GetProperty("status").GetString() == "Approved")
+                {
+                    break;
+                }
+
+                await Task.Delay(100);
+            }
+
+            Assert.Equal("Approved", order.GetProperty("status").GetString());
+            views.Add(order);
+        }
+
+        var lines = views.Select(v => v.GetProperty("lines")[0]).ToList();
+        Assert.All(lines, l => Assert.Equal(l.GetProperty("quantity").GetDecimal(), l.GetProperty("fromStock").GetDecimal() + l.GetProperty("toProduce").GetDecimal()));
+        Assert.All(lines, l => Assert.Equal(l.GetProperty("fromStock").GetDecimal(), l.GetProperty("reserved").GetDecimal()));
+        var fromStock = lines.Sum(l => l.GetProperty("fromStock").GetDecimal());
+        var item = (await Json(await seller.GetAsync($"/api/stock/{sku}"))).GetProperty("warehouses").EnumerateArray().Single();
+        Assert.Equal((150m, fromStock, 150m - fromStock), (item.GetProperty("onHand").GetDecimal(), item.GetProperty("reserved").GetDecimal(), item.GetProperty("available").GetDecimal()));
+        // Nothing went to production while stock was still free: a short line took all there was.
+        Assert.True(item.GetProperty("available").GetDecimal() == 0 || lines.All(l => l.GetProperty("toProduce").GetDecimal() == 0));
+        Assert.Equal(orders, item.GetProperty("openReservations").GetInt32() + lines.Count(l => l.GetProperty("fromStock").GetDecimal() == 0));
+        output.WriteLine($"{fromStock} of 150 reserved for {orders} orders wanting {plans.Sum(p => p.Quantity)}; {approvedBeforeRestart} approved before the restart, {cluster.Retries} retries");
 
         await node.DisposeAsync();
     }
