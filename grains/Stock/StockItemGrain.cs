@@ -253,8 +253,15 @@ public sealed class StockItemGrain(
             // The writes are durable and the outbox keeps the movements. Try again shortly (and on reactivation).
             logger.LogWarning(ex, "Publishing stock item {Sku}@{Warehouse} movements after seq {Seq} failed; will retry", _sku, _warehouse, _publishedSeq);
             _retryTimer?.Dispose();
-            _retryTimer = this.RegisterGrainTimer(_ => Publish(),
-                new GrainTimerCreationOptions { DueTime = PublishRetryDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+            try
+            {
+                _retryTimer = this.RegisterGrainTimer(_ => Publish(),
+                    new GrainTimerCreationOptions { DueTime = PublishRetryDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+            }
+            catch (InvalidOperationException)
+            {
+                // Deactivating: the outbox is stored, the next activation delivers it.
+            }
         }
     }
 
