@@ -20,7 +20,7 @@ using SalesOrleans.Stock;
 //
 // Each worker loops: reserve 1 unit (timed and counted), and once it holds more than --open reservations, release
 // its oldest one (so both sides run the same steady state instead of piling up reservations forever).
-// --only hot|spread runs one scenario.
+// --only hot|spread runs one scenario; --no-projection and --lz4 are for finding where the time goes.
 
 var options = BenchOptions.Parse(args);
 Console.WriteLine($"concurrency {options.Concurrency}, {options.Seconds} s measured after {options.WarmupSeconds} s warm-up, " +
@@ -39,6 +39,14 @@ const string Warehouse = "bench";
 const string HotSku = "BENCH-HOT";
 var spread = Enumerable.Range(0, options.Skus).Select(i => $"BENCH-{i:D5}").ToArray();
 var actor = new ActorInfo("bench", [Roles.System]);
+
+if (options.Lz4)
+{
+    // Diagnostics: lz4 instead of pglz for stored grain state (PostgreSQL 14+ built with lz4).
+    await using var lz4 = baselineDb.CreateCommand("ALTER TABLE orleansstorage ALTER COLUMN payloadbinary SET COMPRESSION lz4");
+    await lz4.ExecuteNonQueryAsync();
+    Console.WriteLine("Grain state compressed with lz4.");
+}
 
 Console.Write("Setting up catalogue, stock items and baseline rows… ");
 var setup = Stopwatch.StartNew();
@@ -277,7 +285,7 @@ internal sealed class NoSink : IStockEventSink
     public Task PublishAsync(StockPublication publication, CancellationToken ct = default) => Task.CompletedTask;
 }
 
-internal sealed record BenchOptions(string Connection, int Concurrency, int Seconds, int WarmupSeconds, int Skus, int Open, string? Only, bool NoProjection)
+internal sealed record BenchOptions(string Connection, int Concurrency, int Seconds, int WarmupSeconds, int Skus, int Open, string? Only, bool NoProjection, bool Lz4)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -285,6 +293,6 @@ internal sealed record BenchOptions(string Connection, int Concurrency, int Seco
         int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var connection = Value("--connection") ?? Environment.GetEnvironmentVariable("ConnectionStrings__Sales")
             ?? throw new ArgumentException("Give --connection \"Host=…\" (deploy/bench-stock.sh does).");
-        return new BenchOptions(connection, Int("--concurrency", 64), Int("--seconds", 10), Int("--warmup", 3), Int("--skus", 10_000), Int("--open", 16), Value("--only"), args.Contains("--no-projection"));
+        return new BenchOptions(connection, Int("--concurrency", 64), Int("--seconds", 10), Int("--warmup", 3), Int("--skus", 10_000), Int("--open", 16), Value("--only"), args.Contains("--no-projection"), args.Contains("--lz4"));
     }
 }

@@ -17,6 +17,7 @@ public sealed class StockItemState
 
     public List<StockBatch> Batches { get; set; } = [];
 
+    [JsonConverter(typeof(ReservationsJsonConverter))]
     public Dictionary<string, StockReservation> Reservations { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Ids of recent receipts, releases, shipments and adjustments, so a retried command changes nothing.</summary>
