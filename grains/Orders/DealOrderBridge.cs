@@ -5,7 +5,6 @@ using SalesOrleans.Deals;
 using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Orders;
-using SalesOrleans.ReadModel;
 
 namespace SalesOrleans.Orders;
 
@@ -52,14 +51,15 @@ public sealed class DealOrderLinkOptions
 }
 
 /// <summary>
-/// The deal side of the deal–order link, between the deal grains and their read-model projector: a deal entering
+/// The deal side of the deal–order link, wrapped around whatever consumed deal events before (the read-model
+/// projector, and whatever else the node registered): a deal entering
 /// its process's order stage gets a customer order made from its lines (one per deal: the order id is derived from
 /// the deal id, so a replayed publication makes nothing twice). It runs inside the publication, so a failure leaves
 /// the events in the deal's outbox to be delivered again. The other direction (order state moving the deal, order
 /// documents in the deal journal) is the order grain's, in a turn of its own, so no call ever waits on itself.
 /// </summary>
 public sealed class DealOrderBridge(
-    DealProjector deals,
+    IDealEventSink inner,
     IGrainFactory grains,
     IOptions<DealOrderLinkOptions> options,
     ILogger<DealOrderBridge> logger) : IDealEventSink
@@ -71,7 +71,7 @@ public sealed class DealOrderBridge(
 
     public async Task PublishAsync(DealPublication publication, CancellationToken ct = default)
     {
-        await deals.PublishAsync(publication, ct);
+        await inner.PublishAsync(publication, ct);
         var deal = publication.Deal;
         var link = options.Value.Find(deal.ProcessKind);
         if (link is null || !publication.Activities.Any(a => a.Kind == ActivityKind.StageChanged && a.Subject == link.OrderStage))

@@ -9,8 +9,8 @@ namespace SalesOrleans.Silo.Hosting;
 public static class StockSetup
 {
     /// <summary>
-    /// Catalogue, stock service, the stock and order read models and their projectors (over the data source
-    /// <see cref="PostgresSetup"/> registers).
+    /// Catalogue, stock service, imports, the stock and order read models and their projectors (over the data source
+    /// <see cref="PostgresSetup"/> registers), and the deal–order link around the deal event sink registered before.
     /// </summary>
     public static IServiceCollection AddSalesStock(this IServiceCollection services)
     {
@@ -27,10 +27,16 @@ public static class StockSetup
         services.AddSingleton<IOrderEventSink>(sp => sp.GetRequiredService<OrderProjector>());
         services.AddSingleton<OrderQueries>();
 
-        // Deals hand over to orders: the bridge wraps the deal projector (registered after it, so it wins).
+        // Deals hand over to orders: the bridge wraps whatever deal event sink was registered before (the projector,
+        // or a composite with the live relay), so it must be added after those.
         services.AddOptions<DealOrderLinkOptions>().BindConfiguration("Orders");
-        services.AddSingleton<DealOrderBridge>();
-        services.AddSingleton<IDealEventSink>(sp => sp.GetRequiredService<DealOrderBridge>());
+        var inner = services.LastOrDefault(d => d.ServiceType == typeof(IDealEventSink))
+            ?? throw new InvalidOperationException("Register the deal event sink (AddSalesPostgres) before AddSalesStock.");
+        services.Remove(inner);
+        services.AddSingleton<IDealEventSink>(sp => ActivatorUtilities.CreateInstance<DealOrderBridge>(sp, Resolve<IDealEventSink>(sp, inner)));
         return services;
     }
+
+    private static T Resolve<T>(IServiceProvider sp, ServiceDescriptor d) where T : class =>
+        (T)(d.ImplementationInstance ?? d.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, d.ImplementationType!));
 }
