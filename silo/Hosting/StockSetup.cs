@@ -1,4 +1,5 @@
 using SalesOrleans.Deals;
+using SalesOrleans.Documents;
 using SalesOrleans.Import;
 using SalesOrleans.Orders;
 using SalesOrleans.ReadModel;
@@ -21,6 +22,7 @@ public static class StockSetup
         services.AddSingleton<StockService>();
         services.AddSingleton<StockQueries>();
         services.AddSingleton<CatalogImport>();
+        services.AddSingleton<ProposalService>();
         services.AddSingleton<StockProjector>();
         services.AddSingleton<IStockEventSink>(sp => sp.GetRequiredService<StockProjector>());
         services.AddSingleton<OrderProjector>();

@@ -51,8 +51,9 @@ public static class StockEndpoints
     {
         MapCatalog(app.MapGroup("/api/catalog").WithTags("Catalogue"));
         MapStock(app.MapGroup("/api/stock").WithTags("Stock"));
-        // Orders allocate stock: mapped with it, so the web setup has one line for both.
+        // Orders allocate stock and proposals list catalogue items: mapped here, so the web setup has one line for all.
         app.MapOrderEndpoints();
+        app.MapProposalEndpoints();
 
         var import = app.MapGroup("/api/import").WithTags("Import");
         import.MapPost("/skus", (HttpRequest request, ClaimsPrincipal user, CatalogImport importer, CancellationToken ct) =>
