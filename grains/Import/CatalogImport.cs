@@ -13,12 +13,12 @@ public sealed record ImportProblem(int Row, string? Field, string Message);
 public sealed record ImportReport(string Table, int Rows, int Applied, int Unchanged, IReadOnlyList<ImportProblem> Rejected);
 
 /// <summary>
-/// Migration import of SKUs and of stock balances by batch from CSV or XLSX. Every row is validated by the same
+/// Migration import of SKUs, of stock balances by batch and of open orders from CSV or XLSX. Every row is validated by the same
 /// domain rules as the API and applied on its own: a bad row is reported and the others still go in. Running the
 /// same file again changes nothing: SKUs that exist identically are left alone, and each stock row is a receipt
 /// whose id is derived from the row's content.
 /// </summary>
-public sealed class CatalogImport(CatalogService catalog, StockService stock)
+public sealed class CatalogImport(CatalogService catalog, StockService stock, IGrainFactory grains)
 {
     public const int MaxRows = 50_000;
 
@@ -110,6 +110,72 @@ public sealed class CatalogImport(CatalogService catalog, StockService stock)
 
         return new ImportReport("stock", rows, applied, unchanged, rejected);
     }
+
+    /// <summary>
+    /// Open orders: one row per line (order, customer, warehouse, sku, quantity, price?, dueDate?, responsible?, contact?,
+    /// contractNumber?, paymentTerms?), grouped by the order number from the old system. Each order comes in as a Draft
+    /// whose id is derived from that number, so importing again finds it instead of making another.
+    /// </summary>
+    public async Task<ImportReport> ImportOrdersAsync(Stream file, string fileName, ActorInfo actor, CancellationToken ct = default)
+    {
+        var rejected = new List<ImportProblem>();
+        var rows = TableReader.Read(file, fileName).Take(MaxRows).ToList();
+        int applied = 0, unchanged = 0;
+        foreach (var group in rows.GroupBy(r => r.Get("order", "ordernumber") ?? ""))
+        {
+            ct.ThrowIfCancellationRequested();
+            var lines = group.ToList();
+            if (group.Key.Length == 0)
+            {
+                rejected.AddRange(lines.Select(r => new ImportProblem(r.Row, "order", "'order' (the order number) is required.")));
+                continue;
+            }
+
+            var parsed = new List<NewOrderLineView>();
+            var problems = rejected.Count;
+            foreach (var row in lines)
+            {
+                if (TryNumber(row, "quantity", out var quantity, rejected) && TryNumber(row, "price", out var price, rejected) && TryDate(row, "duedate", out var due, rejected))
+                {
+                    parsed.Add(new NewOrderLineView(row.Get("sku", "code") ?? "", quantity ?? 0, price, due));
+                }
+            }
+
+            if (rejected.Count > problems)
+            {
+                continue; // An order comes in whole or not at all.
+            }
+
+            var first = lines[0];
+            var id = ImportedOrderId(group.Key);
+            var order = grains.GetGrain<IOrderGrain>(id);
+            if (await order.Get() is not null)
+            {
+                unchanged++;
+                continue;
+            }
+
+            var result = await order.Create(new CreateOrderCommand(first.Get("customer") ?? "", first.Get("contact"), first.Get("responsible") ?? actor.User,
+                first.Get("warehouse") ?? "", first.Get("currency"), parsed, null, first.Get("contractnumber"), first.Get("paymentterms")), actor);
+            if (result.Error is { } error)
+            {
+                // "lines[2].quantity" names the file's row of that line.
+                var row = error.Field is { } f && f.StartsWith("lines[", StringComparison.Ordinal) && int.TryParse(f[6..f.IndexOf(']')], out var index)
+                    ? lines[index].Row
+                    : first.Row;
+                rejected.Add(new ImportProblem(row, error.Field, $"Order {group.Key}: {error.Message}"));
+            }
+            else
+            {
+                applied++;
+            }
+        }
+
+        return new ImportReport("orders", rows.Count, applied, unchanged, rejected);
+    }
+
+    /// <summary>The id of an order imported under its number from the old system.</summary>
+    public static Guid ImportedOrderId(string number) => new(MD5.HashData(Encoding.UTF8.GetBytes($"import-order:{number}")));
 
     /// <summary>The same row gives the same receipt id, so importing the file again is a repeat the stock item ignores.</summary>
     private static string ReceiptId(string sku, string? warehouse, string batch, decimal? quantity, DateOnly? expiry, DateTimeOffset? receivedAt)

@@ -60,6 +60,8 @@ public static class StockEndpoints
             Import(request, (file, name) => importer.ImportSkusAsync(file, name, user.Actor(), ct), ct)).DisableAntiforgery();
         import.MapPost("/stock", (HttpRequest request, ClaimsPrincipal user, CatalogImport importer, CancellationToken ct) =>
             Import(request, (file, name) => importer.ImportStockAsync(file, name, user.Actor(), ct), ct)).DisableAntiforgery();
+        import.MapPost("/orders", (HttpRequest request, ClaimsPrincipal user, CatalogImport importer, CancellationToken ct) =>
+            Import(request, (file, name) => importer.ImportOrdersAsync(file, name, user.Actor(), ct), ct)).DisableAntiforgery();
 
         app.MapGet("/api/reservations", (string? order, string? sku, bool? open, int? limit, StockQueries queries, CancellationToken ct) =>
             queries.ReservationsAsync(string.IsNullOrWhiteSpace(order) ? null : order.Trim(), sku is null ? null : Catalogue.NormalizeSkuCode(sku),

@@ -85,4 +85,33 @@ public class ImportTests(NodeFixture fixture)
         Assert.Equal(19.5m, stock.GetProperty("onHand").GetDecimal());
         Assert.Equal(["S-1", "S-2"], stock.GetProperty("warehouses")[0].GetProperty("batches").EnumerateArray().Select(b => b.GetProperty("batch").GetString()));
     }
+
+    [Fact]
+    public async Task Open_orders_import_grouped_by_order_number_as_drafts_and_a_second_run_changes_nothing()
+    {
+        var manager = await Node.ClientAsync("i.petrov");
+        var n = Guid.NewGuid().ToString("N")[..8];
+        var csv = $"""
+            order,customer,warehouse,sku,quantity,price,dueDate,contractNumber
+            OLD-{n}-1,Baltic Foods,main,SKU-104,10,90,2027-01-15,K-17
+            OLD-{n}-1,Baltic Foods,main,SKU-105,4,,,
+            OLD-{n}-2,Don Agro,main,SKU-103,2,140,,
+            OLD-{n}-3,Kama Plastics,main,SKU-105,1,,,
+            OLD-{n}-3,Kama Plastics,main,NOPE-1,1,,,
+            OLD-{n}-4,Hansa Print,main,SKU-104,many,,,
+
+            """;
+        var bytes = Encoding.UTF8.GetBytes(csv);
+
+        var first = await Upload(manager, "/api/import/orders", bytes, "orders.csv");
+        var second = await Upload(manager, "/api/import/orders", bytes, "orders.csv");
+
+        Assert.Equal((6, 2), (first.GetProperty("rows").GetInt32(), first.GetProperty("applied").GetInt32()));
+        Assert.Equal([(6, "lines[1].sku"), (7, "quantity")], Rejected(first));
+        Assert.Equal((0, 2), (second.GetProperty("applied").GetInt32(), second.GetProperty("unchanged").GetInt32()));
+        var order = JsonDocument.Parse(await manager.GetStringAsync($"/api/orders/{SalesOrleans.Import.CatalogImport.ImportedOrderId($"OLD-{n}-1")}")).RootElement;
+        Assert.Equal(("Draft", "Baltic Foods", "K-17", 2), (order.GetProperty("status").GetString(), order.GetProperty("customer").GetString(),
+            order.GetProperty("contractNumber").GetString(), order.GetProperty("lines").GetArrayLength()));
+        Assert.Equal(35m, order.GetProperty("lines")[1].GetProperty("price").GetDecimal());
+    }
 }
