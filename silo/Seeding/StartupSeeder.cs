@@ -37,6 +37,10 @@ public sealed class StartupSeeder(
         }
 
         await directory.ReloadAsync(cancellationToken);
+        if (seed.DemoData)
+        {
+            await ActivatorUtilities.CreateInstance<StockDemoSeeder>(services).SeedAsync(cancellationToken);
+        }
 
         if (seed.DemoData && seed.DemoDeals && await deals.CountDealsAsync(cancellationToken) == 0)
         {

@@ -1,5 +1,12 @@
 using SalesOrleans.Benchmarks;
 
+// deploy/bench-stock.sh passes its own options (--connection …): the stock reservation benchmark.
+if (args.FirstOrDefault()?.StartsWith("--", StringComparison.Ordinal) == true)
+{
+    await StockBenchmark.RunAsync(args);
+    return;
+}
+
 // Usage: SalesOrleans.Benchmarks <connection string> deals [seconds per run] [--no-projection]
 //        SalesOrleans.Benchmarks <connection string> live [seconds per rate]
 var connectionString = args.ElementAtOrDefault(0)

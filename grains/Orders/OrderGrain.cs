@@ -1,0 +1,389 @@
+using Microsoft.Extensions.Options;
+using SalesOrleans.Deals;
+using SalesOrleans.Domain;
+using SalesOrleans.Domain.Deals;
+using SalesOrleans.Domain.Orders;
+using SalesOrleans.Domain.Stock;
+using SalesOrleans.Infrastructure;
+using SalesOrleans.Stock;
+
+namespace SalesOrleans.Orders;
+
+/// <summary>
+/// Thin shell around the <see cref="Order"/> aggregate: run the command, write state (with outbox and pending stock
+/// actions) in one write, publish, then carry out the stock actions on the stock item grains and write their outcomes.
+/// A node dying in between leaves the actions in the stored state; the next activation carries them out (their ids
+/// make a repeat change nothing), so an approved order never loses or duplicates a reservation.
+/// </summary>
+public sealed class OrderGrain(
+    [PersistentState("order", StorageNames.Store)] IPersistentState<OrderState> state,
+    IStockCatalog catalog,
+    IDealDirectory directory,
+    IOrderEventSink sink,
+    IOptions<DealOrderLinkOptions> links,
+    TimeProvider clock,
+    ILogger<OrderGrain> logger) : Grain, IOrderGrain
+{
+    private static readonly ActorInfo StockActor = new(Roles.System, [Roles.System]);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>Everything up to this seq reached every consumer; the outbox drops it on the next write.</summary>
+    private long _publishedSeq;
+    private IGrainTimer? _publishRetry;
+    private IGrainTimer? _stockRetry;
+    private IGrainTimer? _dealSync;
+    private bool _syncingDeal;
+
+    /// <summary>Order activities the linked deal shows in its journal.</summary>
+    private static readonly OrderActivityKind[] NotedInDeal =
+    [
+        OrderActivityKind.Created, OrderActivityKind.Approved, OrderActivityKind.Rejected, OrderActivityKind.ExecutionStarted,
+        OrderActivityKind.Shipped, OrderActivityKind.Invoiced, OrderActivityKind.Paid, OrderActivityKind.Completed, OrderActivityKind.Cancelled,
+    ];
+
+    private Order Domain => new(state.State, directory);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var s = state.State;
+        _publishedSeq = s.Outbox.Count > 0 ? s.Outbox.Min(a => a.Seq) - 1 : s.Seq;
+        if (s.Outbox.Count > 0)
+        {
+            // The node may have gone between the write and the publish: deliver again (consumers dedupe).
+            await TryPublish();
+        }
+
+        if (s.PendingStock.Count > 0)
+        {
+            await CarryOutStock();
+        }
+
+        ScheduleDealSync();
+    }
+
+    public async Task<OrderResult> Create(CreateOrderCommand command, ActorInfo actor)
+    {
+        var s = state.State;
+        if (s.Exists)
+        {
+            // A retried create with the same id is answered with the order as it is.
+            return s.CreatedBy == actor.User && s.Customer == command.Customer?.Trim()
+                ? new OrderResult(s.ToView(), null)
+                : Refused(new OrderRejection(OrderRejectionCode.Conflict, $"Order {this.GetPrimaryKey()} already exists."));
+        }
+
+        var skus = new Dictionary<string, SkuDefinition>(StringComparer.Ordinal);
+        foreach (var code in (command.Lines ?? []).Select(l => Catalogue.NormalizeSkuCode(l.Sku)).Distinct())
+        {
+            if (Catalogue.IsValidSkuCode(code) && await catalog.FindSkuAsync(code) is { } sku)
+            {
+                skus[code] = sku;
+            }
+        }
+
+        var warehouse = Catalogue.NormalizeWarehouseId(command.Warehouse);
+        var warehouseExists = Catalogue.IsValidWarehouseId(warehouse) && await catalog.FindWarehouseAsync(warehouse) is not null;
+        var lines = (command.Lines ?? []).Select(l => new NewOrderLine(l.Sku, l.Quantity, l.Price, l.DueDate)).ToList();
+        var order = new NewOrder(command.Customer, command.Contact, command.Responsible, command.Warehouse, command.Currency, lines,
+            command.DealId, command.ContractNumber, command.PaymentTerms);
+        return await Execute(o => o.Start(this.GetPrimaryKey(), order, skus, warehouseExists, actor.ToActor(), clock.GetUtcNow()),
+            onRefused: () => state.State = new OrderState());
+    }
+
+    public async Task<OrderView?> Get()
+    {
+        if (state.State.PendingStock.Count > 0)
+        {
+            // Reading also moves along stock actions a crash or an unreachable stock item left behind.
+            await CarryOutStock();
+        }
+
+        return state.State.Exists ? state.State.ToView() : null;
+    }
+
+    public Task<OrderResult> Submit(ActorInfo actor) => Run(o => o.Submit(actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<OrderResult> Approve(ApproveOrderCommand command, ActorInfo actor) =>
+        Run(o => o.Approve(command.Splits?.Select(s => new LineSplit(s.Line, s.Production, s.Supplier)).ToList(), actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<OrderResult> Reject(string reason, ActorInfo actor) => Run(o => o.Reject(reason, actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<OrderResult> SetContract(SetContractCommand command, ActorInfo actor) =>
+        Run(o => o.SetContract(command.ContractNumber, command.PaymentTerms, actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<OrderResult> StartExecution(ActorInfo actor) => Run(o => o.StartExecution(actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<OrderResult> StartProduction(string replenishmentId, ActorInfo actor) =>
+        Run(o => o.StartProduction(replenishmentId, actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<OrderResult> ReceiveReplenishment(ReceiveReplenishmentCommand command, ActorInfo actor) =>
+        Run(o => o.Receive(command.ReplenishmentId, command.Batch, command.Expiry, actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<OrderResult> Ship(ActorInfo actor) => Run(o => o.Ship(actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<OrderResult> IssueInvoice(IssueInvoiceCommand command, ActorInfo actor) =>
+        Run(o => o.IssueInvoice(command.Amount, command.DueDate, actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<OrderResult> RecordPayment(RecordPaymentCommand command, ActorInfo actor) =>
+        Run(o => o.RecordPayment(command.PaymentId, command.Amount, command.Invoice, actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<OrderResult> Cancel(string reason, ActorInfo actor) => Run(o => o.Cancel(reason, actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<OrderResult> Archive(ActorInfo actor) => Run(o => o.Archive(actor.ToActor(), clock.GetUtcNow()));
+
+    private async Task<OrderResult> Run(Action<Order> command)
+    {
+        if (!state.State.Exists)
+        {
+            return Refused(new OrderRejection(OrderRejectionCode.NotFound, $"Order {this.GetPrimaryKey()} does not exist."));
+        }
+
+        return await Execute(command);
+    }
+
+    private async Task<OrderResult> Execute(Action<Order> command, Action? onRefused = null)
+    {
+        var seqBefore = state.State.Seq;
+        var pendingBefore = state.State.PendingStock.Count;
+        try
+        {
+            command(Domain);
+        }
+        catch (OrderRejection rejection)
+        {
+            onRefused?.Invoke();
+            return Refused(rejection);
+        }
+
+        if (state.State.Seq != seqBefore || state.State.PendingStock.Count != pendingBefore)
+        {
+            await Commit();
+        }
+
+        await CarryOutStock();
+        return new OrderResult(state.State.ToView(), null);
+    }
+
+    /// <summary>Carries out the pending stock actions (in parallel: they touch different reservations) and writes their outcomes.</summary>
+    private async Task CarryOutStock()
+    {
+        while (state.State.PendingStock.Count > 0)
+        {
+            var actions = state.State.PendingStock.ToList();
+            var outcomes = (await Task.WhenAll(actions.Select(CarryOut))).OfType<StockOutcome>().ToList();
+            if (outcomes.Count > 0)
+            {
+                Domain.ApplyStock(outcomes, clock.GetUtcNow());
+                await Commit();
+            }
+
+            if (outcomes.Count < actions.Count)
+            {
+                // A stock item was unreachable: the actions stay pending (stored) and are tried again.
+                _stockRetry?.Dispose();
+                _stockRetry = this.RegisterGrainTimer(_ => CarryOutStock(),
+                    new GrainTimerCreationOptions { DueTime = RetryDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+                return;
+            }
+        }
+    }
+
+    private async Task<StockOutcome?> CarryOut(StockAction action)
+    {
+        var reference = Domain.Reference;
+        var item = GrainFactory.GetGrain<IStockItemGrain>(StockKeys.Of(action.Sku, state.State.Warehouse));
+        try
+        {
+            switch (action.Kind)
+            {
+                case StockActionKind.Reserve:
+                {
+                    var result = await item.Reserve(new ReserveStockCommand(action.ReservationId, action.Quantity, reference, action.Line, AllowPartial: true), StockActor);
+                    return new StockOutcome(action, result.Reservation?.Quantity ?? 0, result.Error?.Message);
+                }
+
+                case StockActionKind.Release:
+                {
+                    var result = await item.Release(new ReleaseStockCommand(action.ReservationId, Reason: "order cancelled"), StockActor);
+                    return new StockOutcome(action, 0, result.Error?.Message);
+                }
+
+                case StockActionKind.Receive:
+                {
+                    var result = await item.Receive(new ReceiveStockCommand(action.Batch!, action.Quantity, action.Expiry, null, $"{reference}-{action.Replenishment}",
+                        $"{action.Replenishment} for order {reference}", new ReserveReceiptFor(action.ReservationId, reference, action.Line, action.Quantity)), StockActor);
+                    return result.Ok
+                        ? new StockOutcome(action, result.Reservation?.Quantity ?? action.Quantity)
+                        : new StockOutcome(action, 0, result.Error!.Message);
+                }
+
+                case StockActionKind.Ship:
+                {
+                    var result = await item.Ship(new ShipStockCommand(action.ReservationId, null, $"{action.Waybill}-{action.ReservationId}"), StockActor);
+                    // Shipped is absolute, so a repeat (or a refusal because it already went) reports the same total.
+                    var shipped = result.Reservation?.Shipped ?? (await item.GetReservation(action.ReservationId))?.Shipped ?? 0;
+                    return new StockOutcome(action, shipped, result.Error?.Message);
+                }
+
+                default:
+                    throw new InvalidOperationException($"Unknown stock action {action.Kind}.");
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Order {OrderId}: stock action {Kind} on {Sku} failed; will retry", state.State.Id, action.Kind, action.Sku);
+            return null;
+        }
+    }
+
+    private async Task Commit()
+    {
+        var s = state.State;
+        var delivered = s.DealId is null ? _publishedSeq : Math.Min(_publishedSeq, s.DealSyncedSeq);
+        s.Outbox.RemoveAll(a => a.Seq <= delivered);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Memory may now differ from storage: start over from what was stored.
+            DeactivateOnIdle();
+            throw;
+        }
+
+        await TryPublish();
+        ScheduleDealSync();
+    }
+
+    /// <summary>
+    /// Tells the linked deal what happened, from a timer that interleaves with commands: the deal may be the one that
+    /// is creating this order right now, waiting for it, so the order must neither call back from inside that call
+    /// nor stop answering while it waits for the deal. The sync writes nothing itself (a write could race a command's
+    /// write): the synced seq is stored with the next write, and after a crash the rest is told again.
+    /// </summary>
+    private void ScheduleDealSync()
+    {
+        var s = state.State;
+        if (s.DealId is null || s.Seq <= s.DealSyncedSeq || _dealSync is not null || _syncingDeal)
+        {
+            return;
+        }
+
+        _dealSync = this.RegisterGrainTimer(_ => SyncDeal(),
+            new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan, KeepAlive = true, Interleave = true });
+    }
+
+    private async Task SyncDeal()
+    {
+        _dealSync?.Dispose();
+        _dealSync = null;
+        if (_syncingDeal)
+        {
+            return;
+        }
+
+        _syncingDeal = true;
+        try
+        {
+            await SyncDealOnce();
+        }
+        finally
+        {
+            _syncingDeal = false;
+        }
+
+        // Whatever happened meanwhile is told in the next round.
+        ScheduleDealSync();
+    }
+
+    private async Task SyncDealOnce()
+    {
+        var s = state.State;
+        var upTo = s.Seq;
+        // Taken before any await: commands interleave with this timer and prune the outbox.
+        var activities = s.Outbox.Where(a => a.Seq > s.DealSyncedSeq && a.Seq <= upTo && NotedInDeal.Contains(a.Kind)).ToList();
+        try
+        {
+            var deal = GrainFactory.GetGrain<IDealGrain>(s.DealId!.Value);
+            var view = await deal.Get();
+            if (view is not null)
+            {
+                foreach (var activity in activities)
+                {
+                    await deal.AddNote(new AddNoteCommand($"Order {s.Id:N}: {activity.Text}"), StockActor);
+                }
+
+                await MoveDeal(deal, view);
+            }
+
+            s.DealSyncedSeq = Math.Max(s.DealSyncedSeq, upTo);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Order {OrderId}: updating deal {DealId} failed; will retry", s.Id, s.DealId);
+            _dealSync = this.RegisterGrainTimer(_ => SyncDeal(),
+                new GrainTimerCreationOptions { DueTime = RetryDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true, Interleave = true });
+        }
+    }
+
+    /// <summary>
+    /// In an order-driven process the order's state moves the deal: through each mapped stage up to the one for the
+    /// order's status (execution, shipped, completed = won), or to the lost stage when the order is cancelled.
+    /// </summary>
+    private async Task MoveDeal(IDealGrain deal, DealView view)
+    {
+        var link = links.Value.Find(view.ProcessKind);
+        var status = state.State.Status;
+        if (link is null || view.Status != "Open" || status == OrderStatus.Archived)
+        {
+            return;
+        }
+
+        List<(string Stage, string? LostReason)> moves;
+        if (status is OrderStatus.Cancelled or OrderStatus.Rejected)
+        {
+            moves = link.LostStage is null ? [] : [(link.LostStage, link.LostReason)];
+        }
+        else
+        {
+            var path = new[] { OrderStatus.Execution, OrderStatus.Shipped, OrderStatus.Completed }
+                .Where(st => st <= status)
+                .Select(st => link.StageByStatus.GetValueOrDefault(st.ToString()))
+                .OfType<string>()
+                .ToList();
+            moves = path.Skip(path.IndexOf(view.Stage) + 1).Select(stage => (stage, (string?)null)).ToList();
+        }
+
+        foreach (var (stage, lostReason) in moves)
+        {
+            var moved = await deal.Move(new MoveDealCommand(stage, lostReason, $"Order {status.ToString().ToLowerInvariant()}."), StockActor);
+            if (!moved.Ok)
+            {
+                logger.LogWarning("Order {OrderId} is {Status} but deal {DealId} cannot move to {Stage}: {Error}", state.State.Id, status, view.Id, stage, moved.Error!.Message);
+                return;
+            }
+        }
+    }
+
+    private async Task TryPublish()
+    {
+        var s = state.State;
+        var from = _publishedSeq;
+        try
+        {
+            await sink.PublishAsync(new OrderPublication(s.ToView(), s.Outbox.Where(a => a.Seq > from).ToList()));
+            _publishedSeq = s.Seq;
+        }
+        catch (Exception ex)
+        {
+            // The write is durable; the outbox keeps the events. Try again shortly (and on reactivation).
+            logger.LogWarning(ex, "Publishing order {OrderId} events after seq {Seq} failed; will retry", s.Id, from);
+            _publishRetry?.Dispose();
+            _publishRetry = this.RegisterGrainTimer(_ => TryPublish(),
+                new GrainTimerCreationOptions { DueTime = RetryDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+        }
+    }
+
+    private static OrderResult Refused(OrderRejection rejection) => new(null, rejection.ToError());
+}

@@ -1,0 +1,72 @@
+using Npgsql;
+using NpgsqlTypes;
+using SalesOrleans.Orders;
+
+namespace SalesOrleans.ReadModel;
+
+/// <summary>
+/// Writes order publications into the read model, one transaction each (orders change a few times a day, not a
+/// thousand times a second). The order row is guarded by seq, journal rows by (order id, seq): replays change nothing.
+/// </summary>
+public sealed class OrderProjector(NpgsqlDataSource db) : IOrderEventSink
+{
+    public async Task PublishAsync(OrderPublication publication, CancellationToken ct = default)
+    {
+        var o = publication.Order;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var batch = new NpgsqlBatch(connection, tx);
+        var order = new NpgsqlBatchCommand("""
+            INSERT INTO sales_order (order_id, seq, customer, responsible, deal_id, warehouse_id, status, currency, total, invoiced, paid,
+                balance_due, contract_number, lines, waiting, created_at, closed_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, now())
+            ON CONFLICT (order_id) DO UPDATE SET
+                seq = EXCLUDED.seq, customer = EXCLUDED.customer, responsible = EXCLUDED.responsible, status = EXCLUDED.status,
+                total = EXCLUDED.total, invoiced = EXCLUDED.invoiced, paid = EXCLUDED.paid, balance_due = EXCLUDED.balance_due,
+                contract_number = EXCLUDED.contract_number, lines = EXCLUDED.lines, waiting = EXCLUDED.waiting,
+                closed_at = EXCLUDED.closed_at, updated_at = now()
+            WHERE sales_order.seq < EXCLUDED.seq
+            """);
+        Add(order, o.Id, o.Seq, o.Customer, o.Responsible, o.DealId, o.Warehouse, o.Status, o.Currency, o.Total, o.Invoiced, o.Paid,
+            o.BalanceDue, o.ContractNumber, o.Lines.Count, o.Lines.Sum(l => l.Waiting), o.CreatedAt, o.ClosedAt);
+        batch.BatchCommands.Add(order);
+        foreach (var r in o.Replenishments)
+        {
+            var replenishment = new NpgsqlBatchCommand("""
+                INSERT INTO order_replenishment (order_id, replenishment_id, seq, kind, line, sku, warehouse_id, quantity, status, expected_on)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                ON CONFLICT (order_id, replenishment_id) DO UPDATE SET seq = EXCLUDED.seq, status = EXCLUDED.status
+                WHERE order_replenishment.seq < EXCLUDED.seq
+                """);
+            Add(replenishment, o.Id, r.Id, o.Seq, r.Kind, r.Line, r.Sku, o.Warehouse, r.Quantity, r.Status, r.ExpectedOn);
+            batch.BatchCommands.Add(replenishment);
+        }
+
+        foreach (var a in publication.Activities)
+        {
+            var activity = new NpgsqlBatchCommand("""
+                INSERT INTO sales_order_activity (order_id, seq, at, actor, kind, status, text, document, amount)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                ON CONFLICT (order_id, seq) DO NOTHING
+                """);
+            Add(activity, o.Id, a.Seq, a.At, a.Actor, a.Kind.ToString(), a.Status.ToString(), a.Text, a.Document, a.Amount);
+            batch.BatchCommands.Add(activity);
+        }
+
+        await batch.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private static void Add(NpgsqlBatchCommand command, params object?[] values)
+    {
+        foreach (var value in values)
+        {
+            command.Parameters.Add(value switch
+            {
+                null => new NpgsqlParameter { Value = DBNull.Value },
+                DateTimeOffset dto => new NpgsqlParameter { Value = dto.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                _ => new NpgsqlParameter { Value = value },
+            });
+        }
+    }
+}

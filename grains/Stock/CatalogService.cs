@@ -1,0 +1,73 @@
+using SalesOrleans.Deals;
+using SalesOrleans.Domain.Stock;
+using SalesOrleans.ReadModel;
+
+namespace SalesOrleans.Stock;
+
+/// <summary>The outcome of a catalogue write: the entry as stored, whether it is new, or why it was refused.</summary>
+public sealed record CatalogResult<T>(T? Entry, bool Created, StockError? Error) where T : class
+{
+    public bool Ok => Error is null;
+}
+
+/// <summary>
+/// Adds SKUs and warehouses: the domain validates and checks the editor's role, the store keeps them. Creating an
+/// entry that exists with the same content is a success (a retried request); with other content it is a conflict.
+/// </summary>
+public sealed class CatalogService(CatalogStore store)
+{
+    public async Task<CatalogResult<SkuDefinition>> CreateSkuAsync(SkuDefinition draft, ActorInfo actor, CancellationToken ct = default)
+    {
+        SkuDefinition sku;
+        try
+        {
+            Catalogue.RequireEditor(actor.ToActor());
+            sku = Catalogue.ValidateSku(draft);
+        }
+        catch (StockRejection rejection)
+        {
+            return new(null, false, rejection.ToError());
+        }
+
+        try
+        {
+            if (await store.InsertSkuAsync(sku, actor.User, ct))
+            {
+                return new(sku, true, null);
+            }
+        }
+        catch (CatalogConflictException conflict)
+        {
+            return new(null, false, new StockError(StockErrorCode.Conflict, conflict.Message, conflict.Field, null, null));
+        }
+
+        var existing = await store.GetSkuAsync(sku.Code, ct);
+        return existing == sku
+            ? new(existing, false, null)
+            : new(null, false, new StockError(StockErrorCode.Conflict, $"SKU {sku.Code} already exists with other details.", "code", null, null));
+    }
+
+    public async Task<CatalogResult<WarehouseDefinition>> CreateWarehouseAsync(WarehouseDefinition draft, ActorInfo actor, CancellationToken ct = default)
+    {
+        WarehouseDefinition warehouse;
+        try
+        {
+            Catalogue.RequireEditor(actor.ToActor());
+            warehouse = Catalogue.ValidateWarehouse(draft);
+        }
+        catch (StockRejection rejection)
+        {
+            return new(null, false, rejection.ToError());
+        }
+
+        if (await store.InsertWarehouseAsync(warehouse, actor.User, ct))
+        {
+            return new(warehouse, true, null);
+        }
+
+        var existing = await store.GetWarehouseAsync(warehouse.Id, ct);
+        return existing == warehouse
+            ? new(existing, false, null)
+            : new(null, false, new StockError(StockErrorCode.Conflict, $"Warehouse {warehouse.Id} already exists with other details.", "id", null, null));
+    }
+}

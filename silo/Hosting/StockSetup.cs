@@ -1,0 +1,44 @@
+using SalesOrleans.Deals;
+using SalesOrleans.Documents;
+using SalesOrleans.Import;
+using SalesOrleans.Orders;
+using SalesOrleans.ReadModel;
+using SalesOrleans.Stock;
+
+namespace SalesOrleans.Silo.Hosting;
+
+public static class StockSetup
+{
+    /// <summary>
+    /// Catalogue, stock service, imports, the stock and order read models and their projectors (over the data source
+    /// <see cref="PostgresSetup"/> registers), and the deal–order link around the deal event sink registered before.
+    /// </summary>
+    public static IServiceCollection AddSalesStock(this IServiceCollection services)
+    {
+        services.AddSingleton<CatalogStore>();
+        services.AddSingleton<StockCatalog>();
+        services.AddSingleton<IStockCatalog>(sp => sp.GetRequiredService<StockCatalog>());
+        services.AddSingleton<CatalogService>();
+        services.AddSingleton<StockService>();
+        services.AddSingleton<StockQueries>();
+        services.AddSingleton<CatalogImport>();
+        services.AddSingleton<ProposalService>();
+        services.AddSingleton<StockProjector>();
+        services.AddSingleton<IStockEventSink>(sp => sp.GetRequiredService<StockProjector>());
+        services.AddSingleton<OrderProjector>();
+        services.AddSingleton<IOrderEventSink>(sp => sp.GetRequiredService<OrderProjector>());
+        services.AddSingleton<OrderQueries>();
+
+        // Deals hand over to orders: the bridge wraps whatever deal event sink was registered before (the projector,
+        // or a composite with the live relay), so it must be added after those.
+        services.AddOptions<DealOrderLinkOptions>().BindConfiguration("Orders");
+        var inner = services.LastOrDefault(d => d.ServiceType == typeof(IDealEventSink))
+            ?? throw new InvalidOperationException("Register the deal event sink (AddSalesPostgres) before AddSalesStock.");
+        services.Remove(inner);
+        services.AddSingleton<IDealEventSink>(sp => ActivatorUtilities.CreateInstance<DealOrderBridge>(sp, Resolve<IDealEventSink>(sp, inner)));
+        return services;
+    }
+
+    private static T Resolve<T>(IServiceProvider sp, ServiceDescriptor d) where T : class =>
+        (T)(d.ImplementationInstance ?? d.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, d.ImplementationType!));
+}

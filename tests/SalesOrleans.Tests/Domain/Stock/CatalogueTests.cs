@@ -1,0 +1,58 @@
+using SalesOrleans.Domain.Deals;
+using SalesOrleans.Domain.Stock;
+
+namespace SalesOrleans.Tests.Domain.Stock;
+
+public class CatalogueTests
+{
+    private static SkuDefinition Sku(string code = "sku-100", string? ean = null, int lead = 0, decimal price = 10, string currency = "eur") =>
+        new(code, " Hydraulic press ", "pcs", price, currency, SkuKind.Manufactured, lead, ean);
+
+    [Fact]
+    public void A_sku_is_normalised_upper_case_code_trimmed_name_iso_currency()
+    {
+        var sku = Catalogue.ValidateSku(Sku(ean: "4006381333931", lead: 21));
+
+        Assert.Equal(new SkuDefinition("SKU-100", "Hydraulic press", "pcs", 10, "EUR", SkuKind.Manufactured, 21, "4006381333931"), sku);
+        Assert.Equal("EUR", Catalogue.ValidateSku(Sku(currency: "")).Currency);
+    }
+
+    [Theory]
+    [InlineData("", null, 0, 1, "eur", "code")]
+    [InlineData("SKU@MAIN", null, 0, 1, "eur", "code")]
+    [InlineData("-SKU", null, 0, 1, "eur", "code")]
+    [InlineData("SKU-1", "4006381333932", 0, 1, "eur", "ean")]
+    [InlineData("SKU-1", "400638133393", 0, 1, "eur", "ean")]
+    [InlineData("SKU-1", null, -1, 1, "eur", "leadTimeDays")]
+    [InlineData("SKU-1", null, 0, -1, "eur", "price")]
+    [InlineData("SKU-1", null, 0, 1, "euro", "currency")]
+    public void Bad_sku_fields_are_named(string code, string? ean, int lead, decimal price, string currency, string field)
+    {
+        var rejection = Assert.Throws<StockRejection>(() => Catalogue.ValidateSku(Sku(code, ean, lead, price, currency)));
+        Assert.Equal((StockRejectionCode.Invalid, field), (rejection.Code, rejection.Field));
+    }
+
+    [Theory]
+    [InlineData("4006381333931", true)]
+    [InlineData("5901234123457", true)]
+    [InlineData("5901234123458", false)]
+    [InlineData("590123412345", false)]
+    [InlineData("59012341234a7", false)]
+    public void Ean13_check_digits_are_verified(string code, bool valid) => Assert.Equal(valid, Catalogue.IsValidEan13(code));
+
+    [Fact]
+    public void Warehouses_have_lower_case_ids_and_names()
+    {
+        Assert.Equal(new WarehouseDefinition("main", "Main warehouse", null), Catalogue.ValidateWarehouse(new(" MAIN ", "Main warehouse ", " ")));
+        Assert.Equal("id", Assert.Throws<StockRejection>(() => Catalogue.ValidateWarehouse(new("main store", "x"))).Field);
+        Assert.Equal("name", Assert.Throws<StockRejection>(() => Catalogue.ValidateWarehouse(new("main", ""))).Field);
+    }
+
+    [Fact]
+    public void Only_warehouse_staff_supervisors_and_admins_edit_the_catalogue()
+    {
+        Catalogue.RequireEditor(new Actor("w", ["warehouse"]));
+        Catalogue.RequireEditor(new Actor("s", ["supervisor"]));
+        Assert.Equal(StockRejectionCode.Forbidden, Assert.Throws<StockRejection>(() => Catalogue.RequireEditor(new Actor("m", ["manager"]))).Code);
+    }
+}

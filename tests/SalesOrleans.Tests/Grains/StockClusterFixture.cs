@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.Hosting;
+using Orleans.TestingHost;
+using SalesOrleans.Domain.Deals;
+using SalesOrleans.Infrastructure;
+using SalesOrleans.Orders;
+using SalesOrleans.Stock;
+using SalesOrleans.Tests.Support;
+
+namespace SalesOrleans.Tests.Grains;
+
+/// <summary>
+/// One in-process silo for the stock item and order grains, over <see cref="SlowCountingStorage"/> (so batching is visible and
+/// off-turn serialization is exercised). Persistence on PostgreSQL is covered by the integration tests.
+/// </summary>
+public sealed class StockClusterFixture : IAsyncLifetime
+{
+    public static readonly RecordingStockSink Sink = new();
+
+    public static readonly SlowCountingStorage Storage = new();
+
+    public static readonly RecordingOrderSink Orders = new();
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddGrainStorage(StorageNames.Store, (_, _) => Storage);
+            silo.Services.AddSingleton<IStockCatalog, TestStockCatalog>();
+            silo.Services.AddSingleton<IStockEventSink>(Sink);
+            silo.Services.AddSingleton<IOrderEventSink>(Orders);
+            silo.Services.AddSingleton<IDealDirectory, TestDirectory>();
+            silo.Services.AddSingleton(TimeProvider.System);
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class StockClusterCollection : ICollectionFixture<StockClusterFixture>
+{
+    public const string Name = "stock cluster";
+}

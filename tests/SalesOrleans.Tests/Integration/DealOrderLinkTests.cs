@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using SalesOrleans.Orders;
+
+namespace SalesOrleans.Tests.Integration;
+
+/// <summary>The order-driven process: at "contract approved" the deal's lines become an order, whose state then moves the deal.</summary>
+[Collection(NodeCollection.Name)]
+public class DealOrderLinkTests(NodeFixture fixture)
+{
+    private TestNode Node => fixture.Node;
+
+    private static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"Expected {status}, got {response.StatusCode}: {body}");
+        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
+    }
+
+    private static async Task Attach(HttpClient client, Guid deal, string kind) =>
+        await Expect(await client.PostAsync($"/api/deals/{deal}/documents", new MultipartFormDataContent
+        {
+            { new StringContent(kind), "kind" },
+            { new ByteArrayContent(Encoding.UTF8.GetBytes($"%PDF-1.4 {kind}")), "file", $"{kind}.pdf" },
+        }), HttpStatusCode.Created);
+
+    private static async Task<JsonElement> WaitFor(HttpClient client, string url, Func<JsonElement, bool> done)
+    {
+        JsonElement last = default;
+        for (var i = 0; i < 100; i++)
+        {
+            var response = await client.GetAsync(url);
+            if (response.IsSuccessStatusCode)
+            {
+                last = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+                if (done(last))
+                {
+                    return last;
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"{url} never got there: {last}");
+        return last;
+    }
+
+    [Fact]
+    public async Task A_deal_reaching_contract_approved_gets_an_order_whose_state_moves_the_deal_to_won()
+    {
+        var keeper = await Node.ClientAsync("w.lager");
+        var manager = await Node.ClientAsync("a.ivanova");
+        var supervisor = await Node.ClientAsync("o.smirnova");
+        var sku = $"L-{Guid.NewGuid():N}"[..14].ToUpperInvariant();
+        await Expect(await keeper.PostAsJsonAsync("/api/catalog/skus", new { code = sku, name = "ERP licence", unit = "pcs", price = 500, kind = "Stocked" }), HttpStatusCode.Created);
+        await Expect(await keeper.PostAsJsonAsync($"/api/stock/{sku}/receipts", new { warehouse = "main", quantity = 10, batch = "LIC-1" }), HttpStatusCode.Created);
+
+        var deal = await Expect(await manager.PostAsJsonAsync("/api/deals", new
+        {
+            processKind = "order-driven",
+            title = "ERP licences for Tula Metals",
+            company = "Tula Metals",
+            lines = new[] { new { sku, name = "ERP licence", quantity = 4, price = 450 } },
+        }), HttpStatusCode.Created);
+        var id = deal.GetProperty("id").GetGuid();
+
+        // Walk the deal by hand up to "contract approved", meeting each gate.
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["need"] = "40 seats" }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card" }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["erpClientCode"] = "TM-0042" }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "proposal" }), HttpStatusCode.OK);
+        await Attach(manager, id, "proposal");
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "negotiation" }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["paymentTerms"] = "prepayment" }), HttpStatusCode.OK);
+        var approval = await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "contract-approval" }), HttpStatusCode.OK);
+        foreach (var task in approval.GetProperty("tasks").EnumerateArray().Where(t => t.GetProperty("status").GetString() == "Open" && t.GetProperty("stage").GetString() == "contract-approval"))
+        {
+            await Expect(await supervisor.PostAsJsonAsync($"/api/deals/{id}/tasks/{task.GetProperty("id").GetString()}/complete", new { result = "approved" }), HttpStatusCode.OK);
+        }
+
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "contract-approved" }), HttpStatusCode.OK);
+
+        // The order exists at once, made from the deal's lines and sent for approval.
+        var orderId = DealOrderBridge.OrderIdFor(id);
+        var order = await Expect(await manager.GetAsync($"/api/orders/{orderId}"), HttpStatusCode.OK);
+        Assert.Equal(("OnApproval", id, "Tula Metals", "a.ivanova"), (order.GetProperty("status").GetString(), order.GetProperty("dealId").GetGuid(),
+            order.GetProperty("customer").GetString(), order.GetProperty("responsible").GetString()));
+        Assert.Equal((sku, 4m, 450m), (order.GetProperty("lines")[0].GetProperty("sku").GetString(), order.GetProperty("lines")[0].GetProperty("quantity").GetDecimal(),
+            order.GetProperty("lines")[0].GetProperty("price").GetDecimal()));
+
+        // The contract card comes back: the deal's gate and the order's execution gate are both met.
+        await Attach(manager, id, "contract");
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["contractNumber"] = "TM-2026-9" }), HttpStatusCode.OK);
+        await Expect(await supervisor.PostAsJsonAsync($"/api/orders/{orderId}/approve", new { }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/orders/{orderId}/contract", new { contractNumber = "TM-2026-9", paymentTerms = "prepayment" }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/orders/{orderId}/payments", new { paymentId = "tm-advance", amount = 1800 }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsync($"/api/orders/{orderId}/execution", null), HttpStatusCode.OK);
+        await WaitFor(manager, $"/api/deals/{id}", d => d.GetProperty("stage").GetString() == "in-execution");
+
+        var shipped = await Expect(await keeper.PostAsync($"/api/orders/{orderId}/shipments", null), HttpStatusCode.OK);
+        Assert.Equal("Completed", shipped.GetProperty("status").GetString());
+        var won = await WaitFor(manager, $"/api/deals/{id}", d => d.GetProperty("status").GetString() == "Won");
+        Assert.Equal("completed", won.GetProperty("stage").GetString());
+
+        // The deal journal shows the order's payment and waybill.
+        var journal = await WaitFor(manager, $"/api/deals/{id}/journal", j => j.EnumerateArray().Any(e => e.GetProperty("text").GetString()!.Contains("WB-")));
+        var notes = journal.EnumerateArray().Where(e => e.GetProperty("kind").GetString() == "Note").Select(e => e.GetProperty("text").GetString()!).ToList();
+        Assert.Contains(notes, n => n.Contains("Payment tm-advance: 1800"));
+        Assert.Contains(notes, n => n.Contains("Shipped under waybill WB-"));
+    }
+}

@@ -1,0 +1,118 @@
+using System.Security.Claims;
+using SalesOrleans.ReadModel;
+using SalesOrleans.Web.Auth;
+
+namespace SalesOrleans.Web.Api;
+
+public sealed record CreateOrderRequest(
+    Guid? Id,
+    string? Customer,
+    string? Contact,
+    string? Responsible,
+    string? Warehouse,
+    string? Currency,
+    IReadOnlyList<NewOrderLineView>? Lines,
+    Guid? DealId,
+    string? ContractNumber,
+    string? PaymentTerms);
+
+public sealed record ApproveOrderRequest(IReadOnlyList<LineSplitView>? Splits);
+
+public sealed record ReasonRequest(string? Reason);
+
+public sealed record ContractRequest(string? ContractNumber, string? PaymentTerms);
+
+public sealed record ReceiveReplenishmentRequest(string? Batch, DateOnly? Expiry);
+
+public sealed record InvoiceRequest(decimal? Amount, DateOnly? DueDate);
+
+public sealed record PaymentRequest(string? PaymentId, decimal? Amount, string? Invoice);
+
+/// <summary>Customer orders: commands go to the order grain, lists and journals come from the read model.</summary>
+public static class OrderEndpoints
+{
+    public static void MapOrderEndpoints(this IEndpointRouteBuilder app)
+    {
+        var orders = app.MapGroup("/api/orders").WithTags("Orders");
+
+        orders.MapPost("/", async (CreateOrderRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            // A client may choose the id, which makes a retried create idempotent.
+            var id = body.Id ?? Guid.NewGuid();
+            if (id == Guid.Empty)
+            {
+                return Problems.Invalid("id", "The order id must not be empty.");
+            }
+
+            var command = new CreateOrderCommand(body.Customer ?? "", body.Contact, body.Responsible ?? user.Name(), body.Warehouse ?? "", body.Currency,
+                body.Lines ?? [], body.DealId, body.ContractNumber, body.PaymentTerms);
+            var result = await grains.GetGrain<IOrderGrain>(id).Create(command, user.Actor());
+            return result.Ok ? Results.Created($"/api/orders/{id}", result.Order) : From(result.Error!);
+        });
+
+        orders.MapGet("/", (string? status, string? responsible, string? customer, Guid? dealId, int? limit, int? offset, OrderQueries queries, CancellationToken ct) =>
+            queries.ListAsync(status, responsible, customer, dealId, limit ?? 100, offset ?? 0, ct));
+
+        orders.MapGet("/{id:guid}", async (Guid id, IGrainFactory grains) =>
+            await grains.GetGrain<IOrderGrain>(id).Get() is { } order ? Results.Ok(order) : Problems.NotFound($"Order {id} does not exist."));
+
+        orders.MapGet("/{id:guid}/journal", async (Guid id, long? afterSeq, int? limit, OrderQueries queries, CancellationToken ct) =>
+            Results.Ok(await queries.JournalAsync(id, afterSeq ?? 0, limit ?? 1000, ct)));
+
+        orders.MapPost("/{id:guid}/submit", (Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IOrderGrain>(id).Submit(user.Actor())));
+
+        orders.MapPost("/{id:guid}/approve", (Guid id, ApproveOrderRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IOrderGrain>(id).Approve(new ApproveOrderCommand(body?.Splits), user.Actor())));
+
+        orders.MapPost("/{id:guid}/reject", (Guid id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IOrderGrain>(id).Reject(body.Reason ?? "", user.Actor())));
+
+        orders.MapPost("/{id:guid}/contract", (Guid id, ContractRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IOrderGrain>(id).SetContract(new SetContractCommand(body.ContractNumber, body.PaymentTerms), user.Actor())));
+
+        orders.MapPost("/{id:guid}/execution", (Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IOrderGrain>(id).StartExecution(user.Actor())));
+
+        orders.MapPost("/{id:guid}/replenishments/{replenishmentId}/start", (Guid id, string replenishmentId, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IOrderGrain>(id).StartProduction(replenishmentId, user.Actor())));
+
+        orders.MapPost("/{id:guid}/replenishments/{replenishmentId}/receipt", (Guid id, string replenishmentId, ReceiveReplenishmentRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IOrderGrain>(id).ReceiveReplenishment(new ReceiveReplenishmentCommand(replenishmentId, body.Batch ?? "", body.Expiry), user.Actor())));
+
+        orders.MapPost("/{id:guid}/shipments", (Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IOrderGrain>(id).Ship(user.Actor())));
+
+        orders.MapPost("/{id:guid}/invoices", (Guid id, InvoiceRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IOrderGrain>(id).IssueInvoice(new IssueInvoiceCommand(body?.Amount, body?.DueDate), user.Actor())));
+
+        orders.MapPost("/{id:guid}/payments", (Guid id, PaymentRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IOrderGrain>(id).RecordPayment(new RecordPaymentCommand(body.PaymentId ?? "", body.Amount ?? 0, body.Invoice), user.Actor())));
+
+        orders.MapPost("/{id:guid}/cancel", (Guid id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IOrderGrain>(id).Cancel(body.Reason ?? "", user.Actor())));
+
+        orders.MapPost("/{id:guid}/archive", (Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<IOrderGrain>(id).Archive(user.Actor())));
+    }
+
+    /// <summary>Order refusals as ProblemDetails: 400 names the field, 409 lists what can be done, 422 what is missing.</summary>
+    public static IResult From(OrderError e) => e.Code switch
+    {
+        OrderErrorCode.Invalid => Problems.Invalid(e.Field ?? "body", e.Message),
+        OrderErrorCode.NotFound => Problems.NotFound(e.Message),
+        OrderErrorCode.TransitionNotAllowed => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not allowed in this status",
+            detail: e.Message, extensions: new Dictionary<string, object?> { ["allowed"] = e.Details }),
+        OrderErrorCode.GateUnmet => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Gate not met",
+            detail: e.Message, extensions: new Dictionary<string, object?> { ["missing"] = e.Details }),
+        OrderErrorCode.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message),
+        OrderErrorCode.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: e.Message),
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e.Code, null),
+    };
+
+    private static async Task<IResult> Reply(Task<OrderResult> command)
+    {
+        var result = await command;
+        return result.Ok ? Results.Ok(result.Order) : From(result.Error!);
+    }
+}

@@ -1,0 +1,18 @@
+using System.Security.Claims;
+using SalesOrleans.Documents;
+using SalesOrleans.Web.Auth;
+
+namespace SalesOrleans.Web.Api;
+
+/// <summary>Generated papers: the commercial proposal PDF of a deal, attached to its current stage.</summary>
+public static class ProposalEndpoints
+{
+    public static void MapProposalEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/deals/{id:guid}/proposal", async (Guid id, ClaimsPrincipal user, ProposalService proposals, CancellationToken ct) =>
+        {
+            var (result, documentId) = await proposals.AttachProposalAsync(id, user.Actor(), ct);
+            return result.Ok ? Results.Created($"/api/deals/{id}/documents/{documentId}", result.Deal) : Problems.From(result.Error!);
+        }).WithTags("Deals");
+    }
+}

@@ -1,0 +1,246 @@
+using System.Security.Claims;
+using SalesOrleans.Domain.Stock;
+using SalesOrleans.Import;
+using SalesOrleans.ReadModel;
+using SalesOrleans.Stock;
+using SalesOrleans.Web.Auth;
+
+namespace SalesOrleans.Web.Api;
+
+public sealed record CreateSkuRequest(
+    string? Code,
+    string? Name,
+    string? Unit,
+    decimal? Price,
+    string? Currency,
+    SkuKind? Kind,
+    int? LeadTimeDays,
+    string? Ean,
+    string? Supplier);
+
+public sealed record CreateWarehouseRequest(string? Id, string? Name, string? Address);
+
+public sealed record ReserveForRequest(string? ReservationId, string? Order, int? Line, decimal? Quantity);
+
+public sealed record ReceiptRequest(
+    string? Warehouse,
+    decimal? Quantity,
+    string? Batch,
+    DateOnly? Expiry,
+    DateTimeOffset? ReceivedAt,
+    string? ReceiptId,
+    string? Source,
+    ReserveForRequest? ReserveFor);
+
+public sealed record ReservationRequest(string? Warehouse, decimal? Quantity, string? Order, int? Line, string? ReservationId, bool? AllowPartial);
+
+public sealed record ReleaseRequest(string? Warehouse, decimal? Quantity, string? OperationId, string? Reason);
+
+public sealed record ShipmentRequest(string? Warehouse, decimal? Quantity, string? ShipmentId);
+
+public sealed record AdjustmentRequest(string? Warehouse, string? Batch, decimal? Counted, decimal? Delta, string? Reason, string? AdjustmentId, DateOnly? Expiry);
+
+/// <summary>
+/// Catalogue (SKUs, warehouses), stock, and (through <see cref="OrderEndpoints"/>) customer orders. Commands go through <see cref="StockService"/> to the stock item grains;
+/// lists and the movement journal come from the read model. In stock routes {sku} is a SKU code or its EAN-13, so a
+/// scanned barcode works wherever a code does.
+/// </summary>
+public static class StockEndpoints
+{
+    public static void MapStockEndpoints(this IEndpointRouteBuilder app)
+    {
+        MapCatalog(app.MapGroup("/api/catalog").WithTags("Catalogue"));
+        MapStock(app.MapGroup("/api/stock").WithTags("Stock"));
+        // Orders allocate stock and proposals list catalogue items: mapped here, so the web setup has one line for all.
+        app.MapOrderEndpoints();
+        app.MapProposalEndpoints();
+
+        var import = app.MapGroup("/api/import").WithTags("Import");
+        import.MapPost("/skus", (HttpRequest request, ClaimsPrincipal user, CatalogImport importer, CancellationToken ct) =>
+            Import(request, (file, name) => importer.ImportSkusAsync(file, name, user.Actor(), ct), ct)).DisableAntiforgery();
+        import.MapPost("/stock", (HttpRequest request, ClaimsPrincipal user, CatalogImport importer, CancellationToken ct) =>
+            Import(request, (file, name) => importer.ImportStockAsync(file, name, user.Actor(), ct), ct)).DisableAntiforgery();
+        import.MapPost("/orders", (HttpRequest request, ClaimsPrincipal user, CatalogImport importer, CancellationToken ct) =>
+            Import(request, (file, name) => importer.ImportOrdersAsync(file, name, user.Actor(), ct), ct)).DisableAntiforgery();
+
+        app.MapGet("/api/reservations", (string? order, string? sku, bool? open, int? limit, StockQueries queries, CancellationToken ct) =>
+            queries.ReservationsAsync(string.IsNullOrWhiteSpace(order) ? null : order.Trim(), sku is null ? null : Catalogue.NormalizeSkuCode(sku),
+                open ?? false, limit ?? 1000, ct))
+            .WithTags("Stock");
+    }
+
+    private static void MapCatalog(RouteGroupBuilder catalog)
+    {
+        catalog.MapGet("/skus", (string? search, SkuKind? kind, int? limit, int? offset, CatalogStore store, CancellationToken ct) =>
+            store.ListSkusAsync(search, kind, limit ?? 200, offset ?? 0, ct));
+
+        catalog.MapGet("/skus/{code}", async (string code, StockService stock) =>
+            await stock.FindSkuAsync(code) is { } sku ? Results.Ok(sku) : Problems.NotFound($"Unknown SKU '{code}'."));
+
+        catalog.MapPost("/skus", async (CreateSkuRequest body, ClaimsPrincipal user, CatalogService service, CancellationToken ct) =>
+        {
+            if (body.Kind is null)
+            {
+                return Problems.Invalid("kind", "'kind' is required: Stocked, Manufactured or Purchased.");
+            }
+
+            var draft = new SkuDefinition(body.Code ?? "", body.Name ?? "", body.Unit ?? "", body.Price ?? 0, body.Currency ?? "",
+                body.Kind.Value, body.LeadTimeDays ?? 0, body.Ean, body.Supplier);
+            var result = await service.CreateSkuAsync(draft, user.Actor(), ct);
+            return !result.Ok ? From(result.Error!)
+                : result.Created ? Results.Created($"/api/catalog/skus/{result.Entry!.Code}", result.Entry)
+                : Results.Ok(result.Entry);
+        });
+
+        catalog.MapGet("/warehouses", (IStockCatalog stock, CancellationToken ct) => stock.ListWarehousesAsync(ct));
+
+        catalog.MapPost("/warehouses", async (CreateWarehouseRequest body, ClaimsPrincipal user, CatalogService service, CancellationToken ct) =>
+        {
+            var result = await service.CreateWarehouseAsync(new WarehouseDefinition(body.Id ?? "", body.Name ?? "", body.Address), user.Actor(), ct);
+            return !result.Ok ? From(result.Error!)
+                : result.Created ? Results.Created($"/api/catalog/warehouses/{result.Entry!.Id}", result.Entry)
+                : Results.Ok(result.Entry);
+        });
+    }
+
+    private static void MapStock(RouteGroupBuilder stock)
+    {
+        stock.MapGet("/", (string? warehouse, string? sku, string? search, bool? available, int? limit, int? offset, StockQueries queries, CancellationToken ct) =>
+            queries.ListAsync(warehouse is null ? null : Catalogue.NormalizeWarehouseId(warehouse), sku is null ? null : Catalogue.NormalizeSkuCode(sku),
+                search, available ?? false, limit ?? 500, offset ?? 0, ct));
+
+        stock.MapGet("/{sku}", async (string sku, StockService service) =>
+            await service.GetAsync(sku) is { } overview ? Results.Ok(overview) : Problems.NotFound($"Unknown SKU '{sku}'."));
+
+        // Available-to-promise: what is on hand, reserved and free now, and what production and suppliers bring in when
+        // (each of those is already promised to the order line waiting for it).
+        stock.MapGet("/{sku}/available-to-promise", async (string sku, StockService service, OrderQueries orders, CancellationToken ct) =>
+        {
+            if (await service.GetAsync(sku) is not { } overview)
+            {
+                return Problems.NotFound($"Unknown SKU '{sku}'.");
+            }
+
+            var incoming = await orders.IncomingAsync(overview.Sku, ct);
+            return Results.Ok(new
+            {
+                overview.Sku,
+                overview.Name,
+                overview.Unit,
+                overview.OnHand,
+                overview.Reserved,
+                overview.Available,
+                Warehouses = overview.Warehouses.Select(w => new { w.Warehouse, w.OnHand, w.Reserved, w.Available }),
+                Incoming = incoming,
+                IncomingTotal = incoming.Sum(i => i.Quantity),
+            });
+        });
+
+        stock.MapGet("/{sku}/movements", async (string sku, string? warehouse, long? afterSeq, int? limit, StockService service, StockQueries queries, CancellationToken ct) =>
+            await service.FindSkuAsync(sku) is { } found
+                ? Results.Ok(await queries.MovementsAsync(found.Code, warehouse is null ? null : Catalogue.NormalizeWarehouseId(warehouse), afterSeq ?? 0, limit ?? 1000, ct))
+                : Problems.NotFound($"Unknown SKU '{sku}'."));
+
+        stock.MapPost("/{sku}/receipts", async (string sku, ReceiptRequest body, ClaimsPrincipal user, StockService service) =>
+        {
+            var reserveFor = body.ReserveFor is { } r ? new ReserveReceiptFor(r.ReservationId ?? "", r.Order ?? "", r.Line, r.Quantity ?? 0) : null;
+            var command = new ReceiveStockCommand(body.Batch ?? "", body.Quantity ?? 0, body.Expiry, body.ReceivedAt, body.ReceiptId, body.Source, reserveFor);
+            var result = await service.ReceiveAsync(sku, body.Warehouse, command, user.Actor());
+            return result.Ok ? Results.Created($"/api/stock/{result.Item!.Sku}", result) : From(result.Error!);
+        });
+
+        stock.MapPost("/{sku}/reservations", async (string sku, ReservationRequest body, ClaimsPrincipal user, StockService service) =>
+        {
+            // A client may choose the id, which makes a retried reservation idempotent.
+            var id = string.IsNullOrWhiteSpace(body.ReservationId) ? Guid.NewGuid().ToString("N") : body.ReservationId;
+            var command = new ReserveStockCommand(id, body.Quantity ?? 0, body.Order ?? "", body.Line, body.AllowPartial ?? false);
+            var result = await service.ReserveAsync(sku, body.Warehouse, command, user.Actor());
+            if (!result.Ok)
+            {
+                return From(result.Error!);
+            }
+
+            if (result.Reservation is not { } reservation)
+            {
+                return From(new StockError(StockErrorCode.Insufficient, $"Nothing of {result.Item!.Sku} available in {result.Item.Warehouse}.", "quantity", 0, command.Quantity));
+            }
+
+            return Results.Created($"/api/stock/{reservation.Sku}/reservations/{reservation.Id}?warehouse={reservation.Warehouse}", result);
+        });
+
+        stock.MapGet("/{sku}/reservations/{id}", async (string sku, string id, string? warehouse, StockService service) =>
+        {
+            var (reservation, error) = await service.GetReservationAsync(sku, warehouse, id);
+            return error is null ? Results.Ok(reservation) : From(error);
+        });
+
+        // Releases everything the reservation still holds; repeating it changes nothing.
+        stock.MapDelete("/{sku}/reservations/{id}", (string sku, string id, string? warehouse, string? reason, ClaimsPrincipal user, StockService service) =>
+            Reply(service.ReleaseAsync(sku, warehouse, new ReleaseStockCommand(id, null, null, reason), user.Actor())));
+
+        stock.MapPost("/{sku}/reservations/{id}/releases", (string sku, string id, ReleaseRequest body, ClaimsPrincipal user, StockService service) =>
+            Reply(service.ReleaseAsync(sku, body.Warehouse, new ReleaseStockCommand(id, body.Quantity, body.OperationId, body.Reason), user.Actor())));
+
+        stock.MapPost("/{sku}/reservations/{id}/shipments", (string sku, string id, ShipmentRequest? body, string? warehouse, ClaimsPrincipal user, StockService service) =>
+            Reply(service.ShipAsync(sku, body?.Warehouse ?? warehouse, new ShipStockCommand(id, body?.Quantity, body?.ShipmentId), user.Actor())));
+
+        stock.MapPost("/{sku}/adjustments", (string sku, AdjustmentRequest body, ClaimsPrincipal user, StockService service) =>
+            Reply(service.AdjustAsync(sku, body.Warehouse,
+                new AdjustStockCommand(body.Batch ?? "", body.Counted, body.Delta, body.Reason ?? "", body.AdjustmentId, body.Expiry), user.Actor())));
+    }
+
+    /// <summary>Every stock refusal as ProblemDetails: 400 names the field, 409 says what is available or reserved.</summary>
+    public static IResult From(StockError e) => e.Code switch
+    {
+        StockErrorCode.Invalid => Problems.Invalid(e.Field ?? "body", e.Message),
+        StockErrorCode.NotFound => Problems.NotFound(e.Message),
+        StockErrorCode.Insufficient => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Insufficient stock", detail: e.Message,
+            extensions: new Dictionary<string, object?> { ["available"] = e.Available, ["requested"] = e.Requested }),
+        StockErrorCode.ExceedsReserved => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "More than reserved", detail: e.Message,
+            extensions: new Dictionary<string, object?> { ["reserved"] = e.Available, ["requested"] = e.Requested }),
+        StockErrorCode.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message,
+            extensions: new Dictionary<string, object?> { ["field"] = e.Field }),
+        StockErrorCode.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: e.Message),
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e.Code, null),
+    };
+
+    /// <summary>Runs an import of the uploaded CSV or XLSX: 200 with the report (rejected rows included), 400 when there is no usable file.</summary>
+    private static async Task<IResult> Import(HttpRequest request, Func<Stream, string, Task<ImportReport>> run, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+        {
+            return Problems.Invalid("file", "Send the table as multipart/form-data with a field 'file' (.csv or .xlsx).");
+        }
+
+        var form = await request.ReadFormAsync(ct);
+        var file = form.Files.GetFile("file");
+        if (file is null || file.Length == 0)
+        {
+            return Problems.Invalid("file", "A non-empty 'file' is required.");
+        }
+
+        if (!TableReader.IsSupported(file.FileName))
+        {
+            return Problems.Invalid("file", "Only .csv and .xlsx files are imported.");
+        }
+
+        // Buffered: the XLSX reader needs a seekable stream.
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, ct);
+        buffer.Position = 0;
+        try
+        {
+            return Results.Ok(await run(buffer, Path.GetFileName(file.FileName)));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or FormatException)
+        {
+            return Problems.Invalid("file", $"The file could not be read as a table with a header row: {ex.Message}");
+        }
+    }
+
+    private static async Task<IResult> Reply(Task<StockResult> command)
+    {
+        var result = await command;
+        return result.Ok ? Results.Ok(result) : From(result.Error!);
+    }
+}
