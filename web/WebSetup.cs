@@ -65,6 +65,7 @@ public static class WebSetup
         app.MapAuthEndpoints();
         app.MapProcessEndpoints();
         app.MapDealEndpoints();
+        app.UseSalesLeads();
         return app;
     }
 

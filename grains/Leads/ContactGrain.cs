@@ -1,0 +1,205 @@
+using Microsoft.Extensions.Options;
+using SalesOrleans.Deals;
+using SalesOrleans.Domain;
+using SalesOrleans.Domain.Deals;
+using SalesOrleans.Domain.Leads;
+using SalesOrleans.Infrastructure;
+
+namespace SalesOrleans.Leads;
+
+/// <summary>A contact's history, responsibility and tasks. Calls no other grain, so leads, calls and identities may call it freely.</summary>
+public sealed class ContactGrain(
+    [PersistentState("contact", StorageNames.Store)] IPersistentState<ContactState> state,
+    ILeadDirectory directory,
+    IOptions<LeadOptions> options,
+    ILeadEventSink sink,
+    TimeProvider clock,
+    ILogger<ContactGrain> logger) : Grain, IContactGrain
+{
+    private long _publishedSeq;
+    private IGrainTimer? _retryTimer;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Outbox.Count > 0)
+        {
+            await TryPublish([]);
+        }
+        else
+        {
+            _publishedSeq = state.State.Seq;
+        }
+    }
+
+    public async Task<ContactView> Register(InquiryInfo inquiry, Guid leadId, Guid? companyId)
+    {
+        await Run(c => c.Register(this.GetPrimaryKey(), inquiry, leadId, companyId, clock.GetUtcNow()));
+        return state.State.ToView();
+    }
+
+    public Task<ContactView?> Get() => Task.FromResult(state.State.Exists ? state.State.ToView() : null);
+
+    public async Task<ContactView?> RecordInquiry(InquiryInfo inquiry, string? notify)
+    {
+        if (!state.State.Exists)
+        {
+            return null;
+        }
+
+        await Run(c => c.RecordInquiry(inquiry, clock.GetUtcNow()));
+        return state.State.ToView();
+    }
+
+    public Task AddIdentity(string identity) => Run(c => c.AddIdentity(identity, clock.GetUtcNow()));
+
+    public Task SetResponsible(string user, string? department) => Run(c => c.SetResponsible(user, department, clock.GetUtcNow()));
+
+    public Task LeadClosed(Guid leadId, Guid? dealId, string? dealOwner) => Run(c => c.LeadClosed(leadId, dealId, dealOwner, clock.GetUtcNow()));
+
+    public Task Log(string kind, string text, string actor) => Run(c => c.Log(kind, text, actor, clock.GetUtcNow()));
+
+    public async Task<ContactResult> AddTask(NewContactTask task, ActorInfo actor)
+    {
+        var who = actor.ToActor();
+        if (!who.ActsAsSupervisor && !actor.Roles.Contains(Roles.Marketer) && actor.User != state.State.Responsible)
+        {
+            return new ContactResult(null, new DealRejection(RejectionCode.Forbidden, "Only marketers, supervisors and the responsible manager give tasks about a contact.").ToError());
+        }
+
+        return await RunResult(c => c.AddTask(task, who, clock.GetUtcNow()));
+    }
+
+    public Task<ContactResult> CompleteTask(string taskId, string? result, ActorInfo actor) =>
+        RunResult(c => c.CompleteTask(taskId, result, actor.ToActor(), clock.GetUtcNow()));
+
+    private async Task<ContactResult> RunResult(Action<Contact> command)
+    {
+        if (!state.State.Exists)
+        {
+            return new ContactResult(null, new DealRejection(RejectionCode.NotFound, $"Contact {this.GetPrimaryKey()} does not exist.").ToError());
+        }
+
+        try
+        {
+            await Run(command);
+        }
+        catch (DealRejection rejection)
+        {
+            return new ContactResult(null, rejection.ToError());
+        }
+
+        return new ContactResult(state.State.ToView(), null);
+    }
+
+    // A refused command throws before touching state (the aggregate checks first), so only successes are written.
+    private async Task Run(Action<Contact> command)
+    {
+        var contact = new Contact(state.State, directory, options.Value.HeadOfSales);
+        command(contact);
+        if (contact.Recorded.Count == 0)
+        {
+            return;
+        }
+
+        var changedTasks = state.State.Tasks.Where(t => t.UpdatedSeq > _publishedSeq).Select(t => t.Id).ToList();
+        state.State.Outbox.RemoveAll(a => a.Seq <= _publishedSeq);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
+        await TryPublish(changedTasks);
+    }
+
+    private async Task TryPublish(IReadOnlyList<string> changedTasks)
+    {
+        var from = _publishedSeq;
+        try
+        {
+            var tasks = changedTasks.Count > 0 ? changedTasks : state.State.Tasks.Where(t => t.UpdatedSeq > from).Select(t => t.Id).ToList();
+            await sink.PublishContactAsync(new ContactPublication(state.State.ToView(), state.State.Outbox.Where(a => a.Seq > from).ToList(), tasks));
+            _publishedSeq = state.State.Seq;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Publishing contact {ContactId} events after seq {Seq} failed; will retry", state.State.Id, from);
+            _retryTimer?.Dispose();
+            _retryTimer = this.RegisterGrainTimer(_ => TryPublish([]),
+                new GrainTimerCreationOptions { DueTime = TimeSpan.FromSeconds(5), Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+        }
+    }
+}
+
+/// <summary>A company; a group lists its divisions, a division names its group.</summary>
+public sealed class CompanyGrain(
+    [PersistentState("company", StorageNames.Store)] IPersistentState<CompanyState> state,
+    ILeadEventSink sink,
+    TimeProvider clock) : Grain, ICompanyGrain
+{
+    public async Task<CompanyView> Create(string name, string? inn, Guid? parentId)
+    {
+        if (state.State.Id != Guid.Empty)
+        {
+            return View();
+        }
+
+        state.State.Id = this.GetPrimaryKey();
+        state.State.Name = name.Trim();
+        state.State.Inn = string.IsNullOrWhiteSpace(inn) ? null : inn.Trim();
+        state.State.ParentId = parentId;
+        state.State.CreatedAt = clock.GetUtcNow();
+        state.State.Seq++;
+        await state.WriteStateAsync();
+        await sink.PublishCompanyAsync(View());
+        return View();
+    }
+
+    public Task<CompanyView?> Get() => Task.FromResult(state.State.Id == Guid.Empty ? null : View());
+
+    public async Task<CompanyView?> AddDivision(Guid divisionId)
+    {
+        if (state.State.Id == Guid.Empty)
+        {
+            return null;
+        }
+
+        if (!state.State.Divisions.Contains(divisionId))
+        {
+            state.State.Divisions.Add(divisionId);
+            state.State.Seq++;
+            await state.WriteStateAsync();
+            await sink.PublishCompanyAsync(View());
+        }
+
+        return View();
+    }
+
+    private CompanyView View()
+    {
+        var s = state.State;
+        return new CompanyView(s.Id, s.Name, s.Inn, s.ParentId, s.Divisions.ToList(), s.CreatedAt, s.Seq);
+    }
+}
+
+public sealed class CompanyState
+{
+    public Guid Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    /// <summary>Tax number (ИНН) when known.</summary>
+    public string? Inn { get; set; }
+
+    public Guid? ParentId { get; set; }
+
+    public List<Guid> Divisions { get; set; } = [];
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public long Seq { get; set; }
+}
