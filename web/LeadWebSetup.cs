@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using SalesOrleans.Web.Api;
 
 namespace SalesOrleans.Web;
@@ -24,7 +25,6 @@ public static class LeadWebSetup
 
     public static IServiceCollection AddSalesLeadsWeb(this IServiceCollection services, IConfiguration configuration)
     {
-        var form = configuration.GetSection(WebFormOptions.Section).Get<WebFormOptions>() ?? new WebFormOptions();
         services.Configure<WebFormOptions>(configuration.GetSection(WebFormOptions.Section));
         services.AddRateLimiter(o =>
         {
@@ -32,7 +32,12 @@ public static class LeadWebSetup
             // Per client address: one noisy sender cannot starve the others.
             o.AddPolicy(WebFormPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, form.PermitsPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = Math.Max(1, http.RequestServices.GetRequiredService<IOptions<WebFormOptions>>().Value.PermitsPerMinute),
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
         });
         return services;
     }
