@@ -182,6 +182,10 @@ public interface ILeadGrain : IGrainWithGuidKey
     [Alias("Disqualify")]
     Task<LeadResult> Disqualify(string reason, ActorInfo actor);
 
+    /// <summary>The queue moves a lead not yet contacted from an absent manager; false when it no longer applies.</summary>
+    [Alias("HandOver")]
+    Task<bool> HandOver(string from, string to, string reason);
+
     /// <summary>A further inquiry of the same contact joins the lead's history; the assignee (or supervisor) is told.</summary>
     [Alias("AddInquiry")]
     Task<LeadResult> AddInquiry(InquiryInfo inquiry);
@@ -351,8 +355,9 @@ public interface ILeadQueueGrain : IGrainWithStringKey
     [Alias("Release")]
     Task Release(Guid leadId);
 
+    /// <summary>Marks a member absent or back. Going absent hands their leads not yet contacted to others; answers how many moved.</summary>
     [Alias("SetPresence")]
-    Task SetPresence(string user, bool absent);
+    Task<int> SetPresence(string user, bool absent);
 
     [Alias("Configure")]
     Task Configure(AssignmentPolicyKind policy, int capacity);

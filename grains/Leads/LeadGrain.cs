@@ -159,6 +159,25 @@ public sealed class LeadGrain(
         });
     }
 
+    public async Task<bool> HandOver(string from, string to, string reason)
+    {
+        if (!S.Exists)
+        {
+            return false;
+        }
+
+        var lead = Domain();
+        if (!lead.HandOver(from, to, reason, clock.GetUtcNow()))
+        {
+            return false;
+        }
+
+        // The queue that asked has already moved its count; only the contact learns who is responsible now.
+        await Commit(lead);
+        await GrainFactory.GetGrain<IContactGrain>(S.ContactId).SetResponsible(to, S.Department);
+        return true;
+    }
+
     public Task<LeadResult> AddInquiry(InquiryInfo inquiry) => Run(l => l.AddInquiry(inquiry, clock.GetUtcNow()));
 
     public async Task Log(string text, string actor)

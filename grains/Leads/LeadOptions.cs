@@ -35,6 +35,9 @@ public sealed class LeadOptions
     /// <summary>How long a call waits after its last event before it is judged (late, out-of-order events).</summary>
     public TimeSpan CallSettleDelay { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>When a manager goes absent, their deal tasks due within this many hours move to colleagues.</summary>
+    public double HandoverHorizonHours { get; set; } = 24;
+
     public LeadSla SlaOf(string department)
     {
         var sla = Sla.GetValueOrDefault(department) ?? DefaultSla;

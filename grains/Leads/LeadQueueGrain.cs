@@ -105,13 +105,55 @@ public sealed class LeadQueueGrain(
         }
     }
 
-    public async Task SetPresence(string user, bool absent)
+    public async Task<int> SetPresence(string user, bool absent)
     {
-        if (absent ? _live.Absent.Add(user) : _live.Absent.Remove(user))
+        if (!(absent ? _live.Absent.Add(user) : _live.Absent.Remove(user)))
         {
-            await Persist();
-            StartDrain();
+            return 0;
         }
+
+        await Persist();
+        var moved = absent ? await HandOver(user) : 0;
+        StartDrain();
+        return moved;
+    }
+
+    /// <summary>Gives the absent person's leads to colleagues, each by the policy; a lead already contacted stays.</summary>
+    private async Task<int> HandOver(string user)
+    {
+        var moved = 0;
+        foreach (var leadId in _live.Assigned.Where(a => a.Value == user).Select(a => a.Key).ToList())
+        {
+            if (!_live.Absent.Contains(user) || !_live.Assigned.TryGetValue(leadId, out var holder) || holder != user)
+            {
+                continue;
+            }
+
+            var decision = Decide();
+            if (decision.Assignee is null)
+            {
+                break;
+            }
+
+            Uncount(leadId);
+            Count(leadId, decision.Assignee);
+            await Persist();
+            var handed = await GrainFactory.GetGrain<ILeadGrain>(leadId).HandOver(user, decision.Assignee, $"{user} is absent; {decision.Reason}");
+            if (handed)
+            {
+                moved++;
+            }
+            else if (_live.Assigned.TryGetValue(leadId, out var now) && now == decision.Assignee)
+            {
+                // Contacted already (or closed): it stays with the absent person.
+                Undo(leadId, decision.Assignee);
+                _live.Assigned[leadId] = user;
+                _openLeads[user] = _openLeads.GetValueOrDefault(user) + 1;
+                await Persist();
+            }
+        }
+
+        return moved;
     }
 
     public async Task Configure(AssignmentPolicyKind policy, int capacity)
@@ -151,6 +193,13 @@ public sealed class LeadQueueGrain(
         {
             _live.LastAssigned = user;
         }
+    }
+
+    /// <summary>Takes back a pick the lead did not accept: it counts neither as open nor in the totals.</summary>
+    private void Undo(Guid leadId, string user)
+    {
+        Uncount(leadId);
+        _live.Totals[user] = Math.Max(0, _live.Totals.GetValueOrDefault(user) - 1);
     }
 
     private bool Uncount(Guid leadId)
@@ -266,7 +315,7 @@ public sealed class LeadQueueGrain(
                 // Closed or assigned by hand meanwhile: the pick does not count.
                 if (_live.Assigned.TryGetValue(leadId, out var user) && user == decision.Assignee)
                 {
-                    Uncount(leadId);
+                    Undo(leadId, user);
                     await Persist();
                 }
             }

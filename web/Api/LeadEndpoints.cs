@@ -109,7 +109,8 @@ public static partial class LeadEndpoints
             directory.DepartmentExists(department)
                 ? Results.Ok(await grains.GetGrain<ILeadQueueGrain>(LeadQueueGrain.KeyOf(department)).Get())
                 : Problems.NotFound($"Unknown department '{department}'."));
-        queues.MapPost("/{department}/presence", async (string department, PresenceRequest body, ClaimsPrincipal user, ILeadDirectory directory, IGrainFactory grains) =>
+        queues.MapPost("/{department}/presence", async (string department, PresenceRequest body, ClaimsPrincipal user, ILeadDirectory directory,
+            AbsenceHandover handover, CancellationToken ct) =>
         {
             var who = string.IsNullOrWhiteSpace(body.User) ? user.Name() : body.User.Trim();
             if (!directory.DepartmentExists(department))
@@ -127,9 +128,7 @@ public static partial class LeadEndpoints
                 return Forbidden("Only supervisors set another person's presence.");
             }
 
-            var queue = grains.GetGrain<ILeadQueueGrain>(LeadQueueGrain.KeyOf(department));
-            await queue.SetPresence(who, body.Absent);
-            return Results.Ok(await queue.Get());
+            return Results.Ok(await handover.SetPresenceAsync(department, who, body.Absent, user.Actor(), ct));
         });
         queues.MapPost("/{department}/settings", async (string department, QueueSettingsRequest body, ClaimsPrincipal user, ILeadDirectory directory, IGrainFactory grains) =>
         {

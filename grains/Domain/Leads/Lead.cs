@@ -151,6 +151,21 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
         ApplyAssignment(actor.User, $"taken by {actor.User} from the {state.Department} queue", actor, now);
     }
 
+    /// <summary>
+    /// Moves a lead not yet contacted from an absent manager to a colleague the queue picked. False (nothing
+    /// changes) when the lead is no longer <paramref name="from"/>'s or the first contact was already made.
+    /// </summary>
+    public bool HandOver(string from, string to, string reason, DateTimeOffset now)
+    {
+        if (!state.IsOpen || state.Assignee != from || state.Status != LeadStatus.Assigned || !directory.UserExists(to) || to == from)
+        {
+            return false;
+        }
+
+        ApplyAssignment(to, reason, Actor.System, now);
+        return true;
+    }
+
     public void StartQualifying(string? note, Actor actor, DateTimeOffset now)
     {
         RequireOpen();
@@ -282,7 +297,8 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
     private void ApplyAssignment(string assignee, string reason, Actor actor, DateTimeOffset now)
     {
         var previous = state.Assignee;
-        var department = state.Department == Triage ? directory.DepartmentOf(assignee) ?? Triage : state.Department;
+        // The lead follows its assignee into their department (from triage, or a hand assignment across departments).
+        var department = directory.DepartmentOf(assignee) is { } own && directory.DepartmentExists(own) ? own : state.Department;
         Record(LeadActivityKind.Assigned, actor.User, now,
             previous is null ? $"Assigned to {assignee}: {reason}" : $"Reassigned from {previous} to {assignee}: {reason}", assignee);
         state.Assignee = assignee;

@@ -21,6 +21,7 @@ public sealed class LeadNodeFixture : IAsyncLifetime
         ["Leads:CallSettleDelay"] = "00:00:00.300",
         ["WebForm:PermitsPerMinute"] = permitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Telephony:ApiKey"] = PbxKey,
+        ["Leads:HandoverHorizonHours"] = "1000",
     };
 
     public async Task InitializeAsync() =>
@@ -201,13 +202,46 @@ public class LeadApiTests(LeadNodeFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, (await supervisor.PostAsJsonAsync("/api/queues/training/settings", new { capacity = -1 })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await supervisor.GetAsync("/api/queues/nowhere")).StatusCode);
 
-        var absent = await Json(await manager.PostAsJsonAsync("/api/queues/training/presence", new { absent = true }));
+        var absent = (await Json(await manager.PostAsJsonAsync("/api/queues/training/presence", new { absent = true }))).GetProperty("queue");
         Assert.True(absent.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("user").GetString() == "l.braun").GetProperty("absent").GetBoolean());
-        var back = await Json(await supervisor.PostAsJsonAsync("/api/queues/training/presence", new { user = "l.braun", absent = false }));
+        var back = (await Json(await supervisor.PostAsJsonAsync("/api/queues/training/presence", new { user = "l.braun", absent = false }))).GetProperty("queue");
         Assert.False(back.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("user").GetString() == "l.braun").GetProperty("absent").GetBoolean());
         var policy = await Json(await supervisor.PostAsJsonAsync("/api/queues/training/settings", new { policy = "LeastLoaded", capacity = 50 }));
         Assert.Equal(("LeastLoaded", 50), (policy.GetProperty("policy").GetString(), policy.GetProperty("capacity").GetInt32()));
         await supervisor.PostAsJsonAsync("/api/queues/training/settings", new { policy = "RoundRobin", capacity = 0 });
+    }
+
+    [Fact]
+    public async Task A_manager_going_absent_hands_leads_not_yet_contacted_and_tasks_due_soon_to_a_colleague()
+    {
+        var head = await Node.ClientAsync("o.smirnova");
+        var ivanova = await Node.ClientAsync("a.ivanova");
+        var anonymous = await Node.ClientAsync();
+        var waiting = $"Gleb {Guid.NewGuid():N}"[..20];
+        var called = $"Rita {Guid.NewGuid():N}"[..20];
+        await anonymous.PostAsJsonAsync("/api/leads/webform", Form(waiting, NewNumber(), topic: "erp"));
+        await anonymous.PostAsJsonAsync("/api/leads/webform", Form(called, NewNumber(), topic: "erp"));
+        var waitingId = (await LeadNamed(waiting, head)).GetProperty("id").GetGuid();
+        var calledId = (await LeadNamed(called, head)).GetProperty("id").GetGuid();
+        await head.PostAsJsonAsync($"/api/leads/{waitingId}/assign", new { assignee = "a.ivanova" });
+        await head.PostAsJsonAsync($"/api/leads/{calledId}/assign", new { assignee = "a.ivanova" });
+        Assert.Equal(HttpStatusCode.OK, (await ivanova.PostAsJsonAsync($"/api/leads/{calledId}/qualify", new { note = "Spoke to Rita" })).StatusCode);
+        var deal = await Json(await ivanova.PostAsJsonAsync("/api/deals", new { processKind = "order-driven", title = "ERP for Kama Plastics", company = "Kama Plastics" }));
+        var dealId = deal.GetProperty("id").GetGuid();
+
+        var report = await Json(await ivanova.PostAsJsonAsync("/api/queues/projects/presence", new { absent = true }));
+
+        Assert.Equal(1, report.GetProperty("leadsMoved").GetInt32());
+        Assert.Contains(report.GetProperty("tasksMoved").EnumerateArray(), t => t.GetString()!.StartsWith($"{dealId}/"));
+        var handed = await Json(await head.GetAsync($"/api/leads/{waitingId}"));
+        Assert.Equal("d.orlov", handed.GetProperty("assignee").GetString());
+        Assert.StartsWith("a.ivanova is absent;", handed.GetProperty("assignmentReason").GetString());
+        Assert.Equal("a.ivanova", (await Json(await head.GetAsync($"/api/leads/{calledId}"))).GetProperty("assignee").GetString());
+        var tasks = (await Json(await head.GetAsync($"/api/deals/{dealId}"))).GetProperty("tasks").EnumerateArray().Where(t => t.GetProperty("status").GetString() == "Open");
+        Assert.All(tasks, t => Assert.Equal("d.orlov", t.GetProperty("executor").GetString()));
+        var journal = await Json(await head.GetAsync($"/api/deals/{dealId}/journal"));
+        Assert.Contains(journal.EnumerateArray(), e => e.GetProperty("kind").GetString() == "TaskReassigned" && e.GetProperty("text").GetString()!.Contains("a.ivanova is absent"));
+        await ivanova.PostAsJsonAsync("/api/queues/projects/presence", new { absent = false });
     }
 
     [Fact]

@@ -180,4 +180,27 @@ public class LeadTests
         Assert.Equal(seq, lead.State.Seq);
         Assert.Equal("assignee", Refused(() => lead.Assign("ghost", null, Supervisor, T0)).Field);
     }
+
+    [Fact]
+    public void A_hand_over_moves_only_a_lead_not_yet_contacted_and_keeps_its_history()
+    {
+        var lead = NewLead();
+        lead.Take(M1, T0);
+        Assert.False(lead.HandOver("m2", "m1", "wrong holder", T0.AddMinutes(1)));
+        Assert.True(lead.HandOver("m1", "m2", "m1 is absent; round robin", T0.AddMinutes(2)));
+        Assert.Equal(("m2", "m1 is absent; round robin"), (lead.State.Assignee, lead.State.AssignmentReason));
+        Assert.Contains("Reassigned from m1 to m2", lead.Recorded.Last(a => a.Kind == LeadActivityKind.Assigned).Text);
+
+        lead.StartQualifying(null, M2, T0.AddMinutes(3));
+        Assert.False(lead.HandOver("m2", "m1", "m2 is absent", T0.AddMinutes(4)));
+        Assert.Equal("m2", lead.State.Assignee);
+    }
+
+    [Fact]
+    public void A_hand_assignment_across_departments_moves_the_lead_with_its_assignee()
+    {
+        var lead = NewLead();
+        lead.Assign("c1", "knows the plant", Supervisor, T0);
+        Assert.Equal("cap", lead.State.Department);
+    }
 }
