@@ -251,9 +251,9 @@ public sealed record ContactResult([property: Id(0)] ContactView? Contact, [prop
 [Alias("SalesOrleans.IContactGrain")]
 public interface IContactGrain : IGrainWithGuidKey
 {
-    /// <summary>Registers the contact (idempotent) as a potential customer from its first inquiry.</summary>
+    /// <summary>Registers the contact (idempotent) as a potential customer from its first inquiry, with its lead's department and assignee.</summary>
     [Alias("Register")]
-    Task<ContactView> Register(InquiryInfo inquiry, Guid leadId, Guid? companyId);
+    Task<ContactView> Register(InquiryInfo inquiry, Guid leadId, string? department, string? responsible);
 
     [Alias("Get")]
     Task<ContactView?> Get();

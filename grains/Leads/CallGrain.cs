@@ -46,12 +46,22 @@ public sealed class CallGrain(
         S.Caller ??= string.IsNullOrWhiteSpace(callEvent.Caller) ? null : callEvent.Caller.Trim();
         S.Called ??= string.IsNullOrWhiteSpace(callEvent.Called) ? null : callEvent.Called.Trim();
         S.CallerName ??= string.IsNullOrWhiteSpace(callEvent.CallerName) ? null : callEvent.CallerName.Trim();
-        await state.WriteStateAsync();
-
+        // The inquiry before the write: a repeat after a crash asks the inquiry grain again, which answers the same.
         if (!S.InquiryDone)
         {
-            await MakeInquiry();
+            try
+            {
+                await MakeInquiry();
+            }
+            catch
+            {
+                // Nothing was stored: start again from storage, so the event is not lost for a retry.
+                DeactivateOnIdle();
+                throw;
+            }
         }
+
+        await state.WriteStateAsync();
 
         if (CallAssembly.IsTerminal(callEvent.Event) && !S.Settled)
         {
@@ -83,7 +93,6 @@ public sealed class CallGrain(
         }
 
         S.InquiryDone = true;
-        await state.WriteStateAsync();
     }
 
     private void ArmSettle()

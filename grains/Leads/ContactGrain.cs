@@ -31,9 +31,9 @@ public sealed class ContactGrain(
         }
     }
 
-    public async Task<ContactView> Register(InquiryInfo inquiry, Guid leadId, Guid? companyId)
+    public async Task<ContactView> Register(InquiryInfo inquiry, Guid leadId, string? department, string? responsible)
     {
-        await Run(c => c.Register(this.GetPrimaryKey(), inquiry, leadId, companyId, clock.GetUtcNow()));
+        await Run(c => c.Register(this.GetPrimaryKey(), inquiry, leadId, department, responsible, clock.GetUtcNow()));
         return state.State.ToView();
     }
 

@@ -62,12 +62,7 @@ public sealed class ContactIdentityGrain(
 
         var contactId = state.State.ContactId!.Value;
         var leadId = state.State.FirstLeadId!.Value;
-        await GrainFactory.GetGrain<IContactGrain>(contactId).Register(inquiry, leadId, null);
-        var opened = await GrainFactory.GetGrain<ILeadGrain>(leadId).Open(new OpenLeadCommand(contactId, inquiry, null));
-        if (!opened.Ok)
-        {
-            throw new InvalidOperationException($"Lead {leadId} for {this.GetPrimaryKeyString()} was refused: {opened.Error!.Message}");
-        }
+        await Provisioning.OpenAsync(GrainFactory, inquiry, contactId, leadId);
 
         state.State.Pending = null;
         await state.WriteStateAsync();
@@ -116,28 +111,14 @@ public sealed class InquiryGrain(
             identities.Add(ContactNormalizer.EmailIdentity(inquiry.Email));
         }
 
-        // Ids chosen once and stored, so a replay after a crash claims with the same ones.
-        if (state.State.NewContactId is null)
-        {
-            state.State.Inquiry = inquiry;
-            state.State.NewContactId = Guid.NewGuid();
-            state.State.NewLeadId = Guid.NewGuid();
-            await state.WriteStateAsync();
-        }
-
-        var contactId = state.State.NewContactId.Value;
-        var leadId = state.State.NewLeadId!.Value;
+        // Ids derived from the key, so a replay after a crash claims with the same ones without a write of its own.
+        var contactId = Provisioning.IdFor("contact", inquiry.Key);
+        var leadId = Provisioning.IdFor("lead", inquiry.Key);
         InquiryOutcome outcome;
         if (identities.Count == 0)
         {
             // A manual entry with a name only: nothing to dedupe on.
-            await GrainFactory.GetGrain<IContactGrain>(contactId).Register(inquiry, leadId, null);
-            var opened = await GrainFactory.GetGrain<ILeadGrain>(leadId).Open(new OpenLeadCommand(contactId, inquiry, null));
-            if (!opened.Ok)
-            {
-                throw new InvalidOperationException(opened.Error!.Message);
-            }
-
+            await Provisioning.OpenAsync(GrainFactory, inquiry, contactId, leadId);
             outcome = new InquiryOutcome(inquiry.Key, InquiryOutcomeKind.NewLead, contactId, leadId, null, null);
         }
         else
@@ -168,6 +149,7 @@ public sealed class InquiryGrain(
                 : await JoinHistory(inquiry, binding.ContactId);
         }
 
+        state.State.Inquiry = inquiry;
         state.State.Outcome = outcome;
         await state.WriteStateAsync();
         return outcome;
@@ -203,9 +185,28 @@ public sealed class InquiryGrainState
 {
     public InquiryInfo? Inquiry { get; set; }
 
-    public Guid? NewContactId { get; set; }
-
-    public Guid? NewLeadId { get; set; }
-
     public InquiryOutcome? Outcome { get; set; }
+}
+
+/// <summary>Making a new contact with its lead, the same way for identity grains and name-only inquiries.</summary>
+internal static class Provisioning
+{
+    /// <summary>A stable id per (kind, inquiry key): MD5 here is a name-based id, not security.</summary>
+    public static Guid IdFor(string kind, string key) =>
+        new(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes($"{kind}|{key}")));
+
+    /// <summary>
+    /// Opens the lead first — it comes back assigned when its queue had someone — then registers the contact with
+    /// the lead's department and assignee, so neither needs a second write. Both steps are idempotent.
+    /// </summary>
+    public static async Task OpenAsync(IGrainFactory grains, InquiryInfo inquiry, Guid contactId, Guid leadId)
+    {
+        var opened = await grains.GetGrain<ILeadGrain>(leadId).Open(new OpenLeadCommand(contactId, inquiry, null));
+        if (!opened.Ok)
+        {
+            throw new InvalidOperationException($"Lead {leadId} for inquiry {inquiry.Key} was refused: {opened.Error!.Message}");
+        }
+
+        await grains.GetGrain<IContactGrain>(contactId).Register(inquiry, leadId, opened.Lead!.Department, opened.Lead.Assignee);
+    }
 }

@@ -48,12 +48,6 @@ public sealed class LeadGrain(
             _publishedSeq = S.Seq;
         }
 
-        // The node may have died between opening and hearing from the queue: ask again (the queue answers the same).
-        if (state.State.AwaitingQueue)
-        {
-            await AskQueue();
-        }
-
         await CheckSla();
     }
 
@@ -70,20 +64,25 @@ public sealed class LeadGrain(
         try
         {
             lead.Open(this.GetPrimaryKey(), command, clock.GetUtcNow());
+            // The queue's decision goes into the same write: the queue answers a repeated request for this lead the
+            // same way, so a crash before the write only repeats the question. The contact is told by its registrar.
+            if (S.Department != Lead.Triage)
+            {
+                await AskQueue(lead);
+            }
         }
         catch (DealRejection rejection)
         {
             state.State.Lead = new LeadState();
             return Refused(rejection);
         }
-
-        state.State.AwaitingQueue = S.Department != Lead.Triage;
-        await Commit(lead);
-        if (state.State.AwaitingQueue)
+        catch
         {
-            await AskQueue();
+            state.State.Lead = new LeadState();
+            throw;
         }
 
+        await Commit(lead);
         return new LeadResult(Domain().ToView(), null);
     }
 
@@ -238,10 +237,9 @@ public sealed class LeadGrain(
         await GrainFactory.GetGrain<IContactGrain>(S.ContactId).SetResponsible(S.Assignee!, S.Department == Lead.Triage ? null : S.Department);
     }
 
-    private async Task AskQueue()
+    private async Task AskQueue(Lead lead)
     {
         var decision = await Queue(S.Department).RequestAssignment(S.Id);
-        var lead = Domain();
         var now = clock.GetUtcNow();
         if (decision.Assignee is not null && S.Status == LeadStatus.New)
         {
@@ -261,12 +259,6 @@ public sealed class LeadGrain(
             lead.Note($"Waiting in the {S.Department} queue: {decision.Reason}", Roles.System, now);
         }
 
-        state.State.AwaitingQueue = false;
-        await Commit(lead);
-        if (S.Assignee is not null)
-        {
-            await GrainFactory.GetGrain<IContactGrain>(S.ContactId).SetResponsible(S.Assignee, S.Department);
-        }
     }
 
     private async Task ReleaseFromQueue(string? assignee)
@@ -387,9 +379,6 @@ public sealed class LeadGrain(
 public sealed class LeadGrainState
 {
     public LeadState Lead { get; set; } = new();
-
-    /// <summary>Opened but the queue's decision not yet applied (survives a crash in between).</summary>
-    public bool AwaitingQueue { get; set; }
 
     public DateTimeOffset? ReminderDueAt { get; set; }
 }

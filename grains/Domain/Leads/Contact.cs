@@ -87,7 +87,7 @@ public sealed class Contact(ContactState state, ILeadDirectory directory, string
     /// <summary>Who hears about this contact: the responsible manager, else the department's supervisor, else the head of sales.</summary>
     public string? Owner => state.Responsible ?? (state.Department is { } d ? directory.SupervisorOf(d) : null) ?? headOfSales;
 
-    public void Register(Guid id, InquiryInfo inquiry, Guid leadId, Guid? companyId, DateTimeOffset now)
+    public void Register(Guid id, InquiryInfo inquiry, Guid leadId, string? department, string? responsible, DateTimeOffset now)
     {
         if (state.Exists)
         {
@@ -98,8 +98,8 @@ public sealed class Contact(ContactState state, ILeadDirectory directory, string
         state.Name = Clean(inquiry.Name);
         state.Kind = ContactKind.Potential;
         state.Company = Clean(inquiry.Company);
-        state.CompanyId = companyId;
-        state.Department = inquiry.Department;
+        state.Department = department == Lead.Triage ? null : department ?? inquiry.Department;
+        state.Responsible = responsible;
         state.OpenLeadId = leadId;
         state.Inquiries = 1;
         state.RecentInquiryKeys.Add(inquiry.Key);

@@ -138,10 +138,13 @@ public class LeadBenchmarks(ITestOutputHelper output)
         }
     }
 
+    private static int _nextCaller = Random.Shared.Next(0, 1_000_000);
+
     private static async Task Call(HttpClient http, ConcurrentBag<double> latencies, Action failed)
     {
         var id = Guid.NewGuid().ToString("N");
-        var caller = $"+7916{Random.Shared.Next(0, 10_000_000):D7}";
+        // A new number per call (random ones would now and then repeat and rightly make one lead).
+        var caller = $"+7916{Interlocked.Increment(ref _nextCaller) % 10_000_000:D7}";
         var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         foreach (var (name, offset) in new[] { ("incoming", 0.0), ("ringing", 0.1), ("answered", 2.0), ("hangup", 30.0) })
         {
