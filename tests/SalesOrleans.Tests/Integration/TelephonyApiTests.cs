@@ -228,6 +228,20 @@ public class LeadPersistenceTests
     }
 
     [Fact]
+    public async Task The_demo_seeds_a_few_leads_once_through_the_real_intake()
+    {
+        var db = await TestDatabase.CreateAsync();
+        for (var start = 0; start < 2; start++)
+        {
+            await using var node = await TestNode.StartAsync(db, demoDeals: true, configure: b => b.Configuration.AddInMemoryCollection(LeadNodeFixture.Settings()));
+            var leads = (await Json(await (await node.ClientAsync("s.volkov")).GetAsync("/api/leads?status=all"))).EnumerateArray().ToList();
+            Assert.Equal(5, leads.Count);
+            Assert.Equal(2, leads.Single(l => l.GetProperty("company").GetString() == "Kama Plastics").GetProperty("inquiries").GetInt32());
+            Assert.Equal(["industrial", "industrial", "projects", "training", "triage"], leads.Select(l => l.GetProperty("department").GetString()).Order());
+        }
+    }
+
+    [Fact]
     public async Task The_web_form_is_rate_limited_per_client_address()
     {
         await using var node = await TestNode.StartAsync(await TestDatabase.CreateAsync(), configure: b => b.Configuration.AddInMemoryCollection(LeadNodeFixture.Settings(permitsPerMinute: 3)));
