@@ -136,3 +136,24 @@ CREATE TABLE IF NOT EXISTS call_log (
     updated_at    timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ix_call_log_contact ON call_log (contact_id);
+
+-- IMAP intake: the high-water mark per mailbox (UIDVALIDITY + last UID processed), so a restart reads each mail once.
+CREATE TABLE IF NOT EXISTS mailbox_state (
+    mailbox      text PRIMARY KEY,
+    uid_validity bigint NOT NULL,
+    last_uid     bigint NOT NULL,
+    updated_at   timestamptz NOT NULL
+);
+
+-- Mails that could not become inquiries: moved to the quarantine folder, the reason kept here.
+CREATE TABLE IF NOT EXISTS mail_quarantine (
+    mailbox      text NOT NULL,
+    uid_validity bigint NOT NULL,
+    uid          bigint NOT NULL,
+    message_id   text NULL,
+    sender       text NULL,
+    subject      text NULL,
+    reason       text NOT NULL,
+    at           timestamptz NOT NULL,
+    PRIMARY KEY (mailbox, uid_validity, uid)
+);

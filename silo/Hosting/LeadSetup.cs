@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using SalesOrleans.Domain.Leads;
 using SalesOrleans.Leads;
 using SalesOrleans.ReadModel;
+using SalesOrleans.Silo.Intake;
 using SalesOrleans.Web;
 
 namespace SalesOrleans.Silo.Hosting;
@@ -23,6 +24,9 @@ public static class LeadSetup
         services.AddSingleton<LeadQueries>();
         services.AddSingleton<LeadProjector>();
         services.AddSingleton<ILeadEventSink>(sp => sp.GetRequiredService<LeadProjector>());
+        services.AddSingleton<MailboxStore>();
+        services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
+        services.AddHostedService<MailIntakeService>();
         services.AddSalesLeadsWeb(configuration);
         return services;
     }
