@@ -114,9 +114,15 @@ CREATE TABLE IF NOT EXISTS notification (
     at         timestamptz NOT NULL,
     text       text NOT NULL,
     read_at    timestamptz NULL,
+    -- E-mail copy: sent by the node's mailer, never by a grain; retried with backoff, leased so nodes don't double-send.
+    mail_status   text NULL,
+    mail_attempts int NOT NULL DEFAULT 0,
+    mail_next_at  timestamptz NOT NULL DEFAULT now(),
+    mailed_at     timestamptz NULL,
     PRIMARY KEY (source, source_id, seq)
 );
 CREATE INDEX IF NOT EXISTS ix_notification_recipient ON notification (recipient, at DESC);
+CREATE INDEX IF NOT EXISTS ix_notification_mail_due ON notification (mail_next_at) WHERE mail_status IS NULL;
 
 -- One row per PBX call; version = events seen (+1000 once settled), so a late write of an older picture loses.
 CREATE TABLE IF NOT EXISTS call_log (

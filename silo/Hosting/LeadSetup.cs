@@ -27,6 +27,9 @@ public static class LeadSetup
         services.AddSingleton<MailboxStore>();
         services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
         services.AddHostedService<MailIntakeService>();
+        services.AddSingleton<NotificationStore>();
+        services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
+        services.AddHostedService<NotificationMailer>();
         services.AddSalesLeadsWeb(configuration);
         return services;
     }

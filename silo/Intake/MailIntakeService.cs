@@ -67,19 +67,9 @@ public sealed class MailIntakeService(
             return;
         }
 
-        // Registered before the silo: wait until the node (silo included) has started before touching grains.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled()))
+        if (!await NodeStarted.WaitAsync(lifetime, stoppingToken))
         {
-            try
-            {
-                await started.Task;
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            return;
         }
 
         var backoff = TimeSpan.FromSeconds(1);

@@ -15,14 +15,18 @@ public sealed class DovecotServer : IAsyncDisposable
     private readonly string _dir;
     private readonly string _config;
 
-    private DovecotServer(string dir, string config, int port)
+    private DovecotServer(string dir, string config, int port, int lmtpPort)
     {
         _dir = dir;
         _config = config;
         Port = port;
+        LmtpPort = lmtpPort;
     }
 
     public int Port { get; }
+
+    /// <summary>LMTP on loopback: a private Postfix delivers here.</summary>
+    public int LmtpPort { get; }
 
     public string Password => "secret";
 
@@ -36,6 +40,7 @@ public sealed class DovecotServer : IAsyncDisposable
         var dir = Path.Combine(Path.GetTempPath(), $"dovecot-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path.Combine(dir, "mail"));
         var port = FreePort();
+        var lmtpPort = FreePort();
         var (uid, gid) = MailUser();
         await File.WriteAllLinesAsync(Path.Combine(dir, "users"), users.Select(u => $"{u}:{{PLAIN}}secret::::::"));
         var config = Path.Combine(dir, "dovecot.conf");
@@ -43,7 +48,8 @@ public sealed class DovecotServer : IAsyncDisposable
             base_dir = {{dir}}/run
             state_dir = {{dir}}/state
             log_path = {{dir}}/dovecot.log
-            protocols = imap
+            protocols = imap lmtp
+            postmaster_address = postmaster@salesorleans.test
             listen = 127.0.0.1
             ssl = no
             disable_plaintext_auth = no
@@ -67,13 +73,23 @@ public sealed class DovecotServer : IAsyncDisposable
                 port = 0
               }
             }
+            service lmtp {
+              inet_listener lmtp {
+                address = 127.0.0.1
+                port = {{lmtpPort}}
+              }
+            }
             protocol imap {
               mail_max_userip_connections = 50
+            }
+            protocol lmtp {
+              # "k.weber@salesorleans.test" is delivered to the user "k.weber".
+              auth_username_format = %Ln
             }
             """);
         Chown(Path.Combine(dir, "mail"), uid, gid);
         await Run(Binary, $"-c {config}");
-        var server = new DovecotServer(dir, config, port);
+        var server = new DovecotServer(dir, config, port, lmtpPort);
         for (var i = 0; i < 50; i++)
         {
             try
