@@ -6,7 +6,7 @@ root=$PWD
 source deploy/pg.sh
 
 pg_ensure_installed
-source deploy/mail.sh && mail_ensure_installed
+source deploy/peers.sh && peers_ensure_installed
 
 work=$(mktemp -d /tmp/salesorleans-test.XXXXXX)
 chmod 755 "$work"

@@ -46,8 +46,10 @@ public sealed class CallGrain(
         S.Caller ??= string.IsNullOrWhiteSpace(callEvent.Caller) ? null : callEvent.Caller.Trim();
         S.Called ??= string.IsNullOrWhiteSpace(callEvent.Called) ? null : callEvent.Called.Trim();
         S.CallerName ??= string.IsNullOrWhiteSpace(callEvent.CallerName) ? null : callEvent.CallerName.Trim();
-        // The inquiry before the write: a repeat after a crash asks the inquiry grain again, which answers the same.
-        if (!S.InquiryDone)
+        // The inquiry on "incoming" (it carries the caller's name; a later stage may overtake it on the way), before
+        // the write: a repeat after a crash asks the inquiry grain again, which answers the same. A call whose
+        // "incoming" never arrives still makes its inquiry when it settles.
+        if (!S.InquiryDone && callEvent.Event == "incoming")
         {
             try
             {
@@ -108,6 +110,11 @@ public sealed class CallGrain(
         if (S.Settled)
         {
             return;
+        }
+
+        if (!S.InquiryDone)
+        {
+            await MakeInquiry();
         }
 
         var outcome = CallAssembly.Outcome(S.Events);
