@@ -171,7 +171,10 @@ public static partial class LeadEndpoints
         WebFormRequest? body;
         try
         {
-            body = await http.Request.ReadFromJsonAsync<WebFormRequest>(ct);
+            // A plain HTML form posts url-encoded fields; a script posts JSON. Unknown form fields become routing fields.
+            body = http.Request.HasFormContentType
+                ? FromForm(await http.Request.ReadFormAsync(ct))
+                : await http.Request.ReadFromJsonAsync<WebFormRequest>(ct);
         }
         catch (JsonException ex)
         {
@@ -180,7 +183,11 @@ public static partial class LeadEndpoints
         }
         catch (InvalidOperationException)
         {
-            return Problems.Invalid("body", "Send the form as application/json.");
+            return Problems.Invalid("body", "Send the form as application/json or application/x-www-form-urlencoded.");
+        }
+        catch (InvalidDataException ex)
+        {
+            return Problems.Invalid("body", $"The form cannot be read: {ex.Message}");
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -222,6 +229,16 @@ public static partial class LeadEndpoints
         await intake.SubmitAsync(inquiry);
         // The sender learns only that the form arrived, not whether we know them.
         return Results.Accepted(value: new { submissionId = body.SubmissionId.Trim(), status = "received" });
+    }
+
+    private static readonly string[] KnownFormFields = ["submissionId", "name", "phone", "email", "company", "message", "topic"];
+
+    private static WebFormRequest FromForm(IFormCollection form)
+    {
+        string? Get(string key) => form.TryGetValue(key, out var v) ? v.ToString() : null;
+        var extra = form.Where(f => !KnownFormFields.Contains(f.Key, StringComparer.OrdinalIgnoreCase))
+            .ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        return new WebFormRequest(Get("submissionId"), Get("name"), Get("phone"), Get("email"), Get("company"), Get("message"), Get("topic"), extra);
     }
 
     private static async Task<IResult> CreateLead(CreateLeadRequest body, ClaimsPrincipal user, InquiryIntake intake, IGrainFactory grains)

@@ -55,7 +55,7 @@ public static class TelephonyEndpoints
         }
     }
 
-    /// <summary>Asterisk AMI-style events (Newchannel, Newstate, Hangup) as a JSON object of strings, mapped to the same model.</summary>
+    /// <summary>Asterisk AMI-style events (Newchannel, Newstate, Hangup), as a JSON object of strings or as AMI's own "Key: Value" lines (text/plain), mapped to the same model.</summary>
     private static async Task<IResult> Ami(HttpContext http, IOptions<TelephonyOptions> options, IGrainFactory grains, CancellationToken ct)
     {
         if (Unauthorized(http, options.Value) is { } denied)
@@ -63,40 +63,62 @@ public static class TelephonyEndpoints
             return denied;
         }
 
-        var (root, bad) = await ReadObject(http, ct);
-        if (bad is not null)
+        Dictionary<string, string?> fields;
+        if (http.Request.ContentType?.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase) == true)
         {
-            return bad;
-        }
-
-        using (root)
-        {
-            var fields = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-            foreach (var p in root!.RootElement.EnumerateObject())
+            // The AMI wire format: "Key: Value" lines, as Asterisk writes an event.
+            var (text, tooLarge) = await ReadText(http, ct);
+            if (tooLarge is not null)
             {
-                fields[p.Name] = p.Value.ValueKind switch
+                return tooLarge;
+            }
+
+            fields = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            foreach (var line in text!.Split('\n'))
+            {
+                var colon = line.IndexOf(':');
+                if (colon > 0)
                 {
-                    JsonValueKind.String => p.Value.GetString(),
-                    JsonValueKind.Number => p.Value.GetRawText(),
-                    JsonValueKind.Null => null,
-                    _ => null,
-                };
+                    fields.TryAdd(line[..colon].Trim(), line[(colon + 1)..].Trim());
+                }
             }
-
-            var (callEvent, field, error) = CallAssembly.FromAmi(fields);
-            if (error is not null)
-            {
-                return Problems.Invalid(field!, error);
-            }
-
-            if (callEvent is null)
-            {
-                return Results.Accepted(value: new { ignored = true });
-            }
-
-            var recorded = await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callEvent.CallId)).Record(callEvent);
-            return Results.Accepted(value: new { callId = callEvent.CallId, @event = callEvent.Event, duplicate = !recorded });
         }
+        else
+        {
+            var (root, bad) = await ReadObject(http, ct);
+            if (bad is not null)
+            {
+                return bad;
+            }
+
+            using (root)
+            {
+                fields = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+                foreach (var p in root!.RootElement.EnumerateObject())
+                {
+                    fields[p.Name] = p.Value.ValueKind switch
+                    {
+                        JsonValueKind.String => p.Value.GetString(),
+                        JsonValueKind.Number => p.Value.GetRawText(),
+                        _ => null,
+                    };
+                }
+            }
+        }
+
+        var (callEvent, field, error) = CallAssembly.FromAmi(fields);
+        if (error is not null)
+        {
+            return Problems.Invalid(field!, error);
+        }
+
+        if (callEvent is null)
+        {
+            return Results.Accepted(value: new { ignored = true });
+        }
+
+        var recorded = await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callEvent.CallId)).Record(callEvent);
+        return Results.Accepted(value: new { callId = callEvent.CallId, @event = callEvent.Event, duplicate = !recorded });
     }
 
     /// <summary>Checks the webhook's JSON; on failure names the field. The event names are the webhook's (snake case).</summary>
@@ -214,11 +236,13 @@ public static class TelephonyEndpoints
         return ok ? null : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: $"A valid {ApiKeyHeader} header is required.");
     }
 
-    private static async Task<(JsonDocument? Document, IResult? Error)> ReadObject(HttpContext http, CancellationToken ct)
+    /// <summary>The body, at most <see cref="MaxBodyBytes"/> (counted while reading, whatever Content-Length claims).</summary>
+    private static async Task<(byte[]? Body, IResult? Error)> ReadBody(HttpContext http, CancellationToken ct)
     {
+        var tooLarge = Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: $"An event is at most {MaxBodyBytes} bytes.");
         if (http.Request.ContentLength > MaxBodyBytes)
         {
-            return (null, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: $"An event is at most {MaxBodyBytes} bytes."));
+            return (null, tooLarge);
         }
 
         using var buffer = new MemoryStream();
@@ -229,13 +253,30 @@ public static class TelephonyEndpoints
             buffer.Write(chunk, 0, read);
             if (buffer.Length > MaxBodyBytes)
             {
-                return (null, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: $"An event is at most {MaxBodyBytes} bytes."));
+                return (null, tooLarge);
             }
+        }
+
+        return (buffer.ToArray(), null);
+    }
+
+    private static async Task<(string? Text, IResult? Error)> ReadText(HttpContext http, CancellationToken ct)
+    {
+        var (body, error) = await ReadBody(http, ct);
+        return body is null ? (null, error) : (Encoding.UTF8.GetString(body), null);
+    }
+
+    private static async Task<(JsonDocument? Document, IResult? Error)> ReadObject(HttpContext http, CancellationToken ct)
+    {
+        var (body, error) = await ReadBody(http, ct);
+        if (body is null)
+        {
+            return (null, error);
         }
 
         try
         {
-            var document = JsonDocument.Parse(buffer.ToArray());
+            var document = JsonDocument.Parse(body);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();

@@ -91,6 +91,20 @@ public class LeadApiTests(LeadNodeFixture fixture)
         Assert.Equal(["Created", "Notified", "Assigned", "Notified"], journal.EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
     }
 
+    [Fact]
+    public async Task A_plain_html_form_posts_url_encoded_fields_and_its_extra_fields_route()
+    {
+        var anonymous = await Node.ClientAsync();
+        var name = $"Form {Guid.NewGuid():N}"[..20];
+        var response = await anonymous.PostAsync("/api/leads/webform", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["submissionId"] = $"html-{Guid.NewGuid():N}", ["name"] = name, ["email"] = $"{Guid.NewGuid():N}@form.example", ["message"] = "Call me", ["topic"] = "erp",
+        }));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("projects", (await LeadNamed(name)).GetProperty("department").GetString());
+    }
+
     [Theory]
     [InlineData("{\"name\":\"A\",\"phone\":\"+79161234567\"}", "submissionId")]
     [InlineData("{\"submissionId\":\"short\",\"phone\":\"+79161234567\"}", "submissionId")]

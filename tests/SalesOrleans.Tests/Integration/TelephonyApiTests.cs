@@ -179,6 +179,10 @@ public class TelephonyApiTests(LeadNodeFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, (await pbx.PostAsJsonAsync("/api/telephony/ami", Ami("Newchannel", 1_790_010_000.5, new { CallerIDName = "Boris" }))).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await pbx.PostAsJsonAsync("/api/telephony/ami", Ami("Newstate", 1_790_010_001, new { ChannelStateDesc = "Ringing" }))).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await pbx.PostAsJsonAsync("/api/telephony/ami", Ami("Hangup", 1_790_010_020, new { Cause = "17", DialStatus = "BUSY" }))).StatusCode);
+        // The same event in AMI's own wire format is the same event (a duplicate).
+        var wire = new StringContent($"Event: Newstate\r\nUniqueid: {linked}\r\nLinkedid: {linked}\r\nChannelStateDesc: Ringing\r\nCallerIDNum: {caller}\r\nTimestamp: 1790010001\r\n\r\n",
+            Encoding.UTF8, "text/plain");
+        Assert.True((await Json(await pbx.PostAsync("/api/telephony/ami", wire))).GetProperty("duplicate").GetBoolean());
         var bad = await pbx.PostAsJsonAsync("/api/telephony/ami", new { Event = "Hangup", Timestamp = "1" });
         Assert.True((await Json(bad)).GetProperty("errors").TryGetProperty("Uniqueid", out _));
         Assert.Equal(HttpStatusCode.Unauthorized, (await (await Pbx(null)).PostAsJsonAsync("/api/telephony/ami", Ami("Newchannel", 1))).StatusCode);
