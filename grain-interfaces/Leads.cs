@@ -193,6 +193,10 @@ public interface ILeadGrain : IGrainWithGuidKey
     /// <summary>Something that happened around the lead (a call) for its journal.</summary>
     [Alias("Log")]
     Task Log(string text, string actor);
+
+    /// <summary>A person's note in the lead's journal.</summary>
+    [Alias("AddNote")]
+    Task<LeadResult> AddNote(string text, ActorInfo actor);
 }
 
 public enum ContactKind
@@ -282,6 +286,9 @@ public interface IContactGrain : IGrainWithGuidKey
 
     [Alias("CompleteTask")]
     Task<ContactResult> CompleteTask(string taskId, string? result, ActorInfo actor);
+
+    [Alias("ReassignTask")]
+    Task<ContactResult> ReassignTask(string taskId, string executor, string? reason, ActorInfo actor);
 }
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.CompanyView")]

@@ -10,7 +10,7 @@ public sealed record HandoverReport(string User, bool Absent, int LeadsMoved, IR
 /// colleagues by the queue's policy, and their deal tasks due within the horizon go to the least-loaded present
 /// colleague — each move journaled by the lead or deal it belongs to.
 /// </summary>
-public sealed class AbsenceHandover(IGrainFactory grains, DealQueries deals, IOptions<LeadOptions> options, TimeProvider clock)
+public sealed class AbsenceHandover(IGrainFactory grains, DealQueries deals, LeadQueries leads, IOptions<LeadOptions> options, TimeProvider clock)
 {
     public async Task<HandoverReport> SetPresenceAsync(string department, string user, bool absent, ActorInfo actor, CancellationToken ct = default)
     {
@@ -39,6 +39,23 @@ public sealed class AbsenceHandover(IGrainFactory grains, DealQueries deals, IOp
             {
                 loads[to]++;
                 moved.Add($"{task.DealId}/{task.TaskId} → {to}");
+            }
+        }
+
+        // Call-backs and other tasks about contacts due soon go the same way.
+        foreach (var task in (await leads.ListContactTasksAsync(user, "Open", null, LeadQueries.MaxLimit, ct)).Where(t => t.Deadline <= horizon))
+        {
+            if (loads.Count == 0)
+            {
+                break;
+            }
+
+            var to = loads.OrderBy(l => l.Value).ThenBy(l => l.Key, StringComparer.Ordinal).First().Key;
+            var result = await grains.GetGrain<IContactGrain>(task.ContactId).ReassignTask(task.TaskId, to, $"{user} is absent", actor);
+            if (result.Ok)
+            {
+                loads[to]++;
+                moved.Add($"{task.ContactId}/{task.TaskId} → {to}");
             }
         }
 

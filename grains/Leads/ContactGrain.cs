@@ -72,6 +72,9 @@ public sealed class ContactGrain(
     public Task<ContactResult> CompleteTask(string taskId, string? result, ActorInfo actor) =>
         RunResult(c => c.CompleteTask(taskId, result, actor.ToActor(), clock.GetUtcNow()));
 
+    public Task<ContactResult> ReassignTask(string taskId, string executor, string? reason, ActorInfo actor) =>
+        RunResult(c => c.ReassignTask(taskId, executor, reason, actor.ToActor(), clock.GetUtcNow()));
+
     private async Task<ContactResult> RunResult(Action<Contact> command)
     {
         if (!state.State.Exists)

@@ -187,6 +187,8 @@ public sealed class LeadGrain(
         }
     }
 
+    public Task<LeadResult> AddNote(string text, ActorInfo actor) => Run(l => l.Note(text, actor.User, clock.GetUtcNow()));
+
     public Task ReceiveReminder(string reminderName, TickStatus status) => CheckSla();
 
     private sealed record Before(string? Assignee, string Department);

@@ -148,7 +148,7 @@ public sealed class LeadProjector : ILeadEventSink, IAsyncDisposable
                 INSERT INTO contact_task (contact_id, task_id, seq, title, executor, kind, status, created_at, deadline, created_by, completed_at, result)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
                 ON CONFLICT (contact_id, task_id) DO UPDATE SET
-                    seq = EXCLUDED.seq, status = EXCLUDED.status, completed_at = EXCLUDED.completed_at, result = EXCLUDED.result
+                    seq = EXCLUDED.seq, executor = EXCLUDED.executor, status = EXCLUDED.status, completed_at = EXCLUDED.completed_at, result = EXCLUDED.result
                 WHERE contact_task.seq < EXCLUDED.seq
                 """, c.Id, t.Id, t.UpdatedSeq, t.Title, t.Executor, t.Kind, t.Status, t.CreatedAt, t.Deadline, t.CreatedBy, t.CompletedAt, t.Result);
         }

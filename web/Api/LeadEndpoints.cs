@@ -69,6 +69,8 @@ public static partial class LeadEndpoints
         leads.MapPost("/{id:guid}/convert", (Guid id, ConvertLeadRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
             Reply(grains.GetGrain<ILeadGrain>(id).Convert(new ConvertLeadCommand(body.ProcessKind ?? "", body.Title, body.Company, body.Needs,
                 body.LegalDetails, body.Contacts, body.Amount, body.Currency), user.Actor())));
+        leads.MapPost("/{id:guid}/notes", (Guid id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<ILeadGrain>(id).AddNote(body.Text ?? "", user.Actor())));
         leads.MapPost("/{id:guid}/disqualify", (Guid id, DisqualifyLeadRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
             Reply(grains.GetGrain<ILeadGrain>(id).Disqualify(body.Reason ?? "", user.Actor())));
 

@@ -267,6 +267,39 @@ public sealed class Contact(ContactState state, ILeadDirectory directory, string
         task.UpdatedSeq = activity.Seq;
     }
 
+    /// <summary>Gives an open task to someone else (an absent executor's call-back); the new executor is told.</summary>
+    public void ReassignTask(string taskId, string executor, string? reason, Actor actor, DateTimeOffset now)
+    {
+        var task = state.Tasks.FirstOrDefault(t => t.Id == taskId)
+            ?? throw new DealRejection(RejectionCode.NotFound, $"The contact has no task '{taskId}'.", "taskId");
+        if (task.Done)
+        {
+            throw new DealRejection(RejectionCode.Conflict, $"Task {taskId} is already done.");
+        }
+
+        if (string.IsNullOrWhiteSpace(executor) || !directory.UserExists(executor.Trim()))
+        {
+            throw DealRejection.Invalid("executor", $"Unknown user '{executor}'.");
+        }
+
+        executor = executor.Trim();
+        if (executor == task.Executor)
+        {
+            return;
+        }
+
+        if (actor.User != task.Executor && !actor.ActsAsSupervisor)
+        {
+            throw new DealRejection(RejectionCode.Forbidden, "Only the executor or a supervisor may reassign a task.");
+        }
+
+        var why = string.IsNullOrWhiteSpace(reason) ? "" : $": {reason.Trim()}";
+        var activity = Record("TaskReassigned", actor.User, now, $"Task {task.Title} reassigned from {task.Executor} to {executor}{why}", executor);
+        task.Executor = executor;
+        task.UpdatedSeq = activity.Seq;
+        Record("Notified", Roles.System, now, $"New task from {actor.User}: {task.Title} (due {task.Deadline:u}){why}", executor);
+    }
+
     private ContactActivity Record(string kind, string actor, DateTimeOffset now, string text, string? subject = null)
     {
         var activity = new ContactActivity(++state.Seq, now, actor, kind, text, subject);

@@ -240,6 +240,10 @@ public class LeadApiTests(LeadNodeFixture fixture)
         await head.PostAsJsonAsync($"/api/leads/{waitingId}/assign", new { assignee = "a.ivanova" });
         await head.PostAsJsonAsync($"/api/leads/{calledId}/assign", new { assignee = "a.ivanova" });
         Assert.Equal(HttpStatusCode.OK, (await ivanova.PostAsJsonAsync($"/api/leads/{calledId}/qualify", new { note = "Spoke to Rita" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ivanova.PostAsJsonAsync($"/api/leads/{calledId}/notes", new { text = "Wants a demo in May" })).StatusCode);
+        var calledContact = (await Json(await head.GetAsync($"/api/leads/{calledId}"))).GetProperty("contactId").GetGuid();
+        var marketer = await Node.ClientAsync("n.marketing");
+        Assert.Equal(HttpStatusCode.Created, (await marketer.PostAsJsonAsync($"/api/contacts/{calledContact}/tasks", new { title = "Invite Rita to the ERP day", executor = "a.ivanova", deadlineHours = 2 })).StatusCode);
         var deal = await Json(await ivanova.PostAsJsonAsync("/api/deals", new { processKind = "order-driven", title = "ERP for Kama Plastics", company = "Kama Plastics" }));
         var dealId = deal.GetProperty("id").GetGuid();
 
@@ -247,6 +251,10 @@ public class LeadApiTests(LeadNodeFixture fixture)
 
         Assert.Equal(1, report.GetProperty("leadsMoved").GetInt32());
         Assert.Contains(report.GetProperty("tasksMoved").EnumerateArray(), t => t.GetString()!.StartsWith($"{dealId}/"));
+        Assert.Contains(report.GetProperty("tasksMoved").EnumerateArray(), t => t.GetString()!.StartsWith($"{calledContact}/"));
+        var invite = (await Json(await head.GetAsync($"/api/contact-tasks?contactId={calledContact}"))).EnumerateArray().Single();
+        Assert.Equal(("Invite Rita to the ERP day", "d.orlov"), (invite.GetProperty("title").GetString(), invite.GetProperty("executor").GetString()));
+        Assert.Contains((await Json(await head.GetAsync($"/api/leads/{calledId}/journal"))).EnumerateArray(), e => e.GetProperty("kind").GetString() == "Note");
         var handed = await Json(await head.GetAsync($"/api/leads/{waitingId}"));
         Assert.Equal("d.orlov", handed.GetProperty("assignee").GetString());
         Assert.StartsWith("a.ivanova is absent;", handed.GetProperty("assignmentReason").GetString());
