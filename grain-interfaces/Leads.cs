@@ -218,7 +218,9 @@ public sealed record ContactTaskView(
     [property: Id(7)] string CreatedBy,
     [property: Id(8)] DateTimeOffset? CompletedAt,
     [property: Id(9)] string? Result,
-    [property: Id(10)] long UpdatedSeq);
+    [property: Id(10)] long UpdatedSeq,
+    [property: Id(11)] DateTimeOffset? OverdueAt = null,
+    [property: Id(12)] string? EscalatedTo = null);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.ContactView")]
 public sealed record ContactView(

@@ -90,6 +90,8 @@ CREATE TABLE IF NOT EXISTS contact_task (
     created_by   text NOT NULL,
     completed_at timestamptz NULL,
     result       text NULL,
+    overdue_at   timestamptz NULL,
+    escalated_to text NULL,
     PRIMARY KEY (contact_id, task_id)
 );
 CREATE INDEX IF NOT EXISTS ix_contact_task_executor_open ON contact_task (executor, deadline) WHERE status = 'Open';

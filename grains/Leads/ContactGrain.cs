@@ -7,47 +7,62 @@ using SalesOrleans.Infrastructure;
 
 namespace SalesOrleans.Leads;
 
-/// <summary>A contact's history, responsibility and tasks. Calls no other grain, so leads, calls and identities may call it freely.</summary>
+/// <summary>
+/// A contact's history, responsibility and tasks. Calls no other grain, so leads, calls and identities may call it
+/// freely. A timer (while active) and one reminder (asleep) flag overdue tasks and escalate them, as deals do.
+/// </summary>
 public sealed class ContactGrain(
-    [PersistentState("contact", StorageNames.Store)] IPersistentState<ContactState> state,
+    [PersistentState("contact", StorageNames.Store)] IPersistentState<ContactGrainState> state,
     ILeadDirectory directory,
     IOptions<LeadOptions> options,
     ILeadEventSink sink,
     TimeProvider clock,
-    ILogger<ContactGrain> logger) : Grain, IContactGrain
+    ILogger<ContactGrain> logger) : Grain, IContactGrain, IRemindable
 {
+    private const string DeadlineReminder = "deadline";
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromHours(12);
+
     private long _publishedSeq;
     private IGrainTimer? _retryTimer;
+    private IGrainTimer? _deadlineTimer;
+
+    private ContactState S => state.State.Contact;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Outbox.Count > 0)
+        if (S.Outbox.Count > 0)
         {
             await TryPublish([]);
         }
         else
         {
-            _publishedSeq = state.State.Seq;
+            _publishedSeq = S.Seq;
+        }
+
+        if (S.Exists)
+        {
+            await CheckDeadlines();
         }
     }
 
     public async Task<ContactView> Register(InquiryInfo inquiry, Guid leadId, string? department, string? responsible)
     {
         await Run(c => c.Register(this.GetPrimaryKey(), inquiry, leadId, department, responsible, clock.GetUtcNow()));
-        return state.State.ToView();
+        return S.ToView();
     }
 
-    public Task<ContactView?> Get() => Task.FromResult(state.State.Exists ? state.State.ToView() : null);
+    public Task<ContactView?> Get() => Task.FromResult(S.Exists ? S.ToView() : null);
 
     public async Task<ContactView?> RecordInquiry(InquiryInfo inquiry, string? notify)
     {
-        if (!state.State.Exists)
+        if (!S.Exists)
         {
             return null;
         }
 
         await Run(c => c.RecordInquiry(inquiry, clock.GetUtcNow()));
-        return state.State.ToView();
+        return S.ToView();
     }
 
     public Task AddIdentity(string identity) => Run(c => c.AddIdentity(identity, clock.GetUtcNow()));
@@ -61,7 +76,7 @@ public sealed class ContactGrain(
     public async Task<ContactResult> AddTask(NewContactTask task, ActorInfo actor)
     {
         var who = actor.ToActor();
-        if (!who.ActsAsSupervisor && !actor.Roles.Contains(Roles.Marketer) && actor.User != state.State.Responsible)
+        if (!who.ActsAsSupervisor && !actor.Roles.Contains(Roles.Marketer) && actor.User != S.Responsible)
         {
             return new ContactResult(null, new DealRejection(RejectionCode.Forbidden, "Only marketers, supervisors and the responsible manager give tasks about a contact.").ToError());
         }
@@ -75,9 +90,14 @@ public sealed class ContactGrain(
     public Task<ContactResult> ReassignTask(string taskId, string executor, string? reason, ActorInfo actor) =>
         RunResult(c => c.ReassignTask(taskId, executor, reason, actor.ToActor(), clock.GetUtcNow()));
 
+    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadlines();
+
+    private Task CheckDeadlines() =>
+        S.Exists ? Run(c => c.CheckDeadlines(clock.GetUtcNow(), options.Value.TaskEscalationGraceHours)) : Task.CompletedTask;
+
     private async Task<ContactResult> RunResult(Action<Contact> command)
     {
-        if (!state.State.Exists)
+        if (!S.Exists)
         {
             return new ContactResult(null, new DealRejection(RejectionCode.NotFound, $"Contact {this.GetPrimaryKey()} does not exist.").ToError());
         }
@@ -91,23 +111,25 @@ public sealed class ContactGrain(
             return new ContactResult(null, rejection.ToError());
         }
 
-        return new ContactResult(state.State.ToView(), null);
+        return new ContactResult(S.ToView(), null);
     }
 
     // A refused command throws before touching state (the aggregate checks first), so only successes are written.
     private async Task Run(Action<Contact> command)
     {
-        var contact = new Contact(state.State, directory, options.Value.HeadOfSales);
+        var contact = new Contact(S, directory, options.Value.HeadOfSales);
         command(contact);
         if (contact.Recorded.Count == 0)
         {
+            await ScheduleWake(contact, writeIfChanged: true);
             return;
         }
 
-        var changedTasks = state.State.Tasks.Where(t => t.UpdatedSeq > _publishedSeq).Select(t => t.Id).ToList();
-        state.State.Outbox.RemoveAll(a => a.Seq <= _publishedSeq);
+        var changedTasks = S.Tasks.Where(t => t.UpdatedSeq > _publishedSeq).Select(t => t.Id).ToList();
+        S.Outbox.RemoveAll(a => a.Seq <= _publishedSeq);
         try
         {
+            await ScheduleWake(contact, writeIfChanged: false);
             await state.WriteStateAsync();
         }
         catch
@@ -124,18 +146,69 @@ public sealed class ContactGrain(
         var from = _publishedSeq;
         try
         {
-            var tasks = changedTasks.Count > 0 ? changedTasks : state.State.Tasks.Where(t => t.UpdatedSeq > from).Select(t => t.Id).ToList();
-            await sink.PublishContactAsync(new ContactPublication(state.State.ToView(), state.State.Outbox.Where(a => a.Seq > from).ToList(), tasks));
-            _publishedSeq = state.State.Seq;
+            var tasks = changedTasks.Count > 0 ? changedTasks : S.Tasks.Where(t => t.UpdatedSeq > from).Select(t => t.Id).ToList();
+            await sink.PublishContactAsync(new ContactPublication(S.ToView(), S.Outbox.Where(a => a.Seq > from).ToList(), tasks));
+            _publishedSeq = S.Seq;
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Publishing contact {ContactId} events after seq {Seq} failed; will retry", state.State.Id, from);
+            logger.LogWarning(ex, "Publishing contact {ContactId} events after seq {Seq} failed; will retry", S.Id, from);
             _retryTimer?.Dispose();
             _retryTimer = this.RegisterGrainTimer(_ => TryPublish([]),
                 new GrainTimerCreationOptions { DueTime = TimeSpan.FromSeconds(5), Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
         }
     }
+
+    /// <summary>A timer for the next task deadline while active; one reminder, moved only when the wake comes earlier.</summary>
+    private async Task ScheduleWake(Contact contact, bool writeIfChanged)
+    {
+        var now = clock.GetUtcNow();
+        var wake = contact.NextWakeAt;
+        var changed = false;
+        if (wake is null)
+        {
+            if (state.State.ReminderDueAt is not null)
+            {
+                if (await this.GetReminder(DeadlineReminder) is { } reminder)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+
+                state.State.ReminderDueAt = null;
+                changed = true;
+            }
+        }
+        else if (state.State.ReminderDueAt is null || wake < state.State.ReminderDueAt || state.State.ReminderDueAt <= now)
+        {
+            var due = wake.Value - now;
+            await this.RegisterOrUpdateReminder(DeadlineReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, ReminderPeriod);
+            state.State.ReminderDueAt = wake;
+            changed = true;
+        }
+
+        if (changed && writeIfChanged)
+        {
+            await state.WriteStateAsync();
+        }
+
+        _deadlineTimer?.Dispose();
+        _deadlineTimer = null;
+        if (wake is not null)
+        {
+            var delay = wake.Value - now;
+            delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxTimerDelay ? MaxTimerDelay : delay;
+            _deadlineTimer = this.RegisterGrainTimer(_ => CheckDeadlines(),
+                new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, KeepAlive = false });
+        }
+    }
+}
+
+/// <summary>The contact grain's stored record: the contact and the grain's reminder bookkeeping.</summary>
+public sealed class ContactGrainState
+{
+    public ContactState Contact { get; set; } = new();
+
+    public DateTimeOffset? ReminderDueAt { get; set; }
 }
 
 /// <summary>A company; a group lists its divisions, a division names its group.</summary>

@@ -32,6 +32,9 @@ public sealed class LeadOptions
     /// <summary>Working hours the responsible manager has to call back after a missed call.</summary>
     public double CallBackHours { get; set; } = 1;
 
+    /// <summary>Working hours after a contact task's deadline before the supervisor hears of it.</summary>
+    public double TaskEscalationGraceHours { get; set; } = 2;
+
     /// <summary>How long a call waits after its last event before it is judged (late, out-of-order events).</summary>
     public TimeSpan CallSettleDelay { get; set; } = TimeSpan.FromSeconds(3);
 

@@ -19,6 +19,6 @@ public static class LeadViews
             s.Identities.Where(i => i.StartsWith("email:", StringComparison.Ordinal)).Select(i => i["email:".Length..]).ToList(),
             s.CompanyId, s.Company, s.Department, s.Responsible, s.OpenLeadId, s.OpenDealId, s.Inquiries,
             s.Tasks.Select(t => new ContactTaskView(t.Id, t.Title, t.Executor, t.Kind, t.Done ? "Done" : "Open", t.CreatedAt, t.Deadline,
-                t.CreatedBy, t.CompletedAt, t.Result, t.UpdatedSeq)).ToList(),
+                t.CreatedBy, t.CompletedAt, t.Result, t.UpdatedSeq, t.OverdueAt, t.EscalatedTo)).ToList(),
             s.CreatedAt, s.Seq);
 }

@@ -145,12 +145,15 @@ public sealed class LeadProjector : ILeadEventSink, IAsyncDisposable
         foreach (var t in c.Tasks.Where(t => changed.Contains(t.Id)))
         {
             Add(sql, """
-                INSERT INTO contact_task (contact_id, task_id, seq, title, executor, kind, status, created_at, deadline, created_by, completed_at, result)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                INSERT INTO contact_task (contact_id, task_id, seq, title, executor, kind, status, created_at, deadline, created_by, completed_at, result,
+                    overdue_at, escalated_to)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                 ON CONFLICT (contact_id, task_id) DO UPDATE SET
-                    seq = EXCLUDED.seq, executor = EXCLUDED.executor, status = EXCLUDED.status, completed_at = EXCLUDED.completed_at, result = EXCLUDED.result
+                    seq = EXCLUDED.seq, executor = EXCLUDED.executor, status = EXCLUDED.status, completed_at = EXCLUDED.completed_at,
+                    result = EXCLUDED.result, overdue_at = EXCLUDED.overdue_at, escalated_to = EXCLUDED.escalated_to
                 WHERE contact_task.seq < EXCLUDED.seq
-                """, c.Id, t.Id, t.UpdatedSeq, t.Title, t.Executor, t.Kind, t.Status, t.CreatedAt, t.Deadline, t.CreatedBy, t.CompletedAt, t.Result);
+                """, c.Id, t.Id, t.UpdatedSeq, t.Title, t.Executor, t.Kind, t.Status, t.CreatedAt, t.Deadline, t.CreatedBy, t.CompletedAt, t.Result,
+                t.OverdueAt, t.EscalatedTo);
         }
 
         foreach (var a in p.Activities)

@@ -40,7 +40,7 @@ public sealed record LeadJournalEntry(long Seq, DateTimeOffset At, string Actor,
 public sealed record NotificationItem(string Source, Guid SourceId, long Seq, string Recipient, DateTimeOffset At, string Text, DateTimeOffset? ReadAt);
 
 public sealed record ContactTaskItem(Guid ContactId, string? ContactName, string TaskId, string Title, string Executor, string Kind, string Status,
-    DateTimeOffset CreatedAt, DateTimeOffset Deadline, string CreatedBy, DateTimeOffset? CompletedAt, string? Result);
+    DateTimeOffset CreatedAt, DateTimeOffset Deadline, string CreatedBy, DateTimeOffset? CompletedAt, string? Result, DateTimeOffset? OverdueAt, string? EscalatedTo);
 
 public sealed record CallLogItem(string CallId, string? Caller, string? Called, string? Department, IReadOnlyList<string> Events, string Outcome,
     Guid? ContactId, Guid? LeadId, string? CallBackFor, long? DurationMs, bool Settled, DateTimeOffset StartedAt);
@@ -123,7 +123,8 @@ public sealed class LeadQueries(NpgsqlDataSource db)
     public async Task<IReadOnlyList<ContactTaskItem>> ListContactTasksAsync(string? executor, string? status, Guid? contactId, int limit, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT t.contact_id, c.name, t.task_id, t.title, t.executor, t.kind, t.status, t.created_at, t.deadline, t.created_by, t.completed_at, t.result
+            SELECT t.contact_id, c.name, t.task_id, t.title, t.executor, t.kind, t.status, t.created_at, t.deadline, t.created_by, t.completed_at, t.result,
+                   t.overdue_at, t.escalated_to
             FROM contact_task t LEFT JOIN contact c ON c.contact_id = t.contact_id
             WHERE ($1::text IS NULL OR t.executor = $1) AND ($2::text IS NULL OR t.status = $2) AND ($3::uuid IS NULL OR t.contact_id = $3)
             ORDER BY t.deadline, t.contact_id, t.task_id LIMIT $4
@@ -137,7 +138,7 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         while (await r.ReadAsync(ct))
         {
             items.Add(new ContactTaskItem(r.GetGuid(0), Str(r, 1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
-                Time(r, 7)!.Value, Time(r, 8)!.Value, r.GetString(9), Time(r, 10), Str(r, 11)));
+                Time(r, 7)!.Value, Time(r, 8)!.Value, r.GetString(9), Time(r, 10), Str(r, 11), Time(r, 12), Str(r, 13)));
         }
 
         return items;

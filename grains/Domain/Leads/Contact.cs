@@ -67,6 +67,16 @@ public sealed class ContactTask
 
     public string? Result { get; set; }
 
+    /// <summary>When the executor was told the task is overdue.</summary>
+    public DateTimeOffset? OverdueAt { get; set; }
+
+    /// <summary>When the supervisor is told if the task is still open.</summary>
+    public DateTimeOffset? EscalationDueAt { get; set; }
+
+    public DateTimeOffset? EscalatedAt { get; set; }
+
+    public string? EscalatedTo { get; set; }
+
     public long UpdatedSeq { get; set; }
 }
 
@@ -266,6 +276,42 @@ public sealed class Contact(ContactState state, ILeadDirectory directory, string
         task.Result = string.IsNullOrWhiteSpace(result) ? null : result.Trim();
         task.UpdatedSeq = activity.Seq;
     }
+
+    /// <summary>
+    /// Flags open tasks past their deadline (the executor is told) and escalates those still open
+    /// <paramref name="graceHours"/> working hours later (the supervisor is told). Idempotent.
+    /// </summary>
+    public void CheckDeadlines(DateTimeOffset now, double graceHours)
+    {
+        foreach (var task in state.Tasks.Where(t => !t.Done).OrderBy(t => t.Deadline).ToList())
+        {
+            if (task.OverdueAt is null && task.Deadline <= now)
+            {
+                var overdue = Record("TaskOverdue", Roles.System, now, $"Task overdue: {task.Title} ({task.Executor}, due {task.Deadline:u})", task.Executor);
+                Record("Notified", Roles.System, now, $"Overdue: {task.Title} about {state.Name ?? "a contact"} (due {task.Deadline:u})", task.Executor);
+                task.OverdueAt = now;
+                task.EscalationDueAt = directory.CalendarOf(task.Executor).AddWorkingHours(task.Deadline, graceHours);
+                task.UpdatedSeq = overdue.Seq;
+            }
+
+            if (task.OverdueAt is not null && task.EscalatedAt is null && task.EscalationDueAt <= now)
+            {
+                var to = (state.Department is { } d ? directory.SupervisorOf(d) : null) ?? headOfSales ?? task.Executor;
+                var escalated = Record("TaskEscalated", Roles.System, now, $"Overdue task escalated to {to}: {task.Title} ({task.Executor})", to);
+                Record("Notified", Roles.System, now, $"Escalated: {task.Executor} has not done '{task.Title}' about {state.Name ?? "a contact"} (due {task.Deadline:u})", to);
+                task.EscalatedAt = now;
+                task.EscalatedTo = to;
+                task.UpdatedSeq = escalated.Seq;
+            }
+        }
+    }
+
+    /// <summary>When an open task next needs flagging or escalating, if ever.</summary>
+    public DateTimeOffset? NextWakeAt =>
+        state.Tasks.Where(t => !t.Done)
+            .Select(t => t.OverdueAt is null ? t.Deadline : t.EscalatedAt is null ? t.EscalationDueAt : null)
+            .Where(t => t is not null)
+            .Min();
 
     /// <summary>Gives an open task to someone else (an absent executor's call-back); the new executor is told.</summary>
     public void ReassignTask(string taskId, string executor, string? reason, Actor actor, DateTimeOffset now)

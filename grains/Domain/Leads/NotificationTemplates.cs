@@ -20,7 +20,8 @@ public static class NotificationTemplates
     {
         _ when text.StartsWith("New lead", StringComparison.Ordinal) || text.StartsWith("New unrouted lead", StringComparison.Ordinal) => NotificationKind.NewLead,
         _ when text.StartsWith("Lead assigned to you", StringComparison.Ordinal) => NotificationKind.Assigned,
-        _ when text.Contains("still unassigned", StringComparison.Ordinal) || text.Contains("has not contacted", StringComparison.Ordinal) => NotificationKind.Overdue,
+        _ when text.Contains("still unassigned", StringComparison.Ordinal) || text.Contains("has not contacted", StringComparison.Ordinal)
+            || text.StartsWith("Overdue:", StringComparison.Ordinal) || text.StartsWith("Escalated:", StringComparison.Ordinal) => NotificationKind.Overdue,
         _ when text.Contains("got in touch again", StringComparison.Ordinal) => NotificationKind.KnownCustomer,
         _ when text.StartsWith("New task", StringComparison.Ordinal) => NotificationKind.Task,
         _ => NotificationKind.Other,

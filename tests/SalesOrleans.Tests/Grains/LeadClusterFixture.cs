@@ -48,6 +48,7 @@ public sealed class LeadClusterFixture : IAsyncLifetime
                 // Observable in seconds: one second to assign.
                 o.Sla["empty"] = new SlaOptions { AssignHours = 1.0 / 3600, FirstContactHours = 100 };
                 o.CallSettleDelay = TimeSpan.FromMilliseconds(300);
+                o.TaskEscalationGraceHours = 1.0 / 3600;
             });
             silo.Services.AddSingleton(new ContactNormalizer("RU"));
             silo.Services.AddSingleton(sp => new LeadRouter([new RoutingRule(RoutingRuleKind.CalledNumber, Did, "d1")], sp.GetRequiredService<ContactNormalizer>()));

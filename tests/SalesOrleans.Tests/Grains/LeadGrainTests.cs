@@ -228,4 +228,27 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
         Assert.True(task.Deadline > task.CreatedAt);
         Assert.Equal(2, contact.Inquiries);
     }
+
+    [Fact]
+    public async Task An_overdue_contact_task_is_flagged_for_its_executor_then_escalated_to_the_supervisor()
+    {
+        var outcome = await Submit(Inquiry(NewNumber()));
+        var contact = fixture.Grains.GetGrain<IContactGrain>(outcome.ContactId);
+        var given = await contact.AddTask(new NewContactTask("Call back quickly", "m1", "call-back", 1.0 / 3600), new ActorInfo("mk", ["marketer"]));
+        Assert.True(given.Ok, given.Error?.Message);
+
+        var until = DateTime.UtcNow.AddSeconds(10);
+        IReadOnlyList<ContactActivity> activities = [];
+        while (DateTime.UtcNow < until && !activities.Any(a => a.Kind == "TaskEscalated"))
+        {
+            await Task.Delay(100);
+            activities = Sink.ContactActivitiesOf(outcome.ContactId);
+        }
+
+        Assert.Contains(activities, a => a.Kind == "Notified" && a.Subject == "m1" && a.Text.StartsWith("Overdue: Call back quickly"));
+        Assert.Contains(activities, a => a.Kind == "Notified" && a.Subject == "sup" && a.Text.StartsWith("Escalated: m1"));
+        var task = (await contact.Get())!.Tasks.Single();
+        Assert.Equal("sup", task.EscalatedTo);
+        Assert.NotNull(task.OverdueAt);
+    }
 }

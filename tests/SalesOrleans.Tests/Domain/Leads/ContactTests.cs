@@ -57,6 +57,25 @@ public class ContactTests
     }
 
     [Fact]
+    public void Overdue_tasks_are_flagged_then_escalated_once_each()
+    {
+        var contact = NewContact();
+        var task = contact.AddTask(new NewContactTask("Call back", null, "call-back", 1), System, T0);
+        Assert.Equal(T0.AddHours(1), contact.NextWakeAt);
+
+        contact.CheckDeadlines(T0.AddHours(1), 2);
+        contact.CheckDeadlines(T0.AddHours(2), 2);
+        Assert.Equal((T0.AddHours(1), (DateTimeOffset?)T0.AddHours(3), (string?)null), (task.OverdueAt, task.EscalationDueAt, task.EscalatedTo));
+        contact.CheckDeadlines(T0.AddHours(3), 2);
+        contact.CheckDeadlines(T0.AddHours(4), 2);
+
+        Assert.Equal("sup", task.EscalatedTo);
+        Assert.Single(contact.State.Outbox, a => a.Kind == "TaskOverdue");
+        Assert.Single(contact.State.Outbox, a => a.Kind == "TaskEscalated");
+        Assert.Null(contact.NextWakeAt);
+    }
+
+    [Fact]
     public void Without_anyone_responsible_a_task_needs_a_named_executor_or_goes_to_the_supervisor()
     {
         var contact = NewContact(responsible: null);
