@@ -8,6 +8,7 @@ source deploy/pg.sh
 pg_ensure_installed
 # npm builds the UI's browser dependencies; Chromium runs the end-to-end tests.
 ensure_packages npm:npm chromium:chromium
+source deploy/peers.sh && peers_ensure_installed
 
 work=$(mktemp -d /tmp/salesorleans-test.XXXXXX)
 chmod 755 "$work"

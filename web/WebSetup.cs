@@ -83,6 +83,7 @@ public static class WebSetup
         app.MapDealEndpoints();
         app.MapStockEndpoints();
         app.MapHub<LiveHub>("/hubs/live");
+        app.UseSalesLeads();
         return app;
     }
 

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using SalesOrleans.Domain;
+using SalesOrleans.Domain.Leads;
 using SalesOrleans.Domain.Processes;
+using SalesOrleans.Leads;
 using SalesOrleans.Processes;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Web.Auth;
@@ -180,6 +182,38 @@ public sealed class DemoSeeder(
         }
 
         return moved.Deal;
+    }
+
+    /// <summary>
+    /// A handful of demo inquiries through the real intake (form, call, mail, chat, an unrouted one, a repeat of a
+    /// known number). Keyed "demo:…", so running it again at every start changes nothing.
+    /// </summary>
+    public async Task<int> SeedLeadsAsync(InquiryIntake intake)
+    {
+        (string Key, LeadChannel Channel, string Name, string? Phone, string? Email, string Company, string Need, RoutingInput Routing)[] inquiries =
+        [
+            ("demo:lead-1", LeadChannel.WebForm, "Pavel Orlov", "8 (912) 345-67-01", "p.orlov@kamaplast.example", "Kama Plastics", "Two screw compressors for the extrusion line",
+                new RoutingInput(LeadChannel.WebForm, Fields: new Dictionary<string, string> { ["topic"] = "equipment" })),
+            ("demo:lead-2", LeadChannel.Phone, "Irina Belova", "+7 495 555-01-02", null, "Volga Polymer", "Called about a climatic test chamber",
+                new RoutingInput(LeadChannel.Phone, CalledNumber: "+74952233211")),
+            ("demo:lead-3", LeadChannel.Email, "Jonas Richter", null, "j.richter@hansaprint.example", "Hansa Print", "Excel course for 12 accountants",
+                new RoutingInput(LeadChannel.Email, Mailbox: "training@salesorleans.test")),
+            ("demo:lead-4", LeadChannel.Chat, "Marta Kühn", null, "m.kuehn@rhein-logistik.example", "Rhein Logistik", "ERP rollout for three warehouses",
+                new RoutingInput(LeadChannel.Chat)),
+            ("demo:lead-5", LeadChannel.WebForm, "Unknown visitor", "+7 916 000-11-22", null, "", "Please call me back",
+                new RoutingInput(LeadChannel.WebForm)),
+            ("demo:lead-6", LeadChannel.Phone, "Pavel Orlov", "+79123456701", null, "Kama Plastics", "Calls again about the compressors",
+                new RoutingInput(LeadChannel.Phone, CalledNumber: "+74952233211")),
+        ];
+        var count = 0;
+        foreach (var i in inquiries)
+        {
+            var inquiry = intake.Prepare(new RawInquiry(i.Key, i.Channel, i.Name, i.Phone, i.Email, i.Company, i.Need, i.Routing));
+            var outcome = await intake.SubmitAsync(inquiry);
+            count += outcome.Kind == InquiryOutcomeKind.NewLead ? 1 : 0;
+        }
+
+        return count;
     }
 
     private static string DemoValue(ProcessDefinition process, string field, int n)

@@ -47,6 +47,11 @@ public sealed class StartupSeeder(
             var count = await ActivatorUtilities.CreateInstance<DemoSeeder>(services).SeedDealsAsync(cancellationToken);
             logger.LogInformation("Seeded {Count} demo deals", count);
         }
+
+        if (seed.DemoData && seed.DemoDeals)
+        {
+            await ActivatorUtilities.CreateInstance<DemoSeeder>(services).SeedLeadsAsync(services.GetRequiredService<SalesOrleans.Leads.InquiryIntake>());
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,0 +1,55 @@
+namespace SalesOrleans.Domain.Leads;
+
+public enum NotificationKind
+{
+    NewLead,
+    Assigned,
+    Overdue,
+    KnownCustomer,
+    Task,
+    Other,
+}
+
+/// <summary>
+/// The e-mail templates of notifications (issue 3): new lead to the supervisor, assignment to the manager, overdue
+/// escalation, a known customer's new inquiry. The in-app text is the message; the template adds subject and frame.
+/// </summary>
+public static class NotificationTemplates
+{
+    public static NotificationKind Classify(string text) => text switch
+    {
+        _ when text.StartsWith("New lead", StringComparison.Ordinal) || text.StartsWith("New unrouted lead", StringComparison.Ordinal) => NotificationKind.NewLead,
+        _ when text.StartsWith("Lead assigned to you", StringComparison.Ordinal) => NotificationKind.Assigned,
+        _ when text.Contains("still unassigned", StringComparison.Ordinal) || text.Contains("has not contacted", StringComparison.Ordinal)
+            || text.StartsWith("Overdue:", StringComparison.Ordinal) || text.StartsWith("Escalated:", StringComparison.Ordinal) => NotificationKind.Overdue,
+        _ when text.Contains("got in touch again", StringComparison.Ordinal) => NotificationKind.KnownCustomer,
+        _ when text.StartsWith("New task", StringComparison.Ordinal) => NotificationKind.Task,
+        _ => NotificationKind.Other,
+    };
+
+    public static (string Subject, string Body) Render(string recipientName, string text, string source, Guid id, string? baseUrl)
+    {
+        var kind = Classify(text);
+        var subject = kind switch
+        {
+            NotificationKind.NewLead => "New lead",
+            NotificationKind.Assigned => "Lead assigned to you",
+            NotificationKind.Overdue => "Overdue: escalated to you",
+            NotificationKind.KnownCustomer => "A known customer got in touch",
+            NotificationKind.Task => "New task",
+            _ => "Notification",
+        };
+        var link = baseUrl is null ? $"{source} {id}" : $"{baseUrl.TrimEnd('/')}/api/{(source == "lead" ? "leads" : "contacts")}/{id}";
+        var body = $"""
+            Hello {recipientName},
+
+            {text}
+
+            Open: {link}
+
+            -- 
+            SalesOrleans (this message repeats an in-app notification; reply is not read)
+            """;
+        return ($"[SalesOrleans] {subject}", body);
+    }
+}

@@ -1,0 +1,197 @@
+using Microsoft.Extensions.Options;
+using SalesOrleans.Domain.Leads;
+using SalesOrleans.Infrastructure;
+
+namespace SalesOrleans.Leads;
+
+/// <summary>
+/// One PBX call ("call:&lt;id&gt;"). Stores its events in timestamp order (duplicates ignored); the first event of
+/// an unknown caller makes the inquiry (so the lead appears while the phone still rings). After a terminal event
+/// and a short settle time — late, out-of-order events still count — it logs the call on the contact and, for a
+/// missed call, gives the responsible manager a call-back task.
+/// </summary>
+public sealed class CallGrain(
+    [PersistentState("call", StorageNames.Store)] IPersistentState<CallState> state,
+    InquiryIntake intake,
+    IOptions<LeadOptions> options,
+    ILeadEventSink sink,
+    ILogger<CallGrain> logger) : Grain, ICallGrain
+{
+    private const string Prefix = "call:";
+    private IGrainTimer? _settleTimer;
+
+    public static string KeyOf(string callId) => Prefix + callId;
+
+    private CallState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!S.Settled && S.Events.Any(e => CallAssembly.IsTerminal(e.Event)))
+        {
+            ArmSettle();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<bool> Record(CallEvent callEvent)
+    {
+        var added = CallAssembly.Add(S.Events, new CallEventRecord(callEvent.Event, callEvent.Ts, callEvent.HangupBy, callEvent.DurationMs, callEvent.SipCode));
+        if (!added)
+        {
+            return false;
+        }
+
+        S.CallId = this.GetPrimaryKeyString()[Prefix.Length..];
+        S.Caller ??= string.IsNullOrWhiteSpace(callEvent.Caller) ? null : callEvent.Caller.Trim();
+        S.Called ??= string.IsNullOrWhiteSpace(callEvent.Called) ? null : callEvent.Called.Trim();
+        S.CallerName ??= string.IsNullOrWhiteSpace(callEvent.CallerName) ? null : callEvent.CallerName.Trim();
+        // The inquiry on "incoming" (it carries the caller's name; a later stage may overtake it on the way), before
+        // the write: a repeat after a crash asks the inquiry grain again, which answers the same. A call whose
+        // "incoming" never arrives still makes its inquiry when it settles.
+        if (!S.InquiryDone && callEvent.Event == "incoming")
+        {
+            try
+            {
+                await MakeInquiry();
+            }
+            catch
+            {
+                // Nothing was stored: start again from storage, so the event is not lost for a retry.
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+
+        await state.WriteStateAsync();
+
+        if (CallAssembly.IsTerminal(callEvent.Event) && !S.Settled)
+        {
+            ArmSettle();
+        }
+
+        await Publish();
+        return true;
+    }
+
+    public Task<CallView?> Get() => Task.FromResult(S.CallId is null ? null : View());
+
+    private async Task MakeInquiry()
+    {
+        var phone = intake.Normalizer.NormalizePhone(S.Caller);
+        if (phone is not null)
+        {
+            var inquiry = intake.Prepare(new RawInquiry(this.GetPrimaryKeyString(), LeadChannel.Phone, S.CallerName, phone, null, null, null,
+                new RoutingInput(LeadChannel.Phone, CalledNumber: S.Called)));
+            S.Department = inquiry.Department;
+            var outcome = await intake.SubmitAsync(inquiry with { ReceivedAt = CallAssembly.ToTime(S.Events[0].Ts) });
+            S.ContactId = outcome.ContactId;
+            S.LeadId = outcome.LeadId;
+        }
+        else
+        {
+            // A withheld or malformed number: the call is still logged, there is nobody to make a lead for.
+            logger.LogInformation("Call {CallId}: caller '{Caller}' is not a phone number; no inquiry", S.CallId, S.Caller);
+        }
+
+        S.InquiryDone = true;
+    }
+
+    private void ArmSettle()
+    {
+        _settleTimer?.Dispose();
+        _settleTimer = this.RegisterGrainTimer(_ => Settle(),
+            new GrainTimerCreationOptions { DueTime = options.Value.CallSettleDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+    }
+
+    /// <summary>Judges the call once: logs it and, when missed, makes the call-back task. Idempotent.</summary>
+    private async Task Settle()
+    {
+        if (S.Settled)
+        {
+            return;
+        }
+
+        if (!S.InquiryDone)
+        {
+            await MakeInquiry();
+        }
+
+        var outcome = CallAssembly.Outcome(S.Events);
+        var text = $"Call {S.CallId} from {S.Caller} to {S.Called}: {outcome}"
+            + (CallAssembly.DurationMs(S.Events) is { } ms && outcome == "answered" ? $", {ms / 1000.0:0.#} s" : "");
+        if (S.ContactId is { } contactId)
+        {
+            var contact = GrainFactory.GetGrain<IContactGrain>(contactId);
+            await contact.Log("Call", text, Domain.Roles.System);
+            var view = await contact.Get();
+            if (view?.OpenLeadId is { } leadId)
+            {
+                await GrainFactory.GetGrain<ILeadGrain>(leadId).Log(text, Domain.Roles.System);
+            }
+            else if (view?.OpenDealId is { } dealId)
+            {
+                await GrainFactory.GetGrain<IDealGrain>(dealId).AddNote(new AddNoteCommand(text), new ActorInfo(Domain.Roles.System, [Domain.Roles.System]));
+            }
+
+            if (CallAssembly.IsMissed(outcome) && S.CallBackTaskFor is null)
+            {
+                var task = await contact.AddTask(new NewContactTask($"Call back {S.CallerName ?? S.Caller}: missed call ({outcome.Replace('_', ' ')})", null, "call-back",
+                    options.Value.CallBackHours), new ActorInfo(Domain.Roles.System, [Domain.Roles.System]));
+                S.CallBackTaskFor = task.Contact?.Tasks[^1].Executor;
+                if (!task.Ok)
+                {
+                    logger.LogWarning("Call {CallId}: no call-back task: {Error}", S.CallId, task.Error!.Message);
+                }
+            }
+        }
+
+        S.Settled = true;
+        S.Outcome = outcome;
+        await state.WriteStateAsync();
+        await Publish();
+    }
+
+    private async Task Publish()
+    {
+        try
+        {
+            await sink.PublishCallAsync(View(), CallAssembly.ToTime(S.Events[0].Ts));
+        }
+        catch (Exception ex)
+        {
+            // The call log row is rewritten whole with the next event or settle; a missed one is only late.
+            logger.LogWarning(ex, "Projecting call {CallId} failed", S.CallId);
+        }
+    }
+
+    private CallView View() => new(S.CallId!, S.Caller, S.Called, S.Department, S.Events.Select(e => e.Event).ToList(),
+        S.Settled ? S.Outcome! : CallAssembly.Outcome(S.Events), S.ContactId, S.LeadId, S.CallBackTaskFor, CallAssembly.DurationMs(S.Events), S.Settled);
+}
+
+public sealed class CallState
+{
+    public string? CallId { get; set; }
+
+    public string? Caller { get; set; }
+
+    public string? Called { get; set; }
+
+    public string? CallerName { get; set; }
+
+    public string? Department { get; set; }
+
+    public List<CallEventRecord> Events { get; set; } = [];
+
+    public bool InquiryDone { get; set; }
+
+    public Guid? ContactId { get; set; }
+
+    public Guid? LeadId { get; set; }
+
+    public bool Settled { get; set; }
+
+    public string? Outcome { get; set; }
+
+    public string? CallBackTaskFor { get; set; }
+}

@@ -1,0 +1,281 @@
+using Microsoft.Extensions.Options;
+using SalesOrleans.Deals;
+using SalesOrleans.Domain;
+using SalesOrleans.Domain.Deals;
+using SalesOrleans.Domain.Leads;
+using SalesOrleans.Infrastructure;
+
+namespace SalesOrleans.Leads;
+
+/// <summary>
+/// A contact's history, responsibility and tasks. Calls no other grain, so leads, calls and identities may call it
+/// freely. A timer (while active) and one reminder (asleep) flag overdue tasks and escalate them, as deals do.
+/// </summary>
+public sealed class ContactGrain(
+    [PersistentState("contact", StorageNames.Store)] IPersistentState<ContactGrainState> state,
+    ILeadDirectory directory,
+    IOptions<LeadOptions> options,
+    ILeadEventSink sink,
+    TimeProvider clock,
+    ILogger<ContactGrain> logger) : Grain, IContactGrain, IRemindable
+{
+    private const string DeadlineReminder = "deadline";
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromHours(12);
+
+    private long _publishedSeq;
+    private IGrainTimer? _retryTimer;
+    private IGrainTimer? _deadlineTimer;
+
+    private ContactState S => state.State.Contact;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Outbox.Count > 0)
+        {
+            await TryPublish([]);
+        }
+        else
+        {
+            _publishedSeq = S.Seq;
+        }
+
+        if (S.Exists)
+        {
+            await CheckDeadlines();
+        }
+    }
+
+    public async Task<ContactView> Register(InquiryInfo inquiry, Guid leadId, string? department, string? responsible)
+    {
+        await Run(c => c.Register(this.GetPrimaryKey(), inquiry, leadId, department, responsible, clock.GetUtcNow()));
+        return S.ToView();
+    }
+
+    public Task<ContactView?> Get() => Task.FromResult(S.Exists ? S.ToView() : null);
+
+    public async Task<ContactView?> RecordInquiry(InquiryInfo inquiry, string? notify)
+    {
+        if (!S.Exists)
+        {
+            return null;
+        }
+
+        await Run(c => c.RecordInquiry(inquiry, clock.GetUtcNow()));
+        return S.ToView();
+    }
+
+    public Task AddIdentity(string identity) => Run(c => c.AddIdentity(identity, clock.GetUtcNow()));
+
+    public Task SetResponsible(string user, string? department) => Run(c => c.SetResponsible(user, department, clock.GetUtcNow()));
+
+    public Task LeadClosed(Guid leadId, Guid? dealId, string? dealOwner) => Run(c => c.LeadClosed(leadId, dealId, dealOwner, clock.GetUtcNow()));
+
+    public Task Log(string kind, string text, string actor) => Run(c => c.Log(kind, text, actor, clock.GetUtcNow()));
+
+    public async Task<ContactResult> AddTask(NewContactTask task, ActorInfo actor)
+    {
+        var who = actor.ToActor();
+        if (!who.ActsAsSupervisor && !actor.Roles.Contains(Roles.Marketer) && actor.User != S.Responsible)
+        {
+            return new ContactResult(null, new DealRejection(RejectionCode.Forbidden, "Only marketers, supervisors and the responsible manager give tasks about a contact.").ToError());
+        }
+
+        return await RunResult(c => c.AddTask(task, who, clock.GetUtcNow()));
+    }
+
+    public Task<ContactResult> CompleteTask(string taskId, string? result, ActorInfo actor) =>
+        RunResult(c => c.CompleteTask(taskId, result, actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<ContactResult> ReassignTask(string taskId, string executor, string? reason, ActorInfo actor) =>
+        RunResult(c => c.ReassignTask(taskId, executor, reason, actor.ToActor(), clock.GetUtcNow()));
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadlines();
+
+    private Task CheckDeadlines() =>
+        S.Exists ? Run(c => c.CheckDeadlines(clock.GetUtcNow(), options.Value.TaskEscalationGraceHours)) : Task.CompletedTask;
+
+    private async Task<ContactResult> RunResult(Action<Contact> command)
+    {
+        if (!S.Exists)
+        {
+            return new ContactResult(null, new DealRejection(RejectionCode.NotFound, $"Contact {this.GetPrimaryKey()} does not exist.").ToError());
+        }
+
+        try
+        {
+            await Run(command);
+        }
+        catch (DealRejection rejection)
+        {
+            return new ContactResult(null, rejection.ToError());
+        }
+
+        return new ContactResult(S.ToView(), null);
+    }
+
+    // A refused command throws before touching state (the aggregate checks first), so only successes are written.
+    private async Task Run(Action<Contact> command)
+    {
+        var contact = new Contact(S, directory, options.Value.HeadOfSales);
+        command(contact);
+        if (contact.Recorded.Count == 0)
+        {
+            await ScheduleWake(contact, writeIfChanged: true);
+            return;
+        }
+
+        var changedTasks = S.Tasks.Where(t => t.UpdatedSeq > _publishedSeq).Select(t => t.Id).ToList();
+        S.Outbox.RemoveAll(a => a.Seq <= _publishedSeq);
+        try
+        {
+            await ScheduleWake(contact, writeIfChanged: false);
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
+        await TryPublish(changedTasks);
+    }
+
+    private async Task TryPublish(IReadOnlyList<string> changedTasks)
+    {
+        var from = _publishedSeq;
+        try
+        {
+            var tasks = changedTasks.Count > 0 ? changedTasks : S.Tasks.Where(t => t.UpdatedSeq > from).Select(t => t.Id).ToList();
+            await sink.PublishContactAsync(new ContactPublication(S.ToView(), S.Outbox.Where(a => a.Seq > from).ToList(), tasks));
+            _publishedSeq = S.Seq;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Publishing contact {ContactId} events after seq {Seq} failed; will retry", S.Id, from);
+            _retryTimer?.Dispose();
+            _retryTimer = this.RegisterGrainTimer(_ => TryPublish([]),
+                new GrainTimerCreationOptions { DueTime = TimeSpan.FromSeconds(5), Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+        }
+    }
+
+    /// <summary>A timer for the next task deadline while active; one reminder, moved only when the wake comes earlier.</summary>
+    private async Task ScheduleWake(Contact contact, bool writeIfChanged)
+    {
+        var now = clock.GetUtcNow();
+        var wake = contact.NextWakeAt;
+        var changed = false;
+        if (wake is null)
+        {
+            if (state.State.ReminderDueAt is not null)
+            {
+                if (await this.GetReminder(DeadlineReminder) is { } reminder)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+
+                state.State.ReminderDueAt = null;
+                changed = true;
+            }
+        }
+        else if (state.State.ReminderDueAt is null || wake < state.State.ReminderDueAt || state.State.ReminderDueAt <= now)
+        {
+            var due = wake.Value - now;
+            await this.RegisterOrUpdateReminder(DeadlineReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, ReminderPeriod);
+            state.State.ReminderDueAt = wake;
+            changed = true;
+        }
+
+        if (changed && writeIfChanged)
+        {
+            await state.WriteStateAsync();
+        }
+
+        _deadlineTimer?.Dispose();
+        _deadlineTimer = null;
+        if (wake is not null)
+        {
+            var delay = wake.Value - now;
+            delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxTimerDelay ? MaxTimerDelay : delay;
+            _deadlineTimer = this.RegisterGrainTimer(_ => CheckDeadlines(),
+                new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, KeepAlive = false });
+        }
+    }
+}
+
+/// <summary>The contact grain's stored record: the contact and the grain's reminder bookkeeping.</summary>
+public sealed class ContactGrainState
+{
+    public ContactState Contact { get; set; } = new();
+
+    public DateTimeOffset? ReminderDueAt { get; set; }
+}
+
+/// <summary>A company; a group lists its divisions, a division names its group.</summary>
+public sealed class CompanyGrain(
+    [PersistentState("company", StorageNames.Store)] IPersistentState<CompanyState> state,
+    ILeadEventSink sink,
+    TimeProvider clock) : Grain, ICompanyGrain
+{
+    public async Task<CompanyView> Create(string name, string? inn, Guid? parentId)
+    {
+        if (state.State.Id != Guid.Empty)
+        {
+            return View();
+        }
+
+        state.State.Id = this.GetPrimaryKey();
+        state.State.Name = name.Trim();
+        state.State.Inn = string.IsNullOrWhiteSpace(inn) ? null : inn.Trim();
+        state.State.ParentId = parentId;
+        state.State.CreatedAt = clock.GetUtcNow();
+        state.State.Seq++;
+        await state.WriteStateAsync();
+        await sink.PublishCompanyAsync(View());
+        return View();
+    }
+
+    public Task<CompanyView?> Get() => Task.FromResult(state.State.Id == Guid.Empty ? null : View());
+
+    public async Task<CompanyView?> AddDivision(Guid divisionId)
+    {
+        if (state.State.Id == Guid.Empty)
+        {
+            return null;
+        }
+
+        if (!state.State.Divisions.Contains(divisionId))
+        {
+            state.State.Divisions.Add(divisionId);
+            state.State.Seq++;
+            await state.WriteStateAsync();
+            await sink.PublishCompanyAsync(View());
+        }
+
+        return View();
+    }
+
+    private CompanyView View()
+    {
+        var s = state.State;
+        return new CompanyView(s.Id, s.Name, s.Inn, s.ParentId, s.Divisions.ToList(), s.CreatedAt, s.Seq);
+    }
+}
+
+public sealed class CompanyState
+{
+    public Guid Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    /// <summary>Tax number (ИНН) when known.</summary>
+    public string? Inn { get; set; }
+
+    public Guid? ParentId { get; set; }
+
+    public List<Guid> Divisions { get; set; } = [];
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public long Seq { get; set; }
+}

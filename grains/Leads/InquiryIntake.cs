@@ -1,0 +1,94 @@
+using SalesOrleans.Domain.Deals;
+using SalesOrleans.Domain.Leads;
+
+namespace SalesOrleans.Leads;
+
+/// <summary>An inquiry as a channel received it, before normalisation and routing.</summary>
+public sealed record RawInquiry(
+    string Key,
+    LeadChannel Channel,
+    string? Name,
+    string? Phone,
+    string? Email,
+    string? Company,
+    string? Need,
+    RoutingInput Routing,
+    string? Department = null,
+    string? SubmittedBy = null,
+    bool NameAloneIsEnough = false);
+
+/// <summary>
+/// Every channel's way in: normalises the contact data, picks the department (explicit, else the routing rules,
+/// else triage) and hands the inquiry to its inquiry grain, which dedupes by key and by identity.
+/// </summary>
+public sealed class InquiryIntake(IGrainFactory grains, ContactNormalizer normalizer, LeadRouter router, ILeadDirectory directory, TimeProvider clock)
+{
+    public const int MaxNameLength = 200;
+    public const int MaxNeedLength = 4000;
+
+    public ContactNormalizer Normalizer => normalizer;
+
+    /// <summary>Checks and normalises; throws a <see cref="DealRejection"/> naming the field. Changes nothing.</summary>
+    public InquiryInfo Prepare(RawInquiry raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw.Key) || raw.Key.Length > 300)
+        {
+            throw DealRejection.Invalid("key", "The inquiry key is required (at most 300 characters).");
+        }
+
+        string? phone = null;
+        if (!string.IsNullOrWhiteSpace(raw.Phone))
+        {
+            phone = normalizer.NormalizePhone(raw.Phone) ?? throw DealRejection.Invalid("phone", $"'{Shorten(raw.Phone)}' is not a phone number.");
+        }
+
+        string? email = null;
+        if (!string.IsNullOrWhiteSpace(raw.Email))
+        {
+            email = ContactNormalizer.NormalizeEmail(raw.Email) ?? throw DealRejection.Invalid("email", $"'{Shorten(raw.Email)}' is not an e-mail address.");
+        }
+
+        if (phone is null && email is null && !(raw.NameAloneIsEnough && !string.IsNullOrWhiteSpace(raw.Name)))
+        {
+            throw DealRejection.Invalid("phone", "A phone number or an e-mail address is required.");
+        }
+
+        Limit("name", raw.Name, MaxNameLength);
+        Limit("company", raw.Company, MaxNameLength);
+        Limit("need", raw.Need, MaxNeedLength);
+
+        string? department;
+        string reason;
+        if (!string.IsNullOrWhiteSpace(raw.Department))
+        {
+            department = raw.Department.Trim();
+            if (!directory.DepartmentExists(department))
+            {
+                throw DealRejection.Invalid("department", $"Unknown department '{department}'.");
+            }
+
+            reason = $"department chosen by {raw.SubmittedBy ?? "the sender"}";
+        }
+        else
+        {
+            (department, reason) = router.Route(raw.Routing with { Text = raw.Routing.Text ?? raw.Need });
+        }
+
+        return new InquiryInfo(raw.Key.Trim(), raw.Channel, clock.GetUtcNow(), Clean(raw.Name), phone, email, Clean(raw.Company), Clean(raw.Need),
+            department, reason, raw.SubmittedBy);
+    }
+
+    public Task<InquiryOutcome> SubmitAsync(InquiryInfo inquiry) => grains.GetGrain<IInquiryGrain>(inquiry.Key).Submit(inquiry);
+
+    private static void Limit(string field, string? value, int max)
+    {
+        if (value is not null && value.Length > max)
+        {
+            throw DealRejection.Invalid(field, $"'{field}' is longer than {max} characters.");
+        }
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+}

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using SalesOrleans.Domain.Leads;
+using SalesOrleans.Leads;
+using SalesOrleans.ReadModel;
+using SalesOrleans.Silo.Intake;
+using SalesOrleans.Web;
+
+namespace SalesOrleans.Silo.Hosting;
+
+public static class LeadSetup
+{
+    /// <summary>Leads, contacts, routing, queues, telephony and the web form: options, domain services, read model and web limits.</summary>
+    public static IServiceCollection AddSalesLeads(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<LeadOptions>(configuration.GetSection(LeadOptions.Section));
+        services.Configure<TelephonyOptions>(configuration.GetSection(TelephonyOptions.Section));
+        services.AddSingleton<LeadDirectory>();
+        services.AddSingleton<ILeadDirectory>(sp => sp.GetRequiredService<LeadDirectory>());
+        services.AddSingleton(sp => new ContactNormalizer(sp.GetRequiredService<IOptions<LeadOptions>>().Value.DefaultRegion));
+        services.AddSingleton(sp => BuildRouter(sp.GetRequiredService<IOptions<LeadOptions>>().Value,
+            sp.GetRequiredService<IOptions<TelephonyOptions>>().Value, sp.GetRequiredService<ContactNormalizer>()));
+        services.AddSingleton<InquiryIntake>();
+        services.AddSingleton<AbsenceHandover>();
+        services.AddSingleton<LeadQueries>();
+        services.AddSingleton<LeadProjector>();
+        services.AddSingleton<ILeadEventSink>(sp => sp.GetRequiredService<LeadProjector>());
+        services.AddSingleton<MailboxStore>();
+        services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
+        services.AddHostedService<MailIntakeService>();
+        services.AddSingleton<NotificationStore>();
+        services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
+        services.AddHostedService<NotificationMailer>();
+        services.AddSalesLeadsWeb(configuration);
+        return services;
+    }
+
+    /// <summary>The DID map first (a called number is the surest sign), then the configured rules in their order.</summary>
+    public static LeadRouter BuildRouter(LeadOptions leads, TelephonyOptions telephony, ContactNormalizer normalizer) =>
+        new(telephony.Dids.Select(d => new RoutingRule(RoutingRuleKind.CalledNumber, d.Key, d.Value))
+            .Concat(leads.Routing.Select(r => new RoutingRule(r.Kind, r.Match, r.Department, r.Field))), normalizer);
+}

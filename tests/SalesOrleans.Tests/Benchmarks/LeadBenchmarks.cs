@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using SalesOrleans.Leads;
+using SalesOrleans.ReadModel;
+using SalesOrleans.Tests.Integration;
+using Xunit.Abstractions;
+
+namespace SalesOrleans.Tests.Benchmarks;
+
+/// <summary>Runs only with SALES_BENCH=1 (deploy/bench-leads.sh): figures, not pass/fail, on a PostgreSQL with fsync on.</summary>
+public sealed class BenchmarkFactAttribute : FactAttribute
+{
+    public BenchmarkFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("SALES_BENCH") != "1")
+        {
+            Skip = "A benchmark: run deploy/bench-leads.sh (SALES_BENCH=1).";
+        }
+    }
+}
+
+/// <summary>
+/// The issue's figures: raw PostgreSQL ceiling, queue assignments/s, whole intake (inquiry → contact → lead →
+/// assignment) per second, and the telephony webhook at rising rates with p50/p99 latency and a lost/duplicate check.
+/// </summary>
+public class LeadBenchmarks(ITestOutputHelper output)
+{
+    private void Report(string line)
+    {
+        output.WriteLine(line);
+        if (Environment.GetEnvironmentVariable("SALES_BENCH_OUT") is { Length: > 0 } file)
+        {
+            File.AppendAllText(file, line + Environment.NewLine);
+        }
+    }
+
+    [BenchmarkFact]
+    public async Task Lead_figures()
+    {
+        var db = await TestDatabase.CreateAsync();
+        await using var node = await TestNode.StartAsync(db, configure: b => b.Configuration.AddInMemoryCollection(LeadNodeFixture.Settings(permitsPerMinute: 1_000_000)));
+        await RawPostgres(db);
+        await QueueAssignments(node);
+        await Intake(node);
+        await Webhook(node);
+    }
+
+    private async Task RawPostgres(string connectionString)
+    {
+        await using var source = NpgsqlDataSource.Create(connectionString + ";Maximum Pool Size=64");
+        await using (var create = source.CreateCommand("CREATE TABLE bench_ceiling (id bigserial PRIMARY KEY, payload text NOT NULL)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        foreach (var clients in new[] { 8, 32 })
+        {
+            long done = 0;
+            var until = DateTime.UtcNow.AddSeconds(3);
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+            {
+                while (DateTime.UtcNow < until)
+                {
+                    await using var cmd = source.CreateCommand("INSERT INTO bench_ceiling (payload) VALUES ($1)");
+                    cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = new string('x', 512) });
+                    await cmd.ExecuteNonQueryAsync();
+                    Interlocked.Increment(ref done);
+                }
+            }));
+            Report($"postgres ceiling: {done / 3.0:0} single-row commits/s with {clients} clients");
+        }
+    }
+
+    private async Task QueueAssignments(TestNode node)
+    {
+        var queue = node.Grains.GetGrain<ILeadQueueGrain>(LeadQueueGrain.KeyOf("industrial"));
+        await queue.Get();
+        foreach (var burst in new[] { 1_000, 4_000 })
+        {
+            var ids = Enumerable.Range(0, burst).Select(_ => Guid.NewGuid()).ToList();
+            var watch = Stopwatch.StartNew();
+            var decisions = await Task.WhenAll(ids.Select(id => queue.RequestAssignment(id)));
+            watch.Stop();
+            var spread = decisions.GroupBy(d => d.Assignee).Select(g => g.Count()).ToList();
+            Report($"queue: {burst} assignments at once in {watch.ElapsedMilliseconds} ms = {burst / watch.Elapsed.TotalSeconds:0} assignments/s (state on PostgreSQL, group commit); spread {spread.Max() - spread.Min()}");
+            await Task.WhenAll(ids.Select(id => queue.Release(id)));
+        }
+    }
+
+    private async Task Intake(TestNode node)
+    {
+        var intake = node.Services.GetRequiredService<InquiryIntake>();
+        const int count = 1_000;
+        var inquiries = Enumerable.Range(0, count).Select(i => intake.Prepare(new RawInquiry($"bench:{Guid.NewGuid():N}", LeadChannel.WebForm, "Bench",
+            null, $"bench.{Guid.NewGuid():N}@example.ru", null, "A pump", new SalesOrleans.Domain.Leads.RoutingInput(LeadChannel.WebForm, Text: "pump")))).ToList();
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(inquiries.Select(intake.SubmitAsync));
+        watch.Stop();
+        Report($"intake: {count} new inquiries at once → contact + lead + assignment in {watch.ElapsedMilliseconds} ms = {count / watch.Elapsed.TotalSeconds:0} leads/s");
+    }
+
+    private async Task Webhook(TestNode node)
+    {
+        var queries = node.Services.GetRequiredService<LeadQueries>();
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = node.Address };
+        http.DefaultRequestHeaders.Add("X-Api-Key", LeadNodeFixture.PbxKey);
+        foreach (var rate in new[] { 50, 100, 200, 300 })
+        {
+            const int seconds = 4;
+            var leadsBefore = await queries.CountAsync("lead");
+            var latencies = new ConcurrentBag<double>();
+            var failures = 0;
+            var calls = new List<Task>();
+            var start = Stopwatch.StartNew();
+            var total = rate * seconds;
+            for (var i = 0; i < total; i++)
+            {
+                // Open-loop: calls start on schedule whatever the server's latency.
+                var due = TimeSpan.FromSeconds((double)i / rate);
+                if (due > start.Elapsed)
+                {
+                    await Task.Delay(due - start.Elapsed);
+                }
+
+                calls.Add(Call(http, latencies, () => Interlocked.Increment(ref failures)));
+            }
+
+            await Task.WhenAll(calls);
+            var elapsed = start.Elapsed.TotalSeconds;
+            var sorted = latencies.Order().ToList();
+            var leads = await queries.CountAsync("lead") - leadsBefore;
+            Report($"webhook at {rate} calls/s offered ({rate * 4} events/s): {sorted.Count / elapsed:0} events/s done, p50 {Percentile(sorted, 0.5):0.0} ms, p99 {Percentile(sorted, 0.99):0.0} ms, "
+                + $"{failures} failed, {leads} leads for {total} new callers ({(leads == total ? "none lost or duplicated" : "MISMATCH")})");
+        }
+    }
+
+    private static int _nextCaller = Random.Shared.Next(0, 1_000_000);
+
+    private static async Task Call(HttpClient http, ConcurrentBag<double> latencies, Action failed)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        // A new number per call (random ones would now and then repeat and rightly make one lead).
+        var caller = $"+7916{Interlocked.Increment(ref _nextCaller) % 10_000_000:D7}";
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        foreach (var (name, offset) in new[] { ("incoming", 0.0), ("ringing", 0.1), ("answered", 2.0), ("hangup", 30.0) })
+        {
+            var watch = Stopwatch.StartNew();
+            var response = await http.PostAsJsonAsync("/api/telephony/calls", new { @event = name, call_id = id, caller, called = "+74952233211", ts = ts + offset });
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+            if (!response.IsSuccessStatusCode)
+            {
+                failed();
+            }
+        }
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}

@@ -1,0 +1,103 @@
+using SalesOrleans.Domain.Deals;
+using SalesOrleans.Domain.Leads;
+using SalesOrleans.Tests.Support;
+
+namespace SalesOrleans.Tests.Domain.Leads;
+
+public class ContactTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+    private static readonly Actor System = new("system", ["system"]);
+
+    private static Contact NewContact(string? responsible = "m1")
+    {
+        var contact = new Contact(new ContactState(), new TestLeadDirectory(), "head");
+        var inquiry = new InquiryInfo("webform:first", LeadChannel.WebForm, T0, "Ivan", "+79161234567", "ivan@example.ru", "Uralmash", "Pumps", "d1", "test");
+        contact.Register(Guid.NewGuid(), inquiry, Guid.NewGuid(), "d1", responsible, T0);
+        return contact;
+    }
+
+    [Fact]
+    public void Registering_keeps_both_identities_and_the_responsible_manager()
+    {
+        var contact = NewContact();
+        Assert.Equal(["phone:+79161234567", "email:ivan@example.ru"], contact.State.Identities);
+        Assert.Equal(("m1", "d1", ContactKind.Potential), (contact.State.Responsible, contact.State.Department, contact.State.Kind));
+    }
+
+    [Fact]
+    public void A_known_contact_without_an_open_lead_tells_its_owner_once_per_inquiry()
+    {
+        var contact = NewContact();
+        contact.LeadClosed(contact.State.OpenLeadId!.Value, Guid.NewGuid(), "m2", T0.AddDays(1));
+        var inquiry = new InquiryInfo("call:9", LeadChannel.Phone, T0, null, "+79161234567", null, null, null, null, "test");
+
+        Assert.True(contact.RecordInquiry(inquiry, T0.AddDays(2)));
+        Assert.False(contact.RecordInquiry(inquiry, T0.AddDays(2)));
+
+        Assert.Equal((ContactKind.Customer, "m2", 2), (contact.State.Kind, contact.State.Responsible, contact.State.Inquiries));
+        Assert.Equal("m2", contact.Recorded.Last(a => a.Kind == "Notified").Subject);
+    }
+
+    [Fact]
+    public void A_task_goes_to_the_owner_by_default_and_only_its_executor_or_a_supervisor_moves_it()
+    {
+        var contact = NewContact();
+        var task = contact.AddTask(new NewContactTask("Call back", null, "call-back", 1), System, T0);
+        Assert.Equal(("m1", T0.AddHours(1)), (task.Executor, task.Deadline));
+
+        Assert.Equal(RejectionCode.Forbidden, Assert.Throws<DealRejection>(() => contact.ReassignTask(task.Id, "m2", null, new Actor("m2", ["manager"]), T0)).Code);
+        Assert.Equal("executor", Assert.Throws<DealRejection>(() => contact.ReassignTask(task.Id, "ghost", null, System, T0)).Field);
+        contact.ReassignTask(task.Id, "m2", "m1 is absent", new Actor("m1", ["manager"]), T0.AddMinutes(5));
+
+        Assert.Equal("m2", task.Executor);
+        Assert.Equal("m2", contact.Recorded.Last(a => a.Kind == "Notified").Subject);
+        contact.CompleteTask(task.Id, "Reached him", new Actor("m2", ["manager"]), T0.AddMinutes(30));
+        Assert.Equal(RejectionCode.Conflict, Assert.Throws<DealRejection>(() => contact.ReassignTask(task.Id, "m1", null, System, T0)).Code);
+    }
+
+    [Fact]
+    public void Overdue_tasks_are_flagged_then_escalated_once_each()
+    {
+        var contact = NewContact();
+        var task = contact.AddTask(new NewContactTask("Call back", null, "call-back", 1), System, T0);
+        Assert.Equal(T0.AddHours(1), contact.NextWakeAt);
+
+        contact.CheckDeadlines(T0.AddHours(1), 2);
+        contact.CheckDeadlines(T0.AddHours(2), 2);
+        Assert.Equal((T0.AddHours(1), (DateTimeOffset?)T0.AddHours(3), (string?)null), (task.OverdueAt, task.EscalationDueAt, task.EscalatedTo));
+        contact.CheckDeadlines(T0.AddHours(3), 2);
+        contact.CheckDeadlines(T0.AddHours(4), 2);
+
+        Assert.Equal("sup", task.EscalatedTo);
+        Assert.Single(contact.State.Outbox, a => a.Kind == "TaskOverdue");
+        Assert.Single(contact.State.Outbox, a => a.Kind == "TaskEscalated");
+        Assert.Null(contact.NextWakeAt);
+    }
+
+    [Fact]
+    public void Without_anyone_responsible_a_task_needs_a_named_executor_or_goes_to_the_supervisor()
+    {
+        var contact = NewContact(responsible: null);
+        Assert.Equal("sup", contact.AddTask(new NewContactTask("Call back", null, "call-back", 1), System, T0).Executor);
+    }
+}
+
+public class NotificationTemplatesTests
+{
+    [Theory]
+    [InlineData("New lead in training from Petra.", NotificationKind.NewLead, "[SalesOrleans] New lead")]
+    [InlineData("New unrouted lead from +7916: choose a department and a manager.", NotificationKind.NewLead, "[SalesOrleans] New lead")]
+    [InlineData("Lead assigned to you: Petra — Excel", NotificationKind.Assigned, "[SalesOrleans] Lead assigned to you")]
+    [InlineData("Lead from Petra is still unassigned (due 2026-11-23 10:00:00Z).", NotificationKind.Overdue, "[SalesOrleans] Overdue: escalated to you")]
+    [InlineData("k.weber has not contacted Petra yet (due 2026-11-23 10:00:00Z).", NotificationKind.Overdue, "[SalesOrleans] Overdue: escalated to you")]
+    [InlineData("Petra (a known customer) got in touch again: call:1", NotificationKind.KnownCustomer, "[SalesOrleans] A known customer got in touch")]
+    public void Each_notification_gets_its_template(string text, NotificationKind kind, string subject)
+    {
+        Assert.Equal(kind, NotificationTemplates.Classify(text));
+        var (s, body) = NotificationTemplates.Render("Eva Keller", text, "lead", Guid.Empty, "http://node.example/");
+        Assert.Equal(subject, s);
+        Assert.Contains(text, body);
+        Assert.Contains("http://node.example/api/leads/00000000-0000-0000-0000-000000000000", body);
+    }
+}

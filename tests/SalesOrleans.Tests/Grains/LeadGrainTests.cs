@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using SalesOrleans.Domain.Leads;
+using SalesOrleans.Leads;
+using SalesOrleans.Tests.Support;
+using Xunit.Abstractions;
+
+namespace SalesOrleans.Tests.Grains;
+
+[Collection(LeadClusterCollection.Name)]
+public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output)
+{
+    private static readonly ContactNormalizer Normalizer = new("RU");
+    private static readonly ActorInfo System = new("system", ["system"]);
+
+    private static RecordingLeadSink Sink => LeadClusterFixture.Sink;
+
+    /// <summary>A fresh mobile number per test: "916" and seven random digits.</summary>
+    private static string NewNumber() => $"916{Random.Shared.Next(0, 10_000_000):D7}";
+
+    private static InquiryInfo Inquiry(string? phone, string? email = null, string? department = "d1", string? need = "Two pumps", LeadChannel channel = LeadChannel.WebForm) =>
+        new($"test:{Guid.NewGuid():N}", channel, DateTimeOffset.UtcNow, "Ivan Petrov",
+            phone is null ? null : Normalizer.NormalizePhone(phone), email is null ? null : ContactNormalizer.NormalizeEmail(email), "Uralmash", need, department, "test");
+
+    private Task<InquiryOutcome> Submit(InquiryInfo inquiry) => fixture.Grains.GetGrain<IInquiryGrain>(inquiry.Key).Submit(inquiry);
+
+    private ILeadGrain Lead(Guid id) => fixture.Grains.GetGrain<ILeadGrain>(id);
+
+    [Fact]
+    public async Task The_same_new_number_in_three_spellings_at_the_same_instant_makes_one_lead()
+    {
+        var n = NewNumber();
+        string[] spellings = [$"8 ({n[..3]}) {n[3..6]}-{n[6..8]}-{n[8..]}", $"+7 {n[..3]} {n[3..]}", $"7{n}"];
+        var inquiries = Enumerable.Range(0, 12).Select(i => Inquiry(spellings[i % 3])).ToList();
+
+        var outcomes = await Task.WhenAll(inquiries.Select(Submit));
+
+        var created = Assert.Single(outcomes, o => o.Kind == InquiryOutcomeKind.NewLead);
+        Assert.All(outcomes, o => Assert.Equal(created.ContactId, o.ContactId));
+        Assert.All(outcomes, o => Assert.Equal(created.LeadId, o.LeadId));
+        var lead = (await Lead(created.LeadId!.Value).Get())!;
+        Assert.Equal(12, lead.Inquiries.Count);
+        Assert.Equal("+7" + n, lead.Phone);
+        var contact = (await fixture.Grains.GetGrain<IContactGrain>(created.ContactId).Get())!;
+        Assert.Equal((12, ContactKind.Potential, lead.Id), (contact.Inquiries, contact.Kind, contact.OpenLeadId));
+
+        // A replayed inquiry answers its first outcome and changes nothing.
+        Assert.Equal(outcomes[3], await Submit(inquiries[3]));
+        Assert.Equal(12, (await Lead(lead.Id).Get())!.Inquiries.Count);
+    }
+
+    [Fact]
+    public async Task A_known_address_joins_the_history_tells_the_assignee_and_its_new_phone_joins_the_contact()
+    {
+        var email = $"buyer.{Guid.NewGuid():N}@Example.RU";
+        var first = await Submit(Inquiry(null, email));
+        var lead = (await Lead(first.LeadId!.Value).Get())!;
+        Assert.Equal(LeadStatus.Assigned, lead.Status);
+        Assert.StartsWith("round robin", lead.AssignmentReason);
+
+        var phone = NewNumber();
+        var again = await Submit(Inquiry(phone, email.ToUpperInvariant(), need: "Any news on the pumps?"));
+        var byPhone = await Submit(Inquiry("8" + phone, null, department: null));
+
+        Assert.Equal((InquiryOutcomeKind.JoinedHistory, first.ContactId, lead.Assignee), (again.Kind, again.ContactId, again.Notified));
+        Assert.Equal((InquiryOutcomeKind.JoinedHistory, first.ContactId), (byPhone.Kind, byPhone.ContactId));
+        Assert.Contains(Sink.ActivitiesOf(lead.Id), a => a.Kind == LeadActivityKind.Notified && a.Subject == lead.Assignee && a.Text.Contains("got in touch again"));
+        var contact = (await fixture.Grains.GetGrain<IContactGrain>(first.ContactId).Get())!;
+        Assert.Equal(["+7" + phone], contact.Phones);
+        Assert.Equal([email.ToLowerInvariant()], contact.Emails);
+        Assert.Equal(lead.Assignee, contact.Responsible);
+    }
+
+    [Fact]
+    public async Task A_thousand_leads_at_once_are_each_assigned_exactly_once_and_round_robin_spread_is_at_most_one()
+    {
+        const int count = 1000;
+        var inquiries = Enumerable.Range(0, count).Select(_ => Inquiry(null, $"race.{Guid.NewGuid():N}@example.ru", "race")).ToList();
+        var watch = Stopwatch.StartNew();
+
+        var outcomes = await Task.WhenAll(inquiries.Select(Submit));
+        watch.Stop();
+        output.WriteLine($"{count} inquiries → leads assigned in {watch.ElapsedMilliseconds} ms ({count / watch.Elapsed.TotalSeconds:0} leads/s, in-memory storage)");
+
+        var leads = await Task.WhenAll(outcomes.Select(o => Lead(o.LeadId!.Value).Get()));
+        Assert.All(leads, l => Assert.Equal(LeadStatus.Assigned, l!.Status));
+        var perManager = leads.GroupBy(l => l!.Assignee!).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(["r1", "r2", "r3", "r4", "r5"], perManager.Keys.Order());
+        Assert.True(perManager.Values.Max() - perManager.Values.Min() <= 1, string.Join(", ", perManager));
+        // Exactly one assignment each, and the queue counts exactly what the leads say.
+        Assert.All(leads, l => Assert.Single(Sink.ActivitiesOf(l!.Id), a => a.Kind == LeadActivityKind.Assigned));
+        var queue = await fixture.Grains.GetGrain<ILeadQueueGrain>(LeadQueueGrain.KeyOf("race")).Get();
+        Assert.Equal(perManager.OrderBy(p => p.Key).Select(p => (p.Key, p.Value)), queue.Members.Select(m => (m.User, m.OpenLeads)));
+        Assert.Equal(count, queue.Members.Sum(m => m.Assigned));
+    }
+
+    [Fact]
+    public async Task Capacity_and_presence_hold_leads_back_and_a_freed_place_takes_the_waiting_lead()
+    {
+        var queue = fixture.Grains.GetGrain<ILeadQueueGrain>(LeadQueueGrain.KeyOf("cap"));
+        await queue.Configure(AssignmentPolicyKind.RoundRobin, 1);
+        var a = (await Lead((await Submit(Inquiry(NewNumber(), department: "cap"))).LeadId!.Value).Get())!;
+        var b = (await Lead((await Submit(Inquiry(NewNumber(), department: "cap"))).LeadId!.Value).Get())!;
+        var waiting = (await Lead((await Submit(Inquiry(NewNumber(), department: "cap"))).LeadId!.Value).Get())!;
+
+        Assert.Equal(["c1", "c2"], new[] { a.Assignee!, b.Assignee! }.Order());
+        Assert.Equal(LeadStatus.New, waiting.Status);
+        Assert.Contains(Sink.ActivitiesOf(waiting.Id), x => x.Kind == LeadActivityKind.Note && x.Text.Contains("at capacity"));
+        Assert.Equal([waiting.Id], (await queue.Get()).Waiting);
+
+        // c1 goes absent: freeing c1's place does not help; freeing c2's does.
+        await queue.SetPresence("c1", true);
+        var c1Lead = a.Assignee == "c1" ? a : b;
+        var c2Lead = a.Assignee == "c2" ? a : b;
+        Assert.True((await Lead(c1Lead.Id).Disqualify("Duplicate of an older request", new ActorInfo("csup", ["supervisor"]))).Ok);
+        await Task.Delay(300);
+        Assert.Equal(LeadStatus.New, (await Lead(waiting.Id).Get())!.Status);
+
+        Assert.True((await Lead(c2Lead.Id).Disqualify("Spam", new ActorInfo("c2", ["manager"]))).Ok);
+        var assigned = await Sink.WaitFor(waiting.Id, LeadActivityKind.Assigned, TimeSpan.FromSeconds(10));
+        Assert.Equal("c2", assigned.Subject);
+        Assert.Contains("waited in the queue", assigned.Text);
+        Assert.Contains("c1 absent", assigned.Text);
+        await queue.SetPresence("c1", false);
+    }
+
+    [Fact]
+    public async Task Converting_makes_the_deal_and_the_customers_next_inquiry_lands_in_the_deals_journal()
+    {
+        var phone = NewNumber();
+        var outcome = await Submit(Inquiry(phone));
+        var lead = Lead(outcome.LeadId!.Value);
+        var view = (await lead.Get())!;
+        var owner = new ActorInfo(view.Assignee!, ["manager"]);
+
+        var incomplete = await lead.Convert(new ConvertLeadCommand(TestProcesses.Kind, null, null, "Two pumps", null, "Ivan +7916", 5000m, "EUR"), owner);
+        Assert.Equal(("legalDetails", DealErrorCode.Invalid), (incomplete.Error!.Field, incomplete.Error.Code));
+        var converted = await lead.Convert(new ConvertLeadCommand(TestProcesses.Kind, null, null, "Two pumps", "OOO Uralmash", "Ivan +7916", 5000m, "EUR"), owner);
+
+        Assert.True(converted.Ok, converted.Error?.Message);
+        Assert.Equal((LeadStatus.Converted, view.Id), (converted.Lead!.Status, converted.Lead.DealId));
+        var deal = (await fixture.Grains.GetGrain<IDealGrain>(view.Id).Get())!;
+        Assert.Equal((view.Assignee, "Uralmash", "Two pumps"), (deal.Owner, deal.Company, deal.Parameters["needs"]));
+        var contact = (await fixture.Grains.GetGrain<IContactGrain>(outcome.ContactId).Get())!;
+        Assert.Equal((ContactKind.Customer, (Guid?)deal.Id, (Guid?)null), (contact.Kind, contact.OpenDealId, contact.OpenLeadId));
+
+        var later = await Submit(Inquiry(phone, need: "Need spare parts"));
+        Assert.Equal((InquiryOutcomeKind.JoinedHistory, (Guid?)deal.Id, view.Assignee), (later.Kind, later.DealId, later.Notified));
+        Assert.Contains(LeadClusterFixture.Deals.ActivitiesOf(deal.Id), a => a.Text.Contains("Need spare parts"));
+        Assert.Contains(Sink.ContactActivitiesOf(contact.Id), a => a.Kind == "Notified" && a.Subject == view.Assignee);
+    }
+
+    [Fact]
+    public async Task A_lead_nobody_can_take_breaches_its_sla_and_escalates_to_the_supervisor()
+    {
+        var outcome = await Submit(Inquiry(NewNumber(), department: "empty"));
+
+        var breach = await Sink.WaitFor(outcome.LeadId!.Value, LeadActivityKind.SlaBreached, TimeSpan.FromSeconds(10));
+
+        var lead = (await Lead(outcome.LeadId.Value).Get())!;
+        Assert.Equal(["assign"], lead.SlaBreaches);
+        Assert.InRange(breach.At - lead.CreatedAt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4));
+        Assert.Contains(Sink.ActivitiesOf(lead.Id), a => a.Kind == LeadActivityKind.Notified && a.Subject == "esup" && a.Seq > breach.Seq);
+    }
+
+    [Fact]
+    public async Task A_triage_lead_is_assigned_by_hand_and_a_marketer_gives_a_manager_a_call_task()
+    {
+        var outcome = await Submit(Inquiry(NewNumber(), department: null));
+        var lead = Lead(outcome.LeadId!.Value);
+        Assert.Equal((SalesOrleans.Domain.Leads.Lead.Triage, LeadStatus.New), ((await lead.Get())!.Department, (await lead.Get())!.Status));
+
+        var byManager = await lead.Assign("m1", null, new ActorInfo("m1", ["manager"]));
+        var byHead = await lead.Assign("m1", "speaks Russian", new ActorInfo("head", ["supervisor"]));
+
+        Assert.Equal(DealErrorCode.Forbidden, byManager.Error!.Code);
+        Assert.Equal(("m1", "d1", "assigned by head: speaks Russian"), (byHead.Lead!.Assignee, byHead.Lead.Department, byHead.Lead.AssignmentReason));
+
+        var contact = fixture.Grains.GetGrain<IContactGrain>(outcome.ContactId);
+        var refused = await contact.AddTask(new NewContactTask("Call about the exhibition", "m1", "call-client", 8), new ActorInfo("m2", ["manager"]));
+        var given = await contact.AddTask(new NewContactTask("Call about the exhibition", "m1", "call-client", 8), new ActorInfo("mk", ["marketer"]));
+        Assert.Equal(DealErrorCode.Forbidden, refused.Error!.Code);
+        var task = Assert.Single(given.Contact!.Tasks);
+        Assert.Equal(("m1", "Open", "mk"), (task.Executor, task.Status, task.CreatedBy));
+        Assert.True((await contact.CompleteTask(task.Id, "Invited", new ActorInfo("m1", ["manager"]))).Ok);
+    }
+
+    [Fact]
+    public async Task A_call_assembles_out_of_order_and_repeated_events_and_an_unknown_caller_becomes_a_lead()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var caller = "8" + NewNumber();
+        var call = fixture.Grains.GetGrain<ICallGrain>(CallGrain.KeyOf(id));
+        CallEvent E(string name, double ts) => new(name, id, caller, "84952233211", ts, "Olga", null, null, null);
+
+        Assert.True(await call.Record(E("incoming", 1000.0)));
+        Assert.True(await call.Record(E("hangup", 1030.0)));
+        Assert.True(await call.Record(E("answered", 1004.0)));
+        Assert.False(await call.Record(E("incoming", 1000.0)));
+        Assert.True(await call.Record(E("ringing", 1000.5)));
+        await Task.Delay(800);
+
+        var view = (await call.Get())!;
+        Assert.Equal(["incoming", "ringing", "answered", "hangup"], view.Events);
+        Assert.Equal(("answered", true, (string?)null, "d1"), (view.Outcome, view.Settled, view.CallBackTaskFor, view.Department));
+        var lead = (await Lead(view.LeadId!.Value).Get())!;
+        Assert.Equal((LeadChannel.Phone, "Olga", "d1"), (lead.Channel, lead.Name, lead.Department));
+        Assert.Contains(Sink.ActivitiesOf(lead.Id), a => a.Kind == LeadActivityKind.Note && a.Text.Contains("answered, 26 s"));
+    }
+
+    [Fact]
+    public async Task A_missed_call_from_a_known_customer_gives_the_responsible_manager_a_call_back_task()
+    {
+        var number = NewNumber();
+        var known = await Submit(Inquiry(number));
+        var responsible = (await Lead(known.LeadId!.Value).Get())!.Assignee;
+        var id = Guid.NewGuid().ToString("N");
+        var call = fixture.Grains.GetGrain<ICallGrain>(CallGrain.KeyOf(id));
+
+        await call.Record(new CallEvent("incoming", id, "+7" + number, "84952233211", 2000.0, null, null, null, null));
+        await call.Record(new CallEvent("busy", id, "+7" + number, "84952233211", 2001.0, null, null, null, 486));
+        await Task.Delay(800);
+
+        var view = (await call.Get())!;
+        Assert.Equal(("busy", responsible, known.ContactId), (view.Outcome, view.CallBackTaskFor, view.ContactId));
+        var contact = (await fixture.Grains.GetGrain<IContactGrain>(known.ContactId).Get())!;
+        var task = Assert.Single(contact.Tasks, t => t.Kind == "call-back");
+        Assert.Equal(responsible, task.Executor);
+        Assert.True(task.Deadline > task.CreatedAt);
+        Assert.Equal(2, contact.Inquiries);
+    }
+
+    [Fact]
+    public async Task An_overdue_contact_task_is_flagged_for_its_executor_then_escalated_to_the_supervisor()
+    {
+        var outcome = await Submit(Inquiry(NewNumber()));
+        var contact = fixture.Grains.GetGrain<IContactGrain>(outcome.ContactId);
+        var given = await contact.AddTask(new NewContactTask("Call back quickly", "m1", "call-back", 1.0 / 3600), new ActorInfo("mk", ["marketer"]));
+        Assert.True(given.Ok, given.Error?.Message);
+
+        var until = DateTime.UtcNow.AddSeconds(10);
+        IReadOnlyList<ContactActivity> activities = [];
+        while (DateTime.UtcNow < until && !activities.Any(a => a.Kind == "TaskEscalated"))
+        {
+            await Task.Delay(100);
+            activities = Sink.ContactActivitiesOf(outcome.ContactId);
+        }
+
+        Assert.Contains(activities, a => a.Kind == "Notified" && a.Subject == "m1" && a.Text.StartsWith("Overdue: Call back quickly"));
+        Assert.Contains(activities, a => a.Kind == "Notified" && a.Subject == "sup" && a.Text.StartsWith("Escalated: m1"));
+        var task = (await contact.Get())!.Tasks.Single();
+        Assert.Equal("sup", task.EscalatedTo);
+        Assert.NotNull(task.OverdueAt);
+    }
+}

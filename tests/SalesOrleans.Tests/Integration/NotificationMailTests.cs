@@ -1,0 +1,73 @@
+using System.Net.Http.Json;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SalesOrleans.ReadModel;
+using SalesOrleans.Tests.Support;
+
+namespace SalesOrleans.Tests.Integration;
+
+/// <summary>Notification e-mails through a real Postfix into real Dovecot mailboxes, with a retry while the SMTP server is down.</summary>
+public class NotificationMailTests
+{
+    private static async Task<IReadOnlyList<string>> Subjects(DovecotServer dovecot, string user)
+    {
+        using var client = new ImapClient();
+        await client.ConnectAsync("127.0.0.1", dovecot.Port, SecureSocketOptions.None);
+        await client.AuthenticateAsync(user, dovecot.Password);
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        var subjects = new List<string>();
+        for (var i = 0; i < client.Inbox.Count; i++)
+        {
+            subjects.Add((await client.Inbox.GetMessageAsync(i)).Subject);
+        }
+
+        await client.DisconnectAsync(true);
+        return subjects;
+    }
+
+    private static async Task Until(Func<Task<bool>> probe, string what, int seconds = 30)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < until)
+        {
+            if (await probe())
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException(what);
+    }
+
+    [Fact]
+    public async Task A_new_lead_mails_the_supervisor_and_the_assignee_and_a_failed_send_is_retried()
+    {
+        await using var dovecot = await DovecotServer.StartAsync("e.keller", "k.weber", "l.braun");
+        var smtpPort = PostfixServer.FreePort();
+        var settings = new Dictionary<string, string?>(LeadNodeFixture.Settings())
+        {
+            ["Smtp:Enabled"] = "true",
+            ["Smtp:Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:PollInterval"] = "00:00:00.200",
+            ["Smtp:RetryDelay"] = "00:00:00.500",
+        };
+        await using var node = await TestNode.StartAsync(await TestDatabase.CreateAsync(), configure: b => b.Configuration.AddInMemoryCollection(settings));
+        var store = node.Services.GetRequiredService<NotificationStore>();
+
+        // The SMTP server is not there yet: the mailer fails, keeps the notification and tries again later.
+        var anonymous = await node.ClientAsync();
+        await anonymous.PostAsJsonAsync("/api/leads/webform", new { submissionId = $"form-{Guid.NewGuid():N}", name = "Petra Lang", email = $"petra.{Guid.NewGuid():N}@hansaprint.example", message = "An Excel course", topic = "training" });
+        await Until(async () => (await store.ListMailStatusAsync("e.keller")).Any(n => n.Attempts >= 1 && n.Status is null), "a failed first attempt");
+
+        await using var postfix = await PostfixServer.StartAsync(dovecot.LmtpPort, smtpPort);
+        var lead = (await (await node.ClientAsync("e.keller")).GetFromJsonAsync<List<LeadListItem>>("/api/leads?department=training&status=all"))!.Single();
+        await Until(async () => (await Subjects(dovecot, "e.keller")).Contains("[SalesOrleans] New lead"), "the supervisor's mail");
+        await Until(async () => (await Subjects(dovecot, lead.Assignee!)).Contains("[SalesOrleans] Lead assigned to you"), "the assignee's mail");
+        Assert.All(await store.ListMailStatusAsync("e.keller"), n => Assert.Equal("sent", n.Status));
+    }
+}

@@ -1,0 +1,264 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SalesOrleans.ReadModel;
+
+namespace SalesOrleans.Tests.Integration;
+
+[Collection(LeadNodeCollection.Name)]
+public class TelephonyApiTests(LeadNodeFixture fixture)
+{
+    private const string IndustrialDid = "+74952233211";
+
+    private TestNode Node => fixture.Node;
+
+    private LeadQueries Queries => Node.Services.GetRequiredService<LeadQueries>();
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    private static string NewNumber() => $"+7916{Random.Shared.Next(0, 10_000_000):D7}";
+
+    private async Task<HttpClient> Pbx(string? key = LeadNodeFixture.PbxKey)
+    {
+        var client = await Node.ClientAsync();
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        }
+
+        return client;
+    }
+
+    private static Task<HttpResponseMessage> Post(HttpClient pbx, string callId, string name, string caller, double ts, object? extra = null)
+    {
+        var body = new Dictionary<string, object?> { ["event"] = name, ["call_id"] = callId, ["caller"] = caller, ["called"] = IndustrialDid, ["ts"] = ts };
+        if (extra is not null)
+        {
+            foreach (var p in extra.GetType().GetProperties())
+            {
+                body[p.Name] = p.GetValue(extra);
+            }
+        }
+
+        return pbx.PostAsJsonAsync("/api/telephony/calls", body);
+    }
+
+    private static async Task<JsonElement> Until(Func<Task<JsonElement?>> probe, string what)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (await probe() is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException(what);
+    }
+
+    [Theory]
+    [InlineData(null, "{\"event\":\"incoming\",\"call_id\":\"c-401a\",\"caller\":\"+79160000000\",\"called\":\"+74952233211\",\"ts\":1}", HttpStatusCode.Unauthorized, null)]
+    [InlineData("wrong-key", "{\"event\":\"incoming\",\"call_id\":\"c-401b\",\"caller\":\"+79160000000\",\"called\":\"+74952233211\",\"ts\":1}", HttpStatusCode.Unauthorized, null)]
+    [InlineData(LeadNodeFixture.PbxKey, "{\"event\":\"transferred\",\"call_id\":\"c-400a\",\"caller\":\"+79160000000\",\"called\":\"+74952233211\",\"ts\":1}", HttpStatusCode.BadRequest, "event")]
+    [InlineData(LeadNodeFixture.PbxKey, "{\"event\":\"incoming\",\"caller\":\"+79160000000\",\"called\":\"+74952233211\",\"ts\":1}", HttpStatusCode.BadRequest, "call_id")]
+    [InlineData(LeadNodeFixture.PbxKey, "{\"event\":\"incoming\",\"call_id\":\"c-400c\",\"called\":\"+74952233211\",\"ts\":1}", HttpStatusCode.BadRequest, "caller")]
+    [InlineData(LeadNodeFixture.PbxKey, "{\"event\":\"incoming\",\"call_id\":\"c-400d\",\"caller\":\"+79160000000\",\"called\":\"+74952233211\",\"ts\":\"now\"}", HttpStatusCode.BadRequest, "ts")]
+    [InlineData(LeadNodeFixture.PbxKey, "{\"event\":\"hangup\",\"call_id\":\"c-400e\",\"caller\":\"+79160000000\",\"called\":\"+74952233211\",\"ts\":1,\"duration_ms\":-5}", HttpStatusCode.BadRequest, "duration_ms")]
+    [InlineData(LeadNodeFixture.PbxKey, "{\"event\":\"busy\",\"call_id\":\"c-400f\",\"caller\":\"+79160000000\",\"called\":\"+74952233211\",\"ts\":1,\"sip_code\":99}", HttpStatusCode.BadRequest, "sip_code")]
+    [InlineData(LeadNodeFixture.PbxKey, "[1,2]", HttpStatusCode.BadRequest, "body")]
+    [InlineData(LeadNodeFixture.PbxKey, "{oops", HttpStatusCode.BadRequest, "body")]
+    public async Task Refused_webhook_requests_say_why_and_record_nothing(string? key, string body, HttpStatusCode status, string? field)
+    {
+        var pbx = await Pbx(key);
+        var (leads, calls) = (await Queries.CountAsync("lead"), await Queries.CountAsync("call_log"));
+
+        var response = await pbx.PostAsync("/api/telephony/calls", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(status, response.StatusCode);
+        if (field is not null)
+        {
+            Assert.True((await Json(response)).GetProperty("errors").TryGetProperty(field, out _));
+        }
+
+        Assert.Equal((leads, calls), (await Queries.CountAsync("lead"), await Queries.CountAsync("call_log")));
+        var staff = await Node.ClientAsync("s.volkov");
+        foreach (var id in new[] { "c-401a", "c-401b", "c-400a", "c-400c", "c-400d", "c-400e", "c-400f" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/api/telephony/calls/{id}")).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_caller_becomes_a_lead_on_incoming_and_the_call_is_assembled_from_late_and_repeated_events()
+    {
+        var pbx = await Pbx();
+        var caller = NewNumber();
+        var id = $"call-{Guid.NewGuid():N}";
+        var t = 1_790_000_000.125;
+
+        Assert.Equal(HttpStatusCode.Accepted, (await Post(pbx, id, "incoming", caller, t, new { caller_name = "Anna Lebedeva" })).StatusCode);
+        var staff = await Node.ClientAsync("s.volkov");
+        var leads = await Json(await staff.GetAsync($"/api/leads?status=all&search={Uri.EscapeDataString(caller)}"));
+        var lead = Assert.Single(leads.EnumerateArray());
+        Assert.Equal(("Phone", "industrial", "Anna Lebedeva"), (lead.GetProperty("channel").GetString(), lead.GetProperty("department").GetString(), lead.GetProperty("name").GetString()));
+
+        // Kamailio's workers can deliver 200 before 180 and the BYE before both; and deliver twice.
+        await Post(pbx, id, "hangup", caller, t + 65.5, new { hangup_by = "caller", duration_ms = 60_000 });
+        await Post(pbx, id, "answered", caller, t + 5.5);
+        var duplicate = await Json(await Post(pbx, id, "answered", caller, t + 5.5));
+        await Post(pbx, id, "ringing", caller, t + 0.2);
+        Assert.True(duplicate.GetProperty("duplicate").GetBoolean());
+
+        var call = await Until(async () =>
+        {
+            var c = await Json(await staff.GetAsync($"/api/telephony/calls/{id}"));
+            return c.GetProperty("settled").GetBoolean() ? c : null;
+        }, "the call to settle");
+        Assert.Equal(["incoming", "ringing", "answered", "hangup"], call.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(("answered", 60_000), (call.GetProperty("outcome").GetString(), call.GetProperty("durationMs").GetInt64()));
+        var logged = await Json(await staff.GetAsync($"/api/contacts/{lead.GetProperty("contactId").GetGuid()}/calls"));
+        Assert.Equal("answered", Assert.Single(logged.EnumerateArray()).GetProperty("outcome").GetString());
+        Assert.Equal(1, (await Json(await staff.GetAsync($"/api/leads?status=all&search={Uri.EscapeDataString(caller)}"))).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_missed_call_from_a_known_number_joins_the_history_and_gives_the_responsible_manager_a_call_back_task()
+    {
+        var pbx = await Pbx();
+        var caller = NewNumber();
+        var first = $"call-{Guid.NewGuid():N}";
+        await Post(pbx, first, "incoming", caller, 1_790_000_100);
+        await Post(pbx, first, "answered", caller, 1_790_000_103);
+        await Post(pbx, first, "hangup", caller, 1_790_000_200);
+        var staff = await Node.ClientAsync("s.volkov");
+        var lead = Assert.Single((await Json(await staff.GetAsync($"/api/leads?status=all&search={Uri.EscapeDataString(caller)}"))).EnumerateArray());
+        var responsible = lead.GetProperty("assignee").GetString()!;
+
+        // The same person calls back from the same number written nationally, and nobody picks up.
+        var second = $"call-{Guid.NewGuid():N}";
+        await Post(pbx, second, "incoming", "8" + caller[2..], 1_790_003_000);
+        await Post(pbx, second, "ringing", "8" + caller[2..], 1_790_003_001);
+        await Post(pbx, second, "no_answer", "8" + caller[2..], 1_790_003_031, new { sip_code = 480 });
+
+        var manager = await Node.ClientAsync(responsible);
+        var task = await Until(async () =>
+        {
+            var tasks = await Json(await manager.GetAsync($"/api/contact-tasks?executor={responsible}&contactId={lead.GetProperty("contactId").GetGuid()}"));
+            return tasks.EnumerateArray().FirstOrDefault(t => t.GetProperty("kind").GetString() == "call-back") is { ValueKind: JsonValueKind.Object } found ? found : null;
+        }, "the call-back task");
+        Assert.Contains("missed call (no answer)", task.GetProperty("title").GetString());
+        Assert.Single((await Json(await staff.GetAsync($"/api/leads?status=all&search={Uri.EscapeDataString(caller)}"))).EnumerateArray());
+        var journal = await Json(await staff.GetAsync($"/api/leads/{lead.GetProperty("id").GetGuid()}/journal"));
+        Assert.Contains(journal.EnumerateArray(), e => e.GetProperty("kind").GetString() == "InquiryJoined");
+        Assert.Contains(journal.EnumerateArray(), e => e.GetProperty("text").GetString()!.Contains(": no_answer"));
+    }
+
+    [Fact]
+    public async Task Ami_style_events_take_the_second_path_to_the_same_model()
+    {
+        var pbx = await Pbx();
+        var caller = NewNumber();
+        var linked = $"{Random.Shared.Next(1_700_000_000, 1_800_000_000)}.{Random.Shared.Next(1, 999)}";
+        object Ami(string kind, double ts, object? extra = null)
+        {
+            var body = new Dictionary<string, string> { ["Event"] = kind, ["Uniqueid"] = linked, ["Linkedid"] = linked, ["CallerIDNum"] = caller, ["Exten"] = "84952233211", ["Timestamp"] = ts.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            foreach (var p in extra?.GetType().GetProperties() ?? [])
+            {
+                body[p.Name] = (string)p.GetValue(extra)!;
+            }
+
+            return body;
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, (await pbx.PostAsJsonAsync("/api/telephony/ami", Ami("Newchannel", 1_790_010_000.5, new { CallerIDName = "Boris" }))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await pbx.PostAsJsonAsync("/api/telephony/ami", Ami("Newstate", 1_790_010_001, new { ChannelStateDesc = "Ringing" }))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await pbx.PostAsJsonAsync("/api/telephony/ami", Ami("Hangup", 1_790_010_020, new { Cause = "17", DialStatus = "BUSY" }))).StatusCode);
+        // The same event in AMI's own wire format is the same event (a duplicate).
+        var wire = new StringContent($"Event: Newstate\r\nUniqueid: {linked}\r\nLinkedid: {linked}\r\nChannelStateDesc: Ringing\r\nCallerIDNum: {caller}\r\nTimestamp: 1790010001\r\n\r\n",
+            Encoding.UTF8, "text/plain");
+        Assert.True((await Json(await pbx.PostAsync("/api/telephony/ami", wire))).GetProperty("duplicate").GetBoolean());
+        var bad = await pbx.PostAsJsonAsync("/api/telephony/ami", new { Event = "Hangup", Timestamp = "1" });
+        Assert.True((await Json(bad)).GetProperty("errors").TryGetProperty("Uniqueid", out _));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await (await Pbx(null)).PostAsJsonAsync("/api/telephony/ami", Ami("Newchannel", 1))).StatusCode);
+
+        var staff = await Node.ClientAsync("s.volkov");
+        var call = await Until(async () =>
+        {
+            var c = await Json(await staff.GetAsync($"/api/telephony/calls/{linked}"));
+            return c.GetProperty("settled").GetBoolean() ? c : null;
+        }, "the AMI call to settle");
+        Assert.Equal(("busy", "industrial"), (call.GetProperty("outcome").GetString(), call.GetProperty("department").GetString()));
+        Assert.False(string.IsNullOrEmpty(call.GetProperty("callBackTaskFor").GetString()));
+        var lead = Assert.Single((await Json(await staff.GetAsync($"/api/leads?status=all&search={Uri.EscapeDataString(caller)}"))).EnumerateArray());
+        Assert.Equal("Boris", lead.GetProperty("name").GetString());
+    }
+}
+
+/// <summary>Leads on PostgreSQL across a node restart, and the web form's rate limit (each on a node of its own).</summary>
+public class LeadPersistenceTests
+{
+    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    [Fact]
+    public async Task A_known_number_is_still_known_after_a_restart_and_its_inquiry_joins_the_same_lead()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var phone = $"+7 916 {Random.Shared.Next(1_000_000, 9_999_999)}";
+        Guid leadId;
+        await using (var node = await TestNode.StartAsync(db, configure: b => b.Configuration.AddInMemoryCollection(LeadNodeFixture.Settings())))
+        {
+            var anonymous = await node.ClientAsync();
+            Assert.Equal(HttpStatusCode.Accepted, (await anonymous.PostAsJsonAsync("/api/leads/webform", new { submissionId = $"form-{Guid.NewGuid():N}", name = "Vera", phone, message = "A pump" })).StatusCode);
+            leadId = Assert.Single((await Json(await (await node.ClientAsync("s.volkov")).GetAsync("/api/leads?status=all"))).EnumerateArray()).GetProperty("id").GetGuid();
+        }
+
+        await using (var node = await TestNode.StartAsync(db, configure: b => b.Configuration.AddInMemoryCollection(LeadNodeFixture.Settings())))
+        {
+            var anonymous = await node.ClientAsync();
+            await anonymous.PostAsJsonAsync("/api/leads/webform", new { submissionId = $"form-{Guid.NewGuid():N}", name = "Vera", phone = "8" + phone.Replace(" ", "")[2..], message = "Any news?" });
+            var staff = await node.ClientAsync("s.volkov");
+            var lead = Assert.Single((await Json(await staff.GetAsync("/api/leads?status=all"))).EnumerateArray());
+            Assert.Equal((leadId, 2), (lead.GetProperty("id").GetGuid(), lead.GetProperty("inquiries").GetInt32()));
+            var view = await Json(await staff.GetAsync($"/api/leads/{leadId}"));
+            Assert.Equal("Assigned", view.GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task The_demo_seeds_a_few_leads_once_through_the_real_intake()
+    {
+        var db = await TestDatabase.CreateAsync();
+        for (var start = 0; start < 2; start++)
+        {
+            await using var node = await TestNode.StartAsync(db, demoDeals: true, configure: b => b.Configuration.AddInMemoryCollection(LeadNodeFixture.Settings()));
+            var leads = (await Json(await (await node.ClientAsync("s.volkov")).GetAsync("/api/leads?status=all"))).EnumerateArray().ToList();
+            Assert.Equal(5, leads.Count);
+            Assert.Equal(2, leads.Single(l => l.GetProperty("company").GetString() == "Kama Plastics").GetProperty("inquiries").GetInt32());
+            Assert.Equal(["industrial", "industrial", "projects", "training", "triage"], leads.Select(l => l.GetProperty("department").GetString()).Order());
+        }
+    }
+
+    [Fact]
+    public async Task The_web_form_is_rate_limited_per_client_address()
+    {
+        await using var node = await TestNode.StartAsync(await TestDatabase.CreateAsync(), configure: b => b.Configuration.AddInMemoryCollection(LeadNodeFixture.Settings(permitsPerMinute: 3)));
+        var anonymous = await node.ClientAsync();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            var response = await anonymous.PostAsJsonAsync("/api/leads/webform", new { submissionId = $"form-{Guid.NewGuid():N}", phone = $"+7916000000{i}" });
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        // Staff endpoints are not limited by the form's policy.
+        Assert.Equal(HttpStatusCode.OK, (await (await node.ClientAsync("s.volkov")).GetAsync("/api/leads")).StatusCode);
+    }
+}

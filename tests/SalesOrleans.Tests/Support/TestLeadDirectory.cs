@@ -1,0 +1,39 @@
+using SalesOrleans.Domain.Calendar;
+using SalesOrleans.Domain.Leads;
+
+namespace SalesOrleans.Tests.Support;
+
+/// <summary>
+/// People for lead tests: "d1" (m1, m2; supervisor sup), "race" (r1…r5; supervisor rsup), "cap" (c1, c2; csup),
+/// "empty" (no managers; supervisor esup). Calendars are open around the clock unless a test sets one.
+/// </summary>
+public sealed class TestLeadDirectory : ILeadDirectory
+{
+    public static readonly IReadOnlyDictionary<string, (string Supervisor, string[] Managers)> Departments = new Dictionary<string, (string, string[])>
+    {
+        ["d1"] = ("sup", ["m1", "m2"]),
+        ["race"] = ("rsup", ["r1", "r2", "r3", "r4", "r5"]),
+        ["cap"] = ("csup", ["c1", "c2"]),
+        ["absent"] = ("asup", ["a1", "a2", "a3"]),
+        ["empty"] = ("esup", []),
+    };
+
+    public Dictionary<string, WorkingCalendar> Calendars { get; } = [];
+
+    public bool UserExists(string user) =>
+        Departments.Values.Any(d => d.Supervisor == user || d.Managers.Contains(user)) || user is "head" or "mk" || user.StartsWith("u-", StringComparison.Ordinal);
+
+    public string? SupervisorOf(string department) => Departments.TryGetValue(department, out var d) ? d.Supervisor : null;
+
+    public string? PickByRole(string role, string department, Guid dealId) => null;
+
+    public WorkingCalendar CalendarOf(string user) => Calendars.GetValueOrDefault(user, WorkingCalendar.AlwaysOpen);
+
+    public string? DepartmentOf(string user) =>
+        Departments.FirstOrDefault(d => d.Value.Supervisor == user || d.Value.Managers.Contains(user)).Key;
+
+    public bool DepartmentExists(string department) => Departments.ContainsKey(department);
+
+    public IReadOnlyList<string> ManagersOf(string department) =>
+        Departments.TryGetValue(department, out var d) ? d.Managers : [];
+}

@@ -1,0 +1,324 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using SalesOrleans.Deals;
+using SalesOrleans.Domain;
+using SalesOrleans.Domain.Deals;
+using SalesOrleans.Domain.Leads;
+using SalesOrleans.Leads;
+using SalesOrleans.ReadModel;
+using SalesOrleans.Web.Auth;
+
+namespace SalesOrleans.Web.Api;
+
+public sealed record WebFormRequest(
+    string? SubmissionId,
+    string? Name,
+    string? Phone,
+    string? Email,
+    string? Company,
+    string? Message,
+    string? Topic,
+    Dictionary<string, string>? Fields);
+
+public sealed record CreateLeadRequest(string? Name, string? Phone, string? Email, string? Company, string? Need, string? Department, LeadChannel? Channel);
+
+public sealed record AssignLeadRequest(string? Assignee, string? Reason);
+
+public sealed record QualifyLeadRequest(string? Note);
+
+public sealed record ConvertLeadRequest(string? ProcessKind, string? Title, string? Company, string? Needs, string? LegalDetails, string? Contacts, decimal? Amount, string? Currency);
+
+public sealed record DisqualifyLeadRequest(string? Reason);
+
+public sealed record ContactTaskRequest(string? Title, string? Executor, double? DeadlineHours);
+
+public sealed record CreateCompanyRequest(string? Name, string? Inn, Guid? ParentId);
+
+public sealed record PresenceRequest(string? User, bool Absent);
+
+public sealed record QueueSettingsRequest(AssignmentPolicyKind? Policy, int? Capacity);
+
+/// <summary>Leads, contacts, companies, queues and notifications. Commands go to grains; lists come from the read model.</summary>
+public static partial class LeadEndpoints
+{
+    private const int MaxFormFields = 20;
+
+    public static void MapLeadEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/leads/webform", WebForm).AllowAnonymous().RequireRateLimiting(LeadWebSetup.WebFormPolicy).WithTags("Leads");
+
+        var leads = app.MapGroup("/api/leads").WithTags("Leads");
+        leads.MapPost("/", CreateLead);
+        leads.MapGet("/", ([AsParameters] LeadListQuery q, LeadQueries queries, CancellationToken ct) =>
+            queries.ListLeadsAsync(new LeadFilter(q.Department, q.Assignee,
+                string.Equals(q.Status, "all", StringComparison.OrdinalIgnoreCase) ? null : q.Status,
+                q.Channel, q.Unassigned, q.Search, q.Limit ?? 100, q.Offset ?? 0), ct));
+        leads.MapGet("/{id:guid}", async (Guid id, IGrainFactory grains) =>
+            await grains.GetGrain<ILeadGrain>(id).Get() is { } lead ? Results.Ok(lead) : Problems.NotFound($"Lead {id} does not exist."));
+        leads.MapGet("/{id:guid}/journal", (Guid id, LeadQueries queries, CancellationToken ct) => queries.GetLeadJournalAsync(id, ct));
+        leads.MapPost("/{id:guid}/take", (Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<ILeadGrain>(id).Take(user.Actor())));
+        leads.MapPost("/{id:guid}/assign", (Guid id, AssignLeadRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<ILeadGrain>(id).Assign(body.Assignee ?? "", body.Reason, user.Actor())));
+        leads.MapPost("/{id:guid}/qualify", (Guid id, QualifyLeadRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<ILeadGrain>(id).StartQualifying(body?.Note, user.Actor())));
+        leads.MapPost("/{id:guid}/convert", (Guid id, ConvertLeadRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<ILeadGrain>(id).Convert(new ConvertLeadCommand(body.ProcessKind ?? "", body.Title, body.Company, body.Needs,
+                body.LegalDetails, body.Contacts, body.Amount, body.Currency), user.Actor())));
+        leads.MapPost("/{id:guid}/notes", (Guid id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<ILeadGrain>(id).AddNote(body.Text ?? "", user.Actor())));
+        leads.MapPost("/{id:guid}/disqualify", (Guid id, DisqualifyLeadRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Reply(grains.GetGrain<ILeadGrain>(id).Disqualify(body.Reason ?? "", user.Actor())));
+
+        var contacts = app.MapGroup("/api/contacts").WithTags("Contacts");
+        contacts.MapGet("/{id:guid}", async (Guid id, IGrainFactory grains) =>
+            await grains.GetGrain<IContactGrain>(id).Get() is { } c ? Results.Ok(c) : Problems.NotFound($"Contact {id} does not exist."));
+        contacts.MapGet("/{id:guid}/journal", (Guid id, LeadQueries queries, CancellationToken ct) => queries.GetContactJournalAsync(id, ct));
+        contacts.MapGet("/{id:guid}/calls", (Guid id, LeadQueries queries, CancellationToken ct) => queries.ListCallsAsync(id, 200, ct));
+        contacts.MapPost("/{id:guid}/tasks", async (Guid id, ContactTaskRequest body, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options) =>
+        {
+            var isMarketer = user.IsInRole(Roles.Marketer);
+            var result = await grains.GetGrain<IContactGrain>(id).AddTask(new NewContactTask(body.Title ?? "", body.Executor,
+                isMarketer ? "call-client" : "task", body.DeadlineHours ?? 8), user.Actor());
+            return result.Ok ? Results.Created($"/api/contacts/{id}", result.Contact) : Problems.From(result.Error!);
+        });
+        contacts.MapPost("/{id:guid}/tasks/{taskId}/complete", async (Guid id, string taskId, QualifyLeadRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            var result = await grains.GetGrain<IContactGrain>(id).CompleteTask(taskId, body?.Note, user.Actor());
+            return result.Ok ? Results.Ok(result.Contact) : Problems.From(result.Error!);
+        });
+        app.MapGet("/api/contact-tasks", (string? executor, string? status, Guid? contactId, int? limit, LeadQueries queries, CancellationToken ct) =>
+            queries.ListContactTasksAsync(executor, string.Equals(status, "all", StringComparison.OrdinalIgnoreCase) ? null : status ?? "Open", contactId, limit ?? 200, ct))
+            .WithTags("Contacts");
+
+        var companies = app.MapGroup("/api/companies").WithTags("Contacts");
+        companies.MapPost("/", CreateCompany);
+        companies.MapGet("/{id:guid}", async (Guid id, IGrainFactory grains) =>
+            await grains.GetGrain<ICompanyGrain>(id).Get() is { } c ? Results.Ok(c) : Problems.NotFound($"Company {id} does not exist."));
+
+        var notifications = app.MapGroup("/api/notifications").WithTags("Notifications");
+        notifications.MapGet("/", (bool? unread, int? limit, ClaimsPrincipal user, LeadQueries queries, CancellationToken ct) =>
+            queries.ListNotificationsAsync(user.Name(), unread ?? false, limit ?? 100, ct));
+        notifications.MapPost("/read", async (ClaimsPrincipal user, LeadQueries queries, TimeProvider clock, CancellationToken ct) =>
+            Results.Ok(new { marked = await queries.MarkNotificationsReadAsync(user.Name(), clock.GetUtcNow(), ct) }));
+
+        var queues = app.MapGroup("/api/queues").WithTags("Queues");
+        queues.MapGet("/{department}", async (string department, ILeadDirectory directory, IGrainFactory grains) =>
+            directory.DepartmentExists(department)
+                ? Results.Ok(await grains.GetGrain<ILeadQueueGrain>(LeadQueueGrain.KeyOf(department)).Get())
+                : Problems.NotFound($"Unknown department '{department}'."));
+        queues.MapPost("/{department}/presence", async (string department, PresenceRequest body, ClaimsPrincipal user, ILeadDirectory directory,
+            AbsenceHandover handover, CancellationToken ct) =>
+        {
+            var who = string.IsNullOrWhiteSpace(body.User) ? user.Name() : body.User.Trim();
+            if (!directory.DepartmentExists(department))
+            {
+                return Problems.NotFound($"Unknown department '{department}'.");
+            }
+
+            if (!directory.ManagersOf(department).Contains(who))
+            {
+                return Problems.Invalid("user", $"'{who}' is not a manager of {department}.");
+            }
+
+            if (who != user.Name() && !user.IsSupervisorOrAdmin())
+            {
+                return Forbidden("Only supervisors set another person's presence.");
+            }
+
+            return Results.Ok(await handover.SetPresenceAsync(department, who, body.Absent, user.Actor(), ct));
+        });
+        queues.MapPost("/{department}/settings", async (string department, QueueSettingsRequest body, ClaimsPrincipal user, ILeadDirectory directory, IGrainFactory grains) =>
+        {
+            if (!user.IsSupervisorOrAdmin())
+            {
+                return Forbidden("Only supervisors change a queue's policy.");
+            }
+
+            if (!directory.DepartmentExists(department))
+            {
+                return Problems.NotFound($"Unknown department '{department}'.");
+            }
+
+            if (body.Capacity is < 0 or > 10_000)
+            {
+                return Problems.Invalid("capacity", "'capacity' must be between 0 (no cap) and 10000.");
+            }
+
+            var queue = grains.GetGrain<ILeadQueueGrain>(LeadQueueGrain.KeyOf(department));
+            var current = await queue.Get();
+            await queue.Configure(body.Policy ?? current.Policy, body.Capacity ?? current.Capacity);
+            return Results.Ok(await queue.Get());
+        });
+    }
+
+    /// <summary>The public form: anonymous, rate-limited per address, size-limited, idempotent by submission id.</summary>
+    private static async Task<IResult> WebForm(HttpContext http, InquiryIntake intake, IOptions<WebFormOptions> options, CancellationToken ct)
+    {
+        var max = options.Value.MaxBodyBytes;
+        if (http.Request.ContentLength > max)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: $"The form is larger than {max} bytes.");
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = max;
+        }
+
+        WebFormRequest? body;
+        try
+        {
+            // A plain HTML form posts url-encoded fields; a script posts JSON. Unknown form fields become routing fields.
+            body = http.Request.HasFormContentType
+                ? FromForm(await http.Request.ReadFormAsync(ct))
+                : await http.Request.ReadFromJsonAsync<WebFormRequest>(ct);
+        }
+        catch (JsonException ex)
+        {
+            var field = ex.Path is { Length: > 1 } path ? path.TrimStart('$', '.') : "body";
+            return Problems.Invalid(field, $"The form is not valid JSON at '{field}': {ex.Message}");
+        }
+        catch (InvalidOperationException)
+        {
+            return Problems.Invalid("body", "Send the form as application/json or application/x-www-form-urlencoded.");
+        }
+        catch (InvalidDataException ex)
+        {
+            return Problems.Invalid("body", $"The form cannot be read: {ex.Message}");
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: $"The form is larger than {max} bytes.");
+        }
+
+        if (body is null)
+        {
+            return Problems.Invalid("body", "The form is empty.");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.SubmissionId) || !SubmissionIdPattern().IsMatch(body.SubmissionId))
+        {
+            return Problems.Invalid("submissionId", "'submissionId' is required: 8 to 100 letters, digits, '-', '_', '.' or ':' (a fresh one per submission).");
+        }
+
+        var fields = body.Fields ?? [];
+        if (fields.Count > MaxFormFields || fields.Any(f => f.Key.Length > 50 || (f.Value?.Length ?? 0) > 1000))
+        {
+            return Problems.Invalid("fields", $"At most {MaxFormFields} fields, names up to 50 and values up to 1000 characters.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(body.Topic))
+        {
+            fields = new Dictionary<string, string>(fields) { ["topic"] = body.Topic };
+        }
+
+        InquiryInfo inquiry;
+        try
+        {
+            inquiry = intake.Prepare(new RawInquiry("webform:" + body.SubmissionId.Trim(), LeadChannel.WebForm, body.Name, body.Phone, body.Email, body.Company,
+                body.Message, new RoutingInput(LeadChannel.WebForm, Fields: fields, Text: body.Message)));
+        }
+        catch (DealRejection rejection)
+        {
+            return Problems.From(rejection.ToError());
+        }
+
+        await intake.SubmitAsync(inquiry);
+        // The sender learns only that the form arrived, not whether we know them.
+        return Results.Accepted(value: new { submissionId = body.SubmissionId.Trim(), status = "received" });
+    }
+
+    private static readonly string[] KnownFormFields = ["submissionId", "name", "phone", "email", "company", "message", "topic"];
+
+    private static WebFormRequest FromForm(IFormCollection form)
+    {
+        string? Get(string key) => form.TryGetValue(key, out var v) ? v.ToString() : null;
+        var extra = form.Where(f => !KnownFormFields.Contains(f.Key, StringComparer.OrdinalIgnoreCase))
+            .ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        return new WebFormRequest(Get("submissionId"), Get("name"), Get("phone"), Get("email"), Get("company"), Get("message"), Get("topic"), extra);
+    }
+
+    private static async Task<IResult> CreateLead(CreateLeadRequest body, ClaimsPrincipal user, InquiryIntake intake, IGrainFactory grains)
+    {
+        if (!user.IsInRole(Roles.Manager) && !user.IsInRole(Roles.Marketer) && !user.IsSupervisorOrAdmin())
+        {
+            return Forbidden("Only managers, marketers and supervisors enter leads.");
+        }
+
+        var channel = body.Channel ?? (user.IsInRole(Roles.Marketer) ? LeadChannel.Marketing : LeadChannel.Manual);
+        if (channel is LeadChannel.Phone or LeadChannel.Email or LeadChannel.WebForm)
+        {
+            return Problems.Invalid("channel", "Phone, e-mail and web-form leads come through their own intake; use manual, chat or marketing.");
+        }
+
+        InquiryInfo inquiry;
+        try
+        {
+            inquiry = intake.Prepare(new RawInquiry($"manual:{Guid.NewGuid():N}", channel, body.Name, body.Phone, body.Email, body.Company, body.Need,
+                new RoutingInput(channel, Text: body.Need), body.Department, user.Name(), NameAloneIsEnough: true));
+        }
+        catch (DealRejection rejection)
+        {
+            return Problems.From(rejection.ToError());
+        }
+
+        var outcome = await intake.SubmitAsync(inquiry);
+        var lead = outcome.Kind == InquiryOutcomeKind.NewLead && outcome.LeadId is { } id ? await grains.GetGrain<ILeadGrain>(id).Get() : null;
+        return outcome.Kind == InquiryOutcomeKind.NewLead
+            ? Results.Created($"/api/leads/{outcome.LeadId}", new { outcome, lead })
+            : Results.Ok(new { outcome, lead });
+    }
+
+    private static async Task<IResult> CreateCompany(CreateCompanyRequest body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 200)
+        {
+            return Problems.Invalid("name", "'name' is required (at most 200 characters).");
+        }
+
+        if (body.Inn is { Length: > 0 } inn && !InnPattern().IsMatch(inn.Trim()))
+        {
+            return Problems.Invalid("inn", "'inn' must be 10 or 12 digits.");
+        }
+
+        ICompanyGrain? parent = null;
+        if (body.ParentId is { } parentId)
+        {
+            parent = grains.GetGrain<ICompanyGrain>(parentId);
+            if (await parent.Get() is null)
+            {
+                return Problems.Invalid("parentId", $"Company {parentId} does not exist.");
+            }
+        }
+
+        var id = Guid.NewGuid();
+        var company = await grains.GetGrain<ICompanyGrain>(id).Create(body.Name, body.Inn, body.ParentId);
+        if (parent is not null)
+        {
+            await parent.AddDivision(id);
+        }
+
+        return Results.Created($"/api/companies/{id}", company);
+    }
+
+    private static async Task<IResult> Reply(Task<LeadResult> command)
+    {
+        var result = await command;
+        return result.Ok ? Results.Ok(result.Lead) : Problems.From(result.Error!);
+    }
+
+    private static IResult Forbidden(string detail) => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]{8,100}$")]
+    private static partial Regex SubmissionIdPattern();
+
+    [GeneratedRegex(@"^(\d{10}|\d{12})$")]
+    private static partial Regex InnPattern();
+}
+
+public sealed record LeadListQuery(string? Department, string? Assignee, string? Status, string? Channel, bool? Unassigned, string? Search, int? Limit, int? Offset);

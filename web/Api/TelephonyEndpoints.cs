@@ -1,0 +1,293 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using SalesOrleans.Domain.Leads;
+using SalesOrleans.Leads;
+using SalesOrleans.ReadModel;
+
+namespace SalesOrleans.Web.Api;
+
+/// <summary>
+/// The PBX webhook: X-Api-Key from configuration, one JSON event per call stage, handed to the call's grain.
+/// Everything is checked before anything is recorded: a refused request leaves no trace.
+/// </summary>
+public static class TelephonyEndpoints
+{
+    public const string ApiKeyHeader = "X-Api-Key";
+    private const long MaxBodyBytes = 8 * 1024;
+
+    public static void MapTelephonyEndpoints(this IEndpointRouteBuilder app)
+    {
+        var telephony = app.MapGroup("/api/telephony").WithTags("Telephony");
+        telephony.MapPost("/calls", Calls).AllowAnonymous();
+        telephony.MapPost("/ami", Ami).AllowAnonymous();
+        telephony.MapGet("/calls/{callId}", async (string callId, IGrainFactory grains) =>
+            await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callId)).Get() is { } call ? Results.Ok(call) : Problems.NotFound($"No call '{callId}'."));
+        telephony.MapGet("/calls", (int? limit, LeadQueries queries, CancellationToken ct) => queries.ListCallsAsync(null, limit ?? 100, ct));
+    }
+
+    private static async Task<IResult> Calls(HttpContext http, IOptions<TelephonyOptions> options, IGrainFactory grains, CancellationToken ct)
+    {
+        if (Unauthorized(http, options.Value) is { } denied)
+        {
+            return denied;
+        }
+
+        var (root, bad) = await ReadObject(http, ct);
+        if (bad is not null)
+        {
+            return bad;
+        }
+
+        using (root)
+        {
+            var json = root!.RootElement;
+            var (callEvent, field, error) = Parse(json);
+            if (callEvent is null)
+            {
+                return Problems.Invalid(field!, error!);
+            }
+
+            var recorded = await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callEvent.CallId)).Record(callEvent);
+            return Results.Accepted(value: new { callId = callEvent.CallId, @event = callEvent.Event, duplicate = !recorded });
+        }
+    }
+
+    /// <summary>Asterisk AMI-style events (Newchannel, Newstate, Hangup), as a JSON object of strings or as AMI's own "Key: Value" lines (text/plain), mapped to the same model.</summary>
+    private static async Task<IResult> Ami(HttpContext http, IOptions<TelephonyOptions> options, IGrainFactory grains, CancellationToken ct)
+    {
+        if (Unauthorized(http, options.Value) is { } denied)
+        {
+            return denied;
+        }
+
+        Dictionary<string, string?> fields;
+        if (http.Request.ContentType?.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            // The AMI wire format: "Key: Value" lines, as Asterisk writes an event.
+            var (text, tooLarge) = await ReadText(http, ct);
+            if (tooLarge is not null)
+            {
+                return tooLarge;
+            }
+
+            fields = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            foreach (var line in text!.Split('\n'))
+            {
+                var colon = line.IndexOf(':');
+                if (colon > 0)
+                {
+                    fields.TryAdd(line[..colon].Trim(), line[(colon + 1)..].Trim());
+                }
+            }
+        }
+        else
+        {
+            var (root, bad) = await ReadObject(http, ct);
+            if (bad is not null)
+            {
+                return bad;
+            }
+
+            using (root)
+            {
+                fields = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+                foreach (var p in root!.RootElement.EnumerateObject())
+                {
+                    fields[p.Name] = p.Value.ValueKind switch
+                    {
+                        JsonValueKind.String => p.Value.GetString(),
+                        JsonValueKind.Number => p.Value.GetRawText(),
+                        _ => null,
+                    };
+                }
+            }
+        }
+
+        var (callEvent, field, error) = CallAssembly.FromAmi(fields);
+        if (error is not null)
+        {
+            return Problems.Invalid(field!, error);
+        }
+
+        if (callEvent is null)
+        {
+            return Results.Accepted(value: new { ignored = true });
+        }
+
+        var recorded = await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callEvent.CallId)).Record(callEvent);
+        return Results.Accepted(value: new { callId = callEvent.CallId, @event = callEvent.Event, duplicate = !recorded });
+    }
+
+    /// <summary>Checks the webhook's JSON; on failure names the field. The event names are the webhook's (snake case).</summary>
+    public static (CallEvent? Event, string? Field, string? Error) Parse(JsonElement json)
+    {
+        string? Text(string name, bool required, int max, out string? error)
+        {
+            error = null;
+            if (!json.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                error = required ? $"'{name}' is required." : null;
+                return null;
+            }
+
+            if (v.ValueKind != JsonValueKind.String)
+            {
+                error = $"'{name}' must be a string.";
+                return null;
+            }
+
+            var s = v.GetString()!.Trim();
+            if (required && s.Length == 0)
+            {
+                error = $"'{name}' must not be empty.";
+                return null;
+            }
+
+            if (s.Length > max)
+            {
+                error = $"'{name}' is longer than {max} characters.";
+                return null;
+            }
+
+            return s;
+        }
+
+        var name = Text("event", true, 32, out var e);
+        if (e is not null)
+        {
+            return (null, "event", e);
+        }
+
+        if (!CallAssembly.IsKnown(name))
+        {
+            return (null, "event", $"Unknown event '{name}': use one of {string.Join(", ", CallAssembly.Events)}.");
+        }
+
+        var callId = Text("call_id", true, 128, out e);
+        if (e is not null)
+        {
+            return (null, "call_id", e);
+        }
+
+        var caller = Text("caller", true, 64, out e);
+        if (e is not null)
+        {
+            return (null, "caller", e);
+        }
+
+        var called = Text("called", true, 64, out e);
+        if (e is not null)
+        {
+            return (null, "called", e);
+        }
+
+        if (!json.TryGetProperty("ts", out var tsValue) || tsValue.ValueKind != JsonValueKind.Number || !tsValue.TryGetDouble(out var ts) || ts <= 0 || ts > 32503680000)
+        {
+            return (null, "ts", "'ts' is required: Unix seconds (a number, fractions allowed).");
+        }
+
+        var callerName = Text("caller_name", false, 200, out e);
+        if (e is not null)
+        {
+            return (null, "caller_name", e);
+        }
+
+        var hangupBy = Text("hangup_by", false, 32, out e);
+        if (e is not null)
+        {
+            return (null, "hangup_by", e);
+        }
+
+        long? duration = null;
+        if (json.TryGetProperty("duration_ms", out var d) && d.ValueKind != JsonValueKind.Null)
+        {
+            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out var ms) || ms < 0)
+            {
+                return (null, "duration_ms", "'duration_ms' must be a whole number of milliseconds, 0 or more.");
+            }
+
+            duration = ms;
+        }
+
+        int? sipCode = null;
+        if (json.TryGetProperty("sip_code", out var c) && c.ValueKind != JsonValueKind.Null)
+        {
+            if (c.ValueKind != JsonValueKind.Number || !c.TryGetInt32(out var code) || code is < 100 or > 699)
+            {
+                return (null, "sip_code", "'sip_code' must be a SIP status code (100-699).");
+            }
+
+            sipCode = code;
+        }
+
+        return (new CallEvent(name!, callId!, caller!, called!, ts, callerName, hangupBy, duration, sipCode), null, null);
+    }
+
+    private static IResult? Unauthorized(HttpContext http, TelephonyOptions options)
+    {
+        var expected = options.ApiKey;
+        var given = http.Request.Headers[ApiKeyHeader].ToString();
+        // Fixed-time comparison: the response time does not tell how much of a guessed key was right.
+        var ok = !string.IsNullOrEmpty(expected) && given.Length > 0
+            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+        return ok ? null : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: $"A valid {ApiKeyHeader} header is required.");
+    }
+
+    /// <summary>The body, at most <see cref="MaxBodyBytes"/> (counted while reading, whatever Content-Length claims).</summary>
+    private static async Task<(byte[]? Body, IResult? Error)> ReadBody(HttpContext http, CancellationToken ct)
+    {
+        var tooLarge = Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: $"An event is at most {MaxBodyBytes} bytes.");
+        if (http.Request.ContentLength > MaxBodyBytes)
+        {
+            return (null, tooLarge);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[4096];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBodyBytes)
+            {
+                return (null, tooLarge);
+            }
+        }
+
+        return (buffer.ToArray(), null);
+    }
+
+    private static async Task<(string? Text, IResult? Error)> ReadText(HttpContext http, CancellationToken ct)
+    {
+        var (body, error) = await ReadBody(http, ct);
+        return body is null ? (null, error) : (Encoding.UTF8.GetString(body), null);
+    }
+
+    private static async Task<(JsonDocument? Document, IResult? Error)> ReadObject(HttpContext http, CancellationToken ct)
+    {
+        var (body, error) = await ReadBody(http, ct);
+        if (body is null)
+        {
+            return (null, error);
+        }
+
+        try
+        {
+            var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                document.Dispose();
+                return (null, Problems.Invalid("body", "The event must be a JSON object."));
+            }
+
+            return (document, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problems.Invalid("body", $"The body is not JSON: {ex.Message}"));
+        }
+    }
+}
