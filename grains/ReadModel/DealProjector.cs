@@ -93,10 +93,13 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
                 AddTask(sql, newest, task);
             }
 
-            foreach (var activity in publications.SelectMany(p => p.Activities).DistinctBy(a => a.Seq))
+            var activities = publications.SelectMany(p => p.Activities).DistinctBy(a => a.Seq).ToList();
+            foreach (var activity in activities)
             {
                 AddActivity(sql, newest.Id, activity);
             }
+
+            AnalyticsProjection.Add(sql, newest, activities);
         }
 
         await sql.ExecuteNonQueryAsync();
@@ -156,7 +159,7 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
         sql.BatchCommands.Add(command);
     }
 
-    private static void Add(NpgsqlBatchCommand command, params object?[] values)
+    internal static void Add(NpgsqlBatchCommand command, params object?[] values)
     {
         foreach (var value in values)
         {

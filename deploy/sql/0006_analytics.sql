@@ -1,0 +1,57 @@
+-- Analytics kept incrementally by the projector, in the same batch as the read model (never a nightly batch).
+-- Every row is keyed by the seq of the activity that made it, so replays and late duplicates change nothing.
+
+-- One row per stage visit: a deal entered a stage (StageChanged, seq = entered_seq) and left it for another stage
+-- (outcome Passed), or closed from it (outcome Won / Lost, the stage it was lost at). Terminal stages get no visit.
+CREATE TABLE IF NOT EXISTS deal_stage_visit (
+    deal_id          uuid NOT NULL,
+    entered_seq      bigint NOT NULL,
+    stage            text NOT NULL,
+    process_kind     text NOT NULL,
+    process_version  int NOT NULL,
+    department_id    text NOT NULL,
+    owner            text NOT NULL,
+    amount           numeric(18,2) NOT NULL,
+    entered_at       timestamptz NOT NULL,
+    left_seq         bigint NULL,
+    left_at          timestamptz NULL,
+    outcome          text NULL,
+    next_stage       text NULL,
+    lost_reason      text NULL,
+    -- The deal's last activity before the visit ended (activity recency, a win-probability feature).
+    touched_at       timestamptz NULL,
+    -- The executor the visit was last stuck on, and the seq of the snapshot that said so.
+    stuck_on         text NULL,
+    stuck_seq        bigint NULL,
+    PRIMARY KEY (deal_id, entered_seq)
+);
+CREATE INDEX IF NOT EXISTS ix_visit_funnel ON deal_stage_visit (process_kind, entered_at) INCLUDE (stage, department_id, owner, outcome);
+CREATE INDEX IF NOT EXISTS ix_visit_open ON deal_stage_visit (deal_id) WHERE left_seq IS NULL;
+
+-- One row per deal with what segments, forecasts and the win-probability model need beyond the deal row.
+CREATE TABLE IF NOT EXISTS deal_fact (
+    deal_id           uuid PRIMARY KEY,
+    seq               bigint NOT NULL,
+    parameters        jsonb NOT NULL,
+    last_activity_at  timestamptz NOT NULL,
+    lost_stage        text NULL,
+    -- Win probability from the history model (NULL until the first refresh); the stage probability stays on deal.
+    win_probability   double precision NULL,
+    expected_close    date NULL,
+    scored_at         timestamptz NULL
+);
+CREATE INDEX IF NOT EXISTS ix_deal_fact_equipment ON deal_fact ((parameters ->> 'equipmentType'));
+
+-- Closed-deal indexes for the lost/manager/forecast reports.
+CREATE INDEX IF NOT EXISTS ix_deal_closed ON deal (closed_at) INCLUDE (status, owner, department_id, process_kind, amount) WHERE status <> 'Open';
+
+-- What the forecast said on a day, per month ahead, so forecast can later be set against actual.
+CREATE TABLE IF NOT EXISTS forecast_snapshot (
+    made_on          date NOT NULL,
+    month            date NOT NULL,
+    process_kind     text NOT NULL,
+    department_id    text NOT NULL,
+    expected_amount  numeric(18,2) NOT NULL,
+    open_deals       int NOT NULL,
+    PRIMARY KEY (made_on, month, process_kind, department_id)
+);
