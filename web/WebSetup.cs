@@ -81,6 +81,7 @@ public static class WebSetup
         app.MapAuthEndpoints();
         app.MapProcessEndpoints();
         app.MapDealEndpoints();
+        app.MapAnalyticsEndpoints();
         app.MapHub<LiveHub>("/hubs/live");
         return app;
     }

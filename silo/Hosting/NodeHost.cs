@@ -32,6 +32,7 @@ public static class NodeHost
 
         builder.Services.AddSalesPostgres(dataSource);
         builder.Services.AddSalesWeb(builder.Configuration);
+        builder.Services.AddSalesAnalytics();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("silo-and-postgres", tags: [WebSetup.ReadyTag]);
         builder.Services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
         builder.Host.UseOrleans(silo => silo.AddSalesSilo(dataSource, node));

@@ -1,0 +1,181 @@
+namespace SalesOrleans.Domain.Analytics;
+
+/// <summary>What is known about a deal at a stage: the features the model sees, the same for training and scoring.</summary>
+public sealed record WinFeatures(string Process, string Stage, string Department, double HoursInStage, double HoursSinceActivity, decimal Amount);
+
+/// <summary>A stage visit of a closed deal: its features when it left the stage, whether the deal was won, and when it closed.</summary>
+public sealed record WinSample(WinFeatures Features, bool Won, double HoursToClose);
+
+public sealed record BrierScore(int Samples, double Model, double StageBaseline);
+
+/// <summary>
+/// Win probability learned from closed deals: a hierarchy of Beta-Binomial estimates, each level shrunk to the
+/// level above it — the stage's own probability, then the stage's history, then time in stage against the stage's
+/// norm, activity recency, department and amount. A cell with little history stays close to its parent, so with
+/// no history at all the answer is exactly the stage probability.
+/// </summary>
+public sealed class WinProbabilityModel
+{
+    /// <summary>Pseudo-observations each level's prior is worth; small enough that a few hundred deals dominate.</summary>
+    public const double PriorStrength = 8;
+
+    /// <summary>Below this many closed visits of a process the model answers with the stage probability.</summary>
+    public const int MinHistory = 50;
+
+    private const double DefaultHoursToClose = 30 * 24;
+
+    private readonly Func<string, string, double> _stageProbability;
+    private readonly Dictionary<string, Cell> _cells = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _norms;
+    private readonly Dictionary<string, double> _hoursToClose;
+    private readonly Dictionary<string, int> _history;
+
+    private WinProbabilityModel(Func<string, string, double> stageProbability, Dictionary<string, double> norms,
+        Dictionary<string, double> hoursToClose, Dictionary<string, int> history)
+    {
+        _stageProbability = stageProbability;
+        _norms = norms;
+        _hoursToClose = hoursToClose;
+        _history = history;
+    }
+
+    public int Samples => _history.Values.Sum();
+
+    /// <summary>Learns from closed visits; <paramref name="stageProbability"/> gives (process, stage) → the process's probability.</summary>
+    public static WinProbabilityModel Train(IReadOnlyCollection<WinSample> samples, Func<string, string, double> stageProbability) =>
+        TrainAsync(() => samples.ToAsyncEnumerable(), stageProbability).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Learns in two passes over <paramref name="samples"/> (stage norms first, then the counts), so a million
+    /// closed deals are streamed twice rather than held; only per-stage durations are kept for the medians.
+    /// </summary>
+    public static async ValueTask<WinProbabilityModel> TrainAsync(Func<IAsyncEnumerable<WinSample>> samples,
+        Func<string, string, double> stageProbability, CancellationToken ct = default)
+    {
+        var durations = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        var toClose = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        var history = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var s in samples().WithCancellation(ct))
+        {
+            var key = StageKey(s.Features);
+            List(durations, key).Add(s.Features.HoursInStage);
+            if (s.Won)
+            {
+                // Hours from entering the stage to the close, for the expected close date of open deals.
+                List(toClose, key).Add(s.HoursToClose + s.Features.HoursInStage);
+            }
+
+            history[s.Features.Process] = history.GetValueOrDefault(s.Features.Process) + 1;
+        }
+
+        var model = new WinProbabilityModel(stageProbability,
+            durations.ToDictionary(d => d.Key, d => Median(d.Value)),
+            toClose.ToDictionary(d => d.Key, d => Median(d.Value)),
+            history);
+        durations.Clear();
+        toClose.Clear();
+        await foreach (var s in samples().WithCancellation(ct))
+        {
+            foreach (var key in model.Path(s.Features))
+            {
+                var cell = model._cells.TryGetValue(key, out var c) ? c : model._cells[key] = new Cell();
+                cell.N++;
+                cell.Won += s.Won ? 1 : 0;
+            }
+        }
+
+        return model;
+    }
+
+    /// <summary>The stage's median time of closed visits (its norm), or null when it has no history.</summary>
+    public double? StageNormHours(string process, string stage) =>
+        _norms.TryGetValue(process + "\u001f" + stage, out var n) ? n : null;
+
+    public double Predict(WinFeatures f)
+    {
+        var p = Math.Clamp(_stageProbability(f.Process, f.Stage), 0, 1);
+        if (_history.GetValueOrDefault(f.Process) < MinHistory)
+        {
+            return p;
+        }
+
+        foreach (var key in Path(f))
+        {
+            if (!_cells.TryGetValue(key, out var cell))
+            {
+                break;
+            }
+
+            p = (cell.Won + PriorStrength * p) / (cell.N + PriorStrength);
+        }
+
+        return p;
+    }
+
+    /// <summary>When an open deal is expected to close: the median time won deals took from entering this stage, at least what it has already spent.</summary>
+    public DateOnly ExpectedClose(WinFeatures f, DateTimeOffset now)
+    {
+        var total = _hoursToClose.TryGetValue(StageKey(f), out var h) ? h : DefaultHoursToClose;
+        var remaining = Math.Max(0, total - f.HoursInStage);
+        return DateOnly.FromDateTime(now.UtcDateTime.AddHours(remaining));
+    }
+
+    /// <summary>Brier score (mean squared error of the probability against the outcome) of this model and of the stage probability.</summary>
+    public BrierScore Score(IEnumerable<WinSample> heldOut)
+    {
+        double model = 0, baseline = 0;
+        var n = 0;
+        foreach (var s in heldOut)
+        {
+            var y = s.Won ? 1.0 : 0.0;
+            model += Math.Pow(Predict(s.Features) - y, 2);
+            baseline += Math.Pow(Math.Clamp(_stageProbability(s.Features.Process, s.Features.Stage), 0, 1) - y, 2);
+            n++;
+        }
+
+        return n == 0 ? new BrierScore(0, 0, 0) : new BrierScore(n, model / n, baseline / n);
+    }
+
+    /// <summary>Held out by deal, not by visit, so no deal's outcome is both learned and scored; about one deal in five.</summary>
+    public static bool IsHeldOut(Guid dealId) => (dealId.GetHashCode() & 0x7fffffff) % 5 == 0;
+
+    // Coarse to fine: each key extends the one before, so a rare combination inherits its parent's estimate.
+    private IEnumerable<string> Path(WinFeatures f)
+    {
+        var key = StageKey(f);
+        yield return key;
+        var norm = _norms.TryGetValue(key, out var n) && n > 0 ? n : (double?)null;
+        key += "|t" + (norm is null ? "?" : TimeBucket(f.HoursInStage / norm.Value));
+        yield return key;
+        key += "|r" + RecencyBucket(f.HoursSinceActivity);
+        yield return key;
+        key += "|d" + f.Department;
+        yield return key;
+        key += "|a" + AmountBucket(f.Amount);
+        yield return key;
+    }
+
+    private static string StageKey(WinFeatures f) => f.Process + "\u001f" + f.Stage;
+
+    private static int TimeBucket(double ratio) => ratio switch { < 0.5 => 0, < 1 => 1, < 2 => 2, < 4 => 3, _ => 4 };
+
+    private static int RecencyBucket(double hours) => hours switch { < 24 => 0, < 72 => 1, < 168 => 2, < 720 => 3, _ => 4 };
+
+    private static int AmountBucket(decimal amount) => amount <= 0 ? 0 : Math.Min(8, (int)Math.Log10((double)amount));
+
+    private static List<double> List(Dictionary<string, List<double>> d, string key) =>
+        d.TryGetValue(key, out var l) ? l : d[key] = [];
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        var mid = values.Count / 2;
+        return values.Count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    }
+
+    private sealed class Cell
+    {
+        public int N;
+        public int Won;
+    }
+}
