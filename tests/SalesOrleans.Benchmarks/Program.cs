@@ -2,6 +2,7 @@ using SalesOrleans.Benchmarks;
 
 // Usage: SalesOrleans.Benchmarks <connection string> deals [seconds per run] [--no-projection]
 //        SalesOrleans.Benchmarks <connection string> live [seconds per rate]
+//        SalesOrleans.Benchmarks <connection string> analytics [closed deals] [open deals]
 var connectionString = args.ElementAtOrDefault(0)
     ?? throw new ArgumentException("Pass the PostgreSQL connection string (deploy/bench.sh does).");
 var rest = args.Skip(2).ToArray();
@@ -13,6 +14,9 @@ switch (args.ElementAtOrDefault(1) ?? "deals")
     case "live":
         await LiveBenchmark.RunAsync(connectionString, rest);
         break;
+    case "analytics":
+        await AnalyticsBenchmark.RunAsync(connectionString, rest);
+        break;
     default:
-        throw new ArgumentException($"Unknown benchmark '{args[1]}': use deals or live.");
+        throw new ArgumentException($"Unknown benchmark '{args[1]}': use deals, live or analytics.");
 }
