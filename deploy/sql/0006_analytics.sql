@@ -23,10 +23,28 @@ CREATE TABLE IF NOT EXISTS deal_stage_visit (
     -- The executor the visit was last stuck on, and the seq of the snapshot that said so.
     stuck_on         text NULL,
     stuck_seq        bigint NULL,
+    -- Set when the visit was entered / left and not yet counted into stage_funnel (cleared in the same batch).
+    uncounted_enter  boolean NOT NULL DEFAULT false,
+    uncounted_leave  boolean NOT NULL DEFAULT false,
     PRIMARY KEY (deal_id, entered_seq)
 );
 CREATE INDEX IF NOT EXISTS ix_visit_funnel ON deal_stage_visit (process_kind, entered_at) INCLUDE (stage, department_id, owner, outcome);
 CREATE INDEX IF NOT EXISTS ix_visit_open ON deal_stage_visit (deal_id) WHERE left_seq IS NULL;
+
+-- The funnel per process, department, manager, stage and month of entering the stage: counts kept by the projector
+-- in the same batch, so the funnel over millions of visits reads a few thousand rows.
+CREATE TABLE IF NOT EXISTS stage_funnel (
+    process_kind   text NOT NULL,
+    department_id  text NOT NULL,
+    owner          text NOT NULL,
+    stage          text NOT NULL,
+    month          date NOT NULL,
+    entered        bigint NOT NULL DEFAULT 0,
+    passed         bigint NOT NULL DEFAULT 0,
+    lost           bigint NOT NULL DEFAULT 0,
+    won            bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (process_kind, department_id, owner, stage, month)
+);
 
 -- One row per deal with what segments, forecasts and the win-probability model need beyond the deal row.
 CREATE TABLE IF NOT EXISTS deal_fact (

@@ -32,11 +32,42 @@ internal static class AnalyticsProjection
         Fact(sql, deal, ordered);
     }
 
+    /// <summary>
+    /// Folds the visits this batch entered or left into stage_funnel, once per batch and in key order, so
+    /// concurrent batches wait for each other's counter rows instead of deadlocking. A replay set no flag, so
+    /// it counts nothing.
+    /// </summary>
+    public static void CountFunnel(NpgsqlBatch sql, Guid[] dealIds)
+    {
+        var command = new NpgsqlBatchCommand("""
+            WITH pending AS (
+                SELECT deal_id, entered_seq, uncounted_enter, uncounted_leave FROM deal_stage_visit
+                WHERE deal_id = ANY($1) AND (uncounted_enter OR uncounted_leave)),
+            counted AS (
+                -- RETURNING shows new values, so the flags as they were come from the pending rows.
+                UPDATE deal_stage_visit v SET uncounted_enter = false, uncounted_leave = false
+                FROM pending p WHERE v.deal_id = p.deal_id AND v.entered_seq = p.entered_seq
+                RETURNING v.process_kind, v.department_id, v.owner, v.stage, date_trunc('month', v.entered_at AT TIME ZONE 'UTC')::date AS month,
+                          p.uncounted_enter AS entered, CASE WHEN p.uncounted_leave THEN v.outcome END AS outcome)
+            INSERT INTO stage_funnel AS f (process_kind, department_id, owner, stage, month, entered, passed, lost, won)
+            SELECT process_kind, department_id, owner, stage, month, count(*) FILTER (WHERE entered),
+                   count(*) FILTER (WHERE outcome = 'Passed'), count(*) FILTER (WHERE outcome = 'Lost'), count(*) FILTER (WHERE outcome = 'Won')
+            FROM counted
+            GROUP BY process_kind, department_id, owner, stage, month
+            ORDER BY process_kind, department_id, owner, stage, month
+            ON CONFLICT (process_kind, department_id, owner, stage, month) DO UPDATE SET
+                entered = f.entered + EXCLUDED.entered, passed = f.passed + EXCLUDED.passed,
+                lost = f.lost + EXCLUDED.lost, won = f.won + EXCLUDED.won
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = dealIds });
+        sql.BatchCommands.Add(command);
+    }
+
     private static void Leave(NpgsqlBatch sql, Guid dealId, DealActivity a, string outcome, string? nextStage, string? lostReason)
     {
         // Only a visit entered before this activity: a replay of an old move finds the newer open visit untouched.
         var command = new NpgsqlBatchCommand("""
-            UPDATE deal_stage_visit SET left_seq = $2, left_at = $3, outcome = $4, next_stage = $5, lost_reason = $6,
+            UPDATE deal_stage_visit SET left_seq = $2, left_at = $3, outcome = $4, next_stage = $5, lost_reason = $6, uncounted_leave = true,
                 touched_at = coalesce((SELECT last_activity_at FROM deal_fact WHERE deal_id = $1), entered_at)
             WHERE deal_id = $1 AND left_seq IS NULL AND entered_seq < $2
             """);
@@ -47,8 +78,8 @@ internal static class AnalyticsProjection
     private static void Enter(NpgsqlBatch sql, DealView d, DealActivity a, string stage)
     {
         var command = new NpgsqlBatchCommand("""
-            INSERT INTO deal_stage_visit (deal_id, entered_seq, stage, process_kind, process_version, department_id, owner, amount, entered_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            INSERT INTO deal_stage_visit (deal_id, entered_seq, stage, process_kind, process_version, department_id, owner, amount, entered_at, uncounted_enter)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true)
             ON CONFLICT (deal_id, entered_seq) DO NOTHING
             """);
         DealProjector.Add(command, d.Id, a.Seq, stage, d.ProcessKind, d.ProcessVersion, d.Department, d.Owner, d.Amount, a.At);

@@ -50,7 +50,14 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
 {
     public async Task<IReadOnlyList<FunnelStage>> FunnelAsync(AnalyticsFilter f, CancellationToken ct = default)
     {
-        await using var cmd = Filtered("""
+        // Whole months (or no period) read the counters the projector keeps; any other period counts the visits.
+        await using var cmd = IsMonth(f.From) && IsMonth(f.To) ? Filtered("""
+            SELECT process_kind, stage, sum(entered)::bigint, sum(passed)::bigint, sum(lost)::bigint, sum(won)::bigint,
+                   sum(entered - passed - lost - won)::bigint
+            FROM stage_funnel
+            WHERE {filter}
+            GROUP BY process_kind, stage
+            """, "(month::timestamp AT TIME ZONE 'UTC')", f) : Filtered("""
             SELECT process_kind, stage, count(*),
                    count(*) FILTER (WHERE outcome = 'Passed'), count(*) FILTER (WHERE outcome = 'Lost'),
                    count(*) FILTER (WHERE outcome = 'Won'), count(*) FILTER (WHERE left_seq IS NULL)
@@ -308,6 +315,9 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
                 r.GetString(4), r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7), r.GetDecimal(8), Time(r, 9));
         }
     }
+
+    private static bool IsMonth(DateTimeOffset? t) =>
+        t is null || (t.Value.Offset == TimeSpan.Zero && t.Value.Day == 1 && t.Value.TimeOfDay == TimeSpan.Zero);
 
     // The common filter as $1..$5 (process, department, owner, from, to) on the report's own date column.
     private NpgsqlCommand Filtered(string sql, string? dateColumn, AnalyticsFilter f, string table = "")

@@ -87,6 +87,10 @@ public class AnalyticsProjectionTests
         Assert.Equal(3, braun["proposal"].Lost);
         var august = await queries.FunnelAsync(new AnalyticsFilter(Process: P, From: new(2026, 8, 1, 0, 0, 0, TimeSpan.Zero), To: new(2026, 9, 1, 0, 0, 0, TimeSpan.Zero)));
         Assert.Equal(8, august.Single(s => s.Stage == "first-contact").Entered);
+        // A period that is not whole months counts the visits themselves: the same answer.
+        var midMonth = await queries.FunnelAsync(new AnalyticsFilter(Process: P, From: new(2026, 8, 2, 0, 0, 0, TimeSpan.Zero), To: new(2026, 9, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(august.OrderBy(s => s.Stage), midMonth.OrderBy(s => s.Stage));
+        Assert.Equal(2, (await queries.FunnelAsync(new AnalyticsFilter(Process: P, From: new(2026, 9, 1, 0, 0, 0, TimeSpan.Zero)))).Single().Entered);
 
         var durations = (await queries.StageDurationsAsync(new AnalyticsFilter(Process: P), byExecutor: false)).ToDictionary(s => s.Stage);
         double[] firstContact = [10, 10, 10, 10, 20, 20, 20, 30, 30, 10];
@@ -197,6 +201,7 @@ public class AnalyticsProjectionTests
         await using var cmd = db.CreateCommand("""
             SELECT string_agg(v::text, '|' ORDER BY deal_id, entered_seq) FROM deal_stage_visit v
             UNION ALL SELECT string_agg(f::text, '|' ORDER BY deal_id) FROM deal_fact f
+            UNION ALL SELECT string_agg(s::text, '|' ORDER BY s::text) FROM stage_funnel s
             """);
         var parts = new List<string>();
         await using var r = await cmd.ExecuteReaderAsync();
