@@ -25,13 +25,13 @@ public sealed class WinProbabilityModel
     private const double DefaultHoursToClose = 30 * 24;
 
     private readonly Func<string, string, double> _stageProbability;
-    private readonly Dictionary<string, Cell> _cells = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, double> _norms;
-    private readonly Dictionary<string, double> _hoursToClose;
+    private readonly Dictionary<CellKey, Cell> _cells = [];
+    private readonly Dictionary<(string Process, string Stage), double> _norms;
+    private readonly Dictionary<(string Process, string Stage), double> _hoursToClose;
     private readonly Dictionary<string, int> _history;
 
-    private WinProbabilityModel(Func<string, string, double> stageProbability, Dictionary<string, double> norms,
-        Dictionary<string, double> hoursToClose, Dictionary<string, int> history)
+    private WinProbabilityModel(Func<string, string, double> stageProbability, Dictionary<(string, string), double> norms,
+        Dictionary<(string, string), double> hoursToClose, Dictionary<string, int> history)
     {
         _stageProbability = stageProbability;
         _norms = norms;
@@ -52,8 +52,8 @@ public sealed class WinProbabilityModel
     public static async ValueTask<WinProbabilityModel> TrainAsync(Func<IAsyncEnumerable<WinSample>> samples,
         Func<string, string, double> stageProbability, CancellationToken ct = default)
     {
-        var durations = new Dictionary<string, List<double>>(StringComparer.Ordinal);
-        var toClose = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        var durations = new Dictionary<(string, string), List<double>>();
+        var toClose = new Dictionary<(string, string), List<double>>();
         var history = new Dictionary<string, int>(StringComparer.Ordinal);
         await foreach (var s in samples().WithCancellation(ct))
         {
@@ -76,8 +76,9 @@ public sealed class WinProbabilityModel
         toClose.Clear();
         await foreach (var s in samples().WithCancellation(ct))
         {
-            foreach (var key in model.Path(s.Features))
+            for (var level = 0; level < Levels; level++)
             {
+                var key = model.Key(s.Features, level);
                 var cell = model._cells.TryGetValue(key, out var c) ? c : model._cells[key] = new Cell();
                 cell.N++;
                 cell.Won += s.Won ? 1 : 0;
@@ -89,7 +90,7 @@ public sealed class WinProbabilityModel
 
     /// <summary>The stage's median time of closed visits (its norm), or null when it has no history.</summary>
     public double? StageNormHours(string process, string stage) =>
-        _norms.TryGetValue(process + "\u001f" + stage, out var n) ? n : null;
+        _norms.TryGetValue((process, stage), out var n) ? n : null;
 
     public double Predict(WinFeatures f)
     {
@@ -99,9 +100,9 @@ public sealed class WinProbabilityModel
             return p;
         }
 
-        foreach (var key in Path(f))
+        for (var level = 0; level < Levels; level++)
         {
-            if (!_cells.TryGetValue(key, out var cell))
+            if (!_cells.TryGetValue(Key(f, level), out var cell))
             {
                 break;
             }
@@ -139,23 +140,19 @@ public sealed class WinProbabilityModel
     /// <summary>Held out by deal, not by visit, so no deal's outcome is both learned and scored; about one deal in five.</summary>
     public static bool IsHeldOut(Guid dealId) => (dealId.GetHashCode() & 0x7fffffff) % 5 == 0;
 
-    // Coarse to fine: each key extends the one before, so a rare combination inherits its parent's estimate.
-    private IEnumerable<string> Path(WinFeatures f)
+    private const int Levels = 5;
+
+    // Coarse to fine: each level's key extends the one before, so a rare combination inherits its parent's estimate.
+    // A struct key, not a string: training makes five lookups for each of millions of visits.
+    private CellKey Key(WinFeatures f, int level)
     {
-        var key = StageKey(f);
-        yield return key;
-        var norm = _norms.TryGetValue(key, out var n) && n > 0 ? n : (double?)null;
-        key += "|t" + (norm is null ? "?" : TimeBucket(f.HoursInStage / norm.Value));
-        yield return key;
-        key += "|r" + RecencyBucket(f.HoursSinceActivity);
-        yield return key;
-        key += "|d" + f.Department;
-        yield return key;
-        key += "|a" + AmountBucket(f.Amount);
-        yield return key;
+        var stage = StageKey(f);
+        var time = level < 1 ? -1 : _norms.TryGetValue(stage, out var n) && n > 0 ? TimeBucket(f.HoursInStage / n) : 9;
+        return new CellKey(f.Process, f.Stage, level, time, level < 2 ? -1 : RecencyBucket(f.HoursSinceActivity),
+            level < 3 ? null : f.Department, level < 4 ? -1 : AmountBucket(f.Amount));
     }
 
-    private static string StageKey(WinFeatures f) => f.Process + "\u001f" + f.Stage;
+    private static (string, string) StageKey(WinFeatures f) => (f.Process, f.Stage);
 
     private static int TimeBucket(double ratio) => ratio switch { < 0.5 => 0, < 1 => 1, < 2 => 2, < 4 => 3, _ => 4 };
 
@@ -163,7 +160,7 @@ public sealed class WinProbabilityModel
 
     private static int AmountBucket(decimal amount) => amount <= 0 ? 0 : Math.Min(8, (int)Math.Log10((double)amount));
 
-    private static List<double> List(Dictionary<string, List<double>> d, string key) =>
+    private static List<double> List(Dictionary<(string, string), List<double>> d, (string, string) key) =>
         d.TryGetValue(key, out var l) ? l : d[key] = [];
 
     private static double Median(List<double> values)
@@ -172,6 +169,8 @@ public sealed class WinProbabilityModel
         var mid = values.Count / 2;
         return values.Count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
     }
+
+    private readonly record struct CellKey(string Process, string Stage, int Level, int Time, int Recency, string? Department, int Amount);
 
     private sealed class Cell
     {
