@@ -73,3 +73,41 @@ CREATE TABLE IF NOT EXISTS forecast_snapshot (
     open_deals       int NOT NULL,
     PRIMARY KEY (made_on, month, process_kind, department_id)
 );
+
+-- Deals projected before this script have their journal in deal_activity: their visits, counters and facts are
+-- rebuilt from it once, here, so an existing installation starts with its whole history.
+WITH moves AS (
+    SELECT a.deal_id, a.seq, a.at, a.subject AS stage,
+           lead(a.seq) OVER w AS next_seq, lead(a.at) OVER w AS next_at, lead(a.subject) OVER w AS next_stage
+    FROM deal_activity a
+    WHERE a.kind = 'StageChanged'
+    WINDOW w AS (PARTITION BY a.deal_id ORDER BY a.seq)),
+closing AS (
+    SELECT deal_id, seq, at, kind, subject, stage FROM deal_activity WHERE kind IN ('Won', 'Lost'))
+INSERT INTO deal_stage_visit (deal_id, entered_seq, stage, process_kind, process_version, department_id, owner, amount, entered_at,
+    left_seq, left_at, outcome, next_stage, lost_reason, stuck_on, stuck_seq)
+SELECT m.deal_id, m.seq, m.stage, d.process_kind, d.process_version, d.department_id, d.owner, d.amount, m.at,
+       coalesce(c.seq, m.next_seq), m.next_at,
+       CASE WHEN m.next_seq IS NULL THEN NULL ELSE coalesce(c.kind, 'Passed') END,
+       CASE WHEN c.kind IS NULL THEN m.next_stage END,
+       CASE WHEN c.kind = 'Lost' THEN c.subject END,
+       CASE WHEN m.next_seq IS NULL THEN d.stuck_on END, CASE WHEN m.next_seq IS NULL AND d.stuck_on IS NOT NULL THEN d.seq END
+FROM moves m
+JOIN deal d ON d.deal_id = m.deal_id
+LEFT JOIN closing c ON c.deal_id = m.deal_id AND c.stage = m.next_stage AND c.seq > m.next_seq
+-- A terminal stage (entered by the move that closed the deal) is no visit.
+WHERE NOT EXISTS (SELECT 1 FROM closing t WHERE t.deal_id = m.deal_id AND t.stage = m.stage AND t.seq > m.seq)
+ON CONFLICT (deal_id, entered_seq) DO NOTHING;
+
+INSERT INTO stage_funnel (process_kind, department_id, owner, stage, month, entered, passed, lost, won)
+SELECT process_kind, department_id, owner, stage, date_trunc('month', entered_at AT TIME ZONE 'UTC')::date, count(*),
+       count(*) FILTER (WHERE outcome = 'Passed'), count(*) FILTER (WHERE outcome = 'Lost'), count(*) FILTER (WHERE outcome = 'Won')
+FROM deal_stage_visit
+GROUP BY 1, 2, 3, 4, 5
+ON CONFLICT (process_kind, department_id, owner, stage, month) DO NOTHING;
+
+INSERT INTO deal_fact (deal_id, seq, parameters, last_activity_at, lost_stage)
+SELECT d.deal_id, 0, '{}', coalesce((SELECT max(a.at) FROM deal_activity a WHERE a.deal_id = d.deal_id), d.created_at),
+       (SELECT v.stage FROM deal_stage_visit v WHERE v.deal_id = d.deal_id AND v.outcome = 'Lost')
+FROM deal d
+ON CONFLICT (deal_id) DO NOTHING;
