@@ -79,6 +79,14 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
     public async Task<IReadOnlyList<StageDuration>> StageDurationsAsync(AnalyticsFilter f, bool byExecutor, CancellationToken ct = default)
     {
         var executor = byExecutor ? "stuck_on" : "NULL::text";
+        // Medians sort millions of durations: in memory (a larger work_mem for this one transaction) rather than on disk.
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var memory = new NpgsqlCommand("SET LOCAL work_mem = '256MB'", connection))
+        {
+            await memory.ExecuteNonQueryAsync(ct);
+        }
+
         await using var cmd = Filtered($"""
             SELECT process_kind, stage, {executor},
                    count(*) FILTER (WHERE left_at IS NOT NULL),
@@ -87,11 +95,11 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
                    coalesce(avg(hours) FILTER (WHERE left_at IS NOT NULL), 0),
                    count(*) FILTER (WHERE left_at IS NULL),
                    coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) FILTER (WHERE left_at IS NULL), 0)
-            FROM (SELECT *, extract(epoch FROM coalesce(left_at, now()) - entered_at) / 3600.0 AS hours FROM deal_stage_visit) v
+            FROM (SELECT *, date_part('epoch', coalesce(left_at, now()) - entered_at) / 3600.0 AS hours FROM deal_stage_visit) v
             WHERE {"{filter}"}
             GROUP BY process_kind, stage, {executor}
             ORDER BY process_kind, stage, {executor}
-            """, "entered_at", f);
+            """, "entered_at", f, connection: connection);
         var items = new List<StageDuration>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
@@ -161,8 +169,8 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
     {
         await using var cmd = Filtered("""
             SELECT v.deal_id, v.process_kind, v.department_id, v.stage,
-                   extract(epoch FROM v.left_at - v.entered_at) / 3600.0,
-                   extract(epoch FROM v.left_at - coalesce(v.touched_at, v.entered_at)) / 3600.0,
+                   date_part('epoch', v.left_at - v.entered_at) / 3600.0,
+                   date_part('epoch', v.left_at - coalesce(v.touched_at, v.entered_at)) / 3600.0,
                    v.amount, deal.status = 'Won', v.left_at, deal.closed_at
             FROM deal_stage_visit v JOIN deal ON deal.deal_id = v.deal_id
             WHERE deal.status <> 'Open' AND v.left_at IS NOT NULL AND {filter}
@@ -179,8 +187,8 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
     {
         await using var cmd = Filtered("""
             SELECT deal.deal_id, deal.process_kind, deal.department_id, deal.owner, deal.stage, deal.probability,
-                   extract(epoch FROM $6 - deal.stage_entered_at) / 3600.0,
-                   extract(epoch FROM $6 - coalesce(fact.last_activity_at, deal.stage_entered_at)) / 3600.0, deal.amount
+                   date_part('epoch', $6 - deal.stage_entered_at) / 3600.0,
+                   date_part('epoch', $6 - coalesce(fact.last_activity_at, deal.stage_entered_at)) / 3600.0, deal.amount
             FROM deal LEFT JOIN deal_fact fact ON fact.deal_id = deal.deal_id
             WHERE deal.status = 'Open' AND {filter}
             """, null, f, table: "deal.");
@@ -319,8 +327,14 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
     private static bool IsMonth(DateTimeOffset? t) =>
         t is null || (t.Value.Offset == TimeSpan.Zero && t.Value.Day == 1 && t.Value.TimeOfDay == TimeSpan.Zero);
 
+    public async Task<long> CountDealsAsync(CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("SELECT count(*) FROM deal");
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
     // The common filter as $1..$5 (process, department, owner, from, to) on the report's own date column.
-    private NpgsqlCommand Filtered(string sql, string? dateColumn, AnalyticsFilter f, string table = "")
+    private NpgsqlCommand Filtered(string sql, string? dateColumn, AnalyticsFilter f, string table = "", NpgsqlConnection? connection = null)
     {
         var filter = $"""
             ($1::text IS NULL OR {table}process_kind = $1)
@@ -336,7 +350,8 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
             filter += " AND ($4::timestamptz IS NULL OR true) AND ($5::timestamptz IS NULL OR true)";
         }
 
-        var cmd = db.CreateCommand(sql.Replace("{filter}", filter, StringComparison.Ordinal));
+        var text = sql.Replace("{filter}", filter, StringComparison.Ordinal);
+        var cmd = connection is null ? db.CreateCommand(text) : new NpgsqlCommand(text, connection);
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = f.Process });
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = f.Department });
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = f.Owner });

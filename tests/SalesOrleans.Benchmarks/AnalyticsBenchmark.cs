@@ -33,8 +33,16 @@ public static class AnalyticsBenchmark
         var queries = service.Queries;
 
         var clock = Stopwatch.StartNew();
-        var visits = await LoadAsync(db, closed, open);
-        Console.WriteLine($"loaded {closed:N0} closed + {open:N0} open deals, {visits:N0} stage visits with COPY in {clock.Elapsed.TotalSeconds:0.0} s");
+        // A database that already holds deals (ConnectionStrings__Sales kept from an earlier run) is measured as it is.
+        if (await service.Queries.CountDealsAsync() is var existing and > 0)
+        {
+            Console.WriteLine($"reusing {existing:N0} deals already in the database");
+        }
+        else
+        {
+            var visits = await LoadAsync(db, closed, open);
+            Console.WriteLine($"loaded {closed:N0} closed + {open:N0} open deals, {visits:N0} stage visits with COPY in {clock.Elapsed.TotalSeconds:0.0} s");
+        }
 
         await Time("funnel, all (counters)", () => service.FunnelAsync(new AnalyticsFilter()));
         await Time("funnel, one department, 2025-01-15 to 2025-04-15 (visits)", () => service.FunnelAsync(new AnalyticsFilter(Department: "training",
