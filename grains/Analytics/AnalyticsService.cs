@@ -61,18 +61,12 @@ public sealed class AnalyticsService(AnalyticsQueries queries, IProcessCatalog c
         var now = time.GetUtcNow();
         var stageProbability = await StageProbabilitiesAsync(ct);
         var clock = Stopwatch.StartNew();
-        // Learned from four deals in five; the fifth is held out to show the model's calibration honestly.
+        // Norms from SQL, then one pass over the training deals and one over the held-out fifth (split in SQL by
+        // deal, so no deal's outcome is both learned and scored).
+        var norms = (await queries.StageNormsAsync(ct)).ToDictionary(n => (n.Process, n.Stage), n => new StageNorm(n.MedianHours, n.MedianHoursToClose));
         var visits = 0;
-        var model = await WinProbabilityModel.TrainAsync(
-            () => Samples(s => !WinProbabilityModel.IsHeldOut(s.DealId), () => visits++, ct), stageProbability, ct);
-        var heldOut = new List<WinSample>();
-        await foreach (var s in Samples(s => WinProbabilityModel.IsHeldOut(s.DealId), null, ct))
-        {
-            heldOut.Add(s);
-        }
-
-        var brier = model.Score(heldOut);
-        heldOut.Clear();
+        var model = await WinProbabilityModel.TrainAsync(Samples(false, () => visits++, ct), stageProbability, norms, ct);
+        var brier = await model.ScoreAsync(Samples(true, null, ct), ct);
         var training = clock.Elapsed;
 
         clock.Restart();
@@ -85,22 +79,16 @@ public sealed class AnalyticsService(AnalyticsQueries queries, IProcessCatalog c
 
         await queries.SaveScoresAsync(scores, now, ct);
         await queries.SnapshotForecastAsync(DateOnly.FromDateTime(now.UtcDateTime), ct);
-        // Training streams the visits twice (norms, then counts).
-        var refresh = new ProbabilityRefresh(visits / 2, scores.Count, brier, training, clock.Elapsed);
+        var refresh = new ProbabilityRefresh(visits, scores.Count, brier, training, clock.Elapsed);
         _last = refresh;
         return refresh;
     }
 
-    private async IAsyncEnumerable<WinSample> Samples(Func<ClosedVisit, bool> take, Action? counted,
+    private async IAsyncEnumerable<WinSample> Samples(bool heldOut, Action? counted,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var v in queries.ClosedVisitsAsync(new AnalyticsFilter(), ct))
+        await foreach (var v in queries.ClosedVisitsAsync(new AnalyticsFilter(), heldOut, ct))
         {
-            if (!take(v))
-            {
-                continue;
-            }
-
             counted?.Invoke();
             var hoursToClose = Math.Max(0, (v.ClosedAt - v.LeftAt).TotalHours);
             yield return new WinSample(new WinFeatures(v.Process, v.Stage, v.Department, v.HoursInStage, v.HoursSinceActivity, v.Amount), v.Won, hoursToClose);

@@ -165,7 +165,7 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
     }
 
     /// <summary>Visits of closed deals, streamed (the model reads a million without holding them).</summary>
-    public async IAsyncEnumerable<ClosedVisit> ClosedVisitsAsync(AnalyticsFilter f, [EnumeratorCancellation] CancellationToken ct = default)
+    public async IAsyncEnumerable<ClosedVisit> ClosedVisitsAsync(AnalyticsFilter f, bool? heldOut = null, [EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var cmd = Filtered("""
             SELECT v.deal_id, v.process_kind, v.department_id, v.stage,
@@ -174,13 +174,43 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
                    v.amount, deal.status = 'Won', v.left_at, deal.closed_at
             FROM deal_stage_visit v JOIN deal ON deal.deal_id = v.deal_id
             WHERE deal.status <> 'Open' AND v.left_at IS NOT NULL AND {filter}
+              AND ($6::boolean IS NULL OR ((hashtext(v.deal_id::text) & 2147483647) % 5 = 0) = $6)
             """, "deal.closed_at", f, table: "v.");
+        cmd.Parameters.Add(new NpgsqlParameter<bool?> { TypedValue = heldOut });
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
             yield return new ClosedVisit(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), Convert.ToDouble(r.GetValue(4)),
                 Convert.ToDouble(r.GetValue(5)), r.GetDecimal(6), r.GetBoolean(7), Time(r, 8), Time(r, 9));
         }
+    }
+
+    /// <summary>Per stage: the median hours of closed visits (the stage's norm) and the median hours won deals took from entering it to the close.</summary>
+    public async Task<IReadOnlyList<(string Process, string Stage, double MedianHours, double? MedianHoursToClose)>> StageNormsAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var memory = new NpgsqlCommand("SET LOCAL work_mem = '256MB'", connection))
+        {
+            await memory.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var cmd = new NpgsqlCommand("""
+            SELECT v.process_kind, v.stage,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY date_part('epoch', v.left_at - v.entered_at) / 3600.0),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY date_part('epoch', deal.closed_at - v.entered_at) / 3600.0) FILTER (WHERE deal.status = 'Won')
+            FROM deal_stage_visit v JOIN deal ON deal.deal_id = v.deal_id
+            WHERE deal.status <> 'Open' AND v.left_at IS NOT NULL
+            GROUP BY v.process_kind, v.stage
+            """, connection);
+        var items = new List<(string, string, double, double?)>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            items.Add((r.GetString(0), r.GetString(1), r.GetDouble(2), r.IsDBNull(3) ? null : r.GetDouble(3)));
+        }
+
+        return items;
     }
 
     public async IAsyncEnumerable<OpenDealFeatures> OpenDealsAsync(AnalyticsFilter f, DateTimeOffset now, [EnumeratorCancellation] CancellationToken ct = default)

@@ -6,6 +6,9 @@ public sealed record WinFeatures(string Process, string Stage, string Department
 /// <summary>A stage visit of a closed deal: its features when it left the stage, whether the deal was won, and when it closed.</summary>
 public sealed record WinSample(WinFeatures Features, bool Won, double HoursToClose);
 
+/// <summary>A stage's median hours of closed visits, and the median hours won deals took from entering it to the close.</summary>
+public sealed record StageNorm(double MedianHours, double? MedianHoursToClose);
+
 public sealed record BrierScore(int Samples, double Model, double StageBaseline);
 
 /// <summary>
@@ -46,15 +49,14 @@ public sealed class WinProbabilityModel
         TrainAsync(() => samples.ToAsyncEnumerable(), stageProbability).AsTask().GetAwaiter().GetResult();
 
     /// <summary>
-    /// Learns in two passes over <paramref name="samples"/> (stage norms first, then the counts), so a million
-    /// closed deals are streamed twice rather than held; only per-stage durations are kept for the medians.
+    /// Learns in two passes over <paramref name="samples"/> (stage norms first, then the counts), so closed deals
+    /// are streamed twice rather than held; only per-stage durations are kept for the medians.
     /// </summary>
     public static async ValueTask<WinProbabilityModel> TrainAsync(Func<IAsyncEnumerable<WinSample>> samples,
         Func<string, string, double> stageProbability, CancellationToken ct = default)
     {
         var durations = new Dictionary<(string, string), List<double>>();
         var toClose = new Dictionary<(string, string), List<double>>();
-        var history = new Dictionary<string, int>(StringComparer.Ordinal);
         await foreach (var s in samples().WithCancellation(ct))
         {
             var key = StageKey(s.Features);
@@ -64,18 +66,25 @@ public sealed class WinProbabilityModel
                 // Hours from entering the stage to the close, for the expected close date of open deals.
                 List(toClose, key).Add(s.HoursToClose + s.Features.HoursInStage);
             }
-
-            history[s.Features.Process] = history.GetValueOrDefault(s.Features.Process) + 1;
         }
 
+        var norms = durations.ToDictionary(d => d.Key,
+            d => new StageNorm(Median(d.Value), toClose.TryGetValue(d.Key, out var c) ? Median(c) : null));
+        return await TrainAsync(samples(), stageProbability, norms, ct);
+    }
+
+    /// <summary>Learns in one pass when the stage norms are known already (the read model computes them with SQL).</summary>
+    public static async ValueTask<WinProbabilityModel> TrainAsync(IAsyncEnumerable<WinSample> samples,
+        Func<string, string, double> stageProbability, IReadOnlyDictionary<(string Process, string Stage), StageNorm> norms,
+        CancellationToken ct = default)
+    {
         var model = new WinProbabilityModel(stageProbability,
-            durations.ToDictionary(d => d.Key, d => Median(d.Value)),
-            toClose.ToDictionary(d => d.Key, d => Median(d.Value)),
-            history);
-        durations.Clear();
-        toClose.Clear();
-        await foreach (var s in samples().WithCancellation(ct))
+            norms.ToDictionary(n => n.Key, n => n.Value.MedianHours),
+            norms.Where(n => n.Value.MedianHoursToClose is not null).ToDictionary(n => n.Key, n => n.Value.MedianHoursToClose!.Value),
+            new Dictionary<string, int>(StringComparer.Ordinal));
+        await foreach (var s in samples.WithCancellation(ct))
         {
+            model._history[s.Features.Process] = model._history.GetValueOrDefault(s.Features.Process) + 1;
             for (var level = 0; level < Levels; level++)
             {
                 var key = model.Key(s.Features, level);
@@ -122,11 +131,13 @@ public sealed class WinProbabilityModel
     }
 
     /// <summary>Brier score (mean squared error of the probability against the outcome) of this model and of the stage probability.</summary>
-    public BrierScore Score(IEnumerable<WinSample> heldOut)
+    public BrierScore Score(IEnumerable<WinSample> heldOut) => ScoreAsync(heldOut.ToAsyncEnumerable()).AsTask().GetAwaiter().GetResult();
+
+    public async ValueTask<BrierScore> ScoreAsync(IAsyncEnumerable<WinSample> heldOut, CancellationToken ct = default)
     {
         double model = 0, baseline = 0;
         var n = 0;
-        foreach (var s in heldOut)
+        await foreach (var s in heldOut.WithCancellation(ct))
         {
             var y = s.Won ? 1.0 : 0.0;
             model += Math.Pow(Predict(s.Features) - y, 2);
