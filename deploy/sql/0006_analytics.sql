@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS deal_stage_visit (
 );
 CREATE INDEX IF NOT EXISTS ix_visit_funnel ON deal_stage_visit (process_kind, entered_at) INCLUDE (stage, department_id, owner, outcome);
 CREATE INDEX IF NOT EXISTS ix_visit_open ON deal_stage_visit (deal_id) WHERE left_seq IS NULL;
+CREATE INDEX IF NOT EXISTS ix_visit_open_stage ON deal_stage_visit (process_kind, stage) INCLUDE (department_id, owner, entered_at, stuck_on) WHERE left_seq IS NULL;
 -- The lost report reads only lost visits, from the index alone.
 CREATE INDEX IF NOT EXISTS ix_visit_lost ON deal_stage_visit (left_at) INCLUDE (process_kind, department_id, owner, stage, lost_reason, amount) WHERE outcome = 'Lost';
 
@@ -46,6 +47,26 @@ CREATE TABLE IF NOT EXISTS stage_funnel (
     lost           bigint NOT NULL DEFAULT 0,
     won            bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (process_kind, department_id, owner, stage, month)
+);
+
+-- Time in stage of left visits as a histogram with 5 % wide buckets (geometric from 36 seconds), per process,
+-- department, manager, stage, month of entering and executor stuck on: medians and p90 over millions of visits
+-- read a few thousand rows, within 2.5 %. Kept by the projector with the funnel counters.
+CREATE OR REPLACE FUNCTION duration_bucket(hours double precision) RETURNS int
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN greatest(0, floor(ln(greatest(hours, 0.01) / 0.01) / ln(1.05)))::int;
+
+CREATE TABLE IF NOT EXISTS stage_duration (
+    process_kind   text NOT NULL,
+    department_id  text NOT NULL,
+    owner          text NOT NULL,
+    stage          text NOT NULL,
+    month          date NOT NULL,
+    executor       text NOT NULL,
+    bucket         int NOT NULL,
+    visits         bigint NOT NULL,
+    hours          double precision NOT NULL,
+    PRIMARY KEY (process_kind, department_id, owner, stage, month, executor, bucket)
 );
 
 -- One row per deal with what segments, forecasts and the win-probability model need beyond the deal row.
@@ -107,6 +128,14 @@ SELECT process_kind, department_id, owner, stage, date_trunc('month', entered_at
 FROM deal_stage_visit
 GROUP BY 1, 2, 3, 4, 5
 ON CONFLICT (process_kind, department_id, owner, stage, month) DO NOTHING;
+
+INSERT INTO stage_duration (process_kind, department_id, owner, stage, month, executor, bucket, visits, hours)
+SELECT process_kind, department_id, owner, stage, date_trunc('month', entered_at AT TIME ZONE 'UTC')::date, coalesce(stuck_on, ''),
+       duration_bucket(date_part('epoch', left_at - entered_at) / 3600.0), count(*), sum(date_part('epoch', left_at - entered_at) / 3600.0)
+FROM deal_stage_visit
+WHERE left_at IS NOT NULL
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+ON CONFLICT (process_kind, department_id, owner, stage, month, executor, bucket) DO NOTHING;
 
 INSERT INTO deal_fact (deal_id, seq, parameters, last_activity_at, lost_stage)
 SELECT d.deal_id, 0, '{}', coalesce((SELECT max(a.at) FROM deal_activity a WHERE a.deal_id = d.deal_id), d.created_at),

@@ -33,7 +33,7 @@ internal static class AnalyticsProjection
     }
 
     /// <summary>
-    /// Folds the visits this batch entered or left into stage_funnel, once per batch and in key order, so
+    /// Folds the visits this batch entered or left into stage_funnel and stage_duration, once per batch and in key order, so
     /// concurrent batches wait for each other's counter rows instead of deadlocking. A replay set no flag, so
     /// it counts nothing.
     /// </summary>
@@ -48,7 +48,17 @@ internal static class AnalyticsProjection
                 UPDATE deal_stage_visit v SET uncounted_enter = false, uncounted_leave = false
                 FROM pending p WHERE v.deal_id = p.deal_id AND v.entered_seq = p.entered_seq
                 RETURNING v.process_kind, v.department_id, v.owner, v.stage, date_trunc('month', v.entered_at AT TIME ZONE 'UTC')::date AS month,
-                          p.uncounted_enter AS entered, CASE WHEN p.uncounted_leave THEN v.outcome END AS outcome)
+                          p.uncounted_enter AS entered, CASE WHEN p.uncounted_leave THEN v.outcome END AS outcome,
+                          coalesce(v.stuck_on, '') AS executor, date_part('epoch', v.left_at - v.entered_at) / 3600.0 AS hours),
+            durations AS (
+                INSERT INTO stage_duration AS d (process_kind, department_id, owner, stage, month, executor, bucket, visits, hours)
+                SELECT process_kind, department_id, owner, stage, month, executor, duration_bucket(hours), count(*), sum(hours)
+                FROM counted
+                WHERE outcome IS NOT NULL
+                GROUP BY 1, 2, 3, 4, 5, 6, 7
+                ORDER BY 1, 2, 3, 4, 5, 6, 7
+                ON CONFLICT (process_kind, department_id, owner, stage, month, executor, bucket) DO UPDATE SET
+                    visits = d.visits + EXCLUDED.visits, hours = d.hours + EXCLUDED.hours)
             INSERT INTO stage_funnel AS f (process_kind, department_id, owner, stage, month, entered, passed, lost, won)
             SELECT process_kind, department_id, owner, stage, month, count(*) FILTER (WHERE entered),
                    count(*) FILTER (WHERE outcome = 'Passed'), count(*) FILTER (WHERE outcome = 'Lost'), count(*) FILTER (WHERE outcome = 'Won')

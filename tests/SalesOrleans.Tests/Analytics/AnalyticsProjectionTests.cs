@@ -92,7 +92,9 @@ public class AnalyticsProjectionTests
         Assert.Equal(august.OrderBy(s => s.Stage), midMonth.OrderBy(s => s.Stage));
         Assert.Equal(2, (await queries.FunnelAsync(new AnalyticsFilter(Process: P, From: new(2026, 9, 1, 0, 0, 0, TimeSpan.Zero)))).Single().Entered);
 
-        var durations = (await queries.StageDurationsAsync(new AnalyticsFilter(Process: P), byExecutor: false)).ToDictionary(s => s.Stage);
+        // A period that is not whole months sorts the visits: exact. (Every visit here was entered after 2 August.)
+        var exact = new AnalyticsFilter(Process: P, From: new(2026, 8, 2, 0, 0, 0, TimeSpan.Zero));
+        var durations = (await queries.StageDurationsAsync(exact, byExecutor: false)).ToDictionary(s => s.Stage);
         double[] firstContact = [10, 10, 10, 10, 20, 20, 20, 30, 30, 10];
         Assert.Equal(10, durations["first-contact"].Visits);
         Assert.Equal(Percentile(firstContact, 0.5), durations["first-contact"].MedianHours, 6);
@@ -103,10 +105,25 @@ public class AnalyticsProjectionTests
         Assert.Equal(Percentile(proposal, 0.9), durations["proposal"].P90Hours, 6);
         Assert.Equal(1, durations["presentation"].OpenNow);
 
+        // No period reads the histogram: the same within its 2.5 %, visit counts and means exact.
+        var histogram = (await queries.StageDurationsAsync(new AnalyticsFilter(Process: P), byExecutor: false)).ToDictionary(s => s.Stage);
+        Assert.Equal(durations.Keys.Order(), histogram.Keys.Order());
+        foreach (var (stage, d) in durations)
+        {
+            var h = histogram[stage];
+            Assert.Equal((d.Visits, d.OpenNow), (h.Visits, h.OpenNow));
+            Assert.Equal(d.MeanHours, h.MeanHours, 6);
+            Assert.InRange(h.MedianHours, d.MedianHours * 0.975, d.MedianHours * 1.025);
+            Assert.InRange(h.P90Hours, d.P90Hours * 0.975, d.P90Hours * 1.025);
+        }
+
         // Where deals stall, by the executor they were stuck on.
-        var byExecutor = await queries.StageDurationsAsync(new AnalyticsFilter(Process: P), byExecutor: true);
-        Assert.Equal(3, byExecutor.Single(s => s.Stage == "proposal" && s.Executor == "l.braun").Visits);
-        Assert.Equal(1, byExecutor.Single(s => s.Stage == "presentation" && s.Executor == "t.engineer").OpenNow);
+        foreach (var filter in new[] { exact, new AnalyticsFilter(Process: P) })
+        {
+            var byExecutor = await queries.StageDurationsAsync(filter, byExecutor: true);
+            Assert.Equal(3, byExecutor.Single(s => s.Stage == "proposal" && s.Executor == "l.braun").Visits);
+            Assert.Equal(1, byExecutor.Single(s => s.Stage == "presentation" && s.Executor == "t.engineer").OpenNow);
+        }
 
         var lost = await queries.LostAsync(new AnalyticsFilter(Process: P));
         Assert.Equal(new LostGroup("reason", "price too high", 3, 1500), lost.Single(g => g.By == "reason" && g.Key == "price too high"));
@@ -225,6 +242,7 @@ public class AnalyticsProjectionTests
               SELECT string_agg(v::text, '|' ORDER BY deal_id, entered_seq) FROM deal_stage_visit v
               UNION ALL SELECT string_agg(f::text, '|' ORDER BY deal_id) FROM deal_fact f
               UNION ALL SELECT string_agg(s::text, '|' ORDER BY s::text) FROM stage_funnel s
+              UNION ALL SELECT string_agg(s::text, '|' ORDER BY s::text) FROM stage_duration s
               """
             : """
               SELECT string_agg(concat_ws(',', deal_id, entered_seq, stage, department_id, owner, amount, entered_at, left_seq, left_at,
