@@ -49,8 +49,11 @@ public static class AnalyticsBenchmark
             From: new DateTimeOffset(2025, 1, 15, 0, 0, 0, TimeSpan.Zero), To: new DateTimeOffset(2025, 4, 15, 0, 0, 0, TimeSpan.Zero))));
         await Time("funnel, one department and a quarter (counters)", () => service.FunnelAsync(new AnalyticsFilter(Department: "training",
             From: new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), To: new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.Zero))));
-        await Time("bottlenecks by stage (median, p90)", () => queries.StageDurationsAsync(new AnalyticsFilter(), false));
-        await Time("bottlenecks by stage and executor", () => queries.StageDurationsAsync(new AnalyticsFilter(), true));
+        await Time("bottlenecks by stage, median and p90 (histogram)", () => queries.StageDurationsAsync(new AnalyticsFilter(), false));
+        await Time("bottlenecks by stage and executor (histogram)", () => queries.StageDurationsAsync(new AnalyticsFilter(), true));
+        await Time("bottlenecks by stage, one department, 2025-01-15 to 2025-04-15 (visits, exact)", () => queries.StageDurationsAsync(
+            new AnalyticsFilter(Department: "training", From: new DateTimeOffset(2025, 1, 15, 0, 0, 0, TimeSpan.Zero),
+                To: new DateTimeOffset(2025, 4, 15, 0, 0, 0, TimeSpan.Zero)), false));
         await Time("lost deals (reason, stage, manager, month)", () => queries.LostAsync(new AnalyticsFilter()));
         await Time("manager performance", () => queries.ManagersAsync(new AnalyticsFilter()));
 
@@ -238,8 +241,16 @@ public static class AnalyticsBenchmark
             """);
         funnel.CommandTimeout = 0;
         await funnel.ExecuteNonQueryAsync();
+        await using var durations = db.CreateCommand("""
+            INSERT INTO stage_duration (process_kind, department_id, owner, stage, month, executor, bucket, visits, hours)
+            SELECT process_kind, department_id, owner, stage, date_trunc('month', entered_at AT TIME ZONE 'UTC')::date, coalesce(stuck_on, ''),
+                   duration_bucket(date_part('epoch', left_at - entered_at) / 3600.0), count(*), sum(date_part('epoch', left_at - entered_at) / 3600.0)
+            FROM deal_stage_visit WHERE left_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7
+            """);
+        durations.CommandTimeout = 0;
+        await durations.ExecuteNonQueryAsync();
         // VACUUM one table at a time: it cannot run inside the implicit transaction of a multi-statement command.
-        foreach (var table in new[] { "deal", "deal_stage_visit", "deal_fact", "stage_funnel" })
+        foreach (var table in new[] { "deal", "deal_stage_visit", "deal_fact", "stage_funnel", "stage_duration" })
         {
             await using var analyze = db.CreateCommand($"VACUUM ANALYZE {table}");
             analyze.CommandTimeout = 0;
