@@ -448,6 +448,36 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
     private static bool IsMonth(DateTimeOffset? t) =>
         t is null || (t.Value.Offset == TimeSpan.Zero && t.Value.Day == 1 && t.Value.TimeOfDay == TimeSpan.Zero);
 
+    /// <summary>
+    /// One node at a time refreshes the model: a session advisory lock, held by the returned lease until it is
+    /// disposed (or the connection dies with its node); null when another node holds it.
+    /// </summary>
+    public async Task<IAsyncDisposable?> TryLockRefreshAsync(CancellationToken ct = default)
+    {
+        var connection = await db.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock(7242001)", connection);
+        if ((bool)(await cmd.ExecuteScalarAsync(ct))!)
+        {
+            return new RefreshLease(connection);
+        }
+
+        await connection.DisposeAsync();
+        return null;
+    }
+
+    private sealed class RefreshLease(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await using (var cmd = new NpgsqlCommand("SELECT pg_advisory_unlock(7242001)", connection))
+            {
+                await cmd.ExecuteNonQueryAsync();
+            }
+
+            await connection.DisposeAsync();
+        }
+    }
+
     public async Task<long> CountDealsAsync(CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("SELECT count(*) FROM deal");

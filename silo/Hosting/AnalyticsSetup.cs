@@ -41,6 +41,13 @@ public sealed class ProbabilityRefresher(AnalyticsService analytics, Microsoft.E
         {
             try
             {
+                // With several nodes, whichever takes the lock refreshes; the others skip this period.
+                await using var lease = await analytics.Queries.TryLockRefreshAsync(stoppingToken);
+                if (lease is null)
+                {
+                    continue;
+                }
+
                 var r = await analytics.RefreshProbabilitiesAsync(stoppingToken);
                 logger.LogInformation("Win probability: {Open} open deals scored from {Visits} closed visits; Brier {Model:0.000} vs stage {Baseline:0.000}",
                     r.OpenDeals, r.TrainingVisits, r.Brier.Model, r.Brier.StageBaseline);

@@ -234,6 +234,21 @@ public class AnalyticsProjectionTests
         Assert.Equal(projected, await Snapshot(db, facts: false));
     }
 
+    [Fact]
+    public async Task One_node_at_a_time_refreshes_the_model()
+    {
+        var (db, projector) = await Database();
+        await using var _ = db;
+        await using var __ = projector;
+        var queries = new AnalyticsQueries(db);
+        var first = await queries.TryLockRefreshAsync();
+        Assert.NotNull(first);
+        Assert.Null(await queries.TryLockRefreshAsync());
+        await first.DisposeAsync();
+        await using var again = await queries.TryLockRefreshAsync();
+        Assert.NotNull(again);
+    }
+
     private static async Task<string> Snapshot(NpgsqlDataSource db, bool facts = true)
     {
         // The backfill cannot know the last touch or the stuck-on history, so without facts those are left out.
