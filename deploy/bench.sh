@@ -3,6 +3,8 @@
 #   deploy/bench.sh deals [seconds per run]   durable deal commands at 1, 8 and 32 clients vs. the raw single-row
 #                                             upsert ceiling of the same PostgreSQL, in one run
 #   deploy/bench.sh live [seconds per rate]   1,000 SignalR clients and the board query over 10,000 open deals
+#   deploy/bench.sh analytics [closed] [open] funnel, bottleneck, lost and manager reports, the win-probability refresh and
+#                                             a CSV export over 1,000,000 closed and 100,000 open generated deals
 # With ConnectionStrings__Sales set it uses that database instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."

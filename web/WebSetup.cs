@@ -82,6 +82,7 @@ public static class WebSetup
         app.MapProcessEndpoints();
         app.MapDealEndpoints();
         app.MapStockEndpoints();
+        app.MapAnalyticsEndpoints();
         app.MapHub<LiveHub>("/hubs/live");
         app.UseSalesLeads();
         return app;

@@ -82,7 +82,8 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
         // One batch is one round trip and one implicit transaction: all of it lands or none of it.
         await using var sql = new NpgsqlBatch(connection);
         // A fixed order of deals keeps concurrent writers from deadlocking on each other's rows.
-        foreach (var publications in batch.Select(p => p.Publication).GroupBy(p => p.Deal.Id).OrderBy(g => g.Key))
+        var deals = batch.Select(p => p.Publication).GroupBy(p => p.Deal.Id).OrderBy(g => g.Key).ToList();
+        foreach (var publications in deals)
         {
             // The newest snapshot of a deal carries every change of the older ones in the same batch.
             var newest = publications.MaxBy(p => p.Deal.Seq)!.Deal;
@@ -93,11 +94,16 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
                 AddTask(sql, newest, task);
             }
 
-            foreach (var activity in publications.SelectMany(p => p.Activities).DistinctBy(a => a.Seq))
+            var activities = publications.SelectMany(p => p.Activities).DistinctBy(a => a.Seq).ToList();
+            foreach (var activity in activities)
             {
                 AddActivity(sql, newest.Id, activity);
             }
+
+            AnalyticsProjection.Add(sql, newest, activities);
         }
+
+        AnalyticsProjection.CountFunnel(sql, [.. deals.Select(g => g.Key)]);
 
         await sql.ExecuteNonQueryAsync();
     }
@@ -156,7 +162,7 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
         sql.BatchCommands.Add(command);
     }
 
-    private static void Add(NpgsqlBatchCommand command, params object?[] values)
+    internal static void Add(NpgsqlBatchCommand command, params object?[] values)
     {
         foreach (var value in values)
         {

@@ -9,6 +9,7 @@ if (args.FirstOrDefault()?.StartsWith("--", StringComparison.Ordinal) == true)
 
 // Usage: SalesOrleans.Benchmarks <connection string> deals [seconds per run] [--no-projection]
 //        SalesOrleans.Benchmarks <connection string> live [seconds per rate]
+//        SalesOrleans.Benchmarks <connection string> analytics [closed deals] [open deals]
 var connectionString = args.ElementAtOrDefault(0)
     ?? throw new ArgumentException("Pass the PostgreSQL connection string (deploy/bench.sh does).");
 var rest = args.Skip(2).ToArray();
@@ -20,6 +21,9 @@ switch (args.ElementAtOrDefault(1) ?? "deals")
     case "live":
         await LiveBenchmark.RunAsync(connectionString, rest);
         break;
+    case "analytics":
+        await AnalyticsBenchmark.RunAsync(connectionString, rest);
+        break;
     default:
-        throw new ArgumentException($"Unknown benchmark '{args[1]}': use deals or live.");
+        throw new ArgumentException($"Unknown benchmark '{args[1]}': use deals, live or analytics.");
 }

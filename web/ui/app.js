@@ -50,6 +50,7 @@ const App = {
     const link = (href, text, key) => App.el('a', { href, class: key === active ? 'active' : '' }, text);
     const links = [link('/board.html', 'Board', 'board'), link('/tasks.html', 'My tasks', 'tasks')];
     if (App.me.roles.includes('supervisor') || App.me.roles.includes('admin')) links.push(link('/supervisor.html', 'Supervisor', 'supervisor'));
+    if (['supervisor', 'admin', 'marketer'].some(r => App.me.roles.includes(r))) links.push(link('/analytics.html', 'Analytics', 'analytics'));
     const live = App.el('span', { class: 'live', id: 'live' }, 'live');
     const logout = App.el('button', { onclick: async () => { await App.api('POST', '/api/auth/logout'); location.href = '/login.html'; } }, 'Log out');
     document.body.prepend(App.el('header', { class: 'top' }, App.el('strong', {}, 'SalesOrleans'), ...links, live,

@@ -1,0 +1,124 @@
+using Npgsql;
+using SalesOrleans.Domain.Deals;
+
+namespace SalesOrleans.ReadModel;
+
+/// <summary>
+/// The analytics part of a projection batch (deploy/sql/0006_analytics.sql): stage visits and the deal fact,
+/// written in the same transaction as the read model. Each statement is keyed by an activity's seq, so a
+/// replayed publication finds its visits already opened and closed and changes nothing.
+/// </summary>
+internal static class AnalyticsProjection
+{
+    public static void Add(NpgsqlBatch sql, DealView deal, IEnumerable<DealActivity> activities)
+    {
+        var ordered = activities.OrderBy(a => a.Seq).ToList();
+        // A terminal stage is entered by a StageChanged followed, in the same command, by Won or Lost.
+        var closings = ordered.Where(a => a.Kind is ActivityKind.Won or ActivityKind.Lost).ToList();
+        foreach (var a in ordered)
+        {
+            if (a.Kind == ActivityKind.StageChanged && a.Subject is { } stage
+                && !closings.Any(c => c.Seq > a.Seq && c.Stage == stage))
+            {
+                Leave(sql, deal.Id, a, "Passed", stage, null);
+                Enter(sql, deal, a, stage);
+            }
+            else if (a.Kind is ActivityKind.Won or ActivityKind.Lost)
+            {
+                Leave(sql, deal.Id, a, a.Kind.ToString(), null, a.Kind == ActivityKind.Lost ? a.Subject : null);
+            }
+        }
+
+        Fact(sql, deal, ordered);
+    }
+
+    /// <summary>
+    /// Folds the visits this batch entered or left into stage_funnel and stage_duration, once per batch and in key order, so
+    /// concurrent batches wait for each other's counter rows instead of deadlocking. A replay set no flag, so
+    /// it counts nothing.
+    /// </summary>
+    public static void CountFunnel(NpgsqlBatch sql, Guid[] dealIds)
+    {
+        var command = new NpgsqlBatchCommand("""
+            WITH pending AS (
+                SELECT deal_id, entered_seq, uncounted_enter, uncounted_leave FROM deal_stage_visit
+                WHERE deal_id = ANY($1) AND (uncounted_enter OR uncounted_leave)),
+            counted AS (
+                -- RETURNING shows new values, so the flags as they were come from the pending rows.
+                UPDATE deal_stage_visit v SET uncounted_enter = false, uncounted_leave = false
+                FROM pending p WHERE v.deal_id = p.deal_id AND v.entered_seq = p.entered_seq
+                RETURNING v.process_kind, v.department_id, v.owner, v.stage, date_trunc('month', v.entered_at AT TIME ZONE 'UTC')::date AS month,
+                          p.uncounted_enter AS entered, CASE WHEN p.uncounted_leave THEN v.outcome END AS outcome,
+                          coalesce(v.stuck_on, '') AS executor, date_part('epoch', v.left_at - v.entered_at) / 3600.0 AS hours),
+            durations AS (
+                INSERT INTO stage_duration AS d (process_kind, department_id, owner, stage, month, executor, bucket, visits, hours)
+                SELECT process_kind, department_id, owner, stage, month, executor, duration_bucket(hours), count(*), sum(hours)
+                FROM counted
+                WHERE outcome IS NOT NULL
+                GROUP BY 1, 2, 3, 4, 5, 6, 7
+                ORDER BY 1, 2, 3, 4, 5, 6, 7
+                ON CONFLICT (process_kind, department_id, owner, stage, month, executor, bucket) DO UPDATE SET
+                    visits = d.visits + EXCLUDED.visits, hours = d.hours + EXCLUDED.hours)
+            INSERT INTO stage_funnel AS f (process_kind, department_id, owner, stage, month, entered, passed, lost, won)
+            SELECT process_kind, department_id, owner, stage, month, count(*) FILTER (WHERE entered),
+                   count(*) FILTER (WHERE outcome = 'Passed'), count(*) FILTER (WHERE outcome = 'Lost'), count(*) FILTER (WHERE outcome = 'Won')
+            FROM counted
+            GROUP BY process_kind, department_id, owner, stage, month
+            ORDER BY process_kind, department_id, owner, stage, month
+            ON CONFLICT (process_kind, department_id, owner, stage, month) DO UPDATE SET
+                entered = f.entered + EXCLUDED.entered, passed = f.passed + EXCLUDED.passed,
+                lost = f.lost + EXCLUDED.lost, won = f.won + EXCLUDED.won
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = dealIds });
+        sql.BatchCommands.Add(command);
+    }
+
+    private static void Leave(NpgsqlBatch sql, Guid dealId, DealActivity a, string outcome, string? nextStage, string? lostReason)
+    {
+        // Only a visit entered before this activity: a replay of an old move finds the newer open visit untouched.
+        var command = new NpgsqlBatchCommand("""
+            UPDATE deal_stage_visit SET left_seq = $2, left_at = $3, outcome = $4, next_stage = $5, lost_reason = $6, uncounted_leave = true,
+                touched_at = coalesce((SELECT last_activity_at FROM deal_fact WHERE deal_id = $1), entered_at)
+            WHERE deal_id = $1 AND left_seq IS NULL AND entered_seq < $2
+            """);
+        DealProjector.Add(command, dealId, a.Seq, a.At, outcome, nextStage, lostReason);
+        sql.BatchCommands.Add(command);
+    }
+
+    private static void Enter(NpgsqlBatch sql, DealView d, DealActivity a, string stage)
+    {
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO deal_stage_visit (deal_id, entered_seq, stage, process_kind, process_version, department_id, owner, amount, entered_at, uncounted_enter)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true)
+            ON CONFLICT (deal_id, entered_seq) DO NOTHING
+            """);
+        DealProjector.Add(command, d.Id, a.Seq, stage, d.ProcessKind, d.ProcessVersion, d.Department, d.Owner, d.Amount, a.At);
+        sql.BatchCommands.Add(command);
+    }
+
+    private static void Fact(NpgsqlBatch sql, DealView d, List<DealActivity> activities)
+    {
+        var lastAt = activities.Count == 0 ? d.CreatedAt : activities.Max(a => a.At);
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO deal_fact (deal_id, seq, parameters, last_activity_at, lost_stage)
+            VALUES ($1, $2, $3::jsonb, $4, (SELECT stage FROM deal_stage_visit WHERE deal_id = $1 AND outcome = 'Lost'))
+            ON CONFLICT (deal_id) DO UPDATE SET
+                seq = EXCLUDED.seq, parameters = EXCLUDED.parameters,
+                last_activity_at = greatest(deal_fact.last_activity_at, EXCLUDED.last_activity_at), lost_stage = EXCLUDED.lost_stage
+            WHERE deal_fact.seq < EXCLUDED.seq
+            """);
+        DealProjector.Add(command, d.Id, d.Seq, System.Text.Json.JsonSerializer.Serialize(d.Parameters), lastAt);
+        sql.BatchCommands.Add(command);
+
+        // The executor the open visit is stuck on, from the newest snapshot that knows it.
+        if (d.StuckOn is { } stuck)
+        {
+            var stuckCommand = new NpgsqlBatchCommand("""
+                UPDATE deal_stage_visit SET stuck_on = $2, stuck_seq = $3
+                WHERE deal_id = $1 AND left_seq IS NULL AND entered_seq <= $3 AND (stuck_seq IS NULL OR stuck_seq < $3)
+                """);
+            DealProjector.Add(stuckCommand, d.Id, stuck.User, d.Seq);
+            sql.BatchCommands.Add(stuckCommand);
+        }
+    }
+}

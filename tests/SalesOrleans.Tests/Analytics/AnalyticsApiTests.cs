@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SalesOrleans.Tests.Integration;
+
+namespace SalesOrleans.Tests.Analytics;
+
+/// <summary>Real deal grains on a real node: their publications reach the analytics tables, and the API keeps its access rules.</summary>
+public class AnalyticsApiTests
+{
+    private static async Task<JsonElement> Json(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    }
+
+    [Fact]
+    public async Task A_deal_lost_through_the_api_shows_in_the_funnel_and_lost_report_for_those_allowed_to_see_it()
+    {
+        await using var node = await TestNode.StartAsync(await TestDatabase.CreateAsync());
+        var manager = await node.ClientAsync("k.weber");
+        var created = await manager.PostAsJsonAsync("/api/deals", new
+        {
+            processKind = "training-sales", title = "Excel course", company = "Hansa Print", contact = "Petra Lang", amount = 4800,
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await Json(await manager.GetAsync(created.Headers.Location))).GetProperty("id").GetGuid();
+        (await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["request"] = "Excel for 12" })).EnsureSuccessStatusCode();
+        (await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card" })).EnsureSuccessStatusCode();
+        (await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "lost", lostReason = "no budget" })).EnsureSuccessStatusCode();
+
+        var supervisor = await node.ClientAsync("e.keller");
+        var funnel = (await Json(await supervisor.GetAsync("/api/analytics/funnel?process=training-sales"))).EnumerateArray().ToList();
+        Assert.Equal(["first-contact", "client-card"], funnel.Select(s => s.GetProperty("stage").GetString()));
+        Assert.Equal(1, funnel[0].GetProperty("passed").GetInt64());
+        Assert.Equal(1, funnel[1].GetProperty("lost").GetInt64());
+
+        var lost = (await Json(await supervisor.GetAsync("/api/analytics/lost"))).EnumerateArray().ToList();
+        Assert.Contains(lost, g => g.GetProperty("by").GetString() == "reason" && g.GetProperty("key").GetString() == "no budget");
+        Assert.Contains(lost, g => g.GetProperty("by").GetString() == "stage" && g.GetProperty("key").GetString() == "client-card");
+
+        // A manager sees their own department only; a warehouse keeper sees no analytics.
+        Assert.Equal(HttpStatusCode.OK, (await manager.GetAsync("/api/analytics/managers")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await manager.GetAsync("/api/analytics/funnel?department=industrial")).StatusCode);
+        var industrial = await node.ClientAsync("i.petrov");
+        Assert.Empty((await Json(await industrial.GetAsync("/api/analytics/funnel"))).EnumerateArray());
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await node.ClientAsync("w.lager")).GetAsync("/api/analytics/funnel")).StatusCode);
+
+        // Files: a report as CSV; contacts only for marketing, supervisors and admins.
+        var csv = await supervisor.GetAsync("/api/analytics/bottlenecks?format=csv");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("Process,Stage,Executor,Visits", await csv.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await supervisor.GetAsync("/api/analytics/funnel?format=pdf")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await manager.GetAsync("/api/exports/contacts")).StatusCode);
+        var contacts = await (await node.ClientAsync("n.marketing")).GetAsync("/api/exports/contacts?department=training&format=xlsx");
+        Assert.Equal(HttpStatusCode.OK, contacts.StatusCode);
+        var rows = MiniExcelLibs.MiniExcel.Query(await contacts.Content.ReadAsStreamAsync(), useHeaderRow: true).ToList();
+        Assert.Equal("Petra Lang", (string)((IDictionary<string, object>)rows.Single())["Contact"]);
+
+        // The model refresh scores open deals (none here) and reports its calibration.
+        Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostAsync("/api/analytics/probability/refresh", null)).StatusCode);
+        var refresh = await Json(await supervisor.PostAsync("/api/analytics/probability/refresh", null));
+        Assert.Equal(0, refresh.GetProperty("openDeals").GetInt32());
+        var forecast = await Json(await supervisor.GetAsync("/api/analytics/forecast"));
+        Assert.Equal(21, forecast.GetProperty("months").GetArrayLength());
+    }
+}

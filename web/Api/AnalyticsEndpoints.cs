@@ -1,0 +1,106 @@
+using System.Security.Claims;
+using SalesOrleans.Analytics;
+using SalesOrleans.Domain;
+using SalesOrleans.ReadModel;
+using SalesOrleans.Web.Auth;
+
+namespace SalesOrleans.Web.Api;
+
+public sealed record AnalyticsQuery(string? Process, string? Department, string? Owner, DateTimeOffset? From, DateTimeOffset? To, string? Format);
+
+public sealed record ContactExportQuery(string? Department, string? EquipmentType, string? Status, string? Process, string? Format);
+
+/// <summary>
+/// Reports for sales heads (/api/analytics) and segment exports for marketing (/api/exports). Supervisors, admins
+/// and marketers see every department; managers only their own. Every report answers JSON, or a file with ?format=csv|xlsx.
+/// </summary>
+public static class AnalyticsEndpoints
+{
+    public static void MapAnalyticsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var analytics = app.MapGroup("/api/analytics").WithTags("Analytics");
+
+        analytics.MapGet("/funnel", ([AsParameters] AnalyticsQuery q, ClaimsPrincipal user, AnalyticsService service, CancellationToken ct) =>
+            Report(q, user, "funnel", async f => await service.FunnelAsync(f, ct)));
+
+        analytics.MapGet("/bottlenecks", ([AsParameters] AnalyticsQuery q, string? by, ClaimsPrincipal user, AnalyticsService service, CancellationToken ct) =>
+            Report(q, user, "bottlenecks", async f => await service.Queries.StageDurationsAsync(f, by == "executor", ct)));
+
+        analytics.MapGet("/lost", ([AsParameters] AnalyticsQuery q, ClaimsPrincipal user, AnalyticsService service, CancellationToken ct) =>
+            Report(q, user, "lost-deals", async f => await service.Queries.LostAsync(f, ct)));
+
+        analytics.MapGet("/managers", ([AsParameters] AnalyticsQuery q, ClaimsPrincipal user, AnalyticsService service, CancellationToken ct) =>
+            Report(q, user, "managers", async f => await service.Queries.ManagersAsync(f, ct)));
+
+        analytics.MapGet("/forecast", async ([AsParameters] AnalyticsQuery q, int? monthsBack, int? monthsAhead, ClaimsPrincipal user,
+            AnalyticsService service, CancellationToken ct) =>
+        {
+            if (Scope(q, user) is not { } f)
+            {
+                return Denied(q);
+            }
+
+            var forecast = await service.ForecastAsync(f, monthsBack ?? 6, monthsAhead ?? 15, ct);
+            return ReportExport.IsFile(q.Format) ? ReportExport.Write("forecast", q.Format!, forecast.Months) : Results.Ok(forecast);
+        });
+
+        analytics.MapGet("/probability", (ClaimsPrincipal user, AnalyticsService service) =>
+            CanRead(user) ? Results.Ok(service.Last) : Denied(null));
+
+        analytics.MapPost("/probability/refresh", async (ClaimsPrincipal user, AnalyticsService service, CancellationToken ct) =>
+            user.IsSupervisorOrAdmin()
+                ? Results.Ok(await service.RefreshProbabilitiesAsync(ct))
+                : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Only supervisors and admins refresh the model."));
+
+        app.MapGet("/api/exports/contacts", ([AsParameters] ContactExportQuery q, ClaimsPrincipal user, AnalyticsQueries queries, CancellationToken ct) =>
+        {
+            if (!(user.IsSupervisorOrAdmin() || user.IsInRole(Roles.Marketer)))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Only marketers, supervisors and admins export contacts.");
+            }
+
+            var segment = new ContactSegment(q.Department, q.EquipmentType, q.Status, q.Process);
+            return ReportExport.Write("contacts", q.Format == "xlsx" ? "xlsx" : "csv", queries.ContactsAsync(segment, ct));
+        }).WithTags("Analytics");
+    }
+
+    private static bool CanRead(ClaimsPrincipal user) =>
+        user.IsSupervisorOrAdmin() || user.IsInRole(Roles.Marketer) || user.IsInRole(Roles.Manager);
+
+    /// <summary>The filter the user may run: managers are held to their department; null when they may not run it.</summary>
+    private static AnalyticsFilter? Scope(AnalyticsQuery q, ClaimsPrincipal user)
+    {
+        var f = new AnalyticsFilter(q.Process, q.Department, q.Owner, q.From, q.To);
+        if (user.IsSupervisorOrAdmin() || user.IsInRole(Roles.Marketer))
+        {
+            return f;
+        }
+
+        if (user.IsInRole(Roles.Manager) && user.DepartmentOf() is { } department && (q.Department is null || q.Department == department))
+        {
+            return f with { Department = department };
+        }
+
+        return null;
+    }
+
+    private static async Task<IResult> Report<T>(AnalyticsQuery q, ClaimsPrincipal user, string name, Func<AnalyticsFilter, Task<IReadOnlyList<T>>> run)
+    {
+        if (Scope(q, user) is not { } f)
+        {
+            return Denied(q);
+        }
+
+        if (q.Format is not null && !ReportExport.IsFile(q.Format))
+        {
+            return Problems.Invalid("format", "Use csv or xlsx (or leave it out for JSON).");
+        }
+
+        var rows = await run(f);
+        return ReportExport.IsFile(q.Format) ? ReportExport.Write(name, q.Format!, rows) : Results.Ok(rows);
+    }
+
+    private static IResult Denied(AnalyticsQuery? q) =>
+        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+            detail: q?.Department is { } d ? $"You cannot see analytics of department '{d}'." : "Analytics are for supervisors, marketers and managers.");
+}
