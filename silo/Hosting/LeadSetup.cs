@@ -23,7 +23,7 @@ public static class LeadSetup
         services.AddSingleton<AbsenceHandover>();
         services.AddSingleton<LeadQueries>();
         services.AddSingleton<LeadProjector>();
-        services.AddSingleton<ILeadEventSink>(sp => sp.GetRequiredService<LeadProjector>());
+        services.AddSingleton<ILeadEventSink, LeadLivePublisher>();
         services.AddSingleton<MailboxStore>();
         services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
         services.AddHostedService<MailIntakeService>();

@@ -53,10 +53,27 @@ public static partial class LeadEndpoints
 
         var leads = app.MapGroup("/api/leads").WithTags("Leads");
         leads.MapPost("/", CreateLead);
-        leads.MapGet("/", ([AsParameters] LeadListQuery q, LeadQueries queries, CancellationToken ct) =>
-            queries.ListLeadsAsync(new LeadFilter(q.Department, q.Assignee,
+        leads.MapGet("/", async ([AsParameters] LeadListQuery q, ClaimsPrincipal user, LeadQueries queries, IOptions<LeadOptions> options, CancellationToken ct) =>
+        {
+            // As with deals: outside admin, marketing and the head of sales (who routes triage), a list is of the
+            // user's own department (or, without one, of their own leads).
+            var department = q.Department;
+            var assignee = q.Assignee;
+            if (!user.IsAdmin() && !user.IsInRole(Roles.Marketer) && user.Name() != options.Value.HeadOfSales)
+            {
+                if (q.Department is not null && q.Department != user.DepartmentOf())
+                {
+                    return Forbidden($"You cannot list department '{q.Department}'.");
+                }
+
+                department = user.DepartmentOf();
+                assignee = department is null ? user.Name() : assignee;
+            }
+
+            return Results.Ok(await queries.ListLeadsAsync(new LeadFilter(department, assignee,
                 string.Equals(q.Status, "all", StringComparison.OrdinalIgnoreCase) ? null : q.Status,
                 q.Channel, q.Unassigned, q.Search, q.Limit ?? 100, q.Offset ?? 0), ct));
+        });
         leads.MapGet("/{id:guid}", async (Guid id, IGrainFactory grains) =>
             await grains.GetGrain<ILeadGrain>(id).Get() is { } lead ? Results.Ok(lead) : Problems.NotFound($"Lead {id} does not exist."));
         leads.MapGet("/{id:guid}/journal", (Guid id, LeadQueries queries, CancellationToken ct) => queries.GetLeadJournalAsync(id, ct));

@@ -48,7 +48,7 @@ const App = {
 
   header(active) {
     const link = (href, text, key) => App.el('a', { href, class: key === active ? 'active' : '' }, text);
-    const links = [link('/board.html', 'Board', 'board'), link('/tasks.html', 'My tasks', 'tasks')];
+    const links = [link('/board.html', 'Board', 'board'), link('/tasks.html', 'My tasks', 'tasks'), link('/leads.html', 'Leads', 'leads')];
     if (App.me.roles.includes('supervisor') || App.me.roles.includes('admin')) links.push(link('/supervisor.html', 'Supervisor', 'supervisor'));
     if (['supervisor', 'admin', 'marketer'].some(r => App.me.roles.includes(r))) links.push(link('/analytics.html', 'Analytics', 'analytics'));
     const live = App.el('span', { class: 'live', id: 'live' }, 'live');
@@ -61,7 +61,11 @@ const App = {
   async live(onChange, onConnected) {
     const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/live').withAutomaticReconnect([0, 1000, 2000, 5000, 10000]).build();
     const indicator = () => document.getElementById('live');
-    connection.on('change', (kind, id, seq, json) => onChange(kind, id, seq, JSON.parse(json)));
+    connection.on('change', (kind, id, seq, json) => {
+      const data = JSON.parse(json);
+      if (kind === 'call') App.incomingCall(data);
+      onChange(kind, id, seq, data);
+    });
     connection.onreconnecting(() => indicator()?.classList.remove('on'));
     connection.onreconnected(async () => { indicator()?.classList.add('on'); await onConnected(); });
     connection.onclose(() => indicator()?.classList.remove('on'));
@@ -69,6 +73,25 @@ const App = {
     indicator()?.classList.add('on');
     document.body.dataset.live = 'on';
     return connection;
+  },
+
+  // A call ringing in the department pops up with the caller's card (or "new lead") on every page.
+  calls: new Set(),
+  incomingCall(call) {
+    const events = call.events || [];
+    if (call.settled || !events.includes('incoming') || events.some(e => ['answered', 'hangup', 'busy', 'no_answer', 'cancelled', 'failed'].includes(e))) {
+      document.querySelector(`.call-popup[data-call="${CSS.escape(call.callId)}"]`)?.remove();
+      return;
+    }
+    if (App.calls.has(call.callId)) return;
+    App.calls.add(call.callId);
+    const card = call.leadId
+      ? App.el('a', { href: `/leads.html?id=${call.leadId}` }, 'open the caller\'s lead')
+      : App.el('span', {}, 'new lead');
+    const popup = App.el('aside', { class: 'panel call-popup', role: 'alert', dataset: { call: call.callId } },
+      App.el('strong', {}, 'Incoming call '), call.caller || 'unknown number', ` → ${call.called || ''} `, card, ' ',
+      App.el('button', { onclick: () => popup.remove() }, 'Close'));
+    document.body.append(popup);
   },
 
   duration(since) {

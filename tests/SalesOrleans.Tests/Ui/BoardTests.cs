@@ -86,6 +86,31 @@ public class BoardTests(UiFixture fixture)
     }
 
     [Fact]
+    public async Task A_call_to_the_department_pops_up_on_the_managers_page_and_its_lead_arrives_in_the_inbox_live()
+    {
+        var page = await fixture.LoginAsync("m.sokolova", "/leads.html");
+        await UiFixture.WaitLive(page);
+        var pbx = new HttpClient { BaseAddress = fixture.Node.Address };
+        pbx.DefaultRequestHeaders.Add("X-Api-Key", "demo-pbx-key");
+        var callId = $"ui-{Guid.NewGuid():N}";
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+
+        var posted = await pbx.PostAsJsonAsync("/api/telephony/calls", new { @event = "incoming", call_id = callId, caller = "+7 916 555-12-34", called = "+74952233211", ts, caller_name = "Oleg Caller" });
+        Assert.True(posted.IsSuccessStatusCode, $"{posted.StatusCode}");
+
+        var popup = page.Locator($".call-popup[data-call='{callId}']");
+        await popup.WaitForAsync(new() { Timeout = 10_000 });
+        Assert.Contains("+7", await popup.InnerTextAsync());
+        await page.Locator("#leads tr", new() { HasTextString = "+79165551234" }).WaitForAsync(new() { Timeout = 10_000 });
+        await UiFixture.Screenshot(page, "leads");
+
+        // Another department's manager neither lists nor sees it.
+        var other = await fixture.Node.ClientAsync("k.weber");
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync("/api/leads?department=industrial")).StatusCode);
+        Assert.DoesNotContain("+79165551234", await (await other.GetAsync("/api/leads?status=all")).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task The_deal_environment_is_edited_on_the_deal_card()
     {
         var id = await CreateDeal("a.ivanova", "order-driven", "Samara Glass", "MES rollout");
