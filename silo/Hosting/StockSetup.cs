@@ -24,9 +24,9 @@ public static class StockSetup
         services.AddSingleton<CatalogImport>();
         services.AddSingleton<ProposalService>();
         services.AddSingleton<StockProjector>();
-        services.AddSingleton<IStockEventSink>(sp => sp.GetRequiredService<StockProjector>());
+        services.AddSingleton<IStockEventSink, SalesOrleans.Live.StockLivePublisher>();
         services.AddSingleton<OrderProjector>();
-        services.AddSingleton<IOrderEventSink>(sp => sp.GetRequiredService<OrderProjector>());
+        services.AddSingleton<IOrderEventSink, SalesOrleans.Live.OrderLivePublisher>();
         services.AddSingleton<OrderQueries>();
 
         // Deals hand over to orders: the bridge wraps whatever deal event sink was registered before (the projector,

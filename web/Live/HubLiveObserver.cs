@@ -12,11 +12,15 @@ public sealed class HubLiveObserver(IHubContext<LiveHub> hub) : ILiveObserver
     {
         foreach (var change in changes)
         {
-            var groups = new List<string>(change.Users.Count + 2) { LiveGroups.All };
-            if (change.Department is not null)
+            if (change.Department is null)
             {
-                groups.Add(LiveGroups.Department(change.Department));
+                // Not a department's (stock, orders): every page may show it. Such pushes carry no data, only the
+                // signal to reload through the API, which applies each user's access.
+                await hub.Clients.All.SendAsync("change", change.Kind, change.Id, change.Seq, change.Json);
+                continue;
             }
+
+            var groups = new List<string>(change.Users.Count + 2) { LiveGroups.All, LiveGroups.Department(change.Department) };
 
             groups.AddRange(change.Users.Select(LiveGroups.User));
             // A browser in two of these groups gets the change twice; pages keep the highest seq per item.

@@ -50,6 +50,7 @@ const App = {
     const link = (href, text, key) => App.el('a', { href, class: key === active ? 'active' : '' }, text);
     const links = [link('/board.html', 'Board', 'board'), link('/tasks.html', 'My tasks', 'tasks'), link('/leads.html', 'Leads', 'leads')];
     if (App.me.roles.includes('supervisor') || App.me.roles.includes('admin')) links.push(link('/supervisor.html', 'Supervisor', 'supervisor'));
+    links.push(link('/stock.html', 'Stock', 'stock'), link('/orders.html', 'Orders', 'orders'));
     if (['supervisor', 'admin', 'marketer'].some(r => App.me.roles.includes(r))) links.push(link('/analytics.html', 'Analytics', 'analytics'));
     const live = App.el('span', { class: 'live', id: 'live' }, 'live');
     const logout = App.el('button', { onclick: async () => { await App.api('POST', '/api/auth/logout'); location.href = '/login.html'; } }, 'Log out');
@@ -112,6 +113,15 @@ const App = {
     for (const [field, messages] of Object.entries(p.errors || {})) items.push(`${field}: ${messages.join(' ')}`);
     return App.el('div', { class: 'error', role: 'alert' }, p.detail || p.title || `Error ${result.status}`,
       items.length ? App.el('ul', {}, items.map(i => App.el('li', {}, i))) : null);
+  },
+
+  // A list of records as a table, every value as text (nested values as JSON text).
+  table(items, columns, rowAttrs) {
+    if (!items || !items.length) return App.el('div', { class: 'muted' }, 'none');
+    const keys = columns || Object.keys(items[0]);
+    const cell = v => v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return App.el('table', {}, App.el('tr', {}, keys.map(k => App.el('th', {}, k))),
+      items.map(item => App.el('tr', rowAttrs ? rowAttrs(item) : {}, keys.map(k => App.el('td', {}, cell(item[k]))))));
   },
 
   param(name) { return new URLSearchParams(location.search).get(name); },
