@@ -14,10 +14,11 @@ const DealCard = {
     const main = document.getElementById('deal');
     if (!result.ok) { main.replaceChildren(App.el('h1', {}, 'Deal'), App.problem(result)); return; }
     const deal = result.data;
-    const [process, journal, people] = await Promise.all([
+    const [process, journal, people, orders] = await Promise.all([
       App.api('GET', `/api/processes/${deal.processKind}/versions/${deal.processVersion}`),
       App.api('GET', `/api/deals/${deal.id}/journal`),
       App.api('GET', '/api/managers'),
+      App.api('GET', `/api/orders?dealId=${deal.id}`),
     ]);
     DealCard.seq = deal.seq;
     main.dataset.seq = deal.seq;
@@ -31,6 +32,7 @@ const DealCard = {
         DealCard.parameters(deal, process.data),
         DealCard.documents(deal),
         DealCard.lines(deal)),
+      await DealCard.orders(orders.ok ? orders.data : []),
       DealCard.environment(deal),
       DealCard.journal(deal, journal.data));
   },
@@ -126,6 +128,23 @@ const DealCard = {
     return App.el('section', { class: 'panel' }, App.el('h2', {}, 'Lines'),
       App.el('table', {}, App.el('tr', {}, App.el('th', {}, 'SKU'), App.el('th', {}, 'Name'), App.el('th', {}, 'Qty'), App.el('th', {}, 'Price')),
         d.lines.map(l => App.el('tr', {}, App.el('td', {}, l.sku), App.el('td', {}, l.name || ''), App.el('td', {}, l.quantity), App.el('td', {}, App.money(l.price, d.currency))))));
+  },
+
+  // The customer order made from the deal: its state, allocation and reservations, invoices and payments.
+  async orders(list) {
+    const section = App.el('section', { class: 'panel', id: 'orders' }, App.el('h2', {}, 'Order'));
+    if (!list.length) { section.append(App.el('div', { class: 'muted' }, 'no order yet')); return section; }
+    for (const item of list) {
+      const o = (await App.api('GET', `/api/orders/${item.id}`)).data;
+      section.append(
+        App.el('div', {}, App.el('a', { href: `/orders.html?id=${o.id}` }, `${o.customer}: ${o.status}`),
+          ` · total ${App.money(o.total, o.currency)} · paid ${App.money(o.paid, o.currency)} · balance due ${App.money(o.balanceDue ?? (o.total - o.paid), o.currency)}`),
+        App.table(o.lines, ['sku', 'quantity', 'fromStock', 'toProduce', 'toPurchase', 'reserved', 'shipped', 'reservations']),
+        App.el('h3', {}, 'Invoices'), App.table(o.invoices),
+        App.el('h3', {}, 'Payments'), App.table(o.payments),
+        App.el('h3', {}, 'Shipments'), App.table(o.shipments));
+    }
+    return section;
   },
 
   // Competitors, subcontractors and influential people, and how they relate to each other and to the customer.

@@ -38,3 +38,33 @@ public class WarehouseTests(UiFixture fixture)
         }
     }
 }
+
+[Collection(UiCollection.Name)]
+public class DealOrderCardTests(UiFixture fixture)
+{
+    [Fact]
+    public async Task The_deal_card_shows_its_order_with_allocation_invoices_and_payments()
+    {
+        var api = await fixture.Node.ClientAsync("a.ivanova");
+        var deal = JsonDocument.Parse(await (await api.PostAsJsonAsync("/api/deals", new { processKind = "order-driven", title = "Pumps", company = "Don Agro", amount = 6400 }))
+            .Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        var created = await api.PostAsJsonAsync("/api/orders", new
+        {
+            customer = "Don Agro", responsible = "a.ivanova", warehouse = "main", currency = "EUR", dealId = deal,
+            lines = new[] { new { sku = "SKU-102", quantity = 2, price = 3200 } },
+        });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var order = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        var supervisor = await fixture.Node.ClientAsync("o.smirnova");
+        Assert.True((await api.PostAsync($"/api/orders/{order}/submit", null)).IsSuccessStatusCode);
+        var approved = await supervisor.PostAsJsonAsync($"/api/orders/{order}/approve", new { });
+        Assert.True(approved.IsSuccessStatusCode, await approved.Content.ReadAsStringAsync());
+
+        var page = await fixture.LoginAsync("a.ivanova", $"/deal.html?id={deal}");
+        var section = page.Locator("#orders");
+        await section.Locator("a", new() { HasTextString = "Don Agro" }).WaitForAsync(new() { Timeout = 10_000 });
+        var text = await section.InnerTextAsync();
+        Assert.Contains("SKU-102", text);
+        Assert.Contains("balance due", text);
+    }
+}
