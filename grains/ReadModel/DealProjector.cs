@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
 using SalesOrleans.Deals;
@@ -13,76 +12,29 @@ namespace SalesOrleans.ReadModel;
 /// </summary>
 public sealed class DealProjector : IDealEventSink, IAsyncDisposable
 {
-    private const int MaxBatch = 256;
-
     // Several writers: batches fill while others commit, and PostgreSQL groups their commits into one flush.
     private const int Writers = 4;
 
     private readonly NpgsqlDataSource _db;
-    private readonly ILogger<DealProjector> _logger;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
-    private readonly Task[] _writers;
+    private readonly BatchingWriter<DealPublication> _writer;
 
     public DealProjector(NpgsqlDataSource db, ILogger<DealProjector> logger)
     {
         _db = db;
-        _logger = logger;
-        _writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoop)).ToArray();
+        _writer = new BatchingWriter<DealPublication>(WriteBatch, Writers, logger, "deal publications");
     }
 
-    public Task PublishAsync(DealPublication publication, CancellationToken ct = default)
-    {
-        var pending = new Pending(publication, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            throw new ObjectDisposedException(nameof(DealProjector));
-        }
+    public Task PublishAsync(DealPublication publication, CancellationToken ct = default) => _writer.WriteAsync(publication);
 
-        return pending.Done.Task;
-    }
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await Task.WhenAll(_writers);
-    }
-
-    private async Task WriteLoop()
-    {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
-            {
-                batch.Add(item);
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                await WriteBatch(batch);
-                batch.ForEach(p => p.Done.TrySetResult());
-            }
-            catch (Exception ex)
-            {
-                _logger.LogWarning(ex, "Projecting {Count} deal publications failed", batch.Count);
-                batch.ForEach(p => p.Done.TrySetException(ex));
-            }
-        }
-    }
-
-    private async Task WriteBatch(List<Pending> batch)
+    private async Task WriteBatch(IReadOnlyList<DealPublication> batch)
     {
         await using var connection = await _db.OpenConnectionAsync();
         // One batch is one round trip and one implicit transaction: all of it lands or none of it.
         await using var sql = new NpgsqlBatch(connection);
         // A fixed order of deals keeps concurrent writers from deadlocking on each other's rows.
-        var deals = batch.Select(p => p.Publication).GroupBy(p => p.Deal.Id).OrderBy(g => g.Key).ToList();
+        var deals = batch.GroupBy(p => p.Deal.Id).OrderBy(g => g.Key).ToList();
         foreach (var publications in deals)
         {
             // The newest snapshot of a deal carries every change of the older ones in the same batch.
@@ -175,5 +127,4 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
         }
     }
 
-    private sealed record Pending(DealPublication Publication, TaskCompletionSource Done);
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
 using SalesOrleans.Domain.Leads;
@@ -13,19 +12,15 @@ namespace SalesOrleans.ReadModel;
 /// </summary>
 public sealed class LeadProjector : ILeadEventSink, IAsyncDisposable
 {
-    private const int MaxBatch = 256;
     private const int Writers = 2;
 
     private readonly NpgsqlDataSource _db;
-    private readonly ILogger<LeadProjector> _logger;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
-    private readonly Task[] _writers;
+    private readonly BatchingWriter<Pending> _writer;
 
     public LeadProjector(NpgsqlDataSource db, ILogger<LeadProjector> logger)
     {
         _db = db;
-        _logger = logger;
-        _writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoop)).ToArray();
+        _writer = new BatchingWriter<Pending>(WriteBatch, Writers, logger, "lead/contact publications");
     }
 
     public Task PublishLeadAsync(LeadPublication publication, CancellationToken ct = default) =>
@@ -40,59 +35,22 @@ public sealed class LeadProjector : ILeadEventSink, IAsyncDisposable
     public Task PublishCallAsync(CallView call, DateTimeOffset startedAt, CancellationToken ct = default) =>
         Enqueue($"call:{call.CallId}", 0, sql => AddCall(sql, call, startedAt));
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await Task.WhenAll(_writers);
-    }
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
-    private Task Enqueue(string key, long seq, Action<NpgsqlBatch> add)
+    private Task Enqueue(string key, long seq, Action<NpgsqlBatch> add) => _writer.WriteAsync(new Pending(key, seq, add));
+
+    private async Task WriteBatch(IReadOnlyList<Pending> batch)
     {
-        var pending = new Pending(key, seq, add, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
+        await using var connection = await _db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using var sql = new NpgsqlBatch(connection, tx);
+        foreach (var p in batch.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Seq))
         {
-            throw new ObjectDisposedException(nameof(LeadProjector));
+            p.Add(sql);
         }
 
-        return pending.Done.Task;
-    }
-
-    private async Task WriteLoop()
-    {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
-            {
-                batch.Add(item);
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                await using var connection = await _db.OpenConnectionAsync();
-                await using var tx = await connection.BeginTransactionAsync();
-                await using var sql = new NpgsqlBatch(connection, tx);
-                foreach (var p in batch.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Seq))
-                {
-                    p.Add(sql);
-                }
-
-                await sql.ExecuteNonQueryAsync();
-                await tx.CommitAsync();
-                batch.ForEach(p => p.Done.TrySetResult());
-            }
-            catch (Exception ex)
-            {
-                _logger.LogWarning(ex, "Projecting {Count} lead/contact publications failed", batch.Count);
-                batch.ForEach(p => p.Done.TrySetException(ex));
-            }
-        }
+        await sql.ExecuteNonQueryAsync();
+        await tx.CommitAsync();
     }
 
     private static void AddLead(NpgsqlBatch sql, LeadPublication p)
@@ -212,5 +170,5 @@ public sealed class LeadProjector : ILeadEventSink, IAsyncDisposable
         sql.BatchCommands.Add(command);
     }
 
-    private sealed record Pending(string Key, long Seq, Action<NpgsqlBatch> Add, TaskCompletionSource Done);
+    private sealed record Pending(string Key, long Seq, Action<NpgsqlBatch> Add);
 }

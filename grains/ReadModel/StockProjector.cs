@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Npgsql;
 using SalesOrleans.Domain.Stock;
 using SalesOrleans.Stock;
@@ -12,70 +11,23 @@ namespace SalesOrleans.ReadModel;
 /// </summary>
 public sealed class StockProjector : IStockEventSink, IAsyncDisposable
 {
-    private const int MaxBatch = 256;
-
     // Two writers: one batch fills while the other commits.
     private const int Writers = 2;
 
     private readonly NpgsqlDataSource _db;
-    private readonly ILogger<StockProjector> _logger;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
-    private readonly Task[] _writers;
+    private readonly BatchingWriter<StockPublication> _writer;
 
     public StockProjector(NpgsqlDataSource db, ILogger<StockProjector> logger)
     {
         _db = db;
-        _logger = logger;
-        _writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoop)).ToArray();
+        _writer = new BatchingWriter<StockPublication>(WriteBatch, Writers, logger, "stock publications");
     }
 
-    public Task PublishAsync(StockPublication publication, CancellationToken ct = default)
-    {
-        var pending = new Pending(publication, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            throw new ObjectDisposedException(nameof(StockProjector));
-        }
+    public Task PublishAsync(StockPublication publication, CancellationToken ct = default) => _writer.WriteAsync(publication);
 
-        return pending.Done.Task;
-    }
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await Task.WhenAll(_writers);
-    }
-
-    private async Task WriteLoop()
-    {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
-            {
-                batch.Add(item);
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                await WriteBatch(batch.Select(p => p.Publication).ToList());
-                batch.ForEach(p => p.Done.TrySetResult());
-            }
-            catch (Exception ex)
-            {
-                _logger.LogWarning(ex, "Projecting {Count} stock publications failed", batch.Count);
-                batch.ForEach(p => p.Done.TrySetException(ex));
-            }
-        }
-    }
-
-    private async Task WriteBatch(List<StockPublication> publications)
+    private async Task WriteBatch(IReadOnlyList<StockPublication> publications)
     {
         // Within one statement a row may be upserted once: keep the newest version of each, in key order so two
         // writers lock rows in the same order.
@@ -221,5 +173,4 @@ public sealed class StockProjector : IStockEventSink, IAsyncDisposable
 
     private sealed record BatchRow(long Seq, DateTimeOffset ReceivedAt, DateOnly? Expiry, decimal OnHand, decimal Reserved);
 
-    private sealed record Pending(StockPublication Publication, TaskCompletionSource Done);
 }
