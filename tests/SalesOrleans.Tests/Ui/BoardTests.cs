@@ -111,6 +111,28 @@ public class BoardTests(UiFixture fixture)
     }
 
     [Fact]
+    public async Task A_supervisor_assigns_a_lead_in_the_inbox_and_sees_leads_in_the_workload()
+    {
+        var pbx = new HttpClient { BaseAddress = fixture.Node.Address };
+        pbx.DefaultRequestHeaders.Add("X-Api-Key", "demo-pbx-key");
+        var number = $"+7916{Random.Shared.Next(1_000_000, 9_999_999)}";
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        Assert.True((await pbx.PostAsJsonAsync("/api/telephony/calls", new { @event = "incoming", call_id = $"as-{Guid.NewGuid():N}", caller = number, called = "+74952233211", ts })).IsSuccessStatusCode);
+
+        var page = await fixture.LoginAsync("s.volkov", "/leads.html");
+        var row = page.Locator("#leads tr", new() { HasTextString = number });
+        await row.WaitForAsync(new() { Timeout = 10_000 });
+        var current = await row.Locator("td").Nth(4).InnerTextAsync();
+        var target = current.StartsWith("m.sokolova", StringComparison.Ordinal) ? "i.petrov" : "m.sokolova";
+        await row.Locator("select[name=assignee]").SelectOptionAsync(target);
+        await row.Locator("button", new() { HasTextString = "Assign" }).ClickAsync();
+        await page.Locator("#leads tr", new() { HasTextString = number }).Locator("td", new() { HasTextString = target }).WaitForAsync(new() { Timeout = 10_000 });
+
+        var supervisor = await fixture.LoginAsync("s.volkov", "/supervisor.html");
+        await supervisor.WaitForFunctionAsync($"() => Number(document.querySelector(\"#workload tr[data-user='{target}'] .leads\")?.textContent) >= 1", null, new() { Timeout = 10_000 });
+    }
+
+    [Fact]
     public async Task The_deal_environment_is_edited_on_the_deal_card()
     {
         var id = await CreateDeal("a.ivanova", "order-driven", "Samara Glass", "MES rollout");
