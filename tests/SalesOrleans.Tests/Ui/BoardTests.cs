@@ -126,7 +126,10 @@ public class BoardTests(UiFixture fixture)
         var target = current.StartsWith("m.sokolova", StringComparison.Ordinal) ? "i.petrov" : "m.sokolova";
         await row.Locator("select[name=assignee]").SelectOptionAsync(target);
         await row.Locator("button", new() { HasTextString = "Assign" }).ClickAsync();
-        await page.Locator("#leads tr", new() { HasTextString = number }).Locator("td", new() { HasTextString = target }).WaitForAsync(new() { Timeout = 10_000 });
+        // The assignee column (the fifth cell) of the lead's row.
+        await page.WaitForFunctionAsync(
+            $"() => [...document.querySelectorAll('#leads tr')].some(r => r.cells[2]?.textContent.includes('{number}') && r.cells[4].textContent.startsWith('{target}'))",
+            null, new() { Timeout = 10_000 });
 
         var supervisor = await fixture.LoginAsync("s.volkov", "/supervisor.html");
         await supervisor.WaitForFunctionAsync($"() => Number(document.querySelector(\"#workload tr[data-user='{target}'] .leads\")?.textContent) >= 1", null, new() { Timeout = 10_000 });
