@@ -97,7 +97,7 @@ public sealed record SetParametersCommand([property: Id(0)] IReadOnlyDictionary<
 [GenerateSerializer, Immutable, Alias("SalesOrleans.AddNoteCommand")]
 public sealed record AddNoteCommand([property: Id(0)] string Text);
 
-public enum DealErrorCode
+public enum CommandErrorCode
 {
     Invalid,
     NotFound,
@@ -107,17 +107,20 @@ public enum DealErrorCode
     Forbidden,
 }
 
-/// <summary>Why a command was refused; nothing changed. <see cref="Details"/> lists allowed stages or missing gates.</summary>
-[GenerateSerializer, Immutable, Alias("SalesOrleans.DealError")]
-public sealed record DealError(
-    [property: Id(0)] DealErrorCode Code,
+/// <summary>
+/// Why a command (on a deal, lead, contact or order) was refused; nothing changed. <see cref="Details"/> lists the
+/// allowed moves or what is missing.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.CommandError")]
+public sealed record CommandError(
+    [property: Id(0)] CommandErrorCode Code,
     [property: Id(1)] string Message,
     [property: Id(2)] string? Field,
     [property: Id(3)] IReadOnlyList<string> Details);
 
 /// <summary>Either the deal after the command or the reason it was refused.</summary>
 [GenerateSerializer, Immutable, Alias("SalesOrleans.DealResult")]
-public sealed record DealResult([property: Id(0)] DealView? Deal, [property: Id(1)] DealError? Error)
+public sealed record DealResult([property: Id(0)] DealView? Deal, [property: Id(1)] CommandError? Error)
 {
     public bool Ok => Error is null;
 }

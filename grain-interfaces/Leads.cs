@@ -148,7 +148,7 @@ public sealed record LeadView(
     [property: Id(24)] long Seq);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.LeadResult")]
-public sealed record LeadResult([property: Id(0)] LeadView? Lead, [property: Id(1)] DealError? Error)
+public sealed record LeadResult([property: Id(0)] LeadView? Lead, [property: Id(1)] CommandError? Error)
 {
     public bool Ok => Error is null;
 }
@@ -248,7 +248,7 @@ public sealed record NewContactTask(
     [property: Id(3)] double DeadlineHours);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.ContactResult")]
-public sealed record ContactResult([property: Id(0)] ContactView? Contact, [property: Id(1)] DealError? Error)
+public sealed record ContactResult([property: Id(0)] ContactView? Contact, [property: Id(1)] CommandError? Error)
 {
     public bool Ok => Error is null;
 }

@@ -99,26 +99,8 @@ public sealed record RecordPaymentCommand(
     [property: Id(1)] decimal Amount,
     [property: Id(2)] string? Invoice = null);
 
-public enum OrderErrorCode
-{
-    Invalid,
-    NotFound,
-    TransitionNotAllowed,
-    GateUnmet,
-    Conflict,
-    Forbidden,
-}
-
-/// <summary>Why an order command was refused; nothing changed. <see cref="Details"/> lists what is missing.</summary>
-[GenerateSerializer, Immutable, Alias("SalesOrleans.OrderError")]
-public sealed record OrderError(
-    [property: Id(0)] OrderErrorCode Code,
-    [property: Id(1)] string Message,
-    [property: Id(2)] string? Field,
-    [property: Id(3)] IReadOnlyList<string> Details);
-
 [GenerateSerializer, Immutable, Alias("SalesOrleans.OrderResult")]
-public sealed record OrderResult([property: Id(0)] OrderView? Order, [property: Id(1)] OrderError? Error)
+public sealed record OrderResult([property: Id(0)] OrderView? Order, [property: Id(1)] CommandError? Error)
 {
     public bool Ok => Error is null;
 }

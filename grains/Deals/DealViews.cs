@@ -48,6 +48,6 @@ public static class DealViews
 
     public static Actor ToActor(this ActorInfo actor) => new(actor.User, actor.Roles.ToArray());
 
-    public static DealError ToError(this DealRejection r) =>
-        new(Enum.Parse<DealErrorCode>(r.Code.ToString()), r.Message, r.Field, r.Details);
+    public static CommandError ToError(this DealRejection r) =>
+        new(Enum.Parse<CommandErrorCode>(r.Code.ToString()), r.Message, r.Field, r.Details);
 }

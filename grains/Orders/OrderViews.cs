@@ -35,6 +35,6 @@ public static class OrderViews
         s.CreatedAt,
         s.ClosedAt);
 
-    public static OrderError ToError(this OrderRejection r) =>
-        new(Enum.Parse<OrderErrorCode>(r.Code.ToString()), r.Message, r.Field, r.Details);
+    public static CommandError ToError(this OrderRejection r) =>
+        new(Enum.Parse<CommandErrorCode>(r.Code.ToString()), r.Message, r.Field, r.Details);
 }

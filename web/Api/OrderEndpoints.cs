@@ -47,7 +47,7 @@ public static class OrderEndpoints
             var command = new CreateOrderCommand(body.Customer ?? "", body.Contact, body.Responsible ?? user.Name(), body.Warehouse ?? "", body.Currency,
                 body.Lines ?? [], body.DealId, body.ContractNumber, body.PaymentTerms);
             var result = await grains.GetGrain<IOrderGrain>(id).Create(command, user.Actor());
-            return result.Ok ? Results.Created($"/api/orders/{id}", result.Order) : From(result.Error!);
+            return result.Ok ? Results.Created($"/api/orders/{id}", result.Order) : Problems.From(result.Error!);
         });
 
         orders.MapGet("/", (string? status, string? responsible, string? customer, Guid? dealId, int? limit, int? offset, OrderQueries queries, CancellationToken ct) =>
@@ -96,23 +96,9 @@ public static class OrderEndpoints
             Reply(grains.GetGrain<IOrderGrain>(id).Archive(user.Actor())));
     }
 
-    /// <summary>Order refusals as ProblemDetails: 400 names the field, 409 lists what can be done, 422 what is missing.</summary>
-    public static IResult From(OrderError e) => e.Code switch
-    {
-        OrderErrorCode.Invalid => Problems.Invalid(e.Field ?? "body", e.Message),
-        OrderErrorCode.NotFound => Problems.NotFound(e.Message),
-        OrderErrorCode.TransitionNotAllowed => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not allowed in this status",
-            detail: e.Message, extensions: new Dictionary<string, object?> { ["allowed"] = e.Details }),
-        OrderErrorCode.GateUnmet => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Gate not met",
-            detail: e.Message, extensions: new Dictionary<string, object?> { ["missing"] = e.Details }),
-        OrderErrorCode.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message),
-        OrderErrorCode.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: e.Message),
-        _ => throw new ArgumentOutOfRangeException(nameof(e), e.Code, null),
-    };
-
     private static async Task<IResult> Reply(Task<OrderResult> command)
     {
         var result = await command;
-        return result.Ok ? Results.Ok(result.Order) : From(result.Error!);
+        return result.Ok ? Results.Ok(result.Order) : Problems.From(result.Error!);
     }
 }

@@ -7,16 +7,16 @@ namespace SalesOrleans.Web.Api;
 /// <summary>Every refusal as RFC 9457 ProblemDetails: 400 names the field, 409 lists allowed moves, 422 lists missing gates.</summary>
 public static class Problems
 {
-    public static IResult From(DealError e) => e.Code switch
+    public static IResult From(CommandError e) => e.Code switch
     {
-        DealErrorCode.Invalid => Invalid(e.Field ?? "body", e.Message),
-        DealErrorCode.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: e.Message),
-        DealErrorCode.TransitionNotAllowed => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Transition not allowed",
+        CommandErrorCode.Invalid => Invalid(e.Field ?? "body", e.Message),
+        CommandErrorCode.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: e.Message),
+        CommandErrorCode.TransitionNotAllowed => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Transition not allowed",
             detail: e.Message, extensions: new Dictionary<string, object?> { ["allowed"] = e.Details }),
-        DealErrorCode.GateUnmet => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Gate not met",
+        CommandErrorCode.GateUnmet => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Gate not met",
             detail: e.Message, extensions: new Dictionary<string, object?> { ["missing"] = e.Details }),
-        DealErrorCode.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message),
-        DealErrorCode.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: e.Message),
+        CommandErrorCode.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message),
+        CommandErrorCode.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: e.Message),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.Code, null),
     };
 

@@ -87,6 +87,6 @@ public class OrderGrainTests(StockClusterFixture fixture)
         var other = await order.Create(command with { Customer = "Someone else" }, Seller);
 
         Assert.Equal(first.Order!.Seq, again.Order!.Seq);
-        Assert.Equal(OrderErrorCode.Conflict, other.Error!.Code);
+        Assert.Equal(CommandErrorCode.Conflict, other.Error!.Code);
     }
 }
