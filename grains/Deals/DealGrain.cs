@@ -19,14 +19,8 @@ public sealed class DealGrain(
 {
     private const string DeadlineReminder = "deadline";
 
-    // Reminders tick at least this often after their due time; re-registered at each wake, so this only bounds a lost update.
-    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(10);
-
-    // Timers further out than this are re-armed on firing (a grain rarely stays active that long anyway).
-    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromHours(12);
-
     private ProcessDefinition? _process;
-    private IGrainTimer? _deadlineTimer;
+    private NextWake? _nextWake;
     private IGrainTimer? _retryTimer;
 
     /// <summary>Everything up to this seq reached every consumer; the outbox drops it on the next write.</summary>
@@ -155,7 +149,7 @@ public sealed class DealGrain(
         }
         else
         {
-            await ScheduleWake(deal, fromReminderTick);
+            await ScheduleWake(deal, fromReminderTick, inCommand: false);
         }
     }
 
@@ -164,7 +158,7 @@ public sealed class DealGrain(
         state.State.Deal.Outbox.RemoveAll(a => a.Seq <= _publishedSeq);
         try
         {
-            await ScheduleWake(deal, fromReminderTick);
+            await ScheduleWake(deal, fromReminderTick, inCommand: true);
             await state.WriteStateAsync();
         }
         catch
@@ -215,54 +209,21 @@ public sealed class DealGrain(
         }
     }
 
-    /// <summary>
-    /// Arms the in-memory timer for the next deadline and keeps one reminder for sleeping deals. Commands only ever
-    /// move the reminder earlier (or re-arm one that already fired); a reminder that finds nothing left to wait for
-    /// unregisters itself. So most commands write nothing extra, even when tasks come and go.
-    /// </summary>
-    private async Task ScheduleWake(Deal deal, bool fromReminderTick)
+    /// <summary>Arms the next wake; a change of the reminder is written here only outside a command (which writes anyway).</summary>
+    private async Task ScheduleWake(Deal deal, bool fromReminderTick, bool inCommand)
     {
-        var now = clock.GetUtcNow();
-        var wake = deal.NextWakeAt;
-        var grainState = state.State;
-        var changed = false;
-        if (wake is null)
+        var due = await Wake.ArmAsync(deal.NextWakeAt, state.State.ReminderDueAt, clock.GetUtcNow(), fromReminderTick);
+        if (due != state.State.ReminderDueAt)
         {
-            if (fromReminderTick && grainState.ReminderDueAt is not null)
+            state.State.ReminderDueAt = due;
+            if (!inCommand)
             {
-                var reminder = await this.GetReminder(DeadlineReminder);
-                if (reminder is not null)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-
-                grainState.ReminderDueAt = null;
-                changed = true;
+                await state.WriteStateAsync();
             }
         }
-        else if (grainState.ReminderDueAt is null || wake < grainState.ReminderDueAt || grainState.ReminderDueAt <= now)
-        {
-            var due = wake.Value - now;
-            await this.RegisterOrUpdateReminder(DeadlineReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, ReminderPeriod);
-            grainState.ReminderDueAt = wake;
-            changed = true;
-        }
-
-        if (changed && fromReminderTick)
-        {
-            await state.WriteStateAsync();
-        }
-
-        _deadlineTimer?.Dispose();
-        _deadlineTimer = null;
-        if (wake is not null)
-        {
-            var delay = wake.Value - now;
-            delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxTimerDelay ? MaxTimerDelay : delay;
-            _deadlineTimer = this.RegisterGrainTimer(_ => CheckDeadlines(fromReminderTick: false),
-                new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, KeepAlive = false });
-        }
     }
+
+    private NextWake Wake => _nextWake ??= new NextWake(this, DeadlineReminder, () => CheckDeadlines(fromReminderTick: false));
 
     private async Task<Deal> Load()
     {

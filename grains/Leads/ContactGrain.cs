@@ -20,12 +20,10 @@ public sealed class ContactGrain(
     ILogger<ContactGrain> logger) : Grain, IContactGrain, IRemindable
 {
     private const string DeadlineReminder = "deadline";
-    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(10);
-    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromHours(12);
 
     private long _publishedSeq;
     private IGrainTimer? _retryTimer;
-    private IGrainTimer? _deadlineTimer;
+    private NextWake? _nextWake;
 
     private ContactState S => state.State.Contact;
 
@@ -42,7 +40,7 @@ public sealed class ContactGrain(
 
         if (S.Exists)
         {
-            await CheckDeadlines();
+            await CheckDeadlines(reminderTick: false);
         }
     }
 
@@ -90,10 +88,10 @@ public sealed class ContactGrain(
     public Task<ContactResult> ReassignTask(string taskId, string executor, string? reason, ActorInfo actor) =>
         RunResult(c => c.ReassignTask(taskId, executor, reason, actor.ToActor(), clock.GetUtcNow()));
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadlines();
+    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadlines(reminderTick: true);
 
-    private Task CheckDeadlines() =>
-        S.Exists ? Run(c => c.CheckDeadlines(clock.GetUtcNow(), options.Value.TaskEscalationGraceHours)) : Task.CompletedTask;
+    private Task CheckDeadlines(bool reminderTick) =>
+        S.Exists ? Run(c => c.CheckDeadlines(clock.GetUtcNow(), options.Value.TaskEscalationGraceHours), reminderTick) : Task.CompletedTask;
 
     private async Task<ContactResult> RunResult(Action<Contact> command)
     {
@@ -115,13 +113,13 @@ public sealed class ContactGrain(
     }
 
     // A refused command throws before touching state (the aggregate checks first), so only successes are written.
-    private async Task Run(Action<Contact> command)
+    private async Task Run(Action<Contact> command, bool reminderTick = false)
     {
         var contact = new Contact(S, directory, options.Value.HeadOfSales);
         command(contact);
         if (contact.Recorded.Count == 0)
         {
-            await ScheduleWake(contact, writeIfChanged: true);
+            await ScheduleWake(contact, reminderTick, inCommand: false);
             return;
         }
 
@@ -129,7 +127,7 @@ public sealed class ContactGrain(
         S.Outbox.RemoveAll(a => a.Seq <= _publishedSeq);
         try
         {
-            await ScheduleWake(contact, writeIfChanged: false);
+            await ScheduleWake(contact, reminderTick: false, inCommand: true);
             await state.WriteStateAsync();
         }
         catch
@@ -160,47 +158,20 @@ public sealed class ContactGrain(
     }
 
     /// <summary>A timer for the next task deadline while active; one reminder, moved only when the wake comes earlier.</summary>
-    private async Task ScheduleWake(Contact contact, bool writeIfChanged)
+    private async Task ScheduleWake(Contact contact, bool reminderTick, bool inCommand)
     {
-        var now = clock.GetUtcNow();
-        var wake = contact.NextWakeAt;
-        var changed = false;
-        if (wake is null)
+        var due = await Wake.ArmAsync(contact.NextWakeAt, state.State.ReminderDueAt, clock.GetUtcNow(), reminderTick);
+        if (due != state.State.ReminderDueAt)
         {
-            if (state.State.ReminderDueAt is not null)
+            state.State.ReminderDueAt = due;
+            if (!inCommand)
             {
-                if (await this.GetReminder(DeadlineReminder) is { } reminder)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-
-                state.State.ReminderDueAt = null;
-                changed = true;
+                await state.WriteStateAsync();
             }
         }
-        else if (state.State.ReminderDueAt is null || wake < state.State.ReminderDueAt || state.State.ReminderDueAt <= now)
-        {
-            var due = wake.Value - now;
-            await this.RegisterOrUpdateReminder(DeadlineReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, ReminderPeriod);
-            state.State.ReminderDueAt = wake;
-            changed = true;
-        }
-
-        if (changed && writeIfChanged)
-        {
-            await state.WriteStateAsync();
-        }
-
-        _deadlineTimer?.Dispose();
-        _deadlineTimer = null;
-        if (wake is not null)
-        {
-            var delay = wake.Value - now;
-            delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxTimerDelay ? MaxTimerDelay : delay;
-            _deadlineTimer = this.RegisterGrainTimer(_ => CheckDeadlines(),
-                new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, KeepAlive = false });
-        }
     }
+
+    private NextWake Wake => _nextWake ??= new NextWake(this, DeadlineReminder, () => CheckDeadlines(reminderTick: false));
 }
 
 /// <summary>The contact grain's stored record: the contact and the grain's reminder bookkeeping.</summary>

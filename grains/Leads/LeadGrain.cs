@@ -23,10 +23,8 @@ public sealed class LeadGrain(
     ILogger<LeadGrain> logger) : Grain, ILeadGrain, IRemindable
 {
     private const string SlaReminder = "sla";
-    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(10);
-    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromHours(12);
 
-    private IGrainTimer? _slaTimer;
+    private NextWake? _nextWake;
     private IGrainTimer? _retryTimer;
     private long _publishedSeq;
 
@@ -48,7 +46,7 @@ public sealed class LeadGrain(
             _publishedSeq = S.Seq;
         }
 
-        await CheckSla();
+        await CheckSla(reminderTick: false);
     }
 
     public async Task<LeadResult> Open(OpenLeadCommand command)
@@ -189,7 +187,7 @@ public sealed class LeadGrain(
 
     public Task<LeadResult> AddNote(string text, ActorInfo actor) => Run(l => l.Note(text, actor.User, clock.GetUtcNow()));
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckSla();
+    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckSla(reminderTick: true);
 
     private sealed record Before(string? Assignee, string Department);
 
@@ -273,7 +271,7 @@ public sealed class LeadGrain(
 
     private ILeadQueueGrain Queue(string department) => GrainFactory.GetGrain<ILeadQueueGrain>(LeadQueueGrain.KeyOf(department));
 
-    private async Task CheckSla()
+    private async Task CheckSla(bool reminderTick)
     {
         if (!S.Exists)
         {
@@ -288,7 +286,7 @@ public sealed class LeadGrain(
         }
         else
         {
-            await ScheduleWake(lead, writeIfChanged: true);
+            await ScheduleWake(lead, reminderTick, inCommand: false);
         }
     }
 
@@ -297,7 +295,7 @@ public sealed class LeadGrain(
         S.Outbox.RemoveAll(a => a.Seq <= _publishedSeq);
         try
         {
-            await ScheduleWake(lead, writeIfChanged: false);
+            await ScheduleWake(lead, reminderTick: false, inCommand: true);
             await state.WriteStateAsync();
         }
         catch
@@ -326,47 +324,20 @@ public sealed class LeadGrain(
         }
     }
 
-    private async Task ScheduleWake(Lead lead, bool writeIfChanged)
+    private async Task ScheduleWake(Lead lead, bool reminderTick, bool inCommand)
     {
-        var now = clock.GetUtcNow();
-        var wake = lead.NextWakeAt;
-        var changed = false;
-        if (wake is null)
+        var due = await Wake.ArmAsync(lead.NextWakeAt, state.State.ReminderDueAt, clock.GetUtcNow(), reminderTick);
+        if (due != state.State.ReminderDueAt)
         {
-            if (state.State.ReminderDueAt is not null)
+            state.State.ReminderDueAt = due;
+            if (!inCommand)
             {
-                if (await this.GetReminder(SlaReminder) is { } reminder)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-
-                state.State.ReminderDueAt = null;
-                changed = true;
+                await state.WriteStateAsync();
             }
         }
-        else if (state.State.ReminderDueAt is null || wake < state.State.ReminderDueAt || state.State.ReminderDueAt <= now)
-        {
-            var due = wake.Value - now;
-            await this.RegisterOrUpdateReminder(SlaReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, ReminderPeriod);
-            state.State.ReminderDueAt = wake;
-            changed = true;
-        }
-
-        if (changed && writeIfChanged)
-        {
-            await state.WriteStateAsync();
-        }
-
-        _slaTimer?.Dispose();
-        _slaTimer = null;
-        if (wake is not null)
-        {
-            var delay = wake.Value - now;
-            delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxTimerDelay ? MaxTimerDelay : delay;
-            _slaTimer = this.RegisterGrainTimer(_ => CheckSla(),
-                new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, KeepAlive = false });
-        }
     }
+
+    private NextWake Wake => _nextWake ??= new NextWake(this, SlaReminder, () => CheckSla(reminderTick: false));
 
     private Lead Domain() => new(S, directory, options.Value.SlaOf, options.Value.HeadOfSales);
 
