@@ -19,6 +19,9 @@ public class StockRaceTests(ITestOutputHelper output)
     private const string Warehouse = "race";
     private const int Orders = 160;
 
+    /// <summary>Unexpired stock: less than the demand left after every possible release, so the race must overflow.</summary>
+    private const int Good = 600;
+
     private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
 
     /// <summary>The node requests go to, swapped during the restart; callers wait while there is none.</summary>
@@ -91,7 +94,7 @@ public class StockRaceTests(ITestOutputHelper output)
         var (_, keeper, _) = await cluster.Current;
         Assert.Equal(HttpStatusCode.Created, (await keeper.PostAsJsonAsync("/api/catalog/warehouses", new { id = Warehouse, name = "Race store" })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await keeper.PostAsJsonAsync("/api/catalog/skus", new { code = Sku, name = "Hot item", unit = "pcs", price = 9, kind = "Stocked" })).StatusCode);
-        foreach (var (batch, quantity, expiry) in new[] { ("A", 400, (DateOnly?)Today.AddDays(30)), ("B", 400, null), ("X", 100, Today.AddDays(-1)) })
+        foreach (var (batch, quantity, expiry) in new[] { ("A", Good / 2, (DateOnly?)Today.AddDays(30)), ("B", Good / 2, null), ("X", 100, Today.AddDays(-1)) })
         {
             Assert.Equal(HttpStatusCode.Created, (await keeper.PostAsJsonAsync($"/api/stock/{Sku}/receipts", new { warehouse = Warehouse, quantity, batch, expiry })).StatusCode);
         }
@@ -102,6 +105,11 @@ public class StockRaceTests(ITestOutputHelper output)
         var random = new Random(1234);
         // Staggered starts, so the restart lands while some orders have not even begun.
         var plans = Enumerable.Range(0, Orders).Select(i => (Id: $"race-{i}", Quantity: random.Next(1, 13), Follow: i % 4, Delay: random.Next(0, 1500))).ToList();
+        // Overflow is certain by construction, not by timing: full releases (Follow 2) and one-unit releases (Follow 1)
+        // can give back at most this much, and what is left still exceeds the good stock.
+        var demandAfterReleases = plans.Sum(p => p.Follow switch { 2 => 0, 1 when p.Quantity > 1 => p.Quantity - 1, _ => p.Quantity });
+        Assert.True(demandAfterReleases > Good, $"Demand after releases {demandAfterReleases} must exceed the {Good} in stock.");
+
 
         async Task RunOrder((string Id, int Quantity, int Follow, int Delay) plan)
         {
@@ -163,9 +171,9 @@ public class StockRaceTests(ITestOutputHelper output)
         // The stock item agrees with the clients' ledger to the unit; the expired batch was never touched.
         var overview = await Json(await seller.GetAsync($"/api/stock/{Sku}"));
         var item = overview.GetProperty("warehouses").EnumerateArray().Single();
-        Assert.Equal(900 - shipped, item.GetProperty("onHand").GetDecimal());
+        Assert.Equal(Good + 100 - shipped, item.GetProperty("onHand").GetDecimal());
         Assert.Equal(held, item.GetProperty("reserved").GetDecimal());
-        Assert.Equal(800 - shipped - held, item.GetProperty("available").GetDecimal());
+        Assert.Equal(Good - shipped - held, item.GetProperty("available").GetDecimal());
         Assert.Equal(100, item.GetProperty("expired").GetDecimal());
         Assert.All(item.GetProperty("batches").EnumerateArray(), b =>
         {
@@ -210,7 +218,7 @@ public class StockRaceTests(ITestOutputHelper output)
             }
         }
 
-        Assert.Equal(900 - shipped, journal.Sum(m => m.OnHandDelta));
+        Assert.Equal(Good + 100 - shipped, journal.Sum(m => m.OnHandDelta));
         Assert.Equal(held, journal.Sum(m => m.ReservedDelta));
         Assert.DoesNotContain(journal, m => m.Batch == "X" && m.Kind != "Receipt");
         Assert.Equal(ledger.Values.Sum(l => l.Quantity), journal.Where(m => m.Kind == "Reservation").Sum(m => m.ReservedDelta));
