@@ -386,7 +386,8 @@ public sealed record CallEvent(
     [property: Id(5)] string? CallerName,
     [property: Id(6)] string? HangupBy,
     [property: Id(7)] long? DurationMs,
-    [property: Id(8)] int? SipCode);
+    [property: Id(8)] int? SipCode,
+    [property: Id(9)] string? Extension = null);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.CallView")]
 public sealed record CallView(
@@ -400,7 +401,20 @@ public sealed record CallView(
     [property: Id(7)] Guid? LeadId,
     [property: Id(8)] string? CallBackTaskFor,
     [property: Id(9)] long? DurationMs,
-    [property: Id(10)] bool Settled);
+    [property: Id(10)] bool Settled,
+    [property: Id(11)] CallerCard? Card = null,
+    [property: Id(12)] string? Extension = null,
+    [property: Id(13)] string? RingsFor = null);
+
+/// <summary>What the incoming-call pop-up shows about the caller: who they are and where their business stands.</summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.CallerCard")]
+public sealed record CallerCard(
+    [property: Id(0)] bool NewLead,
+    [property: Id(1)] string? Name,
+    [property: Id(2)] string? Company,
+    [property: Id(3)] string? Responsible,
+    [property: Id(4)] Guid? OpenDealId,
+    [property: Id(5)] int Inquiries);
 
 /// <summary>One PBX call ("call:&lt;id&gt;") assembling its events: duplicates ignored, order by the event's timestamp.</summary>
 [Alias("SalesOrleans.ICallGrain")]

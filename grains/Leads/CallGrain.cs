@@ -14,6 +14,7 @@ public sealed class CallGrain(
     [PersistentState("call", StorageNames.Store)] IPersistentState<CallState> state,
     InquiryIntake intake,
     IOptions<LeadOptions> options,
+    ILeadDirectory directory,
     ILeadEventSink sink,
     ILogger<CallGrain> logger) : Grain, ICallGrain
 {
@@ -46,6 +47,14 @@ public sealed class CallGrain(
         S.Caller ??= string.IsNullOrWhiteSpace(callEvent.Caller) ? null : callEvent.Caller.Trim();
         S.Called ??= string.IsNullOrWhiteSpace(callEvent.Called) ? null : callEvent.Called.Trim();
         S.CallerName ??= string.IsNullOrWhiteSpace(callEvent.CallerName) ? null : callEvent.CallerName.Trim();
+        // The extension ringing now (a transfer rings another): its owner gets the pop-up.
+        if (!string.IsNullOrWhiteSpace(callEvent.Extension) && callEvent.Ts >= S.ExtensionTs)
+        {
+            S.Extension = callEvent.Extension.Trim();
+            S.ExtensionTs = callEvent.Ts;
+            S.RingsFor = directory.UserAtExtension(S.Extension);
+        }
+
         // The inquiry on "incoming" (it carries the caller's name; a later stage may overtake it on the way), before
         // the write: a repeat after a crash asks the inquiry grain again, which answers the same. A call whose
         // "incoming" never arrives still makes its inquiry when it settles.
@@ -87,6 +96,9 @@ public sealed class CallGrain(
             var outcome = await intake.SubmitAsync(inquiry with { ReceivedAt = CallAssembly.ToTime(S.Events[0].Ts) });
             S.ContactId = outcome.ContactId;
             S.LeadId = outcome.LeadId;
+            var contact = await GrainFactory.GetGrain<IContactGrain>(outcome.ContactId).Get();
+            S.Card = new CallerCard(outcome.Kind == InquiryOutcomeKind.NewLead, contact?.Name ?? S.CallerName, contact?.Company,
+                contact?.Responsible, contact?.OpenDealId ?? outcome.DealId, contact?.Inquiries ?? 1);
         }
         else
         {
@@ -166,7 +178,8 @@ public sealed class CallGrain(
     }
 
     private CallView View() => new(S.CallId!, S.Caller, S.Called, S.Department, S.Events.Select(e => e.Event).ToList(),
-        S.Settled ? S.Outcome! : CallAssembly.Outcome(S.Events), S.ContactId, S.LeadId, S.CallBackTaskFor, CallAssembly.DurationMs(S.Events), S.Settled);
+        S.Settled ? S.Outcome! : CallAssembly.Outcome(S.Events), S.ContactId, S.LeadId, S.CallBackTaskFor, CallAssembly.DurationMs(S.Events), S.Settled,
+        S.Card, S.Extension, S.RingsFor);
 }
 
 public sealed class CallState
@@ -194,4 +207,12 @@ public sealed class CallState
     public string? Outcome { get; set; }
 
     public string? CallBackTaskFor { get; set; }
+
+    public CallerCard? Card { get; set; }
+
+    public string? Extension { get; set; }
+
+    public double ExtensionTs { get; set; }
+
+    public string? RingsFor { get; set; }
 }

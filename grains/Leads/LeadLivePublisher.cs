@@ -6,7 +6,7 @@ namespace SalesOrleans.Leads;
 
 /// <summary>
 /// The lead consumers of this node, in order: the read model (awaited), then live pushes to browsers: lead changes to
-/// the department and the assignee (the lead inbox), calls to the department (the incoming-call pop-up).
+/// the department and the assignee (the lead inbox), calls to the department and the person whose extension rings (the incoming-call pop-up).
 /// </summary>
 public sealed class LeadLivePublisher(LeadProjector projector, LiveFanOut live) : ILeadEventSink
 {
@@ -27,7 +27,8 @@ public sealed class LeadLivePublisher(LeadProjector projector, LiveFanOut live) 
     public async Task PublishCallAsync(CallView call, DateTimeOffset startedAt, CancellationToken ct = default)
     {
         await projector.PublishCallAsync(call, startedAt, ct);
-        live.Publish(new LiveChange("call", call.CallId, call.Events.Count, call.Department,
-            call.CallBackTaskFor is null ? [] : [call.CallBackTaskFor], JsonSerializer.Serialize(call, Json)));
+        // The department sees its calls; the person whose extension rings (maybe outside it, after a transfer) too.
+        string[] users = [.. new[] { call.RingsFor, call.CallBackTaskFor }.OfType<string>().Distinct()];
+        live.Publish(new LiveChange("call", call.CallId, call.Events.Count, call.Department, users, JsonSerializer.Serialize(call, Json)));
     }
 }

@@ -22,4 +22,7 @@ public sealed class LeadDirectory(UserDirectory users) : ILeadDirectory
     public IReadOnlyList<string> ManagersOf(string department) =>
         users.Users.Where(u => u.Active && u.Department == department && u.Roles.Contains(Roles.Manager))
             .Select(u => u.UserName).Order(StringComparer.Ordinal).ToList();
+
+    public string? UserAtExtension(string extension) =>
+        users.Users.FirstOrDefault(u => u.Active && u.Extension == extension)?.UserName;
 }

@@ -223,7 +223,19 @@ public static class TelephonyEndpoints
             sipCode = code;
         }
 
-        return (new CallEvent(name!, callId!, caller!, called!, ts, callerName, hangupBy, duration, sipCode), null, null);
+        var extension = Text("extension", false, 16, out e);
+        if (e is not null)
+        {
+            return (null, "extension", e);
+        }
+
+        extension = extension is "" ? null : extension;
+        if (extension is not null && !CallAssembly.IsExtension(extension))
+        {
+            return (null, "extension", "'extension' is the internal number that rings: 2 to 6 digits.");
+        }
+
+        return (new CallEvent(name!, callId!, caller!, called!, ts, callerName, hangupBy, duration, sipCode, extension), null, null);
     }
 
     private static IResult? Unauthorized(HttpContext http, TelephonyOptions options)

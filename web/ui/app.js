@@ -76,21 +76,29 @@ const App = {
     return connection;
   },
 
-  // A call ringing in the department pops up with the caller's card (or "new lead") on every page.
-  calls: new Set(),
+  // A ringing call pops up with the caller's card for the person whose extension rings; while no extension is
+  // known (a ring group), for everyone in the department. It closes when the call is answered or ends.
   incomingCall(call) {
     const events = call.events || [];
-    if (call.settled || !events.includes('incoming') || events.some(e => ['answered', 'hangup', 'busy', 'no_answer', 'cancelled', 'failed'].includes(e))) {
+    const mine = !call.ringsFor || call.ringsFor === App.me?.userName;
+    if (!mine || call.settled || !events.includes('incoming') || events.some(e => ['answered', 'hangup', 'busy', 'no_answer', 'cancelled', 'failed'].includes(e))) {
       document.querySelector(`.call-popup[data-call="${CSS.escape(call.callId)}"]`)?.remove();
       return;
     }
-    if (App.calls.has(call.callId)) return;
-    App.calls.add(call.callId);
-    const card = call.leadId
-      ? App.el('a', { href: `/leads.html?id=${call.leadId}` }, 'open the caller\'s lead')
-      : App.el('span', {}, 'new lead');
-    const popup = App.el('aside', { class: 'panel call-popup', role: 'alert', dataset: { call: call.callId } },
-      App.el('strong', {}, 'Incoming call '), call.caller || 'unknown number', ` → ${call.called || ''} `, card, ' ',
+    // Drawn again when the card arrives or another extension rings.
+    const shown = `${Boolean(call.card)}|${call.extension || ''}`;
+    const old = document.querySelector(`.call-popup[data-call="${CSS.escape(call.callId)}"]`);
+    if (old && old.dataset.shown === shown) return;
+    old?.remove();
+    const c = call.card;
+    const card = !c ? App.el('span', { class: 'card-line' }, 'looking up the caller…')
+      : c.newLead ? App.el('span', { class: 'card-line' }, 'New lead', call.leadId ? [' — ', App.el('a', { href: `/leads.html?id=${call.leadId}` }, 'open it')] : [])
+      : App.el('span', { class: 'card-line' }, [c.name || 'Known customer', c.company ? `, ${c.company}` : '',
+          c.responsible ? ` · responsible: ${c.responsible}` : '', ` · ${c.inquiries} inquiries`,
+          c.openDealId ? [' · ', App.el('a', { href: `/deal.html?id=${c.openDealId}` }, 'open deal')]
+            : call.leadId ? [' · ', App.el('a', { href: `/leads.html?id=${call.leadId}` }, 'open lead')] : []]);
+    const popup = App.el('aside', { class: 'panel call-popup', role: 'alert', dataset: { call: call.callId, shown } },
+      App.el('strong', {}, 'Incoming call '), call.caller || 'unknown number', ` → ${call.extension || call.called || ''} `, card, ' ',
       App.el('button', { onclick: () => popup.remove() }, 'Close'));
     document.body.append(popup);
   },

@@ -146,6 +146,14 @@ public static class CallAssembly
         }
 
         int? cause = int.TryParse(Get("Cause"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var c) ? c : null;
-        return (new CallEvent(name, id, caller, Get("Exten") ?? "", ts, Get("CallerIDName"), null, null, cause), null, null);
+        // A Newstate "Ringing" on an internal extension (a short number) is the phone that rings; other Exten values
+        // are the number the customer dialled (the DID that routes the call).
+        var exten = Get("Exten") ?? "";
+        var ringsExtension = name == "ringing" && IsExtension(exten);
+        return (new CallEvent(name, id, caller, ringsExtension ? "" : exten, ts, Get("CallerIDName"), null, null, cause,
+            ringsExtension ? exten : null), null, null);
     }
+
+    /// <summary>An internal extension: 2 to 6 digits (a DID is a full phone number).</summary>
+    public static bool IsExtension(string? value) => value is { Length: >= 2 and <= 6 } && value.All(char.IsAsciiDigit);
 }

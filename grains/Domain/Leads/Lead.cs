@@ -11,6 +11,9 @@ public interface ILeadDirectory : IDealDirectory
 
     /// <summary>Active managers of the department, sorted by user name (the round-robin order).</summary>
     IReadOnlyList<string> ManagersOf(string department);
+
+    /// <summary>The active user whose telephone extension this is (the incoming-call pop-up goes to them).</summary>
+    string? UserAtExtension(string extension);
 }
 
 /// <summary>

@@ -208,6 +208,31 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task The_extension_that_rings_last_names_who_gets_the_pop_up_and_the_card_tells_a_new_caller_from_a_known_one()
+    {
+        var number = NewNumber();
+        var id = Guid.NewGuid().ToString("N");
+        var call = fixture.Grains.GetGrain<ICallGrain>(CallGrain.KeyOf(id));
+        CallEvent E(string name, double ts, string? extension = null) => new(name, id, "+7" + number, "84952233211", ts, "Pavel", null, null, null, extension);
+
+        await call.Record(E("incoming", 3000.0));
+        await call.Record(E("ringing", 3001.0, "102"));
+        await call.Record(E("ringing", 3000.5, "101"));
+        var view = (await call.Get())!;
+        // The later ring (a transfer) wins even though its event arrived first.
+        Assert.Equal(("102", "m2"), (view.Extension, view.RingsFor));
+        Assert.Equal((true, "Pavel"), (view.Card!.NewLead, view.Card.Name));
+
+        var second = Guid.NewGuid().ToString("N");
+        var again = fixture.Grains.GetGrain<ICallGrain>(CallGrain.KeyOf(second));
+        await again.Record(new CallEvent("incoming", second, "8" + number, "84952233211", 3100.0, null, null, null, null, "999"));
+        var known = (await again.Get())!;
+        Assert.Equal(("999", (string?)null), (known.Extension, known.RingsFor));
+        Assert.Equal((false, "Pavel", 2), (known.Card!.NewLead, known.Card.Name, known.Card.Inquiries));
+        Assert.Equal(view.ContactId, known.ContactId);
+    }
+
+    [Fact]
     public async Task A_missed_call_from_a_known_customer_gives_the_responsible_manager_a_call_back_task()
     {
         var number = NewNumber();

@@ -36,4 +36,7 @@ public sealed class TestLeadDirectory : ILeadDirectory
 
     public IReadOnlyList<string> ManagersOf(string department) =>
         Departments.TryGetValue(department, out var d) ? d.Managers : [];
+
+    /// <summary>Extensions 101 and 102 ring m1 and m2 of "d1".</summary>
+    public string? UserAtExtension(string extension) => extension switch { "101" => "m1", "102" => "m2", _ => null };
 }

@@ -86,28 +86,55 @@ public class BoardTests(UiFixture fixture)
     }
 
     [Fact]
-    public async Task A_call_to_the_department_pops_up_on_the_managers_page_and_its_lead_arrives_in_the_inbox_live()
+    public async Task A_call_pops_up_with_the_callers_card_for_the_manager_whose_extension_rings_and_its_lead_arrives_in_the_inbox_live()
     {
+        // Two managers of the industrial department: m.sokolova has extension 202, i.petrov 201.
         var page = await fixture.LoginAsync("m.sokolova", "/leads.html");
+        var colleague = await fixture.LoginAsync("i.petrov", "/board.html");
         await UiFixture.WaitLive(page);
+        await UiFixture.WaitLive(colleague);
         var pbx = new HttpClient { BaseAddress = fixture.Node.Address };
         pbx.DefaultRequestHeaders.Add("X-Api-Key", "demo-pbx-key");
+        var number = $"+7916{Random.Shared.Next(1_000_000, 9_999_999)}";
         var callId = $"ui-{Guid.NewGuid():N}";
         var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
 
-        var posted = await pbx.PostAsJsonAsync("/api/telephony/calls", new { @event = "incoming", call_id = callId, caller = "+7 916 555-12-34", called = "+74952233211", ts, caller_name = "Oleg Caller" });
+        // Incoming on the department's number, no extension yet: the ring group — both pages pop up.
+        var posted = await pbx.PostAsJsonAsync("/api/telephony/calls", new { @event = "incoming", call_id = callId, caller = number, called = "+74952233211", ts, caller_name = "Oleg Caller" });
         Assert.True(posted.IsSuccessStatusCode, $"{posted.StatusCode}");
-
         var popup = page.Locator($".call-popup[data-call='{callId}']");
+        var colleaguePopup = colleague.Locator($".call-popup[data-call='{callId}']");
         await popup.WaitForAsync(new() { Timeout = 10_000 });
-        Assert.Contains("+7", await popup.InnerTextAsync());
-        await page.Locator("#leads tr", new() { HasTextString = "+79165551234" }).WaitForAsync(new() { Timeout = 10_000 });
+        await colleaguePopup.WaitForAsync(new() { Timeout = 10_000 });
+        await popup.Locator(".card-line", new() { HasTextString = "New lead" }).WaitForAsync(new() { Timeout = 10_000 });
+
+        // Extension 202 rings: the pop-up stays on its owner's page only.
+        Assert.True((await pbx.PostAsJsonAsync("/api/telephony/calls", new { @event = "ringing", call_id = callId, caller = number, called = "+74952233211", ts = ts + 0.5, extension = "202" })).IsSuccessStatusCode);
+        await colleaguePopup.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 10_000 });
+        await page.Locator($".call-popup[data-call='{callId}']", new() { HasTextString = "→ 202" }).WaitForAsync(new() { Timeout = 10_000 });
+        var digits = number[1..];
+        await page.Locator("#leads tr", new() { HasTextString = digits }).WaitForAsync(new() { Timeout = 10_000 });
         await UiFixture.Screenshot(page, "leads");
+
+        // Answered: the pop-up closes.
+        Assert.True((await pbx.PostAsJsonAsync("/api/telephony/calls", new { @event = "answered", call_id = callId, caller = number, called = "+74952233211", ts = ts + 3 })).IsSuccessStatusCode);
+        await popup.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 10_000 });
+
+        // The same customer calls again and extension 201 rings: i.petrov sees the known caller's card, m.sokolova nothing.
+        var again = $"ui-{Guid.NewGuid():N}";
+        Assert.True((await pbx.PostAsJsonAsync("/api/telephony/calls", new { @event = "ringing", call_id = again, caller = number, called = "+74952233211", ts = ts + 10, extension = "201" })).IsSuccessStatusCode);
+        Assert.True((await pbx.PostAsJsonAsync("/api/telephony/calls", new { @event = "incoming", call_id = again, caller = number, called = "+74952233211", ts = ts + 9.5 })).IsSuccessStatusCode);
+        var known = colleague.Locator($".call-popup[data-call='{again}'] .card-line", new() { HasTextString = "Oleg Caller" });
+        await known.WaitForAsync(new() { Timeout = 10_000 });
+        Assert.Contains("2 inquiries", await known.InnerTextAsync());
+        await Task.Delay(500);
+        Assert.Equal(0, await page.Locator($".call-popup[data-call='{again}']").CountAsync());
 
         // Another department's manager neither lists nor sees it.
         var other = await fixture.Node.ClientAsync("k.weber");
         Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync("/api/leads?department=industrial")).StatusCode);
-        Assert.DoesNotContain("+79165551234", await (await other.GetAsync("/api/leads?status=all")).Content.ReadAsStringAsync());
+        Assert.DoesNotContain(digits, await (await other.GetAsync("/api/leads?status=all")).Content.ReadAsStringAsync());
+        await colleague.Context.CloseAsync();
     }
 
     [Fact]

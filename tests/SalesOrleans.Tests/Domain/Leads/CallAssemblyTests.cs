@@ -80,6 +80,25 @@ public class CallAssemblyTests
     }
 
     [Fact]
+    public void An_ami_ringing_on_an_internal_extension_names_the_phone_that_rings_and_keeps_the_dialled_number_apart()
+    {
+        Dictionary<string, string?> Ringing(string exten) => new()
+        {
+            ["Event"] = "Newstate", ["ChannelStateDesc"] = "Ringing", ["Uniqueid"] = "1.2", ["Linkedid"] = "1.1",
+            ["CallerIDNum"] = "+79161234567", ["Exten"] = exten, ["Timestamp"] = "5.5",
+        };
+
+        var (onPhone, _, _) = CallAssembly.FromAmi(Ringing("202"));
+        Assert.Equal(("ringing", "", "202"), (onPhone!.Event, onPhone.Called, onPhone.Extension));
+        var (onDid, _, _) = CallAssembly.FromAmi(Ringing("74952233211"));
+        Assert.Equal(("74952233211", (string?)null), (onDid!.Called, onDid.Extension));
+        Assert.True(CallAssembly.IsExtension("20"));
+        Assert.False(CallAssembly.IsExtension("2"));
+        Assert.False(CallAssembly.IsExtension("1234567"));
+        Assert.False(CallAssembly.IsExtension("20a"));
+    }
+
+    [Fact]
     public void Ami_events_that_mean_nothing_here_are_ignored_and_bad_ones_name_the_field()
     {
         Assert.Equal((null, null, null), CallAssembly.FromAmi(new Dictionary<string, string?> { ["Event"] = "Newstate", ["Uniqueid"] = "1.1", ["Timestamp"] = "5", ["ChannelStateDesc"] = "Down" }));
