@@ -49,6 +49,8 @@ public sealed class MailOptions
 public sealed class MailIntakeService(
     IOptions<MailOptions> options,
     InquiryIntake intake,
+    InquiryDocuments inquiryDocuments,
+    IOptions<DocumentOptions> documentOptions,
     MailboxStore store,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -215,8 +217,32 @@ public sealed class MailIntakeService(
         }
 
         var outcome = await intake.SubmitAsync(inquiry);
+        await inquiryDocuments.AttachAsync(key, outcome, Attachments(message, uid));
         logger.LogInformation("Mailbox {Mailbox}: mail {Uid} ({Template}) → {Outcome} contact {Contact}", MailboxKey, uid.Id, parsed.Template, outcome.Kind, outcome.ContactId);
         return null;
+    }
+
+    /// <summary>The mail's attached files; one larger than documents may be is left out (and logged), not fatal.</summary>
+    private List<IncomingFile> Attachments(MimeMessage message, UniqueId uid)
+    {
+        var files = new List<IncomingFile>();
+        foreach (var part in message.Attachments.OfType<MimePart>())
+        {
+            var name = Path.GetFileName(part.FileName ?? "");
+            name = string.IsNullOrWhiteSpace(name) ? $"attachment-{files.Count + 1}" : Truncate(name, 255)!;
+            using var content = new MemoryStream();
+            part.Content?.DecodeTo(content);
+            if (content.Length == 0 || content.Length > documentOptions.Value.MaxBytes)
+            {
+                logger.LogWarning("Mailbox {Mailbox}: mail {Uid}: attachment '{Name}' of {Bytes} bytes left out (empty or over {Max})",
+                    MailboxKey, uid.Id, name, content.Length, documentOptions.Value.MaxBytes);
+                continue;
+            }
+
+            files.Add(new IncomingFile(name, part.ContentType.MimeType, content.ToArray()));
+        }
+
+        return files;
     }
 
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];

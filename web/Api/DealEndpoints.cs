@@ -219,9 +219,3 @@ public sealed record DealListQuery(
     string? Search,
     int? Limit,
     int? Offset);
-
-public sealed class DocumentOptions
-{
-    /// <summary>Largest accepted document; PostgreSQL holds the bytes.</summary>
-    public long MaxBytes { get; set; } = 10 * 1024 * 1024;
-}

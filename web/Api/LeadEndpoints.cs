@@ -74,9 +74,15 @@ public static partial class LeadEndpoints
                 string.Equals(q.Status, "all", StringComparison.OrdinalIgnoreCase) ? null : q.Status,
                 q.Channel, q.Unassigned, q.Search, q.Limit ?? 100, q.Offset ?? 0), ct));
         });
-        leads.MapGet("/{id:guid}", async (Guid id, IGrainFactory grains) =>
-            await grains.GetGrain<ILeadGrain>(id).Get() is { } lead ? Results.Ok(lead) : Problems.NotFound($"Lead {id} does not exist."));
-        leads.MapGet("/{id:guid}/journal", (Guid id, LeadQueries queries, CancellationToken ct) => queries.GetLeadJournalAsync(id, ct));
+        leads.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options) =>
+            VisibleLead(id, user, grains, options, lead => Task.FromResult(Results.Ok(lead))));
+        leads.MapGet("/{id:guid}/journal", (Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options, LeadQueries queries, CancellationToken ct) =>
+            VisibleLead(id, user, grains, options, async _ => Results.Ok(await queries.GetLeadJournalAsync(id, ct))));
+        leads.MapGet("/{id:guid}/documents", (Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options, DocumentStore documents, CancellationToken ct) =>
+            VisibleLead(id, user, grains, options, async _ => Results.Ok(await documents.ListAsync(id, null, ct))));
+        leads.MapGet("/{id:guid}/documents/{documentId:guid}", (Guid id, Guid documentId, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options,
+            DocumentStore documents, CancellationToken ct) =>
+            VisibleLead(id, user, grains, options, async _ => Download(await documents.GetInquiryDocumentAsync(id, null, documentId, ct), documentId)));
         leads.MapPost("/{id:guid}/take", (Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
             Reply(grains.GetGrain<ILeadGrain>(id).Take(user.Actor())));
         leads.MapPost("/{id:guid}/assign", (Guid id, AssignLeadRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
@@ -92,10 +98,17 @@ public static partial class LeadEndpoints
             Reply(grains.GetGrain<ILeadGrain>(id).Disqualify(body.Reason ?? "", user.Actor())));
 
         var contacts = app.MapGroup("/api/contacts").WithTags("Contacts");
-        contacts.MapGet("/{id:guid}", async (Guid id, IGrainFactory grains) =>
-            await grains.GetGrain<IContactGrain>(id).Get() is { } c ? Results.Ok(c) : Problems.NotFound($"Contact {id} does not exist."));
-        contacts.MapGet("/{id:guid}/journal", (Guid id, LeadQueries queries, CancellationToken ct) => queries.GetContactJournalAsync(id, ct));
-        contacts.MapGet("/{id:guid}/calls", (Guid id, LeadQueries queries, CancellationToken ct) => queries.ListCallsAsync(id, 200, ct));
+        contacts.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options) =>
+            VisibleContact(id, user, grains, options, c => Task.FromResult(Results.Ok(c))));
+        contacts.MapGet("/{id:guid}/journal", (Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options, LeadQueries queries, CancellationToken ct) =>
+            VisibleContact(id, user, grains, options, async _ => Results.Ok(await queries.GetContactJournalAsync(id, ct))));
+        contacts.MapGet("/{id:guid}/calls", (Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options, LeadQueries queries, CancellationToken ct) =>
+            VisibleContact(id, user, grains, options, async _ => Results.Ok(await queries.ListCallsAsync(id, 200, ct))));
+        contacts.MapGet("/{id:guid}/documents", (Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options, DocumentStore documents, CancellationToken ct) =>
+            VisibleContact(id, user, grains, options, async _ => Results.Ok(await documents.ListAsync(null, id, ct))));
+        contacts.MapGet("/{id:guid}/documents/{documentId:guid}", (Guid id, Guid documentId, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options,
+            DocumentStore documents, CancellationToken ct) =>
+            VisibleContact(id, user, grains, options, async _ => Download(await documents.GetInquiryDocumentAsync(null, id, documentId, ct), documentId)));
         contacts.MapPost("/{id:guid}/tasks", async (Guid id, ContactTaskRequest body, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options) =>
         {
             var isMarketer = user.IsInRole(Roles.Marketer);
@@ -172,6 +185,25 @@ public static partial class LeadEndpoints
             return Results.Ok(await queue.Get());
         });
     }
+
+    private static async Task<IResult> VisibleLead(Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options, Func<LeadView, Task<IResult>> then) =>
+        await grains.GetGrain<ILeadGrain>(id).Get() switch
+        {
+            null => Problems.NotFound($"Lead {id} does not exist."),
+            var lead when !user.CanSee(lead, options.Value.HeadOfSales) => Forbidden($"Lead {id} belongs to another department."),
+            var lead => await then(lead),
+        };
+
+    private static async Task<IResult> VisibleContact(Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options, Func<ContactView, Task<IResult>> then) =>
+        await grains.GetGrain<IContactGrain>(id).Get() switch
+        {
+            null => Problems.NotFound($"Contact {id} does not exist."),
+            var contact when !user.CanSee(contact, options.Value.HeadOfSales) => Forbidden($"Contact {id} belongs to another department."),
+            var contact => await then(contact),
+        };
+
+    private static IResult Download((DocumentEntry Entry, byte[] Content)? document, Guid id) =>
+        document is { } d ? Results.File(d.Content, d.Entry.ContentType, d.Entry.FileName) : Problems.NotFound($"Document {id} does not exist here.");
 
     /// <summary>The public form: anonymous, rate-limited per address, size-limited, idempotent by submission id.</summary>
     private static async Task<IResult> WebForm(HttpContext http, InquiryIntake intake, IOptions<WebFormOptions> options, CancellationToken ct)

@@ -19,6 +19,20 @@ public static class Access
         || deal.Owner == user.Name()
         || deal.Tasks.Any(t => t.Executor == user.Name());
 
+    /// <summary>Admins, marketers (their lists span departments) and the head of sales (who routes triage) see every lead and contact.</summary>
+    public static bool SeesAllLeads(this ClaimsPrincipal user, string? headOfSales) =>
+        user.IsAdmin() || user.IsInRole(Roles.Marketer) || (headOfSales is not null && user.Name() == headOfSales);
+
+    public static bool CanSee(this ClaimsPrincipal user, LeadView lead, string? headOfSales) =>
+        user.SeesAllLeads(headOfSales)
+        || (user.DepartmentOf() is { } department && department == lead.Department)
+        || lead.Assignee == user.Name();
+
+    public static bool CanSee(this ClaimsPrincipal user, ContactView contact, string? headOfSales) =>
+        user.SeesAllLeads(headOfSales)
+        || (user.DepartmentOf() is { } department && department == contact.Department)
+        || contact.Responsible == user.Name();
+
     public static IResult Hidden(Guid id) =>
         Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"Deal {id} belongs to another department.");
 }

@@ -149,6 +149,15 @@ public class LeadApiTests(LeadNodeFixture fixture)
         var other = await Node.ClientAsync(lead.GetProperty("assignee").GetString() == "i.petrov" ? "m.sokolova" : "i.petrov");
 
         Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsJsonAsync($"/api/leads/{id}/qualify", new { note = "x" })).StatusCode);
+        // A colleague of the department reads the lead; another department's manager reads neither it nor its contact.
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync($"/api/leads/{id}")).StatusCode);
+        var stranger = await Node.ClientAsync("k.weber");
+        var contactId = lead.GetProperty("contactId").GetGuid();
+        foreach (var path in new[] { $"/api/leads/{id}", $"/api/leads/{id}/journal", $"/api/leads/{id}/documents", $"/api/contacts/{contactId}", $"/api/contacts/{contactId}/journal", $"/api/contacts/{contactId}/calls" })
+        {
+            Assert.Equal((path, HttpStatusCode.Forbidden), (path, (await stranger.GetAsync(path)).StatusCode));
+        }
+
         Assert.Equal(HttpStatusCode.OK, (await owner.PostAsJsonAsync($"/api/leads/{id}/qualify", new { note = "Called: line of 3 extruders" })).StatusCode);
 
         var incomplete = await owner.PostAsJsonAsync($"/api/leads/{id}/convert", new { processKind = "industrial-equipment", needs = "Compressor 7 bar", contacts = "Irina, +7 916" });

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
@@ -20,6 +21,14 @@ public class MailIntakeTests(ITestOutputHelper output)
         message.From.Add(new MailboxAddress(fromName, from));
         message.To.Add(new MailboxAddress("Sales", "sales@salesorleans.test"));
         message.Body = new TextPart("plain") { Text = text };
+        return message;
+    }
+
+    private static MimeMessage WithAttachment(MimeMessage message, string fileName, byte[] content)
+    {
+        var body = new BodyBuilder { TextBody = ((TextPart)message.Body).Text };
+        body.Attachments.Add(fileName, content, ContentType.Parse("application/pdf"));
+        message.Body = body.ToMessageBody();
         return message;
     }
 
@@ -90,11 +99,13 @@ public class MailIntakeTests(ITestOutputHelper output)
         var db = await TestDatabase.CreateAsync();
         var tag = Guid.NewGuid().ToString("N")[..8];
         var jonas = $"jonas.{tag}@hansaprint.example";
+        var spec = System.Text.Encoding.UTF8.GetBytes($"%PDF-1.4 plant layout {tag}");
+        var drawing = System.Text.Encoding.UTF8.GetBytes($"%PDF-1.4 drawing {tag}");
         await Append(dovecot,
             Mail("JivoSite", "robot@jivosite.example", "Chat transcript", $"Name: Ivan {tag}\nPhone: 8 (912) {Random.Shared.Next(100, 999)}-11-22\n[10:02] Ivan: We need a screw compressor.\n[10:03] Operator: Which pressure?"),
             Mail("Website", "noreply@site.example", "Website feedback form", $"Name: Olga {tag}\nE-mail: olga.{tag}@volga.example\nCompany: Volga Polymer\nMessage: An Excel course for 12 people"),
             Mail("Mail Delivery System", "MAILER-DAEMON@mx.example", "Undelivered Mail Returned to Sender", "This is the mail system."),
-            Mail("Jonas Richter", jonas, "ERP for three plants", $"Hello,\nwe plan an ERP rollout.\n--\nJonas {tag}\nHansa Print GmbH"));
+            WithAttachment(Mail("Jonas Richter", jonas, "ERP for three plants", $"Hello,\nwe plan an ERP rollout.\n--\nJonas {tag}\nHansa Print GmbH"), "plants.pdf", spec));
 
         await using (var node = await Start(db, dovecot))
         {
@@ -112,7 +123,7 @@ public class MailIntakeTests(ITestOutputHelper output)
 
             // IDLE: a mail arriving now is read within moments, not at the next poll.
             var watch = Stopwatch.StartNew();
-            await Append(dovecot, Mail("Jonas Richter", jonas, "Re: ERP", "Any news on the ERP offer?"));
+            await Append(dovecot, WithAttachment(Mail("Jonas Richter", jonas, "Re: ERP", "Any news on the ERP offer?"), "drawing.pdf", drawing));
             await Until(async () =>
             {
                 var lead = (await queries.ListLeadsAsync(new LeadFilter(Search: jonas))).SingleOrDefault();
@@ -120,6 +131,26 @@ public class MailIntakeTests(ITestOutputHelper output)
             }, "the second mail of a known sender to join its lead");
             output.WriteLine($"IDLE: new mail became an inquiry after {watch.ElapsedMilliseconds} ms");
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), $"took {watch.Elapsed}");
+
+            // Both mails' attachments are documents of the lead, byte for byte, and in its journal.
+            var jonasLead = (await queries.ListLeadsAsync(new LeadFilter(Search: jonas))).Single();
+            var client = await node.ClientAsync("a.ivanova");
+            var documents = await Until(async () =>
+            {
+                var list = await client.GetFromJsonAsync<List<DocumentEntry>>($"/api/leads/{jonasLead.Id}/documents");
+                return list is { Count: 2 } ? list : null;
+            }, "both attachments as documents of the lead");
+            Assert.Equal(["drawing.pdf", "plants.pdf"], documents.Select(d => d.FileName).Order());
+            Assert.All(documents, d => Assert.Equal(("correspondence", "application/pdf"), (d.Kind, d.ContentType)));
+            Assert.Equal(spec, await client.GetByteArrayAsync($"/api/leads/{jonasLead.Id}/documents/{documents.Single(d => d.FileName == "plants.pdf").Id}"));
+            await Until(async () =>
+            {
+                var journal = await queries.GetLeadJournalAsync(jonasLead.Id);
+                return journal.Count(a => a.Text.StartsWith("Document received", StringComparison.Ordinal)) == 2 ? journal : null;
+            }, "both documents in the lead's journal");
+            // Another department's manager may not read them.
+            var stranger = await node.ClientAsync("k.weber");
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await stranger.GetAsync($"/api/leads/{jonasLead.Id}/documents")).StatusCode);
         }
 
         // Forget the high-water mark: every mail is read again, and the Message-Ids keep it exactly-once.
@@ -135,6 +166,9 @@ public class MailIntakeTests(ITestOutputHelper output)
             var leads = await queries.ListLeadsAsync(new LeadFilter(Search: tag));
             Assert.Equal(3, leads.Count);
             Assert.Equal([1, 1, 2], leads.Select(l => l.Inquiries).Order());
+            var jonasLead = leads.Single(l => l.Email == jonas);
+            Assert.Equal(2, (await node.Services.GetRequiredService<DocumentStore>().ListAsync(jonasLead.Id, null)).Count);
+            Assert.Equal(2, (await queries.GetLeadJournalAsync(jonasLead.Id)).Count(a => a.Text.StartsWith("Document received", StringComparison.Ordinal)));
         }
     }
 }
