@@ -5,8 +5,9 @@ using SalesOrleans.Infrastructure;
 namespace SalesOrleans.Leads;
 
 /// <summary>
-/// One PBX call ("call:&lt;id&gt;"). Stores its events in timestamp order (duplicates ignored); the first event of
-/// an unknown caller makes the inquiry (so the lead appears while the phone still rings). After a terminal event
+/// One PBX call ("call:&lt;id&gt;"). Stores its events in timestamp order (duplicates ignored) and acknowledges an
+/// event once it is stored; right after the reply, the "incoming" of an unknown caller makes the inquiry (so the lead
+/// appears while the phone still rings) and the call is projected and pushed. After a terminal event
 /// and a short settle time — late, out-of-order events still count — it logs the call on the contact and, for a
 /// missed call, gives the responsible manager a call-back task.
 /// </summary>
@@ -19,7 +20,10 @@ public sealed class CallGrain(
     ILogger<CallGrain> logger) : Grain, ICallGrain
 {
     private const string Prefix = "call:";
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
     private IGrainTimer? _settleTimer;
+    private IGrainTimer? _workTimer;
 
     public static string KeyOf(string callId) => Prefix + callId;
 
@@ -27,6 +31,12 @@ public sealed class CallGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Work a crash left undone: an acknowledged "incoming" without its inquiry, a call without its settling.
+        if (InquiryDue)
+        {
+            ArmWork(TimeSpan.Zero);
+        }
+
         if (!S.Settled && S.Events.Any(e => CallAssembly.IsTerminal(e.Event)))
         {
             ArmSettle();
@@ -34,6 +44,8 @@ public sealed class CallGrain(
 
         return Task.CompletedTask;
     }
+
+    private bool InquiryDue => !S.InquiryDone && S.Events.Any(e => e.Event == "incoming");
 
     public async Task<bool> Record(CallEvent callEvent)
     {
@@ -55,32 +67,52 @@ public sealed class CallGrain(
             S.RingsFor = directory.UserAtExtension(S.Extension);
         }
 
-        // The inquiry on "incoming" (it carries the caller's name; a later stage may overtake it on the way), before
-        // the write: a repeat after a crash asks the inquiry grain again, which answers the same. A call whose
-        // "incoming" never arrives still makes its inquiry when it settles.
-        if (!S.InquiryDone && callEvent.Event == "incoming")
+        // Stored is acknowledged: the PBX's retry of this event will be a duplicate. The rest happens after the reply.
+        try
         {
-            try
-            {
-                await MakeInquiry();
-            }
-            catch
-            {
-                // Nothing was stored: start again from storage, so the event is not lost for a retry.
-                DeactivateOnIdle();
-                throw;
-            }
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not stored: start again from storage, so the PBX's retry is not taken for a duplicate.
+            DeactivateOnIdle();
+            throw;
         }
 
-        await state.WriteStateAsync();
-
+        ArmWork(TimeSpan.Zero);
         if (CallAssembly.IsTerminal(callEvent.Event) && !S.Settled)
         {
             ArmSettle();
         }
 
-        await Publish();
         return true;
+    }
+
+    private void ArmWork(TimeSpan due) =>
+        _workTimer ??= this.RegisterGrainTimer(_ => Work(), new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+
+    /// <summary>After the reply: the inquiry when due, then the projection and the live push (once for events that came together).</summary>
+    private async Task Work()
+    {
+        _workTimer?.Dispose();
+        _workTimer = null;
+        if (InquiryDue)
+        {
+            try
+            {
+                await MakeInquiry();
+                await state.WriteStateAsync();
+            }
+            catch (Exception ex)
+            {
+                // The inquiry grain answers a repeat the same, so trying again is safe.
+                logger.LogWarning(ex, "Call {CallId}: making the inquiry failed; retrying", S.CallId);
+                ArmWork(RetryDelay);
+                return;
+            }
+        }
+
+        await Publish();
     }
 
     public Task<CallView?> Get() => Task.FromResult(S.CallId is null ? null : View());
