@@ -74,7 +74,7 @@ public sealed class AnalyticsService(AnalyticsQueries queries, IProcessCatalog c
         await foreach (var d in queries.OpenDealsAsync(new AnalyticsFilter(), now, ct))
         {
             var f = new WinFeatures(d.Process, d.Stage, d.Department, d.HoursInStage, d.HoursSinceActivity, d.Amount);
-            scores.Add(new DealScore(d.DealId, model.Predict(f), model.ExpectedClose(f, now)));
+            scores.Add(new DealScore(d.DealId, model.Predict(f), model.ExpectedClose(f, now), model.Learned(d.Process) ? WinEstimates.Model : WinEstimates.Stage));
         }
 
         await queries.SaveScoresAsync(scores, now, ct);

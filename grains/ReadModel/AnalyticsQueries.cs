@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Npgsql;
+using SalesOrleans.Domain.Analytics;
 
 namespace SalesOrleans.ReadModel;
 
@@ -35,7 +36,8 @@ public sealed record ClosedVisit(Guid DealId, string Process, string Department,
 public sealed record OpenDealFeatures(Guid DealId, string Process, string Department, string Owner, string Stage, double StageProbability,
     double HoursInStage, double HoursSinceActivity, decimal Amount);
 
-public sealed record DealScore(Guid DealId, double WinProbability, DateOnly ExpectedClose);
+/// <summary>A deal's win probability; <see cref="Source"/> says whether the model learned it ("model") or fell back to the stage's ("stage").</summary>
+public sealed record DealScore(Guid DealId, double WinProbability, DateOnly ExpectedClose, string Source = WinEstimates.Model);
 
 public sealed record ForecastMonth(DateOnly Month, decimal Expected, decimal StageExpected, long OpenDeals, decimal? Forecast, decimal Actual);
 
@@ -328,12 +330,12 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await using (var create = new NpgsqlCommand(
-            "CREATE TEMP TABLE score_in (deal_id uuid, p double precision, expected_close date) ON COMMIT DROP", connection, tx))
+            "CREATE TEMP TABLE score_in (deal_id uuid, p double precision, expected_close date, source text) ON COMMIT DROP", connection, tx))
         {
             await create.ExecuteNonQueryAsync(ct);
         }
 
-        await using (var writer = await connection.BeginBinaryImportAsync("COPY score_in (deal_id, p, expected_close) FROM STDIN (FORMAT BINARY)", ct))
+        await using (var writer = await connection.BeginBinaryImportAsync("COPY score_in (deal_id, p, expected_close, source) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var s in scores)
             {
@@ -341,15 +343,16 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
                 await writer.WriteAsync(s.DealId, NpgsqlTypes.NpgsqlDbType.Uuid, ct);
                 await writer.WriteAsync(s.WinProbability, NpgsqlTypes.NpgsqlDbType.Double, ct);
                 await writer.WriteAsync(s.ExpectedClose, NpgsqlTypes.NpgsqlDbType.Date, ct);
+                await writer.WriteAsync(s.Source, NpgsqlTypes.NpgsqlDbType.Text, ct);
             }
 
             await writer.CompleteAsync(ct);
         }
 
         await using (var update = new NpgsqlCommand("""
-            INSERT INTO deal_fact (deal_id, seq, parameters, last_activity_at, win_probability, expected_close, scored_at)
-            SELECT s.deal_id, 0, '{}', $1, s.p, s.expected_close, $1 FROM score_in s
-            ON CONFLICT (deal_id) DO UPDATE SET win_probability = EXCLUDED.win_probability,
+            INSERT INTO deal_fact (deal_id, seq, parameters, last_activity_at, win_probability, expected_close, scored_at, win_source)
+            SELECT s.deal_id, 0, '{}', $1, s.p, s.expected_close, $1, s.source FROM score_in s
+            ON CONFLICT (deal_id) DO UPDATE SET win_probability = EXCLUDED.win_probability, win_source = EXCLUDED.win_source,
                 expected_close = EXCLUDED.expected_close, scored_at = EXCLUDED.scored_at
             """, connection, tx))
         {
