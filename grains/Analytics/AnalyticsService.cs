@@ -7,6 +7,9 @@ namespace SalesOrleans.Analytics;
 
 public sealed record Forecast(IReadOnlyList<ForecastMonth> Months, decimal NextQuarter, decimal NextYear, decimal Next12Months);
 
+/// <summary>The matrix and the two periods it compares (previous: the same length right before the current one).</summary>
+public sealed record Bcg(string By, DateTimeOffset PreviousFrom, DateTimeOffset From, DateTimeOffset To, BcgThresholds Thresholds, IReadOnlyList<BcgItem> Items);
+
 public sealed record ProbabilityRefresh(int TrainingVisits, int OpenDeals, BrierScore Brier, TimeSpan Training, TimeSpan Scoring);
 
 /// <summary>
@@ -54,6 +57,23 @@ public sealed class AnalyticsService(AnalyticsQueries queries, IProcessCatalog c
         decimal Sum(DateOnly from, DateOnly to) => months.Where(m => m.Month >= from && m.Month < to).Sum(m => m.Expected);
         return new Forecast(months, Sum(nextQuarterStart, nextQuarterStart.AddMonths(3)), Sum(nextYearStart, nextYearStart.AddYears(1)),
             Sum(thisMonth, thisMonth.AddMonths(12)));
+    }
+
+    /// <summary>What became of every lead that arrived in the period; open leads are aged against now.</summary>
+    public Task<IReadOnlyList<LeadFateRow>> LeadFateAsync(AnalyticsFilter f, CancellationToken ct = default) =>
+        queries.LeadFateAsync(f, time.GetUtcNow(), ct);
+
+    /// <summary>
+    /// The BCG matrix of customers or products over won deals: the filter's period (default: the year up to now)
+    /// against the period of the same length before it.
+    /// </summary>
+    public async Task<Bcg> BcgAsync(AnalyticsFilter f, bool byProduct, BcgThresholds thresholds, CancellationToken ct = default)
+    {
+        var to = f.To ?? time.GetUtcNow();
+        var from = f.From ?? to.AddYears(-1);
+        var previousFrom = from - (to - from);
+        var revenue = await queries.BcgRevenueAsync(f, byProduct, previousFrom, from, to, ct);
+        return new Bcg(byProduct ? "product" : "customer", previousFrom, from, to, thresholds, BcgMatrix.Classify(revenue, thresholds));
     }
 
     public async Task<ProbabilityRefresh> RefreshProbabilitiesAsync(CancellationToken ct = default)
