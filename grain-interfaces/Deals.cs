@@ -188,4 +188,17 @@ public sealed record DealView(
     [property: Id(23)] long Seq,
     [property: Id(24)] DateTimeOffset CreatedAt,
     [property: Id(25)] DateTimeOffset? ClosedAt,
-    [property: Id(26)] IReadOnlyList<EnvironmentPartyView> Environment);
+    [property: Id(26)] IReadOnlyList<EnvironmentPartyView> Environment,
+    [property: Id(27)] WinEstimate? Win = null);
+
+/// <summary>
+/// A deal's win probability as shown on its card and the board: the history model's score ("model") or, while the
+/// process has too little history or the deal has entered a stage since the last refresh, its stage's ("stage").
+/// The grain knows only the stage; the API fills this from the read model.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.WinEstimate")]
+public sealed record WinEstimate(
+    [property: Id(0)] double Probability,
+    [property: Id(1)] string Source,
+    [property: Id(2)] DateTimeOffset? ScoredAt,
+    [property: Id(3)] DateOnly? ExpectedClose);

@@ -27,7 +27,9 @@ public sealed record InquiryInfo(
     [property: Id(7)] string? Need,
     [property: Id(8)] string? Department,
     [property: Id(9)] string RoutingReason,
-    [property: Id(10)] string? SubmittedBy = null);
+    [property: Id(10)] string? SubmittedBy = null,
+    [property: Id(11)] string? Region = null,
+    [property: Id(12)] string? EquipmentType = null);
 
 public enum InquiryOutcomeKind
 {
@@ -145,7 +147,9 @@ public sealed record LeadView(
     [property: Id(21)] DateTimeOffset? FirstContactDueAt,
     [property: Id(22)] IReadOnlyList<string> SlaBreaches,
     [property: Id(23)] IReadOnlyList<LeadInquiryView> Inquiries,
-    [property: Id(24)] long Seq);
+    [property: Id(24)] long Seq,
+    [property: Id(25)] string? Region = null,
+    [property: Id(26)] string? EquipmentType = null);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.LeadResult")]
 public sealed record LeadResult([property: Id(0)] LeadView? Lead, [property: Id(1)] CommandError? Error)

@@ -7,6 +7,9 @@ namespace SalesOrleans.Analytics;
 
 public sealed record Forecast(IReadOnlyList<ForecastMonth> Months, decimal NextQuarter, decimal NextYear, decimal Next12Months);
 
+/// <summary>The matrix and the two periods it compares (previous: the same length right before the current one).</summary>
+public sealed record Bcg(string By, DateTimeOffset PreviousFrom, DateTimeOffset From, DateTimeOffset To, BcgThresholds Thresholds, IReadOnlyList<BcgItem> Items);
+
 public sealed record ProbabilityRefresh(int TrainingVisits, int OpenDeals, BrierScore Brier, TimeSpan Training, TimeSpan Scoring);
 
 /// <summary>
@@ -56,6 +59,23 @@ public sealed class AnalyticsService(AnalyticsQueries queries, IProcessCatalog c
             Sum(thisMonth, thisMonth.AddMonths(12)));
     }
 
+    /// <summary>What became of every lead that arrived in the period; open leads are aged against now.</summary>
+    public Task<IReadOnlyList<LeadFateRow>> LeadFateAsync(AnalyticsFilter f, CancellationToken ct = default) =>
+        queries.LeadFateAsync(f, time.GetUtcNow(), ct);
+
+    /// <summary>
+    /// The BCG matrix of customers or products over won deals: the filter's period (default: the year up to now)
+    /// against the period of the same length before it.
+    /// </summary>
+    public async Task<Bcg> BcgAsync(AnalyticsFilter f, bool byProduct, BcgThresholds thresholds, CancellationToken ct = default)
+    {
+        var to = f.To ?? time.GetUtcNow();
+        var from = f.From ?? to.AddYears(-1);
+        var previousFrom = from - (to - from);
+        var revenue = await queries.BcgRevenueAsync(f, byProduct, previousFrom, from, to, ct);
+        return new Bcg(byProduct ? "product" : "customer", previousFrom, from, to, thresholds, BcgMatrix.Classify(revenue, thresholds));
+    }
+
     public async Task<ProbabilityRefresh> RefreshProbabilitiesAsync(CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
@@ -74,7 +94,7 @@ public sealed class AnalyticsService(AnalyticsQueries queries, IProcessCatalog c
         await foreach (var d in queries.OpenDealsAsync(new AnalyticsFilter(), now, ct))
         {
             var f = new WinFeatures(d.Process, d.Stage, d.Department, d.HoursInStage, d.HoursSinceActivity, d.Amount);
-            scores.Add(new DealScore(d.DealId, model.Predict(f), model.ExpectedClose(f, now)));
+            scores.Add(new DealScore(d.DealId, model.Predict(f), model.ExpectedClose(f, now), model.Learned(d.Process) ? WinEstimates.Model : WinEstimates.Stage));
         }
 
         await queries.SaveScoresAsync(scores, now, ct);

@@ -15,7 +15,9 @@ public sealed record RawInquiry(
     RoutingInput Routing,
     string? Department = null,
     string? SubmittedBy = null,
-    bool NameAloneIsEnough = false);
+    bool NameAloneIsEnough = false,
+    string? Region = null,
+    string? EquipmentType = null);
 
 /// <summary>
 /// Every channel's way in: normalises the contact data, picks the department (explicit, else the routing rules,
@@ -25,6 +27,7 @@ public sealed class InquiryIntake(IGrainFactory grains, ContactNormalizer normal
 {
     public const int MaxNameLength = 200;
     public const int MaxNeedLength = 4000;
+    public const int MaxSegmentLength = 100;
 
     public ContactNormalizer Normalizer => normalizer;
 
@@ -56,6 +59,8 @@ public sealed class InquiryIntake(IGrainFactory grains, ContactNormalizer normal
         Limit("name", raw.Name, MaxNameLength);
         Limit("company", raw.Company, MaxNameLength);
         Limit("need", raw.Need, MaxNeedLength);
+        Limit("region", raw.Region, MaxSegmentLength);
+        Limit("equipmentType", raw.EquipmentType, MaxSegmentLength);
 
         string? department;
         string reason;
@@ -75,7 +80,7 @@ public sealed class InquiryIntake(IGrainFactory grains, ContactNormalizer normal
         }
 
         return new InquiryInfo(raw.Key.Trim(), raw.Channel, clock.GetUtcNow(), Clean(raw.Name), phone, email, Clean(raw.Company), Clean(raw.Need),
-            department, reason, raw.SubmittedBy);
+            department, reason, raw.SubmittedBy, Clean(raw.Region), Clean(raw.EquipmentType));
     }
 
     public Task<InquiryOutcome> SubmitAsync(InquiryInfo inquiry) => grains.GetGrain<IInquiryGrain>(inquiry.Key).Submit(inquiry);

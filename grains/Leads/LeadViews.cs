@@ -10,7 +10,7 @@ public static class LeadViews
         return new LeadView(s.Id, s.Channel, s.Status, s.ContactId, s.CompanyId, s.Name, s.Phone, s.Email, s.Company, s.Need,
             s.InquiryKey, s.Department, s.Assignee, s.AssignmentReason, s.CreatedAt, s.AssignedAt, s.FirstContactAt, s.ClosedAt,
             s.DisqualifyReason, s.DealId, s.AssignDueAt, s.FirstContactDueAt, lead.SlaBreaches,
-            s.Inquiries.Select(i => new LeadInquiryView(i.Key, i.Channel, i.At, i.Need)).ToList(), s.Seq);
+            s.Inquiries.Select(i => new LeadInquiryView(i.Key, i.Channel, i.At, i.Need)).ToList(), s.Seq, s.Region, s.EquipmentType);
     }
 
     public static ContactView ToView(this ContactState s) =>

@@ -100,14 +100,17 @@ internal static class AnalyticsProjection
     {
         var lastAt = activities.Count == 0 ? d.CreatedAt : activities.Max(a => a.At);
         var command = new NpgsqlBatchCommand("""
-            INSERT INTO deal_fact (deal_id, seq, parameters, last_activity_at, lost_stage)
-            VALUES ($1, $2, $3::jsonb, $4, (SELECT stage FROM deal_stage_visit WHERE deal_id = $1 AND outcome = 'Lost'))
+            INSERT INTO deal_fact (deal_id, seq, parameters, last_activity_at, lost_stage, lines)
+            VALUES ($1, $2, $3::jsonb, $4, (SELECT stage FROM deal_stage_visit WHERE deal_id = $1 AND outcome = 'Lost'), $5::jsonb)
             ON CONFLICT (deal_id) DO UPDATE SET
-                seq = EXCLUDED.seq, parameters = EXCLUDED.parameters,
+                seq = EXCLUDED.seq, parameters = EXCLUDED.parameters, lines = EXCLUDED.lines,
                 last_activity_at = greatest(deal_fact.last_activity_at, EXCLUDED.last_activity_at), lost_stage = EXCLUDED.lost_stage
             WHERE deal_fact.seq < EXCLUDED.seq
             """);
-        DealProjector.Add(command, d.Id, d.Seq, System.Text.Json.JsonSerializer.Serialize(d.Parameters), lastAt);
+        // Lines as the BCG query reads them: sku, name and the line's revenue (quantity × price).
+        var lines = d.Lines.Select(l => new { sku = l.Sku, name = l.Name, revenue = l.Quantity * l.Price });
+        DealProjector.Add(command, d.Id, d.Seq, System.Text.Json.JsonSerializer.Serialize(d.Parameters), lastAt,
+            System.Text.Json.JsonSerializer.Serialize(lines));
         sql.BatchCommands.Add(command);
 
         // The executor the open visit is stuck on, from the newest snapshot that knows it.

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Npgsql;
+using SalesOrleans.Domain.Analytics;
 
 namespace SalesOrleans.ReadModel;
 
@@ -35,7 +36,8 @@ public sealed record ClosedVisit(Guid DealId, string Process, string Department,
 public sealed record OpenDealFeatures(Guid DealId, string Process, string Department, string Owner, string Stage, double StageProbability,
     double HoursInStage, double HoursSinceActivity, decimal Amount);
 
-public sealed record DealScore(Guid DealId, double WinProbability, DateOnly ExpectedClose);
+/// <summary>A deal's win probability; <see cref="Source"/> says whether the model learned it ("model") or fell back to the stage's ("stage").</summary>
+public sealed record DealScore(Guid DealId, double WinProbability, DateOnly ExpectedClose, string Source = WinEstimates.Model);
 
 public sealed record ForecastMonth(DateOnly Month, decimal Expected, decimal StageExpected, long OpenDeals, decimal? Forecast, decimal Actual);
 
@@ -44,6 +46,22 @@ public sealed record ContactExportRow(string Company, string? Contact, string De
     string? EquipmentType, string Owner, decimal Amount, DateTimeOffset CreatedAt);
 
 public sealed record ContactSegment(string? Department = null, string? EquipmentType = null, string? Status = null, string? Process = null);
+
+/// <summary>
+/// What became of the leads that arrived in the period, per source channel and department: Converted, Disqualified
+/// (with the reason) or Open (with its status). Hours: to the outcome for closed leads, the age so far for open ones.
+/// </summary>
+public sealed record LeadFateRow(string Source, string Department, string Outcome, string Status, string? Reason, long Leads,
+    double MedianHours, double MaxHours);
+
+/// <summary>A segment of contacts for marketing; every field narrows, null leaves it open.</summary>
+public sealed record Segment(string? Department = null, string? EquipmentType = null, string? Status = null, string? Source = null,
+    string? Region = null);
+
+/// <summary>One contact (a lead's or a customer's) with its segment fields: from its newest lead and that lead's deal.</summary>
+public sealed record SegmentContact(Guid ContactId, string Kind, string? Name, string? Company, IReadOnlyList<string> Emails,
+    IReadOnlyList<string> Phones, string? Department, string? EquipmentType, string? LeadStatus, string? DealStatus, string? Source,
+    string? Region, string? Responsible);
 
 /// <summary>Reads of the analytics tables (deploy/sql/0006_analytics.sql) and the read model for reports.</summary>
 public sealed class AnalyticsQueries(NpgsqlDataSource db)
@@ -328,12 +346,12 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await using (var create = new NpgsqlCommand(
-            "CREATE TEMP TABLE score_in (deal_id uuid, p double precision, expected_close date) ON COMMIT DROP", connection, tx))
+            "CREATE TEMP TABLE score_in (deal_id uuid, p double precision, expected_close date, source text) ON COMMIT DROP", connection, tx))
         {
             await create.ExecuteNonQueryAsync(ct);
         }
 
-        await using (var writer = await connection.BeginBinaryImportAsync("COPY score_in (deal_id, p, expected_close) FROM STDIN (FORMAT BINARY)", ct))
+        await using (var writer = await connection.BeginBinaryImportAsync("COPY score_in (deal_id, p, expected_close, source) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var s in scores)
             {
@@ -341,15 +359,16 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
                 await writer.WriteAsync(s.DealId, NpgsqlTypes.NpgsqlDbType.Uuid, ct);
                 await writer.WriteAsync(s.WinProbability, NpgsqlTypes.NpgsqlDbType.Double, ct);
                 await writer.WriteAsync(s.ExpectedClose, NpgsqlTypes.NpgsqlDbType.Date, ct);
+                await writer.WriteAsync(s.Source, NpgsqlTypes.NpgsqlDbType.Text, ct);
             }
 
             await writer.CompleteAsync(ct);
         }
 
         await using (var update = new NpgsqlCommand("""
-            INSERT INTO deal_fact (deal_id, seq, parameters, last_activity_at, win_probability, expected_close, scored_at)
-            SELECT s.deal_id, 0, '{}', $1, s.p, s.expected_close, $1 FROM score_in s
-            ON CONFLICT (deal_id) DO UPDATE SET win_probability = EXCLUDED.win_probability,
+            INSERT INTO deal_fact (deal_id, seq, parameters, last_activity_at, win_probability, expected_close, scored_at, win_source)
+            SELECT s.deal_id, 0, '{}', $1, s.p, s.expected_close, $1, s.source FROM score_in s
+            ON CONFLICT (deal_id) DO UPDATE SET win_probability = EXCLUDED.win_probability, win_source = EXCLUDED.win_source,
                 expected_close = EXCLUDED.expected_close, scored_at = EXCLUDED.scored_at
             """, connection, tx))
         {
@@ -444,6 +463,110 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
                 r.GetString(4), r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7), r.GetDecimal(8), Time(r, 9));
         }
     }
+
+    /// <summary>Leads that arrived in [From, To) by source, department, outcome, status and reason; Owner narrows to the assignee.</summary>
+    public async Task<IReadOnlyList<LeadFateRow>> LeadFateAsync(AnalyticsFilter f, DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT channel, department_id,
+                   CASE status WHEN 'Converted' THEN 'Converted' WHEN 'Disqualified' THEN 'Disqualified' ELSE 'Open' END,
+                   status, disqualify_reason, count(*),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY hours), max(hours)
+            FROM (SELECT *, date_part('epoch', coalesce(closed_at, $5) - created_at) / 3600.0 AS hours FROM lead
+                  WHERE ($1::text IS NULL OR department_id = $1) AND ($2::text IS NULL OR assignee = $2)
+                    AND ($3::timestamptz IS NULL OR created_at >= $3) AND ($4::timestamptz IS NULL OR created_at < $4)) l
+            GROUP BY 1, 2, 3, 4, 5
+            ORDER BY 1, 2, 3, 4, 6 DESC, 5
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = f.Department });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = f.Owner });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTime?> { TypedValue = f.From?.UtcDateTime });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTime?> { TypedValue = f.To?.UtcDateTime });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime });
+        var items = new List<LeadFateRow>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            items.Add(new LeadFateRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
+                r.GetInt64(5), Math.Round(r.GetDouble(6), 3), Math.Round(r.GetDouble(7), 3)));
+        }
+
+        return items;
+    }
+
+    /// <summary>
+    /// Won revenue per customer (company) or per product (sku of the deal's lines) in [currentFrom, currentTo) and in
+    /// [previousFrom, currentFrom), by the time deals were won; the filter's process, department and owner apply.
+    /// </summary>
+    public async Task<IReadOnlyList<BcgInput>> BcgRevenueAsync(AnalyticsFilter f, bool byProduct, DateTimeOffset previousFrom,
+        DateTimeOffset currentFrom, DateTimeOffset currentTo, CancellationToken ct = default)
+    {
+        var (key, name, revenue, from) = byProduct
+            ? ("l ->> 'sku'", "max(l ->> 'name')", "(l ->> 'revenue')::numeric",
+               "deal JOIN deal_fact fact ON fact.deal_id = deal.deal_id CROSS JOIN jsonb_array_elements(fact.lines) l")
+            : ("deal.company", "NULL::text", "deal.amount", "deal");
+        await using var cmd = Filtered($"""
+            SELECT {key}, {name},
+                   coalesce(sum({revenue}) FILTER (WHERE deal.closed_at >= $7), 0),
+                   coalesce(sum({revenue}) FILTER (WHERE deal.closed_at < $7), 0)
+            FROM {from}
+            WHERE deal.status = 'Won' AND deal.closed_at >= $6 AND deal.closed_at < $8 AND {"{filter}"}
+            GROUP BY 1
+            """, null, f with { From = null, To = null }, table: "deal.");
+        cmd.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = previousFrom.UtcDateTime });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = currentFrom.UtcDateTime });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = currentTo.UtcDateTime });
+        var items = new List<BcgInput>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            items.Add(new BcgInput(r.IsDBNull(0) ? "" : r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetDecimal(2), r.GetDecimal(3)));
+        }
+
+        return items;
+    }
+
+    /// <summary>
+    /// Contacts in a segment, streamed row by row (constant memory). Segment fields come from the contact's newest
+    /// lead and that lead's deal: department (deal, else lead, else contact), equipment type (the lead's, else the
+    /// deal's parameter), status (the lead's or the deal's), source (the lead's channel), region (the lead's).
+    /// <paramref name="with"/> keeps only contacts with an e-mail address ("email") or a phone ("phone").
+    /// </summary>
+    public async IAsyncEnumerable<SegmentContact> SegmentContactsAsync(Segment s, string? with = null, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand("""
+            SELECT * FROM (
+                SELECT c.contact_id, c.kind, c.name, coalesce(c.company, l.company, d.company) AS company, c.emails, c.phones,
+                       coalesce(d.department_id, nullif(l.department_id, 'triage'), c.department_id) AS department,
+                       coalesce(l.equipment_type, f.parameters ->> 'equipmentType') AS equipment_type,
+                       l.status AS lead_status, d.status AS deal_status, l.channel AS source, l.region, c.responsible
+                FROM contact c
+                LEFT JOIN LATERAL (SELECT * FROM lead WHERE lead.contact_id = c.contact_id ORDER BY lead.created_at DESC LIMIT 1) l ON true
+                LEFT JOIN deal d ON d.deal_id = coalesce(l.deal_id, c.open_deal_id)
+                LEFT JOIN deal_fact f ON f.deal_id = d.deal_id
+                WHERE ($6::text IS NULL OR ($6 = 'email' AND cardinality(c.emails) > 0) OR ($6 = 'phone' AND cardinality(c.phones) > 0))) x
+            WHERE ($1::text IS NULL OR department = $1)
+              AND ($2::text IS NULL OR lower(equipment_type) = lower($2))
+              AND ($3::text IS NULL OR lead_status = $3 OR deal_status = $3)
+              AND ($4::text IS NULL OR source = $4)
+              AND ($5::text IS NULL OR lower(region) = lower($5))
+            """, connection);
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = s.Department });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = s.EquipmentType });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = s.Status });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = s.Source });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = s.Region });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = with });
+        await using var r = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+        while (await r.ReadAsync(ct))
+        {
+            yield return new SegmentContact(r.GetGuid(0), r.GetString(1), Text(r, 2), Text(r, 3), r.GetFieldValue<string[]>(4),
+                r.GetFieldValue<string[]>(5), Text(r, 6), Text(r, 7), Text(r, 8), Text(r, 9), Text(r, 10), Text(r, 11), Text(r, 12));
+        }
+    }
+
+    private static string? Text(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
     private static bool IsMonth(DateTimeOffset? t) =>
         t is null || (t.Value.Offset == TimeSpan.Zero && t.Value.Day == 1 && t.Value.TimeOfDay == TimeSpan.Zero);

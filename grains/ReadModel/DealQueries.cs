@@ -1,4 +1,5 @@
 using Npgsql;
+using SalesOrleans.Domain.Analytics;
 using SalesOrleans.Managers;
 
 namespace SalesOrleans.ReadModel;
@@ -36,9 +37,13 @@ public sealed record DealListItem(
     DateTimeOffset? NextDeadline,
     DateTimeOffset StageEnteredAt,
     DateTimeOffset UpdatedAt,
-    long Seq)
+    long Seq,
+    WinEstimate? Win = null)
 {
-    /// <summary>The same card from a deal's current view, for live pushes (the read model row it will match).</summary>
+    /// <summary>
+    /// The same card from a deal's current view, for live pushes (the read model row it will match). Without the
+    /// model's score (the grain does not know it): pages keep the one they loaded while the deal stays in its stage.
+    /// </summary>
     public static DealListItem From(DealView d)
     {
         var open = d.Tasks.Where(t => t.Status == "Open").ToList();
@@ -76,8 +81,8 @@ public sealed class DealQueries(NpgsqlDataSource db) : IWorkloadSource
         await using var cmd = db.CreateCommand("""
             SELECT deal_id, title, process_kind, process_version, stage, stage_name, status, owner, department_id, company,
                    amount, currency, probability, stuck_on, stuck_since, open_tasks, overdue_tasks, next_deadline,
-                   stage_entered_at, updated_at, seq
-            FROM deal
+                   stage_entered_at, updated_at, deal.seq, f.win_probability, f.win_source, f.scored_at, f.expected_close
+            FROM deal LEFT JOIN deal_fact f USING (deal_id)
             WHERE ($1::text IS NULL OR department_id = $1)
               AND ($2::text IS NULL OR owner = $2)
               AND ($3::text IS NULL OR process_kind = $3)
@@ -86,7 +91,7 @@ public sealed class DealQueries(NpgsqlDataSource db) : IWorkloadSource
               AND ($6::boolean IS NULL OR (overdue_tasks > 0) = $6)
               AND ($7::text IS NULL OR stuck_on = $7)
               AND ($8::text IS NULL OR title ILIKE '%' || $8 || '%' OR company ILIKE '%' || $8 || '%')
-            ORDER BY stuck_since NULLS LAST, deal_id
+            ORDER BY stuck_since NULLS LAST, deal.deal_id
             LIMIT $9 OFFSET $10
             """);
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = f.Department });
@@ -107,7 +112,9 @@ public sealed class DealQueries(NpgsqlDataSource db) : IWorkloadSource
                 r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetString(4), r.GetString(5), r.GetString(6),
                 r.GetString(7), r.GetString(8), r.GetString(9), r.GetDecimal(10), r.GetString(11), r.GetDouble(12),
                 r.IsDBNull(13) ? null : r.GetString(13), Time(r, 14), r.GetInt32(15), r.GetInt32(16), Time(r, 17),
-                Time(r, 18)!.Value, Time(r, 19)!.Value, r.GetInt64(20)));
+                Time(r, 18)!.Value, Time(r, 19)!.Value, r.GetInt64(20),
+                WinEstimates.For(r.GetString(6), r.GetDouble(12), Time(r, 18)!.Value, r.IsDBNull(21) ? null : r.GetDouble(21),
+                    r.IsDBNull(22) ? null : r.GetString(22), Time(r, 23), r.IsDBNull(24) ? null : DateOnly.FromDateTime(r.GetDateTime(24)))));
         }
 
         return items;
@@ -162,6 +169,22 @@ public sealed class DealQueries(NpgsqlDataSource db) : IWorkloadSource
         }
 
         return items;
+    }
+
+    /// <summary>The win probability the deal card shows (see <see cref="WinEstimates.For"/>); null before the deal reaches the read model.</summary>
+    public async Task<WinEstimate?> WinEstimateAsync(Guid dealId, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT d.status, d.probability, d.stage_entered_at, f.win_probability, f.win_source, f.scored_at, f.expected_close
+            FROM deal d LEFT JOIN deal_fact f USING (deal_id)
+            WHERE d.deal_id = $1
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = dealId });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct)
+            ? WinEstimates.For(r.GetString(0), r.GetDouble(1), Time(r, 2)!.Value, r.IsDBNull(3) ? null : r.GetDouble(3),
+                r.IsDBNull(4) ? null : r.GetString(4), Time(r, 5), r.IsDBNull(6) ? null : DateOnly.FromDateTime(r.GetDateTime(6)))
+            : null;
     }
 
     public async Task<long> CountDealsAsync(CancellationToken ct = default)

@@ -59,18 +59,19 @@ public sealed class LeadProjector : ILeadEventSink, IAsyncDisposable
         Add(sql, """
             INSERT INTO lead (lead_id, seq, channel, status, contact_id, company_id, name, phone, email, company, need, inquiry_key,
                 department_id, assignee, assignment_reason, created_at, assigned_at, first_contact_at, closed_at, disqualify_reason,
-                deal_id, assign_due_at, first_contact_due_at, sla_breaches, inquiries, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, now())
+                deal_id, assign_due_at, first_contact_due_at, sla_breaches, inquiries, region, equipment_type, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, now())
             ON CONFLICT (lead_id) DO UPDATE SET
                 seq = EXCLUDED.seq, status = EXCLUDED.status, company_id = EXCLUDED.company_id, department_id = EXCLUDED.department_id,
                 assignee = EXCLUDED.assignee, assignment_reason = EXCLUDED.assignment_reason, assigned_at = EXCLUDED.assigned_at,
                 first_contact_at = EXCLUDED.first_contact_at, closed_at = EXCLUDED.closed_at, disqualify_reason = EXCLUDED.disqualify_reason,
                 deal_id = EXCLUDED.deal_id, assign_due_at = EXCLUDED.assign_due_at, first_contact_due_at = EXCLUDED.first_contact_due_at,
-                sla_breaches = EXCLUDED.sla_breaches, inquiries = EXCLUDED.inquiries, updated_at = now()
+                sla_breaches = EXCLUDED.sla_breaches, inquiries = EXCLUDED.inquiries,
+                region = EXCLUDED.region, equipment_type = EXCLUDED.equipment_type, updated_at = now()
             WHERE lead.seq < EXCLUDED.seq
             """, l.Id, l.Seq, l.Channel.ToString(), l.Status.ToString(), l.ContactId, l.CompanyId, l.Name, l.Phone, l.Email, l.Company, l.Need,
             l.InquiryKey, l.Department ?? Lead.Triage, l.Assignee, l.AssignmentReason, l.CreatedAt, l.AssignedAt, l.FirstContactAt, l.ClosedAt,
-            l.DisqualifyReason, l.DealId, l.AssignDueAt, l.FirstContactDueAt, l.SlaBreaches.ToArray(), l.Inquiries.Count);
+            l.DisqualifyReason, l.DealId, l.AssignDueAt, l.FirstContactDueAt, l.SlaBreaches.ToArray(), l.Inquiries.Count, l.Region, l.EquipmentType);
         foreach (var a in p.Activities)
         {
             Add(sql, """

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using SalesOrleans.Analytics;
 using SalesOrleans.Domain;
+using SalesOrleans.Domain.Analytics;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Web.Auth;
 
@@ -8,7 +9,8 @@ namespace SalesOrleans.Web.Api;
 
 public sealed record AnalyticsQuery(string? Process, string? Department, string? Owner, DateTimeOffset? From, DateTimeOffset? To, string? Format);
 
-public sealed record ContactExportQuery(string? Department, string? EquipmentType, string? Status, string? Process, string? Format);
+public sealed record ContactExportQuery(string? Department, string? EquipmentType, string? Status, string? Process, string? Format,
+    string? Source, string? Region, string? List);
 
 /// <summary>
 /// Reports for sales heads (/api/analytics) and segment exports for marketing (/api/exports). Supervisors, admins
@@ -31,6 +33,47 @@ public static class AnalyticsEndpoints
 
         analytics.MapGet("/managers", ([AsParameters] AnalyticsQuery q, ClaimsPrincipal user, AnalyticsService service, CancellationToken ct) =>
             Report(q, user, "managers", async f => await service.Queries.ManagersAsync(f, ct)));
+
+        analytics.MapGet("/leads", ([AsParameters] AnalyticsQuery q, ClaimsPrincipal user, AnalyticsService service, CancellationToken ct) =>
+            Report(q, user, "lead-fate", async f => await service.LeadFateAsync(f, ct)));
+
+        analytics.MapGet("/bcg", async ([AsParameters] AnalyticsQuery q, string? by, double? growthThreshold, double? shareThreshold,
+            ClaimsPrincipal user, AnalyticsService service, CancellationToken ct) =>
+        {
+            if (Scope(q, user) is not { } f)
+            {
+                return Denied(q);
+            }
+
+            if (by is not (null or "customer" or "product"))
+            {
+                return Problems.Invalid("by", "Use customer or product.");
+            }
+
+            if (q.From is { } from && q.To is { } to && from >= to)
+            {
+                return Problems.Invalid("from", "'from' must be before 'to'.");
+            }
+
+            if (growthThreshold is { } g && (double.IsNaN(g) || g < -1 || g > 100))
+            {
+                return Problems.Invalid("growthThreshold", "A growth rate between -1 (-100 %) and 100.");
+            }
+
+            if (shareThreshold is { } sh && (double.IsNaN(sh) || sh <= 0 || sh > 1))
+            {
+                return Problems.Invalid("shareThreshold", "A share of the leader's revenue above 0 and at most 1.");
+            }
+
+            if (q.Format is not null && !ReportExport.IsFile(q.Format))
+            {
+                return Problems.Invalid("format", "Use csv or xlsx (or leave it out for JSON).");
+            }
+
+            var thresholds = new BcgThresholds(growthThreshold ?? BcgThresholds.Default.Growth, shareThreshold ?? BcgThresholds.Default.Share);
+            var bcg = await service.BcgAsync(f, by == "product", thresholds, ct);
+            return ReportExport.IsFile(q.Format) ? ReportExport.Write($"bcg-{bcg.By}", q.Format!, bcg.Items) : Results.Ok(bcg);
+        });
 
         analytics.MapGet("/forecast", async ([AsParameters] AnalyticsQuery q, int? monthsBack, int? monthsAhead, ClaimsPrincipal user,
             AnalyticsService service, CancellationToken ct) =>
@@ -59,10 +102,39 @@ public static class AnalyticsEndpoints
                 return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Only marketers, supervisors and admins export contacts.");
             }
 
-            var segment = new ContactSegment(q.Department, q.EquipmentType, q.Status, q.Process);
-            return ReportExport.Write("contacts", q.Format == "xlsx" ? "xlsx" : "csv", queries.ContactsAsync(segment, ct));
+            if (q.Format is not null && !ReportExport.IsFile(q.Format))
+            {
+                return Problems.Invalid("format", "Use csv or xlsx.");
+            }
+
+            if (q.Source is not null && !Enum.TryParse<LeadChannel>(q.Source, ignoreCase: false, out _))
+            {
+                return Problems.Invalid("source", $"Use one of {string.Join(", ", Enum.GetNames<LeadChannel>())}.");
+            }
+
+            if (q.Status is not null && !Statuses.Contains(q.Status))
+            {
+                return Problems.Invalid("status", $"Use one of {string.Join(", ", Statuses)}.");
+            }
+
+            var format = q.Format ?? "csv";
+            var segment = new Segment(q.Department, q.EquipmentType, q.Status, q.Source, q.Region);
+            return q.List switch
+            {
+                // MailChimp import: contacts with an address, MailChimp's columns, the segment as tags.
+                null or "mailchimp" => ReportExport.Write("mailchimp", format, SegmentExport.Mailchimp(queries.SegmentContactsAsync(segment, "email", ct))),
+                // Phone marketing: contacts with a phone, every number.
+                "phone" => ReportExport.Write("phone-list", format, SegmentExport.PhoneList(queries.SegmentContactsAsync(segment, "phone", ct))),
+                // Every deal with its contact person's name (deals carry no address): the deal segment with process and stage.
+                "deals" => ReportExport.Write("deal-contacts", format,
+                    queries.ContactsAsync(new ContactSegment(q.Department, q.EquipmentType, q.Status, q.Process), ct)),
+                _ => Problems.Invalid("list", "Use mailchimp, phone or deals."),
+            };
         }).WithTags("Analytics");
     }
+
+    // Lead statuses and deal statuses: a segment's status is either.
+    private static readonly string[] Statuses = [.. Enum.GetNames<LeadStatus>(), "Open", "Won", "Lost"];
 
     private static bool CanRead(ClaimsPrincipal user) =>
         user.IsSupervisorOrAdmin() || user.IsInRole(Roles.Marketer) || user.IsInRole(Roles.Manager);

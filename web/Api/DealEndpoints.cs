@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using SalesOrleans.Domain;
+using SalesOrleans.Domain.Analytics;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Web.Auth;
 
@@ -79,8 +80,13 @@ public static class DealEndpoints
             return Results.Ok(await queries.ListDealsAsync(filter, ct));
         });
 
-        deals.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
-            Visible(id, user, grains, deal => Task.FromResult(Results.Ok(deal))));
+        // The grain's view plus the win probability from the read model (the model's score is not the grain's).
+        deals.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, IGrainFactory grains, DealQueries queries, CancellationToken ct) =>
+            Visible(id, user, grains, async deal => Results.Ok(deal with
+            {
+                Win = await queries.WinEstimateAsync(id, ct)
+                    ?? WinEstimates.For(deal.Status, deal.Probability, deal.StageEnteredAt, null, null, null, null),
+            })));
 
         deals.MapGet("/{id:guid}/journal", (Guid id, long? afterSeq, int? limit, ClaimsPrincipal user, IGrainFactory grains, DealQueries queries, CancellationToken ct) =>
             Visible(id, user, grains, async _ => Results.Ok(await queries.GetJournalAsync(id, afterSeq ?? 0, limit ?? 1000, ct))));

@@ -22,9 +22,12 @@ public sealed record WebFormRequest(
     string? Company,
     string? Message,
     string? Topic,
-    Dictionary<string, string>? Fields);
+    Dictionary<string, string>? Fields,
+    string? Region = null,
+    string? EquipmentType = null);
 
-public sealed record CreateLeadRequest(string? Name, string? Phone, string? Email, string? Company, string? Need, string? Department, LeadChannel? Channel);
+public sealed record CreateLeadRequest(string? Name, string? Phone, string? Email, string? Company, string? Need, string? Department, LeadChannel? Channel,
+    string? Region = null, string? EquipmentType = null);
 
 public sealed record AssignLeadRequest(string? Assignee, string? Reason);
 
@@ -269,8 +272,10 @@ public static partial class LeadEndpoints
         InquiryInfo inquiry;
         try
         {
+            // Region and equipment type are the marketing segments; a site may send them as top-level or as extra fields.
             inquiry = intake.Prepare(new RawInquiry("webform:" + body.SubmissionId.Trim(), LeadChannel.WebForm, body.Name, body.Phone, body.Email, body.Company,
-                body.Message, new RoutingInput(LeadChannel.WebForm, Fields: fields, Text: body.Message)));
+                body.Message, new RoutingInput(LeadChannel.WebForm, Fields: fields, Text: body.Message),
+                Region: body.Region ?? fields.GetValueOrDefault("region"), EquipmentType: body.EquipmentType ?? fields.GetValueOrDefault("equipmentType")));
         }
         catch (DealRejection rejection)
         {
@@ -282,14 +287,15 @@ public static partial class LeadEndpoints
         return Results.Accepted(value: new { submissionId = body.SubmissionId.Trim(), status = "received" });
     }
 
-    private static readonly string[] KnownFormFields = ["submissionId", "name", "phone", "email", "company", "message", "topic"];
+    private static readonly string[] KnownFormFields = ["submissionId", "name", "phone", "email", "company", "message", "topic", "region", "equipmentType"];
 
     private static WebFormRequest FromForm(IFormCollection form)
     {
         string? Get(string key) => form.TryGetValue(key, out var v) ? v.ToString() : null;
         var extra = form.Where(f => !KnownFormFields.Contains(f.Key, StringComparer.OrdinalIgnoreCase))
             .ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        return new WebFormRequest(Get("submissionId"), Get("name"), Get("phone"), Get("email"), Get("company"), Get("message"), Get("topic"), extra);
+        return new WebFormRequest(Get("submissionId"), Get("name"), Get("phone"), Get("email"), Get("company"), Get("message"), Get("topic"), extra,
+            Get("region"), Get("equipmentType"));
     }
 
     private static async Task<IResult> CreateLead(CreateLeadRequest body, ClaimsPrincipal user, InquiryIntake intake, IGrainFactory grains)
@@ -309,7 +315,7 @@ public static partial class LeadEndpoints
         try
         {
             inquiry = intake.Prepare(new RawInquiry($"manual:{Guid.NewGuid():N}", channel, body.Name, body.Phone, body.Email, body.Company, body.Need,
-                new RoutingInput(channel, Text: body.Need), body.Department, user.Name(), NameAloneIsEnough: true));
+                new RoutingInput(channel, Text: body.Need), body.Department, user.Name(), NameAloneIsEnough: true, body.Region, body.EquipmentType));
         }
         catch (DealRejection rejection)
         {

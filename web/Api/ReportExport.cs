@@ -22,7 +22,9 @@ public static class ReportExport
     {
         var columns = typeof(T).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance);
         await using var csv = CsvWriter.Create(output, CsvWriterOptions.Default, leaveOpen: true);
-        csv.WriteHeader(columns.Select(c => c.Name).ToArray());
+        // A column may carry the name an importer expects ("Email Address"), the same one the XLSX gets.
+        csv.WriteHeader(columns.Select(c => c.GetCustomAttributes(typeof(MiniExcelLibs.Attributes.ExcelColumnNameAttribute), false)
+            .Cast<MiniExcelLibs.Attributes.ExcelColumnNameAttribute>().FirstOrDefault()?.ExcelColumnName ?? c.Name).ToArray());
         await foreach (var row in rows.WithCancellation(ct))
         {
             foreach (var column in columns)

@@ -25,6 +25,11 @@ public sealed class HubLiveObserver(IHubContext<LiveHub> hub) : ILiveObserver
             groups.AddRange(change.Users.Select(LiveGroups.User));
             // A browser in two of these groups gets the change twice; pages keep the highest seq per item.
             await hub.Clients.Groups(groups).SendAsync("change", change.Kind, change.Id, change.Seq, change.Json);
+            if (change.Kind is "deal" or "lead")
+            {
+                // Dashboards only reload: no data, so a marketer learns nothing of a department beyond the reports.
+                await hub.Clients.Group(LiveGroups.Analytics).SendAsync("change", change.Kind, change.Id, change.Seq, "{}");
+            }
         }
     }
 }

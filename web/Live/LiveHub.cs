@@ -13,6 +13,9 @@ public static class LiveGroups
     public static string User(string user) => $"user:{user}";
 
     public static string Department(string department) => $"dept:{department}";
+
+    /// <summary>Analytics dashboards of every department: told that a deal or lead changed, without its data.</summary>
+    public const string Analytics = "analytics";
 }
 
 /// <summary>Browsers connect here; the server only pushes ("change"), reads go through the API.</summary>
@@ -33,5 +36,20 @@ public sealed class LiveHub : Hub
         }
 
         await base.OnConnectedAsync();
+    }
+
+    /// <summary>
+    /// The analytics page asks for every department's changes (a supervisor's dashboard may show another department's
+    /// numbers, a marketer has none): signals only, the page reloads its reports through the API, which applies access.
+    /// </summary>
+    public async Task WatchAnalytics()
+    {
+        var user = Context.User!;
+        if (!(user.IsSupervisorOrAdmin() || user.IsInRole(Roles.Marketer)))
+        {
+            throw new HubException("Analytics of every department are for supervisors, admins and marketers.");
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Analytics);
     }
 }

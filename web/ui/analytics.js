@@ -17,15 +17,22 @@ const Analytics = {
     document.getElementById('contactsPanel').hidden = !wide || me.roles.includes('manager');
     form.addEventListener('submit', e => { e.preventDefault(); Analytics.load(); });
     document.getElementById('contacts').addEventListener('input', () => Analytics.links());
+    document.getElementById('bcgBy').addEventListener('change', () => Analytics.load());
     await Analytics.load();
-    await App.live(() => Analytics.soon(), () => Analytics.load());
-    // Marketers get no department pushes: a slow poll keeps their page current too.
-    setInterval(() => Analytics.load(), 60000);
+    // Pushes of the own department arrive anyway; supervisors, admins and marketers also watch every department's
+    // deal and lead changes (signals only). Groups do not survive a reconnect, so the watch is renewed with it.
+    const watch = async () => { if (wide && !me.roles.includes('manager')) await Analytics.connection?.invoke('WatchAnalytics'); };
+    Analytics.connection = await App.live(() => Analytics.soon(), async () => { await watch(); await Analytics.load(); });
+    await watch();
+    document.body.dataset.watching = 'on';
   },
 
+  // A burst of changes is one reload, a second after the last of them, at most every 5 s while changes keep coming.
   soon() {
     clearTimeout(Analytics.timer);
-    Analytics.timer = setTimeout(() => Analytics.load(), 1000);
+    Analytics.firstPending ??= Date.now();
+    const wait = Math.max(0, Math.min(1000, Analytics.firstPending + 5000 - Date.now()));
+    Analytics.timer = setTimeout(() => { Analytics.firstPending = null; Analytics.load(); }, wait);
   },
 
   query(extra) {
@@ -40,7 +47,8 @@ const Analytics = {
 
   links() {
     for (const a of document.querySelectorAll('a.export[data-report]')) {
-      a.href = `/api/analytics/${a.dataset.report}?${Analytics.query({ format: a.dataset.format || 'csv' })}`;
+      const extra = a.dataset.report === 'bcg' ? { by: document.getElementById('bcgBy').value } : {};
+      a.href = `/api/analytics/${a.dataset.report}?${Analytics.query({ ...extra, format: a.dataset.format || 'csv' })}`;
     }
     const c = document.getElementById('contacts');
     const f = document.getElementById('filters');
@@ -48,22 +56,24 @@ const Analytics = {
     if (f.department.value) q.set('department', f.department.value);
     if (f.process.value) q.set('process', f.process.value);
     if (c.equipmentType.value) q.set('equipmentType', c.equipmentType.value);
-    if (c.status.value) q.set('status', c.status.value);
+    for (const name of ['status', 'source', 'region', 'list']) if (c[name].value) q.set(name, c[name].value);
     document.getElementById('contactsCsv').href = `/api/exports/contacts?${q}&format=csv`;
     document.getElementById('contactsXlsx').href = `/api/exports/contacts?${q}&format=xlsx`;
   },
 
   async load() {
     Analytics.links();
-    const [funnel, durations, forecast, lost, managers, probability] = await Promise.all([
+    const [funnel, durations, forecast, lost, managers, probability, leads, bcg] = await Promise.all([
       App.api('GET', '/api/analytics/funnel?' + Analytics.query()),
       App.api('GET', '/api/analytics/bottlenecks?' + Analytics.query()),
       App.api('GET', '/api/analytics/forecast?' + Analytics.query()),
       App.api('GET', '/api/analytics/lost?' + Analytics.query()),
       App.api('GET', '/api/analytics/managers?' + Analytics.query()),
       App.api('GET', '/api/analytics/probability'),
+      App.api('GET', '/api/analytics/leads?' + Analytics.query()),
+      App.api('GET', '/api/analytics/bcg?' + Analytics.query({ by: document.getElementById('bcgBy').value })),
     ]);
-    const failed = [funnel, durations, forecast, lost, managers].find(r => !r.ok);
+    const failed = [funnel, durations, forecast, lost, managers, leads, bcg].find(r => !r.ok);
     if (failed) { document.getElementById('updated').replaceChildren(App.problem(failed)); return; }
 
     const label = s => `${s.process} · ${s.stage}`;
@@ -91,12 +101,47 @@ const Analytics = {
     document.querySelector('#managers tbody').replaceChildren(...managers.data.map(m =>
       App.el('tr', {}, App.el('td', {}, m.manager), App.el('td', {}, m.deals), App.el('td', {}, m.won), App.el('td', {}, m.lost),
         App.el('td', {}, pct(m.conversion)), App.el('td', {}, pct(m.overdueRate)), App.el('td', {}, App.money(m.revenueWon, '')))));
+    Analytics.leadFate(leads.data);
+    Analytics.bcg(bcg.data);
     const p = probability.ok ? probability.data : null;
     document.getElementById('probability').textContent = p
       ? `Win probability: ${p.openDeals} open deals scored; Brier score ${p.brier.model.toFixed(3)} (stage probability ${p.brier.stageBaseline.toFixed(3)}) on ${p.brier.samples} held-out visits.`
       : 'Win probability: not refreshed yet.';
     document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
     document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
+  },
+
+  leadFate(rows) {
+    document.querySelector('#leadFate tbody').replaceChildren(...rows.map(r =>
+      App.el('tr', { dataset: { outcome: r.outcome } }, App.el('td', {}, r.source), App.el('td', {}, r.department), App.el('td', {}, r.outcome),
+        App.el('td', {}, r.reason || r.status), App.el('td', {}, r.leads), App.el('td', {}, r.medianHours.toFixed(1)), App.el('td', {}, r.maxHours.toFixed(1)))));
+  },
+
+  // One bubble per customer or product: x relative share, y growth (new ones drawn at the top), size revenue.
+  bcg(m) {
+    const colors = { Star: '#d4a106', CashCow: '#2e7d32', QuestionMark: '#1565c0', Dog: '#9e9e9e' };
+    const top = Math.max(1, ...m.items.filter(i => i.growth !== null).map(i => i.growth));
+    const biggest = Math.max(1, ...m.items.map(i => i.current));
+    const datasets = Object.keys(colors).map(q => ({
+      label: q, backgroundColor: colors[q],
+      data: m.items.filter(i => i.quadrant === q).map(i => ({ x: i.relativeShare, y: i.growth ?? top, r: 4 + 16 * Math.sqrt(i.current / biggest), name: i.name || i.key })),
+    }));
+    const existing = Analytics.charts.bcgChart;
+    if (existing) { existing.data.datasets = datasets; existing.update('none'); } else {
+      Analytics.charts.bcgChart = new Chart(document.getElementById('bcgChart'), {
+        type: 'bubble', data: { datasets },
+        options: { animation: false, responsive: true, plugins: { legend: { position: 'bottom' },
+          tooltip: { callbacks: { label: c => `${c.raw.name}: share ${c.raw.x.toFixed(2)}, growth ${(c.raw.y * 100).toFixed(0)} %` } } },
+          scales: { x: { title: { display: true, text: 'relative share (leader = 1)' }, min: 0, max: 1.05 }, y: { title: { display: true, text: 'growth' } } } },
+      });
+    }
+    const pct = v => v === null ? 'new' : `${(v * 100).toFixed(1)} %`;
+    document.getElementById('bcgNote').textContent =
+      `${m.from.slice(0, 10)} – ${m.to.slice(0, 10)} against ${m.previousFrom.slice(0, 10)} – ${m.from.slice(0, 10)}; high growth ≥ ${pct(m.thresholds.growth)}, high share ≥ ${m.thresholds.share} of the leader.`;
+    document.querySelector('#bcg tbody').replaceChildren(...m.items.map(i =>
+      App.el('tr', { dataset: { quadrant: i.quadrant } }, App.el('td', {}, i.name ? `${i.name} (${i.key})` : i.key), App.el('td', {}, i.quadrant),
+        App.el('td', {}, App.money(i.current, '')), App.el('td', {}, App.money(i.previous, '')), App.el('td', {}, pct(i.growth)),
+        App.el('td', {}, i.relativeShare.toFixed(2)))));
   },
 
   // Charts are drawn on canvas by Chart.js: labels are text, never markup.

@@ -63,6 +63,9 @@ const Board = {
 
   upsert(card, seq) {
     if (!App.newer(Board.seqs, card.id, seq)) return;
+    // A push carries no model score (the grain does not know it): keep the loaded one while the deal stays in its stage.
+    const before = Board.cards.get(card.id);
+    if (!card.win) card = { ...card, win: before && before.stage === card.stage && before.win ? before.win : { probability: card.probability, source: 'stage' } };
     document.querySelector(`.card[data-id="${card.id}"]`)?.remove();
     Board.cards.set(card.id, card);
     const column = document.querySelector(`.column[data-stage="${CSS.escape(card.stage)}"]`);
@@ -81,6 +84,8 @@ const Board = {
       App.el('a', { class: 'title', href: `/deal.html?id=${d.id}` }, d.company),
       App.el('div', {}, d.title),
       App.el('div', { class: 'meta' }, `${App.money(d.amount, d.currency)} · ${d.owner}`),
+      d.status === 'Open' ? App.el('div', { class: 'meta win', dataset: { source: d.win.source }, title: d.win.source === 'model' ? 'win probability from history' : 'stage probability (not enough history yet)' },
+        `win ${Math.round(d.win.probability * 100)}%${d.win.source === 'model' ? '' : ' (stage)'}`) : null,
       d.stuckOn ? App.el('div', { class: 'meta stuck' }, `stuck on ${d.stuckOn} for ${App.duration(d.stuckSince)}`) : null,
       App.el('div', {}, overdue, status));
     card.addEventListener('dragstart', e => e.dataTransfer.setData('text/plain', d.id));
@@ -101,7 +106,8 @@ const Board = {
     element?.querySelector('.error')?.remove();
     if (!result.ok) { element?.append(Board.refusal(result)); return; }
     const moved = result.data;
-    Board.upsert({ ...card, stage: moved.stage, stageName: moved.stageName, status: moved.status, stuckOn: moved.stuckOn?.user, stuckSince: moved.stuckOn?.since }, moved.seq);
+    Board.upsert({ ...card, stage: moved.stage, stageName: moved.stageName, status: moved.status, stuckOn: moved.stuckOn?.user, stuckSince: moved.stuckOn?.since,
+      probability: moved.probability, win: null }, moved.seq);
   },
 
   refusal(result) {

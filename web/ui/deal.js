@@ -40,9 +40,18 @@ const DealCard = {
   summary(d) {
     return App.el('section', { class: 'panel', id: 'summary' },
       App.el('div', {}, `${d.processKind} v${d.processVersion} · stage `, App.el('strong', { id: 'stage' }, d.stageName), ` · ${d.status}`,
-        d.lostReason ? ` (${d.lostReason})` : '', ` · probability ${Math.round(d.probability * 100)}%`),
+        d.lostReason ? ` (${d.lostReason})` : '', ' · ', DealCard.win(d)),
       App.el('div', {}, `${App.money(d.amount, d.currency)} · owner ${d.owner} · ${d.department}${d.contact ? ' · contact ' + d.contact : ''}`),
       d.stuckOn ? App.el('div', { id: 'stuckOn' }, `Stuck on ${d.stuckOn.user} for ${App.duration(d.stuckOn.since)}${d.stuckOn.taskTitle ? ' — ' + d.stuckOn.taskTitle : ''}`) : null);
+  },
+
+  // The win probability: the history model's while it is current, else the stage's (said so, so nobody mistakes one for the other).
+  win(d) {
+    const w = d.win || { probability: d.probability, source: 'stage' };
+    const text = w.source === 'model'
+      ? `win probability ${Math.round(w.probability * 100)}% (from history${w.expectedClose ? ', expected close ' + w.expectedClose : ''})`
+      : `win probability ${Math.round(w.probability * 100)}% (stage)`;
+    return App.el('span', { id: 'winProbability', dataset: { source: w.source }, title: `stage probability ${Math.round(d.probability * 100)}%` }, text);
   },
 
   moves(d, process) {

@@ -101,6 +101,9 @@ public sealed class WinProbabilityModel
     public double? StageNormHours(string process, string stage) =>
         _norms.TryGetValue((process, stage), out var n) ? n : null;
 
+    /// <summary>Whether the process has enough closed history for the model to speak; otherwise it answers the stage probability.</summary>
+    public bool Learned(string process) => _history.GetValueOrDefault(process) >= MinHistory;
+
     public double Predict(WinFeatures f)
     {
         var p = Math.Clamp(_stageProbability(f.Process, f.Stage), 0, 1);

@@ -80,6 +80,8 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
         state.Email = inquiry.Email;
         state.Company = Clean(inquiry.Company);
         state.Need = Clean(inquiry.Need);
+        state.Region = Clean(inquiry.Region);
+        state.EquipmentType = Clean(inquiry.EquipmentType);
         state.InquiryKey = inquiry.Key;
         state.Department = department;
         state.CreatedAt = now;

@@ -26,6 +26,11 @@ public sealed class LeadState
 
     public string? Need { get; set; }
 
+    /// <summary>Segment fields from the first inquiry (marketing exports): the region the sender named, the equipment type asked about.</summary>
+    public string? Region { get; set; }
+
+    public string? EquipmentType { get; set; }
+
     public string InquiryKey { get; set; } = "";
 
     /// <summary>The department whose queue holds the lead; <see cref="Lead.Triage"/> until the head of sales routes it.</summary>

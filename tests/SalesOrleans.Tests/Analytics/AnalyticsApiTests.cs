@@ -14,6 +14,9 @@ public class AnalyticsApiTests
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
     }
 
+    private static async Task<JsonElement> Json400(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
     [Fact]
     public async Task A_deal_lost_through_the_api_shows_in_the_funnel_and_lost_report_for_those_allowed_to_see_it()
     {
@@ -52,10 +55,36 @@ public class AnalyticsApiTests
         Assert.StartsWith("Process,Stage,Executor,Visits", await csv.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, (await supervisor.GetAsync("/api/analytics/funnel?format=pdf")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await manager.GetAsync("/api/exports/contacts")).StatusCode);
-        var contacts = await (await node.ClientAsync("n.marketing")).GetAsync("/api/exports/contacts?department=training&format=xlsx");
+        var contacts = await (await node.ClientAsync("n.marketing")).GetAsync("/api/exports/contacts?list=deals&department=training&format=xlsx");
         Assert.Equal(HttpStatusCode.OK, contacts.StatusCode);
         var rows = MiniExcelLibs.MiniExcel.Query(await contacts.Content.ReadAsStreamAsync(), useHeaderRow: true).ToList();
         Assert.Equal("Petra Lang", (string)((IDictionary<string, object>)rows.Single())["Contact"]);
+
+        // Segment exports and the new reports refuse bad input naming the field.
+        var marketer = await node.ClientAsync("n.marketing");
+        foreach (var (query, field) in new[] { ("source=Fax", "source"), ("status=Sleeping", "status"), ("list=pdf", "list"), ("format=pdf", "format") })
+        {
+            var refused = await marketer.GetAsync($"/api/exports/contacts?{query}");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.True((await Json400(refused)).GetProperty("errors").TryGetProperty(field, out _), field);
+        }
+
+        foreach (var (query, field) in new[] { ("by=region", "by"), ("from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "from"), ("shareThreshold=0", "shareThreshold") })
+        {
+            var refused = await supervisor.GetAsync($"/api/analytics/bcg?{query}");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.True((await Json400(refused)).GetProperty("errors").TryGetProperty(field, out _), field);
+        }
+
+        var bcg = await Json(await supervisor.GetAsync("/api/analytics/bcg?by=customer"));
+        Assert.Equal("customer", bcg.GetProperty("by").GetString());
+        Assert.Equal(0.1, bcg.GetProperty("thresholds").GetProperty("growth").GetDouble());
+        Assert.Empty(bcg.GetProperty("items").EnumerateArray());
+        Assert.StartsWith("Source,Department,Outcome,Status,Reason,Leads", await (await supervisor.GetAsync("/api/analytics/leads?format=csv")).Content.ReadAsStringAsync());
+
+        // The deal's win estimate: the stage probability until the model has scored it.
+        var win = (await Json(await manager.GetAsync($"/api/deals/{id}"))).GetProperty("win");
+        Assert.Equal("stage", win.GetProperty("source").GetString());
 
         // The model refresh scores open deals (none here) and reports its calibration.
         Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostAsync("/api/analytics/probability/refresh", null)).StatusCode);

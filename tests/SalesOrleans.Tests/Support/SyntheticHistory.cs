@@ -16,7 +16,9 @@ public sealed record SyntheticDeal(
     string? LostReason = null,
     string? StuckOn = null,
     IReadOnlyDictionary<string, string>? Parameters = null,
-    string? Contact = null);
+    string? Contact = null,
+    string? Company = null,
+    IReadOnlyList<DealLineView>? Lines = null);
 
 /// <summary>
 /// Turns generated deal lives into the publications a deal grain would make (one per command, activities with
@@ -69,8 +71,8 @@ public static class SyntheticHistory
         IReadOnlyList<DealActivity> activities, string status, string? lostReason, DateTimeOffset? closedAt)
     {
         var stuck = status == "Open" && d.StuckOn is not null ? new StuckOnView(d.StuckOn, enteredAt, null, null) : null;
-        var view = new DealView(d.Id, $"Deal {d.Id:N}", d.Process, 1, $"Company {d.Id.ToString()[..8]}", d.Contact, d.Owner, d.Department,
-            d.Amount, "EUR", [], d.Parameters ?? new Dictionary<string, string>(), stage, stage, enteredAt, 0.5, status, lostReason,
+        var view = new DealView(d.Id, $"Deal {d.Id:N}", d.Process, 1, d.Company ?? $"Company {d.Id.ToString()[..8]}", d.Contact, d.Owner, d.Department,
+            d.Amount, "EUR", d.Lines ?? [], d.Parameters ?? new Dictionary<string, string>(), stage, stage, enteredAt, 0.5, status, lostReason,
             [], [], stuck, [], [], seq, d.Start, closedAt, []);
         return new DealPublication(view, activities, []);
     }

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using SalesOrleans.ReadModel;
 
 namespace SalesOrleans.Tests.Ui;
 
@@ -16,8 +18,8 @@ public class AnalyticsPageTests(UiFixture fixture)
         var page = await fixture.LoginAsync("e.keller", "/analytics.html");
         await UiFixture.WaitLive(page);
         await page.WaitForFunctionAsync("() => Number(document.body.dataset.loaded) >= 1", null, Soon);
-        Assert.Equal(3, await page.Locator("canvas").CountAsync());
-        Assert.True(await page.EvaluateAsync<bool>("() => typeof Chart === 'function' && Object.keys(Analytics.charts).length === 3"));
+        Assert.Equal(4, await page.Locator("canvas").CountAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => typeof Chart === 'function' && Object.keys(Analytics.charts).length === 4"));
         Assert.Equal("Analytics", await page.Locator("header.top a.active").TextContentAsync());
 
         // A deal created and lost elsewhere: the page reloads by itself and the lost table shows the reason.
@@ -33,5 +35,83 @@ public class AnalyticsPageTests(UiFixture fixture)
         Assert.StartsWith("/api/analytics/funnel?", csv);
         Assert.Contains("format=csv", csv);
         await UiFixture.Screenshot(page, "analytics");
+    }
+
+    [Fact]
+    public async Task A_marketers_dashboard_reloads_live_on_any_departments_leads_and_deals_and_exports_the_segment()
+    {
+        var page = await fixture.LoginAsync("n.marketing", "/analytics.html");
+        await page.WaitForSelectorAsync("body[data-watching=on]");
+        await page.WaitForFunctionAsync("() => Number(document.body.dataset.loaded) >= 1", null, Soon);
+
+        // A lead from the public web form (no department of the marketer's): the lead fate table shows it without a reload by hand.
+        var loaded = await page.EvaluateAsync<int>("() => Number(document.body.dataset.loaded)");
+        var anonymous = await fixture.Node.ClientAsync();
+        var submission = $"ui-{Guid.NewGuid():N}";
+        var form = await anonymous.PostAsJsonAsync("/api/leads/webform", new
+        {
+            submissionId = submission, name = "Greta Sommer", email = $"{submission}@sommer.example", phone = "+49 30 5550 1234",
+            company = "Sommer Klima", message = "Climatic chamber for battery tests", region = "Brandenburg", equipmentType = "climatic",
+        });
+        Assert.Equal(HttpStatusCode.Accepted, form.StatusCode);
+        await page.WaitForFunctionAsync($"() => Number(document.body.dataset.loaded) > {loaded} && document.querySelector('#leadFate tbody').textContent.includes('WebForm')", null, Soon);
+
+        // A deal won in the industrial department reloads it too, and the BCG matrix shows the customer as its leader.
+        loaded = await page.EvaluateAsync<int>("() => Number(document.body.dataset.loaded)");
+        var manager = await fixture.Node.ClientAsync("i.petrov");
+        var created = await manager.PostAsJsonAsync("/api/deals", new { processKind = "industrial-equipment", title = "Chamber", company = "Sommer Klima", amount = 52000 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await page.WaitForFunctionAsync($"() => Number(document.body.dataset.loaded) > {loaded}", null, Soon);
+        Assert.Equal("bubble", await page.EvaluateAsync<string>("() => Analytics.charts.bcgChart.config.type"));
+
+        // The MailChimp export of the segment: the link carries it, and the file has the lead's row with its tags.
+        await page.SelectOptionAsync("#contacts select[name=source]", "WebForm");
+        await page.FillAsync("#contacts input[name=region]", "Brandenburg");
+        var href = await page.Locator("#contactsCsv").GetAttributeAsync("href");
+        Assert.Contains("source=WebForm", href);
+        Assert.Contains("region=Brandenburg", href);
+        Assert.Contains("list=mailchimp", href);
+        var file = await page.APIRequest.GetAsync(href!);
+        Assert.Equal(200, file.Status);
+        var text = await file.TextAsync();
+        Assert.StartsWith("Email Address,First Name,Last Name,Company,Phone Number,Tags", text);
+        Assert.Contains($"{submission}@sommer.example,Greta,Sommer,Sommer Klima,+493055501234,", text);
+        Assert.Contains("climatic", text);
+    }
+
+    [Fact]
+    public async Task The_deal_card_and_the_board_show_the_win_probability_the_stage_until_the_model_has_scored_the_deal()
+    {
+        var api = await fixture.Node.ClientAsync("k.weber");
+        var created = await api.PostAsJsonAsync("/api/deals", new { processKind = "training-sales", title = "Excel for 8", company = "Weser Werft", amount = 3100 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var deal = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
+        var id = deal.GetProperty("id").GetGuid();
+        var stage = (int)Math.Round(deal.GetProperty("probability").GetDouble() * 100);
+
+        var card = await fixture.LoginAsync("k.weber", $"/deal.html?id={id}");
+        await card.WaitForSelectorAsync("#winProbability[data-source=stage]");
+        Assert.Equal($"win probability {stage}% (stage)", await card.Locator("#winProbability").TextContentAsync());
+
+        // The model's refresh scored it (as the background refresh would, with enough history): card, board and API show the model's.
+        await fixture.Node.Services.GetRequiredService<AnalyticsQueries>()
+            .SaveScoresAsync([new DealScore(id, 0.42, new DateOnly(2027, 2, 15))], DateTimeOffset.UtcNow);
+        await card.ReloadAsync();
+        await card.WaitForSelectorAsync("#winProbability[data-source=model]");
+        Assert.Equal("win probability 42% (from history, expected close 2027-02-15)", await card.Locator("#winProbability").TextContentAsync());
+
+        var board = await fixture.LoginAsync("k.weber", "/board.html?process=training-sales");
+        await UiFixture.WaitLive(board);
+        var win = board.Locator($".card[data-id='{id}'] .win");
+        await win.WaitForAsync();
+        Assert.Equal("win 42%", await win.TextContentAsync());
+        var listed = JsonDocument.Parse(await api.GetStringAsync("/api/deals?process=training-sales")).RootElement.EnumerateArray()
+            .Single(d => d.GetProperty("id").GetGuid() == id).GetProperty("win");
+        Assert.Equal(("model", 0.42), (listed.GetProperty("source").GetString(), listed.GetProperty("probability").GetDouble()));
+
+        // A push for the same stage keeps the model's number on the board.
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/deals/{id}/notes", new { text = "Called" })).StatusCode);
+        await board.WaitForTimeoutAsync(500);
+        Assert.Equal("win 42%", await win.TextContentAsync());
     }
 }
