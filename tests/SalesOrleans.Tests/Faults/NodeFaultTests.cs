@@ -1,0 +1,376 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SalesOrleans.Tests.Integration;
+using SalesOrleans.Tests.Support;
+using Xunit.Abstractions;
+
+namespace SalesOrleans.Tests.Faults;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FaultCollection
+{
+    public const string Name = "faults";
+}
+
+/// <summary>
+/// Nodes as real processes on one PostgreSQL under steady mixed load (deal notes, stock reservations, telephony
+/// calls), then one node is killed with SIGKILL or stopped with SIGTERM. Every acknowledged command must be there
+/// afterwards exactly once; the dead node's grains answer from the others.
+/// </summary>
+[Collection(FaultCollection.Name)]
+public class NodeFaultTests(ITestOutputHelper output)
+{
+    private const string Sku = "FAULT-1";
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    /// <summary>What the clients were told was done, and how the commands fared around the fault.</summary>
+    private sealed class Ledger
+    {
+        public ConcurrentBag<(Guid Deal, string Text)> Notes { get; } = [];
+        public ConcurrentBag<string> Reservations { get; } = [];
+        public ConcurrentBag<string> Callers { get; } = [];
+        public ConcurrentBag<Guid> Deals { get; } = [];
+        public ConcurrentBag<(DateTime At, double Ms, int Attempts)> Done { get; } = [];
+        public int Failures;
+        public int ServerErrors;
+    }
+
+    /// <summary>Spreads requests over the live nodes; a node that fails a request is skipped until it answers again.</summary>
+    private sealed class Nodes(IReadOnlyList<(NodeProcess Node, Dictionary<string, HttpClient> Clients)> nodes)
+    {
+        private int _next;
+
+        public HashSet<int> Dead { get; } = [];
+
+        public (int Index, HttpClient Client) Pick(string user)
+        {
+            for (var i = 0; ; i++)
+            {
+                var index = (int)((uint)Interlocked.Increment(ref _next) % nodes.Count);
+                lock (Dead)
+                {
+                    if (Dead.Contains(index) && i < 20)
+                    {
+                        continue;
+                    }
+                }
+
+                return (index, nodes[index].Clients[user]);
+            }
+        }
+
+        /// <summary>
+        /// Sends until a definite answer (below 500): connection failures and 5xx go to another node. Only for
+        /// commands that are safe to repeat (ids, PBX events); answers the status, body and attempts.
+        /// </summary>
+        public async Task<(HttpStatusCode Status, JsonElement Body, int Attempts)> Send(string user, Func<HttpClient, Task<HttpResponseMessage>> request, Ledger ledger)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var (index, client) = Pick(user);
+                try
+                {
+                    using var response = await request(client);
+                    if ((int)response.StatusCode < 500)
+                    {
+                        var text = await response.Content.ReadAsStringAsync();
+                        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(), attempt);
+                    }
+
+                    Interlocked.Increment(ref ledger.ServerErrors);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+                {
+                    Interlocked.Increment(ref ledger.Failures);
+                }
+
+                Assert.True(attempt < 300, "No definite answer within a minute.");
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private static async Task<(NodeProcess Node, Dictionary<string, HttpClient> Clients)> Connect(NodeProcess node) =>
+        (node, new Dictionary<string, HttpClient>
+        {
+            ["k.weber"] = await node.ClientAsync("k.weber"),
+            ["w.lager"] = await node.ClientAsync("w.lager"),
+            ["pbx"] = Pbx(node),
+        });
+
+    private static HttpClient Pbx(NodeProcess node)
+    {
+        var client = new HttpClient { BaseAddress = node.Address, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", "demo-pbx-key");
+        return client;
+    }
+
+    [Fact]
+    public async Task A_node_killed_under_mixed_load_loses_no_acknowledged_command_and_duplicates_nothing()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var processes = new List<NodeProcess>();
+        try
+        {
+            // The first node creates the schema and the demo people; the others join it.
+            processes.Add(await NodeProcess.StartAsync(db, "node-0"));
+            processes.AddRange(await Task.WhenAll(NodeProcess.StartAsync(db, "node-1"), NodeProcess.StartAsync(db, "node-2")));
+            var nodes = new Nodes(await Task.WhenAll(processes.Select(Connect)));
+            var ledger = new Ledger();
+            var (_, keeper) = nodes.Pick("w.lager");
+            Assert.Equal(HttpStatusCode.Created, (await keeper.PostAsJsonAsync("/api/catalog/skus", new { code = Sku, name = "Fault item", unit = "pcs", price = 5, kind = "Stocked" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await keeper.PostAsJsonAsync($"/api/stock/{Sku}/receipts", new { warehouse = "main", quantity = 100_000, batch = "F-1" })).StatusCode);
+
+            using var stop = new CancellationTokenSource();
+            var tag = Guid.NewGuid().ToString("N")[..6];
+            var workers = new List<Task>();
+            for (var w = 0; w < 3; w++)
+            {
+                var worker = w;
+                workers.Add(Task.Run(() => DealWorker(nodes, ledger, $"{tag}-{worker}", stop.Token)));
+                workers.Add(Task.Run(() => ReservationWorker(nodes, ledger, $"{tag}-{worker}", stop.Token)));
+            }
+
+            for (var w = 0; w < 2; w++)
+            {
+                var worker = w;
+                workers.Add(Task.Run(() => CallWorker(nodes, ledger, worker, stop.Token)));
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var beforeKill = ledger.Done.Count;
+            var victim = processes[2];
+            var killedAt = DateTime.UtcNow;
+            victim.KillHard();
+            lock (nodes.Dead)
+            {
+                nodes.Dead.Add(2);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(15));
+            stop.Cancel();
+            await Task.WhenAll(workers);
+            Assert.True(victim.HasExited);
+
+            // Recovery: from the kill until commands answer in their usual time again.
+            var after = ledger.Done.Where(d => d.At >= killedAt).OrderBy(d => d.At).ToList();
+            var before = ledger.Done.Where(d => d.At < killedAt).Select(d => d.Ms).Order().ToList();
+            var normal = before.Count == 0 ? 100 : before[(int)(before.Count * 0.99)];
+            var lastSlow = after.LastOrDefault(d => d.Ms > Math.Max(3 * normal, 250));
+            var recovery = lastSlow == default ? 0 : (lastSlow.At - killedAt).TotalSeconds;
+            output.WriteLine($"{beforeKill} commands acknowledged before the kill, {after.Count} after; p99 before {normal:0} ms; "
+                + $"slowest after {after.Select(d => d.Ms).DefaultIfEmpty().Max():0} ms; {ledger.Failures} connection failures and {ledger.ServerErrors} 5xx retried; "
+                + $"commands back to normal latency {recovery:0.0} s after the kill");
+            Assert.True(beforeKill > 50 && after.Count > 50, "The load must run on both sides of the kill.");
+
+            var (_, seller) = nodes.Pick("k.weber");
+            await AssertNothingLostOrDuplicated(ledger, seller);
+        }
+        finally
+        {
+            await Task.WhenAll(processes.Select(p => p.DisposeAsync().AsTask()));
+        }
+    }
+
+    [Fact]
+    public async Task A_node_stopped_with_sigterm_drains_its_requests_and_loses_nothing()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var processes = new List<NodeProcess>();
+        try
+        {
+            processes.Add(await NodeProcess.StartAsync(db, "node-0"));
+            processes.Add(await NodeProcess.StartAsync(db, "node-1"));
+            var nodes = new Nodes(await Task.WhenAll(processes.Select(Connect)));
+            var ledger = new Ledger();
+            var (_, keeper) = nodes.Pick("w.lager");
+            Assert.Equal(HttpStatusCode.Created, (await keeper.PostAsJsonAsync("/api/catalog/skus", new { code = Sku, name = "Fault item", unit = "pcs", price = 5, kind = "Stocked" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await keeper.PostAsJsonAsync($"/api/stock/{Sku}/receipts", new { warehouse = "main", quantity = 100_000, batch = "F-1" })).StatusCode);
+
+            using var stop = new CancellationTokenSource();
+            var tag = Guid.NewGuid().ToString("N")[..6];
+            var workers = Enumerable.Range(0, 3).SelectMany(w => new[]
+            {
+                Task.Run(() => DealWorker(nodes, ledger, $"{tag}-{w}", stop.Token)),
+                Task.Run(() => ReservationWorker(nodes, ledger, $"{tag}-{w}", stop.Token)),
+            }).Append(Task.Run(() => CallWorker(nodes, ledger, 0, stop.Token))).ToList();
+
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            var watch = Stopwatch.StartNew();
+            processes[1].Terminate();
+            // Requests the node had accepted finish; new ones find it gone and go to node 0.
+            Assert.True(await processes[1].WaitExitAsync(TimeSpan.FromSeconds(60)), "The node did not stop within a minute.");
+            output.WriteLine($"SIGTERM → exit {processes[1].ExitCode} in {watch.Elapsed.TotalSeconds:0.0} s; {ledger.ServerErrors} 5xx, {ledger.Failures} connection failures (retried)");
+            Assert.Equal(0, processes[1].ExitCode);
+            lock (nodes.Dead)
+            {
+                nodes.Dead.Add(1);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            stop.Cancel();
+            await Task.WhenAll(workers);
+            // A draining node answers what it accepted; it never fails a request with a server error.
+            Assert.Equal(0, ledger.ServerErrors);
+
+            var (_, seller) = nodes.Pick("k.weber");
+            await AssertNothingLostOrDuplicated(ledger, seller);
+        }
+        finally
+        {
+            await Task.WhenAll(processes.Select(p => p.DisposeAsync().AsTask()));
+        }
+    }
+
+    /// <summary>Creates deals (with ids, so a retry is safe) and adds notes. A note is sent once: an unanswered one may or may not be there, never twice.</summary>
+    private static async Task DealWorker(Nodes nodes, Ledger ledger, string tag, CancellationToken stop)
+    {
+        var deal = Guid.Empty;
+        for (var n = 0; !stop.IsCancellationRequested; n++)
+        {
+            var watch = Stopwatch.StartNew();
+            if (n % 10 == 0)
+            {
+                var id = Guid.NewGuid();
+                var (status, _, attempts) = await nodes.Send("k.weber", c => c.PostAsJsonAsync("/api/deals",
+                    new { id, processKind = "training-sales", title = $"Fault deal {tag}-{n}", company = "Hansa Print", amount = 1000 }), ledger);
+                // 409: an earlier attempt made it.
+                Assert.True(status is HttpStatusCode.Created or HttpStatusCode.Conflict, $"deal create: {status}");
+                ledger.Deals.Add(id);
+                ledger.Done.Add((DateTime.UtcNow, watch.Elapsed.TotalMilliseconds, attempts));
+                deal = id;
+                continue;
+            }
+
+            var text = $"note {tag}-{n}";
+            var (_, client) = nodes.Pick("k.weber");
+            try
+            {
+                using var response = await client.PostAsJsonAsync($"/api/deals/{deal}/notes", new { text }, stop);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    ledger.Notes.Add((deal, text));
+                    ledger.Done.Add((DateTime.UtcNow, watch.Elapsed.TotalMilliseconds, 1));
+                }
+                else if ((int)response.StatusCode >= 500)
+                {
+                    Interlocked.Increment(ref ledger.ServerErrors);
+                }
+                else
+                {
+                    Assert.Fail($"note: {response.StatusCode} {await response.Content.ReadAsStringAsync(stop)}");
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+            {
+                Interlocked.Increment(ref ledger.Failures);
+                await Task.Delay(200, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Reserves one unit at a time, each with its own reservation id, retried until answered.</summary>
+    private static async Task ReservationWorker(Nodes nodes, Ledger ledger, string tag, CancellationToken stop)
+    {
+        for (var n = 0; !stop.IsCancellationRequested; n++)
+        {
+            var watch = Stopwatch.StartNew();
+            var id = $"f-{tag}-{n}";
+            var (status, _, attempts) = await nodes.Send("k.weber", c => c.PostAsJsonAsync($"/api/stock/{Sku}/reservations",
+                new { warehouse = "main", quantity = 1, order = $"ORD-{id}", line = 1, reservationId = id }), ledger);
+            Assert.Equal(HttpStatusCode.Created, status);
+            ledger.Reservations.Add(id);
+            ledger.Done.Add((DateTime.UtcNow, watch.Elapsed.TotalMilliseconds, attempts));
+        }
+    }
+
+    /// <summary>Calls from new numbers: four PBX events each, retried until stored (a repeat is a duplicate the call ignores).</summary>
+    private static async Task CallWorker(Nodes nodes, Ledger ledger, int worker, CancellationToken stop)
+    {
+        for (var n = 0; !stop.IsCancellationRequested; n++)
+        {
+            var callId = Guid.NewGuid().ToString("N");
+            var caller = $"+7917{worker}{Random.Shared.Next(0, 1_000_000):D6}";
+            var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+            foreach (var (name, offset) in new[] { ("incoming", 0.0), ("ringing", 0.1), ("answered", 2.0), ("hangup", 20.0) })
+            {
+                var watch = Stopwatch.StartNew();
+                var (status, _, attempts) = await nodes.Send("pbx", c => c.PostAsJsonAsync("/api/telephony/calls",
+                    new { @event = name, call_id = callId, caller, called = "+74952233211", ts = ts + offset }), ledger);
+                Assert.Equal(HttpStatusCode.Accepted, status);
+                ledger.Done.Add((DateTime.UtcNow, watch.Elapsed.TotalMilliseconds, attempts));
+            }
+
+            ledger.Callers.Add(caller);
+        }
+    }
+
+    private async Task AssertNothingLostOrDuplicated(Ledger ledger, HttpClient client)
+    {
+        // Every deal answers (its grain came back on a live node if it lived on the dead one), with each acknowledged note exactly once.
+        var notesByDeal = ledger.Notes.GroupBy(n => n.Deal).ToDictionary(g => g.Key, g => g.Select(n => n.Text).ToList());
+        foreach (var deal in ledger.Deals.Distinct())
+        {
+            var journal = await Json(await client.GetAsync($"/api/deals/{deal}/journal"));
+            var texts = journal.EnumerateArray().Select(e => e.GetProperty("text").GetString()!).Where(t => t.StartsWith("note ", StringComparison.Ordinal)).ToList();
+            Assert.Equal(texts.Count, texts.Distinct().Count());
+            Assert.Empty(notesByDeal.GetValueOrDefault(deal, []).Except(texts));
+        }
+
+        // Every acknowledged reservation once; the stock item agrees with them to the unit.
+        var item = (await Json(await client.GetAsync($"/api/stock/{Sku}"))).GetProperty("warehouses").EnumerateArray().Single();
+        var reserved = item.GetProperty("reserved").GetDecimal();
+        Assert.Equal(ledger.Reservations.Count, ledger.Reservations.Distinct().Count());
+        Assert.Equal(ledger.Reservations.Count, reserved);
+        foreach (var id in ledger.Reservations.Take(50))
+        {
+            var r = await Json(await client.GetAsync($"/api/stock/{Sku}/reservations/{id}?warehouse=main"));
+            Assert.Equal(1m, r.GetProperty("quantity").GetDecimal());
+        }
+
+        // Every caller whose events were all stored has exactly one lead (made just after the acknowledgment).
+        var callers = ledger.Callers.ToList();
+        var head = await LoginHeadOfSales(client);
+        List<string> phones = [];
+        for (var i = 0; i < 100; i++)
+        {
+            phones = [];
+            for (var offset = 0; ; offset += 500)
+            {
+                var page = (await Json(await head.GetAsync($"/api/leads?status=all&limit=500&offset={offset}&search=%2B7917"))).EnumerateArray().ToList();
+                phones.AddRange(page.Select(l => l.GetProperty("phone").GetString()!));
+                if (page.Count < 500)
+                {
+                    break;
+                }
+            }
+
+            if (callers.All(phones.Contains))
+            {
+                break;
+            }
+
+            await Task.Delay(300);
+        }
+
+        Assert.Empty(callers.Except(phones));
+        Assert.Equal(phones.Count, phones.Distinct().Count());
+        output.WriteLine($"{ledger.Deals.Distinct().Count()} deals, {ledger.Notes.Count} notes, {ledger.Reservations.Count} reservations, {callers.Count} calls → {phones.Count} leads: none lost, none twice");
+    }
+
+    private static async Task<HttpClient> LoginHeadOfSales(HttpClient any)
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = any.BaseAddress };
+        (await client.PostAsJsonAsync("/api/auth/login", new { userName = "s.volkov", password = "demo" })).EnsureSuccessStatusCode();
+        return client;
+    }
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response)
+    {
+        Assert.True(response.IsSuccessStatusCode, $"{response.RequestMessage?.RequestUri}: {response.StatusCode}");
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+}

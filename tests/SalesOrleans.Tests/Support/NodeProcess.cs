@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+
+namespace SalesOrleans.Tests.Support;
+
+/// <summary>
+/// A node as its own operating-system process (the silo executable built next to the tests), so a test can
+/// <c>kill -9</c> it or send it SIGTERM the way an operator or Kubernetes would.
+/// </summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private NodeProcess(Process process, Uri address, string name)
+    {
+        _process = process;
+        Address = address;
+        Name = name;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public Uri Address { get; }
+
+    public string Name { get; }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public static async Task<NodeProcess> StartAsync(string connectionString, string name, params string[] extraArgs)
+    {
+        var http = FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     Path.Combine(AppContext.BaseDirectory, "SalesOrleans.Silo.dll"),
+                     $"--urls=http://127.0.0.1:{http}",
+                     $"--ConnectionStrings:Sales={connectionString}",
+                     $"--Node:SiloPort={FreePort()}",
+                     $"--Node:GatewayPort={FreePort()}",
+                     "--Seed:DemoData=true",
+                     "--Seed:DemoDeals=false",
+                     "--Logging:LogLevel:Default=Warning",
+                     "--Logging:LogLevel:Orleans=Error",
+                 }.Concat(extraArgs))
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var node = new NodeProcess(Process.Start(info)!, new Uri($"http://127.0.0.1:{http}"), name);
+        await node.WaitReadyAsync(TimeSpan.FromSeconds(120));
+        return node;
+    }
+
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Node {Name} exited with {_process.ExitCode}:\n{Log}");
+            }
+
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"Node {Name} was not ready within {timeout}:\n{Log}");
+    }
+
+    /// <summary>An HTTP client with its own cookies, logged in as a demo user.</summary>
+    public async Task<HttpClient> ClientAsync(string user)
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+        (await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = "demo" })).EnsureSuccessStatusCode();
+        return client;
+    }
+
+    /// <summary>SIGKILL: no chance to finish anything.</summary>
+    public void KillHard() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM, as an operator's stop or a Kubernetes rolling update sends it.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+    }
+
+    public async Task<bool> WaitExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Terminate();
+            if (!await WaitExitAsync(TimeSpan.FromSeconds(30)))
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            // Enough to diagnose a failed start without holding a long run's whole output.
+            if (_log.Length < 200_000)
+            {
+                _log.AppendLine(line);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
