@@ -194,6 +194,8 @@ public sealed class CallGrain(
         S.Outcome = outcome;
         await state.WriteStateAsync();
         await Publish();
+        // A settled call only answers the odd late event or lookup: no reason to hold it in memory.
+        DeactivateOnIdle();
     }
 
     private async Task Publish()

@@ -10,6 +10,7 @@ if (args.FirstOrDefault()?.StartsWith("--", StringComparison.Ordinal) == true)
 // Usage: SalesOrleans.Benchmarks <connection string> deals [seconds per run] [--no-projection]
 //        SalesOrleans.Benchmarks <connection string> live [seconds per rate]
 //        SalesOrleans.Benchmarks <connection string> analytics [closed deals] [open deals]
+//        SalesOrleans.Benchmarks <connection string> soak [minutes] [seconds per window]
 var connectionString = args.ElementAtOrDefault(0)
     ?? throw new ArgumentException("Pass the PostgreSQL connection string (deploy/bench.sh does).");
 var rest = args.Skip(2).ToArray();
@@ -24,6 +25,9 @@ switch (args.ElementAtOrDefault(1) ?? "deals")
     case "analytics":
         await AnalyticsBenchmark.RunAsync(connectionString, rest);
         break;
+    case "soak":
+        await SoakBenchmark.RunAsync(connectionString, rest);
+        break;
     default:
-        throw new ArgumentException($"Unknown benchmark '{args[1]}': use deals, live or analytics.");
+        throw new ArgumentException($"Unknown benchmark '{args[1]}': use deals, live, analytics or soak.");
 }

@@ -1,0 +1,266 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+
+namespace SalesOrleans.Benchmarks;
+
+/// <summary>
+/// The soak (issue 6): a node as its own process under mixed load — deal notes, reserve-and-release pairs, PBX calls
+/// from known and new numbers. First the maximum (closed loop, 16 clients), then open-loop load at 70 % of it for the
+/// given minutes, printing each window's throughput, p50/p99 and the node's resident memory, and at the end the last
+/// windows against the first (memory and p99 ratios: flat is close to 1).
+/// </summary>
+public static class SoakBenchmark
+{
+    private const int Deals = 200;
+    private const int Skus = 50;
+    private const int KnownCallers = 500;
+
+    public static async Task RunAsync(string connectionString, string[] args)
+    {
+        var minutes = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 10;
+        var window = TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 30);
+        var (node, address) = StartNode(connectionString);
+        try
+        {
+            await WaitReady(address, node);
+            var load = await Load.PrepareAsync(address);
+            Console.WriteLine($"soak: node pid {node.Id} on {address}; {Deals} deals, {Skus} SKUs, {KnownCallers} known callers ready; RSS {Rss(node):0} MB");
+
+            var max = await load.ClosedLoopAsync(16, TimeSpan.FromSeconds(20));
+            var rate = max * 0.7;
+            Console.WriteLine($"soak: maximum {max:0} requests/s (closed loop, 16 clients, 20 s); soaking at 70 % = {rate:0} requests/s for {minutes} min");
+
+            var windows = new List<(double PerSecond, double P50, double P99, double RssMb, int Errors)>();
+            var until = DateTime.UtcNow.AddMinutes(minutes);
+            while (DateTime.UtcNow < until)
+            {
+                var w = await load.OpenLoopAsync(rate, window);
+                var rss = Rss(node);
+                windows.Add((w.PerSecond, w.P50, w.P99, rss, w.Errors));
+                Console.WriteLine($"soak: window {windows.Count,3}: {w.PerSecond,6:0} requests/s  p50 {w.P50,7:0.0} ms  p99 {w.P99,7:0.0} ms  errors {w.Errors}  node RSS {rss,6:0} MB");
+            }
+
+            var take = Math.Max(1, windows.Count / 4);
+            var first = windows.Skip(1).Take(take).DefaultIfEmpty(windows[0]).ToList();
+            var last = windows.TakeLast(take).ToList();
+            Console.WriteLine($"soak: {windows.Count} windows of {window.TotalSeconds:0} s at {rate:0} requests/s offered; "
+                + $"RSS {first.Average(x => x.RssMb):0} → {last.Average(x => x.RssMb):0} MB (×{last.Average(x => x.RssMb) / first.Average(x => x.RssMb):0.00}), "
+                + $"p99 {first.Average(x => x.P99):0.0} → {last.Average(x => x.P99):0.0} ms (×{last.Average(x => x.P99) / first.Average(x => x.P99):0.00}), "
+                + $"{windows.Sum(x => x.Errors)} errors");
+        }
+        finally
+        {
+            if (!node.HasExited)
+            {
+                using var term = Process.Start("kill", ["-TERM", node.Id.ToString(CultureInfo.InvariantCulture)])!;
+                await term.WaitForExitAsync();
+                if (!node.WaitForExit(30_000))
+                {
+                    node.Kill(entireProcessTree: true);
+                }
+            }
+        }
+    }
+
+    private static (Process Node, Uri Address) StartNode(string connectionString)
+    {
+        var http = FreePort();
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[]
+                 {
+                     Path.Combine(AppContext.BaseDirectory, "SalesOrleans.Silo.dll"), $"--urls=http://127.0.0.1:{http}",
+                     $"--ConnectionStrings:Sales={connectionString}", $"--Node:SiloPort={FreePort()}", $"--Node:GatewayPort={FreePort()}",
+                     "--Seed:DemoData=true", "--Seed:DemoDeals=false", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Orleans=Error",
+                 })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var node = Process.Start(info)!;
+        node.OutputDataReceived += (_, _) => { };
+        node.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine($"node: {e.Data}"); };
+        node.BeginOutputReadLine();
+        node.BeginErrorReadLine();
+        return (node, new Uri($"http://127.0.0.1:{http}"));
+    }
+
+    private static async Task WaitReady(Uri address, Process node)
+    {
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+        for (var i = 0; i < 480; i++)
+        {
+            if (node.HasExited)
+            {
+                throw new InvalidOperationException($"The node exited with {node.ExitCode}.");
+            }
+
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException("The node was not ready within 2 minutes.");
+    }
+
+    /// <summary>The node's resident set (from /proc): what the machine actually spends on it.</summary>
+    private static double Rss(Process node)
+    {
+        var line = File.ReadLines($"/proc/{node.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed record Window(double PerSecond, double P50, double P99, int Errors);
+
+    /// <summary>The mixed requests: one of each kind in turn, each against random deals, SKUs and numbers.</summary>
+    private sealed class Load(HttpClient seller, HttpClient pbx, IReadOnlyList<Guid> deals)
+    {
+        private long _sequence;
+
+        public static async Task<Load> PrepareAsync(Uri address)
+        {
+            var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, CookieContainer = new CookieContainer() };
+            var seller = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+            (await seller.PostAsJsonAsync("/api/auth/login", new { userName = "k.weber", password = "demo" })).EnsureSuccessStatusCode();
+            var keeper = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer() }) { BaseAddress = address };
+            (await keeper.PostAsJsonAsync("/api/auth/login", new { userName = "w.lager", password = "demo" })).EnsureSuccessStatusCode();
+            var pbx = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+            pbx.DefaultRequestHeaders.Add("X-Api-Key", "demo-pbx-key");
+
+            for (var i = 0; i < Skus; i++)
+            {
+                (await keeper.PostAsJsonAsync("/api/catalog/skus", new { code = $"SOAK-{i}", name = $"Soak item {i}", unit = "pcs", price = 10, kind = "Stocked" })).EnsureSuccessStatusCode();
+                (await keeper.PostAsJsonAsync($"/api/stock/SOAK-{i}/receipts", new { warehouse = "main", quantity = 1_000_000, batch = "S-1" })).EnsureSuccessStatusCode();
+            }
+
+            var ids = new List<Guid>();
+            for (var i = 0; i < Deals; i++)
+            {
+                var id = Guid.NewGuid();
+                (await seller.PostAsJsonAsync("/api/deals", new { id, processKind = "training-sales", title = $"Soak deal {i}", company = "Hansa Print", amount = 1000 })).EnsureSuccessStatusCode();
+                ids.Add(id);
+            }
+
+            return new Load(seller, pbx, ids);
+        }
+
+        /// <summary>One request of the mix; answers whether it succeeded.</summary>
+        private async Task<bool> OneAsync()
+        {
+            var n = Interlocked.Increment(ref _sequence);
+            var random = Random.Shared;
+            HttpResponseMessage response;
+            switch (n % 4)
+            {
+                case 0:
+                    response = await seller.PostAsJsonAsync($"/api/deals/{deals[random.Next(deals.Count)]}/notes", new { text = $"soak note {n}" });
+                    break;
+                case 1:
+                {
+                    // Reserve then release: stock items stay busy without filling up.
+                    var sku = $"SOAK-{random.Next(Skus)}";
+                    response = await seller.PostAsJsonAsync($"/api/stock/{sku}/reservations", new { warehouse = "main", quantity = 1, order = $"SOAK-{n}", line = 1, reservationId = $"soak-{n}" });
+                    if (response.IsSuccessStatusCode)
+                    {
+                        response.Dispose();
+                        response = await seller.DeleteAsync($"/api/stock/{sku}/reservations/soak-{n}?warehouse=main");
+                    }
+
+                    break;
+                }
+
+                default:
+                {
+                    // A call: mostly known customers, one in five a new number.
+                    var caller = n % 5 == 0 ? $"+7918{n % 10_000_000:D7}" : $"+7919{random.Next(KnownCallers):D7}";
+                    var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+                    var name = (n / 4 % 4) switch { 0 => "incoming", 1 => "ringing", 2 => "answered", _ => "hangup" };
+                    response = await pbx.PostAsJsonAsync("/api/telephony/calls", new { @event = name, call_id = $"soak-{n / 16}", caller, called = "+74952233211", ts });
+                    break;
+                }
+            }
+
+            using (response)
+            {
+                return response.IsSuccessStatusCode;
+            }
+        }
+
+        public async Task<double> ClosedLoopAsync(int clients, TimeSpan duration)
+        {
+            var done = 0L;
+            var until = DateTime.UtcNow + duration;
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+            {
+                while (DateTime.UtcNow < until)
+                {
+                    await OneAsync();
+                    Interlocked.Increment(ref done);
+                }
+            })));
+            return done / duration.TotalSeconds;
+        }
+
+        /// <summary>Requests start on schedule whatever the latency (open loop), so a slowing node shows in p99.</summary>
+        public async Task<Window> OpenLoopAsync(double rate, TimeSpan duration)
+        {
+            var latencies = new ConcurrentBag<double>();
+            var errors = 0;
+            var running = new List<Task>();
+            var clock = Stopwatch.StartNew();
+            var total = (int)(rate * duration.TotalSeconds);
+            for (var i = 0; i < total; i++)
+            {
+                var due = TimeSpan.FromSeconds(i / rate);
+                if (due > clock.Elapsed)
+                {
+                    await Task.Delay(due - clock.Elapsed);
+                }
+
+                running.Add(Task.Run(async () =>
+                {
+                    var start = clock.Elapsed.TotalMilliseconds;
+                    bool ok;
+                    try
+                    {
+                        ok = await OneAsync();
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                    {
+                        ok = false;
+                    }
+
+                    latencies.Add(clock.Elapsed.TotalMilliseconds - start);
+                    if (!ok)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                }));
+            }
+
+            await Task.WhenAll(running);
+            var sorted = latencies.Order().ToArray();
+            double P(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+            return new Window(sorted.Length / clock.Elapsed.TotalSeconds, P(0.5), P(0.99), errors);
+        }
+    }
+}
