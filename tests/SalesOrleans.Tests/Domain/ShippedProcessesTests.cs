@@ -183,4 +183,19 @@ public class ShippedProcessesTests
         Assert.Equal(["shipped", "rejected"], d.Stage("in-execution").Transitions.Select(t => t.To));
         Assert.Equal(["completed", "rejected"], d.Stage("shipped").Transitions.Select(t => t.To));
     }
+
+    [Fact]
+    public void Order_driven_makes_its_order_at_contract_approved_and_mirrors_the_order_states()
+    {
+        var link = Load("order-driven.json").OrderLink!;
+
+        Assert.Equal(("contract-approved", "main", true), (link.CreateAt, link.Warehouse, link.Submit));
+        Assert.Equal([(OrderLinkTrigger.Execution, "in-execution"), (OrderLinkTrigger.Shipped, "shipped"), (OrderLinkTrigger.Completed, "completed")],
+            link.Moves.Select(m => (m.On, m.To)));
+        Assert.Equal(("rejected", "order cancelled"), (link.LostStage, link.LostReason));
+        Assert.Null(link.PaidField);
+    }
+
+    [Fact]
+    public void Industrial_equipment_has_no_order_link() => Assert.Null(Load("industrial-equipment.json").OrderLink);
 }
