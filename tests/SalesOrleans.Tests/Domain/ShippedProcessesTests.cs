@@ -197,5 +197,19 @@ public class ShippedProcessesTests
     }
 
     [Fact]
+    public void Training_sales_commitment_is_confirmed_by_a_payment_on_its_order()
+    {
+        var d = Load("training-sales.json");
+        var link = d.OrderLink!;
+
+        Assert.Null(link.CreateAt);
+        Assert.Equal("advancePaid", link.PaidField);
+        Assert.Contains(Gates(d, "commitment", GateKind.Field), g => g.Field == link.PaidField);
+        var paid = Assert.Single(link.Moves);
+        Assert.Equal((OrderLinkTrigger.Paid, "won"), (paid.On, paid.To));
+        Assert.Contains(d.Stage("commitment").Transitions, t => t.To == paid.To);
+    }
+
+    [Fact]
     public void Industrial_equipment_has_no_order_link() => Assert.Null(Load("industrial-equipment.json").OrderLink);
 }
