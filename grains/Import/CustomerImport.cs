@@ -1,4 +1,5 @@
 using SalesOrleans.Domain.Leads;
+using SalesOrleans.ReadModel;
 
 namespace SalesOrleans.Import;
 
@@ -10,7 +11,7 @@ namespace SalesOrleans.Import;
 /// overwrite different values, so running the same file again changes nothing. Contacts register their phones and
 /// addresses with the same identity grains calls and mail resolve, so an imported customer who calls is known.
 /// </summary>
-public sealed class CustomerImport(IGrainFactory grains, ContactNormalizer normalizer, ILeadDirectory directory)
+public sealed class CustomerImport(IGrainFactory grains, ContactNormalizer normalizer, ILeadDirectory directory, LeadQueries queries)
 {
     /// <summary>Companies: name, inn, externalId, parent (the group's external id or INN), region, segment, department.</summary>
     public async Task<ImportReport> ImportCompaniesAsync(Stream file, string fileName, ActorInfo actor, CancellationToken ct = default)
@@ -18,7 +19,7 @@ public sealed class CustomerImport(IGrainFactory grains, ContactNormalizer norma
         var rejected = new List<ImportProblem>();
         var rows = TableReader.Read(file, fileName).Take(CatalogImport.MaxRows).ToList();
         var records = new List<(TableRow Row, CompanyRecord Company)>();
-        var firstRowOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var inFile = new Dictionary<string, (TableRow Row, CompanyRecord Company)>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             var problems = new List<FieldProblem>();
@@ -26,19 +27,23 @@ public sealed class CustomerImport(IGrainFactory grains, ContactNormalizer norma
             {
                 rejected.AddRange(problems.Select(p => new ImportProblem(row.Row, p.Field, p.Message)));
             }
-            else if (!firstRowOf.TryAdd(company.Key, row.Row))
+            else if (CustomerRecords.KeysOf(company).FirstOrDefault(inFile.ContainsKey) is { } taken)
             {
-                rejected.Add(new ImportProblem(row.Row, company.ExternalId is null ? "inn" : "externalId", $"The same company as row {firstRowOf[company.Key]}."));
+                rejected.Add(new ImportProblem(row.Row, taken.StartsWith("ext:", StringComparison.Ordinal) ? "externalId" : "inn",
+                    $"The same company as row {inFile[taken].Row.Row}."));
             }
             else
             {
                 records.Add((row, company));
+                foreach (var key in CustomerRecords.KeysOf(company))
+                {
+                    inFile[key] = (row, company);
+                }
             }
         }
 
-        // Groups before their divisions, whatever the file's order.
-        var inFile = records.ToDictionary(r => r.Company.Key, StringComparer.Ordinal);
-        var done = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        // Groups before their divisions, whatever the file's order. The company grain writes the read model before
+        // it answers, so a group imported a moment ago is found there.
         var failed = new HashSet<string>(StringComparer.Ordinal);
         int applied = 0, unchanged = 0;
         foreach (var (row, company) in records.OrderBy(r => Depth(r.Company, inFile)).ThenBy(r => r.Row.Row))
@@ -47,40 +52,43 @@ public sealed class CustomerImport(IGrainFactory grains, ContactNormalizer norma
             Guid? parentId = null;
             if (company.Parent is { } parent)
             {
-                var keys = CustomerRecords.CompanyKeysFor(parent);
-                if (keys.FirstOrDefault(failed.Contains) is { } failedKey)
+                if (CustomerRecords.KeysFor(parent).FirstOrDefault(inFile.ContainsKey) is { } groupKey && failed.Contains(inFile[groupKey].Company.Key))
                 {
-                    rejected.Add(new ImportProblem(row.Row, "parent", $"The group '{parent}' (row {inFile[failedKey].Row.Row}) was not imported."));
-                    failed.Add(company.Key);
+                    Reject(row.Row, "parent", $"The group '{parent}' (row {inFile[groupKey].Row.Row}) was not imported.");
                     continue;
                 }
 
                 if (Depth(company, inFile) < 0)
                 {
-                    rejected.Add(new ImportProblem(row.Row, "parent", $"The chain of groups above this company goes round in a circle at '{parent}'."));
-                    failed.Add(company.Key);
+                    Reject(row.Row, "parent", $"The chain of groups above this company goes round in a circle at '{parent}'.");
                     continue;
                 }
 
-                parentId = await FindCompanyAsync(parent, done);
-                if (parentId is null)
+                var (group, problem) = await FindCompanyAsync(parent, ct);
+                if (group is null)
                 {
-                    rejected.Add(new ImportProblem(row.Row, "parent", $"No company with external id or INN '{parent}' in this file or imported before."));
-                    failed.Add(company.Key);
+                    Reject(row.Row, "parent", problem!);
                     continue;
                 }
+
+                parentId = group.Id;
             }
 
-            var id = CustomerRecords.CompanyId(company.Key);
+            var (id, conflict) = await CompanyIdFor(company, ct);
+            if (conflict is not null)
+            {
+                Reject(row.Row, "inn", conflict);
+                continue;
+            }
+
             var grain = grains.GetGrain<ICompanyGrain>(id);
             var seqBefore = (await grain.Get())?.Seq ?? 0;
             var view = await grain.Import(new ImportedCompany(company.Name, company.Inn, company.ExternalId, parentId, company.Region, company.Segment, company.Department));
-            if (parentId is { } group)
+            if (parentId is { } groupId)
             {
-                await grains.GetGrain<ICompanyGrain>(group).AddDivision(id);
+                await grains.GetGrain<ICompanyGrain>(groupId).AddDivision(id);
             }
 
-            done[company.Key] = id;
             if (view.Seq > seqBefore)
             {
                 applied++;
@@ -88,6 +96,12 @@ public sealed class CustomerImport(IGrainFactory grains, ContactNormalizer norma
             else
             {
                 unchanged++;
+            }
+
+            void Reject(int at, string field, string message)
+            {
+                rejected.Add(new ImportProblem(at, field, message));
+                failed.Add(company.Key);
             }
         }
 
@@ -110,13 +124,13 @@ public sealed class CustomerImport(IGrainFactory grains, ContactNormalizer norma
                 continue;
             }
 
-            CompanyView? company = null;
+            CompanyMatch? company = null;
             if (contact.Company is { } reference)
             {
-                company = await FindCompanyAsync(reference, null) is { } companyId ? await grains.GetGrain<ICompanyGrain>(companyId).Get() : null;
+                (company, var problem) = await FindCompanyAsync(reference, ct);
                 if (company is null)
                 {
-                    rejected.Add(new ImportProblem(row.Row, "company", $"No company with external id or INN '{reference}': import the companies first."));
+                    rejected.Add(new ImportProblem(row.Row, "company", problem!));
                     continue;
                 }
             }
@@ -173,24 +187,44 @@ public sealed class CustomerImport(IGrainFactory grains, ContactNormalizer norma
         return new ImportReport("contacts", rows, applied, unchanged, rejected);
     }
 
-    /// <summary>The company a reference (external id, else INN) names: one imported in this run, or one that exists.</summary>
-    private async Task<Guid?> FindCompanyAsync(string reference, Dictionary<string, Guid>? thisRun)
+    /// <summary>The company a reference names: the one with that external id, else the only one with that INN.</summary>
+    private async Task<(CompanyMatch? Company, string? Problem)> FindCompanyAsync(string reference, CancellationToken ct)
     {
-        foreach (var key in CustomerRecords.CompanyKeysFor(reference))
+        var matches = await queries.FindCompaniesAsync([reference], ct);
+        if (matches.FirstOrDefault(m => m.ExternalId == reference) is { } byExternalId)
         {
-            if (thisRun is not null && thisRun.TryGetValue(key, out var id))
-            {
-                return id;
-            }
-
-            var candidate = CustomerRecords.CompanyId(key);
-            if (await grains.GetGrain<ICompanyGrain>(candidate).Get() is not null)
-            {
-                return candidate;
-            }
+            return (byExternalId, null);
         }
 
-        return null;
+        var byInn = matches.Where(m => m.Inn == reference).ToList();
+        return byInn.Count switch
+        {
+            1 => (byInn[0], null),
+            0 => (null, $"No company with external id or INN '{reference}': import the companies first."),
+            // Branches share their company's INN.
+            _ => (null, $"Several companies have INN '{reference}' ({string.Join(", ", byInn.Select(m => m.Name))}): name one by its external id."),
+        };
+    }
+
+    /// <summary>
+    /// The company a row updates: the one with its external id; else one with its INN that has no other external
+    /// id (made by hand or imported by INN before); else a new one with an id derived from the row's key.
+    /// </summary>
+    private async Task<(Guid Id, string? Conflict)> CompanyIdFor(CompanyRecord company, CancellationToken ct)
+    {
+        var matches = await queries.FindCompaniesAsync([.. new[] { company.ExternalId, company.Inn }.OfType<string>()], ct);
+        if (company.ExternalId is not null && matches.FirstOrDefault(m => m.ExternalId == company.ExternalId) is { } same)
+        {
+            return (same.Id, null);
+        }
+
+        var byInn = matches.Where(m => company.Inn is not null && m.Inn == company.Inn && (m.ExternalId is null || company.ExternalId is null)).ToList();
+        return byInn.Count switch
+        {
+            0 => (CustomerRecords.CompanyId(company.Key), null),
+            1 => (byInn[0].Id, null),
+            _ => (Guid.Empty, $"Several companies have INN '{company.Inn}' ({string.Join(", ", byInn.Select(m => m.Name))}): give the row an external id."),
+        };
     }
 
     /// <summary>How many groups above the company are in the file; -1 when the chain loops.</summary>
@@ -199,9 +233,9 @@ public sealed class CustomerImport(IGrainFactory grains, ContactNormalizer norma
         var depth = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal) { company.Key };
         var current = company;
-        while (current.Parent is { } parent && CustomerRecords.CompanyKeysFor(parent).FirstOrDefault(inFile.ContainsKey) is { } key)
+        while (current.Parent is { } parent && CustomerRecords.KeysFor(parent).FirstOrDefault(inFile.ContainsKey) is { } key)
         {
-            if (!seen.Add(key))
+            if (!seen.Add(inFile[key].Company.Key))
             {
                 return -1;
             }

@@ -53,12 +53,12 @@ public static partial class CustomerRecords
     /// <summary>The contact's id when no known phone or address already names one.</summary>
     public static Guid ContactId(string key) => NameBasedId("import-contact", key);
 
+    /// <summary>The keys a company is found by in one file: its external id and its tax number.</summary>
+    public static IReadOnlyList<string> KeysOf(CompanyRecord company) =>
+        [.. new[] { company.ExternalId is null ? null : $"ext:{company.ExternalId}", company.Inn is null ? null : $"inn:{company.Inn}" }.OfType<string>()];
+
     /// <summary>A reference to a company (its external id, or its tax number): the keys to try, external id first.</summary>
-    public static IReadOnlyList<string> CompanyKeysFor(string reference)
-    {
-        var value = reference.Trim();
-        return InnPattern().IsMatch(value) ? [$"ext:{value}", $"inn:{value}"] : [$"ext:{value}"];
-    }
+    public static IReadOnlyList<string> KeysFor(string reference) => [$"ext:{reference.Trim()}", $"inn:{reference.Trim()}"];
 
     public static CompanyRecord? ReadCompany(Func<string[], string?> cell, ILeadDirectory directory, List<FieldProblem> problems)
     {

@@ -40,10 +40,12 @@ public class CustomerRecordsTests
     }
 
     [Fact]
-    public void A_reference_of_ten_or_twelve_digits_may_be_an_external_id_or_an_inn()
+    public void A_company_is_found_in_a_file_by_its_external_id_or_its_inn()
     {
-        Assert.Equal(["ext:6673000001", "inn:6673000001"], CustomerRecords.CompanyKeysFor(" 6673000001 "));
-        Assert.Equal(["ext:C-1"], CustomerRecords.CompanyKeysFor("C-1"));
+        var (company, _) = Company(("name", "Uralmash Group"), ("externalid", "C-1"), ("inn", "6673000001"));
+
+        Assert.Equal(["ext:C-1", "inn:6673000001"], CustomerRecords.KeysOf(company!));
+        Assert.Equal(["ext:6673000001", "inn:6673000001"], CustomerRecords.KeysFor(" 6673000001 "));
     }
 
     [Fact]
