@@ -242,7 +242,34 @@ public sealed record ContactView(
     [property: Id(11)] int Inquiries,
     [property: Id(12)] IReadOnlyList<ContactTaskView> Tasks,
     [property: Id(13)] DateTimeOffset CreatedAt,
-    [property: Id(14)] long Seq);
+    [property: Id(14)] long Seq,
+    [property: Id(15)] string? Position = null,
+    [property: Id(16)] string? ExternalId = null);
+
+/// <summary>A contact from the customer base import, checked: phones E.164, addresses lower-cased, the company resolved.</summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.ImportedContact")]
+public sealed record ImportedContact(
+    [property: Id(0)] string Name,
+    [property: Id(1)] IReadOnlyList<string> Phones,
+    [property: Id(2)] IReadOnlyList<string> Emails,
+    [property: Id(3)] Guid? CompanyId,
+    [property: Id(4)] string? Company,
+    [property: Id(5)] string? Position,
+    [property: Id(6)] string? Department,
+    [property: Id(7)] string? Responsible,
+    [property: Id(8)] string? ExternalId,
+    [property: Id(9)] string Source);
+
+/// <summary>A company from the customer base import, checked; <see cref="ParentId"/> is its group, already imported.</summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.ImportedCompany")]
+public sealed record ImportedCompany(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string? Inn,
+    [property: Id(2)] string? ExternalId,
+    [property: Id(3)] Guid? ParentId,
+    [property: Id(4)] string? Region,
+    [property: Id(5)] string? Segment,
+    [property: Id(6)] string? Department);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.NewContactTask")]
 public sealed record NewContactTask(
@@ -286,6 +313,10 @@ public interface IContactGrain : IGrainWithGuidKey
     [Alias("Log")]
     Task Log(string kind, string text, string actor);
 
+    /// <summary>Registers the contact from the customer base import, or updates it; a repeat changes nothing (same seq).</summary>
+    [Alias("Import")]
+    Task<ContactView> Import(ImportedContact contact, ActorInfo actor);
+
     /// <summary>A task about this contact for a person: a call back after a missed call, a marketer's "call this client".</summary>
     [Alias("AddTask")]
     Task<ContactResult> AddTask(NewContactTask task, ActorInfo actor);
@@ -305,7 +336,11 @@ public sealed record CompanyView(
     [property: Id(3)] Guid? ParentId,
     [property: Id(4)] IReadOnlyList<Guid> Divisions,
     [property: Id(5)] DateTimeOffset CreatedAt,
-    [property: Id(6)] long Seq);
+    [property: Id(6)] long Seq,
+    [property: Id(7)] string? ExternalId = null,
+    [property: Id(8)] string? Region = null,
+    [property: Id(9)] string? Segment = null,
+    [property: Id(10)] string? Department = null);
 
 /// <summary>A customer company (counterparty); a group holds divisions, each a company of its own. Keyed by a Guid.</summary>
 [Alias("SalesOrleans.ICompanyGrain")]
@@ -319,6 +354,10 @@ public interface ICompanyGrain : IGrainWithGuidKey
 
     [Alias("AddDivision")]
     Task<CompanyView?> AddDivision(Guid divisionId);
+
+    /// <summary>Creates the company from the customer base import or updates it; a repeat changes nothing (same seq).</summary>
+    [Alias("Import")]
+    Task<CompanyView> Import(ImportedCompany company);
 }
 
 public enum AssignmentPolicyKind

@@ -71,6 +71,12 @@ public sealed class ContactGrain(
 
     public Task Log(string kind, string text, string actor) => Run(c => c.Log(kind, text, actor, clock.GetUtcNow()));
 
+    public async Task<ContactView> Import(ImportedContact contact, ActorInfo actor)
+    {
+        await Run(c => c.Import(this.GetPrimaryKey(), contact, actor.User, clock.GetUtcNow()));
+        return S.ToView();
+    }
+
     public async Task<ContactResult> AddTask(NewContactTask task, ActorInfo actor)
     {
         var who = actor.ToActor();
@@ -208,6 +214,52 @@ public sealed class CompanyGrain(
 
     public Task<CompanyView?> Get() => Task.FromResult(state.State.Id == Guid.Empty ? null : View());
 
+    public async Task<CompanyView> Import(ImportedCompany company)
+    {
+        var s = state.State;
+        var created = s.Id == Guid.Empty;
+        // Filled cells overwrite, empty ones leave what is there: importing the same row again writes nothing.
+        var changed = created
+            | Set(s.Name, company.Name, v => s.Name = v)
+            | Set(s.Inn, company.Inn, v => s.Inn = v)
+            | Set(s.ExternalId, company.ExternalId, v => s.ExternalId = v)
+            | Set(s.Region, company.Region, v => s.Region = v)
+            | Set(s.Segment, company.Segment, v => s.Segment = v)
+            | Set(s.Department, company.Department, v => s.Department = v);
+        if (company.ParentId is { } parent && s.ParentId != parent)
+        {
+            s.ParentId = parent;
+            changed = true;
+        }
+
+        if (!changed)
+        {
+            return View();
+        }
+
+        if (created)
+        {
+            s.Id = this.GetPrimaryKey();
+            s.CreatedAt = clock.GetUtcNow();
+        }
+
+        s.Seq++;
+        await state.WriteStateAsync();
+        await sink.PublishCompanyAsync(View());
+        return View();
+    }
+
+    private static bool Set(string? current, string? imported, Action<string> set)
+    {
+        if (imported is null || imported == current)
+        {
+            return false;
+        }
+
+        set(imported);
+        return true;
+    }
+
     public async Task<CompanyView?> AddDivision(Guid divisionId)
     {
         if (state.State.Id == Guid.Empty)
@@ -229,7 +281,7 @@ public sealed class CompanyGrain(
     private CompanyView View()
     {
         var s = state.State;
-        return new CompanyView(s.Id, s.Name, s.Inn, s.ParentId, s.Divisions.ToList(), s.CreatedAt, s.Seq);
+        return new CompanyView(s.Id, s.Name, s.Inn, s.ParentId, s.Divisions.ToList(), s.CreatedAt, s.Seq, s.ExternalId, s.Region, s.Segment, s.Department);
     }
 }
 
@@ -245,6 +297,17 @@ public sealed class CompanyState
     public Guid? ParentId { get; set; }
 
     public List<Guid> Divisions { get; set; } = [];
+
+    /// <summary>The company's id in the system it was imported from.</summary>
+    public string? ExternalId { get; set; }
+
+    public string? Region { get; set; }
+
+    /// <summary>Customer segment (e.g. "key account", "SMB"), for lists and exports.</summary>
+    public string? Segment { get; set; }
+
+    /// <summary>The sales department that serves the company.</summary>
+    public string? Department { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -20,5 +20,5 @@ public static class LeadViews
             s.CompanyId, s.Company, s.Department, s.Responsible, s.OpenLeadId, s.OpenDealId, s.Inquiries,
             s.Tasks.Select(t => new ContactTaskView(t.Id, t.Title, t.Executor, t.Kind, t.Done ? "Done" : "Open", t.CreatedAt, t.Deadline,
                 t.CreatedBy, t.CompletedAt, t.Result, t.UpdatedSeq, t.OverdueAt, t.EscalatedTo)).ToList(),
-            s.CreatedAt, s.Seq);
+            s.CreatedAt, s.Seq, s.Position, s.ExternalId);
 }

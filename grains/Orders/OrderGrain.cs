@@ -1,10 +1,10 @@
-using Microsoft.Extensions.Options;
 using SalesOrleans.Deals;
 using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Orders;
 using SalesOrleans.Domain.Stock;
 using SalesOrleans.Infrastructure;
+using SalesOrleans.Processes;
 using SalesOrleans.Stock;
 
 namespace SalesOrleans.Orders;
@@ -20,7 +20,7 @@ public sealed class OrderGrain(
     IStockCatalog catalog,
     IDealDirectory directory,
     IOrderEventSink sink,
-    IOptions<DealOrderLinkOptions> links,
+    IProcessCatalog processes,
     TimeProvider clock,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
 {
@@ -328,41 +328,54 @@ public sealed class OrderGrain(
     }
 
     /// <summary>
-    /// In an order-driven process the order's state moves the deal: through each mapped stage up to the one for the
-    /// order's status (execution, shipped, completed = won), or to the lost stage when the order is cancelled.
+    /// Carries out the link the deal's process version declares: the amount paid goes into its paid field (an advance
+    /// passing a gate), then the order's state moves the deal through the mapped stages (execution, shipped, completed
+    /// = won; a payment; a cancelled order to the lost stage). A refused step is logged and tried again on the next change.
     /// </summary>
     private async Task MoveDeal(IDealGrain deal, DealView view)
     {
-        var link = links.Value.Find(view.ProcessKind);
-        var status = state.State.Status;
-        if (link is null || view.Status != "Open" || status == OrderStatus.Archived)
+        var s = state.State;
+        if (view.Status != "Open" || s.Status == OrderStatus.Archived)
         {
             return;
         }
 
-        List<(string Stage, string? LostReason)> moves;
-        if (status is OrderStatus.Cancelled or OrderStatus.Rejected)
+        var link = (await processes.GetAsync(view.ProcessKind, view.ProcessVersion))?.OrderLink;
+        if (link is null)
         {
-            moves = link.LostStage is null ? [] : [(link.LostStage, link.LostReason)];
-        }
-        else
-        {
-            var path = new[] { OrderStatus.Execution, OrderStatus.Shipped, OrderStatus.Completed }
-                .Where(st => st <= status)
-                .Select(st => link.StageByStatus.GetValueOrDefault(st.ToString()))
-                .OfType<string>()
-                .ToList();
-            moves = path.Skip(path.IndexOf(view.Stage) + 1).Select(stage => (stage, (string?)null)).ToList();
+            return;
         }
 
-        foreach (var (stage, lostReason) in moves)
+        var parameters = DealOrderLink.ParametersFor(link, s.Paid, view.Parameters);
+        if (parameters.Count > 0)
         {
-            var moved = await deal.Move(new MoveDealCommand(stage, lostReason, $"Order {status.ToString().ToLowerInvariant()}."), StockActor);
-            if (!moved.Ok)
+            var set = await deal.SetParameters(new SetParametersCommand(parameters), StockActor);
+            if (!set.Ok)
             {
-                logger.LogWarning("Order {OrderId} is {Status} but deal {DealId} cannot move to {Stage}: {Error}", state.State.Id, status, view.Id, stage, moved.Error!.Message);
+                logger.LogWarning("Order {OrderId}: deal {DealId} refused the paid amount: {Error}", s.Id, view.Id, set.Error!.Message);
+            }
+            else
+            {
+                view = set.Deal!;
+            }
+        }
+
+        foreach (var (stage, lostReason) in DealOrderLink.MovesFor(link, s.Status, s.Paid, view.Stage))
+        {
+            if (view.Status != "Open")
+            {
+                // Automatic routing may have closed the deal already (a paid field passing the last gate).
                 return;
             }
+
+            var moved = await deal.Move(new MoveDealCommand(stage, lostReason, $"Order {s.Status.ToString().ToLowerInvariant()}."), StockActor);
+            if (!moved.Ok)
+            {
+                logger.LogWarning("Order {OrderId} is {Status} but deal {DealId} cannot move to {Stage}: {Error}", s.Id, s.Status, view.Id, stage, moved.Error!.Message);
+                return;
+            }
+
+            view = moved.Deal!;
         }
     }
 

@@ -90,16 +90,16 @@ public sealed class LeadProjector : ILeadEventSink, IAsyncDisposable
         var c = p.Contact;
         Add(sql, """
             INSERT INTO contact (contact_id, seq, name, kind, phones, emails, company_id, company, department_id, responsible,
-                open_lead_id, open_deal_id, inquiries, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now())
+                open_lead_id, open_deal_id, inquiries, created_at, position, external_id, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now())
             ON CONFLICT (contact_id) DO UPDATE SET
                 seq = EXCLUDED.seq, name = EXCLUDED.name, kind = EXCLUDED.kind, phones = EXCLUDED.phones, emails = EXCLUDED.emails,
                 company_id = EXCLUDED.company_id, company = EXCLUDED.company, department_id = EXCLUDED.department_id,
                 responsible = EXCLUDED.responsible, open_lead_id = EXCLUDED.open_lead_id, open_deal_id = EXCLUDED.open_deal_id,
-                inquiries = EXCLUDED.inquiries, updated_at = now()
+                inquiries = EXCLUDED.inquiries, position = EXCLUDED.position, external_id = EXCLUDED.external_id, updated_at = now()
             WHERE contact.seq < EXCLUDED.seq
             """, c.Id, c.Seq, c.Name, c.Kind.ToString(), c.Phones.ToArray(), c.Emails.ToArray(), c.CompanyId, c.Company, c.Department,
-            c.Responsible, c.OpenLeadId, c.OpenDealId, c.Inquiries, c.CreatedAt);
+            c.Responsible, c.OpenLeadId, c.OpenDealId, c.Inquiries, c.CreatedAt, c.Position, c.ExternalId);
         var changed = p.ChangedTaskIds.ToHashSet();
         foreach (var t in c.Tasks.Where(t => changed.Contains(t.Id)))
         {
@@ -130,11 +130,13 @@ public sealed class LeadProjector : ILeadEventSink, IAsyncDisposable
 
     private static void AddCompany(NpgsqlBatch sql, CompanyView c) =>
         Add(sql, """
-            INSERT INTO company (company_id, seq, name, inn, parent_id, divisions, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO company (company_id, seq, name, inn, parent_id, divisions, created_at, external_id, region, segment, department_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             ON CONFLICT (company_id) DO UPDATE SET seq = EXCLUDED.seq, name = EXCLUDED.name, inn = EXCLUDED.inn,
-                parent_id = EXCLUDED.parent_id, divisions = EXCLUDED.divisions
+                parent_id = EXCLUDED.parent_id, divisions = EXCLUDED.divisions, external_id = EXCLUDED.external_id,
+                region = EXCLUDED.region, segment = EXCLUDED.segment, department_id = EXCLUDED.department_id
             WHERE company.seq < EXCLUDED.seq
-            """, c.Id, c.Seq, c.Name, c.Inn, c.ParentId, c.Divisions.ToArray(), c.CreatedAt);
+            """, c.Id, c.Seq, c.Name, c.Inn, c.ParentId, c.Divisions.ToArray(), c.CreatedAt, c.ExternalId, c.Region, c.Segment, c.Department);
 
     private static void AddCall(NpgsqlBatch sql, CallView c, DateTimeOffset startedAt) =>
         Add(sql, """

@@ -37,6 +37,9 @@ public sealed record LeadListItem(
 
 public sealed record LeadJournalEntry(long Seq, DateTimeOffset At, string Actor, string Kind, string Text, string? Subject);
 
+/// <summary>A company the customer base import may mean: matched by its external id or by its INN.</summary>
+public sealed record CompanyMatch(Guid Id, string Name, string? ExternalId, string? Inn, string? Department);
+
 public sealed record NotificationItem(string Source, Guid SourceId, long Seq, string Recipient, DateTimeOffset At, string Text, DateTimeOffset? ReadAt);
 
 public sealed record ContactTaskItem(Guid ContactId, string? ContactName, string TaskId, string Title, string Executor, string Kind, string Status,
@@ -188,6 +191,29 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// Companies whose external id or INN is one of <paramref name="references"/>, external-id matches first. The
+    /// company grain writes its row before it answers, so a company imported a moment ago is found.
+    /// </summary>
+    public async Task<IReadOnlyList<CompanyMatch>> FindCompaniesAsync(IReadOnlyList<string> references, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT company_id, name, external_id, inn, department_id FROM company
+            WHERE external_id = ANY($1) OR inn = ANY($1)
+            ORDER BY (external_id = ANY($1)) DESC NULLS LAST, created_at, company_id
+            LIMIT 10
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. references] });
+        var matches = new List<CompanyMatch>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            matches.Add(new CompanyMatch(r.GetGuid(0), r.GetString(1), Str(r, 2), Str(r, 3), Str(r, 4)));
+        }
+
+        return matches;
     }
 
     private static void Param(NpgsqlCommand cmd, string? value) => cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = value });

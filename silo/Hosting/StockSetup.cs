@@ -31,7 +31,6 @@ public static class StockSetup
 
         // Deals hand over to orders: the bridge wraps whatever deal event sink was registered before (the projector,
         // or a composite with the live relay), so it must be added after those.
-        services.AddOptions<DealOrderLinkOptions>().BindConfiguration("Orders");
         var inner = services.LastOrDefault(d => d.ServiceType == typeof(IDealEventSink))
             ?? throw new InvalidOperationException("Register the deal event sink (AddSalesPostgres) before AddSalesStock.");
         services.Remove(inner);

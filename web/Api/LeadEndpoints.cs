@@ -8,6 +8,7 @@ using SalesOrleans.Deals;
 using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Leads;
+using SalesOrleans.Import;
 using SalesOrleans.Leads;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Web.Auth;
@@ -127,6 +128,17 @@ public static partial class LeadEndpoints
         app.MapGet("/api/contact-tasks", (string? executor, string? status, Guid? contactId, int? limit, LeadQueries queries, CancellationToken ct) =>
             queries.ListContactTasksAsync(executor, string.Equals(status, "all", StringComparison.OrdinalIgnoreCase) ? null : status ?? "Open", contactId, limit ?? 200, ct))
             .WithTags("Contacts");
+
+        // The customer base from the old system; the same import group and report as SKUs, stock and orders.
+        var import = app.MapGroup("/api/import").WithTags("Import");
+        import.MapPost("/companies", (HttpRequest request, ClaimsPrincipal user, CustomerImport importer, CancellationToken ct) =>
+            CanImportCustomers(user)
+                ? StockEndpoints.Import(request, (file, name) => importer.ImportCompaniesAsync(file, name, user.Actor(), ct), ct)
+                : Task.FromResult(Forbidden("Only supervisors and admins import the customer base."))).DisableAntiforgery();
+        import.MapPost("/contacts", (HttpRequest request, ClaimsPrincipal user, CustomerImport importer, CancellationToken ct) =>
+            CanImportCustomers(user)
+                ? StockEndpoints.Import(request, (file, name) => importer.ImportContactsAsync(file, name, user.Actor(), ct), ct)
+                : Task.FromResult(Forbidden("Only supervisors and admins import the customer base."))).DisableAntiforgery();
 
         var companies = app.MapGroup("/api/companies").WithTags("Contacts");
         companies.MapPost("/", CreateCompany);
@@ -366,6 +378,8 @@ public static partial class LeadEndpoints
         var result = await command;
         return result.Ok ? Results.Ok(result.Lead) : Problems.From(result.Error!);
     }
+
+    private static bool CanImportCustomers(ClaimsPrincipal user) => user.IsAdmin() || user.IsInRole(Roles.Supervisor);
 
     private static IResult Forbidden(string detail) => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
 

@@ -205,7 +205,7 @@ public static class StockEndpoints
     };
 
     /// <summary>Runs an import of the uploaded CSV or XLSX: 200 with the report (rejected rows included), 400 when there is no usable file.</summary>
-    private static async Task<IResult> Import(HttpRequest request, Func<Stream, string, Task<ImportReport>> run, CancellationToken ct)
+    internal static async Task<IResult> Import(HttpRequest request, Func<Stream, string, Task<ImportReport>> run, CancellationToken ct)
     {
         if (!request.HasFormContentType)
         {

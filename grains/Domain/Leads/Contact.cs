@@ -18,6 +18,12 @@ public sealed class ContactState
 
     public string? Company { get; set; }
 
+    /// <summary>The person's position at the company (from the customer base import).</summary>
+    public string? Position { get; set; }
+
+    /// <summary>The contact's id in the system it was imported from.</summary>
+    public string? ExternalId { get; set; }
+
     public string? Department { get; set; }
 
     public string? Responsible { get; set; }
@@ -125,6 +131,74 @@ public sealed class Contact(ContactState state, ILeadDirectory directory, string
         }
 
         Record("Created", inquiry.SubmittedBy ?? Roles.System, now, $"Potential customer registered from inquiry {inquiry.Key} (lead {leadId})", leadId.ToString());
+    }
+
+    /// <summary>
+    /// Registers a contact from the customer base import as a customer, or brings a known one up to the imported
+    /// details: filled cells overwrite, empty cells leave what is there, phones and addresses are only added.
+    /// Returns whether anything changed, so importing the same file again records nothing.
+    /// </summary>
+    public bool Import(Guid id, ImportedContact c, string actor, DateTimeOffset now)
+    {
+        var identities = c.Phones.Select(ContactNormalizer.PhoneIdentity).Concat(c.Emails.Select(ContactNormalizer.EmailIdentity)).ToList();
+        if (!state.Exists)
+        {
+            state.Id = id;
+            state.Name = c.Name;
+            state.Kind = ContactKind.Customer;
+            state.CompanyId = c.CompanyId;
+            state.Company = c.Company;
+            state.Position = c.Position;
+            state.ExternalId = c.ExternalId;
+            state.Department = c.Department;
+            state.Responsible = c.Responsible;
+            state.CreatedAt = now;
+            state.Identities.AddRange(identities.Distinct());
+            Record("Imported", actor, now, $"Customer contact imported from {c.Source}");
+            return true;
+        }
+
+        var changes = new List<string>();
+        Update(state.Name, c.Name, v => state.Name = v, "name", changes);
+        Update(state.Company, c.Company, v => state.Company = v, "company", changes);
+        Update(state.Position, c.Position, v => state.Position = v, "position", changes);
+        Update(state.ExternalId, c.ExternalId, v => state.ExternalId = v, "external id", changes);
+        Update(state.Department, c.Department, v => state.Department = v, "department", changes);
+        Update(state.Responsible, c.Responsible, v => state.Responsible = v, "responsible", changes);
+        if (c.CompanyId is { } companyId && state.CompanyId != companyId)
+        {
+            state.CompanyId = companyId;
+        }
+
+        foreach (var identity in identities.Where(i => !state.Identities.Contains(i)).Distinct())
+        {
+            state.Identities.Add(identity);
+            changes.Add($"reachable at {identity}");
+        }
+
+        if (state.Kind != ContactKind.Customer)
+        {
+            // The customer base says so: no longer a potential customer.
+            state.Kind = ContactKind.Customer;
+            changes.Add("now a customer");
+        }
+
+        if (changes.Count == 0)
+        {
+            return false;
+        }
+
+        Record("Imported", actor, now, $"Updated from {c.Source}: {string.Join(", ", changes)}");
+        return true;
+    }
+
+    private static void Update(string? current, string? imported, Action<string> set, string what, List<string> changes)
+    {
+        if (imported is not null && imported != current)
+        {
+            set(imported);
+            changes.Add($"{what} {imported}");
+        }
     }
 
     /// <summary>A further inquiry: counted once per key; the owner is told unless an open lead will tell its assignee.</summary>

@@ -33,6 +33,9 @@ public sealed record ProcessDefinition
 
     public required IReadOnlyList<StageDefinition> Stages { get; init; }
 
+    /// <summary>How the process's deals hand over to customer orders and how the order then moves the deal; null: no link.</summary>
+    public OrderLinkDefinition? OrderLink { get; init; }
+
     public StageDefinition? FindStage(string id) => Stages.FirstOrDefault(s => s.Id == id);
 
     public StageDefinition Stage(string id) =>
@@ -190,4 +193,55 @@ public sealed record ConditionDefinition
             && In.Any(v => string.Equals(v, value.Trim(), StringComparison.OrdinalIgnoreCase));
         return Not ? !inList : inList;
     }
+}
+
+/// <summary>What of a linked order moves the deal, in the order an order usually goes through them.</summary>
+public enum OrderLinkTrigger
+{
+    /// <summary>A payment was registered on the order (an advance is enough).</summary>
+    Paid,
+
+    /// <summary>The order entered execution.</summary>
+    Execution,
+
+    /// <summary>Everything was shipped.</summary>
+    Shipped,
+
+    /// <summary>The order is shipped and fully paid.</summary>
+    Completed,
+}
+
+/// <summary>
+/// The deal–order link (Заказ клиента from a deal): which stage makes the order from the deal's lines, what the
+/// order's payments fill in, and which order states move the deal where. Part of the versioned definition, so a
+/// running deal keeps the link its version had.
+/// </summary>
+public sealed record OrderLinkDefinition
+{
+    /// <summary>Entering this stage makes a customer order from the deal's lines; none: orders are made by hand with the deal's id.</summary>
+    public string? CreateAt { get; init; }
+
+    /// <summary>The warehouse the made order ships from.</summary>
+    public string Warehouse { get; init; } = "main";
+
+    /// <summary>Send the made order for approval at once (the ERP side approves it).</summary>
+    public bool Submit { get; init; } = true;
+
+    /// <summary>A number field that always holds the amount paid on the order (e.g. the advance a gate waits for).</summary>
+    public string? PaidField { get; init; }
+
+    /// <summary>Order state → deal stage; the deal is moved through each reached one in turn.</summary>
+    public IReadOnlyList<OrderLinkMove> Moves { get; init; } = [];
+
+    /// <summary>A cancelled or rejected order loses the deal into this stage with <see cref="LostReason"/>.</summary>
+    public string? LostStage { get; init; }
+
+    public string LostReason { get; init; } = "order cancelled";
+}
+
+public sealed record OrderLinkMove
+{
+    public OrderLinkTrigger On { get; init; }
+
+    public required string To { get; init; }
 }

@@ -34,6 +34,7 @@ public static partial class ProcessValidator
         }
 
         CheckLostReasons(d, stages, problems);
+        CheckOrderLink(d, stagesById, fieldsByName, problems);
         CheckGraph(d, stages, stagesById, problems);
         return problems;
     }
@@ -531,6 +532,113 @@ public static partial class ProcessValidator
             problems.Add($"lostReasons: duplicate reason '{duplicate}'");
         }
     }
+
+    private static void CheckOrderLink(
+        ProcessDefinition d,
+        Dictionary<string, StageDefinition> stagesById,
+        Dictionary<string, FieldDefinition> fieldsByName,
+        List<string> problems)
+    {
+        if (d.OrderLink is not { } link)
+        {
+            return;
+        }
+
+        var moves = (link.Moves ?? []).ToList();
+        if (link.CreateAt is null && link.PaidField is null && moves.Count == 0 && link.LostStage is null)
+        {
+            problems.Add("orderLink: names no createAt stage, paidField, moves or lostStage (leave it out when deals make no orders)");
+        }
+
+        if (link.CreateAt is not null)
+        {
+            if (!stagesById.TryGetValue(link.CreateAt, out var stage))
+            {
+                problems.Add($"orderLink.createAt '{link.CreateAt}': no such stage");
+            }
+            else if (stage.IsTerminal)
+            {
+                // A closed deal makes no order.
+                problems.Add($"orderLink.createAt '{link.CreateAt}': must not be a terminal stage");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(link.Warehouse) || !IdPattern().IsMatch(link.Warehouse.Trim().ToLowerInvariant()))
+        {
+            problems.Add($"orderLink.warehouse '{link.Warehouse}': a warehouse id is required (letters, digits and single dashes)");
+        }
+
+        if (link.PaidField is not null)
+        {
+            if (!HasField(fieldsByName, link.PaidField))
+            {
+                problems.Add($"orderLink.paidField: unknown field '{link.PaidField}'{Known(fieldsByName)}");
+            }
+            else if (fieldsByName[link.PaidField].Type != FieldType.Number)
+            {
+                problems.Add($"orderLink.paidField '{link.PaidField}': must be a number field (it holds the amount paid)");
+            }
+        }
+
+        var triggers = new HashSet<OrderLinkTrigger>();
+        for (var i = 0; i < moves.Count; i++)
+        {
+            var move = moves[i];
+            if (move is null)
+            {
+                problems.Add($"orderLink.moves[{i}]: is empty");
+                continue;
+            }
+
+            var at = $"orderLink.moves[{i}]";
+            if (!Enum.IsDefined(move.On))
+            {
+                problems.Add($"{at}: unknown trigger {(int)move.On}");
+            }
+            else if (!triggers.Add(move.On))
+            {
+                problems.Add($"{at}: a second move on '{Camel(move.On)}'");
+            }
+
+            if (string.IsNullOrWhiteSpace(move.To))
+            {
+                problems.Add($"{at}: needs a target stage ('to')");
+            }
+            else if (!stagesById.TryGetValue(move.To, out var target))
+            {
+                problems.Add($"{at}: move on '{Camel(move.On)}' to unknown stage '{move.To}'");
+            }
+            else if (target.Outcome == StageOutcome.Lost)
+            {
+                // Losing needs a reason: that is what lostStage and lostReason are for.
+                problems.Add($"{at}: move on '{Camel(move.On)}' to lost stage '{move.To}' (use lostStage for a cancelled order)");
+            }
+        }
+
+        if (link.LostStage is not null)
+        {
+            if (!stagesById.TryGetValue(link.LostStage, out var lost))
+            {
+                problems.Add($"orderLink.lostStage '{link.LostStage}': no such stage");
+            }
+            else if (lost.Outcome != StageOutcome.Lost)
+            {
+                problems.Add($"orderLink.lostStage '{link.LostStage}': must be a lost stage");
+            }
+
+            // The deal refuses a lost move whose reason is not the process's.
+            if (string.IsNullOrWhiteSpace(link.LostReason))
+            {
+                problems.Add("orderLink.lostReason: is required with a lostStage");
+            }
+            else if (!(d.LostReasons ?? []).Any(r => string.Equals(r?.Trim(), link.LostReason.Trim(), StringComparison.OrdinalIgnoreCase)))
+            {
+                problems.Add($"orderLink.lostReason '{link.LostReason}': not one of the process's lostReasons");
+            }
+        }
+    }
+
+    private static string Camel(OrderLinkTrigger trigger) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(trigger.ToString());
 
     private static void CheckGraph(ProcessDefinition d, List<StageDefinition> stages, Dictionary<string, StageDefinition> stagesById, List<string> problems)
     {

@@ -178,4 +178,32 @@ public class ProcessJsonTests
 
     [Fact]
     public void Options_are_shared_and_frozen() => Assert.True(ProcessJson.Options.IsReadOnly);
+
+    private static string WithOrderLink(string link) => Minimal.Replace("\"stages\": [", $"\"orderLink\": {link},\n  \"stages\": [");
+
+    [Fact]
+    public void The_order_link_is_read_and_written_back()
+    {
+        var d = ProcessJson.Parse(WithOrderLink("""{ "createAt": "work", "moves": [ { "on": "completed", "to": "won" }, { "on": "paid", "to": "won" } ], "lostStage": "lost", "lostReason": "price" }"""));
+
+        var link = d.OrderLink!;
+        Assert.Equal(("work", "main", true, "lost", "price"), (link.CreateAt, link.Warehouse, link.Submit, link.LostStage, link.LostReason));
+        Assert.Equal([OrderLinkTrigger.Completed, OrderLinkTrigger.Paid], link.Moves.Select(m => m.On));
+        Assert.Empty(ProcessValidator.Validate(d));
+        var json = ProcessJson.Serialize(d);
+        Assert.Contains("\"on\": \"paid\"", json);
+        Assert.Equal(json, ProcessJson.Serialize(ProcessJson.Parse(json)));
+        Assert.DoesNotContain("orderLink", ProcessJson.Serialize(ProcessJson.Parse(Minimal)));
+    }
+
+    [Fact]
+    public void An_unknown_order_trigger_or_member_in_the_order_link_is_refused()
+    {
+        var trigger = Assert.Single(ParseFails(WithOrderLink("""{ "moves": [ { "on": "invoiced", "to": "won" } ] }""")).Problems);
+        Assert.StartsWith("$.orderLink.moves[0].on", trigger);
+        Assert.Contains("one of paid, execution, shipped, completed", trigger);
+
+        var typo = Assert.Single(ParseFails(WithOrderLink("""{ "createdAt": "work" }""")).Problems);
+        Assert.Contains("createdAt", typo);
+    }
 }

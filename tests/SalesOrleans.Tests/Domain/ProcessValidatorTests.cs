@@ -341,6 +341,65 @@ public class ProcessValidatorTests
     public void A_choice_field_has_choices() =>
         AssertProblem(Valid() with { Fields = [.. Valid().Fields, new FieldDefinition { Name = "size", Type = FieldType.Choice }] }, "fields[2] 'size': a choice field needs choices");
 
+    private static ProcessDefinition WithLink(OrderLinkDefinition link) =>
+        Valid() with
+        {
+            Fields = [.. Valid().Fields, new FieldDefinition { Name = "advancePaid", Type = FieldType.Number }],
+            OrderLink = link,
+        };
+
+    private static OrderLinkDefinition GoodLink => new()
+    {
+        CreateAt = "proposal",
+        PaidField = "advancePaid",
+        Moves = [new OrderLinkMove { On = OrderLinkTrigger.Paid, To = "certification" }, new OrderLinkMove { On = OrderLinkTrigger.Completed, To = "won" }],
+        LostStage = "lost",
+        LostReason = "Price",
+    };
+
+    [Fact]
+    public void A_complete_order_link_is_valid() => Assert.Empty(ProcessValidator.Validate(WithLink(GoodLink)));
+
+    [Fact]
+    public void An_order_link_that_does_nothing_is_reported() =>
+        AssertProblem(WithLink(new OrderLinkDefinition()), "orderLink: names no createAt stage, paidField, moves or lostStage");
+
+    [Fact]
+    public void The_order_link_makes_its_order_at_a_known_open_stage()
+    {
+        AssertProblem(WithLink(GoodLink with { CreateAt = "contract" }), "orderLink.createAt 'contract': no such stage");
+        AssertProblem(WithLink(GoodLink with { CreateAt = "won" }), "orderLink.createAt 'won': must not be a terminal stage");
+    }
+
+    [Fact]
+    public void The_paid_field_is_a_defined_number_field()
+    {
+        AssertProblem(WithLink(GoodLink with { PaidField = "advance" }), "orderLink.paidField: unknown field 'advance'");
+        AssertProblem(WithLink(GoodLink with { PaidField = "needs" }), "orderLink.paidField 'needs': must be a number field");
+    }
+
+    [Fact]
+    public void Order_link_moves_name_known_stages_once_per_trigger_and_never_a_lost_stage()
+    {
+        AssertProblem(WithLink(GoodLink with { Moves = [new OrderLinkMove { On = OrderLinkTrigger.Shipped, To = "shipped" }] }),
+            "orderLink.moves[0]: move on 'shipped' to unknown stage 'shipped'");
+        AssertProblem(WithLink(GoodLink with { Moves = [new OrderLinkMove { On = OrderLinkTrigger.Paid, To = "won" }, new OrderLinkMove { On = OrderLinkTrigger.Paid, To = "certification" }] }),
+            "orderLink.moves[1]: a second move on 'paid'");
+        AssertProblem(WithLink(GoodLink with { Moves = [new OrderLinkMove { On = OrderLinkTrigger.Execution, To = "lost" }] }),
+            "orderLink.moves[0]: move on 'execution' to lost stage 'lost' (use lostStage for a cancelled order)");
+    }
+
+    [Fact]
+    public void The_lost_stage_is_lost_and_its_reason_is_one_of_the_process()
+    {
+        AssertProblem(WithLink(GoodLink with { LostStage = "won" }), "orderLink.lostStage 'won': must be a lost stage");
+        AssertProblem(WithLink(GoodLink with { LostReason = "order cancelled" }), "orderLink.lostReason 'order cancelled': not one of the process's lostReasons");
+    }
+
+    [Fact]
+    public void The_order_link_needs_a_warehouse_id() =>
+        AssertProblem(WithLink(GoodLink with { Warehouse = " " }), "orderLink.warehouse ' ': a warehouse id is required");
+
     [Fact]
     public void A_choice_field_has_no_duplicate_choices() =>
         AssertProblem(Valid() with { Fields = [.. Valid().Fields, new FieldDefinition { Name = "size", Type = FieldType.Choice, Choices = ["s", "S"] }] },

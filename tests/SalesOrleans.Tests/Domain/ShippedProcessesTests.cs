@@ -183,4 +183,33 @@ public class ShippedProcessesTests
         Assert.Equal(["shipped", "rejected"], d.Stage("in-execution").Transitions.Select(t => t.To));
         Assert.Equal(["completed", "rejected"], d.Stage("shipped").Transitions.Select(t => t.To));
     }
+
+    [Fact]
+    public void Order_driven_makes_its_order_at_contract_approved_and_mirrors_the_order_states()
+    {
+        var link = Load("order-driven.json").OrderLink!;
+
+        Assert.Equal(("contract-approved", "main", true), (link.CreateAt, link.Warehouse, link.Submit));
+        Assert.Equal([(OrderLinkTrigger.Execution, "in-execution"), (OrderLinkTrigger.Shipped, "shipped"), (OrderLinkTrigger.Completed, "completed")],
+            link.Moves.Select(m => (m.On, m.To)));
+        Assert.Equal(("rejected", "order cancelled"), (link.LostStage, link.LostReason));
+        Assert.Null(link.PaidField);
+    }
+
+    [Fact]
+    public void Training_sales_commitment_is_confirmed_by_a_payment_on_its_order()
+    {
+        var d = Load("training-sales.json");
+        var link = d.OrderLink!;
+
+        Assert.Null(link.CreateAt);
+        Assert.Equal("advancePaid", link.PaidField);
+        Assert.Contains(Gates(d, "commitment", GateKind.Field), g => g.Field == link.PaidField);
+        var paid = Assert.Single(link.Moves);
+        Assert.Equal((OrderLinkTrigger.Paid, "won"), (paid.On, paid.To));
+        Assert.Contains(d.Stage("commitment").Transitions, t => t.To == paid.To);
+    }
+
+    [Fact]
+    public void Industrial_equipment_has_no_order_link() => Assert.Null(Load("industrial-equipment.json").OrderLink);
 }

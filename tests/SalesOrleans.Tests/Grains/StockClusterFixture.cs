@@ -4,6 +4,7 @@ using Orleans.TestingHost;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Infrastructure;
 using SalesOrleans.Orders;
+using SalesOrleans.Processes;
 using SalesOrleans.Stock;
 using SalesOrleans.Tests.Support;
 
@@ -35,6 +36,7 @@ public sealed class StockClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IStockEventSink>(Sink);
             silo.Services.AddSingleton<IOrderEventSink>(Orders);
             silo.Services.AddSingleton<IDealDirectory, TestDirectory>();
+            silo.Services.AddSingleton<IProcessCatalog>(new InMemoryProcessCatalog());
             silo.Services.AddSingleton(TimeProvider.System);
         });
         Cluster = builder.Build();

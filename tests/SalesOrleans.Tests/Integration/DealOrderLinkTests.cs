@@ -6,7 +6,10 @@ using SalesOrleans.Orders;
 
 namespace SalesOrleans.Tests.Integration;
 
-/// <summary>The order-driven process: at "contract approved" the deal's lines become an order, whose state then moves the deal.</summary>
+/// <summary>
+/// The deal–order link each process declares: order-driven makes its order at "contract approved" and mirrors the
+/// order's state; training-sales has its commitment confirmed by a payment on the deal's order.
+/// </summary>
 [Collection(NodeCollection.Name)]
 public class DealOrderLinkTests(NodeFixture fixture)
 {
@@ -110,5 +113,67 @@ public class DealOrderLinkTests(NodeFixture fixture)
         var notes = journal.EnumerateArray().Where(e => e.GetProperty("kind").GetString() == "Note").Select(e => e.GetProperty("text").GetString()!).ToList();
         Assert.Contains(notes, n => n.Contains("Payment tm-advance: 1800"));
         Assert.Contains(notes, n => n.Contains("Shipped under waybill WB-"));
+    }
+
+    [Fact]
+    public async Task A_partial_payment_on_the_order_of_a_training_deal_confirms_the_commitment_and_wins_the_deal()
+    {
+        var keeper = await Node.ClientAsync("w.lager");
+        var manager = await Node.ClientAsync("k.weber");
+        var supervisor = await Node.ClientAsync("e.keller");
+        var sku = $"T-{Guid.NewGuid():N}"[..14].ToUpperInvariant();
+        await Expect(await keeper.PostAsJsonAsync("/api/catalog/skus", new { code = sku, name = "Excel course seat", unit = "pcs", price = 400, kind = "Stocked" }), HttpStatusCode.Created);
+        await Expect(await keeper.PostAsJsonAsync($"/api/stock/{sku}/receipts", new { warehouse = "main", quantity = 20, batch = "SEATS-1" }), HttpStatusCode.Created);
+
+        var deal = await Expect(await manager.PostAsJsonAsync("/api/deals", new { processKind = "training-sales", title = "Excel course for Hansa Print", company = "Hansa Print", amount = 4800 }),
+            HttpStatusCode.Created);
+        var id = deal.GetProperty("id").GetGuid();
+
+        // Walk the deal by hand to "commitment confirmed", meeting each gate.
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["request"] = "Excel for 12 accountants" }), HttpStatusCode.OK);
+        var card = await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card" }), HttpStatusCode.OK);
+        foreach (var task in card.GetProperty("tasks").EnumerateArray().Where(t => t.GetProperty("status").GetString() == "Open" && t.GetProperty("stage").GetString() == "client-card"))
+        {
+            var executor = task.GetProperty("executor").GetString() == "e.keller" ? supervisor : manager;
+            await Expect(await executor.PostAsJsonAsync($"/api/deals/{id}/tasks/{task.GetProperty("id").GetString()}/complete", new { result = "done" }), HttpStatusCode.OK);
+        }
+
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["trainingTopic"] = "Excel", ["participants"] = "12" }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "proposal" }), HttpStatusCode.OK);
+        await Attach(manager, id, "proposal");
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "order" }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["orderNumber"] = "HP-77" }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "commitment" }), HttpStatusCode.OK);
+        await Attach(manager, id, "invoice");
+
+        // The customer order for the deal, approved and invoiced for the advance.
+        var order = await Expect(await manager.PostAsJsonAsync("/api/orders", new
+        {
+            customer = "Hansa Print",
+            warehouse = "main",
+            lines = new[] { new { sku, quantity = 12, price = 400 } },
+            dealId = id,
+        }), HttpStatusCode.Created);
+        var orderId = order.GetProperty("id").GetGuid();
+        await Expect(await manager.PostAsync($"/api/orders/{orderId}/submit", null), HttpStatusCode.OK);
+        await Expect(await supervisor.PostAsJsonAsync($"/api/orders/{orderId}/approve", new { }), HttpStatusCode.OK);
+        var invoiced = await Expect(await manager.PostAsJsonAsync($"/api/orders/{orderId}/invoices", new { amount = 2400 }), HttpStatusCode.OK);
+        var invoice = invoiced.GetProperty("invoices")[0].GetProperty("number").GetString();
+
+        // Without the advance the commitment stage still waits for it, and the order's news changed nothing.
+        var waiting = await WaitFor(manager, $"/api/deals/{id}/journal", j => j.EnumerateArray().Any(e => e.GetProperty("text").GetString()!.Contains(invoice!)));
+        var before = await Expect(await manager.GetAsync($"/api/deals/{id}"), HttpStatusCode.OK);
+        Assert.Equal(("commitment", "Open"), (before.GetProperty("stage").GetString(), before.GetProperty("status").GetString()));
+        Assert.Contains("the advance payment received", before.GetProperty("missingToLeave").EnumerateArray().Select(m => m.GetString()));
+
+        // Part of the advance is paid: the deal shows the amount paid and passes the commitment stage by itself.
+        await Expect(await manager.PostAsJsonAsync($"/api/orders/{orderId}/payments", new { paymentId = "hp-advance-1", amount = 1500, invoice }), HttpStatusCode.OK);
+        var won = await WaitFor(manager, $"/api/deals/{id}", d => d.GetProperty("status").GetString() == "Won");
+        Assert.Equal("won", won.GetProperty("stage").GetString());
+        Assert.Equal("1500", won.GetProperty("parameters").GetProperty("advancePaid").GetString());
+        var journal = await Expect(await manager.GetAsync($"/api/deals/{id}/journal"), HttpStatusCode.OK);
+        Assert.Contains(journal.EnumerateArray(), e => e.GetProperty("text").GetString()!.Contains("Payment hp-advance-1: 1500"));
+        Assert.Contains(journal.EnumerateArray(), e => e.GetProperty("actor").GetString() == "system" && e.GetProperty("kind").GetString() == "StageChanged"
+            && e.GetProperty("subject").GetString() == "won");
     }
 }

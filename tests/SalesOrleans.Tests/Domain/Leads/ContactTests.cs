@@ -81,6 +81,56 @@ public class ContactTests
         var contact = NewContact(responsible: null);
         Assert.Equal("sup", contact.AddTask(new NewContactTask("Call back", null, "call-back", 1), System, T0).Executor);
     }
+
+    private static ImportedContact Imported(string? responsible = "m1", params string[] phones) =>
+        new("Anna Petrova", phones.Length == 0 ? ["+79161234567"] : phones, ["anna@uralmash.ru"], Guid.Parse("00000000-0000-0000-0000-0000000000c1"), "Uralmash",
+            "chief buyer", "d1", responsible, "P-1", "import contacts.csv row 2");
+
+    [Fact]
+    public void An_imported_contact_is_a_customer_reachable_at_its_phones_and_addresses_with_no_lead()
+    {
+        var contact = new Contact(new ContactState(), new TestLeadDirectory(), "head");
+        var id = Guid.NewGuid();
+
+        Assert.True(contact.Import(id, Imported(), "admin", T0));
+
+        var s = contact.State;
+        Assert.Equal((id, ContactKind.Customer, "Uralmash", "chief buyer", "P-1", "m1", "d1"), (s.Id, s.Kind, s.Company, s.Position, s.ExternalId, s.Responsible, s.Department));
+        Assert.Equal(["phone:+79161234567", "email:anna@uralmash.ru"], s.Identities);
+        Assert.Null(s.OpenLeadId);
+        Assert.Equal("Imported", Assert.Single(contact.Recorded).Kind);
+    }
+
+    [Fact]
+    public void Importing_the_same_contact_again_records_nothing_and_a_changed_row_records_what_changed()
+    {
+        var state = new ContactState();
+        new Contact(state, new TestLeadDirectory(), "head").Import(Guid.NewGuid(), Imported(), "admin", T0);
+        var seq = state.Seq;
+
+        var again = new Contact(state, new TestLeadDirectory(), "head");
+        Assert.False(again.Import(state.Id, Imported(), "admin", T0.AddDays(1)));
+        Assert.Equal(seq, state.Seq);
+        Assert.Empty(again.Recorded);
+
+        var changed = new Contact(state, new TestLeadDirectory(), "head");
+        Assert.True(changed.Import(state.Id, Imported("m2", "+79161234567", "+74951112233"), "admin", T0.AddDays(2)));
+        Assert.Equal("m2", state.Responsible);
+        Assert.Contains("phone:+74951112233", state.Identities);
+        Assert.Contains("responsible m2", Assert.Single(changed.Recorded).Text);
+    }
+
+    [Fact]
+    public void Importing_a_contact_a_caller_already_made_fills_it_in_and_makes_it_a_customer()
+    {
+        var contact = NewContact(responsible: "m2");
+        var leadId = contact.State.OpenLeadId;
+
+        Assert.True(contact.Import(contact.State.Id, Imported(responsible: null), "admin", T0.AddDays(1)));
+
+        Assert.Equal(("Anna Petrova", ContactKind.Customer, "m2", leadId), (contact.State.Name, contact.State.Kind, contact.State.Responsible, contact.State.OpenLeadId));
+        Assert.Contains("now a customer", contact.Recorded.Last().Text);
+    }
 }
 
 public class NotificationTemplatesTests
