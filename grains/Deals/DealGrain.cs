@@ -21,10 +21,9 @@ public sealed class DealGrain(
 
     private ProcessDefinition? _process;
     private NextWake? _nextWake;
-    private IGrainTimer? _retryTimer;
+    private OutboxDelivery? _delivery;
 
-    /// <summary>Everything up to this seq reached every consumer; the outbox drops it on the next write.</summary>
-    private long _publishedSeq;
+    private OutboxDelivery Delivery => _delivery ??= new OutboxDelivery(this, logger, $"deal {this.GetPrimaryKey()}");
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -41,7 +40,7 @@ public sealed class DealGrain(
         }
         else
         {
-            _publishedSeq = state.State.Deal.Seq;
+            Delivery.DeliveredSeq = state.State.Deal.Seq;
         }
 
         await CheckDeadlines(fromReminderTick: false);
@@ -155,7 +154,7 @@ public sealed class DealGrain(
 
     private async Task Commit(Deal deal, DealView view, IReadOnlyDictionary<string, WorkloadShare> sharesBefore, bool fromReminderTick = false)
     {
-        state.State.Deal.Outbox.RemoveAll(a => a.Seq <= _publishedSeq);
+        state.State.Deal.Outbox.RemoveAll(a => a.Seq <= Delivery.DeliveredSeq);
         try
         {
             await ScheduleWake(deal, fromReminderTick, inCommand: true);
@@ -175,38 +174,29 @@ public sealed class DealGrain(
     private async Task TryPublish(Deal deal, DealView view, bool republish, IReadOnlyDictionary<string, WorkloadShare>? sharesBefore)
     {
         var s = state.State.Deal;
-        var from = _publishedSeq;
-        try
-        {
-            var activities = s.Outbox.Where(a => a.Seq > from).ToList();
-            var changedTasks = s.Tasks.Where(t => t.UpdatedSeq > from).Select(t => t.Id).ToList();
-            await sink.PublishAsync(new DealPublication(view, activities, changedTasks));
-
-            var sharesAfter = deal.WorkloadShares();
-            // After a crash we no longer know who had a share before, so everyone the deal ever involved is told.
-            var people = republish || sharesBefore is null
-                ? s.Tasks.Select(t => t.Executor).Append(s.Owner).ToHashSet()
-                : sharesBefore.Keys.Concat(sharesAfter.Keys).ToHashSet();
-            await Task.WhenAll(people.Select(person =>
+        await Delivery.DeliverAsync(s.Seq, async from =>
             {
-                var share = sharesAfter.GetValueOrDefault(person, WorkloadShare.None);
-                return GrainFactory.GetGrain<IManagerGrain>(person)
-                    .ReportShare(new WorkloadShareReport(s.Id, s.Seq, share.OpenTasks, share.OverdueTasks, share.OpenDeals));
-            }));
-            _publishedSeq = s.Seq;
-        }
-        catch (Exception ex)
-        {
-            // The write is durable; the outbox keeps the events. Try again shortly (and on reactivation).
-            logger.LogWarning(ex, "Publishing deal {DealId} events after seq {Seq} failed; will retry", s.Id, from);
-            _retryTimer?.Dispose();
-            _retryTimer = this.RegisterGrainTimer(async ct =>
+                var activities = s.Outbox.Where(a => a.Seq > from).ToList();
+                var changedTasks = s.Tasks.Where(t => t.UpdatedSeq > from).Select(t => t.Id).ToList();
+                await sink.PublishAsync(new DealPublication(view, activities, changedTasks));
+
+                var sharesAfter = deal.WorkloadShares();
+                // After a crash we no longer know who had a share before, so everyone the deal ever involved is told.
+                var people = republish || sharesBefore is null
+                    ? s.Tasks.Select(t => t.Executor).Append(s.Owner).ToHashSet()
+                    : sharesBefore.Keys.Concat(sharesAfter.Keys).ToHashSet();
+                await Task.WhenAll(people.Select(person =>
                 {
-                    var current = await Load();
-                    await TryPublish(current, current.ToView(), republish: true, sharesBefore: null);
-                },
-                new GrainTimerCreationOptions { DueTime = TimeSpan.FromSeconds(5), Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
-        }
+                    var share = sharesAfter.GetValueOrDefault(person, WorkloadShare.None);
+                    return GrainFactory.GetGrain<IManagerGrain>(person)
+                        .ReportShare(new WorkloadShareReport(s.Id, s.Seq, share.OpenTasks, share.OverdueTasks, share.OpenDeals));
+                }));
+            },
+            async () =>
+            {
+                var current = await Load();
+                await TryPublish(current, current.ToView(), republish: true, sharesBefore: null);
+            });
     }
 
     /// <summary>Arms the next wake; a change of the reminder is written here only outside a command (which writes anyway).</summary>

@@ -21,8 +21,7 @@ public sealed class ContactGrain(
 {
     private const string DeadlineReminder = "deadline";
 
-    private long _publishedSeq;
-    private IGrainTimer? _retryTimer;
+    private OutboxDelivery? _delivery;
     private NextWake? _nextWake;
 
     private ContactState S => state.State.Contact;
@@ -35,7 +34,7 @@ public sealed class ContactGrain(
         }
         else
         {
-            _publishedSeq = S.Seq;
+            Delivery.DeliveredSeq = S.Seq;
         }
 
         if (S.Exists)
@@ -129,8 +128,8 @@ public sealed class ContactGrain(
             return;
         }
 
-        var changedTasks = S.Tasks.Where(t => t.UpdatedSeq > _publishedSeq).Select(t => t.Id).ToList();
-        S.Outbox.RemoveAll(a => a.Seq <= _publishedSeq);
+        var changedTasks = S.Tasks.Where(t => t.UpdatedSeq > Delivery.DeliveredSeq).Select(t => t.Id).ToList();
+        S.Outbox.RemoveAll(a => a.Seq <= Delivery.DeliveredSeq);
         try
         {
             await ScheduleWake(contact, reminderTick: false, inCommand: true);
@@ -145,23 +144,15 @@ public sealed class ContactGrain(
         await TryPublish(changedTasks);
     }
 
-    private async Task TryPublish(IReadOnlyList<string> changedTasks)
-    {
-        var from = _publishedSeq;
-        try
-        {
-            var tasks = changedTasks.Count > 0 ? changedTasks : S.Tasks.Where(t => t.UpdatedSeq > from).Select(t => t.Id).ToList();
-            await sink.PublishContactAsync(new ContactPublication(S.ToView(), S.Outbox.Where(a => a.Seq > from).ToList(), tasks));
-            _publishedSeq = S.Seq;
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Publishing contact {ContactId} events after seq {Seq} failed; will retry", S.Id, from);
-            _retryTimer?.Dispose();
-            _retryTimer = this.RegisterGrainTimer(_ => TryPublish([]),
-                new GrainTimerCreationOptions { DueTime = TimeSpan.FromSeconds(5), Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
-        }
-    }
+    private Task TryPublish(IReadOnlyList<string> changedTasks) =>
+        Delivery.DeliverAsync(S.Seq, from =>
+            {
+                var tasks = changedTasks.Count > 0 ? changedTasks : S.Tasks.Where(t => t.UpdatedSeq > from).Select(t => t.Id).ToList();
+                return sink.PublishContactAsync(new ContactPublication(S.ToView(), S.Outbox.Where(a => a.Seq > from).ToList(), tasks));
+            },
+            () => TryPublish([]));
+
+    private OutboxDelivery Delivery => _delivery ??= new OutboxDelivery(this, logger, $"contact {this.GetPrimaryKey()}");
 
     /// <summary>A timer for the next task deadline while active; one reminder, moved only when the wake comes earlier.</summary>
     private async Task ScheduleWake(Contact contact, bool reminderTick, bool inCommand)

@@ -25,8 +25,7 @@ public sealed class LeadGrain(
     private const string SlaReminder = "sla";
 
     private NextWake? _nextWake;
-    private IGrainTimer? _retryTimer;
-    private long _publishedSeq;
+    private OutboxDelivery? _delivery;
 
     private LeadState S => state.State.Lead;
 
@@ -43,7 +42,7 @@ public sealed class LeadGrain(
         }
         else
         {
-            _publishedSeq = S.Seq;
+            Delivery.DeliveredSeq = S.Seq;
         }
 
         await CheckSla(reminderTick: false);
@@ -292,7 +291,7 @@ public sealed class LeadGrain(
 
     private async Task Commit(Lead lead)
     {
-        S.Outbox.RemoveAll(a => a.Seq <= _publishedSeq);
+        S.Outbox.RemoveAll(a => a.Seq <= Delivery.DeliveredSeq);
         try
         {
             await ScheduleWake(lead, reminderTick: false, inCommand: true);
@@ -307,22 +306,10 @@ public sealed class LeadGrain(
         await TryPublish();
     }
 
-    private async Task TryPublish()
-    {
-        var from = _publishedSeq;
-        try
-        {
-            await sink.PublishLeadAsync(new LeadPublication(Domain().ToView(), S.Outbox.Where(a => a.Seq > from).ToList()));
-            _publishedSeq = S.Seq;
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Publishing lead {LeadId} events after seq {Seq} failed; will retry", S.Id, from);
-            _retryTimer?.Dispose();
-            _retryTimer = this.RegisterGrainTimer(_ => TryPublish(),
-                new GrainTimerCreationOptions { DueTime = TimeSpan.FromSeconds(5), Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
-        }
-    }
+    private Task TryPublish() =>
+        Delivery.DeliverAsync(S.Seq, from => sink.PublishLeadAsync(new LeadPublication(Domain().ToView(), S.Outbox.Where(a => a.Seq > from).ToList())), TryPublish);
+
+    private OutboxDelivery Delivery => _delivery ??= new OutboxDelivery(this, logger, $"lead {this.GetPrimaryKey()}");
 
     private async Task ScheduleWake(Lead lead, bool reminderTick, bool inCommand)
     {

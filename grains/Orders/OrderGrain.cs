@@ -28,8 +28,7 @@ public sealed class OrderGrain(
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
     /// <summary>Everything up to this seq reached every consumer; the outbox drops it on the next write.</summary>
-    private long _publishedSeq;
-    private IGrainTimer? _publishRetry;
+    private OutboxDelivery? _delivery;
     private IGrainTimer? _stockRetry;
     private IGrainTimer? _dealSync;
     private bool _syncingDeal;
@@ -46,7 +45,7 @@ public sealed class OrderGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var s = state.State;
-        _publishedSeq = s.Outbox.Count > 0 ? s.Outbox.Min(a => a.Seq) - 1 : s.Seq;
+        Delivery.DeliveredSeq = s.Outbox.Count > 0 ? s.Outbox.Min(a => a.Seq) - 1 : s.Seq;
         if (s.Outbox.Count > 0)
         {
             // The node may have gone between the write and the publish: deliver again (consumers dedupe).
@@ -239,7 +238,7 @@ public sealed class OrderGrain(
     private async Task Commit()
     {
         var s = state.State;
-        var delivered = s.DealId is null ? _publishedSeq : Math.Min(_publishedSeq, s.DealSyncedSeq);
+        var delivered = s.DealId is null ? Delivery.DeliveredSeq : Math.Min(Delivery.DeliveredSeq, s.DealSyncedSeq);
         s.Outbox.RemoveAll(a => a.Seq <= delivered);
         try
         {
@@ -379,24 +378,10 @@ public sealed class OrderGrain(
         }
     }
 
-    private async Task TryPublish()
-    {
-        var s = state.State;
-        var from = _publishedSeq;
-        try
-        {
-            await sink.PublishAsync(new OrderPublication(s.ToView(), s.Outbox.Where(a => a.Seq > from).ToList()));
-            _publishedSeq = s.Seq;
-        }
-        catch (Exception ex)
-        {
-            // The write is durable; the outbox keeps the events. Try again shortly (and on reactivation).
-            logger.LogWarning(ex, "Publishing order {OrderId} events after seq {Seq} failed; will retry", s.Id, from);
-            _publishRetry?.Dispose();
-            _publishRetry = this.RegisterGrainTimer(_ => TryPublish(),
-                new GrainTimerCreationOptions { DueTime = RetryDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
-        }
-    }
+    private Task TryPublish() =>
+        Delivery.DeliverAsync(state.State.Seq, from => sink.PublishAsync(new OrderPublication(state.State.ToView(), state.State.Outbox.Where(a => a.Seq > from).ToList())), TryPublish);
+
+    private OutboxDelivery Delivery => _delivery ??= new OutboxDelivery(this, logger, $"order {this.GetPrimaryKey()}");
 
     private static OrderResult Refused(OrderRejection rejection) => new(null, rejection.ToError());
 }
