@@ -22,6 +22,9 @@ public static class WebSetup
     public const string ReadyTag = "ready";
     public const string AdminPolicy = "admin";
 
+    /// <summary>Largest request body outside the upload endpoints (JSON commands, process definitions).</summary>
+    public const long DefaultMaxBodyBytes = 1024 * 1024;
+
     public static IServiceCollection AddSalesWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
@@ -32,7 +35,13 @@ public static class WebSetup
         services.AddOpenApi();
         services.AddHealthChecks();
         services.Configure<DocumentOptions>(configuration.GetSection("Documents"));
+        // Every request body is capped here; the upload endpoints raise it for themselves (RequestSizeLimit metadata).
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
+            o.Limits.MaxRequestBodySize = configuration.GetValue("Web:MaxBodyBytes", DefaultMaxBodyBytes));
         services.AddSingleton<Credentials>();
+        services.Configure<LoginOptions>(configuration.GetSection(LoginOptions.Section));
+        services.AddSingleton<LoginThrottle>();
+        services.AddSalesCsrf();
         services.AddSignalR();
         services.AddSingleton<HubLiveObserver>();
         services.AddHostedService<LiveRelayRegistration>();
@@ -74,6 +83,7 @@ public static class WebSetup
         app.MapGet("/", () => Results.Redirect("/board.html")).AllowAnonymous().ExcludeFromDescription();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseSalesCsrf();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
