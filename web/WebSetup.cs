@@ -22,6 +22,9 @@ public static class WebSetup
     public const string ReadyTag = "ready";
     public const string AdminPolicy = "admin";
 
+    /// <summary>The Prometheus scrape: an admin (cookie or API token), or any caller from Metrics:AllowedNetworks (CIDR).</summary>
+    public const string MetricsPolicy = "metrics";
+
     /// <summary>Largest request body outside the upload endpoints (JSON commands, process definitions).</summary>
     public const long DefaultMaxBodyBytes = 1024 * 1024;
 
@@ -29,6 +32,7 @@ public static class WebSetup
     {
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
         // Let malformed bodies reach the exception handler, which names the offending field.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -70,7 +74,11 @@ public static class WebSetup
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Either).RequireAuthenticatedUser().Build())
-            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.Either).RequireRole(Roles.Admin));
+            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.Either).RequireRole(Roles.Admin))
+            .AddPolicy(MetricsPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.Either).RequireAssertion(ctx =>
+                ctx.User.IsInRole(Roles.Admin)
+                || (ctx.Resource is HttpContext http && http.Connection.RemoteIpAddress is { } address
+                    && MetricsNetworks(configuration).Any(n => n.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)))));
         return services;
     }
 
@@ -97,6 +105,9 @@ public static class WebSetup
         app.UseSalesLeads();
         return app;
     }
+
+    private static System.Net.IPNetwork[] MetricsNetworks(IConfiguration configuration) =>
+        (configuration.GetSection("Metrics:AllowedNetworks").Get<string[]>() ?? []).Select(n => System.Net.IPNetwork.Parse(n)).ToArray();
 
     private static Task Deny(HttpResponse response, int status)
     {

@@ -24,6 +24,7 @@ public sealed class DealGrain(
     private IGrainTimer? _retryTimer;
 
     /// <summary>Everything up to this seq reached every consumer; the outbox drops it on the next write.</summary>
+    private long _overdueCountedSeq;
     private long _publishedSeq;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -167,6 +168,11 @@ public sealed class DealGrain(
             DeactivateOnIdle();
             throw;
         }
+
+        // Each flag once, even when an unpublished outbox is still there at the next command.
+        var counted = Math.Max(_publishedSeq, _overdueCountedSeq);
+        SalesMetrics.TasksOverdue.Add(state.State.Deal.Outbox.Count(a => a.Seq > counted && a.Kind == ActivityKind.TaskOverdue));
+        _overdueCountedSeq = state.State.Deal.Seq;
 
         await TryPublish(deal, view, republish: false, sharesBefore);
     }

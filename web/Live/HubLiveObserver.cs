@@ -17,6 +17,7 @@ public sealed class HubLiveObserver(IHubContext<LiveHub> hub) : ILiveObserver
                 // Not a department's (stock, orders): every page may show it. Such pushes carry no data, only the
                 // signal to reload through the API, which applies each user's access.
                 await hub.Clients.All.SendAsync("change", change.Kind, change.Id, change.Seq, change.Json);
+                RecordPush(change);
                 continue;
             }
 
@@ -25,6 +26,16 @@ public sealed class HubLiveObserver(IHubContext<LiveHub> hub) : ILiveObserver
             groups.AddRange(change.Users.Select(LiveGroups.User));
             // A browser in two of these groups gets the change twice; pages keep the highest seq per item.
             await hub.Clients.Groups(groups).SendAsync("change", change.Kind, change.Id, change.Seq, change.Json);
+            RecordPush(change);
+        }
+    }
+
+    private static void RecordPush(LiveChange change)
+    {
+        if (change.PublishedAt != default)
+        {
+            SalesOrleans.Infrastructure.SalesMetrics.PushLatency.Record(Math.Max(0, (DateTime.UtcNow - change.PublishedAt).TotalSeconds),
+                new KeyValuePair<string, object?>("kind", change.Kind));
         }
     }
 }
