@@ -22,7 +22,7 @@ public static class TelemetrySetup
     {
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("salesorleans", serviceInstanceId: $"{node.AdvertisedAddress}:{node.SiloPort}"))
+            .ConfigureResource(r => r.AddService("salesorleans", serviceInstanceId: $"{Environment.MachineName}:{node.SiloPort}"))
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(OrleansMeter, SalesMetrics.MeterName)
