@@ -39,6 +39,7 @@ Demo API token (integrations): so_demo_integration_token   (Authorization: Beare
 
 Log in:  curl -c jar -H 'Content-Type: application/json' -d '{"userName":"i.petrov","password":"demo"}' $urls/api/auth/login
 Deals:   curl -b jar $urls/api/deals
+Writes with the cookie send the token from $urls/api/auth/csrf in X-CSRF-TOKEN (see the README).
 Stop with Ctrl+C.
 
 INFO

@@ -10,7 +10,12 @@ public sealed record LiveChange(
     [property: Id(2)] long Seq,
     [property: Id(3)] string? Department,
     [property: Id(4)] IReadOnlyList<string> Users,
-    [property: Id(5)] string Json);
+    [property: Id(5)] string Json)
+{
+    /// <summary>When the change entered the fan-out (UTC), for the push-latency metric; set by LiveFanOut.</summary>
+    [Id(6)]
+    public DateTime PublishedAt { get; init; }
+}
 
 /// <summary>One per node: receives changes from every node and pushes them to that node's browsers.</summary>
 [Alias("SalesOrleans.ILiveObserver")]

@@ -22,17 +22,30 @@ public static class WebSetup
     public const string ReadyTag = "ready";
     public const string AdminPolicy = "admin";
 
+    /// <summary>The Prometheus scrape: an admin (cookie or API token), or any caller from Metrics:AllowedNetworks (CIDR).</summary>
+    public const string MetricsPolicy = "metrics";
+
+    /// <summary>Largest request body outside the upload endpoints (JSON commands, process definitions).</summary>
+    public const long DefaultMaxBodyBytes = 1024 * 1024;
+
     public static IServiceCollection AddSalesWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
         // Let malformed bodies reach the exception handler, which names the offending field.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi();
         services.AddHealthChecks();
         services.Configure<DocumentOptions>(configuration.GetSection("Documents"));
+        // Every request body is capped here; the upload endpoints raise it for themselves (RequestSizeLimit metadata).
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
+            o.Limits.MaxRequestBodySize = configuration.GetValue("Web:MaxBodyBytes", DefaultMaxBodyBytes));
         services.AddSingleton<Credentials>();
+        services.Configure<LoginOptions>(configuration.GetSection(LoginOptions.Section));
+        services.AddSingleton<LoginThrottle>();
+        services.AddSalesCsrf();
         services.AddSignalR();
         services.AddSingleton<HubLiveObserver>();
         services.AddHostedService<LiveRelayRegistration>();
@@ -61,7 +74,11 @@ public static class WebSetup
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Either).RequireAuthenticatedUser().Build())
-            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.Either).RequireRole(Roles.Admin));
+            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.Either).RequireRole(Roles.Admin))
+            .AddPolicy(MetricsPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.Either).RequireAssertion(ctx =>
+                ctx.User.IsInRole(Roles.Admin)
+                || (ctx.Resource is HttpContext http && http.Connection.RemoteIpAddress is { } address
+                    && MetricsNetworks(configuration).Any(n => n.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)))));
         return services;
     }
 
@@ -74,6 +91,7 @@ public static class WebSetup
         app.MapGet("/", () => Results.Redirect("/board.html")).AllowAnonymous().ExcludeFromDescription();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseSalesCsrf();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
@@ -87,6 +105,9 @@ public static class WebSetup
         app.UseSalesLeads();
         return app;
     }
+
+    private static System.Net.IPNetwork[] MetricsNetworks(IConfiguration configuration) =>
+        (configuration.GetSection("Metrics:AllowedNetworks").Get<string[]>() ?? []).Select(n => System.Net.IPNetwork.Parse(n)).ToArray();
 
     private static Task Deny(HttpResponse response, int status)
     {

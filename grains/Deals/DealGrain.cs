@@ -25,6 +25,9 @@ public sealed class DealGrain(
 
     private OutboxDelivery Delivery => _delivery ??= new OutboxDelivery(this, logger, $"deal {this.GetPrimaryKey()}");
 
+    /// <summary>Overdue tasks are counted in the metrics once, up to this seq.</summary>
+    private long _overdueCountedSeq;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!state.State.Deal.Exists)
@@ -166,6 +169,11 @@ public sealed class DealGrain(
             DeactivateOnIdle();
             throw;
         }
+
+        // Each flag once, even when an unpublished outbox is still there at the next command.
+        var counted = Math.Max(Delivery.DeliveredSeq, _overdueCountedSeq);
+        SalesMetrics.TasksOverdue.Add(state.State.Deal.Outbox.Count(a => a.Seq > counted && a.Kind == ActivityKind.TaskOverdue));
+        _overdueCountedSeq = state.State.Deal.Seq;
 
         await TryPublish(deal, view, republish: false, sharesBefore);
     }

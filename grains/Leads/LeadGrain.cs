@@ -80,6 +80,8 @@ public sealed class LeadGrain(
         }
 
         await Commit(lead);
+        SalesMetrics.LeadsCreated.Add(1, new KeyValuePair<string, object?>("department", S.Department));
+        RecordAssignment();
         return new LeadResult(Domain().ToView(), null);
     }
 
@@ -233,6 +235,8 @@ public sealed class LeadGrain(
             await Queue(S.Department).NoteAssigned(S.Id, S.Assignee);
         }
 
+        RecordAssignment();
+
         await GrainFactory.GetGrain<IContactGrain>(S.ContactId).SetResponsible(S.Assignee!, S.Department == Lead.Triage ? null : S.Department);
     }
 
@@ -265,6 +269,15 @@ public sealed class LeadGrain(
         if (S.Department != Lead.Triage)
         {
             await Queue(S.Department).Release(S.Id);
+        }
+    }
+
+    private void RecordAssignment()
+    {
+        if (S.Assignee is not null)
+        {
+            SalesMetrics.AssignmentLatency.Record(Math.Max(0, (clock.GetUtcNow() - S.CreatedAt).TotalSeconds),
+                new KeyValuePair<string, object?>("department", S.Department));
         }
     }
 

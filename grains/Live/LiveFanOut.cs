@@ -27,7 +27,7 @@ public sealed class LiveFanOut : IAsyncDisposable
         _loop = Task.Run(Loop);
     }
 
-    public void Publish(LiveChange change) => _queue.Writer.TryWrite(change);
+    public void Publish(LiveChange change) => _queue.Writer.TryWrite(change with { PublishedAt = DateTime.UtcNow });
 
     public async ValueTask DisposeAsync()
     {

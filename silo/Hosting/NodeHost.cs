@@ -38,6 +38,7 @@ public static class NodeHost
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("silo-and-postgres", tags: [WebSetup.ReadyTag]);
         builder.Services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
         builder.Host.UseOrleans(silo => silo.AddSalesSilo(dataSource, node));
+        builder.AddSalesTelemetry(node);
 
         // Registered after the silo, so it starts once the silo is active.
         builder.Services.AddHostedService<StartupSeeder>();
@@ -46,6 +47,7 @@ public static class NodeHost
         var app = builder.Build();
         app.UseSalesWeb();
         app.MapOrleansDashboard("/dashboard").RequireAuthorization(WebSetup.AdminPolicy);
+        app.MapSalesMetrics();
         return app;
     }
 
@@ -56,6 +58,19 @@ public static class NodeHost
     public static NpgsqlDataSource CreateDataSource(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // Short waits unless the connection string says otherwise: with the database gone a request fails fast
+        // (503, see DatabaseUnavailableHandler) instead of hanging on a connect or a statement.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Timeout"))
+        {
+            builder.ConnectionStringBuilder.Timeout = 5;
+        }
+
+        if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
+        {
+            builder.ConnectionStringBuilder.CommandTimeout = 15;
+        }
+
         builder.ConnectionStringBuilder.NoResetOnClose = true;
         builder.ConnectionStringBuilder.MaxAutoPrepare = Math.Max(builder.ConnectionStringBuilder.MaxAutoPrepare, 64);
         builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;

@@ -18,6 +18,13 @@ public sealed class NodeOptions
 
     /// <summary>The address other nodes reach this one at.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// Running as a Kubernetes pod (deploy/k8s): the silo takes its address from POD_IP, its name from POD_NAME and the
+    /// cluster and service ids from ORLEANS_CLUSTER_ID / ORLEANS_SERVICE_ID (Microsoft.Orleans.Hosting.Kubernetes),
+    /// and removes the membership rows of pods that are gone. Membership itself stays in PostgreSQL.
+    /// </summary>
+    public bool Kubernetes { get; set; }
 }
 
 public static class OrleansSetup
@@ -27,12 +34,20 @@ public static class OrleansSetup
     /// <summary>Clustering, grain storage and reminders, all in the one PostgreSQL, plus the dashboard.</summary>
     public static ISiloBuilder AddSalesSilo(this ISiloBuilder silo, NpgsqlDataSource dataSource, NodeOptions node)
     {
-        silo.Configure<ClusterOptions>(o =>
+        if (node.Kubernetes)
         {
-            o.ClusterId = node.ClusterId;
-            o.ServiceId = node.ServiceId;
-        });
-        silo.ConfigureEndpoints(IPAddress.Parse(node.AdvertisedAddress), node.SiloPort, node.GatewayPort, listenOnAnyHostAddress: false);
+            silo.UseKubernetesHosting();
+        }
+        else
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = node.ClusterId;
+                o.ServiceId = node.ServiceId;
+            });
+            silo.ConfigureEndpoints(IPAddress.Parse(node.AdvertisedAddress), node.SiloPort, node.GatewayPort, listenOnAnyHostAddress: false);
+        }
+
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;

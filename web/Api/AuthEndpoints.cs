@@ -12,31 +12,47 @@ public sealed record TokenRequest(string? Name, string? UserName);
 
 public static class AuthEndpoints
 {
+    private const int MaxUserNameLength = 100;
+    private const int MaxPasswordLength = 1000;
+
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Auth");
 
-        auth.MapPost("/login", async (LoginRequest body, HttpContext http, Credentials credentials) =>
+        // No CSRF token yet before a login; the cookie it sets is SameSite=Strict.
+        auth.MapPost("/login", async (LoginRequest body, HttpContext http, Credentials credentials, LoginThrottle throttle) =>
         {
-            if (string.IsNullOrWhiteSpace(body.UserName))
+            if (string.IsNullOrWhiteSpace(body.UserName) || body.UserName.Length > MaxUserNameLength)
             {
-                return Problems.Invalid("userName", "'userName' is required.");
+                return Problems.Invalid("userName", $"'userName' is required (at most {MaxUserNameLength} characters).");
             }
 
-            if (string.IsNullOrEmpty(body.Password))
+            if (string.IsNullOrEmpty(body.Password) || body.Password.Length > MaxPasswordLength)
             {
-                return Problems.Invalid("password", "'password' is required.");
+                return Problems.Invalid("password", $"'password' is required (at most {MaxPasswordLength} characters).");
             }
 
-            var user = await credentials.CheckPasswordAsync(body.UserName.Trim().ToLowerInvariant(), body.Password, http.RequestAborted);
+            var userName = body.UserName.Trim().ToLowerInvariant();
+            var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            if (throttle.RetryAfter(address, userName) is { } wait)
+            {
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed logins",
+                    detail: $"Too many failed logins from this address or for this user; try again in {Math.Ceiling(wait.TotalSeconds)} s.");
+            }
+
+            var user = await credentials.CheckPasswordAsync(userName, body.Password, http.RequestAborted);
             if (user is null)
             {
+                throttle.Failed(address, userName);
                 return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Login failed", detail: "Unknown user or wrong password.");
             }
 
             await http.SignInAsync(AuthSchemes.Cookie, Credentials.Principal(user, AuthSchemes.Cookie));
             return Results.Ok(Me(user));
-        }).AllowAnonymous();
+        }).AllowAnonymous().DisableAntiforgery();
+
+        auth.MapGet("/csrf", CsrfProtection.IssueToken);
 
         auth.MapPost("/logout", async (HttpContext http) =>
         {

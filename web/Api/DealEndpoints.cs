@@ -115,7 +115,9 @@ public static class DealEndpoints
         deals.MapDelete("/{id:guid}/environment/{partyId}", (Guid id, string partyId, ClaimsPrincipal user, IGrainFactory grains) =>
             Command(id, user, grains, g => g.RemoveParty(partyId, user.Actor())));
 
-        deals.MapPost("/{id:guid}/documents", AttachDocument).DisableAntiforgery();
+        // The document's own limit (DocumentOptions) plus room for the multipart envelope.
+        var documentBytes = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DocumentOptions>>().Value.MaxBytes;
+        deals.MapPost("/{id:guid}/documents", AttachDocument).WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(documentBytes + 64 * 1024));
 
         deals.MapGet("/{id:guid}/documents/{documentId:guid}", (Guid id, Guid documentId, ClaimsPrincipal user, IGrainFactory grains, DocumentStore documents, CancellationToken ct) =>
             Visible(id, user, grains, async _ => await documents.GetAsync(id, documentId, ct) is { } d

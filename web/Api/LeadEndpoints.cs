@@ -53,7 +53,7 @@ public static partial class LeadEndpoints
 
     public static void MapLeadEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/leads/webform", WebForm).AllowAnonymous().RequireRateLimiting(LeadWebSetup.WebFormPolicy).WithTags("Leads");
+        app.MapPost("/api/leads/webform", WebForm).AllowAnonymous().DisableAntiforgery().RequireRateLimiting(LeadWebSetup.WebFormPolicy).WithTags("Leads");
 
         var leads = app.MapGroup("/api/leads").WithTags("Leads");
         leads.MapPost("/", CreateLead);

@@ -47,6 +47,9 @@ public sealed record AdjustmentRequest(string? Warehouse, string? Batch, decimal
 /// </summary>
 public static class StockEndpoints
 {
+    /// <summary>Largest import upload (a CSV or XLSX of SKUs, stock or open orders).</summary>
+    private const long MaxImportBytes = 64 * 1024 * 1024;
+
     public static void MapStockEndpoints(this IEndpointRouteBuilder app)
     {
         MapCatalog(app.MapGroup("/api/catalog").WithTags("Catalogue"));
@@ -55,13 +58,13 @@ public static class StockEndpoints
         app.MapOrderEndpoints();
         app.MapProposalEndpoints();
 
-        var import = app.MapGroup("/api/import").WithTags("Import");
+        var import = app.MapGroup("/api/import").WithTags("Import").WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxImportBytes));
         import.MapPost("/skus", (HttpRequest request, ClaimsPrincipal user, CatalogImport importer, CancellationToken ct) =>
-            Import(request, (file, name) => importer.ImportSkusAsync(file, name, user.Actor(), ct), ct)).DisableAntiforgery();
+            Import(request, (file, name) => importer.ImportSkusAsync(file, name, user.Actor(), ct), ct));
         import.MapPost("/stock", (HttpRequest request, ClaimsPrincipal user, CatalogImport importer, CancellationToken ct) =>
-            Import(request, (file, name) => importer.ImportStockAsync(file, name, user.Actor(), ct), ct)).DisableAntiforgery();
+            Import(request, (file, name) => importer.ImportStockAsync(file, name, user.Actor(), ct), ct));
         import.MapPost("/orders", (HttpRequest request, ClaimsPrincipal user, CatalogImport importer, CancellationToken ct) =>
-            Import(request, (file, name) => importer.ImportOrdersAsync(file, name, user.Actor(), ct), ct)).DisableAntiforgery();
+            Import(request, (file, name) => importer.ImportOrdersAsync(file, name, user.Actor(), ct), ct));
 
         app.MapGet("/api/reservations", (string? order, string? sku, bool? open, int? limit, StockQueries queries, CancellationToken ct) =>
             queries.ReservationsAsync(string.IsNullOrWhiteSpace(order) ? null : order.Trim(), sku is null ? null : Catalogue.NormalizeSkuCode(sku),

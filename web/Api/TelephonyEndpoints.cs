@@ -21,8 +21,8 @@ public static class TelephonyEndpoints
     public static void MapTelephonyEndpoints(this IEndpointRouteBuilder app)
     {
         var telephony = app.MapGroup("/api/telephony").WithTags("Telephony");
-        telephony.MapPost("/calls", Calls).AllowAnonymous();
-        telephony.MapPost("/ami", Ami).AllowAnonymous();
+        telephony.MapPost("/calls", Calls).AllowAnonymous().DisableAntiforgery();
+        telephony.MapPost("/ami", Ami).AllowAnonymous().DisableAntiforgery();
         telephony.MapGet("/calls/{callId}", async (string callId, IGrainFactory grains) =>
             await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callId)).Get() is { } call ? Results.Ok(call) : Problems.NotFound($"No call '{callId}'."));
         telephony.MapGet("/calls", (int? limit, LeadQueries queries, CancellationToken ct) => queries.ListCallsAsync(null, limit ?? 100, ct));

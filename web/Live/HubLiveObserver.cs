@@ -17,6 +17,7 @@ public sealed class HubLiveObserver(IHubContext<LiveHub> hub) : ILiveObserver
                 // Not a department's (stock, orders): every page may show it. Such pushes carry no data, only the
                 // signal to reload through the API, which applies each user's access.
                 await hub.Clients.All.SendAsync("change", change.Kind, change.Id, change.Seq, change.Json);
+                RecordPush(change);
                 continue;
             }
 
@@ -30,6 +31,17 @@ public sealed class HubLiveObserver(IHubContext<LiveHub> hub) : ILiveObserver
                 // Dashboards only reload: no data, so a marketer learns nothing of a department beyond the reports.
                 await hub.Clients.Group(LiveGroups.Analytics).SendAsync("change", change.Kind, change.Id, change.Seq, "{}");
             }
+
+            RecordPush(change);
+        }
+    }
+
+    private static void RecordPush(LiveChange change)
+    {
+        if (change.PublishedAt != default)
+        {
+            SalesOrleans.Infrastructure.SalesMetrics.PushLatency.Record(Math.Max(0, (DateTime.UtcNow - change.PublishedAt).TotalSeconds),
+                new KeyValuePair<string, object?>("kind", change.Kind));
         }
     }
 }

@@ -3,6 +3,17 @@
 const App = {
   me: null,
 
+  // The CSRF token every state-changing call sends with the login cookie (fetched once per page, see CsrfProtection).
+  csrf: null,
+
+  async csrfToken(fresh) {
+    if (!App.csrf || fresh) {
+      const response = await fetch('/api/auth/csrf');
+      App.csrf = response.ok ? (await response.json()).token : null;
+    }
+    return App.csrf;
+  },
+
   async api(method, url, body, isForm) {
     const init = { method, headers: {} };
     if (body !== undefined) {
@@ -13,7 +24,14 @@ const App = {
         init.body = JSON.stringify(body);
       }
     }
-    const response = await fetch(url, init);
+    const writes = !['GET', 'HEAD'].includes(method) && !url.startsWith('/api/auth/login');
+    if (writes) init.headers['X-CSRF-TOKEN'] = await App.csrfToken();
+    let response = await fetch(url, init);
+    // A token of an earlier login (another tab logged in again): fetch a fresh one and try once more.
+    if (writes && response.status === 400 && (await response.clone().text()).includes('Missing or invalid CSRF token')) {
+      init.headers['X-CSRF-TOKEN'] = await App.csrfToken(true);
+      response = await fetch(url, init);
+    }
     if (response.status === 401 && !url.startsWith('/api/auth/login')) {
       location.href = '/login.html?next=' + encodeURIComponent(location.pathname + location.search);
       throw new Error('not signed in');

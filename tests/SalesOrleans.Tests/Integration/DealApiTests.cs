@@ -174,7 +174,10 @@ public class DealApiTests(NodeFixture fixture)
 
         var content = Encoding.UTF8.GetBytes("%PDF-1.4 commercial proposal");
         var tooBig = new MultipartFormDataContent { { new StringContent("proposal"), "kind" }, { new ByteArrayContent(new byte[11 * 1024 * 1024]), "file", "huge.pdf" } };
-        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync($"/api/deals/{id}/documents", tooBig)).StatusCode);
+        // Refused at the request size limit (413) before the body is read; "Expect: 100-continue" lets the client hear it.
+        var tooBigRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/deals/{id}/documents") { Content = tooBig };
+        tooBigRequest.Headers.ExpectContinue = true;
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await client.SendAsync(tooBigRequest)).StatusCode);
         var noKind = new MultipartFormDataContent { { new ByteArrayContent(content), "file", "kp.pdf" } };
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync($"/api/deals/{id}/documents", noKind)).StatusCode);
 

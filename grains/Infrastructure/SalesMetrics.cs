@@ -1,0 +1,30 @@
+using System.Diagnostics.Metrics;
+
+namespace SalesOrleans.Infrastructure;
+
+/// <summary>
+/// Our own OpenTelemetry instruments, on the meter "SalesOrleans" (the node exports it beside Orleans', ASP.NET
+/// Core's and the runtime's). Static, so grains record without a dependency; the meter lives as long as the process.
+/// </summary>
+public static class SalesMetrics
+{
+    public const string MeterName = "SalesOrleans";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    /// <summary>Leads opened (any channel); its rate is leads per second.</summary>
+    public static readonly Counter<long> LeadsCreated =
+        Meter.CreateCounter<long>("salesorleans.leads.created", "{lead}", "Leads created");
+
+    /// <summary>Tasks that passed their deadline (each counted once, when the deal flags it).</summary>
+    public static readonly Counter<long> TasksOverdue =
+        Meter.CreateCounter<long>("salesorleans.tasks.overdue", "{task}", "Tasks flagged overdue");
+
+    /// <summary>From a lead's creation to its assignment to a manager (by the queue at once, or by hand later).</summary>
+    public static readonly Histogram<double> AssignmentLatency =
+        Meter.CreateHistogram<double>("salesorleans.leads.assignment.duration", "s", "Time from a lead's creation to its assignment");
+
+    /// <summary>From a committed change entering the live fan-out to its push to this node's browsers.</summary>
+    public static readonly Histogram<double> PushLatency =
+        Meter.CreateHistogram<double>("salesorleans.live.push.duration", "s", "Time from a committed change to its push to browsers");
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Xunit.Abstractions;
+
+namespace SalesOrleans.Tests.Integration;
+
+/// <summary>
+/// PostgreSQL stopped under a running node: requests fail fast with 503 + Retry-After (no hangs, no 500s), readiness
+/// says not ready; PostgreSQL started again: the node resumes by itself and every acknowledged write is there.
+/// The test runs its own PostgreSQL cluster (deploy/pg.sh) on its own port, since it stops it.
+/// </summary>
+public sealed class DatabaseOutageTests(ITestOutputHelper output)
+{
+    /// <summary>Far above a fail-fast answer, far below a hang (the HTTP client's own timeout is 100 s).</summary>
+    private static readonly TimeSpan NoHang = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task With_PostgreSQL_down_requests_get_503_with_Retry_After_and_the_node_resumes_by_itself_when_it_is_back()
+    {
+        await using var pg = await PrivatePostgres.StartAsync();
+        await using var node = await TestNode.StartAsync(pg.ConnectionString);
+        var client = await node.ClientAsync("k.weber");
+        var acknowledged = new List<Guid>();
+        async Task<HttpResponseMessage> CreateDeal(Guid id) => await client.PostAsJsonAsync("/api/deals",
+            new { id, processKind = "training-sales", title = $"Outage {id:N}", company = "Hansa Print", amount = 1000 });
+
+        for (var i = 0; i < 3; i++)
+        {
+            var id = Guid.NewGuid();
+            Assert.Equal(HttpStatusCode.Created, (await CreateDeal(id)).StatusCode);
+            acknowledged.Add(id);
+        }
+
+        await pg.StopAsync();
+        var refused = new List<Guid>();
+        var unavailable = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            var id = Guid.NewGuid();
+            foreach (var request in new Func<Task<HttpResponseMessage>>[]
+                     {
+                         () => CreateDeal(id),
+                         () => client.PostAsJsonAsync($"/api/deals/{acknowledged[0]}/notes", new { text = $"During the outage {i}" }),
+                         () => client.GetAsync("/api/deals?owner=k.weber"),
+                     })
+            {
+                var watch = Stopwatch.StartNew();
+                var response = await request();
+                output.WriteLine($"{response.RequestMessage!.Method} {response.RequestMessage.RequestUri!.PathAndQuery} -> {(int)response.StatusCode} in {watch.ElapsedMilliseconds} ms");
+                Assert.True(watch.Elapsed < NoHang, $"answered after {watch.Elapsed}");
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    unavailable++;
+                    Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "503 without Retry-After");
+                    Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                }
+                else
+                {
+                    // Whatever else it says, it is not a crash; a 201 is an acknowledged write like any other.
+                    Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+
+            var created = (await client.GetAsync($"/api/deals/{id}")).StatusCode == HttpStatusCode.OK;
+            (created ? acknowledged : refused).Add(id);
+        }
+
+        Assert.True(unavailable > 0, "no request was answered 503 while PostgreSQL was down");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health/ready")).StatusCode);
+
+        await pg.StartAgainAsync();
+        var resumed = Stopwatch.StartNew();
+        await Eventually(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, "readiness after PostgreSQL came back");
+        // A refused create retried with its id (as the Retry-After asks) now goes through.
+        foreach (var id in refused)
+        {
+            await Eventually(async () => (await CreateDeal(id)).StatusCode == HttpStatusCode.Created, $"retrying deal {id}");
+            acknowledged.Add(id);
+        }
+
+        output.WriteLine($"resumed {resumed.ElapsedMilliseconds} ms after PostgreSQL was started again");
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/deals/{acknowledged[0]}/notes", new { text = "After the outage" })).StatusCode);
+
+        // Every acknowledged deal is stored (the grain) and listed (the read model, which catches up by itself).
+        foreach (var id in acknowledged)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/deals/{id}")).StatusCode);
+        }
+
+        await Eventually(async () =>
+        {
+            var listed = (await client.GetFromJsonAsync<List<System.Text.Json.JsonElement>>("/api/deals?owner=k.weber"))!
+                .Select(d => d.GetProperty("id").GetGuid()).ToHashSet();
+            return acknowledged.All(listed.Contains);
+        }, "every acknowledged deal in the list");
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(500);
+        }
+    }
+}
+
+/// <summary>A PostgreSQL cluster of the test's own, through deploy/pg.sh (as deploy/test.sh starts its one).</summary>
+public sealed class PrivatePostgres : IAsyncDisposable
+{
+    private readonly string _work;
+    private readonly int _port;
+
+    private PrivatePostgres(string work, int port)
+    {
+        _work = work;
+        _port = port;
+    }
+
+    public string ConnectionString => $"Host=127.0.0.1;Port={_port};Username=postgres;Database=sales";
+
+    private string DataDir => Path.Combine(_work, "pg", "data");
+
+    public static async Task<PrivatePostgres> StartAsync()
+    {
+        var work = Path.Combine(Path.GetTempPath(), $"salesorleans-pg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work);
+        File.SetUnixFileMode(work, (UnixFileMode)0b111_101_101);
+        var pg = new PrivatePostgres(work, FreePort());
+        await pg.StartAgainAsync();
+        return pg;
+    }
+
+    public Task StartAgainAsync() => Shell($"pg_start '{DataDir}' {_port} sales fast");
+
+    public Task StopAsync() => Shell($"pg_stop '{DataDir}'");
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        finally
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+    }
+
+    private static async Task Shell(string command)
+    {
+        var info = new ProcessStartInfo("bash", ["-c", $"source deploy/pg.sh && {command}"])
+        {
+            WorkingDirectory = RepositoryRoot(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{command}: {await stdout}{await stderr}");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "deploy", "pg.sh")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("deploy/pg.sh not found above " + AppContext.BaseDirectory);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace SalesOrleans.Tests.Integration;
+
+[Collection(NodeCollection.Name)]
+public sealed class MetricsTests(NodeFixture fixture)
+{
+    [Fact]
+    public async Task After_some_activity_the_Prometheus_scrape_shows_our_metrics_beside_Orleans_ASP_NET_Core_and_the_runtime()
+    {
+        var node = fixture.Node;
+        var manager = await node.ClientAsync("k.weber");
+        var created = await manager.PostAsJsonAsync("/api/leads", new { name = "Metrics Probe", phone = $"+49 30 {Random.Shared.Next(1_000_000, 9_999_999)}", need = "Excel course", department = "training" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var deal = await manager.PostAsJsonAsync("/api/deals", new { processKind = "training-sales", title = "Metrics probe", company = "Hansa Print", amount = 100 });
+        Assert.Equal(HttpStatusCode.Created, deal.StatusCode);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await manager.GetAsync("/metrics")).StatusCode);
+        var admin = await node.ClientAsync("admin");
+        string[] expected =
+        [
+            "salesorleans_leads_created",
+            "salesorleans_leads_assignment_duration_seconds_bucket",
+            "salesorleans_live_push_duration_seconds_bucket",
+            "salesorleans_tasks_overdue",
+            "orleans_",
+            "http_server_request_duration_seconds",
+            "dotnet_gc_",
+        ];
+        var missing = expected;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (missing.Length > 0 && DateTime.UtcNow < deadline)
+        {
+            var scrape = await admin.GetAsync("/metrics");
+            Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+            var text = await scrape.Content.ReadAsStringAsync();
+            missing = expected.Where(m => !text.Contains(m, StringComparison.Ordinal)).ToArray();
+            if (missing.Length > 0)
+            {
+                await Task.Delay(1000);
+            }
+        }
+
+        Assert.True(missing.Length == 0, "missing from the scrape: " + string.Join(", ", missing));
+    }
+}
