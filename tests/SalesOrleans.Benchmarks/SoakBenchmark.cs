@@ -140,9 +140,9 @@ public static class SoakBenchmark
         {
             var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, CookieContainer = new CookieContainer() };
             var seller = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-            (await seller.PostAsJsonAsync("/api/auth/login", new { userName = "k.weber", password = "demo" })).EnsureSuccessStatusCode();
+            await LoginAsync(seller, "k.weber");
             var keeper = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer() }) { BaseAddress = address };
-            (await keeper.PostAsJsonAsync("/api/auth/login", new { userName = "w.lager", password = "demo" })).EnsureSuccessStatusCode();
+            await LoginAsync(keeper, "w.lager");
             var pbx = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
             pbx.DefaultRequestHeaders.Add("X-Api-Key", "demo-pbx-key");
 
@@ -161,6 +161,14 @@ public static class SoakBenchmark
             }
 
             return new Load(seller, pbx, ids);
+        }
+
+        /// <summary>Logs in with the cookie and, as the UI does, sends the CSRF token with every write.</summary>
+        private static async Task LoginAsync(HttpClient client, string user)
+        {
+            (await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = "demo" })).EnsureSuccessStatusCode();
+            var csrf = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/auth/csrf");
+            client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", csrf.GetProperty("token").GetString());
         }
 
         /// <summary>One request of the mix; answers whether it succeeded.</summary>
