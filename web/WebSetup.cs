@@ -33,6 +33,7 @@ public static class WebSetup
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        services.AddExceptionHandler<ClusterUnavailableHandler>();
         // Let malformed bodies reach the exception handler, which names the offending field.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

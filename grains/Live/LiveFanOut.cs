@@ -11,12 +11,16 @@ namespace SalesOrleans.Live;
 public sealed class LiveFanOut : IAsyncDisposable
 {
     private static readonly TimeSpan ObserverRefresh = TimeSpan.FromSeconds(2);
+
+    // The registry may be moving off a dead node: ask briefly, and meanwhile push to the nodes known lately.
+    private static readonly TimeSpan RegistryTimeout = TimeSpan.FromSeconds(2);
     private const int MaxBatch = 500;
 
     private readonly IGrainFactory _grains;
     private readonly ILogger<LiveFanOut> _logger;
     private readonly Channel<LiveChange> _queue = Channel.CreateBounded<LiveChange>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly Task _loop;
+    private readonly Dictionary<ILiveObserver, DateTime> _seen = [];
     private ImmutableArray<ILiveObserver> _observers = [];
     private DateTime _observersAt = DateTime.MinValue;
 
@@ -46,25 +50,44 @@ public sealed class LiveFanOut : IAsyncDisposable
                 batch.Add(change);
             }
 
-            try
+            if (DateTime.UtcNow - _observersAt > ObserverRefresh)
             {
-                if (DateTime.UtcNow - _observersAt > ObserverRefresh)
-                {
-                    _observers = await _grains.GetGrain<ILiveRelayRegistry>(0).GetObservers();
-                    _observersAt = DateTime.UtcNow;
-                }
-
-                var changes = batch.ToImmutableArray();
-                foreach (var observer in _observers)
-                {
-                    // One-way: a slow or dead node never holds the others up.
-                    _ = observer.OnChanges(changes);
-                }
+                await RefreshObservers();
             }
-            catch (Exception ex)
+
+            var changes = batch.ToImmutableArray();
+            foreach (var observer in _observers)
             {
-                _logger.LogWarning(ex, "Pushing {Count} live changes failed", batch.Count);
+                // One-way: a slow or dead node never holds the others up.
+                _ = observer.OnChanges(changes);
             }
         }
+    }
+
+    /// <summary>
+    /// The registry's list, plus nodes it listed within its own expiry: a registry just activated again (its node
+    /// died) knows only the nodes that have registered since, and the rest follow within a heartbeat.
+    /// </summary>
+    private async Task RefreshObservers()
+    {
+        _observersAt = DateTime.UtcNow;
+        try
+        {
+            foreach (var observer in await _grains.GetGrain<ILiveRelayRegistry>(0).GetObservers().WaitAsync(RegistryTimeout))
+            {
+                _seen[observer] = DateTime.UtcNow;
+            }
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "The live relay registry did not answer; pushing to the {Count} nodes known lately", _observers.Length);
+        }
+
+        foreach (var stale in _seen.Where(s => DateTime.UtcNow - s.Value > LiveRelayRegistryGrain.Expiry).Select(s => s.Key).ToList())
+        {
+            _seen.Remove(stale);
+        }
+
+        _observers = [.. _seen.Keys];
     }
 }

@@ -53,7 +53,7 @@ public sealed class LiveRelayRegistration(
     IHostApplicationLifetime lifetime,
     ILogger<LiveRelayRegistration> logger) : BackgroundService
 {
-    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(3);
 
     protected override async Task ExecuteAsync(CancellationToken serviceStopping)
     {

@@ -3,8 +3,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Playwright;
 using SalesOrleans.Tests.Integration;
 using SalesOrleans.Tests.Support;
+using SalesOrleans.Tests.Ui;
 using Xunit.Abstractions;
 
 namespace SalesOrleans.Tests.Faults;
@@ -36,6 +38,15 @@ public class NodeFaultTests(ITestOutputHelper output)
         public ConcurrentBag<(DateTime At, double Ms, int Attempts)> Done { get; } = [];
         public int Failures;
         public int ServerErrors;
+
+        /// <summary>Server errors by status and whether they said when to retry (a failover should answer 503 + Retry-After).</summary>
+        public ConcurrentDictionary<string, int> ServerAnswers { get; } = [];
+
+        public void ServerError(HttpResponseMessage response)
+        {
+            Interlocked.Increment(ref ServerErrors);
+            ServerAnswers.AddOrUpdate($"{(int)response.StatusCode}{(response.Headers.RetryAfter is null ? "" : " + Retry-After")}", 1, (_, n) => n + 1);
+        }
     }
 
     /// <summary>Spreads requests over the live nodes; a node that fails a request is skipped until it answers again.</summary>
@@ -80,7 +91,7 @@ public class NodeFaultTests(ITestOutputHelper output)
                         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(), attempt);
                     }
 
-                    Interlocked.Increment(ref ledger.ServerErrors);
+                    ledger.ServerError(response);
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
                 {
@@ -124,6 +135,14 @@ public class NodeFaultTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.Created, (await keeper.PostAsJsonAsync("/api/catalog/skus", new { code = Sku, name = "Fault item", unit = "pcs", price = 5, kind = "Stocked" })).StatusCode);
             Assert.Equal(HttpStatusCode.Created, (await keeper.PostAsJsonAsync($"/api/stock/{Sku}/receipts", new { warehouse = "main", quantity = 100_000, batch = "F-1" })).StatusCode);
 
+            // A supervisor's browser behind the load balancer, on the node that will be killed.
+            await using var proxy = new FailoverProxy([processes[2].Address, processes[0].Address, processes[1].Address]);
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await UiFixture.LaunchAsync(playwright);
+            var page = await UiFixture.LoginAsync(browser, proxy.Address, "e.keller", "/supervisor.html");
+            await UiFixture.WaitLive(page);
+            Assert.Equal(processes[2].Address, proxy.Current);
+
             using var stop = new CancellationTokenSource();
             var tag = Guid.NewGuid().ToString("N")[..6];
             var workers = new List<Task>();
@@ -150,10 +169,28 @@ public class NodeFaultTests(ITestOutputHelper output)
                 nodes.Dead.Add(2);
             }
 
+            // The browser reconnects through the balancer to a survivor and catches up: a deal made while it was cut
+            // off appears (reloaded from the read model on reconnect), then one made afterwards arrives live.
+            var browserCheck = Task.Run(async () =>
+            {
+                var during = await NewDeal(nodes, ledger, "made while the browser was cut off");
+                await page.WaitForSelectorAsync($"#stuck tr[data-id='{during}']", new() { Timeout = 60_000 });
+                var caughtUp = DateTime.UtcNow - killedAt;
+                var afterwards = await NewDeal(nodes, ledger, "made after the browser reconnected");
+                await page.WaitForSelectorAsync($"#stuck tr[data-id='{afterwards}']", new() { Timeout = 15_000 });
+                return caughtUp;
+            });
+
             await Task.Delay(TimeSpan.FromSeconds(15));
+            var browserCaughtUp = await browserCheck;
             stop.Cancel();
             await Task.WhenAll(workers);
             Assert.True(victim.HasExited);
+            Assert.NotEqual(victim.Address, proxy.Current);
+            output.WriteLine($"server errors during the failover: {string.Join(", ", ledger.ServerAnswers.Select(a => $"{a.Value}× {a.Key}"))}");
+            // While the membership still lists the dead node, calls to it fail: that is a 503 with Retry-After, never a bare 500.
+            Assert.All(ledger.ServerAnswers.Keys, answer => Assert.Equal("503 + Retry-After", answer));
+            output.WriteLine($"the browser reconnected through the balancer to {proxy.Current} and showed the deal made during the outage {browserCaughtUp.TotalSeconds:0.0} s after the kill");
 
             // Recovery: from the kill until commands answer in their usual time again.
             var after = ledger.Done.Where(d => d.At >= killedAt).OrderBy(d => d.At).ToList();
@@ -225,6 +262,15 @@ public class NodeFaultTests(ITestOutputHelper output)
         }
     }
 
+    private static async Task<Guid> NewDeal(Nodes nodes, Ledger ledger, string title)
+    {
+        var id = Guid.NewGuid();
+        var (status, _, _) = await nodes.Send("k.weber", c => c.PostAsJsonAsync("/api/deals", new { id, processKind = "training-sales", title, company = "Baltic Foods", amount = 500 }), ledger);
+        Assert.True(status is HttpStatusCode.Created or HttpStatusCode.Conflict, $"deal create: {status}");
+        ledger.Deals.Add(id);
+        return id;
+    }
+
     /// <summary>Creates deals (with ids, so a retry is safe) and adds notes. A note is sent once: an unanswered one may or may not be there, never twice.</summary>
     private static async Task DealWorker(Nodes nodes, Ledger ledger, string tag, CancellationToken stop)
     {
@@ -257,7 +303,7 @@ public class NodeFaultTests(ITestOutputHelper output)
                 }
                 else if ((int)response.StatusCode >= 500)
                 {
-                    Interlocked.Increment(ref ledger.ServerErrors);
+                    ledger.ServerError(response);
                 }
                 else
                 {

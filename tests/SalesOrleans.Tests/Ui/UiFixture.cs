@@ -20,18 +20,24 @@ public sealed class UiFixture : IAsyncLifetime
     {
         Node = await TestNode.StartAsync(await TestDatabase.CreateAsync());
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        Browser = await LaunchAsync(_playwright);
     }
 
-    /// <summary>A browser page logged in as the user (its own cookie jar).</summary>
-    public async Task<IPage> LoginAsync(string user, string path = "/board.html", TestNode? node = null)
+    /// <summary>Debian's headless Chromium (CHROMIUM overrides the path).</summary>
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = (node ?? Node).Address.ToString().TrimEnd('/'), ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM") ?? "/usr/bin/chromium",
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+
+    /// <summary>A browser page logged in as the user (its own cookie jar).</summary>
+    public Task<IPage> LoginAsync(string user, string path = "/board.html", TestNode? node = null) => LoginAsync(Browser, (node ?? Node).Address, user, path);
+
+    /// <summary>A page of <paramref name="browser"/> logged in at <paramref name="address"/> (a node, or a proxy in front of nodes).</summary>
+    public static async Task<IPage> LoginAsync(IBrowser browser, Uri address, string user, string path)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address.ToString().TrimEnd('/'), ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync($"/login.html?next={Uri.EscapeDataString(path)}");
         await page.FillAsync("input[name=userName]", user);
