@@ -11,6 +11,8 @@ namespace SalesOrleans.Leads;
 /// A contact's history, responsibility and tasks. Calls no other grain, so leads, calls and identities may call it
 /// freely. A timer (while active) and one reminder (asleep) flag overdue tasks and escalate them, as deals do.
 /// </summary>
+// Customers come and go all day: an idle one leaves memory after minutes, not the default quarter hour.
+[CollectionAgeLimit(Minutes = 5)]
 public sealed class ContactGrain(
     [PersistentState("contact", StorageNames.Store)] IPersistentState<ContactGrainState> state,
     ILeadDirectory directory,
@@ -180,6 +182,8 @@ public sealed class ContactGrainState
 }
 
 /// <summary>A company; a group lists its divisions, a division names its group.</summary>
+// Customers come and go all day: an idle one leaves memory after minutes, not the default quarter hour.
+[CollectionAgeLimit(Minutes = 5)]
 public sealed class CompanyGrain(
     [PersistentState("company", StorageNames.Store)] IPersistentState<CompanyState> state,
     ILeadEventSink sink,

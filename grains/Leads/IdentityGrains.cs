@@ -7,6 +7,8 @@ namespace SalesOrleans.Leads;
 /// The arbiter of one normalised phone or address (DESIGN rule 3). Non-reentrant: two claims at the same instant
 /// run one after the other, and the first makes the contact and its lead before it answers, so the second finds them.
 /// </summary>
+// Customers come and go all day: an idle one leaves memory after minutes, not the default quarter hour.
+[CollectionAgeLimit(Minutes = 5)]
 public sealed class ContactIdentityGrain(
     [PersistentState("identity", StorageNames.Store)] IPersistentState<IdentityState> state) : Grain, IContactIdentityGrain
 {
@@ -152,6 +154,8 @@ public sealed class InquiryGrain(
         state.State.Inquiry = inquiry;
         state.State.Outcome = outcome;
         await state.WriteStateAsync();
+        // One inquiry, answered once: only a retry asks again, and storage answers it as well as memory.
+        DeactivateOnIdle();
         return outcome;
     }
 

@@ -13,6 +13,8 @@ namespace SalesOrleans.Leads;
 /// publish, then tell the queue and the contact. A timer (active) and one reminder (asleep) watch the SLA.
 /// Calls the queue, the contact and the deal; none of them calls a lead back inside a call of theirs.
 /// </summary>
+// Customers come and go all day: an idle one leaves memory after minutes, not the default quarter hour.
+[CollectionAgeLimit(Minutes = 5)]
 public sealed class LeadGrain(
     [PersistentState("lead", StorageNames.Store)] IPersistentState<LeadGrainState> state,
     ILeadDirectory directory,

@@ -116,7 +116,7 @@ const App = {
           c.openDealId ? [' · ', App.el('a', { href: `/deal.html?id=${c.openDealId}` }, 'open deal')]
             : call.leadId ? [' · ', App.el('a', { href: `/leads.html?id=${call.leadId}` }, 'open lead')] : []]);
     const popup = App.el('aside', { class: 'panel call-popup', role: 'alert', dataset: { call: call.callId, shown } },
-      App.el('strong', {}, 'Incoming call '), call.caller || 'unknown number', ` → ${call.extension || call.called || ''} `, card, ' ',
+      App.el('strong', {}, 'Incoming call '), call.caller || 'unknown number', ` → ${call.extension || call.called || ''} · `, card, ' ',
       App.el('button', { onclick: () => popup.remove() }, 'Close'));
     document.body.append(popup);
   },
