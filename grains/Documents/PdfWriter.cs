@@ -139,7 +139,8 @@ public sealed class PdfWriter
         {
             if (_font is null)
             {
-                hex.Append(CultureInfo.InvariantCulture, $"{(c <= 0xFF ? c : '?'):X2}");
+                // As a number: a char ignores the hex format and would print itself.
+                hex.Append(CultureInfo.InvariantCulture, $"{(int)(c <= 0xFF ? c : '?'):X2}");
             }
             else
             {

@@ -21,6 +21,7 @@ public sealed class OrderGrain(
     IDealDirectory directory,
     IOrderEventSink sink,
     IProcessCatalog processes,
+    IOrderDocuments documents,
     TimeProvider clock,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
 {
@@ -256,10 +257,11 @@ public sealed class OrderGrain(
     }
 
     /// <summary>
-    /// Tells the linked deal what happened, from a timer that interleaves with commands: the deal may be the one that
-    /// is creating this order right now, waiting for it, so the order must neither call back from inside that call
-    /// nor stop answering while it waits for the deal. The sync writes nothing itself (a write could race a command's
-    /// write): the synced seq is stored with the next write, and after a crash the rest is told again.
+    /// Tells the linked deal what happened (journal notes, invoice and waybill documents, the paid field, stage moves),
+    /// from a timer that interleaves with commands: the deal may be the one that is creating this order right now,
+    /// waiting for it, so the order must neither call back from inside that call nor stop answering while it waits for
+    /// the deal. The sync writes nothing itself (a write could race a command's write): the synced seq is stored with
+    /// the next write, and after a crash the rest is told again (documents by fixed ids, so nothing is attached twice).
     /// </summary>
     private void ScheduleDealSync()
     {
@@ -302,6 +304,7 @@ public sealed class OrderGrain(
         var upTo = s.Seq;
         // Taken before any await: commands interleave with this timer and prune the outbox.
         var activities = s.Outbox.Where(a => a.Seq > s.DealSyncedSeq && a.Seq <= upTo && NotedInDeal.Contains(a.Kind)).ToList();
+        var order = s.ToView();
         try
         {
             var deal = GrainFactory.GetGrain<IDealGrain>(s.DealId!.Value);
@@ -311,6 +314,8 @@ public sealed class OrderGrain(
                 foreach (var activity in activities)
                 {
                     await deal.AddNote(new AddNoteCommand($"Order {s.Id:N}: {activity.Text}"), StockActor);
+                    // An invoice or a waybill also goes onto the deal as a PDF document (a stage gate may ask for it).
+                    view = await documents.AttachAsync(deal, view, order, activity) ?? view;
                 }
 
                 await MoveDeal(deal, view);

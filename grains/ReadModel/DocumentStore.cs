@@ -14,6 +14,11 @@ public sealed class DocumentOptions
 {
     /// <summary>Largest accepted document; PostgreSQL holds the bytes.</summary>
     public long MaxBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Our company's name on generated papers (invoices, waybills); "SalesOrleans" when not configured.</summary>
+    public string? Seller { get; set; }
+
+    public string SellerName => string.IsNullOrWhiteSpace(Seller) ? "SalesOrleans" : Seller.Trim();
 }
 
 /// <summary>

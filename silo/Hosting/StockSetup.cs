@@ -23,6 +23,7 @@ public static class StockSetup
         services.AddSingleton<StockQueries>();
         services.AddSingleton<CatalogImport>();
         services.AddSingleton<ProposalService>();
+        services.AddSingleton<IOrderDocuments, OrderDocuments>();
         services.AddSingleton<StockProjector>();
         services.AddSingleton<IStockEventSink, SalesOrleans.Live.StockLivePublisher>();
         services.AddSingleton<OrderProjector>();

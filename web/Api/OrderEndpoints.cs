@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using SalesOrleans.Documents;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Web.Auth;
 
@@ -56,6 +58,13 @@ public static class OrderEndpoints
         orders.MapGet("/{id:guid}", async (Guid id, IGrainFactory grains) =>
             await grains.GetGrain<IOrderGrain>(id).Get() is { } order ? Results.Ok(order) : Problems.NotFound($"Order {id} does not exist."));
 
+        // The order's papers as PDF, laid out from the order as it is (the deal keeps the copy made when they were issued).
+        orders.MapGet("/{id:guid}/invoices/{number}.pdf", (Guid id, string number, IGrainFactory grains, IOptions<DocumentOptions> options) =>
+            Paper(grains, id, new OrderPaper(id, OrderPaper.Invoice, number), options.Value));
+
+        orders.MapGet("/{id:guid}/shipments/{waybill}.pdf", (Guid id, string waybill, IGrainFactory grains, IOptions<DocumentOptions> options) =>
+            Paper(grains, id, new OrderPaper(id, OrderPaper.Waybill, waybill), options.Value));
+
         orders.MapGet("/{id:guid}/journal", async (Guid id, long? afterSeq, int? limit, OrderQueries queries, CancellationToken ct) =>
             Results.Ok(await queries.JournalAsync(id, afterSeq ?? 0, limit ?? 1000, ct)));
 
@@ -94,6 +103,18 @@ public static class OrderEndpoints
 
         orders.MapPost("/{id:guid}/archive", (Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
             Reply(grains.GetGrain<IOrderGrain>(id).Archive(user.Actor())));
+    }
+
+    private static async Task<IResult> Paper(IGrainFactory grains, Guid id, OrderPaper paper, DocumentOptions options)
+    {
+        if (await grains.GetGrain<IOrderGrain>(id).Get() is not { } order)
+        {
+            return Problems.NotFound($"Order {id} does not exist.");
+        }
+
+        return paper.Render(order, options.SellerName) is { } content
+            ? Results.File(content, "application/pdf", paper.FileName)
+            : Problems.NotFound($"Order {id} has no {paper.Kind} '{paper.Number}'.");
     }
 
     private static async Task<IResult> Reply(Task<OrderResult> command)

@@ -35,6 +35,7 @@ public sealed class StockClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IStockCatalog, TestStockCatalog>();
             silo.Services.AddSingleton<IStockEventSink>(Sink);
             silo.Services.AddSingleton<IOrderEventSink>(Orders);
+            silo.Services.AddSingleton<IOrderDocuments>(new RecordingOrderDocuments());
             silo.Services.AddSingleton<IDealDirectory, TestDirectory>();
             silo.Services.AddSingleton<IProcessCatalog>(new InMemoryProcessCatalog());
             silo.Services.AddSingleton(TimeProvider.System);

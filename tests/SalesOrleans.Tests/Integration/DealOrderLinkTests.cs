@@ -2,13 +2,17 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SalesOrleans.Documents;
+using SalesOrleans.Domain.Orders;
 using SalesOrleans.Orders;
 
 namespace SalesOrleans.Tests.Integration;
 
 /// <summary>
 /// The deal–order link each process declares: order-driven makes its order at "contract approved" and mirrors the
-/// order's state; training-sales has its commitment confirmed by a payment on the deal's order.
+/// order's state; training-sales has its commitment confirmed by a payment on the deal's order. The order's invoices
+/// and waybills go onto the deal as PDF documents.
 /// </summary>
 [Collection(NodeCollection.Name)]
 public class DealOrderLinkTests(NodeFixture fixture)
@@ -113,6 +117,13 @@ public class DealOrderLinkTests(NodeFixture fixture)
         var notes = journal.EnumerateArray().Where(e => e.GetProperty("kind").GetString() == "Note").Select(e => e.GetProperty("text").GetString()!).ToList();
         Assert.Contains(notes, n => n.Contains("Payment tm-advance: 1800"));
         Assert.Contains(notes, n => n.Contains("Shipped under waybill WB-"));
+
+        // The waybill is a PDF document of the deal as well, and one of the order.
+        var waybill = shipped.GetProperty("shipments")[0].GetProperty("waybill").GetString()!;
+        var document = Assert.Single(won.GetProperty("documents").EnumerateArray(), d => d.GetProperty("kind").GetString() == "waybill");
+        Assert.Equal(new OrderPaper(orderId, OrderPaper.Waybill, waybill).DocumentId, document.GetProperty("id").GetGuid());
+        Assert.StartsWith("%PDF", Encoding.Latin1.GetString(await manager.GetByteArrayAsync($"/api/deals/{id}/documents/{document.GetProperty("id").GetGuid()}")));
+        Assert.StartsWith("%PDF", Encoding.Latin1.GetString(await manager.GetByteArrayAsync($"/api/orders/{orderId}/shipments/{waybill}.pdf")));
     }
 
     [Fact]
@@ -144,7 +155,6 @@ public class DealOrderLinkTests(NodeFixture fixture)
         await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "order" }), HttpStatusCode.OK);
         await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["orderNumber"] = "HP-77" }), HttpStatusCode.OK);
         await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "commitment" }), HttpStatusCode.OK);
-        await Attach(manager, id, "invoice");
 
         // The customer order for the deal, approved and invoiced for the advance.
         var order = await Expect(await manager.PostAsJsonAsync("/api/orders", new
@@ -157,14 +167,40 @@ public class DealOrderLinkTests(NodeFixture fixture)
         var orderId = order.GetProperty("id").GetGuid();
         await Expect(await manager.PostAsync($"/api/orders/{orderId}/submit", null), HttpStatusCode.OK);
         await Expect(await supervisor.PostAsJsonAsync($"/api/orders/{orderId}/approve", new { }), HttpStatusCode.OK);
+        // The deal as a sync that crashed before the invoice reached it would see it again.
+        var beforeInvoice = (await Node.Grains.GetGrain<IDealGrain>(id).Get())!;
         var invoiced = await Expect(await manager.PostAsJsonAsync($"/api/orders/{orderId}/invoices", new { amount = 2400 }), HttpStatusCode.OK);
-        var invoice = invoiced.GetProperty("invoices")[0].GetProperty("number").GetString();
+        var invoice = invoiced.GetProperty("invoices")[0].GetProperty("number").GetString()!;
 
-        // Without the advance the commitment stage still waits for it, and the order's news changed nothing.
-        var waiting = await WaitFor(manager, $"/api/deals/{id}/journal", j => j.EnumerateArray().Any(e => e.GetProperty("text").GetString()!.Contains(invoice!)));
+        // Issuing the invoice attaches it to the deal as a PDF (no upload), listed in the deal journal.
+        var attached = await WaitFor(manager, $"/api/deals/{id}", d => d.GetProperty("documents").EnumerateArray().Any(x => x.GetProperty("kind").GetString() == "invoice"));
+        var document = Assert.Single(attached.GetProperty("documents").EnumerateArray(), d => d.GetProperty("kind").GetString() == "invoice");
+        var documentId = document.GetProperty("id").GetGuid();
+        Assert.Equal((new OrderPaper(orderId, OrderPaper.Invoice, invoice).DocumentId, $"invoice-{invoice}.pdf", "commitment"),
+            (documentId, document.GetProperty("fileName").GetString(), document.GetProperty("stage").GetString()));
+        Assert.StartsWith("%PDF", Encoding.Latin1.GetString(await manager.GetByteArrayAsync($"/api/deals/{id}/documents/{documentId}")));
+        var fromOrder = await manager.GetAsync($"/api/orders/{orderId}/invoices/{invoice}.pdf");
+        Assert.Equal(("application/pdf", "%PDF"), (fromOrder.Content.Headers.ContentType?.MediaType, Encoding.Latin1.GetString(await fromOrder.Content.ReadAsByteArrayAsync())[..4]));
+        await Expect(await manager.GetAsync($"/api/orders/{orderId}/invoices/INV-NONE-1.pdf"), HttpStatusCode.NotFound);
+
+        // Without the advance the commitment stage still waits for it; the invoice gate is met.
+        var waiting = await WaitFor(manager, $"/api/deals/{id}/journal", j => j.EnumerateArray().Any(e => e.GetProperty("subject").GetString() == documentId.ToString()));
+        Assert.Contains(waiting.EnumerateArray(), e => e.GetProperty("kind").GetString() == "DocumentAttached" && e.GetProperty("text").GetString()!.Contains(invoice));
+        Assert.Contains(waiting.EnumerateArray(), e => e.GetProperty("kind").GetString() == "Note" && e.GetProperty("text").GetString()!.Contains(invoice));
         var before = await Expect(await manager.GetAsync($"/api/deals/{id}"), HttpStatusCode.OK);
         Assert.Equal(("commitment", "Open"), (before.GetProperty("stage").GetString(), before.GetProperty("status").GetString()));
-        Assert.Contains("the advance payment received", before.GetProperty("missingToLeave").EnumerateArray().Select(m => m.GetString()));
+        var missing = before.GetProperty("missingToLeave").EnumerateArray().Select(m => m.GetString()).ToList();
+        Assert.Contains("the advance payment received", missing);
+        Assert.DoesNotContain("the advance invoice attached", missing);
+
+        // The sync told again (after a crash: with the deal as it was, then as it is) attaches no second copy.
+        var dealGrain = Node.Grains.GetGrain<IDealGrain>(id);
+        var orderView = (await Node.Grains.GetGrain<IOrderGrain>(orderId).Get())!;
+        var told = new OrderActivity(0, DateTimeOffset.UtcNow, "k.weber", OrderActivityKind.Invoiced, OrderStatus.Approved, "again", invoice, 2400);
+        var documents = Node.Services.GetRequiredService<IOrderDocuments>();
+        await documents.AttachAsync(dealGrain, beforeInvoice, orderView, told);
+        await documents.AttachAsync(dealGrain, (await dealGrain.Get())!, orderView, told);
+        Assert.Single((await dealGrain.Get())!.Documents, d => d.Kind == "invoice");
 
         // Part of the advance is paid: the deal shows the amount paid and passes the commitment stage by itself.
         await Expect(await manager.PostAsJsonAsync($"/api/orders/{orderId}/payments", new { paymentId = "hp-advance-1", amount = 1500, invoice }), HttpStatusCode.OK);
@@ -175,5 +211,7 @@ public class DealOrderLinkTests(NodeFixture fixture)
         Assert.Contains(journal.EnumerateArray(), e => e.GetProperty("text").GetString()!.Contains("Payment hp-advance-1: 1500"));
         Assert.Contains(journal.EnumerateArray(), e => e.GetProperty("actor").GetString() == "system" && e.GetProperty("kind").GetString() == "StageChanged"
             && e.GetProperty("subject").GetString() == "won");
+        Assert.Single(journal.EnumerateArray(), e => e.GetProperty("kind").GetString() == "DocumentAttached" && e.GetProperty("subject").GetString() == documentId.ToString());
+        Assert.Single(won.GetProperty("documents").EnumerateArray(), d => d.GetProperty("kind").GetString() == "invoice");
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Orleans.Runtime;
 using Orleans.Storage;
+using SalesOrleans.Domain.Orders;
 using SalesOrleans.Domain.Stock;
 using SalesOrleans.Infrastructure;
 using SalesOrleans.Orders;
@@ -59,6 +60,18 @@ public sealed class RecordingOrderSink : IOrderEventSink
     {
         Received.Enqueue(publication);
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>Records the order papers handed over for a linked deal (the grain tests have no deals or document store).</summary>
+public sealed class RecordingOrderDocuments : IOrderDocuments
+{
+    public ConcurrentQueue<(Guid Deal, Guid Order, OrderActivityKind Kind, string? Document)> Received { get; } = new();
+
+    public Task<DealView?> AttachAsync(IDealGrain deal, DealView view, OrderView order, OrderActivity activity, CancellationToken ct = default)
+    {
+        Received.Enqueue((view.Id, order.Id, activity.Kind, activity.Document));
+        return Task.FromResult<DealView?>(null);
     }
 }
 
