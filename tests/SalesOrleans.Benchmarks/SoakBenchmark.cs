@@ -34,14 +34,15 @@ public static class SoakBenchmark
             var rate = max * 0.7;
             Console.WriteLine($"soak: maximum {max:0} requests/s (closed loop, 16 clients, 20 s); soaking at 70 % = {rate:0} requests/s for {minutes} min");
 
-            var windows = new List<(double PerSecond, double P50, double P99, double RssMb, int Errors)>();
+            var windows = new List<(double PerSecond, double P50, double P99, double RssMb, double HeapMb, int Errors)>();
             var until = DateTime.UtcNow.AddMinutes(minutes);
             while (DateTime.UtcNow < until)
             {
                 var w = await load.OpenLoopAsync(rate, window);
                 var rss = Rss(node);
-                windows.Add((w.PerSecond, w.P50, w.P99, rss, w.Errors));
-                Console.WriteLine($"soak: window {windows.Count,3}: {w.PerSecond,6:0} requests/s  p50 {w.P50,7:0.0} ms  p99 {w.P99,7:0.0} ms  errors {w.Errors}  node RSS {rss,6:0} MB");
+                var heap = await load.HeapAfterLastGcMbAsync();
+                windows.Add((w.PerSecond, w.P50, w.P99, rss, heap, w.Errors));
+                Console.WriteLine($"soak: window {windows.Count,3}: {w.PerSecond,6:0} requests/s  p50 {w.P50,7:0.0} ms  p99 {w.P99,7:0.0} ms  errors {w.Errors}  node RSS {rss,6:0} MB  GC heap {heap,6:0} MB");
             }
 
             var take = Math.Max(1, windows.Count / 4);
@@ -52,7 +53,7 @@ public static class SoakBenchmark
             var p99s = windows.Select(w => w.P99).Order().ToList();
             Console.WriteLine($"soak: {windows.Count} windows of {window.TotalSeconds:0} s at {rate:0} requests/s offered, {windows.Sum(x => x.Errors)} errors; "
                 + $"RSS {first.Average(x => x.RssMb):0} → {last.Average(x => x.RssMb):0} MB (×{last.Average(x => x.RssMb) / first.Average(x => x.RssMb):0.00}), "
-                + $"second half {secondHalf.Min(x => x.RssMb):0}–{secondHalf.Max(x => x.RssMb):0} MB; "
+                + $"second half {secondHalf.Min(x => x.RssMb):0}–{secondHalf.Max(x => x.RssMb):0} MB (GC heap after the last collection {secondHalf.Min(x => x.HeapMb):0}–{secondHalf.Max(x => x.HeapMb):0} MB); "
                 + $"p99 {first.Average(x => x.P99):0.0} → {last.Average(x => x.P99):0.0} ms (×{last.Average(x => x.P99) / first.Average(x => x.P99):0.00}), "
                 + $"median window p99 {p99s[p99s.Count / 2]:0.0} ms, worst {p99s[^1]:0.0} ms");
         }
@@ -136,9 +137,18 @@ public static class SoakBenchmark
     private sealed record Window(double PerSecond, double P50, double P99, int Errors);
 
     /// <summary>The mixed requests: one of each kind in turn, each against random deals, SKUs and numbers.</summary>
-    private sealed class Load(HttpClient seller, HttpClient pbx, IReadOnlyList<Guid> deals)
+    private sealed class Load(HttpClient seller, HttpClient pbx, HttpClient admin, IReadOnlyList<Guid> deals)
     {
         private long _sequence;
+
+        /// <summary>The managed heap as the last garbage collection left it (the runtime's metric on /metrics): what is really kept.</summary>
+        public async Task<double> HeapAfterLastGcMbAsync()
+        {
+            var text = await admin.GetStringAsync("/metrics");
+            return text.Split('\n')
+                .Where(l => l.StartsWith("dotnet_gc_last_collection_heap_size_bytes{", StringComparison.Ordinal))
+                .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)) / (1024 * 1024);
+        }
 
         public static async Task<Load> PrepareAsync(Uri address)
         {
@@ -148,6 +158,8 @@ public static class SoakBenchmark
             var keeper = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer() }) { BaseAddress = address };
             await LoginAsync(keeper, "w.lager");
             var pbx = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+            var admin = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer() }) { BaseAddress = address };
+            await LoginAsync(admin, "admin");
             pbx.DefaultRequestHeaders.Add("X-Api-Key", "demo-pbx-key");
 
             for (var i = 0; i < Skus; i++)
@@ -164,7 +176,7 @@ public static class SoakBenchmark
                 ids.Add(id);
             }
 
-            return new Load(seller, pbx, ids);
+            return new Load(seller, pbx, admin, ids);
         }
 
         /// <summary>Logs in with the cookie and, as the UI does, sends the CSRF token with every write.</summary>
