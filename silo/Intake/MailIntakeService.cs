@@ -140,7 +140,8 @@ public sealed class MailIntakeService(
         }
         catch (FolderNotFoundException)
         {
-            return await root.CreateAsync(O.QuarantineFolder, isMessageFolder: true, ct);
+            return await root.CreateAsync(O.QuarantineFolder, isMessageFolder: true, ct)
+                ?? throw new InvalidOperationException($"The IMAP server did not create the '{O.QuarantineFolder}' folder.");
         }
     }
 

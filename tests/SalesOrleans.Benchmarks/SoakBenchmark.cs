@@ -3,15 +3,15 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Benchmarks;
 
 /// <summary>
 /// The soak (issue 6): a node as its own process under mixed load — deal notes, reserve-and-release pairs, PBX calls
 /// from known and new numbers. First the maximum (closed loop, 16 clients), then open-loop load at 70 % of it for the
-/// given minutes, printing each window's throughput, p50/p99 and the node's resident memory, and at the end the last
-/// windows against the first (memory and p99 ratios: flat is close to 1).
+/// given minutes, printing each window's throughput, p50/p99, the node's resident memory and its managed heap after the
+/// last GC, and at the end the last windows against the first (memory and p99 ratios: flat is close to 1).
 /// </summary>
 public static class SoakBenchmark
 {
@@ -23,115 +23,36 @@ public static class SoakBenchmark
     {
         var minutes = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 10;
         var window = TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 30);
-        var (node, address) = StartNode(connectionString);
-        try
+        await using var node = await NodeProcess.StartAsync(connectionString, "soak");
+        var load = await Load.PrepareAsync(node.Address);
+        Console.WriteLine($"soak: node pid {node.Pid} on {node.Address}; {Deals} deals, {Skus} SKUs, {KnownCallers} known callers ready; RSS {node.ResidentMb():0} MB");
+
+        var max = await load.ClosedLoopAsync(16, TimeSpan.FromSeconds(20));
+        var rate = max * 0.7;
+        Console.WriteLine($"soak: maximum {max:0} requests/s (closed loop, 16 clients, 20 s); soaking at 70 % = {rate:0} requests/s for {minutes} min");
+
+        var windows = new List<(double PerSecond, double P50, double P99, double RssMb, double HeapMb, int Errors)>();
+        var until = DateTime.UtcNow.AddMinutes(minutes);
+        while (DateTime.UtcNow < until)
         {
-            await WaitReady(address, node);
-            var load = await Load.PrepareAsync(address);
-            Console.WriteLine($"soak: node pid {node.Id} on {address}; {Deals} deals, {Skus} SKUs, {KnownCallers} known callers ready; RSS {Rss(node):0} MB");
-
-            var max = await load.ClosedLoopAsync(16, TimeSpan.FromSeconds(20));
-            var rate = max * 0.7;
-            Console.WriteLine($"soak: maximum {max:0} requests/s (closed loop, 16 clients, 20 s); soaking at 70 % = {rate:0} requests/s for {minutes} min");
-
-            var windows = new List<(double PerSecond, double P50, double P99, double RssMb, double HeapMb, int Errors)>();
-            var until = DateTime.UtcNow.AddMinutes(minutes);
-            while (DateTime.UtcNow < until)
-            {
-                var w = await load.OpenLoopAsync(rate, window);
-                var rss = Rss(node);
-                var heap = await load.HeapAfterLastGcMbAsync();
-                windows.Add((w.PerSecond, w.P50, w.P99, rss, heap, w.Errors));
-                Console.WriteLine($"soak: window {windows.Count,3}: {w.PerSecond,6:0} requests/s  p50 {w.P50,7:0.0} ms  p99 {w.P99,7:0.0} ms  errors {w.Errors}  node RSS {rss,6:0} MB  GC heap {heap,6:0} MB");
-            }
-
-            var take = Math.Max(1, windows.Count / 4);
-            var first = windows.Skip(1).Take(take).DefaultIfEmpty(windows[0]).ToList();
-            var last = windows.TakeLast(take).ToList();
-            // Idle grains leave after their collection age (5 min for customers' grains), so memory settles in the second half.
-            var secondHalf = windows.Skip(windows.Count / 2).ToList();
-            var p99s = windows.Select(w => w.P99).Order().ToList();
-            Console.WriteLine($"soak: {windows.Count} windows of {window.TotalSeconds:0} s at {rate:0} requests/s offered, {windows.Sum(x => x.Errors)} errors; "
-                + $"RSS {first.Average(x => x.RssMb):0} → {last.Average(x => x.RssMb):0} MB (×{last.Average(x => x.RssMb) / first.Average(x => x.RssMb):0.00}), "
-                + $"second half {secondHalf.Min(x => x.RssMb):0}–{secondHalf.Max(x => x.RssMb):0} MB (GC heap after the last collection {secondHalf.Min(x => x.HeapMb):0}–{secondHalf.Max(x => x.HeapMb):0} MB); "
-                + $"p99 {first.Average(x => x.P99):0.0} → {last.Average(x => x.P99):0.0} ms (×{last.Average(x => x.P99) / first.Average(x => x.P99):0.00}), "
-                + $"median window p99 {p99s[p99s.Count / 2]:0.0} ms, worst {p99s[^1]:0.0} ms");
-        }
-        finally
-        {
-            if (!node.HasExited)
-            {
-                using var term = Process.Start("kill", ["-TERM", node.Id.ToString(CultureInfo.InvariantCulture)])!;
-                await term.WaitForExitAsync();
-                if (!node.WaitForExit(30_000))
-                {
-                    node.Kill(entireProcessTree: true);
-                }
-            }
-        }
-    }
-
-    private static (Process Node, Uri Address) StartNode(string connectionString)
-    {
-        var http = FreePort();
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "SalesOrleans.Silo.dll"), $"--urls=http://127.0.0.1:{http}",
-                     $"--ConnectionStrings:Sales={connectionString}", $"--Node:SiloPort={FreePort()}", $"--Node:GatewayPort={FreePort()}",
-                     "--Seed:DemoData=true", "--Seed:DemoDeals=false", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Orleans=Error",
-                 })
-        {
-            info.ArgumentList.Add(arg);
+            var w = await load.OpenLoopAsync(rate, window);
+            var rss = node.ResidentMb();
+            var heap = await load.HeapAfterLastGcMbAsync();
+            windows.Add((w.PerSecond, w.P50, w.P99, rss, heap, w.Errors));
+            Console.WriteLine($"soak: window {windows.Count,3}: {w.PerSecond,6:0} requests/s  p50 {w.P50,7:0.0} ms  p99 {w.P99,7:0.0} ms  errors {w.Errors}  node RSS {rss,6:0} MB  GC heap {heap,6:0} MB");
         }
 
-        var node = Process.Start(info)!;
-        node.OutputDataReceived += (_, _) => { };
-        node.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine($"node: {e.Data}"); };
-        node.BeginOutputReadLine();
-        node.BeginErrorReadLine();
-        return (node, new Uri($"http://127.0.0.1:{http}"));
-    }
-
-    private static async Task WaitReady(Uri address, Process node)
-    {
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
-        for (var i = 0; i < 480; i++)
-        {
-            if (node.HasExited)
-            {
-                throw new InvalidOperationException($"The node exited with {node.ExitCode}.");
-            }
-
-            try
-            {
-                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException("The node was not ready within 2 minutes.");
-    }
-
-    /// <summary>The node's resident set (from /proc): what the machine actually spends on it.</summary>
-    private static double Rss(Process node)
-    {
-        var line = File.ReadLines($"/proc/{node.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var take = Math.Max(1, windows.Count / 4);
+        var first = windows.Skip(1).Take(take).DefaultIfEmpty(windows[0]).ToList();
+        var last = windows.TakeLast(take).ToList();
+        // Idle grains leave after their collection age (5 min for customers' grains), so memory settles in the second half.
+        var secondHalf = windows.Skip(windows.Count / 2).ToList();
+        var p99s = windows.Select(w => w.P99).Order().ToList();
+        Console.WriteLine($"soak: {windows.Count} windows of {window.TotalSeconds:0} s at {rate:0} requests/s offered, {windows.Sum(x => x.Errors)} errors; "
+            + $"RSS {first.Average(x => x.RssMb):0} → {last.Average(x => x.RssMb):0} MB (×{last.Average(x => x.RssMb) / first.Average(x => x.RssMb):0.00}), "
+            + $"second half {secondHalf.Min(x => x.RssMb):0}–{secondHalf.Max(x => x.RssMb):0} MB (GC heap after the last collection {secondHalf.Min(x => x.HeapMb):0}–{secondHalf.Max(x => x.HeapMb):0} MB); "
+            + $"p99 {first.Average(x => x.P99):0.0} → {last.Average(x => x.P99):0.0} ms (×{last.Average(x => x.P99) / first.Average(x => x.P99):0.00}), "
+            + $"median window p99 {p99s[p99s.Count / 2]:0.0} ms, worst {p99s[^1]:0.0} ms");
     }
 
     private sealed record Window(double PerSecond, double P50, double P99, int Errors);
@@ -154,12 +75,12 @@ public static class SoakBenchmark
         {
             var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, CookieContainer = new CookieContainer() };
             var seller = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-            await LoginAsync(seller, "k.weber");
+            await NodeProcess.LoginAsync(seller, "k.weber");
             var keeper = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer() }) { BaseAddress = address };
-            await LoginAsync(keeper, "w.lager");
+            await NodeProcess.LoginAsync(keeper, "w.lager");
             var pbx = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
             var admin = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer() }) { BaseAddress = address };
-            await LoginAsync(admin, "admin");
+            await NodeProcess.LoginAsync(admin, "admin");
             pbx.DefaultRequestHeaders.Add("X-Api-Key", "demo-pbx-key");
 
             for (var i = 0; i < Skus; i++)
@@ -177,14 +98,6 @@ public static class SoakBenchmark
             }
 
             return new Load(seller, pbx, admin, ids);
-        }
-
-        /// <summary>Logs in with the cookie and, as the UI does, sends the CSRF token with every write.</summary>
-        private static async Task LoginAsync(HttpClient client, string user)
-        {
-            (await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = "demo" })).EnsureSuccessStatusCode();
-            var csrf = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/auth/csrf");
-            client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", csrf.GetProperty("token").GetString());
         }
 
         /// <summary>One request of the mix; answers whether it succeeded.</summary>

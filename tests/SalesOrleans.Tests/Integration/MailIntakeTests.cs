@@ -26,7 +26,7 @@ public class MailIntakeTests(ITestOutputHelper output)
 
     private static MimeMessage WithAttachment(MimeMessage message, string fileName, byte[] content)
     {
-        var body = new BodyBuilder { TextBody = ((TextPart)message.Body).Text };
+        var body = new BodyBuilder { TextBody = message.TextBody };
         body.Attachments.Add(fileName, content, ContentType.Parse("application/pdf"));
         message.Body = body.ToMessageBody();
         return message;

@@ -21,7 +21,7 @@ public class NotificationMailTests
         var subjects = new List<string>();
         for (var i = 0; i < client.Inbox.Count; i++)
         {
-            subjects.Add((await client.Inbox.GetMessageAsync(i)).Subject);
+            subjects.Add((await client.Inbox.GetMessageAsync(i)).Subject ?? "");
         }
 
         await client.DisconnectAsync(true);

@@ -75,11 +75,7 @@ public sealed class TestNode : IAsyncDisposable
         var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer() }) { BaseAddress = Address };
         if (user is not null)
         {
-            var login = await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = "demo" });
-            login.EnsureSuccessStatusCode();
-            // As the UI does: every state-changing call with the cookie sends the CSRF token.
-            var csrf = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/auth/csrf");
-            client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", csrf.GetProperty("token").GetString());
+            await Support.NodeProcess.LoginAsync(client, user);
         }
 
         return client;

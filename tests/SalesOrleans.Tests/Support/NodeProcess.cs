@@ -7,8 +7,8 @@ using System.Text;
 namespace SalesOrleans.Tests.Support;
 
 /// <summary>
-/// A node as its own operating-system process (the silo executable built next to the tests), so a test can
-/// <c>kill -9</c> it or send it SIGTERM the way an operator or Kubernetes would.
+/// A node as its own operating-system process (the silo executable built next to the tests or the benchmarks), so a
+/// test can <c>kill -9</c> it or send it SIGTERM the way an operator or Kubernetes would, and the soak can watch it.
 /// </summary>
 public sealed class NodeProcess : IAsyncDisposable
 {
@@ -110,11 +110,23 @@ public sealed class NodeProcess : IAsyncDisposable
     public async Task<HttpClient> ClientAsync(string user)
     {
         var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+        await LoginAsync(client, user);
+        return client;
+    }
+
+    /// <summary>Logs a client with a cookie jar in as a demo user and, as the UI does, sends the CSRF token with its writes.</summary>
+    public static async Task LoginAsync(HttpClient client, string user)
+    {
         (await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = "demo" })).EnsureSuccessStatusCode();
-        // As the UI does: cookie writes carry the CSRF token.
         var csrf = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/auth/csrf");
         client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", csrf.GetProperty("token").GetString());
-        return client;
+    }
+
+    /// <summary>The process's resident set (from /proc), in MB: what the machine actually spends on the node.</summary>
+    public double ResidentMb()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
     }
 
     /// <summary>SIGKILL: no chance to finish anything.</summary>
