@@ -108,7 +108,7 @@ public static class ProposalPdf
 }
 
 /// <summary>Generates the proposal PDF of a deal and attaches it to the deal's current stage as a "proposal" document.</summary>
-public sealed class ProposalService(IGrainFactory grains, DocumentStore documents, IStockCatalog catalog, TimeProvider clock)
+public sealed class ProposalService(IGrainFactory grains, DealDocuments documents, IStockCatalog catalog, TimeProvider clock)
 {
     public async Task<(DealResult Result, Guid? DocumentId)> AttachProposalAsync(Guid dealId, ActorInfo actor, CancellationToken ct = default)
     {
@@ -131,15 +131,7 @@ public sealed class ProposalService(IGrainFactory grains, DocumentStore document
         var now = clock.GetUtcNow();
         var content = ProposalPdf.Render(view, skus, now);
         var document = new StoredDocument(Guid.NewGuid(), dealId, "proposal", $"proposal-{now:yyyyMMdd-HHmm}.pdf", "application/pdf", content.Length, content);
-        await documents.SavePendingAsync(document, actor.User, ct);
-        var result = await deal.AttachDocument(new AttachDocumentCommand(document.Id, document.Kind, document.FileName, document.ContentType, document.Size), actor);
-        if (!result.Ok)
-        {
-            await documents.DeletePendingAsync(document.Id, ct);
-            return (result, null);
-        }
-
-        await documents.MarkAttachedAsync(document.Id, ct);
-        return (result, document.Id);
+        var (result, attached) = await documents.AttachAsync(document, actor, ct: ct);
+        return (result, attached ? document.Id : null);
     }
 }

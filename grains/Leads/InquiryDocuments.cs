@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using SalesOrleans.Deals;
 using SalesOrleans.ReadModel;
 
 namespace SalesOrleans.Leads;
@@ -12,7 +13,7 @@ public sealed record IncomingFile(string FileName, string ContentType, byte[] Co
 /// deal grain records it in its journal), otherwise on the contact and its lead. Each file's id comes from the
 /// inquiry's key and its place, so an inquiry read again stores and journals nothing twice.
 /// </summary>
-public sealed class InquiryDocuments(IGrainFactory grains, DocumentStore documents, ILogger<InquiryDocuments> logger)
+public sealed class InquiryDocuments(IGrainFactory grains, DocumentStore documents, DealDocuments dealDocuments, ILogger<InquiryDocuments> logger)
 {
     public const string Kind = "correspondence";
 
@@ -50,20 +51,16 @@ public sealed class InquiryDocuments(IGrainFactory grains, DocumentStore documen
     /// <summary>Attaches to the open deal; false when the deal refuses (closed meanwhile), so the contact keeps it.</summary>
     private async Task<bool> AttachToDeal(Guid dealId, Guid contactId, Guid id, string sourceKey, IncomingFile file, CancellationToken ct)
     {
-        await documents.SavePendingAsync(new StoredDocument(id, dealId, Kind, file.FileName, file.ContentType, file.Content.LongLength, file.Content),
-            Domain.Roles.System, ct, contactId, sourceKey);
-        var result = await grains.GetGrain<IDealGrain>(dealId).AttachDocument(
-            new AttachDocumentCommand(id, Kind, file.FileName, file.ContentType, file.Content.LongLength), new ActorInfo(Domain.Roles.System, [Domain.Roles.System]));
-        // Conflict: attached by an earlier read of the same inquiry.
-        if (result.Ok || result.Error!.Code == CommandErrorCode.Conflict)
+        // Repeatable: an earlier read of the same inquiry may have attached it.
+        var (result, attached) = await dealDocuments.AttachAsync(
+            new StoredDocument(id, dealId, Kind, file.FileName, file.ContentType, file.Content.LongLength, file.Content),
+            new ActorInfo(Domain.Roles.System, [Domain.Roles.System]), repeatable: true, contactId, sourceKey, ct);
+        if (!attached)
         {
-            await documents.MarkAttachedAsync(id, ct);
-            return true;
+            logger.LogInformation("Deal {Deal} refused document {File}: {Error}; it stays with the contact", dealId, file.FileName, result.Error!.Message);
         }
 
-        logger.LogInformation("Deal {Deal} refused document {File}: {Error}; it stays with the contact", dealId, file.FileName, result.Error.Message);
-        await documents.DeletePendingAsync(id, ct);
-        return false;
+        return attached;
     }
 
     /// <summary>A stable id for a source: the same mail's same attachment is always the same document.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SalesOrleans.Deals;
 using SalesOrleans.Documents;
 using SalesOrleans.Domain;
 using SalesOrleans.Domain.Orders;
@@ -14,7 +15,7 @@ public interface IOrderDocuments
     /// is after attaching (a gate met may have moved it), or null when nothing was attached. Throws when the store or
     /// the deal cannot be reached, so the caller's sync tries again.
     /// </summary>
-    Task<DealView?> AttachAsync(IDealGrain deal, DealView view, OrderView order, OrderActivity activity, CancellationToken ct = default);
+    Task<DealView?> AttachAsync(DealView view, OrderView order, OrderActivity activity, CancellationToken ct = default);
 }
 
 /// <summary>
@@ -22,7 +23,7 @@ public interface IOrderDocuments
 /// attached — or deleted when the deal refuses (closed). The document id comes from the order and the paper's number,
 /// so a sync told again after a crash finds the document on the deal (or gets Conflict) and attaches nothing twice.
 /// </summary>
-public sealed class OrderDocuments(DocumentStore documents, IOptions<DocumentOptions> options, ILogger<OrderDocuments> logger) : IOrderDocuments
+public sealed class OrderDocuments(DocumentStore documents, DealDocuments dealDocuments, IOptions<DocumentOptions> options, ILogger<OrderDocuments> logger) : IOrderDocuments
 {
     private static readonly ActorInfo System = new(Roles.System, [Roles.System]);
 
@@ -35,7 +36,7 @@ public sealed class OrderDocuments(DocumentStore documents, IOptions<DocumentOpt
         _ => null,
     };
 
-    public async Task<DealView?> AttachAsync(IDealGrain deal, DealView view, OrderView order, OrderActivity activity, CancellationToken ct = default)
+    public async Task<DealView?> AttachAsync(DealView view, OrderView order, OrderActivity activity, CancellationToken ct = default)
     {
         if (PaperOf(order.Id, activity) is not { } paper)
         {
@@ -56,17 +57,14 @@ public sealed class OrderDocuments(DocumentStore documents, IOptions<DocumentOpt
             return null;
         }
 
-        await documents.SavePendingAsync(new StoredDocument(id, view.Id, paper.Kind, paper.FileName, "application/pdf", content.LongLength, content), Roles.System, ct);
-        var result = await deal.AttachDocument(new AttachDocumentCommand(id, paper.Kind, paper.FileName, "application/pdf", content.LongLength), System);
-        // Conflict: attached by an earlier round of the same sync.
-        if (result.Ok || result.Error!.Code == CommandErrorCode.Conflict)
+        // Repeatable: an earlier round of the same sync may have attached it.
+        var (result, attached) = await dealDocuments.AttachAsync(
+            new StoredDocument(id, view.Id, paper.Kind, paper.FileName, "application/pdf", content.LongLength, content), System, repeatable: true, ct: ct);
+        if (!attached)
         {
-            await documents.MarkAttachedAsync(id, ct);
-            return result.Deal;
+            logger.LogWarning("Deal {DealId} refused {Kind} {Number} of order {OrderId}: {Error}", view.Id, paper.Kind, paper.Number, order.Id, result.Error!.Message);
         }
 
-        logger.LogWarning("Deal {DealId} refused {Kind} {Number} of order {OrderId}: {Error}", view.Id, paper.Kind, paper.Number, order.Id, result.Error.Message);
-        await documents.DeletePendingAsync(id, ct);
-        return null;
+        return result.Deal;
     }
 }

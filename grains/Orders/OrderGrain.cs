@@ -315,7 +315,7 @@ public sealed class OrderGrain(
                 {
                     await deal.AddNote(new AddNoteCommand($"Order {s.Id:N}: {activity.Text}"), StockActor);
                     // An invoice or a waybill also goes onto the deal as a PDF document (a stage gate may ask for it).
-                    view = await documents.AttachAsync(deal, view, order, activity) ?? view;
+                    view = await documents.AttachAsync(view, order, activity) ?? view;
                 }
 
                 await MoveDeal(deal, view);

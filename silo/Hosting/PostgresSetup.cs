@@ -22,6 +22,7 @@ public static class PostgresSetup
         services.AddSingleton<IWorkloadSource>(sp => sp.GetRequiredService<DealQueries>());
         services.AddSingleton<IProcessCatalog, ProcessCatalog>();
         services.AddSingleton<DocumentStore>();
+        services.AddSingleton<SalesOrleans.Deals.DealDocuments>();
         services.AddSingleton<DealProjector>();
         services.AddSingleton<SalesOrleans.Live.LiveFanOut>();
         services.AddSingleton<IDealEventSink, DealPublisher>();

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using SalesOrleans.Deals;
 using SalesOrleans.Domain;
 using SalesOrleans.Domain.Leads;
 using SalesOrleans.Domain.Processes;
@@ -16,7 +17,7 @@ namespace SalesOrleans.Silo.Seeding;
 /// </summary>
 public sealed class DemoSeeder(
     UserStore users,
-    DocumentStore documents,
+    DealDocuments documents,
     IProcessCatalog catalog,
     IGrainFactory grains,
     ILogger<DemoSeeder> logger)
@@ -147,9 +148,7 @@ public sealed class DemoSeeder(
             {
                 var content = Encoding.UTF8.GetBytes($"Demo {gate.DocumentKind} for {view.Title}");
                 var doc = new StoredDocument(Guid.NewGuid(), view.Id, gate.DocumentKind!, $"{gate.DocumentKind}-{n}.txt", "text/plain", content.Length, content);
-                await documents.SavePendingAsync(doc, actor.User, ct);
-                var attached = await deal.AttachDocument(new AttachDocumentCommand(doc.Id, doc.Kind, doc.FileName, doc.ContentType, doc.Size), actor);
-                await (attached.Ok ? documents.MarkAttachedAsync(doc.Id, ct) : documents.DeletePendingAsync(doc.Id, ct));
+                await documents.AttachAsync(doc, actor, ct: ct);
             }
             else if (gate.Kind == GateKind.Field && !view.Parameters.ContainsKey(gate.Field!))
             {

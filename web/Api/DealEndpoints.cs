@@ -144,7 +144,7 @@ public static class DealEndpoints
 
     /// <summary>Stores the upload as pending, lets the grain accept it, then keeps or drops it.</summary>
     private static async Task<IResult> AttachDocument(Guid id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains,
-        DocumentStore documents, Microsoft.Extensions.Options.IOptions<DocumentOptions> options, CancellationToken ct)
+        SalesOrleans.Deals.DealDocuments documents, Microsoft.Extensions.Options.IOptions<DocumentOptions> options, CancellationToken ct)
     {
         if (!request.HasFormContentType)
         {
@@ -183,17 +183,8 @@ public static class DealEndpoints
         await file.CopyToAsync(buffer, ct);
         var document = new StoredDocument(Guid.NewGuid(), id, kind.Trim().ToLowerInvariant(), Path.GetFileName(file.FileName),
             string.IsNullOrEmpty(file.ContentType) ? "application/octet-stream" : file.ContentType, file.Length, buffer.ToArray());
-        await documents.SavePendingAsync(document, user.Name(), ct);
-        var result = await grains.GetGrain<IDealGrain>(id).AttachDocument(
-            new AttachDocumentCommand(document.Id, document.Kind, document.FileName, document.ContentType, document.Size), user.Actor());
-        if (!result.Ok)
-        {
-            await documents.DeletePendingAsync(document.Id, ct);
-            return Problems.From(result.Error!);
-        }
-
-        await documents.MarkAttachedAsync(document.Id, ct);
-        return Results.Created($"/api/deals/{id}/documents/{document.Id}", result.Deal);
+        var (result, attached) = await documents.AttachAsync(document, user.Actor(), ct: ct);
+        return attached ? Results.Created($"/api/deals/{id}/documents/{document.Id}", result.Deal) : Problems.From(result.Error!);
     }
 
     /// <summary>Runs <paramref name="then"/> only for a deal that exists and that the user may see.</summary>

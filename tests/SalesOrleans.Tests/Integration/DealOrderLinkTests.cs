@@ -198,8 +198,8 @@ public class DealOrderLinkTests(NodeFixture fixture)
         var orderView = (await Node.Grains.GetGrain<IOrderGrain>(orderId).Get())!;
         var told = new OrderActivity(0, DateTimeOffset.UtcNow, "k.weber", OrderActivityKind.Invoiced, OrderStatus.Approved, "again", invoice, 2400);
         var documents = Node.Services.GetRequiredService<IOrderDocuments>();
-        await documents.AttachAsync(dealGrain, beforeInvoice, orderView, told);
-        await documents.AttachAsync(dealGrain, (await dealGrain.Get())!, orderView, told);
+        await documents.AttachAsync(beforeInvoice, orderView, told);
+        await documents.AttachAsync((await dealGrain.Get())!, orderView, told);
         Assert.Single((await dealGrain.Get())!.Documents, d => d.Kind == "invoice");
 
         // Part of the advance is paid: the deal shows the amount paid and passes the commitment stage by itself.

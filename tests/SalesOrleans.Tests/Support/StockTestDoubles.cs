@@ -68,7 +68,7 @@ public sealed class RecordingOrderDocuments : IOrderDocuments
 {
     public ConcurrentQueue<(Guid Deal, Guid Order, OrderActivityKind Kind, string? Document)> Received { get; } = new();
 
-    public Task<DealView?> AttachAsync(IDealGrain deal, DealView view, OrderView order, OrderActivity activity, CancellationToken ct = default)
+    public Task<DealView?> AttachAsync(DealView view, OrderView order, OrderActivity activity, CancellationToken ct = default)
     {
         Received.Enqueue((view.Id, order.Id, activity.Kind, activity.Document));
         return Task.FromResult<DealView?>(null);
