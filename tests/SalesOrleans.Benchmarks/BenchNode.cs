@@ -1,10 +1,9 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using SalesOrleans.Silo.Hosting;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Benchmarks;
 
@@ -16,7 +15,7 @@ public static class BenchNode
         var node = await NodeHost.BuildAsync(
         [
             $"--ConnectionStrings:Sales={connectionString}", "--urls=http://127.0.0.1:0",
-            $"--Node:SiloPort={FreePort()}", $"--Node:GatewayPort={FreePort()}",
+            $"--Node:SiloPort={NodeProcess.FreePort()}", $"--Node:GatewayPort={NodeProcess.FreePort()}",
             "--Seed:DemoData=true", "--Seed:DemoDeals=false", "--Logging:LogLevel:Default=Warning",
         ], configure);
         await node.StartAsync();
@@ -25,11 +24,4 @@ public static class BenchNode
 
     public static Uri Address(this WebApplication node) =>
         new(node.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

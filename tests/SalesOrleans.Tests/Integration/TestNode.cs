@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using SalesOrleans.Silo.Hosting;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -56,8 +56,8 @@ public sealed class TestNode : IAsyncDisposable
         [
             $"--ConnectionStrings:Sales={connectionString}",
             "--urls=http://127.0.0.1:0",
-            $"--Node:SiloPort={FreePort()}",
-            $"--Node:GatewayPort={FreePort()}",
+            $"--Node:SiloPort={NodeProcess.FreePort()}",
+            $"--Node:GatewayPort={NodeProcess.FreePort()}",
             "--Seed:DemoData=true",
             $"--Seed:DemoDeals={demoDeals}",
             "--Logging:LogLevel:Default=Warning",
@@ -85,13 +85,6 @@ public sealed class TestNode : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
