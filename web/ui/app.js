@@ -41,6 +41,53 @@ const App = {
     return { ok: response.ok, status: response.status, data };
   },
 
+  // A burst of pushes becomes one refresh at a time: it runs at once when idle; calls that arrive while it runs make
+  // one more run after it (at least gapMs after the previous one started), so a busy page never queues a reload per push.
+  serial(fn, gapMs = 0) {
+    let running = null, again = false;
+    return () => {
+      if (running) { again = true; return running; }
+      running = (async () => {
+        try {
+          do {
+            again = false;
+            const started = Date.now();
+            await fn();
+            if (again && gapMs) await new Promise(r => setTimeout(r, Math.max(0, started + gapMs - Date.now())));
+          } while (again);
+        } finally { running = null; }
+      })();
+      return running;
+    };
+  },
+
+  // Drawing: many changes within one frame are drawn once (a timer backs the frame up when the tab is hidden).
+  perFrame(fn) {
+    let queued = false;
+    return () => {
+      if (queued) return;
+      queued = true;
+      const draw = () => { if (queued) { queued = false; fn(); } };
+      requestAnimationFrame(draw);
+      setTimeout(draw, 100);
+    };
+  },
+
+  // Rows kept per key and rebuilt only when their data changed, so a push neither detaches the rows nor wipes what
+  // someone is typing or choosing in them.
+  keyedRows(body, items, key, build, cache) {
+    const seen = new Set();
+    const rows = items.map(item => {
+      const k = key(item), signature = JSON.stringify(item);
+      seen.add(k);
+      let entry = cache.get(k);
+      if (!entry || entry.signature !== signature) { entry = { signature, row: build(item) }; cache.set(k, entry); }
+      return entry.row;
+    });
+    for (const k of [...cache.keys()]) if (!seen.has(k)) cache.delete(k);
+    if (rows.length !== body.children.length || rows.some((row, i) => body.children[i] !== row)) body.replaceChildren(...rows);
+  },
+
   async start(active) {
     const me = await App.api('GET', '/api/auth/me');
     App.me = me.data;

@@ -177,7 +177,8 @@ public class NodeFaultTests(ITestOutputHelper output)
                 await page.WaitForSelectorAsync($"#stuck tr[data-id='{during}']", new() { Timeout = 60_000 });
                 var caughtUp = DateTime.UtcNow - killedAt;
                 var afterwards = await NewDeal(nodes, ledger, "made after the browser reconnected");
-                await page.WaitForSelectorAsync($"#stuck tr[data-id='{afterwards}']", new() { Timeout = 15_000 });
+                // Generous: the survivors are still taking over the dead node's grains under the load.
+                await page.WaitForSelectorAsync($"#stuck tr[data-id='{afterwards}']", new() { Timeout = 30_000 });
                 return caughtUp;
             });
 

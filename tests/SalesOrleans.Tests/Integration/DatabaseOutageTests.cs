@@ -139,7 +139,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
     {
         var work = Path.Combine(Path.GetTempPath(), $"salesorleans-pg-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
-        File.SetUnixFileMode(work, (UnixFileMode)0b111_101_101);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(work, (UnixFileMode)0b111_101_101);
         var pg = new PrivatePostgres(work, FreePort());
         await pg.StartAgainAsync();
         return pg;

@@ -198,7 +198,7 @@ public class LeadApiTests(LeadNodeFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostAsync($"/api/leads/{id}/take", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostAsJsonAsync($"/api/leads/{id}/assign", new { assignee = "k.weber" })).StatusCode);
         var head = await Node.ClientAsync("s.volkov");
-        Assert.True((await Json(await head.GetAsync("/api/notifications"))).EnumerateArray().Any(n => n.GetProperty("text").GetString()!.Contains(name)));
+        Assert.Contains((await Json(await head.GetAsync("/api/notifications"))).EnumerateArray(), n => n.GetProperty("text").GetString()!.Contains(name));
         var assigned = await head.PostAsJsonAsync($"/api/leads/{id}/assign", new { assignee = "k.weber", reason = "training request" });
         Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
         var view = await Json(assigned);
