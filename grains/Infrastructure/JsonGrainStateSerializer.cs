@@ -10,6 +10,8 @@ namespace SalesOrleans.Infrastructure;
 /// </summary>
 public sealed class JsonGrainStateSerializer : IGrainStorageSerializer
 {
+    public static readonly JsonGrainStateSerializer Instance = new();
+
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },

@@ -12,7 +12,7 @@ namespace SalesOrleans.Leads;
 /// missed call, gives the responsible manager a call-back task.
 /// </summary>
 public sealed class CallGrain(
-    [PersistentState("call", StorageNames.Store)] IPersistentState<CallState> state,
+    [PersistentState("call", StorageNames.GroupCommit)] IPersistentState<CallState> state,
     InquiryIntake intake,
     IOptions<LeadOptions> options,
     ILeadDirectory directory,

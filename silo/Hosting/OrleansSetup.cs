@@ -1,7 +1,9 @@
 using System.Net;
 using Npgsql;
 using Orleans.Configuration;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
+using Orleans.Runtime.Hosting;
 using SalesOrleans.Infrastructure;
 
 namespace SalesOrleans.Silo.Hosting;
@@ -59,6 +61,8 @@ public static class OrleansSetup
             o.DataSource = dataSource;
             o.GrainStorageSerializer = new JsonGrainStateSerializer();
         });
+        silo.Services.AddGrainStorage(StorageNames.GroupCommit, (services, name) => new GroupCommitGrainStorage(name,
+            services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, dataSource, services.GetRequiredService<ILogger<GroupCommitGrainStorage>>()));
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;

@@ -30,6 +30,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Store, o => o.GrainStorageSerializer = new JsonGrainStateSerializer());
+            silo.AddMemoryGrainStorage(StorageNames.GroupCommit, o => o.GrainStorageSerializer = new JsonGrainStateSerializer());
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<IProcessCatalog>(new InMemoryProcessCatalog(
                 TestProcesses.Manual(DeadlineHours, DeadlineHours),

@@ -31,6 +31,7 @@ public sealed class LeadClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Store, o => o.GrainStorageSerializer = new JsonGrainStateSerializer());
+            silo.AddMemoryGrainStorage(StorageNames.GroupCommit, o => o.GrainStorageSerializer = new JsonGrainStateSerializer());
             silo.UseInMemoryReminderService();
             var directory = new TestLeadDirectory();
             silo.Services.AddSingleton<IProcessCatalog>(new InMemoryProcessCatalog(TestProcesses.Manual()));
