@@ -7,7 +7,8 @@ namespace SalesOrleans.Leads;
 /// <summary>
 /// One PBX call ("call:&lt;id&gt;"). Stores its events in timestamp order (duplicates ignored) and acknowledges an
 /// event once it is stored; right after the reply, the "incoming" of an unknown caller makes the inquiry (so the lead
-/// appears while the phone still rings) and the call is projected and pushed. After a terminal event
+/// appears while the phone still rings) and the call is projected and pushed. That work interleaves with the next
+/// events, so their acknowledgement waits for their own write only, not for the inquiry. After a terminal event
 /// and a short settle time — late, out-of-order events still count — it logs the call on the contact and, for a
 /// missed call, gives the responsible manager a call-back task.
 /// </summary>
@@ -24,6 +25,13 @@ public sealed class CallGrain(
 
     private IGrainTimer? _settleTimer;
     private IGrainTimer? _workTimer;
+
+    // Writes and projections of this call one at a time (the work interleaves with Record): a write always carries
+    // the version the previous one left, and an older view never lands after a newer one.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private Task? _inquiry;
+    private Task? _publishLoop;
+    private bool _publishAgain;
 
     public static string KeyOf(string callId) => Prefix + callId;
 
@@ -70,7 +78,7 @@ public sealed class CallGrain(
         // Stored is acknowledged: the PBX's retry of this event will be a duplicate. The rest happens after the reply.
         try
         {
-            await state.WriteStateAsync();
+            await Save();
         }
         catch
         {
@@ -88,8 +96,22 @@ public sealed class CallGrain(
         return true;
     }
 
+    private async Task Save()
+    {
+        await _writeGate.WaitAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
     private void ArmWork(TimeSpan due) =>
-        _workTimer ??= this.RegisterGrainTimer(_ => Work(), new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+        _workTimer ??= this.RegisterGrainTimer(_ => Work(),
+            new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true, Interleave = true });
 
     /// <summary>After the reply: the inquiry when due, then the projection and the live push (once for events that came together).</summary>
     private async Task Work()
@@ -100,8 +122,7 @@ public sealed class CallGrain(
         {
             try
             {
-                await MakeInquiry();
-                await state.WriteStateAsync();
+                await EnsureInquiry();
             }
             catch (Exception ex)
             {
@@ -116,6 +137,27 @@ public sealed class CallGrain(
     }
 
     public Task<CallView?> Get() => Task.FromResult(S.CallId is null ? null : View());
+
+    /// <summary>The inquiry once, however many of Work and Settle ask for it meanwhile; a failure lets the next ask try again.</summary>
+    private async Task EnsureInquiry()
+    {
+        _inquiry ??= MakeInquiryAndSave();
+        try
+        {
+            await _inquiry;
+        }
+        catch
+        {
+            _inquiry = null;
+            throw;
+        }
+    }
+
+    private async Task MakeInquiryAndSave()
+    {
+        await MakeInquiry();
+        await Save();
+    }
 
     private async Task MakeInquiry()
     {
@@ -158,7 +200,7 @@ public sealed class CallGrain(
 
         if (!S.InquiryDone)
         {
-            await MakeInquiry();
+            await EnsureInquiry();
         }
 
         var outcome = CallAssembly.Outcome(S.Events);
@@ -192,23 +234,43 @@ public sealed class CallGrain(
 
         S.Settled = true;
         S.Outcome = outcome;
-        await state.WriteStateAsync();
+        await Save();
         await Publish();
         // A settled call only answers the odd late event or lookup: no reason to hold it in memory.
         DeactivateOnIdle();
     }
 
-    private async Task Publish()
+    /// <summary>
+    /// Projects and pushes the call as it is now. An ask while a projection runs makes one more round with the newest
+    /// view and completes with it, so whoever awaits this knows its state is out.
+    /// </summary>
+    private Task Publish()
     {
-        try
+        if (_publishLoop is { IsCompleted: false })
         {
-            await sink.PublishCallAsync(View(), CallAssembly.ToTime(S.Events[0].Ts));
+            _publishAgain = true;
+            return _publishLoop;
         }
-        catch (Exception ex)
+
+        return _publishLoop = PublishLoop();
+    }
+
+    private async Task PublishLoop()
+    {
+        do
         {
-            // The call log row is rewritten whole with the next event or settle; a missed one is only late.
-            logger.LogWarning(ex, "Projecting call {CallId} failed", S.CallId);
+            _publishAgain = false;
+            try
+            {
+                await sink.PublishCallAsync(View(), CallAssembly.ToTime(S.Events[0].Ts));
+            }
+            catch (Exception ex)
+            {
+                // The call log row is rewritten whole with the next event or settle; a missed one is only late.
+                logger.LogWarning(ex, "Projecting call {CallId} failed", S.CallId);
+            }
         }
+        while (_publishAgain);
     }
 
     private CallView View() => new(S.CallId!, S.Caller, S.Called, S.Department, S.Events.Select(e => e.Event).ToList(),

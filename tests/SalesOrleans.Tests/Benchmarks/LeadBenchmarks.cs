@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Orleans.Storage;
+using SalesOrleans.Infrastructure;
 using SalesOrleans.Leads;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Tests.Integration;
@@ -44,6 +46,7 @@ public class LeadBenchmarks(ITestOutputHelper output)
         var db = await TestDatabase.CreateAsync();
         await using var node = await TestNode.StartAsync(db, configure: b => b.Configuration.AddInMemoryCollection(LeadNodeFixture.Settings(permitsPerMinute: 1_000_000)));
         await RawPostgres(db);
+        await GrainStateWrites(node);
         await QueueAssignments(node);
         await Intake(node);
         await Webhook(node, knownShare: 0);
@@ -75,6 +78,35 @@ public class LeadBenchmarks(ITestOutputHelper output)
             }));
             Report($"postgres ceiling: {done / 3.0:0} single-row commits/s with {clients} clients");
         }
+    }
+
+    /// <summary>The call grain's storage against Orleans' ADO.NET storage in the same run: grains writing in turns, as activations do.</summary>
+    private async Task GrainStateWrites(TestNode node)
+    {
+        const int grains = 200, writes = 10;
+        async Task<double> Rate(IGrainStorage storage, string tag)
+        {
+            var watch = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, grains).Select(async g =>
+            {
+                var id = GrainId.Create("call", $"bench-{tag}-{g}-{Guid.NewGuid():N}");
+                var state = new GrainState<CallState>(new CallState());
+                for (var i = 0; i < writes; i++)
+                {
+                    state.State!.Caller = $"+7916{i:D7}";
+                    await storage.WriteStateAsync("call", id, state);
+                }
+            }));
+            return grains * writes / watch.Elapsed.TotalSeconds;
+        }
+
+        var adoNet = node.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Store);
+        var groupCommit = node.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.GroupCommit);
+        await Rate(adoNet, "warm");
+        await Rate(groupCommit, "warm");
+        var a = await Rate(adoNet, "a");
+        var b = await Rate(groupCommit, "b");
+        Report($"grain state writes, {grains} grains writing in turns: Orleans ADO.NET storage {a:0}/s, group-commit storage {b:0}/s = {b / a:0.0}× (same run)");
     }
 
     private async Task QueueAssignments(TestNode node)
