@@ -165,6 +165,8 @@ pg_start() {
         fi
     else
         local opts="-c listen_addresses=127.0.0.1 -p $port -k '$sockdir' -c max_connections=200"
+        # PG_EXTRA_OPTS: more server settings for diagnosis, e.g. "-c log_checkpoints=on".
+        opts+=" ${PG_EXTRA_OPTS:-}"
         if [[ "$mode" == "fast" ]]; then
             # Tests only: no durability.
             opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"

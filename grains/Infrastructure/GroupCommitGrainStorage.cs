@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Storage;
@@ -11,6 +12,8 @@ namespace SalesOrleans.Infrastructure;
 /// commit, one round trip each — instead of a commit per write; each grain's write still completes only when its batch
 /// has committed, and the version check stays per grain: a stale writer gets an InconsistentStateException and
 /// its batch-mates are unaffected. Rows live in <c>grain_state</c> (deploy/sql/0011_grain_state.sql).
+/// Grains that earlier versions kept in Orleans' own storage are read from there when this table has no row yet
+/// (their first write here moves them); a database that never had such rows is not asked twice.
 /// </summary>
 public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
 {
@@ -20,12 +23,15 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     private readonly string _serviceId;
     private readonly NpgsqlDataSource _db;
     private readonly BatchingWriter<Write> _writer;
+    private readonly IGrainStorage? _legacy;
+    private readonly ConcurrentDictionary<string, Task<bool>> _legacyRows = new(StringComparer.Ordinal);
 
-    public GroupCommitGrainStorage(string name, string serviceId, NpgsqlDataSource db, ILogger<GroupCommitGrainStorage> logger)
+    public GroupCommitGrainStorage(string name, string serviceId, NpgsqlDataSource db, ILogger<GroupCommitGrainStorage> logger, IGrainStorage? legacy = null)
     {
         _name = name;
         _serviceId = serviceId;
         _db = db;
+        _legacy = legacy;
         _writer = new BatchingWriter<Write>(WriteBatch, Writers, logger, $"grain states ({name})");
     }
 
@@ -50,8 +56,28 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
             grainState.ETag = null;
             grainState.State = Activator.CreateInstance<T>();
             grainState.RecordExists = false;
+            if (_legacy is not null && await HasLegacyRows(stateName))
+            {
+                // Stored by an earlier version: take it as it is; the first write inserts it here (ETag stays null).
+                var old = new GrainState<T>(grainState.State);
+                await _legacy.ReadStateAsync(stateName, grainId, old);
+                if (old.RecordExists && old.State is not null)
+                {
+                    grainState.State = old.State;
+                    grainState.RecordExists = true;
+                }
+            }
         }
     }
+
+    /// <summary>Whether Orleans' storage table holds any row of this state (asked once per state name and node).</summary>
+    private Task<bool> HasLegacyRows(string stateName) => _legacyRows.GetOrAdd(stateName, async name =>
+    {
+        await using var cmd = _db.CreateCommand("SELECT EXISTS (SELECT 1 FROM orleansstorage WHERE serviceid = $1 AND graintypestring = $2)");
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        return (bool)(await cmd.ExecuteScalarAsync())!;
+    });
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -80,6 +106,17 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
             if (await cmd.ExecuteNonQueryAsync() == 0)
             {
                 throw new InconsistentStateException($"Version conflict clearing {stateName} of {grainId} in storage {_name}", "unknown", etag);
+            }
+        }
+
+        // A cleared grain must not come back from the earlier version's copy.
+        if (_legacy is not null && await HasLegacyRows(stateName))
+        {
+            var old = new GrainState<T>(Activator.CreateInstance<T>());
+            await _legacy.ReadStateAsync(stateName, grainId, old);
+            if (old.RecordExists)
+            {
+                await _legacy.ClearStateAsync(stateName, grainId, old);
             }
         }
 

@@ -14,7 +14,7 @@ namespace SalesOrleans.Leads;
 // Customers come and go all day: an idle one leaves memory after minutes, not the default quarter hour.
 [CollectionAgeLimit(Minutes = 5)]
 public sealed class ContactGrain(
-    [PersistentState("contact", StorageNames.Store)] IPersistentState<ContactGrainState> state,
+    [PersistentState("contact", StorageNames.GroupCommit)] IPersistentState<ContactGrainState> state,
     ILeadDirectory directory,
     IOptions<LeadOptions> options,
     ILeadEventSink sink,
@@ -185,7 +185,7 @@ public sealed class ContactGrainState
 // Customers come and go all day: an idle one leaves memory after minutes, not the default quarter hour.
 [CollectionAgeLimit(Minutes = 5)]
 public sealed class CompanyGrain(
-    [PersistentState("company", StorageNames.Store)] IPersistentState<CompanyState> state,
+    [PersistentState("company", StorageNames.GroupCommit)] IPersistentState<CompanyState> state,
     ILeadEventSink sink,
     TimeProvider clock) : Grain, ICompanyGrain
 {

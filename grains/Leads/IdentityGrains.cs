@@ -10,7 +10,7 @@ namespace SalesOrleans.Leads;
 // Customers come and go all day: an idle one leaves memory after minutes, not the default quarter hour.
 [CollectionAgeLimit(Minutes = 5)]
 public sealed class ContactIdentityGrain(
-    [PersistentState("identity", StorageNames.Store)] IPersistentState<IdentityState> state) : Grain, IContactIdentityGrain
+    [PersistentState("identity", StorageNames.GroupCommit)] IPersistentState<IdentityState> state) : Grain, IContactIdentityGrain
 {
     public async Task<IdentityBinding?> Resolve()
     {
@@ -90,7 +90,7 @@ public sealed class IdentityState
 /// any of the inquiry's identities; otherwise claims the first identity, which makes the contact and the lead.
 /// </summary>
 public sealed class InquiryGrain(
-    [PersistentState("inquiry", StorageNames.Store)] IPersistentState<InquiryGrainState> state,
+    [PersistentState("inquiry", StorageNames.GroupCommit)] IPersistentState<InquiryGrainState> state,
     ILogger<InquiryGrain> logger) : Grain, IInquiryGrain
 {
     public Task<InquiryOutcome?> GetOutcome() => Task.FromResult(state.State.Outcome);

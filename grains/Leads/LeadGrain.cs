@@ -16,7 +16,7 @@ namespace SalesOrleans.Leads;
 // Customers come and go all day: an idle one leaves memory after minutes, not the default quarter hour.
 [CollectionAgeLimit(Minutes = 5)]
 public sealed class LeadGrain(
-    [PersistentState("lead", StorageNames.Store)] IPersistentState<LeadGrainState> state,
+    [PersistentState("lead", StorageNames.GroupCommit)] IPersistentState<LeadGrainState> state,
     ILeadDirectory directory,
     IOptions<LeadOptions> options,
     IProcessCatalog catalog,

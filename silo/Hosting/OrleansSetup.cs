@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 using SalesOrleans.Infrastructure;
 
 namespace SalesOrleans.Silo.Hosting;
@@ -61,8 +62,11 @@ public static class OrleansSetup
             o.DataSource = dataSource;
             o.GrainStorageSerializer = new JsonGrainStateSerializer();
         });
+        // Grains on the lead path (calls, inquiries, identities, contacts, companies, leads): their writes share commits.
+        // What earlier versions stored for them in Orleans' table is read from there until rewritten.
         silo.Services.AddGrainStorage(StorageNames.GroupCommit, (services, name) => new GroupCommitGrainStorage(name,
-            services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, dataSource, services.GetRequiredService<ILogger<GroupCommitGrainStorage>>()));
+            services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, dataSource, services.GetRequiredService<ILogger<GroupCommitGrainStorage>>(),
+            legacy: services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Store)));
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;

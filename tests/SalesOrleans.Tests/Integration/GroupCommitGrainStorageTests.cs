@@ -3,7 +3,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orleans.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using SalesOrleans.Infrastructure;
+using SalesOrleans.Leads;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Tests.Support;
 
@@ -159,41 +161,84 @@ public class GroupCommitGrainStorageTests
     }
 
     [Fact]
-    public async Task A_call_stored_by_the_earlier_version_keeps_its_events_after_the_upgrade()
+    public async Task Grains_an_earlier_version_kept_in_Orleans_storage_are_read_from_there_and_moved_on_their_next_write()
     {
         var connectionString = await TestDatabase.CreateAsync();
         var callId = $"up-{Guid.NewGuid():N}"[..16];
+        const string caller = "+79165550101";
+        object Event(string name, string id, double ts) => new { @event = name, call_id = id, caller, called = "+74952233211", ts };
+        Guid contactId;
         await using (var node = await TestNode.StartAsync(connectionString, configure: b => b.Configuration.AddInMemoryCollection(LeadNodeFixture.Settings())))
         {
             using var pbx = Pbx(node);
-            var incoming = new { @event = "incoming", call_id = callId, caller = "+79165550101", called = "+74952233211", ts = 1_700_000_000.0 };
-            (await pbx.PostAsJsonAsync("/api/telephony/calls", incoming)).EnsureSuccessStatusCode();
+            (await pbx.PostAsJsonAsync("/api/telephony/calls", Event("incoming", callId, 1_700_000_000.0))).EnsureSuccessStatusCode();
+            var call = node.Grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callId));
+            contactId = await Eventually(async () => (await call.Get())?.ContactId);
+            await Eventually(async () => (await node.Grains.GetGrain<IContactGrain>(contactId).Get())?.OpenLeadId);
         }
 
-        // Make the database look as the earlier version left it: the call's state in Orleans' table, not in grain_state,
-        // and schema version 11 not yet applied.
+        // The database as the earlier version left it: the lead path's grains in Orleans' table, none in grain_state.
+        var rows = new List<(string State, string Key, byte[] Payload)>();
         await using (var db = NpgsqlDataSource.Create(connectionString))
         {
-            var key = $"call/call:{callId}";
-            await using var moveBack = db.CreateCommand("""
-                INSERT INTO orleansstorage (grainidhash, grainidn0, grainidn1, graintypehash, graintypestring, grainidextensionstring, serviceid, payloadbinary, modifiedon, version)
-                SELECT 1, 0, 0, 2, 'call', substr(grain_key, 6), service_id, payload, modified_at, version FROM grain_state WHERE state_name = 'call' AND grain_key = $1
-                """);
-            moveBack.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
-            Assert.Equal(1, await moveBack.ExecuteNonQueryAsync());
-            await using var drop = db.CreateCommand("DELETE FROM grain_state WHERE grain_key = $1");
-            drop.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
-            Assert.Equal(1, await drop.ExecuteNonQueryAsync());
-            await using var unapply = db.CreateCommand("DELETE FROM schema_version WHERE version = 11");
-            Assert.Equal(1, await unapply.ExecuteNonQueryAsync());
+            await using (var read = db.CreateCommand("SELECT state_name, grain_key, payload FROM grain_state"))
+            await using (var reader = await read.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    rows.Add((reader.GetString(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2)));
+                }
+            }
+
+            await using var clear = db.CreateCommand("DELETE FROM grain_state");
+            await clear.ExecuteNonQueryAsync();
         }
 
+        Assert.Contains(rows, r => r.State == "contact");
+        Assert.Contains(rows, r => r.State == "lead");
         await using (var node = await TestNode.StartAsync(connectionString, configure: b => b.Configuration.AddInMemoryCollection(LeadNodeFixture.Settings())))
         {
+            var legacy = node.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Store);
+            foreach (var (state, key, payload) in rows)
+            {
+                await legacy.WriteStateAsync(state, GrainId.Parse(key), new GrainState<System.Text.Json.JsonElement>(System.Text.Json.JsonDocument.Parse(payload).RootElement));
+            }
+
             using var pbx = Pbx(node);
-            // The PBX retries the "incoming" it sent before the upgrade: still a duplicate.
-            var retried = await pbx.PostAsJsonAsync("/api/telephony/calls", new { @event = "incoming", call_id = callId, caller = "+79165550101", called = "+74952233211", ts = 1_700_000_000.0 });
+            // The PBX retries the "incoming" it sent before the upgrade: still a duplicate (the call came from Orleans' table).
+            var retried = await pbx.PostAsJsonAsync("/api/telephony/calls", Event("incoming", callId, 1_700_000_000.0));
             Assert.Contains("\"duplicate\":true", await retried.Content.ReadAsStringAsync());
+            // The same number calls again: the known contact (from Orleans' table) takes it, no second lead.
+            var before = await node.Grains.GetGrain<IContactGrain>(contactId).Get();
+            Assert.NotNull(before);
+            var again = $"up-{Guid.NewGuid():N}"[..16];
+            (await pbx.PostAsJsonAsync("/api/telephony/calls", Event("incoming", again, 1_700_000_100.0))).EnsureSuccessStatusCode();
+            Assert.Equal(contactId, await Eventually(async () => (await node.Grains.GetGrain<ICallGrain>(CallGrain.KeyOf(again)).Get())?.ContactId));
+            var after = await node.Grains.GetGrain<IContactGrain>(contactId).Get();
+            Assert.Equal(before!.OpenLeadId, after!.OpenLeadId);
+            Assert.Equal(before.Inquiries + 1, after.Inquiries);
+            Assert.Equal(1L, await node.Services.GetRequiredService<LeadQueries>().CountAsync("lead"));
+
+            // Written again, so now here.
+            await using var db = NpgsqlDataSource.Create(connectionString);
+            await using var moved = db.CreateCommand("SELECT count(*) FROM grain_state WHERE state_name = 'contact' AND grain_key = $1");
+            moved.Parameters.Add(new NpgsqlParameter<string> { TypedValue = rows.Single(r => r.State == "contact").Key });
+            Assert.Equal(1L, (long)(await moved.ExecuteScalarAsync())!);
+        }
+    }
+
+    private static async Task<T> Eventually<T>(Func<Task<T?>> probe) where T : struct
+    {
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < until, "timed out");
+            await Task.Delay(100);
         }
     }
 }
