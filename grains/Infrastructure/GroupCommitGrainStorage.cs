@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Storage;
@@ -11,18 +12,22 @@ namespace SalesOrleans.Infrastructure;
 /// event once it is stored). Writes from all grains on the node are gathered into batches — one transaction, one
 /// commit, one round trip each — instead of a commit per write; each grain's write still completes only when its batch
 /// has committed, and the version check stays per grain: a stale writer gets an InconsistentStateException and
-/// its batch-mates are unaffected. Rows live in <c>grain_state</c> (deploy/sql/0011_grain_state.sql).
-/// Grains that earlier versions kept in Orleans' own storage are read from there when this table has no row yet
-/// (their first write here moves them); a database that never had such rows is not asked twice.
+/// its batch-mates are unaffected. Reads of activating grains are batched the same way (a burst of a thousand new
+/// grains is a handful of queries, not a thousand connections). Rows live in <c>grain_state</c>
+/// (deploy/sql/0011_grain_state.sql). Grains that earlier versions kept in Orleans' own storage are read from there
+/// when this table has no row yet (their first write here moves them); a database that never had such rows is not
+/// asked twice.
 /// </summary>
 public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
 {
     private const int Writers = 4;
+    private const int Readers = 2;
 
     private readonly string _name;
     private readonly string _serviceId;
     private readonly NpgsqlDataSource _db;
-    private readonly BatchingWriter<Write> _writer;
+    private readonly Batcher<Write, bool> _writer;
+    private readonly Batcher<Read, Row?> _reader;
     private readonly IGrainStorage? _legacy;
     private readonly ConcurrentDictionary<string, Task<bool>> _legacyRows = new(StringComparer.Ordinal);
 
@@ -32,7 +37,8 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
         _serviceId = serviceId;
         _db = db;
         _legacy = legacy;
-        _writer = new BatchingWriter<Write>(WriteBatch, Writers, logger, $"grain states ({name})");
+        _writer = new Batcher<Write, bool>(WriteBatch, Writers, logger, $"grain state writes ({name})");
+        _reader = new Batcher<Read, Row?>(ReadBatch, Readers, logger, $"grain state reads ({name})");
     }
 
     /// <summary>The row key: "type/key", as the grain id prints.</summary>
@@ -40,57 +46,41 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await using var cmd = _db.CreateCommand("SELECT version, payload FROM grain_state WHERE service_id = $1 AND state_name = $2 AND grain_key = $3");
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stateName });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = KeyOf(grainId) });
-        await using var reader = await cmd.ExecuteReaderAsync();
-        if (await reader.ReadAsync())
+        if (await _reader.RunAsync(new Read(stateName, KeyOf(grainId))) is { } row)
         {
-            grainState.ETag = reader.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            grainState.State = JsonGrainStateSerializer.Instance.Deserialize<T>(new BinaryData(reader.GetFieldValue<byte[]>(1)));
+            grainState.ETag = row.Version.ToString(CultureInfo.InvariantCulture);
+            grainState.State = JsonGrainStateSerializer.Instance.Deserialize<T>(new BinaryData(row.Payload));
             grainState.RecordExists = true;
+            return;
         }
-        else
+
+        grainState.ETag = null;
+        grainState.State = Activator.CreateInstance<T>();
+        grainState.RecordExists = false;
+        if (_legacy is not null && await HasLegacyRows(stateName))
         {
-            grainState.ETag = null;
-            grainState.State = Activator.CreateInstance<T>();
-            grainState.RecordExists = false;
-            if (_legacy is not null && await HasLegacyRows(stateName))
+            // Stored by an earlier version: take it as it is; the first write inserts it here (ETag stays null).
+            var old = new GrainState<T>(grainState.State);
+            await _legacy.ReadStateAsync(stateName, grainId, old);
+            if (old.RecordExists && old.State is not null)
             {
-                // Stored by an earlier version: take it as it is; the first write inserts it here (ETag stays null).
-                var old = new GrainState<T>(grainState.State);
-                await _legacy.ReadStateAsync(stateName, grainId, old);
-                if (old.RecordExists && old.State is not null)
-                {
-                    grainState.State = old.State;
-                    grainState.RecordExists = true;
-                }
+                grainState.State = old.State;
+                grainState.RecordExists = true;
             }
         }
     }
 
-    /// <summary>Whether Orleans' storage table holds any row of this state (asked once per state name and node).</summary>
-    private Task<bool> HasLegacyRows(string stateName) => _legacyRows.GetOrAdd(stateName, async name =>
-    {
-        await using var cmd = _db.CreateCommand("SELECT EXISTS (SELECT 1 FROM orleansstorage WHERE serviceid = $1 AND graintypestring = $2)");
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
-        return (bool)(await cmd.ExecuteScalarAsync())!;
-    });
-
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var expected = grainState.ETag is { } etag ? long.Parse(etag, System.Globalization.CultureInfo.InvariantCulture) : (long?)null;
+        var expected = grainState.ETag is { } etag ? long.Parse(etag, CultureInfo.InvariantCulture) : (long?)null;
         var write = new Write(stateName, KeyOf(grainId), expected, JsonGrainStateSerializer.Instance.Serialize(grainState.State).ToArray());
-        await _writer.WriteAsync(write);
-        if (!write.Applied)
+        if (!await _writer.RunAsync(write))
         {
             throw new InconsistentStateException($"Version conflict writing {stateName} of {grainId} in storage {_name}: another activation wrote it",
                 storedEtag: "unknown", currentEtag: grainState.ETag);
         }
 
-        grainState.ETag = ((expected ?? 0) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        grainState.ETag = ((expected ?? 0) + 1).ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }
 
@@ -102,7 +92,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stateName });
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = KeyOf(grainId) });
-            cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = long.Parse(etag, System.Globalization.CultureInfo.InvariantCulture) });
+            cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = long.Parse(etag, CultureInfo.InvariantCulture) });
             if (await cmd.ExecuteNonQueryAsync() == 0)
             {
                 throw new InconsistentStateException($"Version conflict clearing {stateName} of {grainId} in storage {_name}", "unknown", etag);
@@ -125,20 +115,54 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
         grainState.RecordExists = false;
     }
 
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync();
+        await _reader.DisposeAsync();
+    }
+
+    /// <summary>Whether Orleans' storage table holds any row of this state (asked once per state name and node).</summary>
+    private Task<bool> HasLegacyRows(string stateName) => _legacyRows.GetOrAdd(stateName, async name =>
+    {
+        await using var cmd = _db.CreateCommand("SELECT EXISTS (SELECT 1 FROM orleansstorage WHERE serviceid = $1 AND graintypestring = $2)");
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        return (bool)(await cmd.ExecuteScalarAsync())!;
+    });
+
+    private async Task<IReadOnlyList<Row?>> ReadBatch(IReadOnlyList<Read> batch)
+    {
+        await using var cmd = _db.CreateCommand("""
+            SELECT k.i, g.version, g.payload
+            FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k(state_name, grain_key, i)
+            JOIN grain_state g ON g.service_id = $1 AND g.state_name = k.state_name AND g.grain_key = k.grain_key
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(r => r.StateName).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(r => r.Key).ToArray() });
+        var rows = new Row?[batch.Count];
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows[reader.GetInt64(0) - 1] = new Row(reader.GetInt64(1), reader.GetFieldValue<byte[]>(2));
+        }
+
+        return rows;
+    }
 
     /// <summary>
     /// One transaction for the batch. A first write inserts (nothing if the row appeared meanwhile), a later one
     /// updates only the version it read; each statement's row count says whether that grain's write applied.
     /// </summary>
-    private async Task WriteBatch(IReadOnlyList<Write> batch)
+    private async Task<IReadOnlyList<bool>> WriteBatch(IReadOnlyList<Write> batch)
     {
         await using var connection = await _db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         await using var sql = new NpgsqlBatch(connection, tx);
         // One lock order across concurrent batches.
-        var ordered = batch.OrderBy(w => w.StateName, StringComparer.Ordinal).ThenBy(w => w.Key, StringComparer.Ordinal).ToList();
-        foreach (var w in ordered)
+        var order = Enumerable.Range(0, batch.Count)
+            .OrderBy(i => batch[i].StateName, StringComparer.Ordinal).ThenBy(i => batch[i].Key, StringComparer.Ordinal).ToList();
+        foreach (var w in order.Select(i => batch[i]))
         {
             var cmd = new NpgsqlBatchCommand(w.Expected is null
                 ? "INSERT INTO grain_state (service_id, state_name, grain_key, version, payload, modified_at) VALUES ($1, $2, $3, 1, $4, now()) ON CONFLICT DO NOTHING"
@@ -157,14 +181,18 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
 
         await sql.ExecuteNonQueryAsync();
         await tx.CommitAsync();
-        for (var i = 0; i < ordered.Count; i++)
+        var applied = new bool[batch.Count];
+        for (var n = 0; n < order.Count; n++)
         {
-            ordered[i].Applied = sql.BatchCommands[i].RecordsAffected == 1;
+            applied[order[n]] = sql.BatchCommands[n].RecordsAffected == 1;
         }
+
+        return applied;
     }
 
-    private sealed record Write(string StateName, string Key, long? Expected, byte[] Payload)
-    {
-        public bool Applied { get; set; }
-    }
+    private sealed record Read(string StateName, string Key);
+
+    private sealed record Row(long Version, byte[] Payload);
+
+    private sealed record Write(string StateName, string Key, long? Expected, byte[] Payload);
 }

@@ -3,32 +3,33 @@ using System.Threading.Channels;
 namespace SalesOrleans.ReadModel;
 
 /// <summary>
-/// Gathers what many grains on this node publish into batches that a few writers commit, one database round trip
-/// each, so the read model costs a fraction of a round trip per command. Each caller's task completes (or fails)
-/// with the batch that carried its item, so a grain knows when its events are in.
+/// Gathers what many grains on this node ask of the database into batches that a few loops carry out, one database
+/// round trip each, so a write or read costs a fraction of a round trip and of a connection. Each caller's task
+/// completes (or fails) with the batch that carried its item, with its own result.
 /// </summary>
-public sealed class BatchingWriter<T> : IAsyncDisposable
+public sealed class Batcher<TItem, TResult> : IAsyncDisposable
 {
     private const int MaxBatch = 256;
 
-    private readonly Channel<(T Item, TaskCompletionSource Done)> _queue = Channel.CreateUnbounded<(T, TaskCompletionSource)>();
-    private readonly Func<IReadOnlyList<T>, Task> _writeBatch;
+    private readonly Channel<(TItem Item, TaskCompletionSource<TResult> Done)> _queue = Channel.CreateUnbounded<(TItem, TaskCompletionSource<TResult>)>();
+    private readonly Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> _runBatch;
     private readonly ILogger _logger;
     private readonly string _what;
-    private readonly Task[] _writers;
+    private readonly Task[] _loops;
 
-    /// <param name="writers">Concurrent batches: while some commit, the next fills (PostgreSQL groups their flushes).</param>
-    public BatchingWriter(Func<IReadOnlyList<T>, Task> writeBatch, int writers, ILogger logger, string what)
+    /// <param name="runBatch">Carries out a batch; returns one result per item, in the items' order.</param>
+    /// <param name="loops">Concurrent batches: while some run, the next fills (PostgreSQL groups their flushes).</param>
+    public Batcher(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> runBatch, int loops, ILogger logger, string what)
     {
-        _writeBatch = writeBatch;
+        _runBatch = runBatch;
         _logger = logger;
         _what = what;
-        _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoop)).ToArray();
+        _loops = Enumerable.Range(0, loops).Select(_ => Task.Run(Loop)).ToArray();
     }
 
-    public Task WriteAsync(T item)
+    public Task<TResult> RunAsync(TItem item)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_queue.Writer.TryWrite((item, done)))
         {
             throw new ObjectDisposedException(_what);
@@ -40,12 +41,12 @@ public sealed class BatchingWriter<T> : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await Task.WhenAll(_writers);
+        await Task.WhenAll(_loops);
     }
 
-    private async Task WriteLoop()
+    private async Task Loop()
     {
-        var batch = new List<(T Item, TaskCompletionSource Done)>(MaxBatch);
+        var batch = new List<(TItem Item, TaskCompletionSource<TResult> Done)>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -61,14 +62,34 @@ public sealed class BatchingWriter<T> : IAsyncDisposable
 
             try
             {
-                await _writeBatch(batch.Select(e => e.Item).ToList());
-                batch.ForEach(e => e.Done.TrySetResult());
+                var results = await _runBatch(batch.Select(e => e.Item).ToList());
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done.TrySetResult(results[i]);
+                }
             }
             catch (Exception ex)
             {
-                _logger.LogWarning(ex, "Projecting {Count} {What} failed", batch.Count, _what);
+                _logger.LogWarning(ex, "{Count} {What} failed", batch.Count, _what);
                 batch.ForEach(e => e.Done.TrySetException(ex));
             }
         }
     }
+}
+
+/// <summary>A <see cref="Batcher{TItem,TResult}"/> for writes that return nothing (the read model's projectors).</summary>
+public sealed class BatchingWriter<T> : IAsyncDisposable
+{
+    private readonly Batcher<T, bool> _batcher;
+
+    public BatchingWriter(Func<IReadOnlyList<T>, Task> writeBatch, int writers, ILogger logger, string what) =>
+        _batcher = new Batcher<T, bool>(async batch =>
+        {
+            await writeBatch(batch);
+            return new bool[batch.Count];
+        }, writers, logger, what);
+
+    public Task WriteAsync(T item) => _batcher.RunAsync(item);
+
+    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
 }
