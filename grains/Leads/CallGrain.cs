@@ -15,6 +15,7 @@ namespace SalesOrleans.Leads;
 public sealed class CallGrain(
     [PersistentState("call", StorageNames.GroupCommit)] IPersistentState<CallState> state,
     InquiryIntake intake,
+    CallWorkGate gate,
     IOptions<LeadOptions> options,
     ILeadDirectory directory,
     ILeadEventSink sink,
@@ -30,6 +31,7 @@ public sealed class CallGrain(
     // the version the previous one left, and an older view never lands after a newer one.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private Task? _inquiry;
+    private Task? _settling;
     private Task? _publishLoop;
     private bool _publishAgain;
 
@@ -122,7 +124,7 @@ public sealed class CallGrain(
         {
             try
             {
-                await EnsureInquiry();
+                await gate.RunAsync(EnsureInquiry);
             }
             catch (Exception ex)
             {
@@ -186,8 +188,21 @@ public sealed class CallGrain(
     private void ArmSettle()
     {
         _settleTimer?.Dispose();
-        _settleTimer = this.RegisterGrainTimer(_ => Settle(),
-            new GrainTimerCreationOptions { DueTime = options.Value.CallSettleDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+        // Interleaved like Work: a late event is acknowledged while the call settles (it waits for the gate).
+        _settleTimer = this.RegisterGrainTimer(_ => _settling ??= SettleOnce(),
+            new GrainTimerCreationOptions { DueTime = options.Value.CallSettleDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true, Interleave = true });
+    }
+
+    private async Task SettleOnce()
+    {
+        try
+        {
+            await gate.RunAsync(Settle);
+        }
+        finally
+        {
+            _settling = null;
+        }
     }
 
     /// <summary>Judges the call once: logs it and, when missed, makes the call-back task. Idempotent.</summary>

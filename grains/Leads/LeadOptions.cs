@@ -38,6 +38,9 @@ public sealed class LeadOptions
     /// <summary>How long a call waits after its last event before it is judged (late, out-of-order events).</summary>
     public TimeSpan CallSettleDelay { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>Calls making their inquiry or settling at once on a node (CallWorkGate); event acknowledgements never wait for it.</summary>
+    public int CallWorkConcurrency { get; set; } = 16;
+
     /// <summary>When a manager goes absent, their deal tasks due within this many hours move to colleagues.</summary>
     public double HandoverHorizonHours { get; set; } = 24;
 

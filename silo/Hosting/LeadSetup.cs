@@ -20,6 +20,7 @@ public static class LeadSetup
         services.AddSingleton(sp => BuildRouter(sp.GetRequiredService<IOptions<LeadOptions>>().Value,
             sp.GetRequiredService<IOptions<TelephonyOptions>>().Value, sp.GetRequiredService<ContactNormalizer>()));
         services.AddSingleton<InquiryIntake>();
+        services.AddSingleton<CallWorkGate>();
         services.AddSingleton<InquiryDocuments>();
         services.AddSingleton<SalesOrleans.Import.CustomerImport>();
         services.AddSingleton<AbsenceHandover>();
