@@ -60,13 +60,17 @@ public interface IInquiryGrain : IGrainWithStringKey
     Task<InquiryOutcome?> GetOutcome();
 }
 
-/// <summary>What an identity (normalised phone or address) is bound to.</summary>
+/// <summary>
+/// What an identity (normalised phone or address) is bound to. Reserved: another inquiry is still making its
+/// contact (see IContactIdentityGrain.Reserve); ask again in a moment.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("SalesOrleans.IdentityBinding")]
 public sealed record IdentityBinding(
     [property: Id(0)] string Identity,
     [property: Id(1)] Guid ContactId,
     [property: Id(2)] Guid? FirstLeadId,
-    [property: Id(3)] bool CreatedNow);
+    [property: Id(3)] bool CreatedNow,
+    [property: Id(4)] bool Reserved = false);
 
 /// <summary>
 /// One grain per normalised phone ("phone:+79161234567") or e-mail address ("email:a@b.ru"): the single arbiter
@@ -86,6 +90,17 @@ public interface IContactIdentityGrain : IGrainWithStringKey
     /// <summary>Adds this identity to an existing contact (a second phone, the address of a caller); a bound one keeps its contact.</summary>
     [Alias("Bind")]
     Task<IdentityBinding> Bind(Guid contactId);
+
+    /// <summary>
+    /// Binds an unbound identity to a contact and lead still to be made from the inquiry, without making them yet
+    /// (an inquiry with several identities reserves them all first); a bound one answers its binding.
+    /// </summary>
+    [Alias("Reserve")]
+    Task<IdentityBinding> Reserve(InquiryInfo inquiry, Guid newContactId, Guid newLeadId);
+
+    /// <summary>Hands a reservation of <paramref name="reservedFor"/> not yet made over to an existing contact; a made one stays.</summary>
+    [Alias("Hand")]
+    Task<IdentityBinding> Hand(Guid reservedFor, Guid toContactId);
 }
 
 public enum LeadStatus

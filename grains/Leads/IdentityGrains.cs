@@ -12,6 +12,10 @@ namespace SalesOrleans.Leads;
 public sealed class ContactIdentityGrain(
     [PersistentState("identity", StorageNames.GroupCommit)] IPersistentState<IdentityState> state) : Grain, IContactIdentityGrain
 {
+    // How long another inquiry's reservation holds others off; past it the holder is taken for crashed and whoever
+    // meets the reservation makes its contact.
+    private static readonly TimeSpan ReservationLease = TimeSpan.FromSeconds(10);
+
     public async Task<IdentityBinding?> Resolve()
     {
         if (state.State.ContactId is null)
@@ -19,14 +23,29 @@ public sealed class ContactIdentityGrain(
             return null;
         }
 
+        if (HeldByOther(null))
+        {
+            return Binding(createdNow: false) with { Reserved = true };
+        }
+
         await Provision();
         return Binding(createdNow: false);
     }
+
+    /// <summary>A reservation of another inquiry (not the one making <paramref name="leadId"/>) still being worked on.</summary>
+    private bool HeldByOther(Guid? leadId) =>
+        state.State.Pending is not null && state.State.ReservedAt is { } at && state.State.FirstLeadId != leadId
+        && DateTimeOffset.UtcNow - at < ReservationLease;
 
     public async Task<IdentityBinding> Claim(InquiryInfo inquiry, Guid newContactId, Guid newLeadId)
     {
         if (state.State.ContactId is not null)
         {
+            if (HeldByOther(newLeadId))
+            {
+                return Binding(createdNow: false) with { Reserved = true };
+            }
+
             await Provision();
             // A replay of the winning claim still learns that it made the lead.
             return Binding(createdNow: state.State.FirstLeadId == newLeadId);
@@ -41,6 +60,49 @@ public sealed class ContactIdentityGrain(
         return Binding(createdNow: true);
     }
 
+    public async Task<IdentityBinding> Reserve(InquiryInfo inquiry, Guid newContactId, Guid newLeadId)
+    {
+        if (state.State.ContactId is not null)
+        {
+            if (HeldByOther(newLeadId))
+            {
+                return Binding(createdNow: false) with { Reserved = true };
+            }
+
+            // Someone else's contact (made now if a crashed reservation left it): whoever meets it joins it.
+            if (state.State.ContactId != newContactId)
+            {
+                await Provision();
+            }
+
+            return Binding(createdNow: state.State.FirstLeadId == newLeadId);
+        }
+
+        state.State.ContactId = newContactId;
+        state.State.FirstLeadId = newLeadId;
+        state.State.Pending = inquiry;
+        state.State.ReservedAt = DateTimeOffset.UtcNow;
+        await state.WriteStateAsync();
+        return Binding(createdNow: true);
+    }
+
+    public async Task<IdentityBinding> Hand(Guid reservedFor, Guid toContactId)
+    {
+        if (state.State.ContactId == reservedFor && state.State.Pending is not null)
+        {
+            state.State.ContactId = toContactId;
+            state.State.FirstLeadId = null;
+            state.State.Pending = null;
+            state.State.ReservedAt = null;
+            await state.WriteStateAsync();
+            await GrainFactory.GetGrain<IContactGrain>(toContactId).AddIdentity(this.GetPrimaryKeyString());
+            return Binding(createdNow: false);
+        }
+
+        await Provision();
+        return Binding(createdNow: false);
+    }
+
     public async Task<IdentityBinding> Bind(Guid contactId)
     {
         if (state.State.ContactId is null)
@@ -49,6 +111,11 @@ public sealed class ContactIdentityGrain(
             await state.WriteStateAsync();
             await GrainFactory.GetGrain<IContactGrain>(contactId).AddIdentity(this.GetPrimaryKeyString());
             return Binding(createdNow: true);
+        }
+
+        if (HeldByOther(null))
+        {
+            return Binding(createdNow: false) with { Reserved = true };
         }
 
         await Provision();
@@ -67,6 +134,7 @@ public sealed class ContactIdentityGrain(
         await Provisioning.OpenAsync(GrainFactory, inquiry, contactId, leadId);
 
         state.State.Pending = null;
+        state.State.ReservedAt = null;
         await state.WriteStateAsync();
     }
 
@@ -83,11 +151,16 @@ public sealed class IdentityState
 
     /// <summary>The inquiry the contact and lead are still to be made from; null once they exist.</summary>
     public InquiryInfo? Pending { get; set; }
+
+    /// <summary>When an inquiry with several identities reserved this one (Reserve), until it made the contact or handed it on.</summary>
+    public DateTimeOffset? ReservedAt { get; set; }
 }
 
 /// <summary>
 /// One inquiry by its external key: processed once (replays answer the stored outcome). Finds a known contact by
-/// any of the inquiry's identities; otherwise claims the first identity, which makes the contact and the lead.
+/// any of the inquiry's identities; otherwise claims them, which makes the contact and the lead. With several
+/// identities it reserves them all first, in one order shared by every inquiry, so two inquiries at the same instant
+/// that share any one of them (phone and address, address only) meet there and make one contact: the later joins.
 /// </summary>
 public sealed class InquiryGrain(
     [PersistentState("inquiry", StorageNames.GroupCommit)] IPersistentState<InquiryGrainState> state,
@@ -128,18 +201,18 @@ public sealed class InquiryGrain(
             IdentityBinding? known = null;
             foreach (var identity in identities)
             {
-                known = await GrainFactory.GetGrain<IContactIdentityGrain>(identity).Resolve();
+                known = await UntilFree(() => GrainFactory.GetGrain<IContactIdentityGrain>(identity).Resolve());
                 if (known is not null)
                 {
                     break;
                 }
             }
 
-            var binding = known ?? await GrainFactory.GetGrain<IContactIdentityGrain>(identities[0]).Claim(inquiry, contactId, leadId);
+            var binding = known ?? await ClaimAll(inquiry, identities, contactId, leadId);
             // The other identities join the same contact (an address given along with a known phone).
             foreach (var other in identities.Where(i => i != binding.Identity))
             {
-                var bound = await GrainFactory.GetGrain<IContactIdentityGrain>(other).Bind(binding.ContactId);
+                var bound = await UntilFree(() => GrainFactory.GetGrain<IContactIdentityGrain>(other).Bind(binding.ContactId));
                 if (bound.ContactId != binding.ContactId)
                 {
                     logger.LogInformation("Inquiry {Key}: {Identity} belongs to contact {Other}, not {Contact}", inquiry.Key, other, bound.ContactId, binding.ContactId);
@@ -157,6 +230,64 @@ public sealed class InquiryGrain(
         // One inquiry, answered once: only a retry asks again, and storage answers it as well as memory.
         DeactivateOnIdle();
         return outcome;
+    }
+
+    /// <summary>
+    /// Reserves every identity for the new contact, in ordinal order, then makes it through the first. An identity
+    /// found taken (another inquiry got there first) means that customer: the reservations made so far are handed to it.
+    /// </summary>
+    private async Task<IdentityBinding> ClaimAll(InquiryInfo inquiry, List<string> identities, Guid contactId, Guid leadId)
+    {
+        if (identities.Count == 1)
+        {
+            return await UntilFree(() => GrainFactory.GetGrain<IContactIdentityGrain>(identities[0]).Claim(inquiry, contactId, leadId));
+        }
+
+        // Reservations are taken in one order by every inquiry, so waiting for another's while holding some of ours
+        // cannot go round in a circle.
+        var ordered = identities.Order(StringComparer.Ordinal).ToList();
+        var reserved = new List<string>();
+        foreach (var identity in ordered)
+        {
+            var binding = await UntilFree(() => GrainFactory.GetGrain<IContactIdentityGrain>(identity).Reserve(inquiry, contactId, leadId));
+            if (binding.ContactId != contactId)
+            {
+                foreach (var mine in reserved)
+                {
+                    await GrainFactory.GetGrain<IContactIdentityGrain>(mine).Hand(contactId, binding.ContactId);
+                }
+
+                return binding;
+            }
+
+            reserved.Add(identity);
+        }
+
+        var made = await GrainFactory.GetGrain<IContactIdentityGrain>(ordered[0]).Claim(inquiry, contactId, leadId);
+        // The other reservations are made now: their claim clears the pending inquiry (making again is a no-op).
+        foreach (var other in ordered.Skip(1))
+        {
+            await GrainFactory.GetGrain<IContactIdentityGrain>(other).Claim(inquiry, contactId, leadId);
+        }
+
+        return made;
+    }
+
+    /// <summary>Asks again while another inquiry's reservation holds the identity (it ends within its lease).</summary>
+    private static async Task<T> UntilFree<T>(Func<Task<T>> ask)
+    {
+        var wait = TimeSpan.FromMilliseconds(5);
+        while (true)
+        {
+            var binding = await ask();
+            if (binding is not IdentityBinding { Reserved: true })
+            {
+                return binding;
+            }
+
+            await Task.Delay(wait);
+            wait = TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds * 2, 200));
+        }
     }
 
     /// <summary>A known contact: the inquiry joins their history and their open lead, or else their open deal's journal.</summary>

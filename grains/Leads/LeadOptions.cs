@@ -39,7 +39,7 @@ public sealed class LeadOptions
     public TimeSpan CallSettleDelay { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Calls making their inquiry or settling at once on a node (CallWorkGate); event acknowledgements never wait for it.</summary>
-    public int CallWorkConcurrency { get; set; } = 16;
+    public int CallWorkConcurrency { get; set; } = 32;
 
     /// <summary>When a manager goes absent, their deal tasks due within this many hours move to colleagues.</summary>
     public double HandoverHorizonHours { get; set; } = 24;

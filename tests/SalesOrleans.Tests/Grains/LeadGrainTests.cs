@@ -49,6 +49,31 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task Two_inquiries_at_the_same_instant_that_share_only_one_of_their_identities_make_one_contact_and_one_lead()
+    {
+        // A web form with phone and address against a mail with the address only, or a call from the phone only.
+        // (Two inquiries that share nothing make two contacts, whatever comes later to link them.)
+        for (var round = 0; round < 60; round++)
+        {
+            var n = NewNumber();
+            var mail = $"shared.{Guid.NewGuid():N}@example.ru";
+            var both = Inquiry($"+7{n}", mail);
+            var one = round % 4 < 2 ? Inquiry(null, mail) : Inquiry($"8{n}");
+            var pair = round % 2 == 0 ? new[] { both, one } : [one, both];
+
+            var outcomes = await Task.WhenAll(pair.Select(Submit));
+
+            var created = Assert.Single(outcomes, o => o.Kind == InquiryOutcomeKind.NewLead);
+            Assert.All(outcomes, o => Assert.Equal(created.ContactId, o.ContactId));
+            var contact = (await fixture.Grains.GetGrain<IContactGrain>(created.ContactId).Get())!;
+            Assert.Equal(2, contact.Inquiries);
+            Assert.Equal(created.LeadId, contact.OpenLeadId);
+            Assert.Contains("+7" + n, contact.Phones);
+            Assert.Contains(mail, contact.Emails);
+        }
+    }
+
+    [Fact]
     public async Task A_known_address_joins_the_history_tells_the_assignee_and_its_new_phone_joins_the_contact()
     {
         var email = $"buyer.{Guid.NewGuid():N}@Example.RU";
