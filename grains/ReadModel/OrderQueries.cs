@@ -30,7 +30,8 @@ public sealed class OrderQueries(NpgsqlDataSource db)
 {
     public const int MaxLimit = 1000;
 
-    public async Task<IReadOnlyList<OrderListItem>> ListAsync(string? status, string? responsible, string? customer, Guid? dealId, int limit, int offset, CancellationToken ct = default)
+    public async Task<IReadOnlyList<OrderListItem>> ListAsync(string? status, string? responsible, string? customer, Guid? dealId, int limit, int offset,
+        OrderScope? scope = null, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("""
             SELECT order_id, customer, responsible, deal_id, warehouse_id, status, currency, total, paid, balance_due, contract_number,
@@ -40,6 +41,7 @@ public sealed class OrderQueries(NpgsqlDataSource db)
               AND ($2::text IS NULL OR responsible = $2)
               AND ($3::text IS NULL OR customer ILIKE '%' || $3 || '%')
               AND ($4::uuid IS NULL OR deal_id = $4)
+              AND (NOT $7 OR responsible = $8 OR responsible IN (SELECT user_name FROM app_user WHERE department_id = $9))
             ORDER BY created_at DESC, order_id
             LIMIT $5 OFFSET $6
             """);
@@ -49,6 +51,9 @@ public sealed class OrderQueries(NpgsqlDataSource db)
         cmd.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = dealId });
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Clamp(limit, 1, MaxLimit) });
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(0, offset) });
+        cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = scope is not null });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = scope?.User });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = scope?.Department });
         var items = new List<OrderListItem>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
@@ -102,3 +107,6 @@ public sealed class OrderQueries(NpgsqlDataSource db)
         return items;
     }
 }
+
+/// <summary>Whose orders a list shows: the user's own (as responsible) and their department's (by the responsible's department).</summary>
+public sealed record OrderScope(string User, string? Department);

@@ -52,74 +52,83 @@ public static class OrderEndpoints
             return result.Ok ? Results.Created($"/api/orders/{id}", result.Order) : Problems.From(result.Error!);
         });
 
-        orders.MapGet("/", (string? status, string? responsible, string? customer, Guid? dealId, int? limit, int? offset, OrderQueries queries, CancellationToken ct) =>
-            queries.ListAsync(status, responsible, customer, dealId, limit ?? 100, offset ?? 0, ct));
+        orders.MapGet("/", (string? status, string? responsible, string? customer, Guid? dealId, int? limit, int? offset, ClaimsPrincipal user,
+                OrderQueries queries, CancellationToken ct) =>
+            queries.ListAsync(status, responsible, customer, dealId, limit ?? 100, offset ?? 0,
+                user.SeesAllOrders() ? null : new OrderScope(user.Name(), user.DepartmentOf()), ct));
 
-        orders.MapGet("/{id:guid}", async (Guid id, IGrainFactory grains) =>
-            await grains.GetGrain<IOrderGrain>(id).Get() is { } order ? Results.Ok(order) : Problems.NotFound($"Order {id} does not exist."));
+        orders.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            Visible(id, user, grains, users, order => Task.FromResult(Results.Ok(order))));
 
         // The order's papers as PDF, laid out from the order as it is (the deal keeps the copy made when they were issued).
-        orders.MapGet("/{id:guid}/invoices/{number}.pdf", (Guid id, string number, IGrainFactory grains, IOptions<DocumentOptions> options) =>
-            Paper(grains, id, new OrderPaper(id, OrderPaper.Invoice, number), options.Value));
+        orders.MapGet("/{id:guid}/invoices/{number}.pdf", (Guid id, string number, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, IOptions<DocumentOptions> options) =>
+            Visible(id, user, grains, users, order => Task.FromResult(Paper(order, new OrderPaper(id, OrderPaper.Invoice, number), options.Value))));
 
-        orders.MapGet("/{id:guid}/shipments/{waybill}.pdf", (Guid id, string waybill, IGrainFactory grains, IOptions<DocumentOptions> options) =>
-            Paper(grains, id, new OrderPaper(id, OrderPaper.Waybill, waybill), options.Value));
+        orders.MapGet("/{id:guid}/shipments/{waybill}.pdf", (Guid id, string waybill, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, IOptions<DocumentOptions> options) =>
+            Visible(id, user, grains, users, order => Task.FromResult(Paper(order, new OrderPaper(id, OrderPaper.Waybill, waybill), options.Value))));
 
-        orders.MapGet("/{id:guid}/journal", async (Guid id, long? afterSeq, int? limit, OrderQueries queries, CancellationToken ct) =>
-            Results.Ok(await queries.JournalAsync(id, afterSeq ?? 0, limit ?? 1000, ct)));
+        orders.MapGet("/{id:guid}/journal", (Guid id, long? afterSeq, int? limit, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, OrderQueries queries, CancellationToken ct) =>
+            Visible(id, user, grains, users, async _ => Results.Ok(await queries.JournalAsync(id, afterSeq ?? 0, limit ?? 1000, ct))));
 
-        orders.MapPost("/{id:guid}/submit", (Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IOrderGrain>(id).Submit(user.Actor())));
+        orders.MapPost("/{id:guid}/submit", (Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            Command(id, user, grains, users, order => order.Submit(user.Actor())));
 
-        orders.MapPost("/{id:guid}/approve", (Guid id, ApproveOrderRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IOrderGrain>(id).Approve(new ApproveOrderCommand(body?.Splits), user.Actor())));
+        orders.MapPost("/{id:guid}/approve", (Guid id, ApproveOrderRequest? body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            Command(id, user, grains, users, order => order.Approve(new ApproveOrderCommand(body?.Splits), user.Actor())));
 
-        orders.MapPost("/{id:guid}/reject", (Guid id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IOrderGrain>(id).Reject(body.Reason ?? "", user.Actor())));
+        orders.MapPost("/{id:guid}/reject", (Guid id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            Command(id, user, grains, users, order => order.Reject(body.Reason ?? "", user.Actor())));
 
-        orders.MapPost("/{id:guid}/contract", (Guid id, ContractRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IOrderGrain>(id).SetContract(new SetContractCommand(body.ContractNumber, body.PaymentTerms), user.Actor())));
+        orders.MapPost("/{id:guid}/contract", (Guid id, ContractRequest body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            Command(id, user, grains, users, order => order.SetContract(new SetContractCommand(body.ContractNumber, body.PaymentTerms), user.Actor())));
 
-        orders.MapPost("/{id:guid}/execution", (Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IOrderGrain>(id).StartExecution(user.Actor())));
+        orders.MapPost("/{id:guid}/execution", (Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            Command(id, user, grains, users, order => order.StartExecution(user.Actor())));
 
-        orders.MapPost("/{id:guid}/replenishments/{replenishmentId}/start", (Guid id, string replenishmentId, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IOrderGrain>(id).StartProduction(replenishmentId, user.Actor())));
+        orders.MapPost("/{id:guid}/replenishments/{replenishmentId}/start", (Guid id, string replenishmentId, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            Command(id, user, grains, users, order => order.StartProduction(replenishmentId, user.Actor())));
 
-        orders.MapPost("/{id:guid}/replenishments/{replenishmentId}/receipt", (Guid id, string replenishmentId, ReceiveReplenishmentRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IOrderGrain>(id).ReceiveReplenishment(new ReceiveReplenishmentCommand(replenishmentId, body.Batch ?? "", body.Expiry), user.Actor())));
+        orders.MapPost("/{id:guid}/replenishments/{replenishmentId}/receipt", (Guid id, string replenishmentId, ReceiveReplenishmentRequest body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            Command(id, user, grains, users, order => order.ReceiveReplenishment(new ReceiveReplenishmentCommand(replenishmentId, body.Batch ?? "", body.Expiry), user.Actor())));
 
-        orders.MapPost("/{id:guid}/shipments", (Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IOrderGrain>(id).Ship(user.Actor())));
+        orders.MapPost("/{id:guid}/shipments", (Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            Command(id, user, grains, users, order => order.Ship(user.Actor())));
 
-        orders.MapPost("/{id:guid}/invoices", (Guid id, InvoiceRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IOrderGrain>(id).IssueInvoice(new IssueInvoiceCommand(body?.Amount, body?.DueDate), user.Actor())));
+        orders.MapPost("/{id:guid}/invoices", (Guid id, InvoiceRequest? body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            Command(id, user, grains, users, order => order.IssueInvoice(new IssueInvoiceCommand(body?.Amount, body?.DueDate), user.Actor())));
 
-        orders.MapPost("/{id:guid}/payments", (Guid id, PaymentRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IOrderGrain>(id).RecordPayment(new RecordPaymentCommand(body.PaymentId ?? "", body.Amount ?? 0, body.Invoice), user.Actor())));
+        orders.MapPost("/{id:guid}/payments", (Guid id, PaymentRequest body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            Command(id, user, grains, users, order => order.RecordPayment(new RecordPaymentCommand(body.PaymentId ?? "", body.Amount ?? 0, body.Invoice), user.Actor())));
 
-        orders.MapPost("/{id:guid}/cancel", (Guid id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IOrderGrain>(id).Cancel(body.Reason ?? "", user.Actor())));
+        orders.MapPost("/{id:guid}/cancel", (Guid id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            Command(id, user, grains, users, order => order.Cancel(body.Reason ?? "", user.Actor())));
 
-        orders.MapPost("/{id:guid}/archive", (Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<IOrderGrain>(id).Archive(user.Actor())));
+        orders.MapPost("/{id:guid}/archive", (Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            Command(id, user, grains, users, order => order.Archive(user.Actor())));
     }
 
-    private static async Task<IResult> Paper(IGrainFactory grains, Guid id, OrderPaper paper, DocumentOptions options)
+    private static IResult Paper(OrderView order, OrderPaper paper, DocumentOptions options) =>
+        paper.Render(order, options.SellerName) is { } content
+            ? Results.File(content, "application/pdf", paper.FileName)
+            : Problems.NotFound($"Order {order.Id} has no {paper.Kind} '{paper.Number}'.");
+
+    /// <summary>Reads and commands alike only for those who may see the order (Access.CanSee): 404 when missing, 403 when not theirs.</summary>
+    private static async Task<IResult> Visible(Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, Func<OrderView, Task<IResult>> then)
     {
         if (await grains.GetGrain<IOrderGrain>(id).Get() is not { } order)
         {
             return Problems.NotFound($"Order {id} does not exist.");
         }
 
-        return paper.Render(order, options.SellerName) is { } content
-            ? Results.File(content, "application/pdf", paper.FileName)
-            : Problems.NotFound($"Order {id} has no {paper.Kind} '{paper.Number}'.");
+        return user.CanSee(order, users.Find(order.Responsible)?.Department)
+            ? await then(order)
+            : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"Order {id} belongs to another department.");
     }
 
-    private static async Task<IResult> Reply(Task<OrderResult> command)
-    {
-        var result = await command;
-        return result.Ok ? Results.Ok(result.Order) : Problems.From(result.Error!);
-    }
+    private static Task<IResult> Command(Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, Func<IOrderGrain, Task<OrderResult>> command) =>
+        Visible(id, user, grains, users, async _ =>
+        {
+            var result = await command(grains.GetGrain<IOrderGrain>(id));
+            return result.Ok ? Results.Ok(result.Order) : Problems.From(result.Error!);
+        });
 }

@@ -33,6 +33,15 @@ public static class Access
         || (user.DepartmentOf() is { } department && department == contact.Department)
         || contact.Responsible == user.Name();
 
+    /// <summary>Admins and the warehouse (it fulfils every order) see all orders; others those of their department.</summary>
+    public static bool SeesAllOrders(this ClaimsPrincipal user) => user.IsAdmin() || user.IsInRole(Roles.Warehouse);
+
+    /// <summary>An order belongs to its responsible's department.</summary>
+    public static bool CanSee(this ClaimsPrincipal user, OrderView order, string? responsibleDepartment) =>
+        user.SeesAllOrders()
+        || order.Responsible == user.Name()
+        || (user.DepartmentOf() is { } department && department == responsibleDepartment);
+
     public static IResult Hidden(Guid id) =>
         Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"Deal {id} belongs to another department.");
 }

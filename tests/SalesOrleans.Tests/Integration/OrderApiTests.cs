@@ -41,6 +41,47 @@ public class OrderApiTests(NodeFixture fixture)
         (await Expect(await client.GetAsync($"/api/stock/{sku}"), HttpStatusCode.OK)).GetProperty("warehouses").EnumerateArray().SingleOrDefault();
 
     [Fact]
+    public async Task An_order_is_seen_and_worked_by_its_responsibles_department_and_the_warehouse_and_refused_to_other_departments()
+    {
+        var (warehouse, _, _, oil) = await Catalogue();
+        var manager = await Node.ClientAsync("i.petrov");
+        var created = await Expect(await manager.PostAsJsonAsync("/api/orders", new { customer = "Scoped GmbH", warehouse, lines = new object[] { new { sku = oil, quantity = 2 } } }),
+            HttpStatusCode.Created);
+        var id = created.GetProperty("id").GetGuid();
+        await Expect(await manager.PostAsync($"/api/orders/{id}/submit", null), HttpStatusCode.OK);
+        await Expect(await (await Node.ClientAsync("s.volkov")).PostAsJsonAsync($"/api/orders/{id}/approve", new { }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/orders/{id}/invoices", new { }), HttpStatusCode.OK);
+        var invoice = (await Expect(await manager.GetAsync($"/api/orders/{id}"), HttpStatusCode.OK)).GetProperty("invoices")[0].GetProperty("number").GetString();
+
+        // Another department's manager and supervisor: not in the list, 403 on the order, its journal, its papers and its commands.
+        foreach (var outsider in new[] { "k.weber", "e.keller" })
+        {
+            var other = await Node.ClientAsync(outsider);
+            var list = await Expect(await other.GetAsync("/api/orders?limit=500"), HttpStatusCode.OK);
+            Assert.DoesNotContain(list.EnumerateArray(), o => o.GetProperty("id").GetGuid() == id);
+            await Expect(await other.GetAsync($"/api/orders/{id}"), HttpStatusCode.Forbidden);
+            await Expect(await other.GetAsync($"/api/orders/{id}/journal"), HttpStatusCode.Forbidden);
+            await Expect(await other.GetAsync($"/api/orders/{id}/invoices/{invoice}.pdf"), HttpStatusCode.Forbidden);
+            await Expect(await other.PostAsJsonAsync($"/api/orders/{id}/payments", new { paymentId = $"x-{outsider}", amount = 1 }), HttpStatusCode.Forbidden);
+            await Expect(await other.PostAsJsonAsync($"/api/orders/{id}/cancel", new { reason = "not mine" }), HttpStatusCode.Forbidden);
+        }
+
+        Assert.Equal(0m, Dec(await Expect(await manager.GetAsync($"/api/orders/{id}"), HttpStatusCode.OK), "paid"));
+        Assert.Equal("Approved", (await Expect(await manager.GetAsync($"/api/orders/{id}"), HttpStatusCode.OK)).GetProperty("status").GetString());
+
+        // The responsible's colleague, the warehouse and the admin see it (the list too).
+        foreach (var insider in new[] { "m.sokolova", "w.lager", "admin" })
+        {
+            var client = await Node.ClientAsync(insider);
+            var list = await Expect(await client.GetAsync("/api/orders?limit=500"), HttpStatusCode.OK);
+            Assert.Contains(list.EnumerateArray(), o => o.GetProperty("id").GetGuid() == id);
+            await Expect(await client.GetAsync($"/api/orders/{id}"), HttpStatusCode.OK);
+            var pdf = await client.GetAsync($"/api/orders/{id}/invoices/{invoice}.pdf");
+            Assert.Equal((HttpStatusCode.OK, "application/pdf"), (pdf.StatusCode, pdf.Content.Headers.ContentType?.MediaType));
+        }
+    }
+
+    [Fact]
     public async Task An_order_goes_from_draft_through_allocation_production_supply_shipment_and_payment_to_completed()
     {
         var (warehouse, press, pump, oil) = await Catalogue();
