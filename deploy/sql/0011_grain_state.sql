@@ -23,3 +23,18 @@ BEGIN
     END IF;
 END
 $$;
+
+-- Which of the moved states an earlier version left in Orleans' table, found once here: a node asks this small table,
+-- not a scan of Orleans' table, before it looks there for a grain grain_state does not have. (Keep the list in step
+-- with the grains that use the group-commit storage.)
+CREATE TABLE IF NOT EXISTS grain_state_legacy (
+    service_id text NOT NULL,
+    state_name text NOT NULL,
+    PRIMARY KEY (service_id, state_name)
+);
+
+INSERT INTO grain_state_legacy (service_id, state_name)
+SELECT DISTINCT serviceid, graintypestring
+FROM orleansstorage
+WHERE graintypestring IN ('call', 'inquiry', 'identity', 'contact', 'company', 'lead')
+ON CONFLICT DO NOTHING;

@@ -121,10 +121,13 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
         await _reader.DisposeAsync();
     }
 
-    /// <summary>Whether Orleans' storage table holds any row of this state (asked once per state name and node).</summary>
+    /// <summary>
+    /// Whether an earlier version left rows of this state in Orleans' table (found by the schema script once; asked
+    /// once per state name and node).
+    /// </summary>
     private Task<bool> HasLegacyRows(string stateName) => _legacyRows.GetOrAdd(stateName, async name =>
     {
-        await using var cmd = _db.CreateCommand("SELECT EXISTS (SELECT 1 FROM orleansstorage WHERE serviceid = $1 AND graintypestring = $2)");
+        await using var cmd = _db.CreateCommand("SELECT EXISTS (SELECT 1 FROM grain_state_legacy WHERE service_id = $1 AND state_name = $2)");
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
         return (bool)(await cmd.ExecuteScalarAsync())!;

@@ -196,6 +196,8 @@ public class GroupCommitGrainStorageTests
 
         Assert.Contains(rows, r => r.State == "contact");
         Assert.Contains(rows, r => r.State == "lead");
+        // Written to Orleans' table by its own storage provider, as the earlier version did; then the upgrade's schema
+        // script runs (again) on the next start.
         await using (var node = await TestNode.StartAsync(connectionString, configure: b => b.Configuration.AddInMemoryCollection(LeadNodeFixture.Settings())))
         {
             var legacy = node.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Store);
@@ -203,7 +205,16 @@ public class GroupCommitGrainStorageTests
             {
                 await legacy.WriteStateAsync(state, GrainId.Parse(key), new GrainState<System.Text.Json.JsonElement>(System.Text.Json.JsonDocument.Parse(payload).RootElement));
             }
+        }
 
+        await using (var db = NpgsqlDataSource.Create(connectionString))
+        await using (var unapply = db.CreateCommand("DELETE FROM schema_version WHERE version = 11"))
+        {
+            Assert.Equal(1, await unapply.ExecuteNonQueryAsync());
+        }
+
+        await using (var node = await TestNode.StartAsync(connectionString, configure: b => b.Configuration.AddInMemoryCollection(LeadNodeFixture.Settings())))
+        {
             using var pbx = Pbx(node);
             // The PBX retries the "incoming" it sent before the upgrade: still a duplicate (the call came from Orleans' table).
             var retried = await pbx.PostAsJsonAsync("/api/telephony/calls", Event("incoming", callId, 1_700_000_000.0));
