@@ -189,21 +189,12 @@ public sealed class CallGrain(
     {
         _settleTimer?.Dispose();
         // Interleaved like Work: a late event is acknowledged while the call settles (it waits for the gate).
-        _settleTimer = this.RegisterGrainTimer(_ => _settling ??= SettleOnce(),
+        _settleTimer = this.RegisterGrainTimer(_ => Settling(),
             new GrainTimerCreationOptions { DueTime = options.Value.CallSettleDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true, Interleave = true });
     }
 
-    private async Task SettleOnce()
-    {
-        try
-        {
-            await gate.RunAsync(Settle);
-        }
-        finally
-        {
-            _settling = null;
-        }
-    }
+    /// <summary>One settling at a time: a timer that fires while one runs joins it.</summary>
+    private Task Settling() => _settling is { IsCompleted: false } ? _settling : _settling = gate.RunAsync(Settle);
 
     /// <summary>Judges the call once: logs it and, when missed, makes the call-back task. Idempotent.</summary>
     private async Task Settle()
