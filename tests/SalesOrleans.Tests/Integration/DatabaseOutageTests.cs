@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using SalesOrleans.Tests.Support;
 using Xunit.Abstractions;
 
 namespace SalesOrleans.Tests.Integration;
@@ -140,7 +141,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
         var work = Path.Combine(Path.GetTempPath(), $"salesorleans-pg-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(work, (UnixFileMode)0b111_101_101);
-        var pg = new PrivatePostgres(work, FreePort());
+        var pg = new PrivatePostgres(work, NodeProcess.FreePort());
         await pg.StartAgainAsync();
         return pg;
     }
@@ -187,12 +188,5 @@ public sealed class PrivatePostgres : IAsyncDisposable
         }
 
         throw new InvalidOperationException("deploy/pg.sh not found above " + AppContext.BaseDirectory);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

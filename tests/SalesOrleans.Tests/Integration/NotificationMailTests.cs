@@ -48,7 +48,7 @@ public class NotificationMailTests
     public async Task A_new_lead_mails_the_supervisor_and_the_assignee_and_a_failed_send_is_retried()
     {
         await using var dovecot = await DovecotServer.StartAsync("e.keller", "k.weber", "l.braun");
-        var smtpPort = PostfixServer.FreePort();
+        var smtpPort = NodeProcess.FreePort();
         var settings = new Dictionary<string, string?>(LeadNodeFixture.Settings())
         {
             ["Smtp:Enabled"] = "true",

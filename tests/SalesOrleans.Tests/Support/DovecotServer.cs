@@ -39,8 +39,8 @@ public sealed class DovecotServer : IAsyncDisposable
 
         var dir = Path.Combine(Path.GetTempPath(), $"dovecot-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path.Combine(dir, "mail"));
-        var port = FreePort();
-        var lmtpPort = FreePort();
+        var port = NodeProcess.FreePort();
+        var lmtpPort = NodeProcess.FreePort();
         var (uid, gid) = MailUser();
         await File.WriteAllLinesAsync(Path.Combine(dir, "users"), users.Select(u => $"{u}:{{PLAIN}}secret::::::"));
         var config = Path.Combine(dir, "dovecot.conf");
@@ -147,12 +147,5 @@ public sealed class DovecotServer : IAsyncDisposable
         {
             throw new InvalidOperationException($"{file} {args} failed with exit code {process.ExitCode}.");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -49,6 +49,22 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public static async Task<NodeProcess> StartAsync(string connectionString, string name, params string[] extraArgs)
     {
+        // A port free when picked can be taken before the node binds it (an outgoing connection's local port comes from
+        // the same range): such a start is tried again on other ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(connectionString, name, extraArgs);
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<NodeProcess> StartOnceAsync(string connectionString, string name, string[] extraArgs)
+    {
         var http = FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
@@ -184,11 +200,26 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A loopback port nobody listens on now (for a node's HTTP, silo and gateway ports).</summary>
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A loopback port nobody listens on now (for a node's HTTP, silo and gateway ports), and never one this process
+    /// handed out before: nodes starting together would otherwise be given the same port before either binds it.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 }

@@ -35,7 +35,7 @@ public sealed class PostfixServer : IAsyncDisposable
             Directory.CreateDirectory(Path.Combine(dir, sub));
         }
 
-        var port = smtpPort ?? FreePort();
+        var port = smtpPort ?? NodeProcess.FreePort();
         await File.WriteAllTextAsync(Path.Combine(dir, "conf", "main.cf"), $"""
             compatibility_level = 3.6
             queue_directory = {dir}/queue
@@ -135,12 +135,5 @@ public sealed class PostfixServer : IAsyncDisposable
         {
             throw new InvalidOperationException($"{file} {args} failed with exit code {process.ExitCode}.");
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
