@@ -9,8 +9,13 @@ CREATE TABLE IF NOT EXISTS grain_state (
     version     bigint      NOT NULL,
     payload     bytea       NOT NULL,
     modified_at timestamptz NOT NULL,
+    -- The grain has work left that it does after answering (a call's inquiry or settling): if its node dies first,
+    -- a sweep wakes it (CallSweeper), because nothing else would.
+    work_due    boolean     NOT NULL DEFAULT false,
     PRIMARY KEY (service_id, state_name, grain_key)
 );
+
+CREATE INDEX IF NOT EXISTS ix_grain_state_work_due ON grain_state (state_name, modified_at) WHERE work_due;
 
 -- Grain states of a few kilobytes and more (a department's lead queue holds every open lead) are compressed on each
 -- write: lz4 costs a fraction of the default pglz's CPU. Only where the server was built with lz4; applies to values

@@ -73,7 +73,8 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var expected = grainState.ETag is { } etag ? long.Parse(etag, CultureInfo.InvariantCulture) : (long?)null;
-        var write = new Write(stateName, KeyOf(grainId), expected, JsonGrainStateSerializer.Instance.Serialize(grainState.State).ToArray());
+        var write = new Write(stateName, KeyOf(grainId), expected, JsonGrainStateSerializer.Instance.Serialize(grainState.State).ToArray(),
+            grainState.State is IWorkDue { WorkDue: true });
         if (!await _writer.RunAsync(write))
         {
             throw new InconsistentStateException($"Version conflict writing {stateName} of {grainId} in storage {_name}: another activation wrote it",
@@ -113,6 +114,28 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
         grainState.ETag = null;
         grainState.State = Activator.CreateInstance<T>();
         grainState.RecordExists = false;
+    }
+
+    /// <summary>Keys of grains of a state with work due whose last write is older than <paramref name="quietFor"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<string>> WorkDueAsync(string stateName, TimeSpan quietFor, int limit, CancellationToken ct = default)
+    {
+        await using var cmd = _db.CreateCommand("""
+            SELECT grain_key FROM grain_state
+            WHERE work_due AND state_name = $2 AND service_id = $1 AND modified_at < now() - $3
+            ORDER BY modified_at LIMIT $4
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stateName });
+        cmd.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = quietFor });
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var keys = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
     }
 
     public async ValueTask DisposeAsync()
@@ -168,12 +191,13 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
         foreach (var w in order.Select(i => batch[i]))
         {
             var cmd = new NpgsqlBatchCommand(w.Expected is null
-                ? "INSERT INTO grain_state (service_id, state_name, grain_key, version, payload, modified_at) VALUES ($1, $2, $3, 1, $4, now()) ON CONFLICT DO NOTHING"
-                : "UPDATE grain_state SET version = version + 1, payload = $4, modified_at = now() WHERE service_id = $1 AND state_name = $2 AND grain_key = $3 AND version = $5");
+                ? "INSERT INTO grain_state (service_id, state_name, grain_key, version, payload, modified_at, work_due) VALUES ($1, $2, $3, 1, $4, now(), $5) ON CONFLICT DO NOTHING"
+                : "UPDATE grain_state SET version = version + 1, payload = $4, modified_at = now(), work_due = $5 WHERE service_id = $1 AND state_name = $2 AND grain_key = $3 AND version = $6");
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = w.StateName });
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = w.Key });
             cmd.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = w.Payload, NpgsqlDbType = NpgsqlDbType.Bytea });
+            cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = w.WorkDue });
             if (w.Expected is { } expected)
             {
                 cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expected });
@@ -197,5 +221,11 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
 
     private sealed record Row(long Version, byte[] Payload);
 
-    private sealed record Write(string StateName, string Key, long? Expected, byte[] Payload);
+    private sealed record Write(string StateName, string Key, long? Expected, byte[] Payload, bool WorkDue);
+}
+
+/// <summary>A grain state that says whether work is left to do after the write (GroupCommitGrainStorage keeps it in a column).</summary>
+public interface IWorkDue
+{
+    bool WorkDue { get; }
 }

@@ -41,7 +41,8 @@ public sealed class CallGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // Work a crash left undone: an acknowledged "incoming" without its inquiry, a call without its settling.
+        // Work a crash left undone (CallSweeper wakes such calls): an acknowledged "incoming" without its inquiry, a call
+        // without its settling.
         if (InquiryDue)
         {
             ArmWork(TimeSpan.Zero);
@@ -284,8 +285,12 @@ public sealed class CallGrain(
         S.Card, S.Extension, S.RingsFor);
 }
 
-public sealed class CallState
+public sealed class CallState : IWorkDue
 {
+    /// <summary>An inquiry still to make or a settling still to do: what OnActivateAsync resumes.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool WorkDue => (!InquiryDone && Events.Any(e => e.Event == "incoming")) || (!Settled && Events.Any(e => CallAssembly.IsTerminal(e.Event)));
+
     public string? CallId { get; set; }
 
     public string? Caller { get; set; }

@@ -41,6 +41,12 @@ public sealed class LeadOptions
     /// <summary>Calls making their inquiry or settling at once on a node (CallWorkGate); event acknowledgements never wait for it.</summary>
     public int CallWorkConcurrency { get; set; } = 32;
 
+    /// <summary>How often a node looks for calls whose work a dead node left undone (CallSweeper).</summary>
+    public TimeSpan CallSweepInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a call with work due must have been quiet before a sweep wakes it (longer than the work gate's backlog).</summary>
+    public TimeSpan CallSweepQuiet { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>When a manager goes absent, their deal tasks due within this many hours move to colleagues.</summary>
     public double HandoverHorizonHours { get; set; } = 24;
 

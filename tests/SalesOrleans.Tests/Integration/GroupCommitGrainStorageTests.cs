@@ -238,6 +238,50 @@ public class GroupCommitGrainStorageTests
         }
     }
 
+    [Fact]
+    public async Task A_call_whose_node_died_after_acknowledging_it_is_woken_by_the_sweep_and_makes_its_lead_and_call_back_task()
+    {
+        // What a node leaves when it dies right after acknowledging a missed call: the events stored, no inquiry made,
+        // not settled; and nothing more will come from the PBX for this call.
+        var connectionString = await TestDatabase.CreateAsync();
+        var callId = $"swept-{Guid.NewGuid():N}"[..20];
+        var caller = $"+7916{Random.Shared.Next(0, 10_000_000):D7}";
+        await using (var db = NpgsqlDataSource.Create(connectionString))
+        {
+            await SchemaMigrator.MigrateAsync(db);
+            await using var storage = new GroupCommitGrainStorage("groupcommit", "salesorleans", db, NullLogger<GroupCommitGrainStorage>.Instance);
+            var state = new GrainState<CallState>(new CallState
+            {
+                CallId = callId,
+                Caller = caller,
+                Called = "+74952233211",
+                Events = [new("incoming", 1_700_000_000, null, null, null), new("no_answer", 1_700_000_030, null, null, null)],
+            });
+            Assert.True(state.State!.WorkDue);
+            await storage.WriteStateAsync("call", GrainId.Create("call", CallGrain.KeyOf(callId)), state);
+        }
+
+        var settings = LeadNodeFixture.Settings();
+        settings["Leads:CallSweepInterval"] = "00:00:00.500";
+        settings["Leads:CallSweepQuiet"] = "00:00:01";
+        await using var node = await TestNode.StartAsync(connectionString, configure: b => b.Configuration.AddInMemoryCollection(settings));
+        await using var read = NpgsqlDataSource.Create(connectionString);
+        // Only the read model is watched: asking the call grain would wake it without the sweep.
+        var settled = await Eventually(async () =>
+        {
+            await using var cmd = read.CreateCommand("SELECT settled AND lead_id IS NOT NULL AND callback_for IS NOT NULL FROM call_log WHERE call_id = $1");
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = callId });
+            return await cmd.ExecuteScalarAsync() is true ? true : (bool?)null;
+        });
+        Assert.True(settled);
+        await using var leads = read.CreateCommand("SELECT count(*) FROM lead WHERE phone = $1");
+        leads.Parameters.Add(new NpgsqlParameter<string> { TypedValue = caller });
+        Assert.Equal(1L, (long)(await leads.ExecuteScalarAsync())!);
+        await using var due = read.CreateCommand("SELECT work_due FROM grain_state WHERE grain_key = $1");
+        due.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"call/{CallGrain.KeyOf(callId)}" });
+        Assert.Equal(false, await due.ExecuteScalarAsync());
+    }
+
     private static async Task<T> Eventually<T>(Func<Task<T?>> probe) where T : struct
     {
         var until = DateTime.UtcNow.AddSeconds(20);

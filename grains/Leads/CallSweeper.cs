@@ -1,0 +1,47 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
+using SalesOrleans.Infrastructure;
+
+namespace SalesOrleans.Leads;
+
+/// <summary>
+/// Wakes calls whose node died after it acknowledged their events but before it made the inquiry or settled them
+/// (their state says work is due and nothing has written it for a while). Waking is a read: the call grain resumes the
+/// work on activation, and one already at it just answers. Every node sweeps; a call woken twice does its work once.
+/// </summary>
+public sealed class CallSweeper(IServiceProvider services, IGrainFactory grains, IOptions<LeadOptions> options, ILogger<CallSweeper> logger) : BackgroundService
+{
+    private const string Prefix = "call/";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (services.GetKeyedService<IGrainStorage>(StorageNames.GroupCommit) is not GroupCommitGrainStorage storage)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.Value.CallSweepInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var due = await storage.WorkDueAsync("call", options.Value.CallSweepQuiet, 500, stoppingToken);
+                foreach (var key in due.Where(k => k.StartsWith(Prefix, StringComparison.Ordinal)))
+                {
+                    await grains.GetGrain<ICallGrain>(key[Prefix.Length..]).Get();
+                }
+
+                if (due.Count > 0)
+                {
+                    logger.LogInformation("Woke {Count} calls with work left undone", due.Count);
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Sweeping calls with work due failed; trying again at the next tick");
+            }
+        }
+    }
+}
