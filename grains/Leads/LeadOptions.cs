@@ -42,10 +42,10 @@ public sealed class LeadOptions
     public int CallWorkConcurrency { get; set; } = 32;
 
     /// <summary>How often a node looks for calls whose work a dead node left undone (CallSweeper).</summary>
-    public TimeSpan CallSweepInterval { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan CallSweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a call with work due must have been quiet before a sweep wakes it (longer than the work gate's backlog).</summary>
-    public TimeSpan CallSweepQuiet { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan CallSweepQuiet { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>When a manager goes absent, their deal tasks due within this many hours move to colleagues.</summary>
     public double HandoverHorizonHours { get; set; } = 24;
