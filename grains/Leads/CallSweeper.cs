@@ -11,7 +11,8 @@ namespace SalesOrleans.Leads;
 /// (their state says work is due and nothing has written it for a while). Waking is a read: the call grain resumes the
 /// work on activation, and one already at it just answers. Every node sweeps; a call woken twice does its work once.
 /// </summary>
-public sealed class CallSweeper(IServiceProvider services, IGrainFactory grains, IOptions<LeadOptions> options, ILogger<CallSweeper> logger) : BackgroundService
+public sealed class CallSweeper(IServiceProvider services, IGrainFactory grains, IOptions<LeadOptions> options, IHostApplicationLifetime lifetime,
+    ILogger<CallSweeper> logger) : BackgroundService
 {
     private const string Prefix = "call/";
 
@@ -20,6 +21,15 @@ public sealed class CallSweeper(IServiceProvider services, IGrainFactory grains,
         if (services.GetKeyedService<IGrainStorage>(StorageNames.GroupCommit) is not GroupCommitGrainStorage storage)
         {
             return;
+        }
+
+        // Not before the node has started whole (users and routing loaded, first-start seeding done): a call woken
+        // earlier would be routed and assigned without them.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            await started.Task;
         }
 
         using var timer = new PeriodicTimer(options.Value.CallSweepInterval);
