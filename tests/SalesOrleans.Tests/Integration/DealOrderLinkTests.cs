@@ -109,7 +109,9 @@ public class DealOrderLinkTests(NodeFixture fixture)
 
         var shipped = await Expect(await keeper.PostAsync($"/api/orders/{orderId}/shipments", null), HttpStatusCode.OK);
         Assert.Equal("Completed", shipped.GetProperty("status").GetString());
-        var won = await WaitFor(manager, $"/api/deals/{id}", d => d.GetProperty("status").GetString() == "Won");
+        // The waybill reaches the deal's documents just after the order's shipment (order papers are put on the deal after the write).
+        var won = await WaitFor(manager, $"/api/deals/{id}", d => d.GetProperty("status").GetString() == "Won"
+            && d.GetProperty("documents").EnumerateArray().Any(doc => doc.GetProperty("kind").GetString() == "waybill"));
         Assert.Equal("completed", won.GetProperty("stage").GetString());
 
         // The deal journal shows the order's payment and waybill.
