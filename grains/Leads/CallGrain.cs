@@ -43,20 +43,18 @@ public sealed class CallGrain(
     {
         // Work a crash left undone (CallSweeper wakes such calls): an acknowledged "incoming" without its inquiry, a call
         // without its settling.
-        if (InquiryDue)
+        if (S.InquiryDue)
         {
             ArmWork(TimeSpan.Zero);
         }
 
-        if (!S.Settled && S.Events.Any(e => CallAssembly.IsTerminal(e.Event)))
+        if (S.SettleDue)
         {
             ArmSettle();
         }
 
         return Task.CompletedTask;
     }
-
-    private bool InquiryDue => !S.InquiryDone && S.Events.Any(e => e.Event == "incoming");
 
     public async Task<bool> Record(CallEvent callEvent)
     {
@@ -121,7 +119,7 @@ public sealed class CallGrain(
     {
         _workTimer?.Dispose();
         _workTimer = null;
-        if (InquiryDue)
+        if (S.InquiryDue)
         {
             try
             {
@@ -287,9 +285,17 @@ public sealed class CallGrain(
 
 public sealed class CallState : IWorkDue
 {
-    /// <summary>An inquiry still to make or a settling still to do: what OnActivateAsync resumes.</summary>
+    /// <summary>An acknowledged "incoming" whose inquiry is not made yet.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool WorkDue => (!InquiryDone && Events.Any(e => e.Event == "incoming")) || (!Settled && Events.Any(e => CallAssembly.IsTerminal(e.Event)));
+    public bool InquiryDue => !InquiryDone && Events.Any(e => e.Event == "incoming");
+
+    /// <summary>A call that ended but is not judged yet.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool SettleDue => !Settled && Events.Any(e => CallAssembly.IsTerminal(e.Event));
+
+    /// <summary>Work left after the write: what OnActivateAsync resumes and CallSweeper wakes the call for.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool WorkDue => InquiryDue || SettleDue;
 
     public string? CallId { get; set; }
 
