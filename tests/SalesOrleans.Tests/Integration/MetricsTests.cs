@@ -13,6 +13,12 @@ public sealed class MetricsTests(NodeFixture fixture)
         var manager = await node.ClientAsync("k.weber");
         var created = await manager.PostAsJsonAsync("/api/leads", new { name = "Metrics Probe", phone = $"+49 30 {Random.Shared.Next(1_000_000, 9_999_999)}", need = "Excel course", department = "training" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        // The queue assigns only to managers on shift (this node respects shifts), so outside the training
+        // department's working hours the lead would wait and no assignment would be measured: the head assigns it.
+        var leadId = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+        var supervisor = await node.ClientAsync("e.keller");
+        var assigned = await supervisor.PostAsJsonAsync($"/api/leads/{leadId}/assign", new { assignee = "k.weber", reason = "metrics probe" });
+        Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
         var deal = await manager.PostAsJsonAsync("/api/deals", new { processKind = "training-sales", title = "Metrics probe", company = "Hansa Print", amount = 100 });
         Assert.Equal(HttpStatusCode.Created, deal.StatusCode);
 
