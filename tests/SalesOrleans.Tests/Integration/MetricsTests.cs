@@ -15,7 +15,7 @@ public sealed class MetricsTests(NodeFixture fixture)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         // The queue assigns only to managers on shift (this node respects shifts), so outside the training
         // department's working hours the lead would wait and no assignment would be measured: the head assigns it.
-        var leadId = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+        var leadId = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("outcome").GetProperty("leadId").GetGuid();
         var supervisor = await node.ClientAsync("e.keller");
         var assigned = await supervisor.PostAsJsonAsync($"/api/leads/{leadId}/assign", new { assignee = "k.weber", reason = "metrics probe" });
         Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
