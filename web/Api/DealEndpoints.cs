@@ -90,7 +90,9 @@ public static class DealEndpoints
 
         // The deal's department and owner are within the creator's reach (a supervisor opens deals in their own department only).
         var department = body.Department ?? user.DepartmentOf() ?? "";
-        if (await access.DenyAsync(user, Capability.DealCreate, ResourceKind.Department, department, ct) is { } denied)
+        // (An unknown department is the domain's 400, naming the field.)
+        if (users.Departments.Any(d => d.Id == department)
+            && await access.DenyAsync(user, Capability.DealCreate, ResourceKind.Department, department, ct) is { } denied)
         {
             return denied;
         }
