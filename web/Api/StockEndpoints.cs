@@ -64,7 +64,7 @@ public static class StockEndpoints
         import.MapPost("/stock", (HttpRequest request, ClaimsPrincipal user, CatalogImport importer, CancellationToken ct) =>
             Import(request, (file, name) => importer.ImportStockAsync(file, name, user.Actor(), ct), ct)).Requires(Capability.ImportCatalog);
         import.MapPost("/orders", (HttpRequest request, ClaimsPrincipal user, CatalogImport importer, CancellationToken ct) =>
-            Import(request, (file, name) => importer.ImportOrdersAsync(file, name, user.Actor(), ct), ct)).Requires(Capability.ImportCatalog);
+            Import(request, (file, name) => importer.ImportOrdersAsync(file, name, user.Actor(), ct), ct)).Requires(Capability.ImportOrders);
 
         app.MapGet("/api/reservations", ListReservations).Requires(Capability.ReservationRead).WithTags("Stock");
     }

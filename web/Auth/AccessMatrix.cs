@@ -150,6 +150,7 @@ public sealed class AccessMatrix
         (Capability.AnalyticsRefresh,        [A,  A,  N,  N,  N,  N,  N,  N]),
         (Capability.ExportPersonalData,      [A,  A,  N,  A,  N,  N,  N,  N]),
         (Capability.ImportCatalog,           [A,  A,  N,  N,  A,  N,  N,  N]),
+        (Capability.ImportOrders,            [A,  D,  D,  N,  N,  N,  N,  N]),
         (Capability.ImportCustomers,         [A,  A,  N,  N,  N,  N,  N,  N]),
         (Capability.NotificationRead,        [O,  O,  O,  O,  O,  O,  O,  N]),
         (Capability.TokenAdmin,              [A,  N,  N,  N,  N,  N,  N,  N]),

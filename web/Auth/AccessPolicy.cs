@@ -18,16 +18,33 @@ public sealed class AccessPolicy(NpgsqlDataSource db, IOptions<LeadOptions> lead
     private AccessMatrix _matrix = AccessMatrix.Defaults;
     private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
 
+    /// <summary>
+    /// The matrix in force. The first call loads it; after that a stale copy is refreshed in the background, so no
+    /// request waits on the database (during an outage the last loaded matrix stays in force).
+    /// </summary>
     public async ValueTask<AccessMatrix> MatrixAsync(CancellationToken ct = default)
     {
-        if (clock.GetUtcNow() - _loadedAt < Freshness || !await _reload.WaitAsync(0, ct))
+        if (_loadedAt == DateTimeOffset.MinValue)
         {
-            return _matrix;
+            await _reload.WaitAsync(ct);
+            await ReloadHoldingGateAsync();
+        }
+        else if (clock.GetUtcNow() - _loadedAt >= Freshness && _reload.Wait(0))
+        {
+            _ = Task.Run(ReloadHoldingGateAsync, CancellationToken.None);
         }
 
+        return _matrix;
+    }
+
+    private async Task ReloadHoldingGateAsync()
+    {
         try
         {
-            _matrix = AccessMatrix.Defaults.With(await LoadChangesAsync(ct));
+            if (_loadedAt == DateTimeOffset.MinValue || clock.GetUtcNow() - _loadedAt >= Freshness)
+            {
+                _matrix = AccessMatrix.Defaults.With(await LoadChangesAsync(CancellationToken.None));
+            }
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
         {
@@ -39,8 +56,6 @@ public sealed class AccessPolicy(NpgsqlDataSource db, IOptions<LeadOptions> lead
             _loadedAt = clock.GetUtcNow();
             _reload.Release();
         }
-
-        return _matrix;
     }
 
     /// <summary>Stores the changed cells and applies them on this node at once (the others within <see cref="Freshness"/>).</summary>

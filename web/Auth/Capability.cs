@@ -47,7 +47,8 @@ public sealed record Capability(string Name, string Description)
     public static readonly Capability AnalyticsRead = new("analytics.read", "Run reports");
     public static readonly Capability AnalyticsRefresh = new("analytics.refresh", "Refresh the win-probability model");
     public static readonly Capability ExportPersonalData = new("export.personal-data", "Export contact lists (personal data)");
-    public static readonly Capability ImportCatalog = new("import.catalog", "Import SKUs, stock and open orders");
+    public static readonly Capability ImportCatalog = new("import.catalog", "Import SKUs and stock");
+    public static readonly Capability ImportOrders = new("import.orders", "Import open orders from the old system");
     public static readonly Capability ImportCustomers = new("import.customers", "Import companies and contacts");
     public static readonly Capability NotificationRead = new("notification.read", "Read one's own notifications");
     public static readonly Capability TokenAdmin = new("token.admin", "Issue API tokens");
@@ -61,7 +62,7 @@ public sealed record Capability(string Name, string Description)
         OrderRead, OrderCreate, OrderChange, OrderApprove, OrderFulfil, OrderPayment, OrderCancel,
         ReservationRead, ReservationCreate, ReservationRelease, StockRead, StockReceive, StockAdjust, StockShip, CatalogChange,
         ProcessRead, ProcessPublish, QueueRead, QueueManage, PresenceManage, WorkloadRead, TelephonyRead,
-        AnalyticsRead, AnalyticsRefresh, ExportPersonalData, ImportCatalog, ImportCustomers, NotificationRead,
+        AnalyticsRead, AnalyticsRefresh, ExportPersonalData, ImportCatalog, ImportOrders, ImportCustomers, NotificationRead,
         TokenAdmin, AccessAdmin, OpsDashboard,
     ];
 

@@ -75,7 +75,10 @@ public sealed class ResourceResolvers(IGrainFactory grains, UserDirectory users,
         ResourceKind.Order => OrderAsync(keys[0]),
         ResourceKind.Reservation => ReservationAsync(keys[0], keys[1], keys.Length > 2 && keys[2].Length > 0 ? keys[2] : null),
         ResourceKind.Process => ProcessAsync(keys[0], ct),
-        ResourceKind.Department => Task.FromResult(departments.DepartmentExists(keys[0]) ? ResourceFacts.Of(keys[0]) : null),
+        // Its people "own" a department: own scope reaches one's own department (one's own presence in its queue).
+        ResourceKind.Department => Task.FromResult(departments.DepartmentExists(keys[0])
+            ? new ResourceFacts([keys[0]], users.Users.Where(u => u.Active && u.Department == keys[0]).Select(u => u.UserName).ToArray())
+            : null),
         ResourceKind.User => Task.FromResult(users.Find(keys[0]) is { Active: true } u ? ResourceFacts.Of(u.Department, u.UserName) : null),
         ResourceKind.Call => CallAsync(keys[0]),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
