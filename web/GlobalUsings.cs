@@ -3,3 +3,4 @@ global using Microsoft.AspNetCore.Http;
 global using Microsoft.AspNetCore.Routing;
 global using Microsoft.Extensions.DependencyInjection;
 global using Orleans;
+global using SalesOrleans.Web.Auth;

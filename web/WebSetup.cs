@@ -44,6 +44,7 @@ public static class WebSetup
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
             o.Limits.MaxRequestBodySize = configuration.GetValue("Web:MaxBodyBytes", DefaultMaxBodyBytes));
         services.AddSingleton<Credentials>();
+        services.AddSalesAccess();
         services.Configure<LoginOptions>(configuration.GetSection(LoginOptions.Section));
         services.AddSingleton<LoginThrottle>();
         services.AddSalesCsrf();
@@ -89,20 +90,21 @@ public static class WebSetup
         app.UseStatusCodePages();
         // The pages and scripts are public (they hold no data; every API call they make is authorized).
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new EmbeddedFileProvider(typeof(WebSetup).Assembly, "SalesOrleans.Web.ui") });
-        app.MapGet("/", () => Results.Redirect("/board.html")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/", () => Results.Redirect("/board.html")).Public("redirects to the board page").ExcludeFromDescription();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseSalesCsrf();
 
-        app.MapOpenApi().AllowAnonymous();
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        app.MapOpenApi().Public("the API description holds no data");
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).Public("liveness probe");
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(ReadyTag) }).Public("readiness probe");
         app.MapAuthEndpoints();
+        app.MapAccessEndpoints();
         app.MapProcessEndpoints();
         app.MapDealEndpoints();
         app.MapStockEndpoints();
         app.MapAnalyticsEndpoints();
-        app.MapHub<LiveHub>("/hubs/live");
+        app.MapHub<LiveHub>("/hubs/live").SignedIn("live updates: the hub joins each connection to its own user's and department's groups only");
         app.UseSalesLeads();
         return app;
     }

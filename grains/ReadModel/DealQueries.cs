@@ -217,6 +217,25 @@ public sealed class DealQueries(NpgsqlDataSource db) : IWorkloadSource
         return items;
     }
 
+    /// <summary>Who a process kind belongs to (access scoping): the departments running deals of it and the users who published its versions.</summary>
+    public async Task<(IReadOnlyList<string> Departments, IReadOnlyList<string> Publishers)> ProcessOwnersAsync(string kind, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT 'd', department_id FROM (SELECT DISTINCT department_id FROM deal WHERE process_kind = $1) d
+            UNION ALL SELECT 'p', published_by FROM (SELECT DISTINCT published_by FROM process_definition WHERE kind = $1) p
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+        var departments = new List<string>();
+        var publishers = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            (r.GetString(0) == "d" ? departments : publishers).Add(r.GetString(1));
+        }
+
+        return (departments, publishers);
+    }
+
     private static DateTimeOffset? Time(NpgsqlDataReader r, int i) =>
         r.IsDBNull(i) ? null : new DateTimeOffset(r.GetDateTime(i), TimeSpan.Zero);
 }

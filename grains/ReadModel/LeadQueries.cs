@@ -147,14 +147,16 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         return items;
     }
 
-    public async Task<IReadOnlyList<CallLogItem>> ListCallsAsync(Guid? contactId, int limit, CancellationToken ct = default)
+    public async Task<IReadOnlyList<CallLogItem>> ListCallsAsync(Guid? contactId, int limit, CancellationToken ct = default, string? department = null)
     {
         await using var cmd = db.CreateCommand("""
             SELECT call_id, caller, called, department_id, events, outcome, contact_id, lead_id, callback_for, duration_ms, settled, started_at
-            FROM call_log WHERE ($1::uuid IS NULL OR contact_id = $1) ORDER BY started_at DESC, call_id LIMIT $2
+            FROM call_log WHERE ($1::uuid IS NULL OR contact_id = $1) AND ($3::text IS NULL OR department_id = $3)
+            ORDER BY started_at DESC, call_id LIMIT $2
             """);
         cmd.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = contactId });
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Clamp(limit, 1, MaxLimit) });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = department });
         var items = new List<CallLogItem>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

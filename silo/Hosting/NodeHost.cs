@@ -3,6 +3,7 @@ using Orleans.Dashboard;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Silo.Seeding;
 using SalesOrleans.Web;
+using SalesOrleans.Web.Auth;
 
 namespace SalesOrleans.Silo.Hosting;
 
@@ -46,7 +47,7 @@ public static class NodeHost
 
         var app = builder.Build();
         app.UseSalesWeb();
-        app.MapOrleansDashboard("/dashboard").RequireAuthorization(WebSetup.AdminPolicy);
+        app.MapOrleansDashboard("/dashboard").Requires(Capability.OpsDashboard);
         app.MapSalesMetrics();
         return app;
     }

@@ -2,6 +2,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using SalesOrleans.Infrastructure;
 using SalesOrleans.Web;
+using SalesOrleans.Web.Auth;
 
 namespace SalesOrleans.Silo.Hosting;
 
@@ -39,7 +40,7 @@ public static class TelemetrySetup
 
     public static WebApplication MapSalesMetrics(this WebApplication app)
     {
-        app.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(WebSetup.MetricsPolicy);
+        app.MapPrometheusScrapingEndpoint(MetricsPath).RequiresPolicy(WebSetup.MetricsPolicy, "the Prometheus scrape: an admin, or a caller from Metrics:AllowedNetworks");
         return app;
     }
 }

@@ -47,10 +47,10 @@ public sealed class DemoSeeder(
         ("l.braun", "Lena Braun", [Roles.Manager], "training", "302"),
         ("a.ivanova", "Alina Ivanova", [Roles.Manager], "projects", "401"),
         ("d.orlov", "Dmitri Orlov", [Roles.Manager], "projects", "402"),
-        ("t.engineer", "Timur Engineer", ["engineer"], "industrial", "210"),
+        ("t.engineer", "Timur Engineer", [Roles.Engineer], "industrial", "210"),
         ("w.lager", "Werner Lager", [Roles.Warehouse], "industrial", "220"),
         ("n.marketing", "Nina Marketing", [Roles.Marketer], null, null),
-        ("integration", "Integrations", [Roles.Supervisor], null, null),
+        ("integration", "Integrations", [Roles.Integration], null, null),
     ];
 
     private static readonly string[] Companies =

@@ -22,25 +22,25 @@ public static class AnalyticsEndpoints
     {
         var analytics = app.MapGroup("/api/analytics").WithTags("Analytics");
 
-        analytics.MapGet("/funnel", ([AsParameters] AnalyticsQuery q, ClaimsPrincipal user, AnalyticsService service, CancellationToken ct) =>
-            Report(q, user, "funnel", async f => await service.FunnelAsync(f, ct)));
+        analytics.MapGet("/funnel", ([AsParameters] AnalyticsQuery q, ClaimsPrincipal user, AnalyticsService service, AccessPolicy access, CancellationToken ct) =>
+            Report(q, user, access, "funnel", async f => await service.FunnelAsync(f, ct))).Requires(Capability.AnalyticsRead);
 
-        analytics.MapGet("/bottlenecks", ([AsParameters] AnalyticsQuery q, string? by, ClaimsPrincipal user, AnalyticsService service, CancellationToken ct) =>
-            Report(q, user, "bottlenecks", async f => await service.Queries.StageDurationsAsync(f, by == "executor", ct)));
+        analytics.MapGet("/bottlenecks", ([AsParameters] AnalyticsQuery q, string? by, ClaimsPrincipal user, AnalyticsService service, AccessPolicy access, CancellationToken ct) =>
+            Report(q, user, access, "bottlenecks", async f => await service.Queries.StageDurationsAsync(f, by == "executor", ct))).Requires(Capability.AnalyticsRead);
 
-        analytics.MapGet("/lost", ([AsParameters] AnalyticsQuery q, ClaimsPrincipal user, AnalyticsService service, CancellationToken ct) =>
-            Report(q, user, "lost-deals", async f => await service.Queries.LostAsync(f, ct)));
+        analytics.MapGet("/lost", ([AsParameters] AnalyticsQuery q, ClaimsPrincipal user, AnalyticsService service, AccessPolicy access, CancellationToken ct) =>
+            Report(q, user, access, "lost-deals", async f => await service.Queries.LostAsync(f, ct))).Requires(Capability.AnalyticsRead);
 
-        analytics.MapGet("/managers", ([AsParameters] AnalyticsQuery q, ClaimsPrincipal user, AnalyticsService service, CancellationToken ct) =>
-            Report(q, user, "managers", async f => await service.Queries.ManagersAsync(f, ct)));
+        analytics.MapGet("/managers", ([AsParameters] AnalyticsQuery q, ClaimsPrincipal user, AnalyticsService service, AccessPolicy access, CancellationToken ct) =>
+            Report(q, user, access, "managers", async f => await service.Queries.ManagersAsync(f, ct))).Requires(Capability.AnalyticsRead);
 
-        analytics.MapGet("/leads", ([AsParameters] AnalyticsQuery q, ClaimsPrincipal user, AnalyticsService service, CancellationToken ct) =>
-            Report(q, user, "lead-fate", async f => await service.LeadFateAsync(f, ct)));
+        analytics.MapGet("/leads", ([AsParameters] AnalyticsQuery q, ClaimsPrincipal user, AnalyticsService service, AccessPolicy access, CancellationToken ct) =>
+            Report(q, user, access, "lead-fate", async f => await service.LeadFateAsync(f, ct))).Requires(Capability.AnalyticsRead);
 
         analytics.MapGet("/bcg", async ([AsParameters] AnalyticsQuery q, string? by, double? growthThreshold, double? shareThreshold,
-            ClaimsPrincipal user, AnalyticsService service, CancellationToken ct) =>
+            ClaimsPrincipal user, AnalyticsService service, AccessPolicy access, CancellationToken ct) =>
         {
-            if (Scope(q, user) is not { } f)
+            if (Scope(q, user, await access.ScopeAsync(user, Capability.AnalyticsRead, ct)) is not { } f)
             {
                 return Denied(q);
             }
@@ -73,35 +73,27 @@ public static class AnalyticsEndpoints
             var thresholds = new BcgThresholds(growthThreshold ?? BcgThresholds.Default.Growth, shareThreshold ?? BcgThresholds.Default.Share);
             var bcg = await service.BcgAsync(f, by == "product", thresholds, ct);
             return ReportExport.IsFile(q.Format) ? ReportExport.Write($"bcg-{bcg.By}", q.Format!, bcg.Items) : Results.Ok(bcg);
-        });
+        }).Requires(Capability.AnalyticsRead);
 
         analytics.MapGet("/forecast", async ([AsParameters] AnalyticsQuery q, int? monthsBack, int? monthsAhead, ClaimsPrincipal user,
-            AnalyticsService service, CancellationToken ct) =>
+            AnalyticsService service, AccessPolicy access, CancellationToken ct) =>
         {
-            if (Scope(q, user) is not { } f)
+            if (Scope(q, user, await access.ScopeAsync(user, Capability.AnalyticsRead, ct)) is not { } f)
             {
                 return Denied(q);
             }
 
             var forecast = await service.ForecastAsync(f, monthsBack ?? 6, monthsAhead ?? 15, ct);
             return ReportExport.IsFile(q.Format) ? ReportExport.Write("forecast", q.Format!, forecast.Months) : Results.Ok(forecast);
-        });
+        }).Requires(Capability.AnalyticsRead);
 
-        analytics.MapGet("/probability", (ClaimsPrincipal user, AnalyticsService service) =>
-            CanRead(user) ? Results.Ok(service.Last) : Denied(null));
+        analytics.MapGet("/probability", (AnalyticsService service) => Results.Ok(service.Last)).Requires(Capability.AnalyticsRead);
 
-        analytics.MapPost("/probability/refresh", async (ClaimsPrincipal user, AnalyticsService service, CancellationToken ct) =>
-            user.IsSupervisorOrAdmin()
-                ? Results.Ok(await service.RefreshProbabilitiesAsync(ct))
-                : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Only supervisors and admins refresh the model."));
+        analytics.MapPost("/probability/refresh", async (AnalyticsService service, CancellationToken ct) =>
+            Results.Ok(await service.RefreshProbabilitiesAsync(ct))).Requires(Capability.AnalyticsRefresh);
 
         app.MapGet("/api/exports/contacts", ([AsParameters] ContactExportQuery q, ClaimsPrincipal user, AnalyticsQueries queries, CancellationToken ct) =>
         {
-            if (!(user.IsSupervisorOrAdmin() || user.IsInRole(Roles.Marketer)))
-            {
-                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Only marketers, supervisors and admins export contacts.");
-            }
-
             if (q.Format is not null && !ReportExport.IsFile(q.Format))
             {
                 return Problems.Invalid("format", "Use csv or xlsx.");
@@ -130,25 +122,22 @@ public static class AnalyticsEndpoints
                     queries.ContactsAsync(new ContactSegment(q.Department, q.EquipmentType, q.Status, q.Process), ct)),
                 _ => Problems.Invalid("list", "Use mailchimp, phone or deals."),
             };
-        }).WithTags("Analytics");
+        }).Requires(Capability.ExportPersonalData).WithTags("Analytics");
     }
 
     // Lead statuses and deal statuses: a segment's status is either.
     private static readonly string[] Statuses = [.. Enum.GetNames<LeadStatus>(), "Open", "Won", "Lost"];
 
-    private static bool CanRead(ClaimsPrincipal user) =>
-        user.IsSupervisorOrAdmin() || user.IsInRole(Roles.Marketer) || user.IsInRole(Roles.Manager);
-
-    /// <summary>The filter the user may run: managers are held to their department; null when they may not run it.</summary>
-    private static AnalyticsFilter? Scope(AnalyticsQuery q, ClaimsPrincipal user)
+    /// <summary>The filter the user may run: held to their department short of "all"; null when they may not run it.</summary>
+    private static AnalyticsFilter? Scope(AnalyticsQuery q, ClaimsPrincipal user, AccessScope scope)
     {
         var f = new AnalyticsFilter(q.Process, q.Department, q.Owner, q.From, q.To);
-        if (user.IsSupervisorOrAdmin() || user.IsInRole(Roles.Marketer))
+        if (scope == AccessScope.All)
         {
             return f;
         }
 
-        if (user.IsInRole(Roles.Manager) && user.DepartmentOf() is { } department && (q.Department is null || q.Department == department))
+        if (scope == AccessScope.Department && user.DepartmentOf() is { } department && (q.Department is null || q.Department == department))
         {
             return f with { Department = department };
         }
@@ -156,9 +145,9 @@ public static class AnalyticsEndpoints
         return null;
     }
 
-    private static async Task<IResult> Report<T>(AnalyticsQuery q, ClaimsPrincipal user, string name, Func<AnalyticsFilter, Task<IReadOnlyList<T>>> run)
+    private static async Task<IResult> Report<T>(AnalyticsQuery q, ClaimsPrincipal user, AccessPolicy access, string name, Func<AnalyticsFilter, Task<IReadOnlyList<T>>> run)
     {
-        if (Scope(q, user) is not { } f)
+        if (Scope(q, user, await access.ScopeAsync(user, Capability.AnalyticsRead)) is not { } f)
         {
             return Denied(q);
         }
@@ -172,7 +161,5 @@ public static class AnalyticsEndpoints
         return ReportExport.IsFile(q.Format) ? ReportExport.Write(name, q.Format!, rows) : Results.Ok(rows);
     }
 
-    private static IResult Denied(AnalyticsQuery? q) =>
-        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-            detail: q?.Department is { } d ? $"You cannot see analytics of department '{d}'." : "Analytics are for supervisors, marketers and managers.");
+    private static IResult Denied(AnalyticsQuery? q) => AccessProblems.Forbidden(Capability.AnalyticsRead, q?.Department is null ? null : ResourceKind.Department);
 }

@@ -50,26 +50,24 @@ public static class AuthEndpoints
 
             await http.SignInAsync(AuthSchemes.Cookie, Credentials.Principal(user, AuthSchemes.Cookie));
             return Results.Ok(Me(user));
-        }).AllowAnonymous().DisableAntiforgery();
+        }).Public("signing in").DisableAntiforgery();
 
-        auth.MapGet("/csrf", CsrfProtection.IssueToken);
+        auth.MapGet("/csrf", CsrfProtection.IssueToken).SignedIn("the caller's own CSRF token");
 
         auth.MapPost("/logout", async (HttpContext http) =>
         {
             await http.SignOutAsync(AuthSchemes.Cookie);
             return Results.NoContent();
-        });
+        }).SignedIn("ends the caller's own session");
 
-        auth.MapGet("/me", (ClaimsPrincipal user, UserDirectory directory) =>
-            directory.Find(user.Name()) is { } u ? Results.Ok(Me(u)) : Results.Unauthorized());
+        // With the caller's effective capabilities and their scopes, so pages offer only the actions the API allows.
+        auth.MapGet("/me", async (ClaimsPrincipal user, UserDirectory directory, AccessPolicy access, CancellationToken ct) =>
+            directory.Find(user.Name()) is { } u
+                ? Results.Ok(new { u.UserName, u.DisplayName, u.Roles, u.Department, u.Email, Capabilities = await access.CapabilitiesAsync(user, ct) })
+                : Results.Unauthorized()).SignedIn("the caller's own profile and capabilities");
 
         app.MapPost("/api/tokens", async (TokenRequest body, ClaimsPrincipal user, UserDirectory directory, UserStore store, CancellationToken ct) =>
         {
-            if (!user.IsInRole(Roles.Admin))
-            {
-                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Only admins issue API tokens.");
-            }
-
             if (string.IsNullOrWhiteSpace(body.Name))
             {
                 return Problems.Invalid("name", "'name' is required (what the token is for).");
@@ -84,7 +82,7 @@ public static class AuthEndpoints
             var token = Credentials.NewToken();
             await store.CreateTokenAsync(Credentials.HashToken(token), body.Name.Trim(), owner, ct);
             return Results.Created("/api/tokens", new { token, name = body.Name.Trim(), userName = owner });
-        }).WithTags("Auth");
+        }).Requires(Capability.TokenAdmin).WithTags("Auth");
     }
 
     private static object Me(UserRecord u) => new { u.UserName, u.DisplayName, u.Roles, u.Department, u.Email };

@@ -35,111 +35,141 @@ public static class DealEndpoints
     {
         var deals = app.MapGroup("/api/deals").WithTags("Deals");
 
-        deals.MapPost("/", async (CreateDealRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-        {
-            if (!user.IsInRole(Roles.Manager) && !user.IsSupervisorOrAdmin())
-            {
-                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Only managers and supervisors create deals.");
-            }
-
-            // A client may choose the id, which makes a retried create idempotent.
-            var id = body.Id ?? Guid.NewGuid();
-            if (id == Guid.Empty)
-            {
-                return Problems.Invalid("id", "The deal id must not be empty.");
-            }
-
-            var department = body.Department ?? user.DepartmentOf() ?? "";
-            if (!user.IsAdmin() && department != user.DepartmentOf())
-            {
-                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"You cannot create deals for department '{department}'.");
-            }
-
-            var command = new CreateDealCommand(body.ProcessKind ?? "", body.Title ?? "", body.Company ?? "", body.Contact,
-                body.Owner ?? user.Name(), department, body.Amount, body.Currency, body.Lines, body.Parameters);
-            var result = await grains.GetGrain<IDealGrain>(id).Create(command, user.Actor());
-            return result.Ok ? Results.Created($"/api/deals/{id}", result.Deal) : Problems.From(result.Error!);
-        });
-
-        deals.MapGet("/", async ([AsParameters] DealListQuery q, ClaimsPrincipal user, DealQueries queries, CancellationToken ct) =>
-        {
-            var filter = new DealFilter(q.Department, q.Owner, q.Process, q.Stage,
-                string.Equals(q.Status, "all", StringComparison.OrdinalIgnoreCase) ? null : q.Status ?? "Open",
-                q.Overdue, q.StuckOn, q.Search, q.Limit ?? 100, q.Offset ?? 0);
-            if (!user.IsAdmin())
-            {
-                // Outside admin, a list is always of the user's own department (or, without one, of their own deals).
-                if (q.Department is not null && q.Department != user.DepartmentOf())
-                {
-                    return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"You cannot list department '{q.Department}'.");
-                }
-
-                filter = user.DepartmentOf() is { } department ? filter with { Department = department } : filter with { StuckOn = user.Name() };
-            }
-
-            return Results.Ok(await queries.ListDealsAsync(filter, ct));
-        });
-
+        deals.MapPost("/", CreateDeal).Requires(Capability.DealCreate);
+        deals.MapGet("/", ListDeals).Requires(Capability.DealRead);
         // The grain's view plus the win probability from the read model (the model's score is not the grain's).
-        deals.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, IGrainFactory grains, DealQueries queries, CancellationToken ct) =>
-            Visible(id, user, grains, async deal => Results.Ok(deal with
-            {
-                Win = await queries.WinEstimateAsync(id, ct)
-                    ?? WinEstimates.For(deal.Status, deal.Probability, deal.StageEnteredAt, null, null, null, null),
-            })));
-
-        deals.MapGet("/{id:guid}/journal", (Guid id, long? afterSeq, int? limit, ClaimsPrincipal user, IGrainFactory grains, DealQueries queries, CancellationToken ct) =>
-            Visible(id, user, grains, async _ => Results.Ok(await queries.GetJournalAsync(id, afterSeq ?? 0, limit ?? 1000, ct))));
-
+        deals.MapGet("/{id:guid}", GetDeal).Requires(Capability.DealRead, Resource.Deal());
+        deals.MapGet("/{id:guid}/journal", (Guid id, long? afterSeq, int? limit, DealQueries queries, CancellationToken ct) =>
+            queries.GetJournalAsync(id, afterSeq ?? 0, limit ?? 1000, ct)).Requires(Capability.DealRead, Resource.Deal());
         deals.MapPost("/{id:guid}/moves", (Guid id, MoveDealRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Command(id, user, grains, g => g.Move(new MoveDealCommand(body.ToStage ?? "", body.LostReason, body.Comment), user.Actor())));
-
+            Command(id, grains, g => g.Move(new MoveDealCommand(body.ToStage ?? "", body.LostReason, body.Comment), user.Actor())))
+            .Requires(Capability.DealMove, Resource.Deal());
         deals.MapPost("/{id:guid}/tasks/{taskId}/complete", (Guid id, string taskId, CompleteTaskRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Command(id, user, grains, g => g.CompleteTask(new CompleteTaskCommand(taskId, body?.Result), user.Actor())));
-
-        deals.MapPost("/{id:guid}/tasks/{taskId}/reassign", (Guid id, string taskId, ReassignTaskRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Command(id, user, grains, g => g.ReassignTask(new ReassignTaskCommand(taskId, body.Executor ?? "", body.Reason), user.Actor())));
-
+            Command(id, grains, g => g.CompleteTask(new CompleteTaskCommand(taskId, body?.Result), user.Actor())))
+            .Requires(Capability.DealTaskComplete, Resource.Deal());
+        deals.MapPost("/{id:guid}/tasks/{taskId}/reassign", ReassignTask).Requires(Capability.DealChange, Resource.Deal());
         deals.MapPost("/{id:guid}/parameters", (Guid id, Dictionary<string, string?> body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Command(id, user, grains, g => g.SetParameters(new SetParametersCommand(body), user.Actor())));
-
+            Command(id, grains, g => g.SetParameters(new SetParametersCommand(body), user.Actor())))
+            .Requires(Capability.DealParameters, Resource.Deal());
         deals.MapPost("/{id:guid}/notes", (Guid id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Command(id, user, grains, g => g.AddNote(new AddNoteCommand(body.Text ?? ""), user.Actor())));
-
+            Command(id, grains, g => g.AddNote(new AddNoteCommand(body.Text ?? ""), user.Actor())))
+            .Requires(Capability.DealChange, Resource.Deal());
         deals.MapPost("/{id:guid}/environment", (Guid id, EnvironmentPartyView body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Command(id, user, grains, g => g.SetParty(body with { Id = null }, user.Actor())));
-
+            Command(id, grains, g => g.SetParty(body with { Id = null }, user.Actor())))
+            .Requires(Capability.DealChange, Resource.Deal());
         deals.MapPut("/{id:guid}/environment/{partyId}", (Guid id, string partyId, EnvironmentPartyView body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Command(id, user, grains, g => g.SetParty(body with { Id = partyId }, user.Actor())));
-
+            Command(id, grains, g => g.SetParty(body with { Id = partyId }, user.Actor())))
+            .Requires(Capability.DealChange, Resource.Deal());
         deals.MapDelete("/{id:guid}/environment/{partyId}", (Guid id, string partyId, ClaimsPrincipal user, IGrainFactory grains) =>
-            Command(id, user, grains, g => g.RemoveParty(partyId, user.Actor())));
+            Command(id, grains, g => g.RemoveParty(partyId, user.Actor())))
+            .Requires(Capability.DealChange, Resource.Deal());
 
         // The document's own limit (DocumentOptions) plus room for the multipart envelope.
         var documentBytes = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DocumentOptions>>().Value.MaxBytes;
-        deals.MapPost("/{id:guid}/documents", AttachDocument).WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(documentBytes + 64 * 1024));
-
-        deals.MapGet("/{id:guid}/documents/{documentId:guid}", (Guid id, Guid documentId, ClaimsPrincipal user, IGrainFactory grains, DocumentStore documents, CancellationToken ct) =>
-            Visible(id, user, grains, async _ => await documents.GetAsync(id, documentId, ct) is { } d
+        deals.MapPost("/{id:guid}/documents", AttachDocument).WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(documentBytes + 64 * 1024))
+            .Requires(Capability.DealDocumentAttach, Resource.Deal());
+        deals.MapGet("/{id:guid}/documents/{documentId:guid}", async (Guid id, Guid documentId, DocumentStore documents, CancellationToken ct) =>
+            await documents.GetAsync(id, documentId, ct) is { } d
                 ? Results.File(d.Content, d.ContentType, d.FileName)
-                : Problems.NotFound($"Deal {id} has no document {documentId}.")));
+                : Problems.NotFound($"Deal {id} has no document {documentId}.")).Requires(Capability.DealRead, Resource.Deal());
 
-        app.MapGet("/api/tasks", (string? executor, string? status, bool? overdue, Guid? dealId, int? limit, ClaimsPrincipal user, DealQueries queries, CancellationToken ct) =>
-        {
-            // Supervisors and admins look at anyone's tasks (in their department); everyone else at their own.
-            var department = user.IsAdmin() ? null : user.DepartmentOf();
-            var who = user.IsSupervisorOrAdmin() ? executor : user.Name();
-            return queries.ListTasksAsync(who, string.Equals(status, "all", StringComparison.OrdinalIgnoreCase) ? null : status ?? "Open",
-                overdue, dealId, user.IsSupervisorOrAdmin() ? department : null, limit ?? 200, ct);
-        }).WithTags("Tasks");
-
+        app.MapGet("/api/tasks", ListTasks).Requires(Capability.TaskRead).WithTags("Tasks");
         app.MapGet("/api/managers/{user}/workload", (string user, IGrainFactory grains) => grains.GetGrain<IManagerGrain>(user).GetWorkload())
-            .WithTags("Managers");
+            .Requires(Capability.WorkloadRead, Resource.User()).WithTags("Managers");
+        app.MapGet("/api/managers", ListManagers).Requires(Capability.WorkloadRead).WithTags("Managers");
+    }
 
-        app.MapGet("/api/managers", async (UserDirectory directory, IGrainFactory grains) =>
-            await Task.WhenAll(directory.Users.Where(u => u.Active && (u.Roles.Contains(Roles.Manager) || u.Roles.Contains(Roles.Supervisor)))
-                .Select(u => grains.GetGrain<IManagerGrain>(u.UserName).GetWorkload())))
-            .WithTags("Managers");
+    private static async Task<IResult> CreateDeal(CreateDealRequest body, ClaimsPrincipal user, IGrainFactory grains, AccessGuard access, UserDirectory users, CancellationToken ct)
+    {
+        // A client may choose the id, which makes a retried create idempotent.
+        var id = body.Id ?? Guid.NewGuid();
+        if (id == Guid.Empty)
+        {
+            return Problems.Invalid("id", "The deal id must not be empty.");
+        }
+
+        // The deal's department and owner are within the creator's reach (a supervisor opens deals in their own department only).
+        var department = body.Department ?? user.DepartmentOf() ?? "";
+        // (An unknown department is the domain's 400, naming the field.)
+        if (users.Departments.Any(d => d.Id == department)
+            && await access.DenyAsync(user, Capability.DealCreate, ResourceKind.Department, department, ct) is { } denied)
+        {
+            return denied;
+        }
+
+        if (body.Owner is { } owner && owner != user.Name() && users.UserExists(owner)
+            && await access.DenyAsync(user, Capability.DealCreate, ResourceKind.User, owner, ct) is { } foreignOwner)
+        {
+            return foreignOwner;
+        }
+
+        var command = new CreateDealCommand(body.ProcessKind ?? "", body.Title ?? "", body.Company ?? "", body.Contact,
+            body.Owner ?? user.Name(), department, body.Amount, body.Currency, body.Lines, body.Parameters);
+        var result = await grains.GetGrain<IDealGrain>(id).Create(command, user.Actor());
+        return result.Ok ? Results.Created($"/api/deals/{id}", result.Deal) : Problems.From(result.Error!);
+    }
+
+    private static async Task<IResult> ListDeals([AsParameters] DealListQuery q, ClaimsPrincipal user, DealQueries queries, AccessPolicy access, CancellationToken ct)
+    {
+        var filter = new DealFilter(q.Department, q.Owner, q.Process, q.Stage,
+            string.Equals(q.Status, "all", StringComparison.OrdinalIgnoreCase) ? null : q.Status ?? "Open",
+            q.Overdue, q.StuckOn, q.Search, q.Limit ?? 100, q.Offset ?? 0);
+        if (await access.ScopeAsync(user, Capability.DealRead, ct) != AccessScope.All)
+        {
+            // Short of "all", a list is always of the user's own department (or, without one, of the deals they hold a task in).
+            if (q.Department is not null && q.Department != user.DepartmentOf())
+            {
+                return AccessProblems.Forbidden(Capability.DealRead, ResourceKind.Department);
+            }
+
+            filter = user.DepartmentOf() is { } department && await access.ScopeAsync(user, Capability.DealRead, ct) == AccessScope.Department
+                ? filter with { Department = department }
+                : filter with { StuckOn = user.Name() };
+        }
+
+        return Results.Ok(await queries.ListDealsAsync(filter, ct));
+    }
+
+    private static async Task<IResult> GetDeal(Guid id, IGrainFactory grains, DealQueries queries, CancellationToken ct) =>
+        await grains.GetGrain<IDealGrain>(id).Get() is { } deal
+            ? Results.Ok(deal with
+            {
+                Win = await queries.WinEstimateAsync(id, ct)
+                    ?? WinEstimates.For(deal.Status, deal.Probability, deal.StageEnteredAt, null, null, null, null),
+            })
+            : Problems.NotFound($"Deal {id} does not exist.");
+
+    /// <summary>The new executor must be within the reassigner's reach too: no handing a task to another department's people.</summary>
+    private static async Task<IResult> ReassignTask(Guid id, string taskId, ReassignTaskRequest body, ClaimsPrincipal user, IGrainFactory grains,
+        AccessGuard access, UserDirectory users, CancellationToken ct)
+    {
+        if (body.Executor is { Length: > 0 } executor && users.UserExists(executor)
+            && await access.DenyAsync(user, Capability.DealChange, ResourceKind.User, executor, ct) is { } denied)
+        {
+            return denied;
+        }
+
+        return await Command(id, grains, g => g.ReassignTask(new ReassignTaskCommand(taskId, body.Executor ?? "", body.Reason), user.Actor()));
+    }
+
+    private static async Task<IReadOnlyList<TaskListItem>> ListTasks(string? executor, string? status, bool? overdue, Guid? dealId, int? limit,
+        ClaimsPrincipal user, DealQueries queries, AccessPolicy access, CancellationToken ct)
+    {
+        // All: anyone's tasks anywhere; department: anyone's in the user's department; own: the user's own.
+        var scope = await access.ScopeAsync(user, Capability.TaskRead, ct);
+        var department = scope == AccessScope.Department ? user.DepartmentOf() : null;
+        var who = scope == AccessScope.All || (scope == AccessScope.Department && department is not null) ? executor : user.Name();
+        return await queries.ListTasksAsync(who, string.Equals(status, "all", StringComparison.OrdinalIgnoreCase) ? null : status ?? "Open",
+            overdue, dealId, department, limit ?? 200, ct);
+    }
+
+    private static async Task<WorkloadView[]> ListManagers(ClaimsPrincipal user, UserDirectory directory, IGrainFactory grains, AccessPolicy access, CancellationToken ct)
+    {
+        var scope = await access.ScopeAsync(user, Capability.WorkloadRead, ct);
+        return await Task.WhenAll(directory.Users
+            .Where(u => u.Active && (u.Roles.Contains(Roles.Manager) || u.Roles.Contains(Roles.Supervisor)))
+            .Where(u => scope == AccessScope.All || u.UserName == user.Name() || (scope == AccessScope.Department && u.Department is not null && u.Department == user.DepartmentOf()))
+            .Select(u => grains.GetGrain<IManagerGrain>(u.UserName).GetWorkload()));
     }
 
     /// <summary>Stores the upload as pending, lets the grain accept it, then keeps or drops it.</summary>
@@ -169,14 +199,9 @@ public static class DealEndpoints
             return Problems.Invalid("kind", "'kind' is required (e.g. proposal, contract, invoice).");
         }
 
-        if (await grains.GetGrain<IDealGrain>(id).Get() is not { } deal)
+        if (await grains.GetGrain<IDealGrain>(id).Get() is null)
         {
             return Problems.NotFound($"Deal {id} does not exist.");
-        }
-
-        if (!user.CanSee(deal))
-        {
-            return Access.Hidden(id);
         }
 
         using var buffer = new MemoryStream();
@@ -187,24 +212,12 @@ public static class DealEndpoints
         return attached ? Results.Created($"/api/deals/{id}/documents/{document.Id}", result.Deal) : Problems.From(result.Error!);
     }
 
-    /// <summary>Runs <paramref name="then"/> only for a deal that exists and that the user may see.</summary>
-    private static async Task<IResult> Visible(Guid id, ClaimsPrincipal user, IGrainFactory grains, Func<DealView, Task<IResult>> then)
+    /// <summary>Runs a command on a deal the access layer has let the user act on.</summary>
+    private static async Task<IResult> Command(Guid id, IGrainFactory grains, Func<IDealGrain, Task<DealResult>> command)
     {
-        var deal = await grains.GetGrain<IDealGrain>(id).Get();
-        if (deal is null)
-        {
-            return Problems.NotFound($"Deal {id} does not exist.");
-        }
-
-        return user.CanSee(deal) ? await then(deal) : Access.Hidden(id);
+        var result = await command(grains.GetGrain<IDealGrain>(id));
+        return result.Ok ? Results.Ok(result.Deal) : Problems.From(result.Error!);
     }
-
-    private static Task<IResult> Command(Guid id, ClaimsPrincipal user, IGrainFactory grains, Func<IDealGrain, Task<DealResult>> command) =>
-        Visible(id, user, grains, async _ =>
-        {
-            var result = await command(grains.GetGrain<IDealGrain>(id));
-            return result.Ok ? Results.Ok(result.Deal) : Problems.From(result.Error!);
-        });
 }
 
 public sealed record DealListQuery(

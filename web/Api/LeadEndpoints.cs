@@ -53,111 +53,115 @@ public static partial class LeadEndpoints
 
     public static void MapLeadEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/leads/webform", WebForm).AllowAnonymous().DisableAntiforgery().RequireRateLimiting(LeadWebSetup.WebFormPolicy).WithTags("Leads");
+        app.MapPost("/api/leads/webform", WebForm).Public("the public web form: rate-limited per address, size-limited, idempotent by submission id").DisableAntiforgery().RequireRateLimiting(LeadWebSetup.WebFormPolicy).WithTags("Leads");
 
         var leads = app.MapGroup("/api/leads").WithTags("Leads");
-        leads.MapPost("/", CreateLead);
-        leads.MapGet("/", async ([AsParameters] LeadListQuery q, ClaimsPrincipal user, LeadQueries queries, IOptions<LeadOptions> options, CancellationToken ct) =>
+        leads.MapPost("/", CreateLead).Requires(Capability.LeadCreate);
+        leads.MapGet("/", async ([AsParameters] LeadListQuery q, ClaimsPrincipal user, LeadQueries queries, AccessPolicy access, CancellationToken ct) =>
         {
-            // As with deals: outside admin, marketing and the head of sales (who routes triage), a list is of the
-            // user's own department (or, without one, of their own leads).
+            // As with deals: short of "all" (admins, marketing, the head of sales who routes triage, integrations), a list
+            // is of the user's own department (or, without one, of their own leads).
             var department = q.Department;
             var assignee = q.Assignee;
-            if (!user.IsAdmin() && !user.IsInRole(Roles.Marketer) && user.Name() != options.Value.HeadOfSales)
+            var scope = await access.ScopeAsync(user, Capability.LeadRead, ct);
+            if (scope != AccessScope.All)
             {
                 if (q.Department is not null && q.Department != user.DepartmentOf())
                 {
-                    return Forbidden($"You cannot list department '{q.Department}'.");
+                    return AccessProblems.Forbidden(Capability.LeadRead, ResourceKind.Department);
                 }
 
-                department = user.DepartmentOf();
+                department = scope == AccessScope.Department ? user.DepartmentOf() : null;
                 assignee = department is null ? user.Name() : assignee;
             }
 
             return Results.Ok(await queries.ListLeadsAsync(new LeadFilter(department, assignee,
                 string.Equals(q.Status, "all", StringComparison.OrdinalIgnoreCase) ? null : q.Status,
                 q.Channel, q.Unassigned, q.Search, q.Limit ?? 100, q.Offset ?? 0), ct));
-        });
-        leads.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options) =>
-            VisibleLead(id, user, grains, options, lead => Task.FromResult(Results.Ok(lead))));
-        leads.MapGet("/{id:guid}/journal", (Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options, LeadQueries queries, CancellationToken ct) =>
-            VisibleLead(id, user, grains, options, async _ => Results.Ok(await queries.GetLeadJournalAsync(id, ct))));
-        leads.MapGet("/{id:guid}/documents", (Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options, DocumentStore documents, CancellationToken ct) =>
-            VisibleLead(id, user, grains, options, async _ => Results.Ok(await documents.ListAsync(id, null, ct))));
-        leads.MapGet("/{id:guid}/documents/{documentId:guid}", (Guid id, Guid documentId, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options,
-            DocumentStore documents, CancellationToken ct) =>
-            VisibleLead(id, user, grains, options, async _ => Download(await documents.GetInquiryDocumentAsync(id, null, documentId, ct), documentId)));
+        }).Requires(Capability.LeadRead);
+        leads.MapGet("/{id:guid}", (Guid id, IGrainFactory grains) =>
+            FoundLead(id, grains, lead => Task.FromResult(Results.Ok(lead)))).Requires(Capability.LeadRead, Resource.Lead());
+        leads.MapGet("/{id:guid}/journal", (Guid id, LeadQueries queries, CancellationToken ct) =>
+            queries.GetLeadJournalAsync(id, ct)).Requires(Capability.LeadRead, Resource.Lead());
+        leads.MapGet("/{id:guid}/documents", (Guid id, DocumentStore documents, CancellationToken ct) =>
+            documents.ListAsync(id, null, ct)).Requires(Capability.LeadRead, Resource.Lead());
+        leads.MapGet("/{id:guid}/documents/{documentId:guid}", async (Guid id, Guid documentId, DocumentStore documents, CancellationToken ct) =>
+            Download(await documents.GetInquiryDocumentAsync(id, null, documentId, ct), documentId)).Requires(Capability.LeadRead, Resource.Lead());
         leads.MapPost("/{id:guid}/take", (Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<ILeadGrain>(id).Take(user.Actor())));
-        leads.MapPost("/{id:guid}/assign", (Guid id, AssignLeadRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<ILeadGrain>(id).Assign(body.Assignee ?? "", body.Reason, user.Actor())));
+            Reply(grains.GetGrain<ILeadGrain>(id).Take(user.Actor()))).Requires(Capability.LeadWork, Resource.Lead());
+        leads.MapPost("/{id:guid}/assign", AssignLead).Requires(Capability.LeadAssign, Resource.Lead());
         leads.MapPost("/{id:guid}/qualify", (Guid id, QualifyLeadRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<ILeadGrain>(id).StartQualifying(body?.Note, user.Actor())));
+            Reply(grains.GetGrain<ILeadGrain>(id).StartQualifying(body?.Note, user.Actor()))).Requires(Capability.LeadWork, Resource.Lead());
         leads.MapPost("/{id:guid}/convert", (Guid id, ConvertLeadRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
             Reply(grains.GetGrain<ILeadGrain>(id).Convert(new ConvertLeadCommand(body.ProcessKind ?? "", body.Title, body.Company, body.Needs,
-                body.LegalDetails, body.Contacts, body.Amount, body.Currency), user.Actor())));
-        leads.MapPost("/{id:guid}/notes", (Guid id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<ILeadGrain>(id).AddNote(body.Text ?? "", user.Actor())));
+                body.LegalDetails, body.Contacts, body.Amount, body.Currency), user.Actor()))).Requires(Capability.LeadWork, Resource.Lead());
+        leads.MapPost("/{id:guid}/notes", AddLeadNote).Requires(Capability.LeadWork, Resource.Lead());
         leads.MapPost("/{id:guid}/disqualify", (Guid id, DisqualifyLeadRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<ILeadGrain>(id).Disqualify(body.Reason ?? "", user.Actor())));
+            Reply(grains.GetGrain<ILeadGrain>(id).Disqualify(body.Reason ?? "", user.Actor()))).Requires(Capability.LeadWork, Resource.Lead());
 
         var contacts = app.MapGroup("/api/contacts").WithTags("Contacts");
-        contacts.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options) =>
-            VisibleContact(id, user, grains, options, c => Task.FromResult(Results.Ok(c))));
-        contacts.MapGet("/{id:guid}/journal", (Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options, LeadQueries queries, CancellationToken ct) =>
-            VisibleContact(id, user, grains, options, async _ => Results.Ok(await queries.GetContactJournalAsync(id, ct))));
-        contacts.MapGet("/{id:guid}/calls", (Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options, LeadQueries queries, CancellationToken ct) =>
-            VisibleContact(id, user, grains, options, async _ => Results.Ok(await queries.ListCallsAsync(id, 200, ct))));
-        contacts.MapGet("/{id:guid}/documents", (Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options, DocumentStore documents, CancellationToken ct) =>
-            VisibleContact(id, user, grains, options, async _ => Results.Ok(await documents.ListAsync(null, id, ct))));
-        contacts.MapGet("/{id:guid}/documents/{documentId:guid}", (Guid id, Guid documentId, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options,
-            DocumentStore documents, CancellationToken ct) =>
-            VisibleContact(id, user, grains, options, async _ => Download(await documents.GetInquiryDocumentAsync(null, id, documentId, ct), documentId)));
-        contacts.MapPost("/{id:guid}/tasks", async (Guid id, ContactTaskRequest body, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options) =>
+        contacts.MapGet("/{id:guid}", async (Guid id, IGrainFactory grains) =>
+            await grains.GetGrain<IContactGrain>(id).Get() is { } c ? Results.Ok(c) : Problems.NotFound($"Contact {id} does not exist."))
+            .Requires(Capability.ContactRead, Resource.Contact());
+        contacts.MapGet("/{id:guid}/journal", (Guid id, LeadQueries queries, CancellationToken ct) =>
+            queries.GetContactJournalAsync(id, ct)).Requires(Capability.ContactRead, Resource.Contact());
+        contacts.MapGet("/{id:guid}/calls", (Guid id, LeadQueries queries, CancellationToken ct) =>
+            queries.ListCallsAsync(id, 200, ct)).Requires(Capability.ContactRead, Resource.Contact());
+        contacts.MapGet("/{id:guid}/documents", (Guid id, DocumentStore documents, CancellationToken ct) =>
+            documents.ListAsync(null, id, ct)).Requires(Capability.ContactRead, Resource.Contact());
+        contacts.MapGet("/{id:guid}/documents/{documentId:guid}", async (Guid id, Guid documentId, DocumentStore documents, CancellationToken ct) =>
+            Download(await documents.GetInquiryDocumentAsync(null, id, documentId, ct), documentId)).Requires(Capability.ContactRead, Resource.Contact());
+        contacts.MapPost("/{id:guid}/tasks", async (Guid id, ContactTaskRequest body, ClaimsPrincipal user, IGrainFactory grains, AccessGuard access,
+            UserDirectory users, CancellationToken ct) =>
         {
+            // The executor is within the giver's reach: no tasks for another department's people.
+            if (body.Executor is { Length: > 0 } executor && users.UserExists(executor)
+                && await access.DenyAsync(user, Capability.ContactTask, ResourceKind.User, executor, ct) is { } denied)
+            {
+                return denied;
+            }
+
             var isMarketer = user.IsInRole(Roles.Marketer);
             var result = await grains.GetGrain<IContactGrain>(id).AddTask(new NewContactTask(body.Title ?? "", body.Executor,
                 isMarketer ? "call-client" : "task", body.DeadlineHours ?? 8), user.Actor());
             return result.Ok ? Results.Created($"/api/contacts/{id}", result.Contact) : Problems.From(result.Error!);
-        });
+        }).Requires(Capability.ContactTask, Resource.Contact());
         contacts.MapPost("/{id:guid}/tasks/{taskId}/complete", async (Guid id, string taskId, QualifyLeadRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             var result = await grains.GetGrain<IContactGrain>(id).CompleteTask(taskId, body?.Note, user.Actor());
             return result.Ok ? Results.Ok(result.Contact) : Problems.From(result.Error!);
-        });
-        app.MapGet("/api/contact-tasks", (string? executor, string? status, Guid? contactId, int? limit, LeadQueries queries, CancellationToken ct) =>
-            queries.ListContactTasksAsync(executor, string.Equals(status, "all", StringComparison.OrdinalIgnoreCase) ? null : status ?? "Open", contactId, limit ?? 200, ct))
-            .WithTags("Contacts");
+        }).Requires(Capability.ContactTask, Resource.Contact());
+        app.MapGet("/api/contact-tasks", ListContactTasks).Requires(Capability.ContactRead).WithTags("Contacts");
 
         // The customer base from the old system; the same import group and report as SKUs, stock and orders.
         var import = app.MapGroup("/api/import").WithTags("Import");
+        // The role is checked by the authorization middleware, before the upload is read.
         import.MapPost("/companies", (HttpRequest request, ClaimsPrincipal user, CustomerImport importer, CancellationToken ct) =>
-            CanImportCustomers(user)
-                ? StockEndpoints.Import(request, (file, name) => importer.ImportCompaniesAsync(file, name, user.Actor(), ct), ct)
-                : Task.FromResult(Forbidden("Only supervisors and admins import the customer base."))).DisableAntiforgery();
+            StockEndpoints.Import(request, (file, name) => importer.ImportCompaniesAsync(file, name, user.Actor(), ct), ct))
+            .Requires(Capability.ImportCustomers).DisableAntiforgery();
         import.MapPost("/contacts", (HttpRequest request, ClaimsPrincipal user, CustomerImport importer, CancellationToken ct) =>
-            CanImportCustomers(user)
-                ? StockEndpoints.Import(request, (file, name) => importer.ImportContactsAsync(file, name, user.Actor(), ct), ct)
-                : Task.FromResult(Forbidden("Only supervisors and admins import the customer base."))).DisableAntiforgery();
+            StockEndpoints.Import(request, (file, name) => importer.ImportContactsAsync(file, name, user.Actor(), ct), ct))
+            .Requires(Capability.ImportCustomers).DisableAntiforgery();
 
         var companies = app.MapGroup("/api/companies").WithTags("Contacts");
-        companies.MapPost("/", CreateCompany);
+        companies.MapPost("/", CreateCompany).Requires(Capability.CompanyCreate);
         companies.MapGet("/{id:guid}", async (Guid id, IGrainFactory grains) =>
-            await grains.GetGrain<ICompanyGrain>(id).Get() is { } c ? Results.Ok(c) : Problems.NotFound($"Company {id} does not exist."));
+            await grains.GetGrain<ICompanyGrain>(id).Get() is { } c ? Results.Ok(c) : Problems.NotFound($"Company {id} does not exist."))
+            .Requires(Capability.CompanyRead, Resource.Company());
 
         var notifications = app.MapGroup("/api/notifications").WithTags("Notifications");
         notifications.MapGet("/", (bool? unread, int? limit, ClaimsPrincipal user, LeadQueries queries, CancellationToken ct) =>
-            queries.ListNotificationsAsync(user.Name(), unread ?? false, limit ?? 100, ct));
+            queries.ListNotificationsAsync(user.Name(), unread ?? false, limit ?? 100, ct)).Requires(Capability.NotificationRead);
         notifications.MapPost("/read", async (ClaimsPrincipal user, LeadQueries queries, TimeProvider clock, CancellationToken ct) =>
-            Results.Ok(new { marked = await queries.MarkNotificationsReadAsync(user.Name(), clock.GetUtcNow(), ct) }));
+            Results.Ok(new { marked = await queries.MarkNotificationsReadAsync(user.Name(), clock.GetUtcNow(), ct) })).Requires(Capability.NotificationRead);
 
         var queues = app.MapGroup("/api/queues").WithTags("Queues");
         queues.MapGet("/{department}", async (string department, ILeadDirectory directory, IGrainFactory grains) =>
             directory.DepartmentExists(department)
                 ? Results.Ok(await grains.GetGrain<ILeadQueueGrain>(LeadQueueGrain.KeyOf(department)).Get())
-                : Problems.NotFound($"Unknown department '{department}'."));
+                : Problems.NotFound($"Unknown department '{department}'.")).Requires(Capability.QueueRead, Resource.Department());
         queues.MapPost("/{department}/presence", async (string department, PresenceRequest body, ClaimsPrincipal user, ILeadDirectory directory,
-            AbsenceHandover handover, CancellationToken ct) =>
+            AbsenceHandover handover, AccessGuard access, CancellationToken ct) =>
         {
             var who = string.IsNullOrWhiteSpace(body.User) ? user.Name() : body.User.Trim();
             if (!directory.DepartmentExists(department))
@@ -170,20 +174,16 @@ public static partial class LeadEndpoints
                 return Problems.Invalid("user", $"'{who}' is not a manager of {department}.");
             }
 
-            if (who != user.Name() && !user.IsSupervisorOrAdmin())
+            // Own scope: one's own presence; department: the people of one's department.
+            if (await access.DenyAsync(user, Capability.PresenceManage, ResourceKind.User, who, ct) is { } denied)
             {
-                return Forbidden("Only supervisors set another person's presence.");
+                return denied;
             }
 
             return Results.Ok(await handover.SetPresenceAsync(department, who, body.Absent, user.Actor(), ct));
-        });
+        }).Requires(Capability.PresenceManage, Resource.Department());
         queues.MapPost("/{department}/settings", async (string department, QueueSettingsRequest body, ClaimsPrincipal user, ILeadDirectory directory, IGrainFactory grains) =>
         {
-            if (!user.IsSupervisorOrAdmin())
-            {
-                return Forbidden("Only supervisors change a queue's policy.");
-            }
-
             if (!directory.DepartmentExists(department))
             {
                 return Problems.NotFound($"Unknown department '{department}'.");
@@ -198,24 +198,53 @@ public static partial class LeadEndpoints
             var current = await queue.Get();
             await queue.Configure(body.Policy ?? current.Policy, body.Capacity ?? current.Capacity);
             return Results.Ok(await queue.Get());
-        });
+        }).Requires(Capability.QueueManage, Resource.Department());
     }
 
-    private static async Task<IResult> VisibleLead(Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options, Func<LeadView, Task<IResult>> then) =>
-        await grains.GetGrain<ILeadGrain>(id).Get() switch
-        {
-            null => Problems.NotFound($"Lead {id} does not exist."),
-            var lead when !user.CanSee(lead, options.Value.HeadOfSales) => Forbidden($"Lead {id} belongs to another department."),
-            var lead => await then(lead),
-        };
+    private static async Task<IResult> FoundLead(Guid id, IGrainFactory grains, Func<LeadView, Task<IResult>> then) =>
+        await grains.GetGrain<ILeadGrain>(id).Get() is { } lead ? await then(lead) : Problems.NotFound($"Lead {id} does not exist.");
 
-    private static async Task<IResult> VisibleContact(Guid id, ClaimsPrincipal user, IGrainFactory grains, IOptions<LeadOptions> options, Func<ContactView, Task<IResult>> then) =>
-        await grains.GetGrain<IContactGrain>(id).Get() switch
+    /// <summary>The new assignee is within the assigner's reach: a supervisor hands leads to their own department's people.</summary>
+    private static async Task<IResult> AssignLead(Guid id, AssignLeadRequest body, ClaimsPrincipal user, IGrainFactory grains, AccessGuard access,
+        UserDirectory users, CancellationToken ct)
+    {
+        if (body.Assignee is { Length: > 0 } assignee && users.UserExists(assignee)
+            && await access.DenyAsync(user, Capability.LeadAssign, ResourceKind.User, assignee, ct) is { } denied)
         {
-            null => Problems.NotFound($"Contact {id} does not exist."),
-            var contact when !user.CanSee(contact, options.Value.HeadOfSales) => Forbidden($"Contact {id} belongs to another department."),
-            var contact => await then(contact),
-        };
+            return denied;
+        }
+
+        return await Reply(grains.GetGrain<ILeadGrain>(id).Assign(body.Assignee ?? "", body.Reason, user.Actor()));
+    }
+
+    /// <summary>A note answers only what it changed: not the lead's contact data, nor the deal it became.</summary>
+    private static async Task<IResult> AddLeadNote(Guid id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var result = await grains.GetGrain<ILeadGrain>(id).AddNote(body.Text ?? "", user.Actor());
+        return result.Ok ? TypedResults.Ok(new LeadNoteResponse(id, result.Lead!.Status, result.Lead.Seq)) : Problems.From(result.Error!);
+    }
+
+    /// <summary>Short of "all": the tasks of the user's department's people, or only their own.</summary>
+    private static async Task<IResult> ListContactTasks(string? executor, string? status, Guid? contactId, int? limit, ClaimsPrincipal user,
+        LeadQueries queries, AccessPolicy access, UserDirectory users, CancellationToken ct)
+    {
+        var scope = await access.ScopeAsync(user, Capability.ContactRead, ct);
+        var department = user.DepartmentOf();
+        bool InReach(string who) => scope == AccessScope.All || who == user.Name()
+            || (scope == AccessScope.Department && department is not null && users.Find(who)?.Department == department);
+        if (scope != AccessScope.All && (department is null || scope == AccessScope.Own))
+        {
+            executor = user.Name();
+        }
+        else if (executor is not null && !InReach(executor))
+        {
+            return AccessProblems.Forbidden(Capability.ContactRead, ResourceKind.User);
+        }
+
+        var items = await queries.ListContactTasksAsync(executor, string.Equals(status, "all", StringComparison.OrdinalIgnoreCase) ? null : status ?? "Open",
+            contactId, limit ?? 200, ct);
+        return Results.Ok(items.Where(t => InReach(t.Executor)).ToList());
+    }
 
     private static IResult Download((DocumentEntry Entry, byte[] Content)? document, Guid id) =>
         document is { } d ? Results.File(d.Content, d.Entry.ContentType, d.Entry.FileName) : Problems.NotFound($"Document {id} does not exist here.");
@@ -312,11 +341,6 @@ public static partial class LeadEndpoints
 
     private static async Task<IResult> CreateLead(CreateLeadRequest body, ClaimsPrincipal user, InquiryIntake intake, IGrainFactory grains)
     {
-        if (!user.IsInRole(Roles.Manager) && !user.IsInRole(Roles.Marketer) && !user.IsSupervisorOrAdmin())
-        {
-            return Forbidden("Only managers, marketers and supervisors enter leads.");
-        }
-
         var channel = body.Channel ?? (user.IsInRole(Roles.Marketer) ? LeadChannel.Marketing : LeadChannel.Manual);
         if (channel is LeadChannel.Phone or LeadChannel.Email or LeadChannel.WebForm)
         {
@@ -379,15 +403,14 @@ public static partial class LeadEndpoints
         return result.Ok ? Results.Ok(result.Lead) : Problems.From(result.Error!);
     }
 
-    private static bool CanImportCustomers(ClaimsPrincipal user) => user.IsAdmin() || user.IsInRole(Roles.Supervisor);
-
-    private static IResult Forbidden(string detail) => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
-
     [GeneratedRegex("^[A-Za-z0-9._:-]{8,100}$")]
     private static partial Regex SubmissionIdPattern();
 
     [GeneratedRegex(@"^(\d{10}|\d{12})$")]
     private static partial Regex InnPattern();
 }
+
+/// <summary>What a note on a lead answers.</summary>
+public sealed record LeadNoteResponse(Guid Id, LeadStatus Status, long Seq);
 
 public sealed record LeadListQuery(string? Department, string? Assignee, string? Status, string? Channel, bool? Unassigned, string? Search, int? Limit, int? Offset);

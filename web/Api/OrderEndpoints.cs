@@ -37,7 +37,7 @@ public static class OrderEndpoints
     {
         var orders = app.MapGroup("/api/orders").WithTags("Orders");
 
-        orders.MapPost("/", async (CreateOrderRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+        orders.MapPost("/", async (CreateOrderRequest body, ClaimsPrincipal user, IGrainFactory grains, AccessGuard access, UserDirectory users, CancellationToken ct) =>
         {
             // A client may choose the id, which makes a retried create idempotent.
             var id = body.Id ?? Guid.NewGuid();
@@ -46,65 +46,82 @@ public static class OrderEndpoints
                 return Problems.Invalid("id", "The order id must not be empty.");
             }
 
+            // An order drives its deal (cancel loses it, payments fill it): it may link only a deal its creator may change.
+            if (body.DealId is { } dealId && await access.DenyAsync(user, Capability.DealChange, ResourceKind.Deal, dealId.ToString(), ct) is { } hiddenDeal)
+            {
+                return hiddenDeal;
+            }
+
+            if (body.Responsible is { } responsible && responsible != user.Name() && users.UserExists(responsible)
+                && await access.DenyAsync(user, Capability.OrderCreate, ResourceKind.User, responsible, ct) is { } foreign)
+            {
+                return foreign;
+            }
+
             var command = new CreateOrderCommand(body.Customer ?? "", body.Contact, body.Responsible ?? user.Name(), body.Warehouse ?? "", body.Currency,
                 body.Lines ?? [], body.DealId, body.ContractNumber, body.PaymentTerms);
             var result = await grains.GetGrain<IOrderGrain>(id).Create(command, user.Actor());
             return result.Ok ? Results.Created($"/api/orders/{id}", result.Order) : Problems.From(result.Error!);
-        });
+        }).Requires(Capability.OrderCreate);
 
-        orders.MapGet("/", (string? status, string? responsible, string? customer, Guid? dealId, int? limit, int? offset, ClaimsPrincipal user,
-                OrderQueries queries, CancellationToken ct) =>
-            queries.ListAsync(status, responsible, customer, dealId, limit ?? 100, offset ?? 0,
-                user.SeesAllOrders() ? null : new OrderScope(user.Name(), user.DepartmentOf()), ct));
+        orders.MapGet("/", async (string? status, string? responsible, string? customer, Guid? dealId, int? limit, int? offset, ClaimsPrincipal user,
+                OrderQueries queries, AccessPolicy access, CancellationToken ct) =>
+            await queries.ListAsync(status, responsible, customer, dealId, limit ?? 100, offset ?? 0,
+                await access.ScopeAsync(user, Capability.OrderRead, ct) switch
+                {
+                    AccessScope.All => null,
+                    AccessScope.Department => new OrderScope(user.Name(), user.DepartmentOf()),
+                    _ => new OrderScope(user.Name(), null),
+                }, ct)).Requires(Capability.OrderRead);
 
         orders.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
-            Visible(id, user, grains, users, order => Task.FromResult(Results.Ok(order))));
+            Visible(id, user, grains, users, order => Task.FromResult(Results.Ok(order)))).Requires(Capability.OrderRead, Resource.Order());
 
         // The order's papers as PDF, laid out from the order as it is (the deal keeps the copy made when they were issued).
         orders.MapGet("/{id:guid}/invoices/{number}.pdf", (Guid id, string number, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, IOptions<DocumentOptions> options) =>
-            Visible(id, user, grains, users, order => Task.FromResult(Paper(order, new OrderPaper(id, OrderPaper.Invoice, number), options.Value))));
+            Visible(id, user, grains, users, order => Task.FromResult(Paper(order, new OrderPaper(id, OrderPaper.Invoice, number), options.Value)))).Requires(Capability.OrderRead, Resource.Order());
 
         orders.MapGet("/{id:guid}/shipments/{waybill}.pdf", (Guid id, string waybill, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, IOptions<DocumentOptions> options) =>
-            Visible(id, user, grains, users, order => Task.FromResult(Paper(order, new OrderPaper(id, OrderPaper.Waybill, waybill), options.Value))));
+            Visible(id, user, grains, users, order => Task.FromResult(Paper(order, new OrderPaper(id, OrderPaper.Waybill, waybill), options.Value)))).Requires(Capability.OrderRead, Resource.Order());
 
         orders.MapGet("/{id:guid}/journal", (Guid id, long? afterSeq, int? limit, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, OrderQueries queries, CancellationToken ct) =>
-            Visible(id, user, grains, users, async _ => Results.Ok(await queries.JournalAsync(id, afterSeq ?? 0, limit ?? 1000, ct))));
+            Visible(id, user, grains, users, async _ => Results.Ok(await queries.JournalAsync(id, afterSeq ?? 0, limit ?? 1000, ct)))).Requires(Capability.OrderRead, Resource.Order());
 
         orders.MapPost("/{id:guid}/submit", (Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
-            Command(id, user, grains, users, order => order.Submit(user.Actor())));
+            Command(id, user, grains, users, order => order.Submit(user.Actor()))).Requires(Capability.OrderChange, Resource.Order());
 
         orders.MapPost("/{id:guid}/approve", (Guid id, ApproveOrderRequest? body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
-            Command(id, user, grains, users, order => order.Approve(new ApproveOrderCommand(body?.Splits), user.Actor())));
+            Command(id, user, grains, users, order => order.Approve(new ApproveOrderCommand(body?.Splits), user.Actor()))).Requires(Capability.OrderApprove, Resource.Order());
 
         orders.MapPost("/{id:guid}/reject", (Guid id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
-            Command(id, user, grains, users, order => order.Reject(body.Reason ?? "", user.Actor())));
+            Command(id, user, grains, users, order => order.Reject(body.Reason ?? "", user.Actor()))).Requires(Capability.OrderApprove, Resource.Order());
 
         orders.MapPost("/{id:guid}/contract", (Guid id, ContractRequest body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
-            Command(id, user, grains, users, order => order.SetContract(new SetContractCommand(body.ContractNumber, body.PaymentTerms), user.Actor())));
+            Command(id, user, grains, users, order => order.SetContract(new SetContractCommand(body.ContractNumber, body.PaymentTerms), user.Actor()))).Requires(Capability.OrderChange, Resource.Order());
 
         orders.MapPost("/{id:guid}/execution", (Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
-            Command(id, user, grains, users, order => order.StartExecution(user.Actor())));
+            Command(id, user, grains, users, order => order.StartExecution(user.Actor()))).Requires(Capability.OrderChange, Resource.Order());
 
         orders.MapPost("/{id:guid}/replenishments/{replenishmentId}/start", (Guid id, string replenishmentId, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
-            Command(id, user, grains, users, order => order.StartProduction(replenishmentId, user.Actor())));
+            Command(id, user, grains, users, order => order.StartProduction(replenishmentId, user.Actor()))).Requires(Capability.OrderFulfil, Resource.Order());
 
         orders.MapPost("/{id:guid}/replenishments/{replenishmentId}/receipt", (Guid id, string replenishmentId, ReceiveReplenishmentRequest body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
-            Command(id, user, grains, users, order => order.ReceiveReplenishment(new ReceiveReplenishmentCommand(replenishmentId, body.Batch ?? "", body.Expiry), user.Actor())));
+            Command(id, user, grains, users, order => order.ReceiveReplenishment(new ReceiveReplenishmentCommand(replenishmentId, body.Batch ?? "", body.Expiry), user.Actor()))).Requires(Capability.OrderFulfil, Resource.Order());
 
         orders.MapPost("/{id:guid}/shipments", (Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
-            Command(id, user, grains, users, order => order.Ship(user.Actor())));
+            Command(id, user, grains, users, order => order.Ship(user.Actor()))).Requires(Capability.OrderFulfil, Resource.Order());
 
         orders.MapPost("/{id:guid}/invoices", (Guid id, InvoiceRequest? body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
-            Command(id, user, grains, users, order => order.IssueInvoice(new IssueInvoiceCommand(body?.Amount, body?.DueDate), user.Actor())));
+            Command(id, user, grains, users, order => order.IssueInvoice(new IssueInvoiceCommand(body?.Amount, body?.DueDate), user.Actor()))).Requires(Capability.OrderChange, Resource.Order());
 
         orders.MapPost("/{id:guid}/payments", (Guid id, PaymentRequest body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
-            Command(id, user, grains, users, order => order.RecordPayment(new RecordPaymentCommand(body.PaymentId ?? "", body.Amount ?? 0, body.Invoice), user.Actor())));
+            Command(id, user, grains, users, order => order.RecordPayment(new RecordPaymentCommand(body.PaymentId ?? "", body.Amount ?? 0, body.Invoice), user.Actor()))).Requires(Capability.OrderPayment, Resource.Order());
 
         orders.MapPost("/{id:guid}/cancel", (Guid id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
-            Command(id, user, grains, users, order => order.Cancel(body.Reason ?? "", user.Actor())));
+            Command(id, user, grains, users, order => order.Cancel(body.Reason ?? "", user.Actor()))).Requires(Capability.OrderCancel, Resource.Order());
 
         orders.MapPost("/{id:guid}/archive", (Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
-            Command(id, user, grains, users, order => order.Archive(user.Actor())));
+            Command(id, user, grains, users, order => order.Archive(user.Actor()))).Requires(Capability.OrderChange, Resource.Order());
     }
 
     private static IResult Paper(OrderView order, OrderPaper paper, DocumentOptions options) =>
@@ -112,18 +129,9 @@ public static class OrderEndpoints
             ? Results.File(content, "application/pdf", paper.FileName)
             : Problems.NotFound($"Order {order.Id} has no {paper.Kind} '{paper.Number}'.");
 
-    /// <summary>Reads and commands alike only for those who may see the order (Access.CanSee): 404 when missing, 403 when not theirs.</summary>
-    private static async Task<IResult> Visible(Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, Func<OrderView, Task<IResult>> then)
-    {
-        if (await grains.GetGrain<IOrderGrain>(id).Get() is not { } order)
-        {
-            return Problems.NotFound($"Order {id} does not exist.");
-        }
-
-        return user.CanSee(order, users.Find(order.Responsible)?.Department)
-            ? await then(order)
-            : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"Order {id} belongs to another department.");
-    }
+    /// <summary>Runs <paramref name="then"/> on an order the access layer let through (404 if it vanished meanwhile).</summary>
+    private static async Task<IResult> Visible(Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, Func<OrderView, Task<IResult>> then) =>
+        await grains.GetGrain<IOrderGrain>(id).Get() is { } order ? await then(order) : Problems.NotFound($"Order {id} does not exist.");
 
     private static Task<IResult> Command(Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, Func<IOrderGrain, Task<OrderResult>> command) =>
         Visible(id, user, grains, users, async _ =>

@@ -13,6 +13,6 @@ public static class ProposalEndpoints
         {
             var (result, documentId) = await proposals.AttachProposalAsync(id, user.Actor(), ct);
             return result.Ok ? Results.Created($"/api/deals/{id}/documents/{documentId}", result.Deal) : Problems.From(result.Error!);
-        }).WithTags("Deals");
+        }).Requires(Capability.DealDocumentAttach, Resource.Deal()).WithTags("Deals");
     }
 }

@@ -60,25 +60,44 @@ public static class StockEndpoints
 
         var import = app.MapGroup("/api/import").WithTags("Import").WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxImportBytes));
         import.MapPost("/skus", (HttpRequest request, ClaimsPrincipal user, CatalogImport importer, CancellationToken ct) =>
-            Import(request, (file, name) => importer.ImportSkusAsync(file, name, user.Actor(), ct), ct));
+            Import(request, (file, name) => importer.ImportSkusAsync(file, name, user.Actor(), ct), ct)).Requires(Capability.ImportCatalog);
         import.MapPost("/stock", (HttpRequest request, ClaimsPrincipal user, CatalogImport importer, CancellationToken ct) =>
-            Import(request, (file, name) => importer.ImportStockAsync(file, name, user.Actor(), ct), ct));
+            Import(request, (file, name) => importer.ImportStockAsync(file, name, user.Actor(), ct), ct)).Requires(Capability.ImportCatalog);
         import.MapPost("/orders", (HttpRequest request, ClaimsPrincipal user, CatalogImport importer, CancellationToken ct) =>
-            Import(request, (file, name) => importer.ImportOrdersAsync(file, name, user.Actor(), ct), ct));
+            Import(request, (file, name) => importer.ImportOrdersAsync(file, name, user.Actor(), ct), ct)).Requires(Capability.ImportOrders);
 
-        app.MapGet("/api/reservations", (string? order, string? sku, bool? open, int? limit, StockQueries queries, CancellationToken ct) =>
-            queries.ReservationsAsync(string.IsNullOrWhiteSpace(order) ? null : order.Trim(), sku is null ? null : Catalogue.NormalizeSkuCode(sku),
-                open ?? false, limit ?? 1000, ct))
-            .WithTags("Stock");
+        app.MapGet("/api/reservations", ListReservations).Requires(Capability.ReservationRead).WithTags("Stock");
+    }
+
+    /// <summary>Short of "all", only reservations of orders within the user's reach (and those held for no order of ours).</summary>
+    private static async Task<IReadOnlyList<StockReservationEntry>> ListReservations(string? order, string? sku, bool? open, int? limit, ClaimsPrincipal user,
+        StockQueries queries, AccessPolicy access, ResourceResolvers resources, CancellationToken ct)
+    {
+        var items = await queries.ReservationsAsync(string.IsNullOrWhiteSpace(order) ? null : order.Trim(), sku is null ? null : Catalogue.NormalizeSkuCode(sku),
+            open ?? false, limit ?? 1000, ct);
+        var scope = await access.ScopeAsync(user, Capability.ReservationRead, ct);
+        if (scope == AccessScope.All)
+        {
+            return items;
+        }
+
+        var subject = AccessPolicy.SubjectOf(user);
+        var reach = new Dictionary<string, bool>();
+        foreach (var reference in items.Select(i => i.Order).Distinct())
+        {
+            reach[reference] = AccessMatrix.Reaches(scope, subject, await resources.ReservationOrderAsync(reference));
+        }
+
+        return items.Where(i => reach[i.Order]).ToList();
     }
 
     private static void MapCatalog(RouteGroupBuilder catalog)
     {
         catalog.MapGet("/skus", (string? search, SkuKind? kind, int? limit, int? offset, CatalogStore store, CancellationToken ct) =>
-            store.ListSkusAsync(search, kind, limit ?? 200, offset ?? 0, ct));
+            store.ListSkusAsync(search, kind, limit ?? 200, offset ?? 0, ct)).Requires(Capability.StockRead);
 
         catalog.MapGet("/skus/{code}", async (string code, StockService stock) =>
-            await stock.FindSkuAsync(code) is { } sku ? Results.Ok(sku) : Problems.NotFound($"Unknown SKU '{code}'."));
+            await stock.FindSkuAsync(code) is { } sku ? Results.Ok(sku) : Problems.NotFound($"Unknown SKU '{code}'.")).Requires(Capability.StockRead);
 
         catalog.MapPost("/skus", async (CreateSkuRequest body, ClaimsPrincipal user, CatalogService service, CancellationToken ct) =>
         {
@@ -93,9 +112,9 @@ public static class StockEndpoints
             return !result.Ok ? From(result.Error!)
                 : result.Created ? Results.Created($"/api/catalog/skus/{result.Entry!.Code}", result.Entry)
                 : Results.Ok(result.Entry);
-        });
+        }).Requires(Capability.CatalogChange);
 
-        catalog.MapGet("/warehouses", (IStockCatalog stock, CancellationToken ct) => stock.ListWarehousesAsync(ct));
+        catalog.MapGet("/warehouses", (IStockCatalog stock, CancellationToken ct) => stock.ListWarehousesAsync(ct)).Requires(Capability.StockRead);
 
         catalog.MapPost("/warehouses", async (CreateWarehouseRequest body, ClaimsPrincipal user, CatalogService service, CancellationToken ct) =>
         {
@@ -103,17 +122,17 @@ public static class StockEndpoints
             return !result.Ok ? From(result.Error!)
                 : result.Created ? Results.Created($"/api/catalog/warehouses/{result.Entry!.Id}", result.Entry)
                 : Results.Ok(result.Entry);
-        });
+        }).Requires(Capability.CatalogChange);
     }
 
     private static void MapStock(RouteGroupBuilder stock)
     {
         stock.MapGet("/", (string? warehouse, string? sku, string? search, bool? available, int? limit, int? offset, StockQueries queries, CancellationToken ct) =>
             queries.ListAsync(warehouse is null ? null : Catalogue.NormalizeWarehouseId(warehouse), sku is null ? null : Catalogue.NormalizeSkuCode(sku),
-                search, available ?? false, limit ?? 500, offset ?? 0, ct));
+                search, available ?? false, limit ?? 500, offset ?? 0, ct)).Requires(Capability.StockRead);
 
         stock.MapGet("/{sku}", async (string sku, StockService service) =>
-            await service.GetAsync(sku) is { } overview ? Results.Ok(overview) : Problems.NotFound($"Unknown SKU '{sku}'."));
+            await service.GetAsync(sku) is { } overview ? Results.Ok(overview) : Problems.NotFound($"Unknown SKU '{sku}'.")).Requires(Capability.StockRead);
 
         // Available-to-promise: what is on hand, reserved and free now, and what production and suppliers bring in when
         // (each of those is already promised to the order line waiting for it).
@@ -137,12 +156,12 @@ public static class StockEndpoints
                 Incoming = incoming,
                 IncomingTotal = incoming.Sum(i => i.Quantity),
             });
-        });
+        }).Requires(Capability.StockRead);
 
         stock.MapGet("/{sku}/movements", async (string sku, string? warehouse, long? afterSeq, int? limit, StockService service, StockQueries queries, CancellationToken ct) =>
             await service.FindSkuAsync(sku) is { } found
                 ? Results.Ok(await queries.MovementsAsync(found.Code, warehouse is null ? null : Catalogue.NormalizeWarehouseId(warehouse), afterSeq ?? 0, limit ?? 1000, ct))
-                : Problems.NotFound($"Unknown SKU '{sku}'."));
+                : Problems.NotFound($"Unknown SKU '{sku}'.")).Requires(Capability.StockRead);
 
         stock.MapPost("/{sku}/receipts", async (string sku, ReceiptRequest body, ClaimsPrincipal user, StockService service) =>
         {
@@ -150,10 +169,18 @@ public static class StockEndpoints
             var command = new ReceiveStockCommand(body.Batch ?? "", body.Quantity ?? 0, body.Expiry, body.ReceivedAt, body.ReceiptId, body.Source, reserveFor);
             var result = await service.ReceiveAsync(sku, body.Warehouse, command, user.Actor());
             return result.Ok ? Results.Created($"/api/stock/{result.Item!.Sku}", result) : From(result.Error!);
-        });
+        }).Requires(Capability.StockReceive);
 
-        stock.MapPost("/{sku}/reservations", async (string sku, ReservationRequest body, ClaimsPrincipal user, StockService service) =>
+        stock.MapPost("/{sku}/reservations", async (string sku, ReservationRequest body, ClaimsPrincipal user, StockService service,
+            AccessGuard access, ResourceResolvers resources, CancellationToken ct) =>
         {
+            // Holding stock for one of our orders needs that order within reach.
+            if (body.Order is { Length: > 0 } order && await resources.OrderAsync(order) is not null
+                && await access.DenyAsync(user, Capability.ReservationCreate, ResourceKind.Order, order, ct) is { } denied)
+            {
+                return denied;
+            }
+
             // A client may choose the id, which makes a retried reservation idempotent.
             var id = string.IsNullOrWhiteSpace(body.ReservationId) ? Guid.NewGuid().ToString("N") : body.ReservationId;
             var command = new ReserveStockCommand(id, body.Quantity ?? 0, body.Order ?? "", body.Line, body.AllowPartial ?? false);
@@ -169,27 +196,27 @@ public static class StockEndpoints
             }
 
             return Results.Created($"/api/stock/{reservation.Sku}/reservations/{reservation.Id}?warehouse={reservation.Warehouse}", result);
-        });
+        }).Requires(Capability.ReservationCreate);
 
         stock.MapGet("/{sku}/reservations/{id}", async (string sku, string id, string? warehouse, StockService service) =>
         {
             var (reservation, error) = await service.GetReservationAsync(sku, warehouse, id);
             return error is null ? Results.Ok(reservation) : From(error);
-        });
+        }).Requires(Capability.ReservationRead, Resource.Reservation());
 
         // Releases everything the reservation still holds; repeating it changes nothing.
         stock.MapDelete("/{sku}/reservations/{id}", (string sku, string id, string? warehouse, string? reason, ClaimsPrincipal user, StockService service) =>
-            Reply(service.ReleaseAsync(sku, warehouse, new ReleaseStockCommand(id, null, null, reason), user.Actor())));
+            Reply(service.ReleaseAsync(sku, warehouse, new ReleaseStockCommand(id, null, null, reason), user.Actor()))).Requires(Capability.ReservationRelease, Resource.Reservation());
 
         stock.MapPost("/{sku}/reservations/{id}/releases", (string sku, string id, ReleaseRequest body, ClaimsPrincipal user, StockService service) =>
-            Reply(service.ReleaseAsync(sku, body.Warehouse, new ReleaseStockCommand(id, body.Quantity, body.OperationId, body.Reason), user.Actor())));
+            Reply(service.ReleaseAsync(sku, body.Warehouse, new ReleaseStockCommand(id, body.Quantity, body.OperationId, body.Reason), user.Actor()))).Requires(Capability.ReservationRelease, Resource.Reservation());
 
         stock.MapPost("/{sku}/reservations/{id}/shipments", (string sku, string id, ShipmentRequest? body, string? warehouse, ClaimsPrincipal user, StockService service) =>
-            Reply(service.ShipAsync(sku, body?.Warehouse ?? warehouse, new ShipStockCommand(id, body?.Quantity, body?.ShipmentId), user.Actor())));
+            Reply(service.ShipAsync(sku, body?.Warehouse ?? warehouse, new ShipStockCommand(id, body?.Quantity, body?.ShipmentId), user.Actor()))).Requires(Capability.StockShip, Resource.Reservation());
 
         stock.MapPost("/{sku}/adjustments", (string sku, AdjustmentRequest body, ClaimsPrincipal user, StockService service) =>
             Reply(service.AdjustAsync(sku, body.Warehouse,
-                new AdjustStockCommand(body.Batch ?? "", body.Counted, body.Delta, body.Reason ?? "", body.AdjustmentId, body.Expiry), user.Actor())));
+                new AdjustStockCommand(body.Batch ?? "", body.Counted, body.Delta, body.Reason ?? "", body.AdjustmentId, body.Expiry), user.Actor()))).Requires(Capability.StockAdjust);
     }
 
     /// <summary>Every stock refusal as ProblemDetails: 400 names the field, 409 says what is available or reserved.</summary>

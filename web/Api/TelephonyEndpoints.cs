@@ -21,11 +21,19 @@ public static class TelephonyEndpoints
     public static void MapTelephonyEndpoints(this IEndpointRouteBuilder app)
     {
         var telephony = app.MapGroup("/api/telephony").WithTags("Telephony");
-        telephony.MapPost("/calls", Calls).AllowAnonymous().DisableAntiforgery();
-        telephony.MapPost("/ami", Ami).AllowAnonymous().DisableAntiforgery();
+        telephony.MapPost("/calls", Calls).Public("the PBX webhook: checked by its own X-Api-Key").DisableAntiforgery();
+        telephony.MapPost("/ami", Ami).Public("the PBX webhook: checked by its own X-Api-Key").DisableAntiforgery();
         telephony.MapGet("/calls/{callId}", async (string callId, IGrainFactory grains) =>
-            await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callId)).Get() is { } call ? Results.Ok(call) : Problems.NotFound($"No call '{callId}'."));
-        telephony.MapGet("/calls", (int? limit, LeadQueries queries, CancellationToken ct) => queries.ListCallsAsync(null, limit ?? 100, ct));
+            await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callId)).Get() is { } call ? Results.Ok(call) : Problems.NotFound($"No call '{callId}'."))
+            .Requires(Capability.TelephonyRead, Resource.Call());
+        // Short of "all", the calls of the user's own department.
+        telephony.MapGet("/calls", async (int? limit, System.Security.Claims.ClaimsPrincipal user, LeadQueries queries, AccessPolicy access, CancellationToken ct) =>
+            await access.ScopeAsync(user, Capability.TelephonyRead, ct) switch
+            {
+                AccessScope.All => await queries.ListCallsAsync(null, limit ?? 100, ct),
+                AccessScope.Department when user.DepartmentOf() is { } department => await queries.ListCallsAsync(null, limit ?? 100, ct, department),
+                _ => Array.Empty<CallLogItem>(),
+            }).Requires(Capability.TelephonyRead);
     }
 
     private static async Task<IResult> Calls(HttpContext http, IOptions<TelephonyOptions> options, IGrainFactory grains, CancellationToken ct)

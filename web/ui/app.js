@@ -88,6 +88,11 @@ const App = {
     if (rows.length !== body.children.length || rows.some((row, i) => body.children[i] !== row)) body.replaceChildren(...rows);
   },
 
+  // True when the API lets the signed-in user use the capability (GET /api/auth/me lists them with their scope).
+  can(capability) {
+    return Boolean(App.me?.capabilities && App.me.capabilities[capability]);
+  },
+
   async start(active) {
     const me = await App.api('GET', '/api/auth/me');
     App.me = me.data;
@@ -117,6 +122,7 @@ const App = {
     if (App.me.roles.includes('supervisor') || App.me.roles.includes('admin')) links.push(link('/supervisor.html', 'Supervisor', 'supervisor'));
     links.push(link('/stock.html', 'Stock', 'stock'), link('/orders.html', 'Orders', 'orders'));
     if (['supervisor', 'admin', 'marketer'].some(r => App.me.roles.includes(r))) links.push(link('/analytics.html', 'Analytics', 'analytics'));
+    if (App.can('access.admin')) links.push(link('/access.html', 'Access', 'access'));
     const live = App.el('span', { class: 'live', id: 'live' }, 'live');
     const logout = App.el('button', { onclick: async () => { await App.api('POST', '/api/auth/logout'); location.href = '/login.html'; } }, 'Log out');
     document.body.prepend(App.el('header', { class: 'top' }, App.el('strong', {}, 'SalesOrleans'), ...links, live,

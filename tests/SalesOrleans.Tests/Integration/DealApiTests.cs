@@ -43,8 +43,10 @@ public class DealApiTests(NodeFixture fixture)
         var wrong = await anonymous.PostAsJsonAsync("/api/auth/login", new { userName = "k.weber", password = "nope" });
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
 
+        // The demo token is an integration: it reads the leads it feeds, not deals.
         anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "so_demo_integration_token");
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/deals")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/leads")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await anonymous.GetAsync("/api/deals")).StatusCode);
         anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "so_forged");
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/deals")).StatusCode);
 

@@ -155,7 +155,8 @@ public class LeadApiTests(LeadNodeFixture fixture)
         var contactId = lead.GetProperty("contactId").GetGuid();
         foreach (var path in new[] { $"/api/leads/{id}", $"/api/leads/{id}/journal", $"/api/leads/{id}/documents", $"/api/contacts/{contactId}", $"/api/contacts/{contactId}/journal", $"/api/contacts/{contactId}/calls" })
         {
-            Assert.Equal((path, HttpStatusCode.Forbidden), (path, (await stranger.GetAsync(path)).StatusCode));
+            // Not theirs to see: it answers as if it did not exist.
+            Assert.Equal((path, HttpStatusCode.NotFound), (path, (await stranger.GetAsync(path)).StatusCode));
         }
 
         Assert.Equal(HttpStatusCode.OK, (await owner.PostAsJsonAsync($"/api/leads/{id}/qualify", new { note = "Called: line of 3 extruders" })).StatusCode);
@@ -195,8 +196,9 @@ public class LeadApiTests(LeadNodeFixture fixture)
         Assert.Equal(("Marketing", "triage", "New"), (lead.GetProperty("channel").GetString(), lead.GetProperty("department").GetString(), lead.GetProperty("status").GetString()));
 
         var manager = await Node.ClientAsync("k.weber");
-        Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostAsync($"/api/leads/{id}/take", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostAsJsonAsync($"/api/leads/{id}/assign", new { assignee = "k.weber" })).StatusCode);
+        // A triage lead is in no department of theirs: a manager neither sees nor takes nor assigns it.
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.PostAsync($"/api/leads/{id}/take", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.PostAsJsonAsync($"/api/leads/{id}/assign", new { assignee = "k.weber" })).StatusCode);
         var head = await Node.ClientAsync("s.volkov");
         Assert.Contains((await Json(await head.GetAsync("/api/notifications"))).EnumerateArray(), n => n.GetProperty("text").GetString()!.Contains(name));
         var assigned = await head.PostAsJsonAsync($"/api/leads/{id}/assign", new { assignee = "k.weber", reason = "training request" });

@@ -53,17 +53,18 @@ public class OrderApiTests(NodeFixture fixture)
         await Expect(await manager.PostAsJsonAsync($"/api/orders/{id}/invoices", new { }), HttpStatusCode.OK);
         var invoice = (await Expect(await manager.GetAsync($"/api/orders/{id}"), HttpStatusCode.OK)).GetProperty("invoices")[0].GetProperty("number").GetString();
 
-        // Another department's manager and supervisor: not in the list, 403 on the order, its journal, its papers and its commands.
+        // Another department's manager and supervisor: not in the list, and the order, its journal, its papers and its
+        // commands answer 404 as if it did not exist (the access model: what one may not see does not exist for them).
         foreach (var outsider in new[] { "k.weber", "e.keller" })
         {
             var other = await Node.ClientAsync(outsider);
             var list = await Expect(await other.GetAsync("/api/orders?limit=500"), HttpStatusCode.OK);
             Assert.DoesNotContain(list.EnumerateArray(), o => o.GetProperty("id").GetGuid() == id);
-            await Expect(await other.GetAsync($"/api/orders/{id}"), HttpStatusCode.Forbidden);
-            await Expect(await other.GetAsync($"/api/orders/{id}/journal"), HttpStatusCode.Forbidden);
-            await Expect(await other.GetAsync($"/api/orders/{id}/invoices/{invoice}.pdf"), HttpStatusCode.Forbidden);
-            await Expect(await other.PostAsJsonAsync($"/api/orders/{id}/payments", new { paymentId = $"x-{outsider}", amount = 1 }), HttpStatusCode.Forbidden);
-            await Expect(await other.PostAsJsonAsync($"/api/orders/{id}/cancel", new { reason = "not mine" }), HttpStatusCode.Forbidden);
+            await Expect(await other.GetAsync($"/api/orders/{id}"), HttpStatusCode.NotFound);
+            await Expect(await other.GetAsync($"/api/orders/{id}/journal"), HttpStatusCode.NotFound);
+            await Expect(await other.GetAsync($"/api/orders/{id}/invoices/{invoice}.pdf"), HttpStatusCode.NotFound);
+            await Expect(await other.PostAsJsonAsync($"/api/orders/{id}/payments", new { paymentId = $"x-{outsider}", amount = 1 }), HttpStatusCode.NotFound);
+            await Expect(await other.PostAsJsonAsync($"/api/orders/{id}/cancel", new { reason = "not mine" }), HttpStatusCode.NotFound);
         }
 
         Assert.Equal(0m, Dec(await Expect(await manager.GetAsync($"/api/orders/{id}"), HttpStatusCode.OK), "paid"));
@@ -197,7 +198,8 @@ public class OrderApiTests(NodeFixture fixture)
             warehouse,
             lines = new object[] { new { sku = press, quantity = 3 }, new { sku = oil, quantity = 20 } },
         }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        await Expect(await manager.PostAsync($"/api/orders/{id}/shipments", null), HttpStatusCode.Conflict);
+        // A manager never ships (order.fulfil is the warehouse's and the supervisor's), whatever the order's state.
+        await Expect(await manager.PostAsync($"/api/orders/{id}/shipments", null), HttpStatusCode.Forbidden);
         await Expect(await manager.PostAsync($"/api/orders/{id}/submit", null), HttpStatusCode.OK);
         await Expect(await supervisor.PostAsJsonAsync($"/api/orders/{id}/approve", new { }), HttpStatusCode.OK);
         Assert.Equal(20m, Dec(await StockOf(manager, oil), "reserved"));

@@ -28,6 +28,15 @@ public sealed partial class SecurityFixture : IAsyncLifetime
 
     public Guid ContactId { get; private set; }
 
+    /// <summary>The same kinds of resource in another department (industrial, Ivan Petrov's), for the access tests.</summary>
+    public Guid IndustrialDealId { get; private set; }
+
+    public Guid IndustrialLeadId { get; private set; }
+
+    public Guid IndustrialContactId { get; private set; }
+
+    public Guid IndustrialOrderId { get; private set; }
+
     public async Task InitializeAsync()
     {
         Node = await TestNode.StartAsync(await TestDatabase.CreateAsync(), configure: b =>
@@ -47,6 +56,12 @@ public sealed partial class SecurityFixture : IAsyncLifetime
         LeadId = await IdOf(await manager.PostAsJsonAsync("/api/leads", new { name = "Fuzz Target", phone = "+49 30 1234567", need = "Excel course", department = "training" }));
         ContactId = (await (await manager.GetAsync($"/api/leads/{LeadId}")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("contactId").GetGuid();
         OrderId = await IdOf(await manager.PostAsJsonAsync("/api/orders", new { customer = "Hansa Print", warehouse = "main", lines = new[] { new { sku = "SKU-102", quantity = 1 } } }));
+
+        var petrov = await Node.ClientAsync("i.petrov");
+        IndustrialDealId = await IdOf(await petrov.PostAsJsonAsync("/api/deals", new { processKind = "industrial-equipment", title = "Компрессор 7 бар", company = "ООО Волга Полимер", amount = 42000 }));
+        IndustrialLeadId = await IdOf(await petrov.PostAsJsonAsync("/api/leads", new { name = "Ирина Соколова", phone = "+7 916 555 01 02", need = "Компрессор", department = "industrial" }));
+        IndustrialContactId = (await (await petrov.GetAsync($"/api/leads/{IndustrialLeadId}")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("contactId").GetGuid();
+        IndustrialOrderId = await IdOf(await petrov.PostAsJsonAsync("/api/orders", new { customer = "ООО Волга Полимер", warehouse = "main", lines = new[] { new { sku = "SKU-102", quantity = 1 } } }));
     }
 
     public async Task DisposeAsync() => await Node.DisposeAsync();
