@@ -20,7 +20,7 @@ public sealed record CreateDealRequest(
     IReadOnlyList<DealLineView>? Lines,
     IReadOnlyDictionary<string, string>? Parameters);
 
-public sealed record MoveDealRequest(string? ToStage, string? LostReason, string? Comment);
+public sealed record MoveDealRequest(string? ToStage, string? LostReason, string? Comment, bool? CancelOpenTasks = null);
 
 public sealed record CompleteTaskRequest(string? Result);
 
@@ -92,7 +92,7 @@ public static class DealEndpoints
             Visible(id, user, grains, async _ => Results.Ok(await queries.GetJournalAsync(id, afterSeq ?? 0, limit ?? 1000, ct))));
 
         deals.MapPost("/{id:guid}/moves", (Guid id, MoveDealRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Command(id, user, grains, g => g.Move(new MoveDealCommand(body.ToStage ?? "", body.LostReason, body.Comment), user.Actor())));
+            Command(id, user, grains, g => g.Move(new MoveDealCommand(body.ToStage ?? "", body.LostReason, body.Comment, body.CancelOpenTasks ?? false), user.Actor())));
 
         deals.MapPost("/{id:guid}/tasks/{taskId}/complete", (Guid id, string taskId, CompleteTaskRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
             Command(id, user, grains, g => g.CompleteTask(new CompleteTaskCommand(taskId, body?.Result), user.Actor())));
