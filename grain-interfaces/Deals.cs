@@ -33,6 +33,13 @@ public interface IDealGrain : IGrainWithGuidKey
 
     [Alias("RemoveParty")]
     Task<DealResult> RemoveParty(string partyId, ActorInfo actor);
+
+    /// <summary>
+    /// Asked by an order that names this deal before it is made: the deal refuses (Forbidden/NotFound) unless the
+    /// order's creator may change it. Changes nothing.
+    /// </summary>
+    [Alias("AcceptOrderLink")]
+    Task<CommandError?> AcceptOrderLink(Guid orderId, ActorInfo creator);
 }
 
 /// <summary>A competitor, subcontractor, influential person or partner around the deal; an empty id adds one.</summary>
@@ -75,7 +82,8 @@ public sealed record CreateDealCommand(
 public sealed record MoveDealCommand(
     [property: Id(0)] string ToStage,
     [property: Id(1)] string? LostReason = null,
-    [property: Id(2)] string? Comment = null);
+    [property: Id(2)] string? Comment = null,
+    [property: Id(3)] bool CancelOpenTasks = false);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.CompleteTaskCommand")]
 public sealed record CompleteTaskCommand([property: Id(0)] string TaskId, [property: Id(1)] string? Result);
@@ -105,6 +113,9 @@ public enum CommandErrorCode
     GateUnmet,
     Conflict,
     Forbidden,
+
+    /// <summary>A manual move would cancel open tasks; <see cref="CommandError.Details"/> lists them.</summary>
+    OpenTasks,
 }
 
 /// <summary>
@@ -189,7 +200,8 @@ public sealed record DealView(
     [property: Id(24)] DateTimeOffset CreatedAt,
     [property: Id(25)] DateTimeOffset? ClosedAt,
     [property: Id(26)] IReadOnlyList<EnvironmentPartyView> Environment,
-    [property: Id(27)] WinEstimate? Win = null);
+    [property: Id(27)] WinEstimate? Win = null,
+    [property: Id(28)] IReadOnlyList<DealTaskView>? CancelledTasks = null);
 
 /// <summary>
 /// A deal's win probability as shown on its card and the board: the history model's score ("model") or, while the

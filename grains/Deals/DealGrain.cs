@@ -78,8 +78,38 @@ public sealed class DealGrain(
 
     public async Task<DealView?> Get() => state.State.Deal.Exists ? (await Load()).ToView() : null;
 
-    public Task<DealResult> Move(MoveDealCommand command, ActorInfo actor) =>
-        Run(d => d.Move(command.ToStage, actor.ToActor(), command.LostReason, command.Comment, clock.GetUtcNow()));
+    public async Task<DealResult> Move(MoveDealCommand command, ActorInfo actor)
+    {
+        Deal? moved = null;
+        var result = await Run(d =>
+        {
+            moved = d;
+            d.Move(command.ToStage, actor.ToActor(), command.LostReason, command.Comment, clock.GetUtcNow(), command.CancelOpenTasks);
+        });
+
+        // The answer says which open tasks the move cancelled.
+        return result.Ok && moved is not null
+            ? result with { Deal = result.Deal! with { CancelledTasks = moved.CancelledByMove.Select(t => t.ToView()).ToList() } }
+            : result;
+    }
+
+    public async Task<CommandError?> AcceptOrderLink(Guid orderId, ActorInfo creator)
+    {
+        if (!state.State.Deal.Exists)
+        {
+            return new DealRejection(RejectionCode.NotFound, $"Deal {this.GetPrimaryKey()} does not exist.", "dealId").ToError();
+        }
+
+        try
+        {
+            (await Load()).AcceptOrderLink(orderId, creator.ToActor());
+            return null;
+        }
+        catch (DealRejection rejection)
+        {
+            return rejection.ToError();
+        }
+    }
 
     public Task<DealResult> CompleteTask(CompleteTaskCommand command, ActorInfo actor) =>
         Run(d => d.CompleteTask(command.TaskId, command.Result, actor.ToActor(), clock.GetUtcNow()));

@@ -72,6 +72,14 @@ public sealed class OrderGrain(
                 : Refused(new OrderRejection(OrderRejectionCode.Conflict, $"Order {this.GetPrimaryKey()} already exists."));
         }
 
+        // An order drives its deal through the system account, so only someone who may change the deal links one
+        // (the deal decides). The system's own orders (made by the deal itself) are not asked: the deal may be the caller.
+        if (command.DealId is { } dealId && !actor.Roles.Contains(Roles.System)
+            && await GrainFactory.GetGrain<IDealGrain>(dealId).AcceptOrderLink(this.GetPrimaryKey(), actor) is { } refused)
+        {
+            return new OrderResult(null, refused);
+        }
+
         var skus = new Dictionary<string, SkuDefinition>(StringComparer.Ordinal);
         foreach (var code in (command.Lines ?? []).Select(l => Catalogue.NormalizeSkuCode(l.Sku)).Distinct())
         {

@@ -37,6 +37,8 @@ public sealed class UserDirectory(UserStore store) : IDealDirectory
         return pool.Count == 0 ? null : pool[(int)((uint)dealId.GetHashCode() % (uint)pool.Count)].UserName;
     }
 
+    public string? DepartmentOf(string user) => Find(user)?.Department;
+
     public WorkingCalendar CalendarOf(string user) =>
         _snapshot.Calendars.GetValueOrDefault(user, WorkingCalendar.AlwaysOpen);
 

@@ -133,7 +133,8 @@ public sealed class DemoSeeder(
         if (outcome == StageOutcome.Lost && view.Status == "Open")
         {
             var lost = process.Stages.First(s => s.Outcome == StageOutcome.Lost && view.AllowedMoves.Contains(s.Id));
-            await deal.Move(new MoveDealCommand(lost.Id, process.LostReasons[n % process.LostReasons.Count], "Customer decided against us."), actor);
+            // The owner gives up: the stage's open tasks go with the deal, said explicitly as any person must.
+            await deal.Move(new MoveDealCommand(lost.Id, process.LostReasons[n % process.LostReasons.Count], "Customer decided against us.", CancelOpenTasks: true), actor);
         }
     }
 
@@ -152,7 +153,10 @@ public sealed class DemoSeeder(
             }
             else if (gate.Kind == GateKind.Field && !view.Parameters.ContainsKey(gate.Field!))
             {
-                await deal.SetParameters(new SetParametersCommand(new Dictionary<string, string?> { [gate.Field!] = DemoValue(process, gate.Field!, n) }), actor);
+                // A field only the system writes (the amount paid on the deal's order) is filled as the order's payment
+                // would fill it: by the system, standing in for the ERP side the demo has no orders from.
+                var writer = process.IsSystemField(gate.Field!) ? system : actor;
+                await deal.SetParameters(new SetParametersCommand(new Dictionary<string, string?> { [gate.Field!] = DemoValue(process, gate.Field!, n) }), writer);
             }
         }
 

@@ -20,7 +20,7 @@ public sealed record CreateDealRequest(
     IReadOnlyList<DealLineView>? Lines,
     IReadOnlyDictionary<string, string>? Parameters);
 
-public sealed record MoveDealRequest(string? ToStage, string? LostReason, string? Comment);
+public sealed record MoveDealRequest(string? ToStage, string? LostReason, string? Comment, bool? CancelOpenTasks = null);
 
 public sealed record CompleteTaskRequest(string? Result);
 
@@ -42,7 +42,7 @@ public static class DealEndpoints
         deals.MapGet("/{id:guid}/journal", (Guid id, long? afterSeq, int? limit, DealQueries queries, CancellationToken ct) =>
             queries.GetJournalAsync(id, afterSeq ?? 0, limit ?? 1000, ct)).Requires(Capability.DealRead, Resource.Deal());
         deals.MapPost("/{id:guid}/moves", (Guid id, MoveDealRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Command(id, grains, g => g.Move(new MoveDealCommand(body.ToStage ?? "", body.LostReason, body.Comment), user.Actor())))
+            Command(id, grains, g => g.Move(new MoveDealCommand(body.ToStage ?? "", body.LostReason, body.Comment, body.CancelOpenTasks ?? false), user.Actor())))
             .Requires(Capability.DealMove, Resource.Deal());
         deals.MapPost("/{id:guid}/tasks/{taskId}/complete", (Guid id, string taskId, CompleteTaskRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
             Command(id, grains, g => g.CompleteTask(new CompleteTaskCommand(taskId, body?.Result), user.Actor())))

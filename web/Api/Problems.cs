@@ -16,7 +16,10 @@ public static class Problems
         CommandErrorCode.GateUnmet => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Gate not met",
             detail: e.Message, extensions: new Dictionary<string, object?> { ["missing"] = e.Details }),
         CommandErrorCode.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message),
-        CommandErrorCode.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: e.Message),
+        CommandErrorCode.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: e.Message,
+            extensions: e.Field is null ? null : new Dictionary<string, object?> { ["field"] = e.Field }),
+        CommandErrorCode.OpenTasks => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Open tasks",
+            detail: e.Message, extensions: new Dictionary<string, object?> { ["openTasks"] = e.Details }),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.Code, null),
     };
 

@@ -185,10 +185,33 @@ const App = {
 
   money(amount, currency) { return `${Number(amount).toLocaleString(undefined, { maximumFractionDigits: 2 })} ${currency}`; },
 
+  // Moves a deal by hand. A move that would cancel open tasks is refused with the list (409 "openTasks"): the user
+  // sees which tasks would be cancelled and confirms, then the move is sent again with cancelOpenTasks.
+  async moveDeal(id, body) {
+    const result = await App.api('POST', `/api/deals/${id}/moves`, body);
+    if (result.ok || result.status !== 409 || !result.data?.openTasks?.length) return result;
+    if (!await App.confirmCancel(result.data.openTasks)) return { ok: false, status: 0, data: { detail: 'Not moved: the open tasks stay.' } };
+    return App.api('POST', `/api/deals/${id}/moves`, { ...body, cancelOpenTasks: true });
+  },
+
+  confirmCancel(tasks) {
+    return new Promise(resolve => {
+      let host = document.getElementById('modal');
+      if (!host) { host = App.el('div', { id: 'modal' }); document.body.append(host); }
+      const close = value => { host.replaceChildren(); resolve(value); };
+      host.replaceChildren(App.el('div', { class: 'modal' }, App.el('div', { class: 'panel', id: 'cancelTasks' },
+        App.el('h2', {}, 'Cancel the open tasks?'), App.el('div', {}, 'Moving the deal cancels these tasks:'),
+        App.el('ul', {}, tasks.map(t => App.el('li', {}, t))),
+        App.el('button', { class: 'primary', id: 'confirmCancelTasks', onclick: () => close(true) }, 'Cancel them and move'), ' ',
+        App.el('button', { id: 'keepTasks', onclick: () => close(false) }, 'Keep them'))));
+    });
+  },
+
   // A refusal as the API explains it: the detail plus what is missing or which moves are allowed.
   problem(result) {
     const p = result.data || {};
-    const items = [...(p.missing || []).map(m => 'Missing: ' + m), ...(p.allowed ? ['Allowed: ' + (p.allowed.join(', ') || 'none')] : [])];
+    const items = [...(p.missing || []).map(m => 'Missing: ' + m), ...(p.allowed ? ['Allowed: ' + (p.allowed.join(', ') || 'none')] : []),
+      ...(p.openTasks || []).map(t => 'Open: ' + t)];
     for (const [field, messages] of Object.entries(p.errors || {})) items.push(`${field}: ${messages.join(' ')}`);
     return App.el('div', { class: 'error', role: 'alert' }, p.detail || p.title || `Error ${result.status}`,
       items.length ? App.el('ul', {}, items.map(i => App.el('li', {}, i))) : null);

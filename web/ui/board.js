@@ -101,7 +101,7 @@ const Board = {
       if (!reason) return;
       body.lostReason = reason;
     }
-    const result = await App.api('POST', `/api/deals/${id}/moves`, body);
+    const result = await App.moveDeal(id, body);
     const element = document.querySelector(`.card[data-id="${id}"]`);
     element?.querySelector('.error')?.remove();
     if (!result.ok) { element?.append(Board.refusal(result)); return; }

@@ -63,7 +63,7 @@ const DealCard = {
       return App.el('button', { class: 'primary', dataset: { move: to }, onclick: async () => {
         const body = { toStage: to };
         if (stage?.outcome === 'lost') body.lostReason = reason.value;
-        const r = await App.api('POST', `/api/deals/${d.id}/moves`, body);
+        const r = await App.moveDeal(d.id, body);
         if (r.ok) await DealCard.load(); else message.replaceChildren(App.problem(r));
       } }, `→ ${stage?.name || to}`);
     });

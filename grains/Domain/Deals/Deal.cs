@@ -43,6 +43,7 @@ public sealed class Deal
     private readonly ProcessDefinition _process;
     private readonly IDealDirectory _directory;
     private readonly List<DealActivity> _recorded = [];
+    private readonly List<DealTask> _cancelledByMove = [];
 
     public Deal(DealState state, ProcessDefinition process, IDealDirectory directory)
     {
@@ -109,6 +110,7 @@ public sealed class Deal
         }
 
         var parameters = ValidateParameters(command.Parameters ?? new Dictionary<string, string>());
+        RequireWritable(parameters.Keys, actor);
 
         _state.Id = id;
         _state.Title = command.Title.Trim();
@@ -131,8 +133,14 @@ public sealed class Deal
         AdvanceAutomatically(now);
     }
 
-    /// <summary>Moves the deal to <paramref name="toStage"/> by hand: the transition must exist, its condition hold and the stage's gates pass.</summary>
-    public void Move(string toStage, Actor actor, string? lostReason, string? comment, DateTimeOffset now)
+    /// <summary>
+    /// Moves the deal to <paramref name="toStage"/> by hand: the transition must exist, its condition hold, the stage's
+    /// gates pass and the mover be one who may leave the stage (its <see cref="StageDefinition.LeftBy"/>; stages the
+    /// order moves deals into are entered only by the order). A person's move that would cancel the stage's open tasks
+    /// needs <paramref name="cancelOpenTasks"/>; <see cref="CancelledByMove"/> then lists them. The system (the order
+    /// sync, seeding) moves without that flag: the order's state decides.
+    /// </summary>
+    public void Move(string toStage, Actor actor, string? lostReason, string? comment, DateTimeOffset now, bool cancelOpenTasks = false)
     {
         RequireOpen();
         if (string.IsNullOrWhiteSpace(toStage))
@@ -158,6 +166,7 @@ public sealed class Deal
         }
 
         var target = _process.Stage(transition.To);
+        RequireMayLeave(stage, target, actor);
         string? reason = null;
         if (target.Outcome == StageOutcome.Lost)
         {
@@ -182,6 +191,15 @@ public sealed class Deal
             }
         }
 
+        var open = CurrentVisitTasks().Where(t => t.IsOpen).ToList();
+        if (open.Count > 0 && !cancelOpenTasks && !actor.IsSystem)
+        {
+            // Cancelling someone's work is a decision, never a side effect of a move.
+            throw new DealRejection(RejectionCode.OpenTasks,
+                $"'{stage.Name}' has {open.Count} open task(s): {string.Join("; ", open.Select(Describe))}. Complete them first, or move with cancelOpenTasks: true to cancel them.",
+                "cancelOpenTasks", open.Select(Describe).ToList());
+        }
+
         if (!string.IsNullOrWhiteSpace(comment))
         {
             Record(ActivityKind.Note, actor, now, comment.Trim());
@@ -200,10 +218,7 @@ public sealed class Deal
             throw new DealRejection(RejectionCode.Conflict, $"Task {task.Id} is already {task.Status.ToString().ToLowerInvariant()}.");
         }
 
-        if (actor.User != task.Executor && actor.User != _state.Owner && !actor.ActsAsSupervisor)
-        {
-            throw new DealRejection(RejectionCode.Forbidden, $"Task {task.Id} is {task.Executor}'s.");
-        }
+        RequireMayComplete(task, actor);
 
         OptionalText("result", result, MaxTextLength);
         var activity = Record(ActivityKind.TaskCompleted, actor, now, $"Task done: {task.Title}{(string.IsNullOrWhiteSpace(result) ? "" : $" — {result.Trim()}")}", task.Id);
@@ -235,10 +250,7 @@ public sealed class Deal
             throw DealRejection.Invalid("executor", $"Task {task.Id} is already {executor}'s.");
         }
 
-        if (actor.User != _state.Owner && actor.User != task.Executor && !actor.ActsAsSupervisor)
-        {
-            throw new DealRejection(RejectionCode.Forbidden, "Only the owner, the executor or a supervisor may reassign a task.");
-        }
+        RequireMayReassign(task, executor, actor);
 
         OptionalText("reason", reason, MaxTextLength);
         var activity = Record(ActivityKind.TaskReassigned, actor, now,
@@ -300,6 +312,8 @@ public sealed class Deal
         {
             RequireKnownField(key);
         }
+
+        RequireWritable(toSet.Keys.Concat(toClear), actor);
 
         var changes = toSet.Where(kv => !_state.Parameters.TryGetValue(kv.Key, out var old) || old != kv.Value)
             .Select(kv => $"{kv.Key} = {kv.Value}")
@@ -416,7 +430,42 @@ public sealed class Deal
         }
     }
 
+    /// <summary>
+    /// An order names this deal: refused unless its creator may change the deal (an order drives the deal through the
+    /// system account, so linking one is a change of the deal). Changes nothing.
+    /// </summary>
+    public void AcceptOrderLink(Guid orderId, Actor creator)
+    {
+        if (!MayChange(creator))
+        {
+            throw new DealRejection(RejectionCode.Forbidden,
+                $"{creator.User} may not link order {orderId} to deal {_state.Id}: only its owner, a manager or the head of department '{_state.Department}', or an admin may.",
+                "dealId");
+        }
+    }
+
     // ---------------------------------------------------------------- queries
+
+    /// <summary>The open tasks the last move on this instance cancelled (the move's answer names them).</summary>
+    public IReadOnlyList<DealTask> CancelledByMove => _cancelledByMove;
+
+    /// <summary>
+    /// Who may change the deal at all: the system, an admin, its owner, the head of its department, or a manager or
+    /// supervisor of its department.
+    /// </summary>
+    public bool MayChange(Actor actor) =>
+        actor.IsSystem || actor.IsAdmin || actor.User == _state.Owner || HeadsDepartment(actor)
+        || (_directory.DepartmentOf(actor.User) == _state.Department
+            && (actor.Roles.Contains(Domain.Roles.Manager) || actor.Roles.Contains(Domain.Roles.Supervisor)));
+
+    /// <summary>The head of the deal's department: the department's supervisor, or a supervisor working in it.</summary>
+    public bool HeadsDepartment(Actor actor) =>
+        actor.Roles.Contains(Domain.Roles.Supervisor)
+        && (_directory.SupervisorOf(_state.Department) == actor.User || _directory.DepartmentOf(actor.User) == _state.Department);
+
+    /// <summary>Whether the task reviews the owner's work: the lost-deal review, or a template that is one (four-eyes).</summary>
+    public bool IsReview(DealTask task) =>
+        task.TemplateId == LostReviewTaskId || TemplateOf(task)?.IsReview == true;
 
     /// <summary>When the deal next has something to flag (a deadline or an escalation), if ever.</summary>
     public DateTimeOffset? NextWakeAt =>
@@ -522,7 +571,8 @@ public sealed class Deal
         var cancelled = from is null ? [] : CurrentVisitTasks().Where(t => t.IsOpen && t.TemplateId != LostReviewTaskId).ToList();
         var text = from is null
             ? $"Stage: {target.Name}"
-            : $"Stage: {from.Name} → {target.Name}{(cancelled.Count > 0 ? $" ({cancelled.Count} open task(s) cancelled)" : "")}";
+            : $"Stage: {from.Name} → {target.Name}{(cancelled.Count > 0 ? $" ({cancelled.Count} open task(s) cancelled: {string.Join("; ", cancelled.Select(Describe))})" : "")}";
+        _cancelledByMove.AddRange(cancelled);
         var moved = Record(ActivityKind.StageChanged, actor, now, text, subject: target.Id);
         foreach (var task in cancelled)
         {
@@ -630,6 +680,121 @@ public sealed class Deal
         _state.Outbox.Add(activity);
         _recorded.Add(activity);
         return activity;
+    }
+
+    private static string Describe(DealTask task) => $"{task.Id} '{task.Title}' ({task.Executor})";
+
+    private TaskTemplate? TemplateOf(DealTask task) =>
+        _process.FindStage(task.Stage)?.Tasks.FirstOrDefault(t => t.Id == task.TemplateId);
+
+    /// <summary>
+    /// A task is completed by its executor; a role task also by another holder of that role in the deal's department;
+    /// for a colleague who is away, by the head of the department or an admin. The person a review is about (the
+    /// deal's owner) never completes it, whoever they are (four-eyes). The system is not a person.
+    /// </summary>
+    private void RequireMayComplete(DealTask task, Actor actor)
+    {
+        if (actor.IsSystem)
+        {
+            return;
+        }
+
+        if (IsReview(task) && actor.User == _state.Owner)
+        {
+            throw new DealRejection(RejectionCode.Forbidden,
+                $"Task {task.Id} '{task.Title}' reviews the work of the deal's owner ({_state.Owner}): the owner cannot complete it (four-eyes); it is {task.Executor}'s.", "taskId");
+        }
+
+        var role = TemplateOf(task)?.Executor is { Kind: ExecutorKind.Role, Role: { } r } ? r : null;
+        if (actor.User == task.Executor
+            || (role is not null && actor.Roles.Contains(role) && _directory.DepartmentOf(actor.User) is { } d && (d == _state.Department || d == _directory.DepartmentOf(task.Executor)))
+            || actor.IsAdmin
+            || HeadsDepartment(actor))
+        {
+            return;
+        }
+
+        throw new DealRejection(RejectionCode.Forbidden,
+            $"Task {task.Id} '{task.Title}' is {task.Executor}'s: only they{(role is null ? "" : $", another '{role}' of the department")}, the head of department '{_state.Department}' or an admin may complete it.", "taskId");
+    }
+
+    /// <summary>
+    /// Like completing: the executor may hand a task on, the owner may hand on tasks that are not reviews of them, the
+    /// head of the department and admins any task; a review never goes to the person it reviews.
+    /// </summary>
+    private void RequireMayReassign(DealTask task, string executor, Actor actor)
+    {
+        var review = IsReview(task);
+        if (!actor.IsSystem)
+        {
+            if (review && actor.User == _state.Owner)
+            {
+                throw new DealRejection(RejectionCode.Forbidden,
+                    $"Task {task.Id} '{task.Title}' reviews the work of the deal's owner ({_state.Owner}): the owner cannot hand it on (four-eyes).", "taskId");
+            }
+
+            if (actor.User != task.Executor && actor.User != _state.Owner && !actor.IsAdmin && !HeadsDepartment(actor))
+            {
+                throw new DealRejection(RejectionCode.Forbidden,
+                    $"Only the executor ({task.Executor}), the deal's owner, the head of department '{_state.Department}' or an admin may reassign task {task.Id}.", "taskId");
+            }
+        }
+
+        if (review && executor == _state.Owner)
+        {
+            throw DealRejection.Invalid("executor", $"Task {task.Id} '{task.Title}' reviews the work of the deal's owner: it cannot go to the owner ({executor}).");
+        }
+    }
+
+    /// <summary>
+    /// Who may take the deal out of <paramref name="stage"/> into <paramref name="target"/>: stages the order moves
+    /// deals into, and stages left by the order, are passed only by the order; a review stage is left by the head of
+    /// department or an admin, never by the owner reviewed.
+    /// </summary>
+    private void RequireMayLeave(StageDefinition stage, StageDefinition target, Actor actor)
+    {
+        if (actor.IsSystem)
+        {
+            return;
+        }
+
+        if (stage.LeftBy == StageLeaver.Order)
+        {
+            throw new DealRejection(RejectionCode.Conflict,
+                $"'{stage.Name}' follows the deal's order: the order's state moves the deal on, not a person (cancel the order to lose the deal).", "toStage");
+        }
+
+        if (_process.IsEnteredByOrder(target.Id))
+        {
+            throw new DealRejection(RejectionCode.Conflict,
+                $"'{target.Name}' is reached only through the deal's order: the order's state moves the deal there, not a person.", "toStage");
+        }
+
+        if (stage.LeftBy == StageLeaver.Supervisor && (actor.User == _state.Owner || !(actor.IsAdmin || HeadsDepartment(actor))))
+        {
+            var head = _directory.SupervisorOf(_state.Department);
+            throw new DealRejection(RejectionCode.Forbidden,
+                $"'{stage.Name}' reviews the owner's work: only the head of department '{_state.Department}'{(head is null ? "" : $" ({head})")} or an admin, never the deal's owner, moves the deal on.", "toStage");
+        }
+    }
+
+    /// <summary>Fields the system owns (the amount paid from the order) are written by the system only.</summary>
+    private void RequireWritable(IEnumerable<string> keys, Actor actor)
+    {
+        if (actor.IsSystem)
+        {
+            return;
+        }
+
+        foreach (var key in keys)
+        {
+            if (_process.IsSystemField(key))
+            {
+                throw new DealRejection(RejectionCode.Forbidden,
+                    $"'{key}' ({FieldLabel(key)}) is written by the system from the deal's order (a payment recorded on the order); it cannot be set by hand.",
+                    $"parameters.{key}");
+            }
+        }
     }
 
     private DealTask FindTask(string taskId) =>

@@ -17,6 +17,9 @@ public enum RejectionCode
     Conflict,
 
     Forbidden,
+
+    /// <summary>A manual move would cancel the stage's open tasks and was not told to; details list them.</summary>
+    OpenTasks,
 }
 
 /// <summary>A command the domain refuses. Thrown before any state is touched, so a refused command changes nothing.</summary>

@@ -13,6 +13,9 @@ public interface IDealDirectory
     string? PickByRole(string role, string department, Guid dealId);
 
     WorkingCalendar CalendarOf(string user);
+
+    /// <summary>The department a person works in, if any (decides whose deals and tasks they may act on).</summary>
+    string? DepartmentOf(string user) => null;
 }
 
 /// <summary>The person issuing a command and the roles they hold.</summary>
@@ -23,4 +26,9 @@ public sealed record Actor(string User, IReadOnlyCollection<string> Roles)
     /// <summary>Supervisors, admins and the node's own automation may act on any deal.</summary>
     public bool ActsAsSupervisor =>
         Roles.Contains(Domain.Roles.Supervisor) || Roles.Contains(Domain.Roles.Admin) || Roles.Contains(Domain.Roles.System);
+
+    /// <summary>The node's own automation (order sync, timers, seeding): not a person, so the rules about people do not bind it.</summary>
+    public bool IsSystem => Roles.Contains(Domain.Roles.System);
+
+    public bool IsAdmin => Roles.Contains(Domain.Roles.Admin);
 }

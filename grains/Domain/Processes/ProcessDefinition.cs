@@ -40,6 +40,17 @@ public sealed record ProcessDefinition
 
     public StageDefinition Stage(string id) =>
         FindStage(id) ?? throw new InvalidOperationException($"Process {Kind} v{Version} has no stage '{id}'.");
+
+    /// <summary>
+    /// Whether only the system writes the deal parameter: a field declared <c>writtenBy: system</c> or the order link's
+    /// paid field (the amount paid comes from the order's payments, never from a person typing it).
+    /// </summary>
+    public bool IsSystemField(string name) =>
+        string.Equals(OrderLink?.PaidField, name, StringComparison.OrdinalIgnoreCase)
+        || Fields.Any(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase) && f.WrittenBy == FieldWriter.System);
+
+    /// <summary>Whether the order link moves deals into the stage: then the order's state, not a person, brings a deal there.</summary>
+    public bool IsEnteredByOrder(string stageId) => OrderLink?.Moves.Any(m => m.To == stageId) ?? false;
 }
 
 public enum RoutingMode
@@ -61,6 +72,29 @@ public enum FieldType
     Choice,
 }
 
+/// <summary>Who writes a deal parameter.</summary>
+public enum FieldWriter
+{
+    /// <summary>People with the right to change the deal (the default).</summary>
+    People,
+
+    /// <summary>Only the node itself (e.g. the amount paid, from the order's payments); a person's write is refused.</summary>
+    System,
+}
+
+/// <summary>Who may move a deal out of a stage by hand.</summary>
+public enum StageLeaver
+{
+    /// <summary>The deal's owner or a supervisor (the default).</summary>
+    Owner,
+
+    /// <summary>The head of the deal's department (or an admin), never the owner: the stage reviews the owner's work (four-eyes).</summary>
+    Supervisor,
+
+    /// <summary>Only the deal's order: its state moves the deal on (a cancelled order loses it); no person moves it.</summary>
+    Order,
+}
+
 /// <summary>A deal parameter (application area, equipment type, needs, legal details, …).</summary>
 public sealed record FieldDefinition
 {
@@ -72,6 +106,9 @@ public sealed record FieldDefinition
 
     /// <summary>Allowed values of a <see cref="FieldType.Choice"/> field.</summary>
     public IReadOnlyList<string> Choices { get; init; } = [];
+
+    /// <summary>Who writes it; null: people (see <see cref="FieldWriter"/>).</summary>
+    public FieldWriter? WrittenBy { get; init; }
 }
 
 /// <summary>One step of a process (этап).</summary>
@@ -96,6 +133,9 @@ public sealed record StageDefinition
     /// <summary>Where a deal may go from here, in priority order (automatic routing takes the first that applies).</summary>
     public IReadOnlyList<TransitionDefinition> Transitions { get; init; } = [];
 
+    /// <summary>Who may move a deal out of this stage by hand; null: the owner or a supervisor (see <see cref="StageLeaver"/>).</summary>
+    public StageLeaver? LeftBy { get; init; }
+
     public bool IsTerminal => Outcome is not null;
 }
 
@@ -110,6 +150,14 @@ public sealed record TaskTemplate
 
     /// <summary>Deadline as working hours of the executor's calendar from the moment the task is made.</summary>
     public double DeadlineHours { get; init; } = 8;
+
+    /// <summary>
+    /// The task reviews the deal owner's work, so the owner never completes it (four-eyes). Null: a task given to the
+    /// head of department is a review, others are not.
+    /// </summary>
+    public bool? Review { get; init; }
+
+    public bool IsReview => Review ?? Executor?.Kind == ExecutorKind.Supervisor;
 }
 
 public enum ExecutorKind

@@ -18,7 +18,7 @@ public static class ProcessJson
         ("System.Int32", "a whole number"),
         ("System.Boolean", "true or false"),
         ("System.String", "a string"),
-        .. new[] { typeof(RoutingMode), typeof(StageOutcome), typeof(FieldType), typeof(ExecutorKind), typeof(GateKind), typeof(OrderLinkTrigger) }
+        .. new[] { typeof(RoutingMode), typeof(StageOutcome), typeof(FieldType), typeof(ExecutorKind), typeof(GateKind), typeof(OrderLinkTrigger), typeof(StageLeaver), typeof(FieldWriter) }
             .SelectMany(t => new[] { t.Name, $"System.Nullable`1[{t.Name}]" }
                 .Select(clrName => (clrName, $"{t.Name} (one of {string.Join(", ", Enum.GetNames(t).Select(JsonNamingPolicy.CamelCase.ConvertName))})"))),
     ];

@@ -35,6 +35,7 @@ public static partial class ProcessValidator
 
         CheckLostReasons(d, stages, problems);
         CheckOrderLink(d, stagesById, fieldsByName, problems);
+        CheckSystemFields(d, problems);
         CheckGraph(d, stages, stagesById, problems);
         return problems;
     }
@@ -149,6 +150,11 @@ public static partial class ProcessValidator
                 // Most likely a forgotten "type": "choice" — the values would silently not be enforced.
                 problems.Add($"{where}: choices are only allowed on a choice field (type is {field.Type.ToString().ToLowerInvariant()})");
             }
+
+            if (field.WrittenBy is { } writer && !Enum.IsDefined(writer))
+            {
+                problems.Add($"{where}: unknown writtenBy {(int)writer}");
+            }
         }
 
         return byName;
@@ -260,6 +266,7 @@ public static partial class ProcessValidator
             problems.Add($"{where}: a non-terminal stage needs at least one transition");
         }
 
+        CheckLeftBy(d, stage, transitions, where, problems);
         CheckTasks(tasks, where, problems);
         CheckGates(stage, gates, tasks, where, fieldsByName, problems);
         CheckTransitions(d, stage, transitions, where, stagesById, fieldsByName, problems);
@@ -306,6 +313,46 @@ public static partial class ProcessValidator
             }
 
             CheckExecutor(task.Executor, at, problems);
+            if (task.Review == true && task.Executor?.Kind == ExecutorKind.Owner)
+            {
+                // Four-eyes: the person reviewed never completes their own review.
+                problems.Add($"{at}: a review task cannot go to the deal's owner (the owner is the one reviewed)");
+            }
+        }
+    }
+
+    private static void CheckLeftBy(ProcessDefinition d, StageDefinition stage, List<TransitionDefinition> transitions, string where, List<string> problems)
+    {
+        if (stage.LeftBy is not { } leftBy)
+        {
+            return;
+        }
+
+        if (!Enum.IsDefined(leftBy))
+        {
+            problems.Add($"{where}: unknown leftBy {(int)leftBy}");
+            return;
+        }
+
+        if (stage.IsTerminal)
+        {
+            problems.Add($"{where}: a terminal stage is never left, so it takes no leftBy");
+            return;
+        }
+
+        if (leftBy != StageLeaver.Order)
+        {
+            return;
+        }
+
+        // Only the order moves the deal out: it must have a way to (a stage its states lead to, or the lost stage).
+        if (d.OrderLink is not { } link)
+        {
+            problems.Add($"{where}: leftBy 'order' needs an orderLink (no order would ever move the deal on)");
+        }
+        else if (!transitions.Any(t => t?.To is not null && (link.Moves ?? []).Any(m => m?.To == t.To)))
+        {
+            problems.Add($"{where}: leftBy 'order' but no transition leads to a stage an orderLink move goes to");
         }
     }
 
@@ -533,6 +580,20 @@ public static partial class ProcessValidator
         }
     }
 
+    private static void CheckSystemFields(ProcessDefinition d, List<string> problems)
+    {
+        var fields = (d.Fields ?? []).ToList();
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (fields[i] is { WrittenBy: FieldWriter.System } field
+                && !string.Equals(field.Name, d.OrderLink?.PaidField, StringComparison.OrdinalIgnoreCase))
+            {
+                // The node writes only the amount paid (from the order); any other system field would stay empty forever.
+                problems.Add($"fields[{i}] '{field.Name}': writtenBy 'system' is only for the orderLink's paidField (the system fills nothing else)");
+            }
+        }
+    }
+
     private static void CheckOrderLink(
         ProcessDefinition d,
         Dictionary<string, StageDefinition> stagesById,
@@ -577,6 +638,10 @@ public static partial class ProcessValidator
             else if (fieldsByName[link.PaidField].Type != FieldType.Number)
             {
                 problems.Add($"orderLink.paidField '{link.PaidField}': must be a number field (it holds the amount paid)");
+            }
+            else if (fieldsByName[link.PaidField].WrittenBy == FieldWriter.People)
+            {
+                problems.Add($"orderLink.paidField '{link.PaidField}': is written by the system from the order's payments, not by people (drop writtenBy 'people')");
             }
         }
 

@@ -29,8 +29,8 @@ public class AnalyticsApiTests
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await Json(await manager.GetAsync(created.Headers.Location))).GetProperty("id").GetGuid();
         (await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["request"] = "Excel for 12" })).EnsureSuccessStatusCode();
-        (await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card" })).EnsureSuccessStatusCode();
-        (await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "lost", lostReason = "no budget" })).EnsureSuccessStatusCode();
+        (await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card", cancelOpenTasks = true })).EnsureSuccessStatusCode();
+        (await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "lost", lostReason = "no budget", cancelOpenTasks = true })).EnsureSuccessStatusCode();
 
         var supervisor = await node.ClientAsync("e.keller");
         var funnel = (await Json(await supervisor.GetAsync("/api/analytics/funnel?process=training-sales"))).EnumerateArray().ToList();

@@ -112,6 +112,34 @@ public class ProcessJsonTests
     }
 
     [Fact]
+    public void Who_may_leave_review_and_written_by_are_read_and_written_and_absent_when_not_given()
+    {
+        var json = Minimal
+            .Replace("\"choices\": [\"pump\", \"climatic\"] }", "\"choices\": [\"pump\", \"climatic\"], \"writtenBy\": \"system\" }")
+            .Replace("\"deadlineHours\": 8 }", "\"deadlineHours\": 8, \"review\": true }")
+            .Replace("\"probability\": 0.5,", "\"probability\": 0.5, \"leftBy\": \"supervisor\",");
+
+        var d = ProcessJson.Parse(json);
+        var work = d.Stage("work");
+
+        Assert.Equal((StageLeaver.Supervisor, true, FieldWriter.System), (work.LeftBy, work.Tasks[0].Review, d.Fields[0].WrittenBy));
+        Assert.True(work.Tasks[0].IsReview);
+        var written = ProcessJson.Serialize(d);
+        Assert.Contains("\"leftBy\": \"supervisor\"", written);
+        Assert.DoesNotContain("isReview", written, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(written, ProcessJson.Serialize(ProcessJson.Parse(written)));
+
+        // A definition from before these members reads as it always did, and writes nothing new.
+        var old = ProcessJson.Parse(Minimal);
+        Assert.Equal((null, null, null), (old.Stage("work").LeftBy, old.Stage("work").Tasks[0].Review, old.Fields[0].WrittenBy));
+        Assert.False(old.Stage("work").Tasks[0].IsReview);
+        Assert.DoesNotContain("leftBy", ProcessJson.Serialize(old));
+        Assert.DoesNotContain("review", ProcessJson.Serialize(old));
+        Assert.DoesNotContain("writtenBy", ProcessJson.Serialize(old));
+        Assert.Contains("one of owner, supervisor, order", Assert.Throws<ProcessDefinitionException>(() => ProcessJson.Parse(Minimal.Replace("\"probability\": 0.5,", "\"probability\": 0.5, \"leftBy\": \"boss\","))).Message);
+    }
+
+    [Fact]
     public void Property_names_are_read_ignoring_case() =>
         Assert.Equal("work", ProcessJson.Parse(Minimal.Replace("\"initialStage\"", "\"InitialStage\"")).InitialStage);
 

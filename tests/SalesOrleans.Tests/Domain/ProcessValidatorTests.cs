@@ -493,4 +493,62 @@ public class ProcessValidatorTests
         Assert.Contains($"{expected.Length} problems", ex.Message);
         Assert.Contains("transition to unknown stage 'foo'", ex.Message);
     }
+
+    // ---- who may do what (issue 14: integrity in the domain)
+
+    [Fact]
+    public void A_review_stage_left_by_the_supervisor_and_a_review_task_are_valid() =>
+        Assert.Empty(ProcessValidator.Validate(WithStage(Valid(), "proposal", s => s with
+        {
+            LeftBy = StageLeaver.Supervisor,
+            Tasks = [.. s.Tasks.Select(t => t.Id == "approve" ? t with { Review = true } : t)],
+        })));
+
+    [Fact]
+    public void A_review_task_cannot_go_to_the_owner() =>
+        AssertProblem(WithStage(Valid(), "start", s => s with { Tasks = [s.Tasks[0] with { Review = true }] }),
+            "stages[0] 'start': tasks[0] 'call': a review task cannot go to the deal's owner");
+
+    [Fact]
+    public void A_terminal_stage_takes_no_left_by() =>
+        AssertProblem(WithStage(Valid(), "won", s => s with { LeftBy = StageLeaver.Supervisor }), "stages[3] 'won': a terminal stage is never left, so it takes no leftBy");
+
+    [Fact]
+    public void An_unknown_left_by_is_reported() =>
+        AssertProblem(WithStage(Valid(), "start", s => s with { LeftBy = (StageLeaver)7 }), "stages[0] 'start': unknown leftBy 7");
+
+    [Fact]
+    public void A_stage_left_by_the_order_needs_an_order_link_that_leads_out_of_it()
+    {
+        AssertProblem(WithStage(Valid(), "certification", s => s with { LeftBy = StageLeaver.Order }),
+            "stages[2] 'certification': leftBy 'order' needs an orderLink");
+        AssertProblem(WithStage(WithLink(GoodLink with { Moves = [new OrderLinkMove { On = OrderLinkTrigger.Paid, To = "certification" }] }), "certification", s => s with { LeftBy = StageLeaver.Order }),
+            "stages[2] 'certification': leftBy 'order' but no transition leads to a stage an orderLink move goes to");
+        Assert.Empty(ProcessValidator.Validate(WithStage(WithLink(GoodLink), "certification", s => s with { LeftBy = StageLeaver.Order })));
+    }
+
+    [Fact]
+    public void Only_the_paid_field_is_written_by_the_system()
+    {
+        AssertProblem(Valid() with { Fields = [.. Valid().Fields, new FieldDefinition { Name = "erpCode", WrittenBy = FieldWriter.System }] },
+            "fields[2] 'erpCode': writtenBy 'system' is only for the orderLink's paidField");
+        AssertProblem(WithLink(GoodLink) with { Fields = [.. Valid().Fields, new FieldDefinition { Name = "advancePaid", Type = FieldType.Number, WrittenBy = FieldWriter.People }] },
+            "orderLink.paidField 'advancePaid': is written by the system from the order's payments, not by people");
+        Assert.Empty(ProcessValidator.Validate(WithLink(GoodLink) with
+        {
+            Fields = [.. Valid().Fields, new FieldDefinition { Name = "advancePaid", Type = FieldType.Number, WrittenBy = FieldWriter.System }],
+        }));
+    }
+
+    [Fact]
+    public void The_paid_field_is_the_systems_even_when_not_declared_so()
+    {
+        var d = WithLink(GoodLink);
+
+        Assert.True(d.IsSystemField("advancePaid"));
+        Assert.True(d.IsSystemField("ADVANCEPAID"));
+        Assert.False(d.IsSystemField("needs"));
+        Assert.True(d.IsEnteredByOrder("won"));
+        Assert.False(d.IsEnteredByOrder("proposal"));
+    }
 }

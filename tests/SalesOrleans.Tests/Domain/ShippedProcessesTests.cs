@@ -211,5 +211,53 @@ public class ShippedProcessesTests
     }
 
     [Fact]
-    public void Industrial_equipment_has_no_order_link() => Assert.Null(Load("industrial-equipment.json").OrderLink);
+    public void Industrial_equipment_takes_only_the_payment_from_its_order()
+    {
+        var d = Load("industrial-equipment.json");
+        var link = d.OrderLink!;
+
+        // The order makes no stage moves: it only fills in the payment the closing stage waits for.
+        Assert.Equal(("paymentReceived", null, null), (link.PaidField, link.CreateAt, link.LostStage));
+        Assert.Empty(link.Moves);
+        Assert.Contains(Gates(d, "closing", GateKind.Field), g => g.Field == link.PaidField);
+    }
+
+    [Theory]
+    [InlineData("training-sales.json", "advancePaid")]
+    [InlineData("industrial-equipment.json", "paymentReceived")]
+    public void The_amount_paid_is_written_by_the_system_only(string file, string field)
+    {
+        var d = Load(file);
+
+        Assert.Equal(FieldWriter.System, d.Fields.Single(f => f.Name == field).WrittenBy);
+        Assert.True(d.IsSystemField(field));
+        Assert.Equal([field], d.Fields.Where(f => d.IsSystemField(f.Name)).Select(f => f.Name));
+    }
+
+    [Fact]
+    public void Supervisor_tasks_that_review_the_owner_are_reviews_and_the_review_stage_is_left_by_the_head()
+    {
+        var training = Load("training-sales.json");
+        var industrial = Load("industrial-equipment.json");
+        var orderDriven = Load("order-driven.json");
+
+        Assert.True(training.Stage("client-card").Tasks.Single(t => t.Id == "agree-terms").IsReview);
+        Assert.True(industrial.Stage("review").Tasks.Single().IsReview);
+        Assert.Equal(StageLeaver.Supervisor, industrial.Stage("review").LeftBy);
+        // Assigning the contract specialist is the head's task but not a review of the seller.
+        Assert.False(orderDriven.Stage("contract-approval").Tasks.Single(t => t.Id == "assign-contract-specialist").IsReview);
+        Assert.All(new[] { training, industrial, orderDriven }.SelectMany(d => d.Stages).SelectMany(s => s.Tasks).Where(t => t.Executor.Kind == ExecutorKind.Owner),
+            t => Assert.False(t.IsReview));
+    }
+
+    [Fact]
+    public void Order_driven_stages_after_contract_approved_are_passed_only_by_the_order()
+    {
+        var d = Load("order-driven.json");
+
+        Assert.Equal(["in-execution", "shipped"], d.Stages.Where(s => s.LeftBy == StageLeaver.Order).Select(s => s.Id));
+        Assert.Equal(["in-execution", "shipped", "completed"], d.Stages.Where(s => d.IsEnteredByOrder(s.Id)).Select(s => s.Id));
+        Assert.True(Load("training-sales.json").IsEnteredByOrder("won"));
+        Assert.DoesNotContain(Load("industrial-equipment.json").Stages, s => s.LeftBy == StageLeaver.Order);
+    }
 }

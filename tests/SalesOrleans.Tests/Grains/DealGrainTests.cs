@@ -115,7 +115,7 @@ public class DealGrainTests(GrainClusterFixture fixture)
         await grain.ReassignTask(new ReassignTaskCommand(prepare.Id, "m2", "Holiday"), As(owner));
         Assert.Equal(new WorkloadView(owner, 1, 0, 2), await manager.GetWorkload());
 
-        await other.Move(new MoveDealCommand("lost", "price"), As(owner));
+        await other.Move(new MoveDealCommand("lost", "price", CancelOpenTasks: true), As(owner));
         Assert.Equal(new WorkloadView(owner, 0, 0, 1), await manager.GetWorkload());
     }
 

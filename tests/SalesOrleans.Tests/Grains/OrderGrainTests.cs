@@ -89,4 +89,35 @@ public class OrderGrainTests(StockClusterFixture fixture)
         Assert.Equal(first.Order!.Seq, again.Order!.Seq);
         Assert.Equal(CommandErrorCode.Conflict, other.Error!.Code);
     }
+
+    [Fact]
+    public async Task An_order_naming_a_deal_is_made_only_for_someone_who_may_change_that_deal_and_the_deal_is_asked_not_changed()
+    {
+        var dealId = Guid.NewGuid();
+        var deal = fixture.Grains.GetGrain<IDealGrain>(dealId);
+        var created = await deal.Create(new CreateDealCommand(SalesOrleans.Tests.Support.TestProcesses.Kind, "Prüfstand für Volga Polymer", "Volga Polymer", null, "m1", "d1", 900m, "EUR", null, null), Seller);
+        Assert.True(created.Ok, created.Error?.Message);
+        var sku = NewSku();
+        CreateOrderCommand For(Guid? id) => new("Volga Polymer", null, "m1", "main", null, [new NewOrderLineView(sku, 1)], id);
+
+        // Another department's manager, the warehouse, an engineer: refused by the deal, and no order exists.
+        foreach (var stranger in new[] { new ActorInfo("u-other-seller", ["manager"]), Keeper, new ActorInfo("eng", ["engineer"]) })
+        {
+            var order = fixture.Grains.GetGrain<IOrderGrain>(Guid.NewGuid());
+            var refused = await order.Create(For(dealId), stranger);
+            Assert.Equal((CommandErrorCode.Forbidden, "dealId"), (refused.Error!.Code, refused.Error.Field));
+            Assert.Null(await order.Get());
+        }
+
+        var missing = await fixture.Grains.GetGrain<IOrderGrain>(Guid.NewGuid()).Create(For(Guid.NewGuid()), Seller);
+        Assert.Equal(CommandErrorCode.NotFound, missing.Error!.Code);
+
+        // The owner, a colleague of the department, its head and the system (the deal's own order) link it.
+        foreach (var allowed in new[] { Seller, new ActorInfo("m2", ["manager"]), Boss, new ActorInfo("system", ["system"]) })
+        {
+            var made = await fixture.Grains.GetGrain<IOrderGrain>(Guid.NewGuid()).Create(For(dealId), allowed);
+            Assert.True(made.Ok, made.Error?.Message);
+            Assert.Equal(dealId, made.Order!.DealId);
+        }
+    }
 }

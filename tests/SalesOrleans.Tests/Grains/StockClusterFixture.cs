@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Hosting;
 using Orleans.TestingHost;
+using SalesOrleans.Deals;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Infrastructure;
+using SalesOrleans.Managers;
 using SalesOrleans.Orders;
 using SalesOrleans.Processes;
 using SalesOrleans.Stock;
@@ -37,7 +39,11 @@ public sealed class StockClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IOrderEventSink>(Orders);
             silo.Services.AddSingleton<IOrderDocuments>(new RecordingOrderDocuments());
             silo.Services.AddSingleton<IDealDirectory, TestDirectory>();
-            silo.Services.AddSingleton<IProcessCatalog>(new InMemoryProcessCatalog());
+            // Deals too, so an order that names a deal meets a real deal grain (the link rule is the deal's).
+            silo.Services.AddSingleton<IProcessCatalog>(new InMemoryProcessCatalog(TestProcesses.Manual()));
+            silo.Services.AddSingleton<IDealEventSink>(new RecordingSink());
+            silo.Services.AddSingleton<IWorkloadSource, NoShares>();
+            silo.UseInMemoryReminderService();
             silo.Services.AddSingleton(TimeProvider.System);
         });
         Cluster = builder.Build();
@@ -45,6 +51,12 @@ public sealed class StockClusterFixture : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private sealed class NoShares : IWorkloadSource
+    {
+        public Task<IReadOnlyList<WorkloadShareReport>> LoadSharesAsync(string user, CancellationToken ct = default) =>
+            Task.FromResult<IReadOnlyList<WorkloadShareReport>>([]);
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -86,7 +86,7 @@ public class DealApiTests(NodeFixture fixture)
 
         var set = await client.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["request"] = "Excel for 12 accountants" });
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
-        var moved = await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card", comment = "Request recorded" });
+        var moved = await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card", comment = "Request recorded", cancelOpenTasks = true });
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
         var after = await Json(moved);
         Assert.Equal("client-card", after.GetProperty("stage").GetString());
@@ -162,7 +162,7 @@ public class DealApiTests(NodeFixture fixture)
         {
             ["request"] = "Excel", ["trainingTopic"] = "Excel advanced", ["participants"] = "12",
         });
-        await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card" });
+        await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card", cancelOpenTasks = true });
         var supervisor = await Node.ClientAsync("e.keller");
         foreach (var task in (await Json(await client.GetAsync($"/api/deals/{id}"))).GetProperty("tasks").EnumerateArray().Where(t => t.GetProperty("status").GetString() == "Open"))
         {
@@ -170,7 +170,7 @@ public class DealApiTests(NodeFixture fixture)
             Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "proposal" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "proposal", cancelOpenTasks = true })).StatusCode);
         var blocked = await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "presentation" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, blocked.StatusCode);
 
@@ -192,7 +192,7 @@ public class DealApiTests(NodeFixture fixture)
 
         var download = await client.GetAsync(upload.Headers.Location);
         Assert.Equal(content, await download.Content.ReadAsByteArrayAsync());
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "presentation" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "presentation", cancelOpenTasks = true })).StatusCode);
     }
 
     [Fact]

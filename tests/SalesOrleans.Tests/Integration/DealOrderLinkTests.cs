@@ -76,19 +76,19 @@ public class DealOrderLinkTests(NodeFixture fixture)
 
         // Walk the deal by hand up to "contract approved", meeting each gate.
         await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["need"] = "40 seats" }), HttpStatusCode.OK);
-        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card" }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card", cancelOpenTasks = true }), HttpStatusCode.OK);
         await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["erpClientCode"] = "TM-0042" }), HttpStatusCode.OK);
-        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "proposal" }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "proposal", cancelOpenTasks = true }), HttpStatusCode.OK);
         await Attach(manager, id, "proposal");
-        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "negotiation" }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "negotiation", cancelOpenTasks = true }), HttpStatusCode.OK);
         await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["paymentTerms"] = "prepayment" }), HttpStatusCode.OK);
-        var approval = await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "contract-approval" }), HttpStatusCode.OK);
+        var approval = await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "contract-approval", cancelOpenTasks = true }), HttpStatusCode.OK);
         foreach (var task in approval.GetProperty("tasks").EnumerateArray().Where(t => t.GetProperty("status").GetString() == "Open" && t.GetProperty("stage").GetString() == "contract-approval"))
         {
             await Expect(await supervisor.PostAsJsonAsync($"/api/deals/{id}/tasks/{task.GetProperty("id").GetString()}/complete", new { result = "approved" }), HttpStatusCode.OK);
         }
 
-        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "contract-approved" }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "contract-approved", cancelOpenTasks = true }), HttpStatusCode.OK);
 
         // The order exists at once, made from the deal's lines and sent for approval.
         var orderId = DealOrderBridge.OrderIdFor(id);
@@ -144,7 +144,7 @@ public class DealOrderLinkTests(NodeFixture fixture)
 
         // Walk the deal by hand to "commitment confirmed", meeting each gate.
         await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["request"] = "Excel for 12 accountants" }), HttpStatusCode.OK);
-        var card = await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card" }), HttpStatusCode.OK);
+        var card = await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card", cancelOpenTasks = true }), HttpStatusCode.OK);
         foreach (var task in card.GetProperty("tasks").EnumerateArray().Where(t => t.GetProperty("status").GetString() == "Open" && t.GetProperty("stage").GetString() == "client-card"))
         {
             var executor = task.GetProperty("executor").GetString() == "e.keller" ? supervisor : manager;
@@ -152,11 +152,11 @@ public class DealOrderLinkTests(NodeFixture fixture)
         }
 
         await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["trainingTopic"] = "Excel", ["participants"] = "12" }), HttpStatusCode.OK);
-        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "proposal" }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "proposal", cancelOpenTasks = true }), HttpStatusCode.OK);
         await Attach(manager, id, "proposal");
-        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "order" }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "order", cancelOpenTasks = true }), HttpStatusCode.OK);
         await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["orderNumber"] = "HP-77" }), HttpStatusCode.OK);
-        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "commitment" }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "commitment", cancelOpenTasks = true }), HttpStatusCode.OK);
 
         // The customer order for the deal, approved and invoiced for the advance.
         var order = await Expect(await manager.PostAsJsonAsync("/api/orders", new

@@ -27,5 +27,23 @@ public class DemoStockTests
 
         var stock = await client.GetFromJsonAsync<JsonElement>("/api/stock?warehouse=main");
         Assert.True(stock.GetArrayLength() >= 5);
+
+        // Under the integrity rules (system-written paid fields, explicit task cancelling) every process still gets
+        // its won and lost demo deals; a won training deal's advance was written by the system.
+        var admin = await node.ClientAsync("admin");
+        foreach (var process in new[] { "training-sales", "industrial-equipment", "order-driven" })
+        {
+            var all = (await admin.GetFromJsonAsync<JsonElement>($"/api/deals?process={process}&status=all&limit=500")).EnumerateArray().ToList();
+            // At least: automatic routing may carry a deal further than the steps the seeder took.
+            Assert.True(all.Count(d => d.GetProperty("status").GetString() == "Won") >= 2, $"{process}: fewer than two won demo deals");
+            Assert.True(all.Count(d => d.GetProperty("status").GetString() == "Lost") >= 2, $"{process}: fewer than two lost demo deals");
+        }
+
+        var wonTraining = (await admin.GetFromJsonAsync<JsonElement>("/api/deals?process=training-sales&status=Won")).EnumerateArray().First().GetProperty("id").GetGuid();
+        var won = await admin.GetFromJsonAsync<JsonElement>($"/api/deals/{wonTraining}");
+        Assert.True(won.GetProperty("parameters").TryGetProperty("advancePaid", out _));
+        var journal = await admin.GetFromJsonAsync<JsonElement>($"/api/deals/{wonTraining}/journal");
+        Assert.Contains(journal.EnumerateArray(), e => e.GetProperty("kind").GetString() == "ParametersChanged"
+            && e.GetProperty("text").GetString()!.Contains("advancePaid") && e.GetProperty("actor").GetString() == "system");
     }
 }

@@ -35,7 +35,7 @@ public class PersistenceTests
             await client.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["need"] = "ERP for 3 plants" });
             var task = (await Json(await client.GetAsync($"/api/deals/{id}"))).GetProperty("tasks")[0].GetProperty("id").GetString();
             Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/deals/{id}/tasks/{task}/complete", new { result = "Budget confirmed" })).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card" })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card", cancelOpenTasks = true })).StatusCode);
             before = await Json(await client.GetAsync($"/api/deals/{id}"));
         }
 

@@ -21,8 +21,8 @@ public class ProposalApiTests(NodeFixture fixture)
         var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
         // Up to the proposal stage, whose gate is a "proposal" document.
         await client.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["need"] = "two presses", ["erpClientCode"] = "SG-1" });
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card" })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "proposal" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card", cancelOpenTasks = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "proposal", cancelOpenTasks = true })).StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "negotiation" })).StatusCode);
 
         var proposal = await client.PostAsync($"/api/deals/{id}/proposal", null);
@@ -33,7 +33,7 @@ public class ProposalApiTests(NodeFixture fixture)
             document.GetProperty("contentType").GetString()));
         var pdf = await client.GetByteArrayAsync(proposal.Headers.Location);
         Assert.Equal("%PDF-1.4"u8.ToArray(), pdf[..8]);
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "negotiation" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "negotiation", cancelOpenTasks = true })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"/api/deals/{Guid.NewGuid()}/proposal", null)).StatusCode);
     }
 }

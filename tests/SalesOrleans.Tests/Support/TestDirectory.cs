@@ -28,4 +28,10 @@ public sealed class TestDirectory : IDealDirectory
         _users.Where(u => u.Value.Roles.Contains(role)).Select(u => u.Key).Order().FirstOrDefault();
 
     public WorkingCalendar CalendarOf(string user) => Calendars.GetValueOrDefault(user, WorkingCalendar.AlwaysOpen);
+
+    /// <summary>Known people work in "d1"; a "u-…" grain-test manager works in "d1" too unless named "u-other-…".</summary>
+    public string? DepartmentOf(string user) =>
+        _users.TryGetValue(user, out var u) ? u.Department
+        : user.StartsWith("u-other-", StringComparison.Ordinal) ? "d2"
+        : user.StartsWith("u-", StringComparison.Ordinal) ? Department : null;
 }

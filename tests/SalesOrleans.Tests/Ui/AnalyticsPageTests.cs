@@ -28,7 +28,7 @@ public class AnalyticsPageTests(UiFixture fixture)
         var created = await api.PostAsJsonAsync("/api/deals", new { processKind = "training-sales", title = "Onboarding", company = "Nordlicht GmbH", amount = 900 });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
-        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "lost", lostReason = "no response" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "lost", lostReason = "no response", cancelOpenTasks = true })).StatusCode);
         await page.WaitForFunctionAsync($"() => Number(document.body.dataset.loaded) > {loaded} && document.querySelector('#lost tbody').textContent.includes('no response')", null, Soon);
 
         var csv = await page.Locator("a.export[data-report=funnel]").First.GetAttributeAsync("href");

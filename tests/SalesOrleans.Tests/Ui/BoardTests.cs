@@ -66,6 +66,33 @@ public class BoardTests(UiFixture fixture)
     }
 
     [Fact]
+    public async Task Dragging_a_card_whose_stage_has_open_tasks_asks_before_cancelling_them()
+    {
+        var id = await CreateDeal("k.weber", "training-sales", "Ostsee Reederei");
+        var api = await fixture.Node.ClientAsync("k.weber");
+        await api.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["request"] = "Verhandlungstraining für 8 Personen" });
+        var page = await fixture.LoginAsync("k.weber", "/board.html?process=training-sales");
+        await UiFixture.WaitLive(page);
+        var card = page.Locator($".card[data-id='{id}']");
+
+        // The first time the user keeps the task: nothing moves.
+        await card.DragToAsync(page.Locator(".column[data-stage='client-card']"));
+        var ask = page.Locator("#cancelTasks");
+        await ask.WaitForAsync();
+        Assert.Contains("'Record the client's request' (k.weber)", await ask.InnerTextAsync());
+        await page.Locator("#keepTasks").ClickAsync();
+        await card.Locator(".error").WaitForAsync();
+        Assert.Equal(1, await page.Locator(".column[data-stage='first-contact']").Locator($".card[data-id='{id}']").CountAsync());
+
+        // Then confirms: the move goes through and the task is cancelled.
+        await card.DragToAsync(page.Locator(".column[data-stage='client-card']"));
+        await page.Locator("#confirmCancelTasks").ClickAsync();
+        await page.Locator(".column[data-stage='client-card']").Locator($".card[data-id='{id}']").WaitForAsync(new() { Timeout = 10_000 });
+        var deal = JsonDocument.Parse(await (await api.GetAsync($"/api/deals/{id}")).Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Cancelled", deal.GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("stage").GetString() == "first-contact").GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Text_typed_by_anyone_is_shown_as_text_never_as_markup()
     {
         const string hostile = "<img src=x onerror=alert(1)>";

@@ -75,11 +75,11 @@ public class DealTests
 
         MeetProposalGates(deal, "crane");
         Open(deal, "prepare");
-        deal.Move("certification", Owner, null, null, T0.AddMinutes(20));
+        deal.Move("certification", Owner, null, null, T0.AddMinutes(20), cancelOpenTasks: true);
         Assert.Equal("eng", Open(deal, "certify").Executor);
 
         deal.CompleteTask(Open(deal, "certify").Id, "Certificate 42", new Actor("eng", ["engineer"]), T0.AddMinutes(30));
-        deal.Move("delivery", Owner, null, null, T0.AddMinutes(31));
+        deal.Move("delivery", Owner, null, null, T0.AddMinutes(31), cancelOpenTasks: true);
         Assert.Equal("w.lager", Open(deal, "ship").Executor);
     }
 
@@ -160,7 +160,7 @@ public class DealTests
 
         MeetProposalGates(deal, "pump");
         Assert.Empty(deal.UnmetGates());
-        deal.Move("delivery", Owner, null, null, T0.AddMinutes(12));
+        deal.Move("delivery", Owner, null, null, T0.AddMinutes(12), cancelOpenTasks: true);
         Assert.Equal("delivery", deal.State.Stage);
     }
 
@@ -170,10 +170,19 @@ public class DealTests
         var deal = ToProposal(NewDeal());
         MeetProposalGates(deal, "pump");
 
-        deal.Move("delivery", Owner, null, null, T0.AddMinutes(12));
+        // Without saying so, a person's move does not cancel anyone's work: it lists what is open and changes nothing.
+        var seq = deal.State.Seq;
+        var refused = Refused(() => deal.Move("delivery", Owner, null, null, T0.AddMinutes(12)));
+        Assert.Equal((RejectionCode.OpenTasks, "cancelOpenTasks"), (refused.Code, refused.Field));
+        Assert.Equal(["T2 'Prepare the proposal' (m1)", "T3 'Approve the discount' (sup)"], refused.Details);
+        Assert.Contains("cancelOpenTasks: true", refused.Message);
+        Assert.Equal(("proposal", seq), (deal.State.Stage, deal.State.Seq));
+
+        deal.Move("delivery", Owner, null, null, T0.AddMinutes(12), cancelOpenTasks: true);
 
         Assert.All(deal.State.Tasks.Where(t => t.Stage == "proposal"), t => Assert.Equal(DealTaskStatus.Cancelled, t.Status));
-        Assert.Contains("2 open task(s) cancelled", deal.Recorded.Last(a => a.Kind == ActivityKind.StageChanged).Text);
+        Assert.Equal(["T2", "T3"], deal.CancelledByMove.Select(t => t.Id));
+        Assert.Contains("2 open task(s) cancelled: T2 'Prepare the proposal' (m1); T3 'Approve the discount' (sup)", deal.Recorded.Last(a => a.Kind == ActivityKind.StageChanged).Text);
     }
 
     [Theory]
@@ -191,7 +200,7 @@ public class DealTests
         Assert.Equal(RejectionCode.TransitionNotAllowed, refused.Code);
         Assert.Contains("does not apply to this deal's parameters", refused.Message);
 
-        deal.Move(allowed, Owner, null, null, T0.AddMinutes(21));
+        deal.Move(allowed, Owner, null, null, T0.AddMinutes(21), cancelOpenTasks: true);
         Assert.Equal(allowed, deal.State.Stage);
     }
 
@@ -201,7 +210,7 @@ public class DealTests
         var deal = ToProposal(NewDeal());
         MeetProposalGates(deal, "pump");
 
-        deal.Move("qualify", Owner, null, "Customer wants a new offer", T0.AddMinutes(13));
+        deal.Move("qualify", Owner, null, "Customer wants a new offer", T0.AddMinutes(13), cancelOpenTasks: true);
         Assert.Equal("qualify", deal.State.Stage);
         Assert.Contains(deal.Recorded, a => a.Kind == ActivityKind.Note && a.Text == "Customer wants a new offer");
 
@@ -225,7 +234,7 @@ public class DealTests
         var unknown = Refused(() => deal.Move("lost", Owner, "weather", null, T0));
         Assert.Equal(["price", "competitor"], unknown.Details);
 
-        deal.Move("lost", Owner, "Competitor", "Went with the cheaper offer", T0.AddMinutes(3));
+        deal.Move("lost", Owner, "Competitor", "Went with the cheaper offer", T0.AddMinutes(3), cancelOpenTasks: true);
 
         Assert.Equal((DealStatus.Lost, "competitor"), (deal.State.Status, deal.State.LostReason));
         Assert.Equal(T0.AddMinutes(3), deal.State.ClosedAt);
@@ -246,7 +255,7 @@ public class DealTests
     {
         var deal = ToProposal(NewDeal());
         MeetProposalGates(deal, "pump");
-        deal.Move("delivery", Owner, null, null, T0.AddMinutes(20));
+        deal.Move("delivery", Owner, null, null, T0.AddMinutes(20), cancelOpenTasks: true);
         deal.CompleteTask(Open(deal, "ship").Id, "Waybill 7", new Actor("w.lager", ["warehouse"]), T0.AddMinutes(30));
         deal.Move("won", Owner, null, null, T0.AddMinutes(31));
 
