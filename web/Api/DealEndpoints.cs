@@ -121,7 +121,7 @@ public static class DealEndpoints
 
         deals.MapGet("/{id:guid}/documents/{documentId:guid}", (Guid id, Guid documentId, ClaimsPrincipal user, IGrainFactory grains, DocumentStore documents, CancellationToken ct) =>
             Visible(id, user, grains, async _ => await documents.GetAsync(id, documentId, ct) is { } d
-                ? Results.File(d.Content, d.ContentType, d.FileName)
+                ? Downloads.File(d.Content, d.ContentType, d.FileName)
                 : Problems.NotFound($"Deal {id} has no document {documentId}.")));
 
         app.MapGet("/api/tasks", (string? executor, string? status, bool? overdue, Guid? dealId, int? limit, ClaimsPrincipal user, DealQueries queries, CancellationToken ct) =>

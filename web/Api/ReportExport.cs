@@ -17,11 +17,18 @@ public static class ReportExport
 
     public static IResult Write<T>(string name, string format, IEnumerable<T> rows) => Write(name, format, rows.ToAsyncEnumerable());
 
+    /// <summary>
+    /// Text that starts with = + - @, tab or CR gets a leading ' (CsvHelper's injection escape, OWASP's advice): a name
+    /// like <c>=HYPERLINK(…)</c> from the public form opens as text in a spreadsheet, not as a formula. Numbers and dates
+    /// are written as such, so -5 stays a number.
+    /// </summary>
+    public static readonly CsvWriterOptions Options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
+
     /// <summary>CSV with a header row, UTF-8, comma separated: the shape MailChimp's contact import reads. Columns are the record's properties.</summary>
     public static async Task WriteCsvAsync<T>(Stream output, IAsyncEnumerable<T> rows, CancellationToken ct)
     {
         var columns = typeof(T).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance);
-        await using var csv = CsvWriter.Create(output, CsvWriterOptions.Default, leaveOpen: true);
+        await using var csv = CsvWriter.Create(output, Options, leaveOpen: true);
         // A column may carry the name an importer expects ("Email Address"), the same one the XLSX gets.
         csv.WriteHeader(columns.Select(c => c.GetCustomAttributes(typeof(MiniExcelLibs.Attributes.ExcelColumnNameAttribute), false)
             .Cast<MiniExcelLibs.Attributes.ExcelColumnNameAttribute>().FirstOrDefault()?.ExcelColumnName ?? c.Name).ToArray());
@@ -29,7 +36,7 @@ public static class ReportExport
         {
             foreach (var column in columns)
             {
-                csv.WriteField(Format(column.GetValue(row)));
+                WriteField(csv, column.GetValue(row));
             }
 
             // The writer flushes its buffer here when it is mostly full, so memory stays flat.
@@ -37,6 +44,20 @@ public static class ReportExport
         }
 
         await csv.FlushAsync(ct);
+    }
+
+    private static void WriteField(CsvWriter csv, object? value)
+    {
+        // Numbers as numbers (never escaped: -5 is not a formula); everything else as text, escaped when it could be one.
+        switch (value)
+        {
+            case int i: csv.WriteField(i, default); break;
+            case long l: csv.WriteField(l, default); break;
+            case decimal m: csv.WriteField(m, default); break;
+            case double d: csv.WriteField(d, default); break;
+            case float f: csv.WriteField(f, default); break;
+            default: csv.WriteField(Format(value)); break;
+        }
     }
 
     private static string? Format(object? value) => value switch
