@@ -8,7 +8,7 @@ namespace SalesOrleans.Web.Api;
 /// Writes a report as CSV or XLSX while it is read: CSV goes straight to the response, XLSX through a temporary
 /// file (a zip needs its central directory at the end), so a million rows never sit in memory at once.
 /// </summary>
-public static class ReportExport
+public static partial class ReportExport
 {
     public static bool IsFile(string? format) => format is "csv" or "xlsx";
 
@@ -18,17 +18,23 @@ public static class ReportExport
     public static IResult Write<T>(string name, string format, IEnumerable<T> rows) => Write(name, format, rows.ToAsyncEnumerable());
 
     /// <summary>
-    /// Text that starts with = + - @, tab or CR gets a leading ' (CsvHelper's injection escape, OWASP's advice): a name
-    /// like <c>=HYPERLINK(…)</c> from the public form opens as text in a spreadsheet, not as a formula. Numbers and dates
-    /// are written as such, so -5 stays a number.
+    /// Text that starts with = + - @, tab or CR gets a leading ' (OWASP's advice against CSV injection): a name like
+    /// <c>=HYPERLINK(…)</c> from the public form opens as text in a spreadsheet, not as a formula. Not done with
+    /// CsvHelper's own Injection option because that one also quotes phone numbers (+49 30 …), which MailChimp would
+    /// then import with the quote; a plus sign followed by digits, spaces, brackets and hyphens only is arithmetic at
+    /// worst, never a call. Numbers and dates are written as such, so -5 stays a number.
     /// </summary>
-    public static readonly CsvWriterOptions Options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
+    public static string? FormulaSafe(string? text) =>
+        text is { Length: > 0 } && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !PhoneNumber().IsMatch(text) ? "'" + text : text;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\+[0-9][0-9 ()\-]*$")]
+    private static partial System.Text.RegularExpressions.Regex PhoneNumber();
 
     /// <summary>CSV with a header row, UTF-8, comma separated: the shape MailChimp's contact import reads. Columns are the record's properties.</summary>
     public static async Task WriteCsvAsync<T>(Stream output, IAsyncEnumerable<T> rows, CancellationToken ct)
     {
         var columns = typeof(T).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance);
-        await using var csv = CsvWriter.Create(output, Options, leaveOpen: true);
+        await using var csv = CsvWriter.Create(output, CsvWriterOptions.Default, leaveOpen: true);
         // A column may carry the name an importer expects ("Email Address"), the same one the XLSX gets.
         csv.WriteHeader(columns.Select(c => c.GetCustomAttributes(typeof(MiniExcelLibs.Attributes.ExcelColumnNameAttribute), false)
             .Cast<MiniExcelLibs.Attributes.ExcelColumnNameAttribute>().FirstOrDefault()?.ExcelColumnName ?? c.Name).ToArray());
@@ -56,7 +62,7 @@ public static class ReportExport
             case decimal m: csv.WriteField(m, default); break;
             case double d: csv.WriteField(d, default); break;
             case float f: csv.WriteField(f, default); break;
-            default: csv.WriteField(Format(value)); break;
+            default: csv.WriteField(FormulaSafe(Format(value))); break;
         }
     }
 

@@ -89,6 +89,7 @@ public sealed partial class HeaderAndFileTests(SecurityFixture fixture)
             new ExportProbe("=HYPERLINK(\"http://evil.example\",\"Rechnung\")", "+cmd|' /C calc'!A0", -5, -12.5m),
             new ExportProbe("@SUM(A1:A9)", "-2+3", 1, 0m),
             new ExportProbe("\tTab", "\rCR", 2, 1m),
+            new ExportProbe("+49 (30) 555-0123", "+cmd|calc", 4, 2m),
             new ExportProbe("Ольга Смирнова", "Müller & Söhne GmbH", 3, 1000.25m),
         };
         using var output = new MemoryStream();
@@ -96,9 +97,10 @@ public sealed partial class HeaderAndFileTests(SecurityFixture fixture)
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal("Name,Company,Quantity,Amount", lines[0]);
-        Assert.Equal("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Rechnung\"\")\",\"'+cmd|' /C calc'!A0\",-5,-12.5", lines[1]);
-        Assert.Equal("\"'@SUM(A1:A9)\",\"'-2+3\",1,0", lines[2]);
-        Assert.StartsWith("\"'\tTab\",\"'\rCR\"", lines[3] + "\r\n" + lines[4]);
+        Assert.Equal("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Rechnung\"\")\",'+cmd|' /C calc'!A0,-5,-12.5", lines[1]);
+        Assert.Equal("'@SUM(A1:A9),'-2+3,1,0", lines[2]);
+        Assert.StartsWith("'\tTab,\"'\rCR\"", lines[3] + "\r\n" + lines[4]);
+        Assert.Equal("+49 (30) 555-0123,'+cmd|calc,4,2", lines[^2]);   // a phone number stays importable; a command does not
         Assert.Equal("Ольга Смирнова,Müller & Söhne GmbH,3,1000.25", lines[^1]);
     }
 
