@@ -60,7 +60,7 @@ public static class AccountEndpoints
             // Every other browser signed in as this user is signed out; this one stays.
             var ended = await sessions.EndAllAsync(name, session, ct);
             return Results.Ok(new { userName = name, endedSessions = ended });
-        }).WithTags("Account");
+        }).RequireAuthorization().WithTags("Account");
 
         var users = app.MapGroup("/api/users").WithTags("Account").RequireAuthorization(WebSetup.AdminPolicy);
 
