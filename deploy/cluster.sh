@@ -42,7 +42,7 @@ for ((i = 0; i < count; i++)); do
     # Only the first node seeds the demo, so nodes starting together do not race to create it.
     dotnet SalesOrleans.Silo.dll --urls "http://127.0.0.1:$((5000 + i))" \
         --Node:SiloPort=$((11111 + i)) --Node:GatewayPort=$((30000 + i)) \
-        --Seed:DemoDeals=$([[ $i -eq 0 ]] && echo true || echo false) \
+        --Seed:DemoDeals=$([[ $i -eq 0 ]] && echo true || echo false) --Demo:Enabled=true --environment Demo \
         >"$data/cluster/node-$i.log" 2>&1 &
     pids+=($!)
     echo "node $i: http://127.0.0.1:$((5000 + i))  (pid $!, log $data/cluster/node-$i.log)"

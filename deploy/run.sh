@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 root=$PWD
 urls=${SALES_URLS:-http://127.0.0.1:5000}
 source deploy/pg.sh
+# This script runs the demo: demo people, token and PBX key exist only when asked for, and never in Production.
+export Demo__Enabled=${Demo__Enabled:-true} ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Demo}
 
 if [[ -z "${ConnectionStrings__Sales:-}" ]]; then
     pg_ensure_installed

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SalesOrleans.ReadModel;
 using Microsoft.Extensions.Configuration;
@@ -47,6 +48,13 @@ public static class WebSetup
         services.AddSalesAccess();
         services.Configure<LoginOptions>(configuration.GetSection(LoginOptions.Section));
         services.AddSingleton<LoginThrottle>();
+        services.Configure<LoginSessionOptions>(configuration.GetSection(LoginSessionOptions.Section));
+        services.AddSingleton<AccountStore>();
+        services.AddSingleton<Sessions>();
+        services.AddTrustedProxies(configuration);
+        services.Configure<TelephonyWebhookOptions>(configuration.GetSection("Telephony"));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<TelephonyWebhookGuard>();
         services.AddSalesCsrf();
         services.AddSignalR();
         services.AddSingleton<HubLiveObserver>();
@@ -54,7 +62,15 @@ public static class WebSetup
         services.AddSingleton<DataProtectionKeyStore>();
         services.AddDataProtection().SetApplicationName("SalesOrleans");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new PostgresKeyRepository(sp.GetRequiredService<DataProtectionKeyStore>())));
+            new ConfigureOptions<KeyManagementOptions>(o =>
+            {
+                o.XmlRepository = new PostgresKeyRepository(sp.GetRequiredService<DataProtectionKeyStore>());
+                // Keys at rest are encrypted when a secret is configured (a node in Production refuses to start without one).
+                if (KeyRingProtection.SecretFrom(configuration) is { } secret)
+                {
+                    o.XmlEncryptor = new KeyRingProtection.Encryptor(secret);
+                }
+            }));
 
         services.AddAuthentication(AuthSchemes.Either)
             .AddPolicyScheme(AuthSchemes.Either, "Cookie or API token", o => o.ForwardDefaultSelector = ctx =>
@@ -67,7 +83,10 @@ public static class WebSetup
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.SlidingExpiration = true;
-                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.ExpireTimeSpan = configuration.GetSection(LoginSessionOptions.Section).Get<LoginSessionOptions>()?.IdleTimeout ?? new LoginSessionOptions().IdleTimeout;
+                // The cookie names a server-side session: it counts only while that session is open (see Sessions).
+                o.Events.OnValidatePrincipal = ctx => ctx.HttpContext.RequestServices.GetRequiredService<Sessions>().ValidateAsync(ctx);
+                o.Events.OnCheckSlidingExpiration = ctx => ctx.HttpContext.RequestServices.GetRequiredService<Sessions>().SlideAsync(ctx);
                 // An API answers 401/403, it does not redirect to a login page.
                 o.Events.OnRedirectToLogin = ctx => Deny(ctx.Response, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = ctx => Deny(ctx.Response, StatusCodes.Status403Forbidden);
@@ -86,6 +105,12 @@ public static class WebSetup
 
     public static WebApplication UseSalesWeb(this WebApplication app)
     {
+        if (SecurityHeaders.TrustedProxies(app.Configuration).Length > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // The pages and scripts are public (they hold no data; every API call they make is authorized).
@@ -100,6 +125,7 @@ public static class WebSetup
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(ReadyTag) }).Public("readiness probe");
         app.MapAuthEndpoints();
         app.MapAccessEndpoints();
+        app.MapAccountEndpoints();
         app.MapProcessEndpoints();
         app.MapDealEndpoints();
         app.MapStockEndpoints();

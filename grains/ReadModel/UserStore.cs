@@ -20,7 +20,7 @@ public sealed record UserRecord(
 /// <summary>People, departments and API tokens in PostgreSQL. Password and token hashing happen in the web layer; only hashes arrive here.</summary>
 public sealed class UserStore(NpgsqlDataSource db)
 {
-    private const string UserColumns =
+    internal const string UserColumns =
         "user_name, display_name, email, roles, department_id, extension, time_zone, work_start, work_end, work_days, active";
 
     public async Task<(IReadOnlyList<UserRecord> Users, IReadOnlyList<DepartmentRecord> Departments)> LoadAllAsync(CancellationToken ct = default)
@@ -114,7 +114,7 @@ public sealed class UserStore(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private static UserRecord ReadUser(NpgsqlDataReader r) => new(
+    internal static UserRecord ReadUser(NpgsqlDataReader r) => new(
         r.GetString(0),
         r.GetString(1),
         r.IsDBNull(2) ? null : r.GetString(2),

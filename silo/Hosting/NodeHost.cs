@@ -29,7 +29,13 @@ public static class NodeHost
         using (var loggers = LoggerFactory.Create(l => l.AddConsole()))
         {
             await SchemaMigrator.MigrateAsync(dataSource, loggers.CreateLogger("Schema"));
+            await ProductionSafety.CheckAsync(builder.Environment, builder.Configuration, dataSource, loggers.CreateLogger("Startup"));
         }
+
+        // The demo exists only when asked for: without Demo:Enabled no demo people, token or PBX key.
+        var demo = builder.Configuration.GetSection(DemoOptions.Section).Get<DemoOptions>()?.Enabled == true;
+        builder.Services.PostConfigure<SeedOptions>(o => o.DemoData &= demo);
+        builder.Services.PostConfigure<SalesOrleans.Leads.TelephonyOptions>(o => o.ApiKey = string.IsNullOrEmpty(o.ApiKey) && demo ? DemoOptions.TelephonyKey : o.ApiKey);
 
         builder.Services.AddSalesPostgres(dataSource);
         builder.Services.AddSalesStock();

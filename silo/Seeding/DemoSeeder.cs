@@ -53,6 +53,9 @@ public sealed class DemoSeeder(
         ("integration", "Integrations", [Roles.Integration], null, null),
     ];
 
+    /// <summary>The demo people's user names (the production start refuses any of them still on the demo password).</summary>
+    public static IEnumerable<string> DemoUserNames => DemoPeople.Select(p => p.User);
+
     private static readonly string[] Companies =
     [
         "Uralmash Service", "Nordwerk GmbH", "Volga Polymer", "Baltic Foods", "Siberian Timber", "Rhein Logistik",

@@ -8,7 +8,7 @@ public sealed class SeedOptions
     /// <summary>Where the process JSON files are; relative paths are from the node's base directory.</summary>
     public string ProcessesDirectory { get; set; } = "processes";
 
-    /// <summary>Load the demo departments and people (idempotent: existing ones are left alone).</summary>
+    /// <summary>Load the demo departments and people (idempotent: existing ones are left alone). Only with Demo:Enabled (see NodeHost).</summary>
     public bool DemoData { get; set; } = true;
 
     /// <summary>With <see cref="DemoData"/>: also drive demo deals through every stage when the database has none.</summary>
@@ -36,6 +36,7 @@ public sealed class StartupSeeder(
             await ActivatorUtilities.CreateInstance<DemoSeeder>(services).SeedPeopleAsync(cancellationToken);
         }
 
+        await ActivatorUtilities.CreateInstance<AdminBootstrap>(services).RunAsync(cancellationToken);
         await directory.ReloadAsync(cancellationToken);
         if (seed.DemoData)
         {

@@ -16,7 +16,7 @@ public static class BenchNode
         [
             $"--ConnectionStrings:Sales={connectionString}", "--urls=http://127.0.0.1:0",
             $"--Node:SiloPort={NodeProcess.FreePort()}", $"--Node:GatewayPort={NodeProcess.FreePort()}",
-            "--Seed:DemoData=true", "--Seed:DemoDeals=false", "--Logging:LogLevel:Default=Warning",
+            "--environment=Demo", "--Demo:Enabled=true", "--Seed:DemoData=true", "--Seed:DemoDeals=false", "--Logging:LogLevel:Default=Warning",
         ], configure);
         await node.StartAsync();
         return node;

@@ -8,8 +8,6 @@ namespace SalesOrleans.Web.Api;
 
 public sealed record LoginRequest(string? UserName, string? Password);
 
-public sealed record TokenRequest(string? Name, string? UserName);
-
 public static class AuthEndpoints
 {
     private const int MaxUserNameLength = 100;
@@ -20,7 +18,8 @@ public static class AuthEndpoints
         var auth = app.MapGroup("/api/auth").WithTags("Auth");
 
         // No CSRF token yet before a login; the cookie it sets is SameSite=Strict.
-        auth.MapPost("/login", async (LoginRequest body, HttpContext http, Credentials credentials, LoginThrottle throttle) =>
+        // No CSRF token yet before a login; the cookie it sets is SameSite=Strict.
+        auth.MapPost("/login", async (LoginRequest body, HttpContext http, Credentials credentials, LoginThrottle throttle, Sessions sessions) =>
         {
             if (string.IsNullOrWhiteSpace(body.UserName) || body.UserName.Length > MaxUserNameLength)
             {
@@ -33,12 +32,20 @@ public static class AuthEndpoints
             }
 
             var userName = body.UserName.Trim().ToLowerInvariant();
+            // The client's address: behind a proxy listed in Web:TrustedProxies, the one it forwarded (see WebSetup).
             var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            if (throttle.RetryAfter(address, userName) is { } wait)
+            if (throttle.RetryAfter(address) is { } wait)
             {
                 http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed logins",
-                    detail: $"Too many failed logins from this address or for this user; try again in {Math.Ceiling(wait.TotalSeconds)} s.");
+                    detail: $"Too many failed logins from this address; try again in {Math.Ceiling(wait.TotalSeconds)} s.");
+            }
+
+            // A name that many failed for waits a little on every try, the right password included: guessing slows
+            // down, and nobody can lock its owner out.
+            if (throttle.DelayFor(userName) is { Ticks: > 0 } delay)
+            {
+                await Task.Delay(delay, http.RequestAborted);
             }
 
             var user = await credentials.CheckPasswordAsync(userName, body.Password, http.RequestAborted);
@@ -48,15 +55,17 @@ public static class AuthEndpoints
                 return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Login failed", detail: "Unknown user or wrong password.");
             }
 
-            await http.SignInAsync(AuthSchemes.Cookie, Credentials.Principal(user, AuthSchemes.Cookie));
+            throttle.Succeeded(userName);
+            await sessions.SignInAsync(http, user);
             return Results.Ok(Me(user));
         }).Public("signing in").DisableAntiforgery();
 
         auth.MapGet("/csrf", CsrfProtection.IssueToken).SignedIn("the caller's own CSRF token");
 
-        auth.MapPost("/logout", async (HttpContext http) =>
+        // Ends the session on the server, not only the cookie in this browser: a copy of the cookie stops working too.
+        auth.MapPost("/logout", async (HttpContext http, Sessions sessions) =>
         {
-            await http.SignOutAsync(AuthSchemes.Cookie);
+            await sessions.SignOutAsync(http);
             return Results.NoContent();
         }).SignedIn("ends the caller's own session");
 
@@ -65,24 +74,6 @@ public static class AuthEndpoints
             directory.Find(user.Name()) is { } u
                 ? Results.Ok(new { u.UserName, u.DisplayName, u.Roles, u.Department, u.Email, Capabilities = await access.CapabilitiesAsync(user, ct) })
                 : Results.Unauthorized()).SignedIn("the caller's own profile and capabilities");
-
-        app.MapPost("/api/tokens", async (TokenRequest body, ClaimsPrincipal user, UserDirectory directory, UserStore store, CancellationToken ct) =>
-        {
-            if (string.IsNullOrWhiteSpace(body.Name))
-            {
-                return Problems.Invalid("name", "'name' is required (what the token is for).");
-            }
-
-            var owner = body.UserName ?? user.Name();
-            if (!directory.UserExists(owner))
-            {
-                return Problems.Invalid("userName", $"Unknown user '{owner}'.");
-            }
-
-            var token = Credentials.NewToken();
-            await store.CreateTokenAsync(Credentials.HashToken(token), body.Name.Trim(), owner, ct);
-            return Results.Created("/api/tokens", new { token, name = body.Name.Trim(), userName = owner });
-        }).Requires(Capability.TokenAdmin).WithTags("Auth");
     }
 
     private static object Me(UserRecord u) => new { u.UserName, u.DisplayName, u.Roles, u.Department, u.Email };

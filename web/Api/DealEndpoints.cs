@@ -70,7 +70,7 @@ public static class DealEndpoints
             .Requires(Capability.DealDocumentAttach, Resource.Deal());
         deals.MapGet("/{id:guid}/documents/{documentId:guid}", async (Guid id, Guid documentId, DocumentStore documents, CancellationToken ct) =>
             await documents.GetAsync(id, documentId, ct) is { } d
-                ? Results.File(d.Content, d.ContentType, d.FileName)
+                ? Downloads.File(d.Content, d.ContentType, d.FileName)
                 : Problems.NotFound($"Deal {id} has no document {documentId}.")).Requires(Capability.DealRead, Resource.Deal());
 
         app.MapGet("/api/tasks", ListTasks).Requires(Capability.TaskRead).WithTags("Tasks");

@@ -247,7 +247,7 @@ public static partial class LeadEndpoints
     }
 
     private static IResult Download((DocumentEntry Entry, byte[] Content)? document, Guid id) =>
-        document is { } d ? Results.File(d.Content, d.Entry.ContentType, d.Entry.FileName) : Problems.NotFound($"Document {id} does not exist here.");
+        document is { } d ? Downloads.File(d.Content, d.Entry.ContentType, d.Entry.FileName) : Problems.NotFound($"Document {id} does not exist here.");
 
     /// <summary>The public form: anonymous, rate-limited per address, size-limited, idempotent by submission id.</summary>
     private static async Task<IResult> WebForm(HttpContext http, InquiryIntake intake, IOptions<WebFormOptions> options, CancellationToken ct)

@@ -8,7 +8,7 @@ namespace SalesOrleans.Web.Api;
 /// Writes a report as CSV or XLSX while it is read: CSV goes straight to the response, XLSX through a temporary
 /// file (a zip needs its central directory at the end), so a million rows never sit in memory at once.
 /// </summary>
-public static class ReportExport
+public static partial class ReportExport
 {
     public static bool IsFile(string? format) => format is "csv" or "xlsx";
 
@@ -16,6 +16,19 @@ public static class ReportExport
         format == "xlsx" ? new XlsxResult<T>(name, rows) : new CsvResult<T>(name, rows);
 
     public static IResult Write<T>(string name, string format, IEnumerable<T> rows) => Write(name, format, rows.ToAsyncEnumerable());
+
+    /// <summary>
+    /// Text that starts with = + - @, tab or CR gets a leading ' (OWASP's advice against CSV injection): a name like
+    /// <c>=HYPERLINK(…)</c> from the public form opens as text in a spreadsheet, not as a formula. Not done with
+    /// CsvHelper's own Injection option because that one also quotes phone numbers (+49 30 …), which MailChimp would
+    /// then import with the quote; a plus sign followed by digits, spaces, brackets and hyphens only is arithmetic at
+    /// worst, never a call. Numbers and dates are written as such, so -5 stays a number.
+    /// </summary>
+    public static string? FormulaSafe(string? text) =>
+        text is { Length: > 0 } && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !PhoneNumber().IsMatch(text) ? "'" + text : text;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\+[0-9][0-9 ()\-]*$")]
+    private static partial System.Text.RegularExpressions.Regex PhoneNumber();
 
     /// <summary>CSV with a header row, UTF-8, comma separated: the shape MailChimp's contact import reads. Columns are the record's properties.</summary>
     public static async Task WriteCsvAsync<T>(Stream output, IAsyncEnumerable<T> rows, CancellationToken ct)
@@ -29,7 +42,7 @@ public static class ReportExport
         {
             foreach (var column in columns)
             {
-                csv.WriteField(Format(column.GetValue(row)));
+                WriteField(csv, column.GetValue(row));
             }
 
             // The writer flushes its buffer here when it is mostly full, so memory stays flat.
@@ -37,6 +50,20 @@ public static class ReportExport
         }
 
         await csv.FlushAsync(ct);
+    }
+
+    private static void WriteField(CsvWriter csv, object? value)
+    {
+        // Numbers as numbers (never escaped: -5 is not a formula); everything else as text, escaped when it could be one.
+        switch (value)
+        {
+            case int i: csv.WriteField(i, default); break;
+            case long l: csv.WriteField(l, default); break;
+            case decimal m: csv.WriteField(m, default); break;
+            case double d: csv.WriteField(d, default); break;
+            case float f: csv.WriteField(f, default); break;
+            default: csv.WriteField(FormulaSafe(Format(value))); break;
+        }
     }
 
     private static string? Format(object? value) => value switch

@@ -10,7 +10,7 @@ using SalesOrleans.ReadModel;
 namespace SalesOrleans.Web.Api;
 
 /// <summary>
-/// The PBX webhook: X-Api-Key from configuration, one JSON event per call stage, handed to the call's grain.
+/// The PBX webhook: X-Api-Key from configuration (optionally a signature, see TelephonyWebhookGuard), one JSON event per call stage, handed to the call's grain.
 /// Everything is checked before anything is recorded: a refused request leaves no trace.
 /// </summary>
 public static class TelephonyEndpoints
@@ -56,6 +56,11 @@ public static class TelephonyEndpoints
             if (callEvent is null)
             {
                 return Problems.Invalid(field!, error!);
+            }
+
+            if (http.RequestServices.GetRequiredService<TelephonyWebhookGuard>().EventTimeProblem(callEvent.Ts) is { } late)
+            {
+                return Problems.Invalid("ts", late);
             }
 
             var recorded = await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callEvent.CallId)).Record(callEvent);
@@ -123,6 +128,11 @@ public static class TelephonyEndpoints
         if (callEvent is null)
         {
             return Results.Accepted(value: new { ignored = true });
+        }
+
+        if (http.RequestServices.GetRequiredService<TelephonyWebhookGuard>().EventTimeProblem(callEvent.Ts) is { } late)
+        {
+            return Problems.Invalid("ts", late);
         }
 
         var recorded = await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callEvent.CallId)).Record(callEvent);
@@ -246,15 +256,9 @@ public static class TelephonyEndpoints
         return (new CallEvent(name!, callId!, caller!, called!, ts, callerName, hangupBy, duration, sipCode, extension), null, null);
     }
 
-    private static IResult? Unauthorized(HttpContext http, TelephonyOptions options)
-    {
-        var expected = options.ApiKey;
-        var given = http.Request.Headers[ApiKeyHeader].ToString();
-        // Fixed-time comparison: the response time does not tell how much of a guessed key was right.
-        var ok = !string.IsNullOrEmpty(expected) && given.Length > 0
-            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
-        return ok ? null : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: $"A valid {ApiKeyHeader} header is required.");
-    }
+    // Key, signature and failure limit: see TelephonyWebhookGuard.
+    private static IResult? Unauthorized(HttpContext http, TelephonyOptions options) =>
+        http.RequestServices.GetRequiredService<TelephonyWebhookGuard>().CheckKey(http, options.ApiKey, ApiKeyHeader);
 
     /// <summary>The body, at most <see cref="MaxBodyBytes"/> (counted while reading, whatever Content-Length claims).</summary>
     private static async Task<(byte[]? Body, IResult? Error)> ReadBody(HttpContext http, CancellationToken ct)
@@ -277,7 +281,8 @@ public static class TelephonyEndpoints
             }
         }
 
-        return (buffer.ToArray(), null);
+        var body = buffer.ToArray();
+        return http.RequestServices.GetRequiredService<TelephonyWebhookGuard>().CheckSignature(http, body) is { } unsigned ? (null, unsigned) : (body, null);
     }
 
     private static async Task<(string? Text, IResult? Error)> ReadText(HttpContext http, CancellationToken ct)

@@ -154,6 +154,7 @@ public sealed class AccessMatrix
         (Capability.ImportCustomers,         [A,  A,  N,  N,  N,  N,  N,  N]),
         (Capability.NotificationRead,        [O,  O,  O,  O,  O,  O,  O,  N]),
         (Capability.TokenAdmin,              [A,  N,  N,  N,  N,  N,  N,  N]),
+        (Capability.UserAdmin,               [A,  N,  N,  N,  N,  N,  N,  N]),
         (Capability.AccessAdmin,             [A,  N,  N,  N,  N,  N,  N,  N]),
         (Capability.OpsDashboard,            [A,  N,  N,  N,  N,  N,  N,  N]),
     ];

@@ -53,7 +53,8 @@ public sealed record Capability(string Name, string Description)
     public static readonly Capability NotificationRead = new("notification.read", "Read one's own notifications");
     public static readonly Capability TokenAdmin = new("token.admin", "Issue API tokens");
     public static readonly Capability AccessAdmin = new("access.admin", "View and change this access matrix");
-    public static readonly Capability OpsDashboard = new("ops.dashboard", "The Orleans dashboard");
+    public static readonly Capability UserAdmin = new("user.admin", "List users, reset passwords, switch users on and off");
+    public static readonly Capability OpsDashboard = new("ops.dashboard", "Operations: the Orleans dashboard, the cluster page, dead letters");
 
     public static readonly IReadOnlyList<Capability> All =
     [
@@ -63,7 +64,7 @@ public sealed record Capability(string Name, string Description)
         ReservationRead, ReservationCreate, ReservationRelease, StockRead, StockReceive, StockAdjust, StockShip, CatalogChange,
         ProcessRead, ProcessPublish, QueueRead, QueueManage, PresenceManage, WorkloadRead, TelephonyRead,
         AnalyticsRead, AnalyticsRefresh, ExportPersonalData, ImportCatalog, ImportOrders, ImportCustomers, NotificationRead,
-        TokenAdmin, AccessAdmin, OpsDashboard,
+        TokenAdmin, UserAdmin, AccessAdmin, OpsDashboard,
     ];
 
     private static readonly Dictionary<string, Capability> ByName = All.ToDictionary(c => c.Name);

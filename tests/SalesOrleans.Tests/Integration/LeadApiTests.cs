@@ -21,6 +21,8 @@ public sealed class LeadNodeFixture : IAsyncLifetime
         ["Leads:CallSettleDelay"] = "00:00:00.300",
         ["WebForm:PermitsPerMinute"] = permitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Telephony:ApiKey"] = PbxKey,
+        // The call tests replay fixed moments (2023, 2026); the event-time window (30 days by default) has tests of its own.
+        ["Telephony:MaxEventAge"] = "3650.00:00:00",
         ["Leads:HandoverHorizonHours"] = "1000",
     };
 

@@ -58,6 +58,9 @@ public sealed class TestNode : IAsyncDisposable
             "--urls=http://127.0.0.1:0",
             $"--Node:SiloPort={NodeProcess.FreePort()}",
             $"--Node:GatewayPort={NodeProcess.FreePort()}",
+            // The demo people, token and PBX key exist only when the demo is asked for, and never in Production.
+            "--environment=Demo",
+            "--Demo:Enabled=true",
             "--Seed:DemoData=true",
             $"--Seed:DemoDeals={demoDeals}",
             "--Logging:LogLevel:Default=Warning",

@@ -171,19 +171,29 @@ public sealed class SecurityTests(SecurityFixture fixture)
     }
 
     [Fact]
-    public void Failed_logins_are_counted_per_address_and_per_user_name()
+    public void Failed_logins_refuse_the_address_but_only_slow_the_user_name()
     {
-        using var throttle = new LoginThrottle(Options.Create(new LoginOptions { FailuresPerMinute = 3 }));
+        using var throttle = new LoginThrottle(Options.Create(new LoginOptions { FailuresPerMinute = 3, FreeFailuresPerAccount = 2, MaxAccountDelay = TimeSpan.FromSeconds(4) }));
         for (var i = 0; i < 3; i++)
         {
-            Assert.Null(throttle.RetryAfter("10.0.0.1", "k.weber"));
+            Assert.Null(throttle.RetryAfter("10.0.0.1"));
             throttle.Failed("10.0.0.1", "k.weber");
         }
 
-        Assert.NotNull(throttle.RetryAfter("10.0.0.1", "k.weber"));
-        Assert.NotNull(throttle.RetryAfter("10.0.0.2", "k.weber"));   // the same name from elsewhere
-        Assert.NotNull(throttle.RetryAfter("10.0.0.1", "l.braun"));   // another name from the same address
-        Assert.Null(throttle.RetryAfter("10.0.0.2", "l.braun"));
+        Assert.NotNull(throttle.RetryAfter("10.0.0.1"));   // the guessing address waits
+        Assert.Null(throttle.RetryAfter("10.0.0.2"));      // everyone else may try, the victim included
+        // The name itself is never refused, only slowed: 0.5 s after the free failures, doubling up to the cap.
+        Assert.Equal(TimeSpan.FromMilliseconds(500), throttle.DelayFor("k.weber"));
+        for (var i = 0; i < 10; i++)
+        {
+            throttle.Failed($"10.1.0.{i}", "k.weber");
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(4), throttle.DelayFor("k.weber"));
+        Assert.Equal(TimeSpan.Zero, throttle.DelayFor("l.braun"));
+        Assert.Equal(TimeSpan.Zero, throttle.DelayFor("k.weber", DateTimeOffset.UtcNow.AddHours(1)));   // forgotten after the window
+        throttle.Succeeded("k.weber");
+        Assert.Equal(TimeSpan.Zero, throttle.DelayFor("k.weber"));
     }
 
     [Fact]

@@ -80,6 +80,8 @@ public sealed class NodeProcess : IAsyncDisposable
                      $"--ConnectionStrings:Sales={connectionString}",
                      $"--Node:SiloPort={FreePort()}",
                      $"--Node:GatewayPort={FreePort()}",
+                     "--environment=Demo",
+                     "--Demo:Enabled=true",
                      "--Seed:DemoData=true",
                      "--Seed:DemoDeals=false",
                      "--Logging:LogLevel:Default=Warning",
