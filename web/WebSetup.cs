@@ -34,6 +34,7 @@ public static class WebSetup
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.AddExceptionHandler<ClusterUnavailableHandler>();
+        services.AddSalesInputHygiene();
         // Let malformed bodies reach the exception handler, which names the offending field.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -93,6 +94,7 @@ public static class WebSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseSalesCsrf();
+        app.UseSalesInputHygiene();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();

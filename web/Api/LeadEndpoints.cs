@@ -134,11 +134,11 @@ public static partial class LeadEndpoints
         import.MapPost("/companies", (HttpRequest request, ClaimsPrincipal user, CustomerImport importer, CancellationToken ct) =>
             CanImportCustomers(user)
                 ? StockEndpoints.Import(request, (file, name) => importer.ImportCompaniesAsync(file, name, user.Actor(), ct), ct)
-                : Task.FromResult(Forbidden("Only supervisors and admins import the customer base."))).DisableAntiforgery();
+                : Task.FromResult(Forbidden("Only supervisors and admins import the customer base.")));
         import.MapPost("/contacts", (HttpRequest request, ClaimsPrincipal user, CustomerImport importer, CancellationToken ct) =>
             CanImportCustomers(user)
                 ? StockEndpoints.Import(request, (file, name) => importer.ImportContactsAsync(file, name, user.Actor(), ct), ct)
-                : Task.FromResult(Forbidden("Only supervisors and admins import the customer base."))).DisableAntiforgery();
+                : Task.FromResult(Forbidden("Only supervisors and admins import the customer base.")));
 
         var companies = app.MapGroup("/api/companies").WithTags("Contacts");
         companies.MapPost("/", CreateCompany);
