@@ -483,9 +483,30 @@ public sealed class RefusedValueExceptionHandler(ILogger<RefusedValueExceptionHa
         }
 
         logger.LogWarning(exception, "A value of {Method} {Path} was refused past the boundary checks; answered 400", http.Request.Method, http.Request.Path);
+        if (IsRefusedAtBind(exception))
+        {
+            // Npgsql can leave an auto-prepared connection out of step after the server refuses a parameter at Bind
+            // ("Received unexpected backend message DataRow" for the next user of that connection): drop the idle ones.
+            http.RequestServices.GetService<NpgsqlDataSource>()?.Clear();
+        }
+
         await Problems.Invalid("body", "A value of this request cannot be stored (text with characters that are not allowed, or a number or date out of range); nothing was changed.")
             .ExecuteAsync(http);
         return true;
+    }
+
+    /// <summary>Text the server cannot take in a parameter (NUL: 22021; not representable: 22P05), refused when it binds it.</summary>
+    private static bool IsRefusedAtBind(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException pg)
+            {
+                return pg.SqlState is PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter;
+            }
+        }
+
+        return false;
     }
 
     public static bool IsRefusedValue(Exception exception)
