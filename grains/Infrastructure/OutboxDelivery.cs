@@ -9,12 +9,13 @@ public sealed class OutboxDelivery(Grain grain, ILogger logger, string what)
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
-    /// <summary>The longest wait between retries: a database that stays away is asked every five minutes, not hammered.</summary>
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
+    /// <summary>The longest wait between retries: a database that stays away is asked every minute, not hammered, and the
+    /// read model catches up within a minute of its return.</summary>
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
 
     private IGrainTimer? _retry;
 
-    // Failures in a row: the wait doubles with each (5 s, 10 s, 20 s, … 5 min). Only transient failures get here
+    // Failures in a row: the wait doubles with each (5 s, 10 s, 20 s, 40 s, then every minute). Only transient failures get here
     // more than once: a publication the read model refuses for good is set aside by the projector (DeadLetterStore).
     private int _failures;
 

@@ -33,6 +33,7 @@ public static class ProjectionFailure
                         || pg.SqlState.StartsWith("53", StringComparison.Ordinal) || pg.SqlState.StartsWith("57", StringComparison.Ordinal)
                         || pg.SqlState.StartsWith("58", StringComparison.Ordinal) || pg.SqlState == "55P03";
                 case NpgsqlException:
+                case InvalidOperationException when e.Source == "Npgsql":
                 case SocketException:
                 case IOException:
                 case TimeoutException:
