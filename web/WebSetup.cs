@@ -35,6 +35,7 @@ public static class WebSetup
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.AddExceptionHandler<ClusterUnavailableHandler>();
+        services.AddSalesInputHygiene();
         // Let malformed bodies reach the exception handler, which names the offending field.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -119,6 +120,7 @@ public static class WebSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseSalesCsrf();
+        app.UseSalesInputHygiene();
 
         app.MapOpenApi().Public("the API description holds no data");
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).Public("liveness probe");
@@ -130,6 +132,7 @@ public static class WebSetup
         app.MapDealEndpoints();
         app.MapStockEndpoints();
         app.MapAnalyticsEndpoints();
+        app.MapOpsEndpoints();
         app.MapHub<LiveHub>("/hubs/live").SignedIn("live updates: the hub joins each connection to its own user's and department's groups only");
         app.UseSalesLeads();
         return app;

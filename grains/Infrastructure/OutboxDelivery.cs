@@ -9,7 +9,15 @@ public sealed class OutboxDelivery(Grain grain, ILogger logger, string what)
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
+    /// <summary>The longest wait between retries: a database that stays away is asked every minute, not hammered, and the
+    /// read model catches up within a minute of its return.</summary>
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
+
     private IGrainTimer? _retry;
+
+    // Failures in a row: the wait doubles with each (5 s, 10 s, 20 s, 40 s, then every minute). Only transient failures get here
+    // more than once: a publication the read model refuses for good is set aside by the projector (DeadLetterStore).
+    private int _failures;
 
     /// <summary>Everything up to this seq reached every consumer; the outbox may drop it at the next write.</summary>
     public long DeliveredSeq { get; set; }
@@ -25,13 +33,16 @@ public sealed class OutboxDelivery(Grain grain, ILogger logger, string what)
         {
             await deliver(from);
             DeliveredSeq = seq;
+            _failures = 0;
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Publishing {What} events after seq {Seq} failed; will retry", what, from);
+            _failures++;
+            var delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, RetryDelay.Ticks << Math.Min(_failures - 1, 10)));
+            logger.LogWarning(ex, "Publishing {What} events after seq {Seq} failed ({Failures} in a row); will retry in {Delay}", what, from, _failures, delay);
             _retry?.Dispose();
             _retry = grain.RegisterGrainTimer(_ => retry(),
-                new GrainTimerCreationOptions { DueTime = RetryDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+                new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
         }
     }
 }

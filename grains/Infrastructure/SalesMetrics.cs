@@ -24,6 +24,10 @@ public static class SalesMetrics
     public static readonly Histogram<double> AssignmentLatency =
         Meter.CreateHistogram<double>("salesorleans.leads.assignment.duration", "s", "Time from a lead's creation to its assignment");
 
+    /// <summary>Publications the read model refused for good and set aside (dead letters), by sink.</summary>
+    public static readonly Counter<long> DeadLetters =
+        Meter.CreateCounter<long>("salesorleans.projection.dead_letters", "{event}", "Publications set aside because the read model refused them");
+
     /// <summary>From a committed change entering the live fan-out to its push to this node's browsers.</summary>
     public static readonly Histogram<double> PushLatency =
         Meter.CreateHistogram<double>("salesorleans.live.push.duration", "s", "Time from a committed change to its push to browsers");

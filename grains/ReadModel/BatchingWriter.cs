@@ -77,15 +77,35 @@ public sealed class Batcher<TItem, TResult> : IAsyncDisposable
     }
 }
 
-/// <summary>A <see cref="Batcher{TItem,TResult}"/> for writes that return nothing (the read model's projectors).</summary>
+/// <summary>
+/// A <see cref="Batcher{TItem,TResult}"/> for writes that return nothing (the read model's projectors). With a
+/// <see cref="DeadLetterStore"/>, one publication the database refuses for good cannot hold up the others: a batch that
+/// fails permanently is written again item by item, and an item that fails alone is set aside as a dead letter (its
+/// write then counts as done). A transient failure (the database away) still fails the batch, and the grains retry.
+/// </summary>
 public sealed class BatchingWriter<T> : IAsyncDisposable
 {
     private readonly Batcher<T, bool> _batcher;
 
-    public BatchingWriter(Func<IReadOnlyList<T>, Task> writeBatch, int writers, ILogger logger, string what) =>
+    /// <param name="describe">The item's key and seq for the dead-letter list.</param>
+    public BatchingWriter(Func<IReadOnlyList<T>, Task> writeBatch, int writers, ILogger logger, string what,
+        DeadLetterStore? deadLetters = null, Func<T, (string Key, long Seq, object? Payload)>? describe = null) =>
         _batcher = new Batcher<T, bool>(async batch =>
         {
-            await writeBatch(batch);
+            try
+            {
+                await writeBatch(batch);
+            }
+            catch (Exception ex) when (deadLetters is not null && ProjectionFailure.IsPermanent(ex))
+            {
+                logger.LogWarning(ex, "A batch of {Count} {What} was refused; writing them one by one", batch.Count, what);
+                foreach (var item in batch)
+                {
+                    var (key, seq, payload) = describe?.Invoke(item) ?? (item?.ToString() ?? "", 0, item);
+                    await deadLetters.ProjectAsync(what, key, seq, () => payload, () => writeBatch([item]));
+                }
+            }
+
             return new bool[batch.Count];
         }, writers, logger, what);
 

@@ -18,10 +18,11 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
     private readonly NpgsqlDataSource _db;
     private readonly BatchingWriter<DealPublication> _writer;
 
-    public DealProjector(NpgsqlDataSource db, ILogger<DealProjector> logger)
+    public DealProjector(NpgsqlDataSource db, ILogger<DealProjector> logger, DeadLetterStore? deadLetters = null)
     {
         _db = db;
-        _writer = new BatchingWriter<DealPublication>(WriteBatch, Writers, logger, "deal publications");
+        _writer = new BatchingWriter<DealPublication>(WriteBatch, Writers, logger, "deal publications", deadLetters,
+            p => ($"deal:{p.Deal.Id}", p.Deal.Seq, p));
     }
 
     public Task PublishAsync(DealPublication publication, CancellationToken ct = default) => _writer.WriteAsync(publication);

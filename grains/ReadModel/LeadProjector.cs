@@ -17,27 +17,28 @@ public sealed class LeadProjector : ILeadEventSink, IAsyncDisposable
     private readonly NpgsqlDataSource _db;
     private readonly BatchingWriter<Pending> _writer;
 
-    public LeadProjector(NpgsqlDataSource db, ILogger<LeadProjector> logger)
+    public LeadProjector(NpgsqlDataSource db, ILogger<LeadProjector> logger, DeadLetterStore? deadLetters = null)
     {
         _db = db;
-        _writer = new BatchingWriter<Pending>(WriteBatch, Writers, logger, "lead/contact publications");
+        _writer = new BatchingWriter<Pending>(WriteBatch, Writers, logger, "lead/contact publications", deadLetters,
+            p => (p.Key, p.Seq, p.Publication));
     }
 
     public Task PublishLeadAsync(LeadPublication publication, CancellationToken ct = default) =>
-        Enqueue($"lead:{publication.Lead.Id}", publication.Lead.Seq, sql => AddLead(sql, publication));
+        Enqueue($"lead:{publication.Lead.Id}", publication.Lead.Seq, publication, sql => AddLead(sql, publication));
 
     public Task PublishContactAsync(ContactPublication publication, CancellationToken ct = default) =>
-        Enqueue($"contact:{publication.Contact.Id}", publication.Contact.Seq, sql => AddContact(sql, publication));
+        Enqueue($"contact:{publication.Contact.Id}", publication.Contact.Seq, publication, sql => AddContact(sql, publication));
 
     public Task PublishCompanyAsync(CompanyView company, CancellationToken ct = default) =>
-        Enqueue($"company:{company.Id}", company.Seq, sql => AddCompany(sql, company));
+        Enqueue($"company:{company.Id}", company.Seq, company, sql => AddCompany(sql, company));
 
     public Task PublishCallAsync(CallView call, DateTimeOffset startedAt, CancellationToken ct = default) =>
-        Enqueue($"call:{call.CallId}", 0, sql => AddCall(sql, call, startedAt));
+        Enqueue($"call:{call.CallId}", 0, call, sql => AddCall(sql, call, startedAt));
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
-    private Task Enqueue(string key, long seq, Action<NpgsqlBatch> add) => _writer.WriteAsync(new Pending(key, seq, add));
+    private Task Enqueue(string key, long seq, object publication, Action<NpgsqlBatch> add) => _writer.WriteAsync(new Pending(key, seq, publication, add));
 
     private async Task WriteBatch(IReadOnlyList<Pending> batch)
     {
@@ -173,5 +174,5 @@ public sealed class LeadProjector : ILeadEventSink, IAsyncDisposable
         sql.BatchCommands.Add(command);
     }
 
-    private sealed record Pending(string Key, long Seq, Action<NpgsqlBatch> Add);
+    private sealed record Pending(string Key, long Seq, object Publication, Action<NpgsqlBatch> Add);
 }

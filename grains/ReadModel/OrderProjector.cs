@@ -8,9 +8,16 @@ namespace SalesOrleans.ReadModel;
 /// Writes order publications into the read model, one transaction each (orders change a few times a day, not a
 /// thousand times a second). The order row is guarded by seq, journal rows by (order id, seq): replays change nothing.
 /// </summary>
-public sealed class OrderProjector(NpgsqlDataSource db) : IOrderEventSink
+public sealed class OrderProjector(NpgsqlDataSource db, DeadLetterStore? deadLetters = null) : IOrderEventSink
 {
-    public async Task PublishAsync(OrderPublication publication, CancellationToken ct = default)
+    /// <summary>A publication the database refuses for good is set aside (<see cref="DeadLetterStore"/>), so the order's later events still project.</summary>
+    public Task PublishAsync(OrderPublication publication, CancellationToken ct = default) =>
+        deadLetters is null
+            ? WriteAsync(publication, ct)
+            : deadLetters.ProjectAsync("order publications", $"order:{publication.Order.Id}", publication.Order.Seq, () => publication,
+                () => WriteAsync(publication, CancellationToken.None));
+
+    private async Task WriteAsync(OrderPublication publication, CancellationToken ct)
     {
         var o = publication.Order;
         await using var connection = await db.OpenConnectionAsync(ct);

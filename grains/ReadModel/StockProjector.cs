@@ -17,10 +17,11 @@ public sealed class StockProjector : IStockEventSink, IAsyncDisposable
     private readonly NpgsqlDataSource _db;
     private readonly BatchingWriter<StockPublication> _writer;
 
-    public StockProjector(NpgsqlDataSource db, ILogger<StockProjector> logger)
+    public StockProjector(NpgsqlDataSource db, ILogger<StockProjector> logger, DeadLetterStore? deadLetters = null)
     {
         _db = db;
-        _writer = new BatchingWriter<StockPublication>(WriteBatch, Writers, logger, "stock publications");
+        _writer = new BatchingWriter<StockPublication>(WriteBatch, Writers, logger, "stock publications", deadLetters,
+            p => ($"stock:{p.Sku}@{p.Warehouse}", p.Seq, p));
     }
 
     public Task PublishAsync(StockPublication publication, CancellationToken ct = default) => _writer.WriteAsync(publication);

@@ -79,7 +79,15 @@ public static class NodeHost
         }
 
         builder.ConnectionStringBuilder.NoResetOnClose = true;
-        builder.ConnectionStringBuilder.MaxAutoPrepare = Math.Max(builder.ConnectionStringBuilder.MaxAutoPrepare, 64);
+        // Npgsql 10 can leave an auto-prepared connection out of step when the server refuses a parameter at Bind (NUL
+        // text: the next command on it gets "Received unexpected backend message DataRow"; PoolHygieneTests). Such
+        // values are refused at every entry (InputHygiene, TableReader, mail cleaning); "Max Auto Prepare=0" in the
+        // connection string turns auto-preparing off altogether, at some cost in parsing.
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = Math.Max(builder.ConnectionStringBuilder.MaxAutoPrepare, 64);
+        }
+
         builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
         return builder.Build();
     }

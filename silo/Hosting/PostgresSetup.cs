@@ -23,6 +23,7 @@ public static class PostgresSetup
         services.AddSingleton<IProcessCatalog, ProcessCatalog>();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<SalesOrleans.Deals.DealDocuments>();
+        services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<DealProjector>();
         services.AddSingleton<SalesOrleans.Live.LiveFanOut>();
         services.AddSingleton<IDealEventSink, DealPublisher>();

@@ -138,10 +138,10 @@ public static partial class LeadEndpoints
         // The role is checked by the authorization middleware, before the upload is read.
         import.MapPost("/companies", (HttpRequest request, ClaimsPrincipal user, CustomerImport importer, CancellationToken ct) =>
             StockEndpoints.Import(request, (file, name) => importer.ImportCompaniesAsync(file, name, user.Actor(), ct), ct))
-            .Requires(Capability.ImportCustomers).DisableAntiforgery();
+            .Requires(Capability.ImportCustomers);
         import.MapPost("/contacts", (HttpRequest request, ClaimsPrincipal user, CustomerImport importer, CancellationToken ct) =>
             StockEndpoints.Import(request, (file, name) => importer.ImportContactsAsync(file, name, user.Actor(), ct), ct))
-            .Requires(Capability.ImportCustomers).DisableAntiforgery();
+            .Requires(Capability.ImportCustomers);
 
         var companies = app.MapGroup("/api/companies").WithTags("Contacts");
         companies.MapPost("/", CreateCompany).Requires(Capability.CompanyCreate);

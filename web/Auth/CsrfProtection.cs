@@ -8,7 +8,8 @@ namespace SalesOrleans.Web.Auth;
 /// CSRF protection for what a browser does with its login cookie: every cookie-authenticated POST, PUT, PATCH or
 /// DELETE must carry an ASP.NET Core antiforgery token in the <see cref="HeaderName"/> header (the UI fetches it from
 /// GET /api/auth/csrf). Requests authenticated by an API token carry no ambient credential, so they need none; the
-/// anonymous public endpoints (login, web form, telephony webhook) opt out with <c>.DisableAntiforgery()</c>.
+/// anonymous public endpoints (login, web form, telephony webhook) opt out with <c>.DisableAntiforgery()</c>; an
+/// opt-out on an endpoint that needs a signed-in user is not honoured.
 /// </summary>
 public static class CsrfProtection
 {
@@ -58,7 +59,10 @@ public static class CsrfProtection
 
         var endpoint = http.GetEndpoint();
         // The SignalR negotiate POST only opens the push channel; the hub takes no commands (see LiveHub).
+        // An opt-out (.DisableAntiforgery()) counts only on endpoints open to anonymous callers (login, web form,
+        // webhook): every endpoint that needs a signed-in user needs the token from a cookie-signed-in one.
         return endpoint?.Metadata.GetMetadata<HubMetadata>() is null
-            && endpoint?.Metadata.GetMetadata<IAntiforgeryMetadata>() is not { RequiresValidation: false };
+            && (endpoint?.Metadata.GetMetadata<IAntiforgeryMetadata>() is not { RequiresValidation: false }
+                || endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null);
     }
 }

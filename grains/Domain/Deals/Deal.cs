@@ -97,6 +97,11 @@ public sealed class Deal
             throw DealRejection.Invalid("amount", "The amount must not be negative.");
         }
 
+        if (command.Amount is { } amount && ColumnRanges.MoneyProblem("amount", amount) is { } tooLarge)
+        {
+            throw DealRejection.Invalid("amount", tooLarge);
+        }
+
         var currency = (command.Currency ?? "EUR").Trim().ToUpperInvariant();
         if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
         {
@@ -107,6 +112,11 @@ public sealed class Deal
         for (var i = 0; i < lines.Count; i++)
         {
             ValidateLine(lines[i], $"lines[{i}]");
+        }
+
+        if (command.Amount is null && ColumnRanges.MoneyProblem("lines", lines.Sum(l => l.Total)) is { } sumTooLarge)
+        {
+            throw DealRejection.Invalid("lines", sumTooLarge);
         }
 
         var parameters = ValidateParameters(command.Parameters ?? new Dictionary<string, string>());
@@ -859,6 +869,11 @@ public sealed class Deal
         if (line.Price < 0)
         {
             throw DealRejection.Invalid($"{path}.price", "The price must not be negative.");
+        }
+
+        if (ColumnRanges.LineTotalProblem($"{path}.price", line.Quantity, line.Price) is { } tooLarge)
+        {
+            throw DealRejection.Invalid($"{path}.price", tooLarge);
         }
     }
 

@@ -133,6 +133,10 @@ public sealed class Order
             RequireAmount($"{path}.quantity", line.Quantity, positive: true, decimals: StockItem.MaxDecimals);
             var price = line.Price ?? sku.Price;
             RequireAmount($"{path}.price", price, positive: false, decimals: 2);
+            if (ColumnRanges.LineTotalProblem($"{path}.price", line.Quantity, price) is { } tooLarge)
+            {
+                throw OrderRejection.Invalid($"{path}.price", tooLarge);
+            }
             lines.Add(new OrderLine
             {
                 No = i + 1,
@@ -655,7 +659,7 @@ public sealed class Order
             throw OrderRejection.Invalid(field, positive ? $"'{field}' must be positive." : $"'{field}' must not be negative.");
         }
 
-        if (value > StockItem.MaxQuantity)
+        if (value > StockItem.MaxQuantity || ColumnRanges.MoneyProblem(field, value) is not null)
         {
             throw OrderRejection.Invalid(field, $"'{field}' is too large.");
         }

@@ -63,6 +63,11 @@ public static partial class Catalogue
             throw StockRejection.Invalid("price", "The price must not be negative.");
         }
 
+        if (ColumnRanges.MoneyProblem("price", draft.Price) is { } tooLarge)
+        {
+            throw StockRejection.Invalid("price", tooLarge);
+        }
+
         var currency = (draft.Currency ?? "").Trim().ToUpperInvariant();
         if (currency.Length == 0)
         {

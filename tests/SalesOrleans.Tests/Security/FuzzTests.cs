@@ -3,6 +3,7 @@ using System.Net;
 using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,7 @@ namespace SalesOrleans.Tests.Security;
 /// values, binary garbage. No answer may be a 5xx and no table may gain or lose a row.
 /// </summary>
 [Collection(SecurityCollection.Name)]
-public sealed class FuzzTests(SecurityFixture fixture, ITestOutputHelper output)
+public sealed partial class FuzzTests(SecurityFixture fixture, ITestOutputHelper output)
 {
     /// <summary>Endpoints that take no input at all: running them is their whole job, so "nothing written" cannot hold.</summary>
     private static readonly string[] TakeNoInput =
@@ -26,7 +27,7 @@ public sealed class FuzzTests(SecurityFixture fixture, ITestOutputHelper output)
         "POST /api/notifications/read",
     ];
 
-    private enum Kind { WrongType, Null, Huge, Negative, Empty }
+    private enum Kind { WrongType, Null, Huge, Negative, Empty, Nul, Range }
 
     [Fact]
     public async Task Malformed_payloads_on_every_write_endpoint_get_no_5xx_and_write_nothing()
@@ -85,6 +86,196 @@ public sealed class FuzzTests(SecurityFixture fixture, ITestOutputHelper output)
         Assert.True(SecurityFixture.Same(before, after), "written: " + SecurityFixture.Diff(before, after));
     }
 
+    /// <summary>
+    /// Issue 14's fuzz pass: NUL, other control characters and values beyond the database columns in every body field,
+    /// every query parameter and the route values, as anonymous, a manager and an admin. No 5xx, none accepted, nothing
+    /// written — and meanwhile another user's ordinary requests keep succeeding (no connection left out of step).
+    /// </summary>
+    [Fact]
+    public async Task NUL_and_out_of_range_values_everywhere_as_anonymous_manager_and_admin_get_no_5xx_write_nothing_and_others_are_served()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var apiKey = fixture.Node.Services.GetRequiredService<IConfiguration>()["Telephony:ApiKey"];
+        var anonymous = await fixture.Node.ClientAsync();
+        anonymous.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        var manager = await fixture.Node.ClientAsync("k.weber");
+        var admin = fixture.Bearer();
+        admin.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        var bystander = await fixture.Node.ClientAsync("l.braun");
+        var before = await fixture.SettledRowCountsAsync();
+
+        // Another user working normally the whole time.
+        using var stop = new CancellationTokenSource();
+        var bystanderFailures = new List<string>();
+        var bystanderRequests = 0;
+        var working = Task.Run(async () =>
+        {
+            string[] reads = ["/api/deals?department=training", "/api/auth/me", "/api/tasks?executor=l.braun", "/api/leads", "/api/catalog/skus?search=SKU"];
+            while (!stop.IsCancellationRequested)
+            {
+                var url = reads[bystanderRequests++ % reads.Length];
+                try
+                {
+                    var response = await bystander.GetAsync(url);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        var text = await response.Content.ReadAsStringAsync();
+                        lock (bystanderFailures)
+                        {
+                            bystanderFailures.Add($"{url} -> {(int)response.StatusCode} {text}");
+                        }
+                    }
+                }
+                catch (HttpRequestException ex)
+                {
+                    lock (bystanderFailures)
+                    {
+                        bystanderFailures.Add($"{url} -> {ex.Message}");
+                    }
+                }
+            }
+        });
+
+        var routes = fixture.Routes().Where(r => r.Template.StartsWith("/api/", StringComparison.Ordinal)).ToList();
+        var failures = new List<string>();
+        var sent = 0;
+        foreach (var (who, client) in new[] { ("anonymous", anonymous), ("manager", manager), ("admin", admin) })
+        {
+            foreach (var route in routes)
+            {
+                var isWrite = route.Method is "POST" or "PUT" or "PATCH" or "DELETE";
+                var bodyType = route.Endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+                var path = fixture.Path(route, existing: true);
+                var requests = new List<(string Name, string Url, HttpContent? Content)>();
+                foreach (var (name, type) in QueryParameters(route))
+                {
+                    foreach (var value in Poisoned(type))
+                    {
+                        requests.Add(($"query {name}={Uri.EscapeDataString(value)}", $"{path}?{name}={Uri.EscapeDataString(value)}", isWrite ? Json("{}") : null));
+                    }
+                }
+
+                // Route values: a control character in every string parameter (Kestrel refuses NUL in a path itself).
+                if (route.Template.Contains('{'))
+                {
+                    // Typed parameters (guid, long) get a valid value, every string one a control character.
+                    var poisonedPath = Parameter().Replace(route.Template, m =>
+                        m.Groups["constraint"].Value.Contains("guid", StringComparison.OrdinalIgnoreCase) ? Guid.NewGuid().ToString()
+                        : m.Groups["constraint"].Value.Length > 0 ? "1"
+                        : "x%01y");
+                    requests.Add(("route value", poisonedPath, isWrite ? Json("{}") : null));
+                }
+
+                if (isWrite)
+                {
+                    requests.Add(("form", path, new MultipartFormDataContent
+                    {
+                        { new StringContent("invoice\u0001"), "kind" },
+                        { new ByteArrayContent("a,b\n1,2\n"u8.ToArray()), "file", "rows.csv" },
+                    }));
+                    if (bodyType is not null)
+                    {
+                        requests.Add(("NUL in every field", path, Json(Value(bodyType, Kind.Nul, depth: 0)?.ToJsonString() ?? "null")));
+                        if (HasRanged(bodyType, 0))
+                        {
+                            requests.Add(("out of range in every field", path, Json(Value(bodyType, Kind.Range, depth: 0)?.ToJsonString() ?? "null")));
+                        }
+                    }
+                }
+
+                foreach (var (name, url, content) in requests)
+                {
+                    sent++;
+                    try
+                    {
+                        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(route.Method), url) { Content = content });
+                        // Refused, never taken in: a 2xx here would have taken a poisoned value (reads with a bad
+                        // filter would have sent it to the database).
+                        if ((int)response.StatusCode >= 500 || response.IsSuccessStatusCode)
+                        {
+                            var text = await response.Content.ReadAsStringAsync();
+                            failures.Add($"{who} {route.Method} {url} [{name}] -> {(int)response.StatusCode} {text[..Math.Min(300, text.Length)]}");
+                        }
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                    {
+                        failures.Add($"{who} {route.Method} {url} [{name}] -> {ex.GetType().Name}: {ex.Message}");
+                    }
+                }
+            }
+        }
+
+        await stop.CancelAsync();
+        await working;
+        output.WriteLine($"{routes.Count} endpoints, {sent} poisoned requests, {bystanderRequests} bystander requests, {clock.Elapsed.TotalSeconds:0.0} s");
+        failures.ForEach(output.WriteLine);
+        bystanderFailures.ForEach(f => output.WriteLine("bystander: " + f));
+        Assert.Empty(failures);
+        Assert.Empty(bystanderFailures);
+        Assert.True(bystanderRequests > 50, $"the bystander made only {bystanderRequests} requests");
+        var after = await fixture.SettledRowCountsAsync();
+        Assert.True(SecurityFixture.Same(before, after), "written: " + SecurityFixture.Diff(before, after));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"took {clock.Elapsed}");
+    }
+
+    /// <summary>Simple parameters an endpoint binds outside its route and body (query strings), [AsParameters] spread out.</summary>
+    private static IEnumerable<(string Name, Type Type)> QueryParameters(Route route)
+    {
+        var routeNames = route.Endpoint.RoutePattern.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var parameter in route.Endpoint.Metadata.GetOrderedMetadata<IParameterBindingMetadata>())
+        {
+            var spread = parameter.ParameterInfo.GetCustomAttribute<AsParametersAttribute>() is not null
+                ? parameter.ParameterInfo.ParameterType.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => (p.Name, p.PropertyType))
+                : [(parameter.Name, parameter.ParameterInfo.ParameterType)];
+            foreach (var (name, type) in spread)
+            {
+                var t = Nullable.GetUnderlyingType(type) ?? type;
+                if (!routeNames.Contains(name) && (t == typeof(string) || t.IsPrimitive || t == typeof(decimal) || t.IsEnum || t == typeof(Guid)
+                    || t == typeof(DateTimeOffset) || t == typeof(DateTime) || t == typeof(DateOnly)))
+                {
+                    yield return (JsonNamingPolicyName(name), t);
+                }
+            }
+        }
+    }
+
+    /// <summary>Values of a query parameter that must be refused: a control character always, a date or number beyond the columns where typed so.</summary>
+    private static IEnumerable<string> Poisoned(Type t)
+    {
+        yield return "x\0y";
+        yield return "x\u0001y";
+        if (t == typeof(DateTimeOffset) || t == typeof(DateTime) || t == typeof(DateOnly))
+        {
+            yield return "0001-01-01";
+            yield return "9999-12-31T23:59:59+00:00";
+        }
+        else if (t == typeof(decimal) || t == typeof(double) || t == typeof(float))
+        {
+            yield return "1e300";
+        }
+    }
+
+    private static bool HasRanged(Type type, int depth)
+    {
+        var t = Nullable.GetUnderlyingType(type) ?? type;
+        if (t == typeof(decimal) || t == typeof(double) || t == typeof(float) || t == typeof(DateTimeOffset) || t == typeof(DateTime) || t == typeof(DateOnly))
+        {
+            return true;
+        }
+
+        if (depth > 3 || t == typeof(string) || t.IsPrimitive || t.IsEnum || t.Namespace?.StartsWith("System", StringComparison.Ordinal) == true && !t.IsGenericType)
+        {
+            return false;
+        }
+
+        var element = t.IsArray ? t.GetElementType() : t.IsGenericType && typeof(IEnumerable).IsAssignableFrom(t) ? t.GetGenericArguments()[^1] : null;
+        return element is not null ? HasRanged(element, depth + 1)
+            : t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Any(p => HasRanged(p.PropertyType, depth + 1));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{\**(?<name>[A-Za-z_]+)(?<constraint>:[^}?=]*)?[?]?(=[^}]*)?\}")]
+    private static partial System.Text.RegularExpressions.Regex Parameter();
+
     private static IEnumerable<(string Name, HttpContent Content)> Payloads(Type? bodyType, bool malformedOnly)
     {
         yield return ("broken JSON", Json("{\"a\": [1, "));
@@ -109,7 +300,7 @@ public sealed class FuzzTests(SecurityFixture fixture, ITestOutputHelper output)
             yield break;
         }
 
-        foreach (var kind in Enum.GetValues<Kind>())
+        foreach (var kind in Enum.GetValues<Kind>().Except([Kind.Nul, Kind.Range]))
         {
             // Null and empty fields are a valid "no note" on some commands; a negative count or amount is malformed only
             // where the body has a number (the text fields of that payload read "-1").
@@ -135,6 +326,24 @@ public sealed class FuzzTests(SecurityFixture fixture, ITestOutputHelper output)
         {
             case Kind.Null:
                 return null;
+            case Kind.Nul when t == typeof(string) || isText:
+                return JsonValue.Create("Zeile\u0000zwei");
+            case Kind.Nul when isNumber:
+                return JsonValue.Create(1);
+            case Kind.Nul when t == typeof(bool):
+                return JsonValue.Create(false);
+            case Kind.Range when t == typeof(decimal) || t == typeof(double) || t == typeof(float):
+                return JsonValue.Create(1e17);
+            case Kind.Range when t == typeof(DateTimeOffset) || t == typeof(DateTime):
+                return JsonValue.Create("9999-12-31T00:00:00Z");
+            case Kind.Range when t == typeof(DateOnly):
+                return JsonValue.Create("0001-01-01");
+            case Kind.Range when isText:
+                return JsonValue.Create("ok");
+            case Kind.Range when isNumber:
+                return JsonValue.Create(1);
+            case Kind.Range when t == typeof(bool):
+                return JsonValue.Create(false);
             case Kind.WrongType:
                 return isText ? JsonValue.Create(12345) : isNumber || t == typeof(bool) || element is not null || dictionary ? JsonValue.Create("wrong") : JsonValue.Create(7);
             case Kind.Empty:
@@ -156,6 +365,11 @@ public sealed class FuzzTests(SecurityFixture fixture, ITestOutputHelper output)
         if (isNumber)
         {
             return kind == Kind.Huge ? JsonValue.Create(1e300) : JsonValue.Create(-1_000_000_000);
+        }
+
+        if (dictionary && kind is Kind.Nul or Kind.Range)
+        {
+            return new JsonObject { [kind == Kind.Nul ? "key\u0000" : "key"] = kind == Kind.Nul ? "v" : "ok" };
         }
 
         if (dictionary)
