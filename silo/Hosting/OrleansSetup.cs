@@ -72,6 +72,8 @@ public static class OrleansSetup
             o.Invariant = Invariant;
             o.DataSource = dataSource;
         });
+        // A database outage leaves every grain call as an exception any node can read (503 on whichever node asked).
+        silo.AddIncomingGrainCallFilter<StorageUnavailableFilter>();
         silo.AddDashboard();
         return silo;
     }
