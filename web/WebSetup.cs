@@ -102,6 +102,7 @@ public static class WebSetup
         app.MapDealEndpoints();
         app.MapStockEndpoints();
         app.MapAnalyticsEndpoints();
+        app.MapOpsEndpoints();
         app.MapHub<LiveHub>("/hubs/live");
         app.UseSalesLeads();
         return app;
