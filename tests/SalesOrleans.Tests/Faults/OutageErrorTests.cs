@@ -62,6 +62,15 @@ public class OutageErrorTests
         Assert.False(await handler.TryHandleAsync(new DefaultHttpContext(), new InvalidOperationException("a bug"), CancellationToken.None));
     }
 
+    [Fact]
+    public void A_failover_is_recognised_including_a_write_refused_to_a_second_activation_and_a_bug_is_not()
+    {
+        Assert.True(ClusterUnavailableHandler.IsFailover(new OrleansException("call failed", new TimeoutException("Response did not arrive on time in 00:00:30"))));
+        Assert.True(ClusterUnavailableHandler.IsFailover(new OrleansException("call failed",
+            new Orleans.Storage.InconsistentStateException("Version conflict writing call of call/call:x: another activation wrote it", "unknown", "7"))));
+        Assert.False(ClusterUnavailableHandler.IsFailover(new InvalidOperationException("Sequence contains no elements")));
+    }
+
     private static UnavailableExceptionFallbackException Fallback(string type)
     {
         var fallback = new UnavailableExceptionFallbackException("the database system is shutting down", null!);
