@@ -1,59 +1,134 @@
 #!/usr/bin/env bash
-# Starts N nodes on this machine as one Orleans cluster on one PostgreSQL (ADO.NET membership).
-# Node i (0-based) serves HTTP on 5000+i, silo port 11111+i, gateway 30000+i. Logs in .data/cluster/node-i.log.
-# Usage: deploy/cluster.sh [N=3]    Ctrl+C stops every node (and the local PostgreSQL, if this script started it).
+# N nodes on this machine as one Orleans cluster on one PostgreSQL (ADO.NET membership).
+# Node i (1..N) serves HTTP on 5000+i, the silo on 11111+i and the gateway on 30000+i (deploy/run.sh keeps 5000 for
+# itself); its log is .data/cluster/node-i.log, its pid .data/cluster/node-i.pid.
+#
+#   deploy/cluster.sh [N=3]     start N nodes and wait; Ctrl+C (or SIGTERM) stops every node of the cluster, then the
+#                               local PostgreSQL if this script started it
+#   deploy/cluster.sh stop I    stop node I (SIGTERM: it drains and leaves the membership), e.g. for a rolling restart
+#   deploy/cluster.sh start I   start node I again (in the background; the first command's Ctrl+C stops it too)
+#   deploy/cluster.sh status    which nodes run
+#
+# PostgreSQL is stopped only when no node of the cluster runs any more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-count=${1:-3}
-[[ "$count" =~ ^[1-9][0-9]?$ ]] || { echo "usage: deploy/cluster.sh [N]" >&2; exit 2; }
 source deploy/pg.sh
 
 data=${SALES_DATA_DIR:-$root/.data}
-if [[ -z "${ConnectionStrings__Sales:-}" ]]; then
-    pg_ensure_installed
-    port=${SALES_PG_PORT:-55432}
-    pg_start "$data/pg/data" "$port" salesorleans
-    export ConnectionStrings__Sales="$(pg_connstring "$port" salesorleans)"
-    stop_pg=1
-fi
+run_dir="$data/cluster"
+pg_port=${SALES_PG_PORT:-55432}
+mkdir -p "$run_dir"
 
-ensure_packages npm:npm
-dotnet build "$root/silo/SalesOrleans.Silo.csproj" -c Release -nologo -v q
-mkdir -p "$data/cluster"
-pids=()
-stop() {
-    trap - INT TERM EXIT
-    echo "stopping ${#pids[@]} node(s)"
-    # SIGTERM: each node drains (in-flight requests finish, grains deactivate) and leaves the cluster cleanly.
-    kill -TERM "${pids[@]}" 2>/dev/null || true
-    # PostgreSQL must outlive the nodes: a draining node still writes its membership row and grain state.
-    local pid
-    for pid in "${pids[@]}"; do
-        for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-        kill -9 "$pid" 2>/dev/null || true
-    done
-    if [[ -n "${stop_pg:-}" ]]; then pg_stop "$data/pg/data"; fi
+pid_of() { cat "$run_dir/node-$1.pid" 2>/dev/null || true; }
+alive() { local pid; pid=$(pid_of "$1"); [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; }
+nodes() { local f; for f in "$run_dir"/node-*.pid; do if [[ -e "$f" ]]; then f=${f##*/node-}; echo "${f%.pid}"; fi; done; return 0; }
+any_alive() { local i; for i in $(nodes); do alive "$i" && return 0; done; return 1; }
+
+connection() {
+    if [[ -z "${ConnectionStrings__Sales:-}" ]]; then
+        pg_ensure_installed
+        pg_start "$data/pg/data" "$pg_port" salesorleans
+        export ConnectionStrings__Sales="$(pg_connstring "$pg_port" salesorleans)"
+        started_pg=1
+    fi
 }
-trap stop INT TERM EXIT
 
-cd "$root/silo/bin/Release/net10.0"
-for ((i = 0; i < count; i++)); do
-    # Only the first node seeds the demo, so nodes starting together do not race to create it.
-    dotnet SalesOrleans.Silo.dll --urls "http://127.0.0.1:$((5000 + i))" \
-        --Node:SiloPort=$((11111 + i)) --Node:GatewayPort=$((30000 + i)) \
-        --Seed:DemoDeals=$([[ $i -eq 0 ]] && echo true || echo false) --Demo:Enabled=true --environment Demo \
-        >"$data/cluster/node-$i.log" 2>&1 &
-    pids+=($!)
-    echo "node $i: http://127.0.0.1:$((5000 + i))  (pid $!, log $data/cluster/node-$i.log)"
-done
+start_node() {
+    local i=$1 seed_deals=${2:-false}
+    if alive "$i"; then
+        echo "node $i already runs (pid $(pid_of "$i"))"
+        return 0
+    fi
+    (
+        cd "$root/silo/bin/Release/net10.0"
+        # Its own session: a Ctrl+C in this terminal reaches the node only through stop_cluster (which drains it).
+        exec setsid dotnet SalesOrleans.Silo.dll --urls "http://127.0.0.1:$((5000 + i))" \
+            --Node:SiloPort=$((11111 + i)) --Node:GatewayPort=$((30000 + i)) \
+            --Seed:DemoDeals="$seed_deals" --Demo:Enabled=true --environment Demo >>"$run_dir/node-$i.log" 2>&1
+    ) &
+    echo $! >"$run_dir/node-$i.pid"
+    echo "node $i: http://127.0.0.1:$((5000 + i))  (pid $!, log $run_dir/node-$i.log)"
+}
 
-for ((i = 0; i < count; i++)); do
+wait_ready() {
+    local i=$1
     for _ in $(seq 1 120); do
-        curl -fs "http://127.0.0.1:$((5000 + i))/health/ready" >/dev/null 2>&1 && break
-        kill -0 "${pids[$i]}" 2>/dev/null || { echo "node $i exited; see $data/cluster/node-$i.log" >&2; exit 1; }
+        curl -fs "http://127.0.0.1:$((5000 + i))/health/ready" >/dev/null 2>&1 && return 0
+        alive "$i" || { echo "node $i exited; see $run_dir/node-$i.log" >&2; return 1; }
         sleep 1
     done
+    echo "node $i not ready after 120 s; see $run_dir/node-$i.log" >&2
+    return 1
+}
+
+# SIGTERM, then up to 60 s to drain (in-flight requests finish, grains deactivate, the node leaves the membership).
+stop_node() {
+    local i=$1 pid
+    pid=$(pid_of "$i")
+    if ! alive "$i"; then
+        rm -f "$run_dir/node-$i.pid"
+        return 0
+    fi
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$run_dir/node-$i.pid"
+    echo "node $i stopped"
+}
+
+case "${1:-}" in
+    stop)
+        [[ "${2:-}" =~ ^[1-9][0-9]?$ ]] || { echo "usage: deploy/cluster.sh stop I" >&2; exit 2; }
+        stop_node "$2"
+        exit 0
+        ;;
+    start)
+        [[ "${2:-}" =~ ^[1-9][0-9]?$ ]] || { echo "usage: deploy/cluster.sh start I" >&2; exit 2; }
+        connection
+        start_node "$2"
+        wait_ready "$2"
+        echo "node $2 ready"
+        exit 0
+        ;;
+    status)
+        for i in $(nodes); do
+            if alive "$i"; then echo "node $i: running (pid $(pid_of "$i")), http://127.0.0.1:$((5000 + i))"; else echo "node $i: stopped"; fi
+        done
+        exit 0
+        ;;
+esac
+
+count=${1:-3}
+[[ "$count" =~ ^[1-9][0-9]?$ ]] || { echo "usage: deploy/cluster.sh [N] | stop I | start I | status" >&2; exit 2; }
+connection
+ensure_packages npm:npm
+dotnet build "$root/silo/SalesOrleans.Silo.csproj" -c Release -nologo -v q
+
+stop_cluster() {
+    trap - INT TERM EXIT
+    local i
+    for i in $(nodes); do stop_node "$i" & done
+    wait
+    # PostgreSQL must outlive the nodes: a draining node still writes its membership row and grain state.
+    if [[ -n "${started_pg:-}" ]]; then
+        if any_alive; then
+            echo "a node of the cluster still runs: PostgreSQL is left running" >&2
+        else
+            pg_stop "$data/pg/data"
+        fi
+    fi
+}
+trap stop_cluster INT TERM EXIT
+
+for ((i = 1; i <= count; i++)); do
+    # Only the first node seeds the demo deals, so nodes starting together do not race to create them.
+    start_node "$i" "$([[ $i -eq 1 ]] && echo true || echo false)"
 done
-echo "all $count nodes ready; the Orleans dashboard (admin) on any node shows them all. Ctrl+C stops the cluster."
-wait
+for ((i = 1; i <= count; i++)); do
+    wait_ready "$i"
+done
+echo "all $count nodes ready; the Orleans dashboard (admin) on any node shows them all."
+echo "deploy/cluster.sh stop I / start I restarts one node; Ctrl+C here stops the cluster."
+# Until no node of the cluster runs (nodes stopped and started again with stop/start count too).
+while any_alive; do sleep 1; done

@@ -47,4 +47,13 @@ Stop with Ctrl+C.
 INFO
 
 cd "$root/silo/bin/Release/net10.0"
-dotnet SalesOrleans.Silo.dll --urls "$urls" "$@"
+# The node runs as a child so that PostgreSQL can be stopped after it; SIGTERM and SIGINT (a supervisor's stop, Ctrl+C)
+# are passed on as SIGTERM, on which the node drains and exits, and this script exits with the node's status.
+dotnet SalesOrleans.Silo.dll --urls "$urls" "$@" &
+node=$!
+trap 'kill -TERM "$node" 2>/dev/null || true' TERM INT
+# wait returns early when a signal arrives: keep waiting until the node has drained, then take its exit status.
+while kill -0 "$node" 2>/dev/null; do wait "$node" || true; done
+status=0
+wait "$node" || status=$?
+exit "$status"

@@ -484,4 +484,8 @@ public interface ICallGrain : IGrainWithStringKey
 
     [Alias("Get")]
     Task<CallView?> Get();
+
+    /// <summary>The sweep's wake-up for a call whose stored state says work is due: runs it now (keeping it active would not).</summary>
+    [Alias("Resume")]
+    Task Resume();
 }

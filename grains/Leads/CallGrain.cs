@@ -22,35 +22,42 @@ public sealed class CallGrain(
     ILogger<CallGrain> logger) : Grain, ICallGrain
 {
     private const string Prefix = "call:";
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
-
-    private IGrainTimer? _settleTimer;
-    private IGrainTimer? _workTimer;
 
     // Writes and projections of this call one at a time (the work interleaves with Record): a write always carries
     // the version the previous one left, and an older view never lands after a newer one.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private FollowUpWork? _work;
     private Task? _inquiry;
-    private Task? _settling;
-    private Task? _publishLoop;
-    private bool _publishAgain;
+
+    /// <summary>Not settled before this (a late, out-of-order event still counts); each terminal event moves it on.</summary>
+    private DateTimeOffset _settleAt;
+
+    /// <summary>Changes to the state in this activation, and the change the call log last got (-1: not this activation).</summary>
+    private long _changes;
+    private long _projected = -1;
+
+    /// <summary>The next round also clears the stored "call log due" mark once the log shows the state (sweep, recovery).</summary>
+    private bool _confirmLog;
+
+    /// <summary>The text this activation logged the call with on its contact and lead (or deal).</summary>
+    private string? _loggedAs;
 
     public static string KeyOf(string callId) => Prefix + callId;
 
     private CallState S => state.State;
 
+    /// <summary>Everything the call owes after an acknowledgement, retried until done (FollowUpWork).</summary>
+    private FollowUpWork Work => _work ??= new FollowUpWork(this, $"Call {this.GetPrimaryKeyString()[Prefix.Length..]}: follow-up work", Round, logger, interleave: true);
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Work a crash left undone (CallSweeper wakes such calls): an acknowledged "incoming" without its inquiry, a call
-        // without its settling.
-        if (S.InquiryDue)
+        // without its settling, a state the call log may not show.
+        if (S.WorkDue)
         {
-            ArmWork(TimeSpan.Zero);
-        }
-
-        if (S.SettleDue)
-        {
-            ArmSettle();
+            _settleAt = DateTimeOffset.UtcNow + options.Value.CallSettleDelay;
+            _confirmLog = true;
+            Work.Kick();
         }
 
         return Task.CompletedTask;
@@ -76,6 +83,10 @@ public sealed class CallGrain(
             S.RingsFor = directory.UserAtExtension(S.Extension);
         }
 
+        // Stored with the mark that the call log is behind: a node dying before the projection leaves the call due, and
+        // a survivor's sweep writes the log.
+        S.LogDue = true;
+        _changes++;
         // Stored is acknowledged: the PBX's retry of this event will be a duplicate. The rest happens after the reply.
         try
         {
@@ -88,21 +99,46 @@ public sealed class CallGrain(
             throw;
         }
 
-        ArmWork(TimeSpan.Zero);
         if (CallAssembly.IsTerminal(callEvent.Event) && !S.Settled)
         {
-            ArmSettle();
+            _settleAt = DateTimeOffset.UtcNow + options.Value.CallSettleDelay;
         }
 
+        Work.Kick();
         return true;
     }
 
-    private async Task Save()
+    /// <summary>The sweep's wake-up: one more round now, and the stored marks cleared once the work is done.</summary>
+    public Task Resume()
+    {
+        if (S.CallId is not null)
+        {
+            // Storage says due; memory may say otherwise (a write that failed after memory moved on): the round settles it.
+            _confirmLog = true;
+            Work.Kick();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task Save(Func<bool>? beforeWrite = null)
     {
         await _writeGate.WaitAsync();
         try
         {
+            // Checked and written without an await between: no event can slip in unseen.
+            if (beforeWrite is not null && !beforeWrite())
+            {
+                return;
+            }
+
             await state.WriteStateAsync();
+        }
+        catch (Orleans.Storage.InconsistentStateException)
+        {
+            // Another activation wrote this call (or a write applied whose reply was lost): only storage knows the truth.
+            DeactivateOnIdle();
+            throw;
         }
         finally
         {
@@ -110,31 +146,83 @@ public sealed class CallGrain(
         }
     }
 
-    private void ArmWork(TimeSpan due) =>
-        _workTimer ??= this.RegisterGrainTimer(_ => Work(),
-            new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true, Interleave = true });
-
-    /// <summary>After the reply: the inquiry when due, then the projection and the live push (once for events that came together).</summary>
-    private async Task Work()
+    /// <summary>
+    /// One round of what the call owes: the inquiry when due, the settling once the settle time has passed, the call
+    /// log; each step idempotent, a failure anywhere retried by FollowUpWork from the step that is still due.
+    /// </summary>
+    private async Task<TimeSpan?> Round()
     {
-        _workTimer?.Dispose();
-        _workTimer = null;
         if (S.InquiryDue)
         {
-            try
+            // The inquiry grain answers a repeat the same, so trying again is safe.
+            await gate.RunAsync(EnsureInquiry);
+        }
+
+        TimeSpan? settleIn = null;
+        if (S.SettleDue)
+        {
+            var wait = _settleAt - DateTimeOffset.UtcNow;
+            if (wait > TimeSpan.Zero)
             {
-                await gate.RunAsync(EnsureInquiry);
+                settleIn = wait;
             }
-            catch (Exception ex)
+            else
             {
-                // The inquiry grain answers a repeat the same, so trying again is safe.
-                logger.LogWarning(ex, "Call {CallId}: making the inquiry failed; retrying", S.CallId);
-                ArmWork(RetryDelay);
-                return;
+                await gate.RunAsync(Settle);
             }
         }
 
-        await Publish();
+        if (_projected != _changes)
+        {
+            var version = _changes;
+            await sink.PublishCallAsync(View(), CallAssembly.ToTime(S.Events[0].Ts));
+            _projected = version;
+        }
+
+        // The log shows the stored state. A settled call clears its mark at once (its last write); a call still going
+        // keeps it until the sweep finds it quiet, so an event costs one write, not two.
+        var written = false;
+        if (S.LogDue && settleIn is null && !S.InquiryDue && !S.SettleDue && (S.Settled || _confirmLog))
+        {
+            try
+            {
+                await Save(() =>
+                {
+                    if (_projected != _changes)
+                    {
+                        // An event came meanwhile: its own round projects it and clears the mark.
+                        return false;
+                    }
+
+                    S.LogDue = false;
+                    return written = true;
+                });
+            }
+            catch
+            {
+                S.LogDue = true;
+                throw;
+            }
+        }
+
+        if (settleIn is null && !S.WorkDue)
+        {
+            if (_confirmLog && !written)
+            {
+                // Woken by the sweep with nothing left in memory: storage still says due (a write failed after memory
+                // moved on), so write what memory knows.
+                await Save();
+            }
+
+            _confirmLog = false;
+            if (S.Settled)
+            {
+                // A settled call only answers the odd late event or lookup: no reason to hold it in memory.
+                DeactivateOnIdle();
+            }
+        }
+
+        return settleIn;
     }
 
     public Task<CallView?> Get() => Task.FromResult(S.CallId is null ? null : View());
@@ -157,6 +245,7 @@ public sealed class CallGrain(
     private async Task MakeInquiryAndSave()
     {
         await MakeInquiry();
+        _changes++;
         await Save();
     }
 
@@ -184,17 +273,6 @@ public sealed class CallGrain(
         S.InquiryDone = true;
     }
 
-    private void ArmSettle()
-    {
-        _settleTimer?.Dispose();
-        // Interleaved like Work: a late event is acknowledged while the call settles (it waits for the gate).
-        _settleTimer = this.RegisterGrainTimer(_ => Settling(),
-            new GrainTimerCreationOptions { DueTime = options.Value.CallSettleDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true, Interleave = true });
-    }
-
-    /// <summary>One settling at a time: a timer that fires while one runs joins it.</summary>
-    private Task Settling() => _settling is { IsCompleted: false } ? _settling : _settling = gate.RunAsync(Settle);
-
     /// <summary>Judges the call once: logs it and, when missed, makes the call-back task. Idempotent.</summary>
     private async Task Settle()
     {
@@ -214,15 +292,21 @@ public sealed class CallGrain(
         if (S.ContactId is { } contactId)
         {
             var contact = GrainFactory.GetGrain<IContactGrain>(contactId);
-            await contact.Log("Call", text, Domain.Roles.System);
-            var view = await contact.Get();
-            if (view?.OpenLeadId is { } leadId)
+            // A retried settling (a later step failed) does not log the call twice in this activation.
+            if (_loggedAs != text)
             {
-                await GrainFactory.GetGrain<ILeadGrain>(leadId).Log(text, Domain.Roles.System);
-            }
-            else if (view?.OpenDealId is { } dealId)
-            {
-                await GrainFactory.GetGrain<IDealGrain>(dealId).AddNote(new AddNoteCommand(text), new ActorInfo(Domain.Roles.System, [Domain.Roles.System]));
+                await contact.Log("Call", text, Domain.Roles.System);
+                var view = await contact.Get();
+                if (view?.OpenLeadId is { } leadId)
+                {
+                    await GrainFactory.GetGrain<ILeadGrain>(leadId).Log(text, Domain.Roles.System);
+                }
+                else if (view?.OpenDealId is { } dealId)
+                {
+                    await GrainFactory.GetGrain<IDealGrain>(dealId).AddNote(new AddNoteCommand(text), new ActorInfo(Domain.Roles.System, [Domain.Roles.System]));
+                }
+
+                _loggedAs = text;
             }
 
             if (CallAssembly.IsMissed(outcome) && S.CallBackTaskFor is null)
@@ -239,43 +323,9 @@ public sealed class CallGrain(
 
         S.Settled = true;
         S.Outcome = outcome;
+        S.LogDue = true;
+        _changes++;
         await Save();
-        await Publish();
-        // A settled call only answers the odd late event or lookup: no reason to hold it in memory.
-        DeactivateOnIdle();
-    }
-
-    /// <summary>
-    /// Projects and pushes the call as it is now. An ask while a projection runs makes one more round with the newest
-    /// view and completes with it, so whoever awaits this knows its state is out.
-    /// </summary>
-    private Task Publish()
-    {
-        if (_publishLoop is { IsCompleted: false })
-        {
-            _publishAgain = true;
-            return _publishLoop;
-        }
-
-        return _publishLoop = PublishLoop();
-    }
-
-    private async Task PublishLoop()
-    {
-        do
-        {
-            _publishAgain = false;
-            try
-            {
-                await sink.PublishCallAsync(View(), CallAssembly.ToTime(S.Events[0].Ts));
-            }
-            catch (Exception ex)
-            {
-                // The call log row is rewritten whole with the next event or settle; a missed one is only late.
-                logger.LogWarning(ex, "Projecting call {CallId} failed", S.CallId);
-            }
-        }
-        while (_publishAgain);
     }
 
     private CallView View() => new(S.CallId!, S.Caller, S.Called, S.Department, S.Events.Select(e => e.Event).ToList(),
@@ -295,7 +345,14 @@ public sealed class CallState : IWorkDue
 
     /// <summary>Work left after the write: what OnActivateAsync resumes and CallSweeper wakes the call for.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool WorkDue => InquiryDue || SettleDue;
+    public bool WorkDue => InquiryDue || SettleDue || LogDue;
+
+    /// <summary>
+    /// The call log (read model) may not show this state yet: set with every event's write, cleared by a write once the
+    /// log shows it (a settled call at once, a call still going when the sweep finds it quiet). A node that dies
+    /// between storing and projecting leaves it set, so a survivor's sweep repairs the log.
+    /// </summary>
+    public bool LogDue { get; set; }
 
     public string? CallId { get; set; }
 

@@ -8,8 +8,9 @@ namespace SalesOrleans.Leads;
 
 /// <summary>
 /// Wakes calls whose node died after it acknowledged their events but before it made the inquiry or settled them
-/// (their state says work is due and nothing has written it for a while). Waking is a read: the call grain resumes the
-/// work on activation, and one already at it just answers. Every node sweeps; a call woken twice does its work once.
+/// or projected them into the call log (their state says work is due and nothing has written it for a while). Waking asks
+/// the call to run what it owes (an active call that merely stayed in memory does it too, not only a new activation);
+/// every step is idempotent, so a call woken by two nodes' sweeps does its work once.
 /// </summary>
 public sealed class CallSweeper(IServiceProvider services, IGrainFactory grains, IOptions<LeadOptions> options, IHostApplicationLifetime lifetime,
     ILogger<CallSweeper> logger) : BackgroundService
@@ -40,7 +41,7 @@ public sealed class CallSweeper(IServiceProvider services, IGrainFactory grains,
                 var due = await storage.WorkDueAsync("call", options.Value.CallSweepQuiet, 500, stoppingToken);
                 foreach (var key in due.Where(k => k.StartsWith(Prefix, StringComparison.Ordinal)))
                 {
-                    await grains.GetGrain<ICallGrain>(key[Prefix.Length..]).Get();
+                    await grains.GetGrain<ICallGrain>(key[Prefix.Length..]).Resume();
                 }
 
                 if (due.Count > 0)

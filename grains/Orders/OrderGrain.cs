@@ -23,16 +23,37 @@ public sealed class OrderGrain(
     IProcessCatalog processes,
     IOrderDocuments documents,
     TimeProvider clock,
-    ILogger<OrderGrain> logger) : Grain, IOrderGrain
+    ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
 {
     private static readonly ActorInfo StockActor = new(Roles.System, [Roles.System]);
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+    private const string StockReminder = "follow-up-stock";
+    private const string DealReminder = "follow-up-deal";
 
     /// <summary>Everything up to this seq reached every consumer; the outbox drops it on the next write.</summary>
     private OutboxDelivery? _delivery;
-    private IGrainTimer? _stockRetry;
-    private IGrainTimer? _dealSync;
-    private bool _syncingDeal;
+    private FollowUpWork? _stockWork;
+    private FollowUpWork? _dealWork;
+
+    /// <summary>
+    /// Pending stock actions a stock item did not take (unreachable, failing over): retried with backoff, and a reminder
+    /// while they wait brings the order back on a survivor if this node dies.
+    /// </summary>
+    private FollowUpWork StockWork => _stockWork ??= new FollowUpWork(this, $"Order {this.GetPrimaryKey()}: stock actions", async () =>
+    {
+        if (!await TryCarryOutStock())
+        {
+            throw new InvalidOperationException($"{state.State.PendingStock.Count} stock actions are still pending (a stock item was unreachable).");
+        }
+
+        return FollowUpWork.Done;
+    }, logger) { ReminderName = StockReminder };
+
+    /// <summary>
+    /// Telling the linked deal, from rounds that interleave with commands (see <see cref="SyncDealRound"/>); retried with
+    /// backoff, a reminder while it fails.
+    /// </summary>
+    private FollowUpWork DealWork => _dealWork ??= new FollowUpWork(this, $"Order {this.GetPrimaryKey()}: updating deal {state.State.DealId}",
+        SyncDealRound, logger, interleave: true) { ReminderName = DealReminder };
 
     /// <summary>Order activities the linked deal shows in its journal.</summary>
     private static readonly OrderActivityKind[] NotedInDeal =
@@ -60,6 +81,9 @@ public sealed class OrderGrain(
 
         ScheduleDealSync();
     }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        (reminderName == StockReminder ? StockWork : DealWork).OnReminder();
 
     public async Task<OrderResult> Create(CreateOrderCommand command, ActorInfo actor)
     {
@@ -172,8 +196,17 @@ public sealed class OrderGrain(
         return new OrderResult(state.State.ToView(), null);
     }
 
-    /// <summary>Carries out the pending stock actions (in parallel: they touch different reservations) and writes their outcomes.</summary>
+    /// <summary>Carries out the pending stock actions; what a stock item did not take is left to <see cref="StockWork"/>.</summary>
     private async Task CarryOutStock()
+    {
+        if (!await TryCarryOutStock())
+        {
+            StockWork.Kick(FollowUpWork.FirstRetry);
+        }
+    }
+
+    /// <summary>Carries out the pending stock actions (in parallel: they touch different reservations) and writes their outcomes; false when some stay pending.</summary>
+    private async Task<bool> TryCarryOutStock()
     {
         while (state.State.PendingStock.Count > 0)
         {
@@ -188,12 +221,11 @@ public sealed class OrderGrain(
             if (outcomes.Count < actions.Count)
             {
                 // A stock item was unreachable: the actions stay pending (stored) and are tried again.
-                _stockRetry?.Dispose();
-                _stockRetry = this.RegisterGrainTimer(_ => CarryOutStock(),
-                    new GrainTimerCreationOptions { DueTime = RetryDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
-                return;
+                return false;
             }
         }
+
+        return true;
     }
 
     private async Task<StockOutcome?> CarryOut(StockAction action)
@@ -274,36 +306,24 @@ public sealed class OrderGrain(
     private void ScheduleDealSync()
     {
         var s = state.State;
-        if (s.DealId is null || s.Seq <= s.DealSyncedSeq || _dealSync is not null || _syncingDeal)
+        if (s.DealId is not null && s.Seq > s.DealSyncedSeq)
         {
-            return;
+            DealWork.Kick();
         }
-
-        _dealSync = this.RegisterGrainTimer(_ => SyncDeal(),
-            new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan, KeepAlive = true, Interleave = true });
     }
 
-    private async Task SyncDeal()
+    /// <summary>One round of the deal sync: throws when the deal could not be told (retried), runs again when more happened meanwhile.</summary>
+    private async Task<TimeSpan?> SyncDealRound()
     {
-        _dealSync?.Dispose();
-        _dealSync = null;
-        if (_syncingDeal)
+        var s = state.State;
+        if (s.DealId is null || s.Seq <= s.DealSyncedSeq)
         {
-            return;
+            return FollowUpWork.Done;
         }
 
-        _syncingDeal = true;
-        try
-        {
-            await SyncDealOnce();
-        }
-        finally
-        {
-            _syncingDeal = false;
-        }
-
+        await SyncDealOnce();
         // Whatever happened meanwhile is told in the next round.
-        ScheduleDealSync();
+        return s.Seq > s.DealSyncedSeq ? TimeSpan.Zero : FollowUpWork.Done;
     }
 
     private async Task SyncDealOnce()
@@ -313,30 +333,21 @@ public sealed class OrderGrain(
         // Taken before any await: commands interleave with this timer and prune the outbox.
         var activities = s.Outbox.Where(a => a.Seq > s.DealSyncedSeq && a.Seq <= upTo && NotedInDeal.Contains(a.Kind)).ToList();
         var order = s.ToView();
-        try
+        var deal = GrainFactory.GetGrain<IDealGrain>(s.DealId!.Value);
+        var view = await deal.Get();
+        if (view is not null)
         {
-            var deal = GrainFactory.GetGrain<IDealGrain>(s.DealId!.Value);
-            var view = await deal.Get();
-            if (view is not null)
+            foreach (var activity in activities)
             {
-                foreach (var activity in activities)
-                {
-                    await deal.AddNote(new AddNoteCommand($"Order {s.Id:N}: {activity.Text}"), StockActor);
-                    // An invoice or a waybill also goes onto the deal as a PDF document (a stage gate may ask for it).
-                    view = await documents.AttachAsync(view, order, activity) ?? view;
-                }
-
-                await MoveDeal(deal, view);
+                await deal.AddNote(new AddNoteCommand($"Order {s.Id:N}: {activity.Text}"), StockActor);
+                // An invoice or a waybill also goes onto the deal as a PDF document (a stage gate may ask for it).
+                view = await documents.AttachAsync(view, order, activity) ?? view;
             }
 
-            s.DealSyncedSeq = Math.Max(s.DealSyncedSeq, upTo);
+            await MoveDeal(deal, view);
         }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Order {OrderId}: updating deal {DealId} failed; will retry", s.Id, s.DealId);
-            _dealSync = this.RegisterGrainTimer(_ => SyncDeal(),
-                new GrainTimerCreationOptions { DueTime = RetryDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true, Interleave = true });
-        }
+
+        s.DealSyncedSeq = Math.Max(s.DealSyncedSeq, upTo);
     }
 
     /// <summary>

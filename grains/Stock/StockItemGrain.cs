@@ -26,8 +26,6 @@ public sealed class StockItemGrain(
     TimeProvider clock,
     ILogger<StockItemGrain> logger) : Grain, IStockItemGrain
 {
-    private static readonly TimeSpan PublishRetryDelay = TimeSpan.FromSeconds(5);
-
     private string _sku = "";
     private string _warehouse = "";
     private StockItemState _live = null!;
@@ -47,7 +45,15 @@ public sealed class StockItemGrain(
     /// <summary>Every movement up to this seq reached every consumer; the outbox drops them on the next write.</summary>
     private long _publishedSeq;
     private Task? _publishing;
-    private IGrainTimer? _retryTimer;
+    private FollowUpWork? _publishWork;
+
+    /// <summary>Publishing durable movements, retried with backoff until it succeeds (FollowUpWork).</summary>
+    private FollowUpWork PublishWork => _publishWork ??= new FollowUpWork(this, $"Stock item {_sku}@{_warehouse}: publishing movements",
+        async () =>
+        {
+            await Publish();
+            return FollowUpWork.Done;
+        }, logger);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -59,7 +65,7 @@ public sealed class StockItemGrain(
         if (_durable.Seq > _publishedSeq)
         {
             // The node may have gone between a write and its publication: deliver again (consumers dedupe).
-            await Publish();
+            PublishWork.Kick();
         }
     }
 
@@ -68,7 +74,15 @@ public sealed class StockItemGrain(
         // Best effort: hand the last movements to the read model now rather than at the next activation.
         if (_broken is null && _durable.Seq > _publishedSeq)
         {
-            await Publish();
+            try
+            {
+                await Publish();
+            }
+            catch (Exception ex)
+            {
+                // The outbox is stored: the next activation delivers it.
+                logger.LogInformation(ex, "Stock item {Sku}@{Warehouse}: publishing on deactivation failed; the next activation does it", _sku, _warehouse);
+            }
         }
     }
 
@@ -193,7 +207,7 @@ public sealed class StockItemGrain(
 
             _inFlight = null;
             batch.TrySetResult();
-            _ = Publish();
+            PublishWork.Kick();
         }
     }
 
@@ -220,7 +234,7 @@ public sealed class StockItemGrain(
     private StockItemView DurableView() =>
         _live.Seq == _durable.Seq || _durableView is null ? _item.ToView(clock.GetUtcNow()) : _durableView;
 
-    /// <summary>Delivers every durable movement not yet published, one publication at a time; retried on failure.</summary>
+    /// <summary>Delivers every durable movement not yet published, one publication at a time; throws when it fails (PublishWork retries).</summary>
     private Task Publish()
     {
         if (_publishing is { IsCompleted: false })
@@ -233,35 +247,18 @@ public sealed class StockItemGrain(
 
     private async Task PublishLoop()
     {
-        try
+        while (_durable.Seq > _publishedSeq)
         {
-            while (_durable.Seq > _publishedSeq)
-            {
-                var snapshot = _durable;
-                var from = _publishedSeq;
-                var movements = snapshot.Outbox.Where(m => m.Seq > from).ToList();
-                var current = snapshot.Batches.Select(b => b.Number).ToHashSet(StringComparer.Ordinal);
-                var emptied = movements.Select(m => m.Batch).Where(b => !current.Contains(b)).Distinct(StringComparer.Ordinal).ToList();
-                var reservations = movements.Select(m => m.ReservationId).OfType<string>().Distinct(StringComparer.Ordinal)
-                    .Select(id => snapshot.Reservations.GetValueOrDefault(id)).OfType<StockReservation>().ToList();
-                await sink.PublishAsync(new StockPublication(_sku, _warehouse, snapshot.Seq, snapshot.Batches, emptied, reservations, movements));
-                _publishedSeq = Math.Max(_publishedSeq, snapshot.Seq);
-            }
-        }
-        catch (Exception ex)
-        {
-            // The writes are durable and the outbox keeps the movements. Try again shortly (and on reactivation).
-            logger.LogWarning(ex, "Publishing stock item {Sku}@{Warehouse} movements after seq {Seq} failed; will retry", _sku, _warehouse, _publishedSeq);
-            _retryTimer?.Dispose();
-            try
-            {
-                _retryTimer = this.RegisterGrainTimer(_ => Publish(),
-                    new GrainTimerCreationOptions { DueTime = PublishRetryDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
-            }
-            catch (InvalidOperationException)
-            {
-                // Deactivating: the outbox is stored, the next activation delivers it.
-            }
+            var snapshot = _durable;
+            var from = _publishedSeq;
+            var movements = snapshot.Outbox.Where(m => m.Seq > from).ToList();
+            var current = snapshot.Batches.Select(b => b.Number).ToHashSet(StringComparer.Ordinal);
+            var emptied = movements.Select(m => m.Batch).Where(b => !current.Contains(b)).Distinct(StringComparer.Ordinal).ToList();
+            var reservations = movements.Select(m => m.ReservationId).OfType<string>().Distinct(StringComparer.Ordinal)
+                .Select(id => snapshot.Reservations.GetValueOrDefault(id)).OfType<StockReservation>().ToList();
+            // A failure leaves the writes durable and the movements in the outbox: PublishWork tries again.
+            await sink.PublishAsync(new StockPublication(_sku, _warehouse, snapshot.Seq, snapshot.Batches, emptied, reservations, movements));
+            _publishedSeq = Math.Max(_publishedSeq, snapshot.Seq);
         }
     }
 

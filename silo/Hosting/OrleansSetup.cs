@@ -72,6 +72,10 @@ public static class OrleansSetup
             o.Invariant = Invariant;
             o.DataSource = dataSource;
         });
+        // The people directory is loaded before the silo takes grains (a joining node never judges against an empty one).
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DirectoriesBeforeActive>();
+        // A database outage leaves every grain call as an exception any node can read (503 on whichever node asked).
+        silo.AddIncomingGrainCallFilter<StorageUnavailableFilter>();
         silo.AddDashboard();
         return silo;
     }

@@ -19,6 +19,7 @@ public static class PostgresSetup
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<IDealDirectory>(sp => sp.GetRequiredService<UserDirectory>());
         services.AddSingleton<DealQueries>();
+        services.AddSingleton<ClusterQueries>();
         services.AddSingleton<IWorkloadSource>(sp => sp.GetRequiredService<DealQueries>());
         services.AddSingleton<IProcessCatalog, ProcessCatalog>();
         services.AddSingleton<DocumentStore>();

@@ -32,7 +32,9 @@ public sealed class ClusterUnavailableHandler(ILogger<ClusterUnavailableHandler>
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
+            // InconsistentStateException: while the membership settles, a grain can briefly have an activation on two
+            // nodes; the one that writes second is refused and starts over from storage, so a retry goes through.
+            if (e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or Orleans.Storage.InconsistentStateException)
             {
                 return true;
             }

@@ -1,7 +1,6 @@
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Npgsql;
+using SalesOrleans.Infrastructure;
 
 namespace SalesOrleans.Web.Api;
 
@@ -28,32 +27,9 @@ public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandle
         return true;
     }
 
-    /// <summary>True when the exception, or anything it wraps (grain calls and storage providers wrap), says the database is gone.</summary>
-    public static bool IsDatabaseUnavailable(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case PostgresException pg when IsOutage(pg.SqlState):
-                    return true;
-                case PostgresException:
-                    return false;
-                case NpgsqlException npgsql when npgsql.IsTransient:
-                    return true;
-                case SocketException:
-                    return true;
-                case AggregateException aggregate when aggregate.InnerExceptions.Any(IsDatabaseUnavailable):
-                    return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Connection exceptions (class 08), shutdown and start-up (57P01-57P03), too many connections.</summary>
-    private static bool IsOutage(string sqlState) =>
-        sqlState.StartsWith("08", StringComparison.Ordinal) || sqlState is "57P01" or "57P02" or "57P03" or "53300";
+    /// <summary>True when the exception, or anything it wraps, says the database is gone (see StorageFaults: also the serializable
+    /// StorageUnavailableException grains throw, and a driver exception that crossed nodes only as a codec failure).</summary>
+    public static bool IsDatabaseUnavailable(Exception exception) => StorageFaults.IsDatabaseUnavailable(exception);
 
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 }

@@ -60,6 +60,22 @@ public sealed class LiveRelayRegistration(
         // Stop with the application, not with this service: the silo stops before it and must not be called while draining.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(serviceStopping, lifetime.ApplicationStopping);
         var stoppingToken = linked.Token;
+        // Not before the node has started whole: earlier the silo is not active yet, and Orleans logs each call to a grain
+        // it cannot place yet as a warning with a stack trace ("No active nodes are compatible with grain liverelayregistry").
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled()))
+        {
+            try
+            {
+                await started.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         var node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
         var reference = grains.CreateObjectReference<ILiveObserver>(observer);
         while (!stoppingToken.IsCancellationRequested)

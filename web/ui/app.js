@@ -124,6 +124,7 @@ const App = {
     if (['supervisor', 'admin', 'marketer'].some(r => App.me.roles.includes(r))) links.push(link('/analytics.html', 'Analytics', 'analytics'));
     if (App.can('access.admin')) links.push(link('/access.html', 'Access', 'access'));
     links.push(link('/account.html', 'Account', 'account'));
+    if (App.can('ops.dashboard')) links.push(link('/ops.html', 'Cluster', 'ops'));
     const live = App.el('span', { class: 'live', id: 'live' }, 'live');
     const logout = App.el('button', { onclick: async () => { await App.api('POST', '/api/auth/logout'); location.href = '/login.html'; } }, 'Log out');
     document.body.prepend(App.el('header', { class: 'top' }, App.el('strong', {}, 'SalesOrleans'), ...links, live,

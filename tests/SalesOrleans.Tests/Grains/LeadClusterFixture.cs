@@ -21,6 +21,9 @@ public sealed class LeadClusterFixture : IAsyncLifetime
 
     public static readonly RecordingSink Deals = new();
 
+    /// <summary>The silo's user directory (tests make look-ups fail through it).</summary>
+    public static readonly TestLeadDirectory Directory = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
@@ -33,7 +36,7 @@ public sealed class LeadClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(StorageNames.Store, o => o.GrainStorageSerializer = new JsonGrainStateSerializer());
             silo.AddMemoryGrainStorage(StorageNames.GroupCommit, o => o.GrainStorageSerializer = new JsonGrainStateSerializer());
             silo.UseInMemoryReminderService();
-            var directory = new TestLeadDirectory();
+            var directory = Directory;
             silo.Services.AddSingleton<IProcessCatalog>(new InMemoryProcessCatalog(TestProcesses.Manual()));
             silo.Services.AddSingleton<IDealDirectory>(directory);
             silo.Services.AddSingleton<ILeadDirectory>(directory);

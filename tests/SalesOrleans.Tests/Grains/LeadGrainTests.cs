@@ -296,6 +296,40 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task A_missed_call_whose_settling_throws_three_times_is_retried_until_the_call_back_task_is_made()
+    {
+        // The settle step fails the way an outage or a failover makes it fail (here: the responsible's look-up throws
+        // three times); a one-shot timer gave up after the first, leaving the call unsettled and without its task.
+        var number = NewNumber();
+        var known = await Submit(Inquiry(number));
+        var responsible = $"u-flaky-{Guid.NewGuid():N}"[..16];
+        var contact = fixture.Grains.GetGrain<IContactGrain>(known.ContactId);
+        await contact.SetResponsible(responsible, "d1");
+        LeadClusterFixture.Directory.FailingLookups[responsible] = 3;
+        var id = Guid.NewGuid().ToString("N");
+        var call = fixture.Grains.GetGrain<ICallGrain>(CallGrain.KeyOf(id));
+
+        var watch = Stopwatch.StartNew();
+        await call.Record(new CallEvent("incoming", id, "+7" + number, "84952233211", 5000.0, "Jürgen", null, null, null));
+        await call.Record(new CallEvent("no_answer", id, "+7" + number, "84952233211", 5030.0, "Jürgen", null, null, 480));
+        // Keeping the call busy with reads (as the sweep does every 5 s) must not stop its retries.
+        CallView? view = null;
+        for (var i = 0; i < 200 && view?.Settled != true; i++)
+        {
+            view = await call.Get();
+            await Task.Delay(100);
+        }
+
+        output.WriteLine($"settled after {watch.ElapsedMilliseconds} ms");
+        Assert.Equal(0, LeadClusterFixture.Directory.FailingLookups[responsible]);
+        Assert.Equal(("no_answer", true, responsible), (view!.Outcome, view.Settled, view.CallBackTaskFor));
+        var task = Assert.Single((await contact.Get())!.Tasks, t => t.Kind == "call-back");
+        Assert.Equal(responsible, task.Executor);
+        // The call log got the settled call.
+        Assert.Contains(Sink.Calls, c => c.CallId == id && c.Settled && c.CallBackTaskFor == responsible);
+    }
+
+    [Fact]
     public async Task An_overdue_contact_task_is_flagged_for_its_executor_then_escalated_to_the_supervisor()
     {
         var outcome = await Submit(Inquiry(NewNumber()));

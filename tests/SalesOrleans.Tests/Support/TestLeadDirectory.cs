@@ -20,8 +20,18 @@ public sealed class TestLeadDirectory : ILeadDirectory
 
     public Dictionary<string, WorkingCalendar> Calendars { get; } = [];
 
-    public bool UserExists(string user) =>
-        Departments.Values.Any(d => d.Supervisor == user || d.Managers.Contains(user)) || user is "head" or "mk" || user.StartsWith("u-", StringComparison.Ordinal);
+    /// <summary>Users whose look-up throws this many more times: a failing dependency for the work that reads them.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> FailingLookups { get; } = new(StringComparer.Ordinal);
+
+    public bool UserExists(string user)
+    {
+        if (FailingLookups.TryGetValue(user, out var left) && left > 0 && FailingLookups.TryUpdate(user, left - 1, left))
+        {
+            throw new InvalidOperationException($"The user directory is unavailable (injected; {left - 1} failures left for '{user}').");
+        }
+
+        return Departments.Values.Any(d => d.Supervisor == user || d.Managers.Contains(user)) || user is "head" or "mk" || user.StartsWith("u-", StringComparison.Ordinal);
+    }
 
     public string? SupervisorOf(string department) => Departments.TryGetValue(department, out var d) ? d.Supervisor : null;
 
