@@ -256,7 +256,8 @@ public sealed class CallGrain(
         {
             var inquiry = intake.Prepare(new RawInquiry(this.GetPrimaryKeyString(), LeadChannel.Phone, S.CallerName, phone, null, null, null,
                 new RoutingInput(LeadChannel.Phone, CalledNumber: S.Called)));
-            S.Department = inquiry.Department;
+            // Unrouted calls are triage in the call log as on their lead: one department everywhere.
+            S.Department = inquiry.Department ?? Domain.Leads.Lead.Triage;
             var outcome = await intake.SubmitAsync(inquiry with { ReceivedAt = CallAssembly.ToTime(S.Events[0].Ts) });
             S.ContactId = outcome.ContactId;
             S.LeadId = outcome.LeadId;

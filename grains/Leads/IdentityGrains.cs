@@ -306,8 +306,11 @@ public sealed class InquiryGrain(
             notified = contact.Responsible;
             if (contact.OpenDealId is { } dealId)
             {
+                // A note has a limit the need may not fit with its frame: the need is shortened (a long mail's whole text is a document).
+                var need = inquiry.Need?.Trim();
+                need = need is { Length: > 3000 } ? need[..3000] + "…" : need;
                 await GrainFactory.GetGrain<IDealGrain>(dealId).AddNote(
-                    new AddNoteCommand($"Inquiry {inquiry.Key} from {contact.Name ?? inquiry.Phone ?? inquiry.Email}{(string.IsNullOrWhiteSpace(inquiry.Need) ? "" : $": {inquiry.Need.Trim()}")}"),
+                    new AddNoteCommand($"Inquiry {inquiry.Key} from {contact.Name ?? inquiry.Phone ?? inquiry.Email}{(string.IsNullOrWhiteSpace(need) ? "" : $": {need}")}"),
                     new ActorInfo(Domain.Roles.System, [Domain.Roles.System]));
             }
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SalesOrleans.Domain.Leads;
+using SalesOrleans.Domain.Leads.Mail;
 using SalesOrleans.Leads;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Silo.Intake;
@@ -30,12 +31,37 @@ public static class LeadSetup
         services.AddSingleton<ILeadEventSink, LeadLivePublisher>();
         services.AddSingleton<MailboxStore>();
         services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
+        services.AddSingleton(sp => BuildMailReader(sp.GetRequiredService<IOptions<MailOptions>>().Value,
+            sp.GetRequiredService<IOptions<LeadOptions>>().Value, sp.GetRequiredService<IOptions<SmtpOptions>>().Value));
+        services.AddSingleton<MailIntakeHealth>();
+        services.AddHealthChecks().AddCheck<MailIntakeHealthCheck>("mail-intake", tags: [WebSetup.ReadyTag]);
         services.AddHostedService<MailIntakeService>();
         services.AddSingleton<NotificationStore>();
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
         services.AddHostedService<NotificationMailer>();
         services.AddSalesLeadsWeb(configuration);
         return services;
+    }
+
+    /// <summary>The mail reader of the watched mailbox: our identities plus the address our notifications go out from (a loop otherwise).</summary>
+    public static MailReader BuildMailReader(MailOptions mail, LeadOptions leads, SmtpOptions smtp)
+    {
+        var own = mail.OwnIdentities;
+        var senders = own.SenderAddresses.ToList();
+        if (MimeKit.MailboxAddress.TryParse(smtp.From, out var from))
+        {
+            senders.Add(from.Address);
+        }
+
+        return new MailReader(new MailReaderOptions
+        {
+            DefaultRegion = string.IsNullOrWhiteSpace(mail.Region) ? leads.DefaultRegion : mail.Region,
+            MailboxRegions = new(mail.MailboxRegions, StringComparer.OrdinalIgnoreCase),
+            OwnIdentities = new OwnIdentities
+            {
+                Domains = own.Domains, Addresses = own.Addresses, Phones = own.Phones, Operators = own.Operators, SenderAddresses = senders,
+            },
+        });
     }
 
     /// <summary>The DID map first (a called number is the surest sign), then the configured rules in their order.</summary>

@@ -15,6 +15,8 @@ public static class NodeHost
 {
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // koi8-r, windows-1251, iso-8859-15 …: mail from Bitrix and old Outlook is only readable with the code pages.
+        SalesOrleans.Domain.Leads.Mail.MailReader.RegisterLegacyCharsets();
         var builder = WebApplication.CreateBuilder(args);
         var connectionString = builder.Configuration.GetConnectionString("Sales");
         if (string.IsNullOrWhiteSpace(connectionString))

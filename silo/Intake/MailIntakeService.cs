@@ -4,8 +4,10 @@ using MailKit.Search;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Leads;
+using SalesOrleans.Domain.Leads.Mail;
 using SalesOrleans.Leads;
 using SalesOrleans.ReadModel;
 
@@ -38,6 +40,21 @@ public sealed class MailOptions
 
     /// <summary>Polling interval when the server has no IDLE; also the longest IDLE before it is renewed.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where automatic mail (auto-replies, delivery reports, list mail) and mail loops are filed; not leads.</summary>
+    public string FiledFolder { get; set; } = "Automatic";
+
+    /// <summary>Socket security and a certificate to trust (Mail:Tls).</summary>
+    public MailTlsOptions Tls { get; set; } = new();
+
+    /// <summary>Our own domains, addresses and phones (never a customer's), our chat operators, and our notification senders.</summary>
+    public OwnIdentities OwnIdentities { get; set; } = new();
+
+    /// <summary>Region for national numbers in this mailbox ("DE" reads 030 1234567 as +49 30 1234567); default Leads:DefaultRegion.</summary>
+    public string? Region { get; set; }
+
+    /// <summary>Region per receiving address, for a mailbox that receives several (vertrieb@… "DE", sales@… "RU").</summary>
+    public Dictionary<string, string> MailboxRegions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>
@@ -48,6 +65,8 @@ public sealed class MailOptions
 /// </summary>
 public sealed class MailIntakeService(
     IOptions<MailOptions> options,
+    MailReader reader,
+    MailIntakeHealth health,
     InquiryIntake intake,
     InquiryDocuments inquiryDocuments,
     IOptions<DocumentOptions> documentOptions,
@@ -69,6 +88,7 @@ public sealed class MailIntakeService(
             return;
         }
 
+        health.Enabled();
         if (!await NodeStarted.WaitAsync(lifetime, stoppingToken))
         {
             return;
@@ -87,6 +107,7 @@ public sealed class MailIntakeService(
             }
             catch (Exception ex)
             {
+                health.Failed($"{MailboxKey}: {ex.Message}");
                 logger.LogWarning(ex, "Mailbox {Mailbox}: watcher failed; reconnecting in {Delay}", MailboxKey, backoff);
                 await Task.Delay(backoff, stoppingToken);
                 backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;
@@ -98,15 +119,18 @@ public sealed class MailIntakeService(
     private async Task WatchAsync(CancellationToken ct)
     {
         using var client = new ImapClient();
-        await client.ConnectAsync(O.Host, O.Port, O.UseSsl ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable, ct);
+        client.ServerCertificateValidationCallback = MailTls.Validator(O.Tls);
+        await client.ConnectAsync(O.Host, O.Port, MailTls.SocketOptions(O.Tls, O.UseSsl), ct);
         await client.AuthenticateAsync(O.User, O.Password, ct);
         var folder = await client.GetFolderAsync(O.Folder, ct);
-        var quarantine = await QuarantineFolderAsync(client, ct);
+        var quarantine = await SubfolderAsync(client, O.QuarantineFolder, ct);
+        var filed = await SubfolderAsync(client, O.FiledFolder, ct);
         await folder.OpenAsync(FolderAccess.ReadWrite, ct);
+        health.Connected();
         logger.LogInformation("Mailbox {Mailbox}: watching (IDLE {Idle})", MailboxKey, client.Capabilities.HasFlag(ImapCapabilities.Idle));
         while (!ct.IsCancellationRequested)
         {
-            await ProcessNewAsync(folder, quarantine, ct);
+            await ProcessNewAsync(folder, quarantine, filed, ct);
             if (client.Capabilities.HasFlag(ImapCapabilities.Idle))
             {
                 // IDLE until the folder changes (new mail), at most the poll interval (servers drop long IDLEs).
@@ -131,22 +155,22 @@ public sealed class MailIntakeService(
         }
     }
 
-    private async Task<IMailFolder> QuarantineFolderAsync(ImapClient client, CancellationToken ct)
+    private static async Task<IMailFolder> SubfolderAsync(ImapClient client, string name, CancellationToken ct)
     {
         var root = client.GetFolder(client.PersonalNamespaces[0]);
         try
         {
-            return await root.GetSubfolderAsync(O.QuarantineFolder, ct);
+            return await root.GetSubfolderAsync(name, ct);
         }
         catch (FolderNotFoundException)
         {
-            return await root.CreateAsync(O.QuarantineFolder, isMessageFolder: true, ct)
-                ?? throw new InvalidOperationException($"The IMAP server did not create the '{O.QuarantineFolder}' folder.");
+            return await root.CreateAsync(name, isMessageFolder: true, ct)
+                ?? throw new InvalidOperationException($"The IMAP server did not create the '{name}' folder.");
         }
     }
 
     /// <summary>Every mail above the mark, in UID order; the mark moves after each one.</summary>
-    private async Task ProcessNewAsync(IMailFolder folder, IMailFolder quarantine, CancellationToken ct)
+    private async Task ProcessNewAsync(IMailFolder folder, IMailFolder quarantine, IMailFolder filed, CancellationToken ct)
     {
         if (folder.Count == 0)
         {
@@ -162,45 +186,47 @@ public sealed class MailIntakeService(
         foreach (var uid in uids)
         {
             var message = await folder.GetMessageAsync(uid, ct);
-            var reason = await HandleAsync(message, uid, validity);
+            var (reason, automatic) = await HandleAsync(message, uid, validity);
             if (reason is not null)
             {
-                await folder.MoveToAsync(uid, quarantine, ct);
-                await store.QuarantineAsync(new QuarantinedMail(MailboxKey, validity, uid.Id, message.MessageId,
-                    message.From.Mailboxes.FirstOrDefault()?.Address, message.Subject, reason, clock.GetUtcNow()), ct);
-                logger.LogWarning("Mailbox {Mailbox}: mail {Uid} ({MessageId}) quarantined: {Reason}", MailboxKey, uid.Id, message.MessageId, reason);
+                // Automatic mail and loops are filed (recorded as "filed: …"); the rest waits in quarantine for a person.
+                await folder.MoveToAsync(uid, automatic ? filed : quarantine, ct);
+                await store.QuarantineAsync(new QuarantinedMail(MailboxKey, validity, uid.Id, Clip(message.MessageId, 998),
+                    Clip(message.From.Mailboxes.FirstOrDefault()?.Address, 320), Clip(message.Subject, 998), (automatic ? FiledPrefix : "") + reason, clock.GetUtcNow()), ct);
+                if (automatic)
+                {
+                    logger.LogInformation("Mailbox {Mailbox}: mail {Uid} ({MessageId}) filed: {Reason}", MailboxKey, uid.Id, message.MessageId, reason);
+                }
+                else
+                {
+                    logger.LogWarning("Mailbox {Mailbox}: mail {Uid} ({MessageId}) quarantined: {Reason}", MailboxKey, uid.Id, message.MessageId, reason);
+                }
             }
 
             await store.SetMarkAsync(MailboxKey, new MailboxMark(validity, uid.Id), ct);
         }
     }
 
-    /// <summary>Makes the inquiry; answers the reason when the mail cannot be one. Other failures propagate (the mark stays).</summary>
-    private async Task<string?> HandleAsync(MimeMessage message, UniqueId uid, uint validity)
+    /// <summary>The reason of a quarantined or filed mail starts with this when it was filed as automatic (not for a person to act on).</summary>
+    public const string FiledPrefix = "filed: ";
+
+    /// <summary>
+    /// Makes the inquiry; answers the reason when the mail cannot be one, and whether it was automatic (filed) rather
+    /// than unreadable (quarantined). Other failures propagate (the mark stays).
+    /// </summary>
+    private async Task<(string? Reason, bool Automatic)> HandleAsync(MimeMessage message, UniqueId uid, uint validity)
     {
-        var from = message.From.Mailboxes.FirstOrDefault();
-        var to = message.To.Mailboxes.FirstOrDefault()?.Address ?? O.Address;
-        var text = message.TextBody ?? HtmlToText(message.HtmlBody) ?? "";
-        ParsedMail parsed;
-        try
+        var read = reader.Read(message, O.Address);
+        switch (read.Kind)
         {
-            parsed = MailTemplates.Parse(new MailInfo(from?.Address, from?.Name, to, message.Subject ?? "", text));
-        }
-        catch (MailParseException ex)
-        {
-            return ex.Message;
+            case MailKind.Automatic or MailKind.Loop:
+                return (read.Reason, true);
+            case MailKind.Unreadable:
+                return (read.Reason, false);
         }
 
-        // A loose phone match that libphonenumber rejects is dropped, not fatal, when an address remains.
-        var phone = intake.Normalizer.NormalizePhone(parsed.Phone) is null ? null : parsed.Phone;
-        var email = ContactNormalizer.NormalizeEmail(parsed.Email) is null ? null : parsed.Email;
-        if (phone is null && email is null)
-        {
-            return $"No usable phone or e-mail address in the {parsed.Template} mail (found '{parsed.Phone}', '{parsed.Email}').";
-        }
-
-        var key = "mail:" + (string.IsNullOrWhiteSpace(message.MessageId) ? $"{MailboxKey}/{validity}/{uid.Id}" : message.MessageId.Trim());
-        var channel = parsed.Template switch
+        var key = MailReader.KeyOf(message.MessageId, $"{MailboxKey}/{validity}/{uid.Id}");
+        var channel = read.Template switch
         {
             MailTemplate.ChatTranscript => LeadChannel.Chat,
             MailTemplate.FeedbackForm => LeadChannel.WebForm,
@@ -209,30 +235,51 @@ public sealed class MailIntakeService(
         InquiryInfo inquiry;
         try
         {
-            inquiry = intake.Prepare(new RawInquiry(key, channel, Truncate(parsed.Name, InquiryIntake.MaxNameLength), phone, email,
-                Truncate(parsed.Company, InquiryIntake.MaxNameLength), parsed.Need, new RoutingInput(channel, Mailbox: to, Text: parsed.Need)));
+            inquiry = intake.Prepare(new RawInquiry(key, channel, read.Name, read.Phone, read.Email, read.Company, read.Need,
+                new RoutingInput(channel, Mailbox: read.Mailbox, Fields: read.Fields, Text: read.Need)));
         }
         catch (DealRejection ex)
         {
-            return $"{ex.Field}: {ex.Message}";
+            return ($"{ex.Field}: {ex.Message}", false);
         }
 
         var outcome = await intake.SubmitAsync(inquiry);
-        await inquiryDocuments.AttachAsync(key, outcome, Attachments(message, uid));
-        logger.LogInformation("Mailbox {Mailbox}: mail {Uid} ({Template}) → {Outcome} contact {Contact}", MailboxKey, uid.Id, parsed.Template, outcome.Kind, outcome.ContactId);
-        return null;
+        await inquiryDocuments.AttachAsync(key, outcome, Attachments(read, uid));
+        logger.LogInformation("Mailbox {Mailbox}: mail {Uid} ({Template}) → {Outcome} contact {Contact}", MailboxKey, uid.Id, read.Template, outcome.Kind, outcome.ContactId);
+        return (null, false);
     }
 
-    /// <summary>The mail's attached files; one larger than documents may be is left out (and logged), not fatal.</summary>
-    private List<IncomingFile> Attachments(MimeMessage message, UniqueId uid)
+    /// <summary>
+    /// The mail's files (a forwarded mail as its .eml and its own files; no S/MIME signatures) and, for a long mail, its
+    /// whole text; one larger than documents may be is left out (and logged), not fatal. The order is stable: a mail
+    /// read again gives every file the same place and so the same document id.
+    /// </summary>
+    private List<IncomingFile> Attachments(MailReading read, UniqueId uid)
     {
         var files = new List<IncomingFile>();
-        foreach (var part in message.Attachments.OfType<MimePart>())
+        foreach (var entity in read.Attachments ?? [])
         {
-            var name = Path.GetFileName(part.FileName ?? "");
-            name = string.IsNullOrWhiteSpace(name) ? $"attachment-{files.Count + 1}" : Truncate(name, 255)!;
             using var content = new MemoryStream();
-            part.Content?.DecodeTo(content);
+            string name, type;
+            if (entity is MessagePart { Message: { } forwarded } part)
+            {
+                forwarded.WriteTo(content);
+                name = part.ContentDisposition?.FileName ?? part.ContentType.Name ?? $"{forwarded.Subject ?? "forwarded"}.eml";
+                type = "message/rfc822";
+            }
+            else if (entity is MimePart mime)
+            {
+                mime.Content?.DecodeTo(content);
+                name = mime.FileName ?? "";
+                type = mime.ContentType.MimeType;
+            }
+            else
+            {
+                continue;
+            }
+
+            name = TextHygiene.Clean(Path.GetFileName(name), multiline: false);
+            name = string.IsNullOrWhiteSpace(name) ? $"attachment-{files.Count + 1}" : Truncate(name, 255)!;
             if (content.Length == 0 || content.Length > documentOptions.Value.MaxBytes)
             {
                 logger.LogWarning("Mailbox {Mailbox}: mail {Uid}: attachment '{Name}' of {Bytes} bytes left out (empty or over {Max})",
@@ -240,15 +287,18 @@ public sealed class MailIntakeService(
                 continue;
             }
 
-            files.Add(new IncomingFile(name, part.ContentType.MimeType, content.ToArray()));
+            files.Add(new IncomingFile(name, type, content.ToArray()));
+        }
+
+        if (read.FullText is { } whole)
+        {
+            files.Add(new IncomingFile("mail-text.txt", "text/plain", System.Text.Encoding.UTF8.GetBytes(whole)));
         }
 
         return files;
     }
 
-    private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+    private static string? Clip(string? value, int max) => value is null ? null : Truncate(TextHygiene.Clean(value, multiline: false), max);
 
-    private static string? HtmlToText(string? html) =>
-        html is null ? null : System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(
-            System.Text.RegularExpressions.Regex.Replace(html, @"<(br|/p|/div)\s*/?>", "\n", System.Text.RegularExpressions.RegexOptions.IgnoreCase), "<[^>]+>", ""));
+    private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 }

@@ -27,8 +27,11 @@ public sealed class SmtpOptions
 
     public string From { get; set; } = "SalesOrleans <noreply@salesorleans.test>";
 
-    /// <summary>Links in mails point here (the node's public address).</summary>
+    /// <summary>Links in mails point here (the node's public address); Web:PublicUrl when unset.</summary>
     public string? BaseUrl { get; set; }
+
+    /// <summary>Socket security and a certificate to trust (Smtp:Tls).</summary>
+    public MailTlsOptions Tls { get; set; } = new();
 
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -47,6 +50,7 @@ public sealed class SmtpOptions
 /// </summary>
 public sealed class NotificationMailer(
     IOptions<SmtpOptions> options,
+    IConfiguration configuration,
     NotificationStore store,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -102,7 +106,8 @@ public sealed class NotificationMailer(
         Exception? connectError = null;
         try
         {
-            await smtp.ConnectAsync(O.Host, O.Port, O.UseSsl ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable, ct);
+            smtp.ServerCertificateValidationCallback = MailTls.Validator(O.Tls);
+            await smtp.ConnectAsync(O.Host, O.Port, MailTls.SocketOptions(O.Tls, O.UseSsl), ct);
             if (!string.IsNullOrEmpty(O.User))
             {
                 await smtp.AuthenticateAsync(O.User, O.Password ?? "", ct);
@@ -128,9 +133,12 @@ public sealed class NotificationMailer(
                     throw connectError;
                 }
 
-                var (subject, body) = NotificationTemplates.Render(mail.DisplayName ?? mail.Recipient, mail.Text, mail.Source, mail.SourceId, O.BaseUrl);
+                var (subject, body) = NotificationTemplates.Render(mail.DisplayName ?? mail.Recipient, mail.Text, mail.Source, mail.SourceId, O.BaseUrl ?? configuration["Web:PublicUrl"]);
                 var message = new MimeMessage { Subject = subject, Date = mail.At, MessageId = $"{mail.Source}.{mail.SourceId:N}.{mail.Seq}@salesorleans" };
                 message.From.Add(MailboxAddress.Parse(O.From));
+                // RFC 3834: a program sent this; auto-responders and our own intake must not answer it (no mail loops).
+                message.Headers.Add("Auto-Submitted", "auto-generated");
+                message.Headers.Add("X-Auto-Response-Suppress", "All");
                 message.To.Add(new MailboxAddress(mail.DisplayName ?? mail.Recipient, mail.Email));
                 message.Body = new TextPart("plain") { Text = body };
                 await smtp.SendAsync(message, ct);

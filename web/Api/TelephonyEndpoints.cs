@@ -190,11 +190,19 @@ public static class TelephonyEndpoints
             return (null, "call_id", e);
         }
 
-        var caller = Text("caller", true, 64, out e);
+        var caller = Text("caller", true, 256, out e);
         if (e is not null)
         {
             return (null, "caller", e);
         }
+
+        // sip:/tel: URIs and percent-escapes are read down to the number; what is no number nor withheld is refused, not dropped.
+        if (CallerId.Parse(caller) is not { Length: <= 64 } callerNumber)
+        {
+            return (null, "caller", $"'caller' is not a phone number, a sip:/tel: URI or a withheld marker ('{(caller!.Length <= 40 ? caller : caller[..40] + "…")}').");
+        }
+
+        caller = callerNumber;
 
         var called = Text("called", true, 64, out e);
         if (e is not null)

@@ -19,8 +19,10 @@ const Leads = {
     const leads = (await App.api('GET', `/api/leads?${query}`)).data;
     const showClosed = document.getElementById('closed').checked;
     const focus = App.param('id');
+    const contact = App.param('contact'); // a notification's link to one customer's leads
     document.querySelector('#leads tbody').replaceChildren(...leads
-      .filter(l => showClosed || !['Converted', 'Disqualified'].includes(l.status) || l.id === focus)
+      .filter(l => !contact || l.contactId === contact)
+      .filter(l => showClosed || !['Converted', 'Disqualified'].includes(l.status) || l.id === focus || l.contactId === contact)
       .map(Leads.row));
   },
 

@@ -220,7 +220,8 @@ public sealed class Contact(ContactState state, ILeadDirectory directory, string
         if (state.OpenLeadId is null && Owner is { } owner)
         {
             Record("Notified", Roles.System, now,
-                $"{state.Name ?? inquiry.Phone ?? inquiry.Email} (a known {(state.Kind == ContactKind.Customer ? "customer" : "contact")}) got in touch again: {inquiry.Key}", owner);
+                $"{state.Name ?? inquiry.Phone ?? inquiry.Email} (a known {(state.Kind == ContactKind.Customer ? "customer" : "contact")}) got in touch again"
+                + $"{(state.OpenDealId is { } deal ? $" about deal {deal}" : "")}{NotificationTemplates.Wrote(inquiry.Need)}", owner);
         }
 
         return true;

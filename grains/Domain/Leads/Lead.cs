@@ -251,7 +251,7 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
         state.Inquiries.Add(new LeadInquiry(inquiry.Key, inquiry.Channel, inquiry.ReceivedAt, Clean(inquiry.Need)));
         if (state.IsOpen && (state.Assignee ?? Supervisor) is { } who)
         {
-            Notify(who, now, $"{state.Name ?? state.Phone ?? state.Email} got in touch again by {Describe(inquiry.Channel)}.");
+            Notify(who, now, $"{state.Name ?? state.Phone ?? state.Email} got in touch again by {Describe(inquiry.Channel)}{NotificationTemplates.Wrote(inquiry.Need)}");
         }
     }
 

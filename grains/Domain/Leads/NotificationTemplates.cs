@@ -14,7 +14,7 @@ public enum NotificationKind
 /// The e-mail templates of notifications (issue 3): new lead to the supervisor, assignment to the manager, overdue
 /// escalation, a known customer's new inquiry. The in-app text is the message; the template adds subject and frame.
 /// </summary>
-public static class NotificationTemplates
+public static partial class NotificationTemplates
 {
     public static NotificationKind Classify(string text) => text switch
     {
@@ -26,6 +26,32 @@ public static class NotificationTemplates
         _ when text.StartsWith("New task", StringComparison.Ordinal) => NotificationKind.Task,
         _ => NotificationKind.Other,
     };
+
+    /// <summary>": \"first lines of what they wrote\"" for a notification (at most 300 characters on one line), or ".".</summary>
+    public static string Wrote(string? need)
+    {
+        if (string.IsNullOrWhiteSpace(need))
+        {
+            return ".";
+        }
+
+        var oneLine = string.Join(' ', need.Split((char[])['\r', '\n', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
+        return $": \"{(oneLine.Length <= 300 ? oneLine : oneLine[..300].TrimEnd() + "…")}\"";
+    }
+
+    /// <summary>The page a notification is about: the deal it names, else the lead, else the contact's leads.</summary>
+    public static string PagePath(string text, string source, Guid id)
+    {
+        if (DealMention().Match(text) is { Success: true } m)
+        {
+            return $"/deal.html?id={m.Groups[1].Value}";
+        }
+
+        return source == "lead" ? $"/leads.html?id={id}" : $"/leads.html?contact={id}";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\bdeal ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b")]
+    private static partial System.Text.RegularExpressions.Regex DealMention();
 
     public static (string Subject, string Body) Render(string recipientName, string text, string source, Guid id, string? baseUrl)
     {
@@ -39,7 +65,7 @@ public static class NotificationTemplates
             NotificationKind.Task => "New task",
             _ => "Notification",
         };
-        var link = baseUrl is null ? $"{source} {id}" : $"{baseUrl.TrimEnd('/')}/api/{(source == "lead" ? "leads" : "contacts")}/{id}";
+        var link = baseUrl is null ? $"{source} {id}" : baseUrl.TrimEnd('/') + PagePath(text, source, id);
         var body = $"""
             Hello {recipientName},
 

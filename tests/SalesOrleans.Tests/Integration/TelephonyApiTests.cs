@@ -206,6 +206,47 @@ public class TelephonyApiTests(LeadNodeFixture fixture)
         var lead = Assert.Single((await Json(await staff.GetAsync($"/api/leads?status=all&search={Uri.EscapeDataString(caller)}"))).EnumerateArray());
         Assert.Equal("Boris", lead.GetProperty("name").GetString());
     }
+
+    [Fact]
+    public async Task Sip_tel_and_percent_escaped_caller_ids_are_read_and_an_unmapped_number_is_triage_in_the_call_log_too()
+    {
+        var pbx = await Pbx();
+        var staff = await Node.ClientAsync("s.volkov");
+        var unmapped = "+74959990000";
+        foreach (var (form, number) in new (Func<string, string>, string)[]
+        {
+            (n => $"sip:{n}@pbx.example;user=phone", NewNumber()),
+            (n => $"tel:{n[..2]}-{n[2..5]}-{n[5..8]}-{n[8..]}", NewNumber()),
+            (n => Uri.EscapeDataString($"{n[..2]} {n[2..5]} {n[5..]}"), NewNumber()),
+            (n => $"\"Ivan\" <sip:{n}@10.0.0.5>", NewNumber()),
+        })
+        {
+            var id = $"uri-{Guid.NewGuid():N}";
+            var body = new { @event = "incoming", call_id = id, caller = form(number), called = unmapped, ts = 1_790_020_000.0 };
+            Assert.Equal(HttpStatusCode.Accepted, (await pbx.PostAsJsonAsync("/api/telephony/calls", body)).StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, (await pbx.PostAsJsonAsync("/api/telephony/calls", body with { @event = "hangup", ts = 1_790_020_030.0 })).StatusCode);
+            var lead = await Until(async () => (await Json(await staff.GetAsync($"/api/leads?status=all&search={Uri.EscapeDataString(number)}"))).EnumerateArray()
+                .FirstOrDefault() is { ValueKind: JsonValueKind.Object } l ? l : null, $"a lead for {form(number)}");
+            Assert.Equal((number, "triage"), (lead.GetProperty("phone").GetString(), lead.GetProperty("department").GetString()));
+            var call = await Until(async () =>
+            {
+                var c = await Json(await staff.GetAsync($"/api/telephony/calls/{id}"));
+                return c.GetProperty("settled").GetBoolean() ? c : null;
+            }, "the call to settle");
+            Assert.Equal("triage", call.GetProperty("department").GetString());
+        }
+
+        foreach (var bad in new[] { "sip:alice@pbx.example", "+7%ZZ916", "tel:+7916+1", "DROP TABLE" })
+        {
+            var response = await pbx.PostAsJsonAsync("/api/telephony/calls", new { @event = "incoming", call_id = $"bad-{Guid.NewGuid():N}", caller = bad, called = unmapped, ts = 1_790_020_000.0 });
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await Json(response)).GetProperty("errors").TryGetProperty("caller", out _), bad);
+        }
+
+        // A withheld number is still a call (logged, nobody to make a lead for), not a refusal.
+        Assert.Equal(HttpStatusCode.Accepted, (await pbx.PostAsJsonAsync("/api/telephony/calls",
+            new { @event = "incoming", call_id = $"anon-{Guid.NewGuid():N}", caller = "sip:anonymous@anonymous.invalid", called = unmapped, ts = 1_790_020_000.0 })).StatusCode);
+    }
 }
 
 /// <summary>Leads on PostgreSQL across a node restart, and the web form's rate limit (each on a node of its own).</summary>

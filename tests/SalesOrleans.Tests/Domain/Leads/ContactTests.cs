@@ -148,6 +148,21 @@ public class NotificationTemplatesTests
         var (s, body) = NotificationTemplates.Render("Eva Keller", text, "lead", Guid.Empty, "http://node.example/");
         Assert.Equal(subject, s);
         Assert.Contains(text, body);
-        Assert.Contains("http://node.example/api/leads/00000000-0000-0000-0000-000000000000", body);
+        Assert.Contains("http://node.example/leads.html?id=00000000-0000-0000-0000-000000000000", body);
+    }
+
+    [Fact]
+    public void A_known_customers_notification_shows_what_they_wrote_and_links_the_deal_page()
+    {
+        var deal = Guid.NewGuid();
+        var text = "Petra Hoffmann (a known customer) got in touch again about deal " + deal + NotificationTemplates.Wrote("Re: Angebot\nWir hätten gern\r\n eine Variante mit 400 Litern.");
+
+        var (subject, body) = NotificationTemplates.Render("Eva Keller", text, "contact", Guid.NewGuid(), "https://crm.example.de/");
+
+        Assert.Equal("[SalesOrleans] A known customer got in touch", subject);
+        Assert.Contains("\"Re: Angebot Wir hätten gern eine Variante mit 400 Litern.\"", body);
+        Assert.Contains($"Open: https://crm.example.de/deal.html?id={deal}", body);
+        Assert.DoesNotContain("/api/", body);
+        Assert.EndsWith("…\"", NotificationTemplates.Wrote(new string('x', 500)));
     }
 }
