@@ -151,9 +151,9 @@ public class MailIntakeTests(ITestOutputHelper output)
                 var journal = await queries.GetLeadJournalAsync(jonasLead.Id);
                 return journal.Count(a => a.Text.StartsWith("Document received", StringComparison.Ordinal)) == 2 ? journal : null;
             }, "both documents in the lead's journal");
-            // Another department's manager may not read them.
+            // Another department's manager may not read them: to them the lead does not exist.
             var stranger = await node.ClientAsync("k.weber");
-            Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await stranger.GetAsync($"/api/leads/{jonasLead.Id}/documents")).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/leads/{jonasLead.Id}/documents")).StatusCode);
         }
 
         // Forget the high-water mark: every mail is read again, and the Message-Ids keep it exactly-once.

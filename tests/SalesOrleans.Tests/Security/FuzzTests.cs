@@ -173,9 +173,10 @@ public sealed partial class FuzzTests(SecurityFixture fixture, ITestOutputHelper
                         { new StringContent("invoice\u0001"), "kind" },
                         { new ByteArrayContent("a,b\n1,2\n"u8.ToArray()), "file", "rows.csv" },
                     }));
-                    if (bodyType is not null)
+                    // A body with no text field has nothing to poison ({"active": false} is a valid request).
+                    if (bodyType is not null && Value(bodyType, Kind.Nul, depth: 0)?.ToJsonString() is { } poisoned && poisoned.Contains("\\u0000", StringComparison.Ordinal))
                     {
-                        requests.Add(("NUL in every field", path, Json(Value(bodyType, Kind.Nul, depth: 0)?.ToJsonString() ?? "null")));
+                        requests.Add(("NUL in every field", path, Json(poisoned)));
                         if (HasRanged(bodyType, 0))
                         {
                             requests.Add(("out of range in every field", path, Json(Value(bodyType, Kind.Range, depth: 0)?.ToJsonString() ?? "null")));
