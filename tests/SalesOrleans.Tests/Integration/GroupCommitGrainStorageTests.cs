@@ -243,48 +243,24 @@ public class GroupCommitGrainStorageTests
     {
         // What a node leaves when it dies right after acknowledging a missed call: the events stored, no inquiry made,
         // not settled; and nothing more will come from the PBX for this call.
-        var connectionString = await TestDatabase.CreateAsync();
         var callId = $"swept-{Guid.NewGuid():N}"[..20];
         var caller = $"+7916{Random.Shared.Next(0, 10_000_000):D7}";
-        await using (var db = NpgsqlDataSource.Create(connectionString))
+        var (connectionString, node) = await SweepingNodeAfterDeadNode(new CallState
         {
-            await SchemaMigrator.MigrateAsync(db);
-            await using var storage = new GroupCommitGrainStorage("groupcommit", "salesorleans", db, NullLogger<GroupCommitGrainStorage>.Instance);
-            var state = new GrainState<CallState>(new CallState
-            {
-                CallId = callId,
-                Caller = caller,
-                Called = "+74952233211",
-                Events = [new("incoming", 1_700_000_000, null, null, null), new("no_answer", 1_700_000_030, null, null, null)],
-            });
-            Assert.True(state.State!.WorkDue);
-            await storage.WriteStateAsync("call", GrainId.Create("call", CallGrain.KeyOf(callId)), state);
-        }
-
-        var settings = LeadNodeFixture.Settings();
-        settings["Leads:CallSweepInterval"] = "00:00:00.500";
-        settings["Leads:CallSweepQuiet"] = "00:00:01";
-        await using var node = await TestNode.StartAsync(connectionString, configure: b => b.Configuration.AddInMemoryCollection(settings));
+            CallId = callId,
+            Caller = caller,
+            Called = "+74952233211",
+            Events = [new("incoming", 1_700_000_000, null, null, null), new("no_answer", 1_700_000_030, null, null, null)],
+        });
+        await using var _ = node;
         await using var read = NpgsqlDataSource.Create(connectionString);
         // Only the read model is watched: asking the call grain would wake it without the sweep.
-        var settled = await Eventually(async () =>
-        {
-            await using var cmd = read.CreateCommand("SELECT settled AND lead_id IS NOT NULL AND callback_for IS NOT NULL FROM call_log WHERE call_id = $1");
-            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = callId });
-            return await cmd.ExecuteScalarAsync() is true ? true : (bool?)null;
-        });
-        Assert.True(settled);
+        await UntilTrue(read, "SELECT settled AND lead_id IS NOT NULL AND callback_for IS NOT NULL FROM call_log WHERE call_id = $1", callId);
         await using var leads = read.CreateCommand("SELECT count(*) FROM lead WHERE phone = $1");
         leads.Parameters.Add(new NpgsqlParameter<string> { TypedValue = caller });
         Assert.Equal(1L, (long)(await leads.ExecuteScalarAsync())!);
         // The mark clears with the write after the call log shows the settled call.
-        var cleared = await Eventually(async () =>
-        {
-            await using var due = read.CreateCommand("SELECT work_due FROM grain_state WHERE grain_key = $1");
-            due.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"call/{CallGrain.KeyOf(callId)}" });
-            return await due.ExecuteScalarAsync() is false ? true : (bool?)null;
-        });
-        Assert.True(cleared);
+        await UntilTrue(read, "SELECT NOT work_due FROM grain_state WHERE grain_key = $1", $"call/{CallGrain.KeyOf(callId)}");
     }
 
     [Fact]
@@ -292,48 +268,54 @@ public class GroupCommitGrainStorageTests
     {
         // What a node leaves when it dies after storing (and acknowledging) a call but before projecting it: the state
         // settled, the call log without the call. Only the stored mark says the log is behind.
-        var connectionString = await TestDatabase.CreateAsync();
         var callId = $"lost-log-{Guid.NewGuid():N}"[..22];
+        var (connectionString, node) = await SweepingNodeAfterDeadNode(new CallState
+        {
+            CallId = callId,
+            Caller = "anonymous",
+            Called = "+74952233211",
+            Events = [new("incoming", 1_700_000_000, null, null, null), new("answered", 1_700_000_004, null, null, null), new("hangup", 1_700_000_064, "caller", 60_000, null)],
+            InquiryDone = true,
+            Settled = true,
+            Outcome = "answered",
+            LogDue = true,
+        });
+        await using var _ = node;
+        await using var read = NpgsqlDataSource.Create(connectionString);
+        await UntilTrue(read, "SELECT settled FROM call_log WHERE call_id = $1", callId);
+        // And the mark is cleared, so the sweep leaves the call alone from now on.
+        await UntilTrue(read, "SELECT NOT work_due FROM grain_state WHERE grain_key = $1", $"call/{CallGrain.KeyOf(callId)}");
+    }
+
+    /// <summary>
+    /// A fresh database holding <paramref name="left"/> as a dead node stored it (work due, nothing after it), then a
+    /// node whose sweep looks every half second for calls quiet for a second.
+    /// </summary>
+    private static async Task<(string ConnectionString, TestNode Node)> SweepingNodeAfterDeadNode(CallState left)
+    {
+        var connectionString = await TestDatabase.CreateAsync();
         await using (var db = NpgsqlDataSource.Create(connectionString))
         {
             await SchemaMigrator.MigrateAsync(db);
             await using var storage = new GroupCommitGrainStorage("groupcommit", "salesorleans", db, NullLogger<GroupCommitGrainStorage>.Instance);
-            var state = new GrainState<CallState>(new CallState
-            {
-                CallId = callId,
-                Caller = "anonymous",
-                Called = "+74952233211",
-                Events = [new("incoming", 1_700_000_000, null, null, null), new("answered", 1_700_000_004, null, null, null), new("hangup", 1_700_000_064, "caller", 60_000, null)],
-                InquiryDone = true,
-                Settled = true,
-                Outcome = "answered",
-                LogDue = true,
-            });
-            Assert.True(state.State!.WorkDue);
-            await storage.WriteStateAsync("call", GrainId.Create("call", CallGrain.KeyOf(callId)), state);
+            Assert.True(left.WorkDue);
+            await storage.WriteStateAsync("call", GrainId.Create("call", CallGrain.KeyOf(left.CallId!)), new GrainState<CallState>(left));
         }
 
         var settings = LeadNodeFixture.Settings();
         settings["Leads:CallSweepInterval"] = "00:00:00.500";
         settings["Leads:CallSweepQuiet"] = "00:00:01";
-        await using var node = await TestNode.StartAsync(connectionString, configure: b => b.Configuration.AddInMemoryCollection(settings));
-        await using var read = NpgsqlDataSource.Create(connectionString);
-        var logged = await Eventually(async () =>
-        {
-            await using var cmd = read.CreateCommand("SELECT settled FROM call_log WHERE call_id = $1");
-            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = callId });
-            return await cmd.ExecuteScalarAsync() is true ? true : (bool?)null;
-        });
-        Assert.True(logged);
-        // And the mark is cleared, so the sweep leaves the call alone from now on.
-        var cleared = await Eventually(async () =>
-        {
-            await using var due = read.CreateCommand("SELECT work_due FROM grain_state WHERE grain_key = $1");
-            due.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"call/{CallGrain.KeyOf(callId)}" });
-            return await due.ExecuteScalarAsync() is false ? true : (bool?)null;
-        });
-        Assert.True(cleared);
+        return (connectionString, await TestNode.StartAsync(connectionString, configure: b => b.Configuration.AddInMemoryCollection(settings)));
     }
+
+    /// <summary>Waits until <paramref name="sql"/> (one text parameter) answers true.</summary>
+    private static async Task UntilTrue(NpgsqlDataSource db, string sql, string parameter) =>
+        Assert.True(await Eventually(async () =>
+        {
+            await using var cmd = db.CreateCommand(sql);
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = parameter });
+            return await cmd.ExecuteScalarAsync() is true ? true : (bool?)null;
+        }));
 
     private static async Task<T> Eventually<T>(Func<Task<T?>> probe) where T : struct
     {
