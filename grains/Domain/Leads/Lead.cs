@@ -5,7 +5,7 @@ namespace SalesOrleans.Domain.Leads;
 /// <summary>What leads need to know about people beyond the deal's directory: departments and their managers.</summary>
 public interface ILeadDirectory : IDealDirectory
 {
-    string? DepartmentOf(string user);
+    // DepartmentOf(user) comes from IDealDirectory; every lead directory implements it.
 
     bool DepartmentExists(string department);
 
