@@ -16,6 +16,19 @@ namespace SalesOrleans.Tests.Security;
 /// </summary>
 public sealed partial class SecurityFixture : IAsyncLifetime
 {
+    /// <summary>The public endpoints the README documents; every other one needs a login or an API token.</summary>
+    public static readonly string[] PublicEndpoints =
+    [
+        "GET /",
+        "GET /health/live",
+        "GET /health/ready",
+        "GET /openapi/{documentName}.json",
+        "POST /api/auth/login",
+        "POST /api/leads/webform",
+        "POST /api/telephony/ami",
+        "POST /api/telephony/calls",
+    ];
+
     public TestNode Node { get; private set; } = null!;
 
     public string AdminToken { get; private set; } = "";
