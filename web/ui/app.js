@@ -3,6 +3,16 @@
 const App = {
   me: null,
 
+  // Page text: App.t('deal.lost.title', 'Mark as lost', { name }) — the English text is the fallback (and the neutral
+  // resx value); App.strings holds the user's language from the server's resource files once loaded.
+  strings: {},
+  locale: navigator.language || 'en',
+  t(key, english, args) {
+    let text = App.strings[key] ?? english ?? key;
+    for (const [name, value] of Object.entries(args || {})) text = text.replaceAll(`{${name}}`, String(value));
+    return text;
+  },
+
   // The CSRF token every state-changing call sends with the login cookie (fetched once per page, see CsrfProtection).
   csrf: null,
 
