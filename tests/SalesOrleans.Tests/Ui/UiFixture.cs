@@ -43,7 +43,9 @@ public sealed class UiFixture : IAsyncLifetime
         await page.FillAsync("input[name=userName]", user);
         await page.FillAsync("input[name=password]", "demo");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync($"**{path}");
+        // DOMContentLoaded, not "load": every test then waits for what it needs, and a slow subresource on a loaded CI
+        // machine (the live script, a font) must not fail a login.
+        await page.WaitForURLAsync($"**{path}", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
         return page;
     }
 
