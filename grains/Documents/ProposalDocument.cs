@@ -1,4 +1,3 @@
-using System.Globalization;
 using SalesOrleans.Deals;
 using SalesOrleans.Domain.Stock;
 using SalesOrleans.ReadModel;
@@ -9,101 +8,42 @@ namespace SalesOrleans.Documents;
 /// <summary>Lays out a commercial proposal from a deal's parameters and lines (names and units from the catalogue).</summary>
 public static class ProposalPdf
 {
-    private const float Left = 50;
-    private const float Right = PdfWriter.PageWidth - 50;
-    private const float Top = PdfWriter.PageHeight - 60;
-    private const float Bottom = 70;
-
-    public static byte[] Render(DealView deal, IReadOnlyDictionary<string, SkuDefinition> skus, DateTimeOffset now, string? fontPath = null)
+    public static byte[] Render(DealView deal, IReadOnlyDictionary<string, SkuDefinition> skus, DateTimeOffset now)
     {
-        var pdf = new PdfWriter(fontPath);
-        var y = Top;
-        var culture = CultureInfo.InvariantCulture;
-        string Money(decimal value) => value.ToString("#,0.00", culture);
-
-        pdf.Text(Left, y, "Commercial proposal", 20);
-        pdf.Text(Right, y, $"{now:yyyy-MM-dd}", 10, alignRight: true);
-        y -= 30;
+        var page = new PaperLayout($"Commercial proposal: {deal.Title}");
+        page.Title("Commercial proposal", $"{now:yyyy-MM-dd}");
         foreach (var line in new[] { $"For: {deal.Company}", deal.Contact is null ? null : $"Attention: {deal.Contact}", $"From: {deal.Owner}", $"Subject: {deal.Title}" })
         {
             if (line is not null)
             {
-                pdf.Text(Left, y, line, 11);
-                y -= 16;
+                page.Paragraph(line, 11, 16);
             }
         }
 
-        y -= 14;
-        // No, SKU, item (to its end), quantity (right-aligned, unit after it), price and total (right-aligned).
-        float[] columns = [Left, Left + 25, Left + 115, Right - 215, Right - 185, Right - 85, Right];
-        void Header()
-        {
-            pdf.Text(columns[0], y, "No", 9);
-            pdf.Text(columns[1], y, "SKU", 9);
-            pdf.Text(columns[2], y, "Item", 9);
-            pdf.Text(columns[4], y, "Qty", 9, alignRight: true);
-            pdf.Text(columns[4] + 5, y, "Unit", 9);
-            pdf.Text(columns[5], y, "Price", 9, alignRight: true);
-            pdf.Text(columns[6], y, $"Total, {deal.Currency}", 9, alignRight: true);
-            pdf.Line(Left, y - 4, Right, y - 4);
-            y -= 18;
-        }
-
-        Header();
-        var number = 0;
-        foreach (var line in deal.Lines)
+        page.Gap(14);
+        page.Table(PaperLayout.LineColumns(deal.Currency), deal.Lines.Select((line, i) =>
         {
             var sku = skus.GetValueOrDefault(Catalogue.NormalizeSkuCode(line.Sku));
-            var name = sku?.Name ?? line.Name ?? line.Sku;
-            var wrapped = pdf.Wrap(name, 10, columns[3] - columns[2]).ToList();
-            if (y - 14 * wrapped.Count < Bottom)
-            {
-                pdf.NewPage();
-                y = Top;
-                Header();
-            }
-
-            pdf.Text(columns[0], y, $"{++number}", 10);
-            pdf.Text(columns[1], y, line.Sku, 10);
-            pdf.Text(columns[4], y, line.Quantity.ToString("0.###", culture), 10, alignRight: true);
-            pdf.Text(columns[4] + 5, y, sku?.Unit ?? "", 10);
-            pdf.Text(columns[5], y, Money(line.Price), 10, alignRight: true);
-            pdf.Text(columns[6], y, Money(line.Quantity * line.Price), 10, alignRight: true);
-            foreach (var part in wrapped)
-            {
-                pdf.Text(columns[2], y, part, 10);
-                y -= 14;
-            }
-        }
-
-        pdf.Line(Left, y + 8, Right, y + 8);
-        y -= 8;
-        pdf.Text(columns[5], y, "Total", 11, alignRight: true);
-        pdf.Text(columns[6], y, $"{Money(deal.Lines.Count > 0 ? deal.Lines.Sum(l => l.Quantity * l.Price) : deal.Amount)} {deal.Currency}", 11, alignRight: true);
-        y -= 30;
+            return (IReadOnlyList<string>)
+            [
+                $"{i + 1}", line.Sku, sku?.Name ?? line.Name ?? line.Sku, PaperLayout.Quantity(line.Quantity), sku?.Unit ?? "",
+                PaperLayout.Money(line.Price), PaperLayout.Money(line.Quantity * line.Price),
+            ];
+        }));
+        page.Sum("Total", $"{PaperLayout.Money(deal.Lines.Count > 0 ? deal.Lines.Sum(l => l.Quantity * l.Price) : deal.Amount)} {deal.Currency}");
+        page.Gap(12);
 
         if (deal.Parameters.Count > 0)
         {
-            pdf.Text(Left, y, "Terms", 12);
-            y -= 18;
+            page.Paragraph("Terms", 12, 18);
             foreach (var (key, value) in deal.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
-                foreach (var part in pdf.Wrap($"{key}: {value}", 10, Right - Left))
-                {
-                    if (y < Bottom)
-                    {
-                        pdf.NewPage();
-                        y = Top;
-                    }
-
-                    pdf.Text(Left, y, part, 10);
-                    y -= 14;
-                }
+                page.Paragraph($"{key}: {value}");
             }
         }
 
-        pdf.Text(Left, Bottom - 30, "Prices without VAT. This proposal is valid for 30 days.", 8);
-        return pdf.ToArray();
+        page.Footer("Prices without VAT. This proposal is valid for 30 days.");
+        return page.ToArray();
     }
 }
 
