@@ -6,6 +6,7 @@ using SalesOrleans.Tests.Integration;
 namespace SalesOrleans.Tests.Analytics;
 
 /// <summary>Real deal grains on a real node: their publications reach the analytics tables, and the API keeps its access rules.</summary>
+[Trait("Category", "Integration")]
 public class AnalyticsApiTests
 {
     private static async Task<JsonElement> Json(HttpResponseMessage response)

@@ -10,6 +10,7 @@ namespace SalesOrleans.Tests.Analytics;
 /// A generated history with known truth fed through the real projector into PostgreSQL: the funnel, stage
 /// durations, lost reasons and forecast come out exact, and replaying every publication changes nothing.
 /// </summary>
+[Trait("Category", "Integration")]
 public class AnalyticsProjectionTests
 {
     private const string P = "training-sales";

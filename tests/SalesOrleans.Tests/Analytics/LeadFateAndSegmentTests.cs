@@ -14,6 +14,7 @@ namespace SalesOrleans.Tests.Analytics;
 /// Generated leads, contacts and won deals with known truth through the real projectors into PostgreSQL: lead fate,
 /// the BCG matrix and the marketing segments come out exact, and replays change nothing.
 /// </summary>
+[Trait("Category", "Integration")]
 public class LeadFateAndSegmentTests
 {
     private static readonly DateTimeOffset Base = new(2026, 10, 5, 9, 0, 0, TimeSpan.Zero);

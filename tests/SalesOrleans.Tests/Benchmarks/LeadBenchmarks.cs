@@ -29,6 +29,7 @@ public sealed class BenchmarkFactAttribute : FactAttribute
 /// The figures: raw PostgreSQL ceiling, queue assignments/s, whole intake (inquiry → contact → lead →
 /// assignment) per second, and the telephony webhook at rising rates with p50/p99 latency and a lost/duplicate check.
 /// </summary>
+[Trait("Category", "Benchmark")]
 public class LeadBenchmarks(ITestOutputHelper output)
 {
     private void Report(string line)

@@ -4,6 +4,7 @@ using SalesOrleans.Domain.Processes;
 
 namespace SalesOrleans.Tests.Domain;
 
+[Trait("Category", "Unit")]
 public class ProcessJsonTests
 {
     private const string Minimal = """

@@ -2,6 +2,7 @@ using SalesOrleans.Domain.Processes;
 
 namespace SalesOrleans.Tests.Domain;
 
+[Trait("Category", "Unit")]
 public class ProcessValidatorTests
 {
     private static readonly ExecutorRule Owner = new() { Kind = ExecutorKind.Owner };

@@ -3,6 +3,7 @@ using SalesOrleans.Domain.Processes;
 namespace SalesOrleans.Tests.Domain;
 
 /// <summary>The process definitions shipped in deploy/processes (copied beside the test assembly under processes/).</summary>
+[Trait("Category", "Unit")]
 public class ShippedProcessesTests
 {
     public static TheoryData<string> Files => new(Directory.GetFiles(ProcessDirectory, "*.json").Select(Path.GetFileName).OfType<string>().Order());

@@ -2,6 +2,7 @@ using SalesOrleans.Domain;
 
 namespace SalesOrleans.Tests.Domain;
 
+[Trait("Category", "Unit")]
 public class TextHygieneTests
 {
     [Theory]

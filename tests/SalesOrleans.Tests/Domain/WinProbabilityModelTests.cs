@@ -2,6 +2,7 @@ using SalesOrleans.Domain.Analytics;
 
 namespace SalesOrleans.Tests.Domain;
 
+[Trait("Category", "Unit")]
 public class WinProbabilityModelTests
 {
     private static readonly Dictionary<string, double> StageProbability = new()

@@ -2,6 +2,7 @@ using SalesOrleans.Domain.Calendar;
 
 namespace SalesOrleans.Tests.Domain;
 
+[Trait("Category", "Unit")]
 public class WorkingCalendarTests
 {
     // Europe/Berlin, Mon–Fri 09:00–18:00. 2026-11-23 is a Monday; Berlin is UTC+1 in November.

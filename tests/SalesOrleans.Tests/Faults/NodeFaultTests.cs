@@ -22,6 +22,7 @@ public sealed class FaultCollection
 /// calls), then one node is killed with SIGKILL or stopped with SIGTERM. Every acknowledged command must be there
 /// afterwards exactly once; the dead node's grains answer from the others.
 /// </summary>
+[Trait("Category", "Fault")]
 [Collection(FaultCollection.Name)]
 public class NodeFaultTests(ITestOutputHelper output)
 {

@@ -15,6 +15,7 @@ namespace SalesOrleans.Tests.Faults;
 /// StorageUnavailableException the grain boundary turns them into, or — from a node without the filter — the codec
 /// failure or fallback an Npgsql exception becomes on the wire. Statement errors stay what they are (500: a bug).
 /// </summary>
+[Trait("Category", "Fault")]
 public class OutageErrorTests
 {
     public static TheoryData<string, Exception, bool> Cases() => new()

@@ -4,6 +4,7 @@ using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Grains;
 
+[Trait("Category", "Grain")]
 [Collection(GrainClusterCollection.Name)]
 public class DealGrainTests(GrainClusterFixture fixture)
 {

@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 
 namespace SalesOrleans.Tests.Grains;
 
+[Trait("Category", "Grain")]
 [Collection(LeadClusterCollection.Name)]
 public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output)
 {

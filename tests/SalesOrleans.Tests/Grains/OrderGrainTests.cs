@@ -3,6 +3,7 @@ using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Grains;
 
+[Trait("Category", "Grain")]
 [Collection(StockClusterCollection.Name)]
 public class OrderGrainTests(StockClusterFixture fixture)
 {

@@ -4,6 +4,7 @@ using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Grains;
 
+[Trait("Category", "Grain")]
 [Collection(StockClusterCollection.Name)]
 public class StockItemGrainTests(StockClusterFixture fixture)
 {

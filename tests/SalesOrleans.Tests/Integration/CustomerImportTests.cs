@@ -8,6 +8,7 @@ using SalesOrleans.Domain.Leads;
 namespace SalesOrleans.Tests.Integration;
 
 /// <summary>The customer base import: companies and contacts from CSV/XLSX, and a call from an imported number is a known customer's.</summary>
+[Trait("Category", "Integration")]
 [Collection(LeadNodeCollection.Name)]
 public class CustomerImportTests(LeadNodeFixture fixture)
 {

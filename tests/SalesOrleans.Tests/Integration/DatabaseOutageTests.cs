@@ -12,6 +12,7 @@ namespace SalesOrleans.Tests.Integration;
 /// says not ready; PostgreSQL started again: the node resumes by itself and every acknowledged write is there.
 /// The test runs its own PostgreSQL cluster (deploy/pg.sh) on its own port, since it stops it.
 /// </summary>
+[Trait("Category", "Fault")]
 public sealed class DatabaseOutageTests(ITestOutputHelper output)
 {
     /// <summary>Far above a fail-fast answer, far below a hang (the HTTP client's own timeout is 100 s).</summary>

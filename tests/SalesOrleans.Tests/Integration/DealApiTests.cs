@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 
 namespace SalesOrleans.Tests.Integration;
 
+[Trait("Category", "Integration")]
 [Collection(NodeCollection.Name)]
 public class DealApiTests(NodeFixture fixture)
 {

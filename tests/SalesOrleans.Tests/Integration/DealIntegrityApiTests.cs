@@ -10,6 +10,7 @@ namespace SalesOrleans.Tests.Integration;
 /// shipped processes and the demo people (training: k.weber, l.braun, head e.keller; industrial: i.petrov, head
 /// s.volkov, t.engineer, w.lager; projects: a.ivanova, head o.smirnova).
 /// </summary>
+[Trait("Category", "Integration")]
 [Collection(NodeCollection.Name)]
 public class DealIntegrityApiTests(NodeFixture fixture)
 {

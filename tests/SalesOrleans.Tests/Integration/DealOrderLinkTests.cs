@@ -14,6 +14,7 @@ namespace SalesOrleans.Tests.Integration;
 /// order's state; training-sales has its commitment confirmed by a payment on the deal's order. The order's invoices
 /// and waybills go onto the deal as PDF documents.
 /// </summary>
+[Trait("Category", "Integration")]
 [Collection(NodeCollection.Name)]
 public class DealOrderLinkTests(NodeFixture fixture)
 {

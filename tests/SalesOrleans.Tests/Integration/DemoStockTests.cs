@@ -5,6 +5,7 @@ using SalesOrleans.Orders;
 namespace SalesOrleans.Tests.Integration;
 
 /// <summary>The demo as deploy/run.sh starts it: demo stock, and demo deals driven through the real grains hand over to orders.</summary>
+[Trait("Category", "Integration")]
 public class DemoStockTests
 {
     [Fact]

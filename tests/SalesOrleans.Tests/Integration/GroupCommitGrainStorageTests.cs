@@ -12,6 +12,7 @@ using SalesOrleans.Tests.Support;
 namespace SalesOrleans.Tests.Integration;
 
 /// <summary>The group-commit grain storage on a real PostgreSQL: many grains' writes share commits, none is lost, a stale writer is refused.</summary>
+[Trait("Category", "Integration")]
 public class GroupCommitGrainStorageTests
 {
     public sealed class Counter

@@ -6,6 +6,7 @@ using MiniExcelLibs;
 
 namespace SalesOrleans.Tests.Integration;
 
+[Trait("Category", "Integration")]
 [Collection(NodeCollection.Name)]
 public class ImportTests(NodeFixture fixture)
 {

@@ -38,6 +38,7 @@ public sealed class LeadNodeCollection : ICollectionFixture<LeadNodeFixture>
     public const string Name = "lead node on postgres";
 }
 
+[Trait("Category", "Integration")]
 [Collection(LeadNodeCollection.Name)]
 public class LeadApiTests(LeadNodeFixture fixture)
 {

@@ -13,6 +13,7 @@ using Xunit.Abstractions;
 namespace SalesOrleans.Tests.Integration;
 
 /// <summary>IMAP intake against a real Dovecot: the three templates, quarantine, IDLE, exactly-once across restarts.</summary>
+[Trait("Category", "Integration")]
 public class MailIntakeTests(ITestOutputHelper output)
 {
     private static MimeMessage Mail(string fromName, string from, string subject, string text)

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 
 namespace SalesOrleans.Tests.Integration;
 
+[Trait("Category", "Integration")]
 [Collection(NodeCollection.Name)]
 public sealed class MetricsTests(NodeFixture fixture)
 {

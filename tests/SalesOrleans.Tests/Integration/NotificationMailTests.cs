@@ -10,6 +10,7 @@ using SalesOrleans.Tests.Support;
 namespace SalesOrleans.Tests.Integration;
 
 /// <summary>Notification e-mails through a real Postfix into real Dovecot mailboxes, with a retry while the SMTP server is down.</summary>
+[Trait("Category", "Integration")]
 public class NotificationMailTests
 {
     private static async Task<IReadOnlyList<string>> Subjects(DovecotServer dovecot, string user)

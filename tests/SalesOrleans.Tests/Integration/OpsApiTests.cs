@@ -5,6 +5,7 @@ using System.Text.Json;
 namespace SalesOrleans.Tests.Integration;
 
 /// <summary>The operators' cluster view: the membership table as it is, for admins only.</summary>
+[Trait("Category", "Integration")]
 public sealed class OpsApiTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using System.Text.Json;
 
 namespace SalesOrleans.Tests.Integration;
 
+[Trait("Category", "Integration")]
 [Collection(NodeCollection.Name)]
 public class OrderApiTests(NodeFixture fixture)
 {

@@ -10,6 +10,7 @@ using SalesOrleans.Tests.Support;
 namespace SalesOrleans.Tests.Integration;
 
 /// <summary>State, journal and events on a real PostgreSQL across node restarts and failed publishes.</summary>
+[Trait("Category", "Integration")]
 public class PersistenceTests
 {
     private static async Task<JsonElement> Json(HttpResponseMessage response) =>

@@ -7,6 +7,7 @@ using SalesOrleans.Tests.Support;
 namespace SalesOrleans.Tests.Integration;
 
 /// <summary>Calls through a real Kamailio driven by real SIPp callers and callees, into the node's webhook.</summary>
+[Trait("Category", "Sip")]
 public class SipTelephonyTests
 {
     private static string NewCaller() => $"7916{Random.Shared.Next(0, 10_000_000):D7}";

@@ -13,6 +13,7 @@ namespace SalesOrleans.Tests.Integration;
 /// middle. Every request is retried until it gets a definite answer (ids make retries safe), so the clients' own ledger
 /// is exact; afterwards stock, reservations and the movement journal must agree with it to the unit.
 /// </summary>
+[Trait("Category", "Integration")]
 public class StockRaceTests(ITestOutputHelper output)
 {
     private const string Sku = "RACE-1";

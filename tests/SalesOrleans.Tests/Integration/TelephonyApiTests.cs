@@ -8,6 +8,7 @@ using SalesOrleans.ReadModel;
 
 namespace SalesOrleans.Tests.Integration;
 
+[Trait("Category", "Integration")]
 [Collection(LeadNodeCollection.Name)]
 public class TelephonyApiTests(LeadNodeFixture fixture)
 {
@@ -250,6 +251,7 @@ public class TelephonyApiTests(LeadNodeFixture fixture)
 }
 
 /// <summary>Leads on PostgreSQL across a node restart, and the web form's rate limit (each on a node of its own).</summary>
+[Trait("Category", "Integration")]
 public class LeadPersistenceTests
 {
     private static async Task<JsonElement> Json(HttpResponseMessage response) =>

@@ -4,6 +4,7 @@ using SalesOrleans.Web.Auth;
 namespace SalesOrleans.Tests.Security;
 
 /// <summary>The pure access rules: role + scope + resource facts → allowed, hidden (404) or forbidden (403). No node.</summary>
+[Trait("Category", "Unit")]
 public sealed class AccessMatrixTests
 {
     private static readonly AccessSubject Weber = new("k.weber", "training");

@@ -16,6 +16,7 @@ namespace SalesOrleans.Tests.Security;
 /// The access model through the API: every endpoint declares its access; every role × endpoint × own/other department
 /// answers what the matrix says; and one named test per finding of the trust issue (each failed before the access layer).
 /// </summary>
+[Trait("Category", "Integration")]
 [Collection(SecurityCollection.Name)]
 public sealed partial class AccessTests(SecurityFixture fixture, ITestOutputHelper output)
 {

@@ -11,6 +11,7 @@ namespace SalesOrleans.Tests.Security;
 /// the same deal) still project, ops see it and retry it once the cause is fixed. Before, the deal's projection
 /// retried forever and its board row and journal froze.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class DeadLetterTests
 {
     [Fact]

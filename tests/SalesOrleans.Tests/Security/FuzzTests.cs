@@ -16,6 +16,7 @@ namespace SalesOrleans.Tests.Security;
 /// malformed payloads: broken JSON, wrong JSON types, nulls, huge strings and collections, negative numbers, empty
 /// values, binary garbage. No answer may be a 5xx and no table may gain or lose a row.
 /// </summary>
+[Trait("Category", "Integration")]
 [Collection(SecurityCollection.Name)]
 public sealed partial class FuzzTests(SecurityFixture fixture, ITestOutputHelper output)
 {

@@ -10,6 +10,7 @@ namespace SalesOrleans.Tests.Security;
 public sealed record ExportProbe(string Name, string? Company, int Quantity, decimal Amount);
 
 /// <summary>Issue 14, part 7: response headers, uploaded files served as downloads, spreadsheet formulas in CSV exports.</summary>
+[Trait("Category", "Integration")]
 [Collection(SecurityCollection.Name)]
 public sealed partial class HeaderAndFileTests(SecurityFixture fixture)
 {

@@ -15,6 +15,7 @@ namespace SalesOrleans.Tests.Security;
 /// Issue 14, "input that poisons": control characters and values beyond what the database columns hold are refused at
 /// the boundary with a 400 naming the field, write nothing, and leave the node serving everyone else.
 /// </summary>
+[Trait("Category", "Integration")]
 [Collection(SecurityCollection.Name)]
 public sealed class InputHygieneTests(SecurityFixture fixture, ITestOutputHelper output)
 {

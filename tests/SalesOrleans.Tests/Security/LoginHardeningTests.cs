@@ -6,6 +6,7 @@ using SalesOrleans.Tests.Integration;
 namespace SalesOrleans.Tests.Security;
 
 /// <summary>The login path: timing that does not tell names apart, and throttling that cannot lock a victim out (nodes of their own).</summary>
+[Trait("Category", "Integration")]
 public sealed class LoginHardeningTests
 {
     [Fact]

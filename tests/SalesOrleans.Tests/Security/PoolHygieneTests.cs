@@ -10,6 +10,7 @@ namespace SalesOrleans.Tests.Security;
 /// encode) must leave the pooled connections in step: the next statements on the same pool answer normally (issue 14:
 /// "Received unexpected backend message DataRow" for other users after one NUL login name).
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class PoolHygieneTests(ITestOutputHelper output)
 {
     /// <summary>

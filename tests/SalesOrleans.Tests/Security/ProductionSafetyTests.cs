@@ -12,6 +12,7 @@ using SalesOrleans.Tests.Support;
 namespace SalesOrleans.Tests.Security;
 
 /// <summary>Issue 14: the demo exists only when asked for, and a node in Production refuses to start with demo secrets.</summary>
+[Trait("Category", "Integration")]
 public sealed class ProductionSafetyTests
 {
     private const string KeySecret = "b2Y4Zk1pQ3Vq-Secret-for-the-key-ring-0123456789";

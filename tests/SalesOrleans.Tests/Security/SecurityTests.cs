@@ -14,6 +14,7 @@ using SalesOrleans.Web.Auth;
 namespace SalesOrleans.Tests.Security;
 
 /// <summary>One test per security rule of the API: authentication, roles, CSRF, size limits, login throttling, malformed input.</summary>
+[Trait("Category", "Integration")]
 [Collection(SecurityCollection.Name)]
 public sealed class SecurityTests(SecurityFixture fixture)
 {

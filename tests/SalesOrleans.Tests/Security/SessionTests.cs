@@ -15,6 +15,7 @@ namespace SalesOrleans.Tests.Security;
 /// listed, scoped, expire and are revoked; the login path does not tell known names from unknown ones and cannot be
 /// used to lock someone out.
 /// </summary>
+[Trait("Category", "Integration")]
 [Collection(SecurityCollection.Name)]
 public sealed class SessionTests(SecurityFixture fixture)
 {

@@ -9,6 +9,7 @@ using SalesOrleans.Web.Api;
 namespace SalesOrleans.Tests.Security;
 
 /// <summary>Issue 14, part 8: the telephony webhook's signature, replay window, event-time window and limit on wrong keys.</summary>
+[Trait("Category", "Integration")]
 public sealed class WebhookSecurityTests
 {
     private const string Secret = "whsec-Контрольный-7f3a9c2e";

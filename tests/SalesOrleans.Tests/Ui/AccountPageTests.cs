@@ -6,6 +6,7 @@ using SalesOrleans.Web.Auth;
 namespace SalesOrleans.Tests.Ui;
 
 /// <summary>The account page under the Content-Security-Policy: a user changes their password, an admin resets it, deactivates the user and issues and revokes a token.</summary>
+[Trait("Category", "Ui")]
 [Collection(UiCollection.Name)]
 public sealed class AccountPageTests(UiFixture fixture)
 {

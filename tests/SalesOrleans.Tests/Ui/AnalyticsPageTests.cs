@@ -7,6 +7,7 @@ using SalesOrleans.ReadModel;
 
 namespace SalesOrleans.Tests.Ui;
 
+[Trait("Category", "Ui")]
 [Collection(UiCollection.Name)]
 public class AnalyticsPageTests(UiFixture fixture)
 {

@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 
 namespace SalesOrleans.Tests.Ui;
 
+[Trait("Category", "Ui")]
 [Collection(UiCollection.Name)]
 public class BoardTests(UiFixture fixture)
 {

@@ -8,6 +8,7 @@ using SalesOrleans.Tests.Integration;
 namespace SalesOrleans.Tests.Ui;
 
 /// <summary>Two nodes on one PostgreSQL: one cluster, browsers on either node see changes made on the other.</summary>
+[Trait("Category", "Ui")]
 [Collection(UiCollection.Name)]
 public class ClusterTests(UiFixture fixture)
 {

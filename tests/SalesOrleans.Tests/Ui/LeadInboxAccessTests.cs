@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 namespace SalesOrleans.Tests.Ui;
 
 /// <summary>The lead inbox offers only what the API allows the user (GET /api/auth/me's capabilities).</summary>
+[Trait("Category", "Ui")]
 [Collection(UiCollection.Name)]
 public class LeadInboxAccessTests(UiFixture fixture)
 {

@@ -4,6 +4,7 @@ using System.Text.Json;
 
 namespace SalesOrleans.Tests.Ui;
 
+[Trait("Category", "Ui")]
 [Collection(UiCollection.Name)]
 public class WarehouseTests(UiFixture fixture)
 {
@@ -39,6 +40,7 @@ public class WarehouseTests(UiFixture fixture)
     }
 }
 
+[Trait("Category", "Ui")]
 [Collection(UiCollection.Name)]
 public class DealOrderCardTests(UiFixture fixture)
 {

@@ -2,6 +2,7 @@ using SalesOrleans.Domain.Analytics;
 
 namespace SalesOrleans.Tests.Domain.Analytics;
 
+[Trait("Category", "Unit")]
 public class BcgMatrixTests
 {
     [Fact]

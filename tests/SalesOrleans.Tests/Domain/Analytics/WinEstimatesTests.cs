@@ -3,6 +3,7 @@ using SalesOrleans.Domain.Leads;
 
 namespace SalesOrleans.Tests.Domain.Analytics;
 
+[Trait("Category", "Unit")]
 public class WinEstimatesTests
 {
     private static readonly DateTimeOffset Entered = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);

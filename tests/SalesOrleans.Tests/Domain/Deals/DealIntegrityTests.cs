@@ -9,6 +9,7 @@ namespace SalesOrleans.Tests.Domain.Deals;
 /// completes and hands on a task, four-eyes on reviews, fields only the system writes, stages only the order passes,
 /// moves that cancel work only when told to, and orders linked only by people who may change the deal.
 /// </summary>
+[Trait("Category", "Unit")]
 public class DealIntegrityTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);

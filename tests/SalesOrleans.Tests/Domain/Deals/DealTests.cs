@@ -4,6 +4,7 @@ using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Domain.Deals;
 
+[Trait("Category", "Unit")]
 public class DealTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);

@@ -4,6 +4,7 @@ using SalesOrleans.Orders;
 
 namespace SalesOrleans.Tests.Domain.Documents;
 
+[Trait("Category", "Unit")]
 public class InvoicePdfTests
 {
     private static readonly Guid OrderId = Guid.Parse("3f2a9c1e-0000-4000-8000-000000000001");

@@ -3,6 +3,7 @@ using SalesOrleans.Domain.Stock;
 
 namespace SalesOrleans.Tests.Domain.Documents;
 
+[Trait("Category", "Unit")]
 public class ProposalPdfTests
 {
     private static DealView Deal(int lines) => new(

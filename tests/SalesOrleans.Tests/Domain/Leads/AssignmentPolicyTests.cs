@@ -2,6 +2,7 @@ using SalesOrleans.Domain.Leads;
 
 namespace SalesOrleans.Tests.Domain.Leads;
 
+[Trait("Category", "Unit")]
 public class AssignmentPolicyTests
 {
     private static QueueCandidate M(string user, int leads = 0, int tasks = 0, bool absent = false, bool onShift = true) => new(user, absent, onShift, leads, tasks);

@@ -2,6 +2,7 @@ using SalesOrleans.Domain.Leads;
 
 namespace SalesOrleans.Tests.Domain.Leads;
 
+[Trait("Category", "Unit")]
 public class CallAssemblyTests
 {
     private static CallEventRecord E(string name, double ts, long? ms = null) => new(name, ts, null, ms, null);

@@ -4,6 +4,7 @@ using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Domain.Leads;
 
+[Trait("Category", "Unit")]
 public class ContactTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
@@ -133,6 +134,7 @@ public class ContactTests
     }
 }
 
+[Trait("Category", "Unit")]
 public class NotificationTemplatesTests
 {
     [Theory]

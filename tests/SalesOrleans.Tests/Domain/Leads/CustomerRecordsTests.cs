@@ -3,6 +3,7 @@ using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Domain.Leads;
 
+[Trait("Category", "Unit")]
 public class CustomerRecordsTests
 {
     private static readonly ContactNormalizer Normalizer = new("RU");

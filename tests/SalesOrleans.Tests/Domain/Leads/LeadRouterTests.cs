@@ -2,6 +2,7 @@ using SalesOrleans.Domain.Leads;
 
 namespace SalesOrleans.Tests.Domain.Leads;
 
+[Trait("Category", "Unit")]
 public class LeadRouterTests
 {
     private static readonly LeadRouter Router = new(

@@ -5,6 +5,7 @@ using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Domain.Leads;
 
+[Trait("Category", "Unit")]
 public class LeadTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);

@@ -8,6 +8,7 @@ using SalesOrleans.Domain.Leads.Mail;
 namespace SalesOrleans.Tests.Domain.Leads;
 
 /// <summary>Real mail as services and people send it (issue 15): each test is a message written the way its sender writes.</summary>
+[Trait("Category", "Unit")]
 public class MailReaderTests
 {
     static MailReaderTests() => MailReader.RegisterLegacyCharsets();

@@ -7,6 +7,7 @@ using SalesOrleans.Silo.Intake;
 
 namespace SalesOrleans.Tests.Domain.Leads;
 
+[Trait("Category", "Unit")]
 public class MailTlsTests
 {
     private static X509Certificate2 SelfSigned(string name)

@@ -3,6 +3,7 @@ using SalesOrleans.Domain.Processes;
 
 namespace SalesOrleans.Tests.Domain.Orders;
 
+[Trait("Category", "Unit")]
 public class DealOrderLinkTests
 {
     /// <summary>The order-driven link as shipped.</summary>

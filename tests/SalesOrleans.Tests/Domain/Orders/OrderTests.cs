@@ -5,6 +5,7 @@ using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Domain.Orders;
 
+[Trait("Category", "Unit")]
 public class OrderTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);

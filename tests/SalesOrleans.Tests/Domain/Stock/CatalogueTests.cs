@@ -3,6 +3,7 @@ using SalesOrleans.Domain.Stock;
 
 namespace SalesOrleans.Tests.Domain.Stock;
 
+[Trait("Category", "Unit")]
 public class CatalogueTests
 {
     private static SkuDefinition Sku(string code = "sku-100", string? ean = null, int lead = 0, decimal price = 10, string currency = "eur") =>

@@ -3,6 +3,7 @@ using SalesOrleans.Domain.Stock;
 
 namespace SalesOrleans.Tests.Domain.Stock;
 
+[Trait("Category", "Unit")]
 public class StockItemTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);

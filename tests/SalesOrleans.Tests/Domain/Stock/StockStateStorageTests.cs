@@ -5,6 +5,7 @@ using SalesOrleans.Infrastructure;
 namespace SalesOrleans.Tests.Domain.Stock;
 
 /// <summary>The stock item state as the storage serializer writes and reads it.</summary>
+[Trait("Category", "Unit")]
 public class StockStateStorageTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, 123, TimeSpan.Zero);
