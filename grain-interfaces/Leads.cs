@@ -291,7 +291,8 @@ public sealed record NewContactTask(
     [property: Id(0)] string Title,
     [property: Id(1)] string? Executor,
     [property: Id(2)] string Kind,
-    [property: Id(3)] double DeadlineHours);
+    [property: Id(3)] double DeadlineHours,
+    [property: Id(4)] string? Id = null);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.ContactResult")]
 public sealed record ContactResult([property: Id(0)] ContactView? Contact, [property: Id(1)] CommandError? Error)
