@@ -477,7 +477,7 @@ public sealed record CallerCard(
 
 /// <summary>One PBX call ("call:&lt;id&gt;") assembling its events: duplicates ignored, order by the event's timestamp.</summary>
 [Alias("SalesOrleans.ICallGrain")]
-public interface ICallGrain : IGrainWithStringKey
+public interface ICallGrain : IGrainWithStringKey, IFollowUpGrain
 {
     /// <summary>Records the event; answers false for a duplicate.</summary>
     [Alias("Record")]
@@ -485,8 +485,4 @@ public interface ICallGrain : IGrainWithStringKey
 
     [Alias("Get")]
     Task<CallView?> Get();
-
-    /// <summary>The sweep's wake-up for a call whose stored state says work is due: runs it now (keeping it active would not).</summary>
-    [Alias("Resume")]
-    Task Resume();
 }

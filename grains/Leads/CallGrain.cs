@@ -55,7 +55,7 @@ public sealed class CallGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // Work a crash left undone (CallSweeper wakes such calls): an acknowledged "incoming" without its inquiry, a call
+        // Work a crash left undone (FollowUpSweeper wakes such calls): an acknowledged "incoming" without its inquiry, a call
         // without its settling, a state the call log may not show.
         if (S.WorkDue)
         {
@@ -351,7 +351,7 @@ public sealed class CallState : IWorkDue
     [System.Text.Json.Serialization.JsonIgnore]
     public bool SettleDue => !Settled && Events.Any(e => CallAssembly.IsTerminal(e.Event));
 
-    /// <summary>Work left after the write: what OnActivateAsync resumes and CallSweeper wakes the call for.</summary>
+    /// <summary>Work left after the write: what OnActivateAsync resumes and FollowUpSweeper wakes the call for.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool WorkDue => InquiryDue || SettleDue || LogDue;
 
