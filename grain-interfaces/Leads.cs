@@ -174,7 +174,7 @@ public sealed record LeadResult([property: Id(0)] LeadView? Lead, [property: Id(
 
 /// <summary>A lead (Заявка): an inquiry from a not-yet customer on its way to a deal or a disqualification. Keyed by a Guid.</summary>
 [Alias("SalesOrleans.ILeadGrain")]
-public interface ILeadGrain : IGrainWithGuidKey
+public interface ILeadGrain : IGrainWithGuidKey, IFollowUpGrain
 {
     /// <summary>Opens the lead (idempotent for the same inquiry) and asks its department's queue for an assignee.</summary>
     [Alias("Open")]
@@ -302,7 +302,7 @@ public sealed record ContactResult([property: Id(0)] ContactView? Contact, [prop
 
 /// <summary>A person we talk to. Keyed by a Guid. Calls no other grain, so anyone may call it without a cycle.</summary>
 [Alias("SalesOrleans.IContactGrain")]
-public interface IContactGrain : IGrainWithGuidKey
+public interface IContactGrain : IGrainWithGuidKey, IFollowUpGrain
 {
     /// <summary>Registers the contact (idempotent) as a potential customer from its first inquiry, with its lead's department and assignee.</summary>
     [Alias("Register")]

@@ -385,8 +385,8 @@ public class NodeFaultTests(ITestOutputHelper output)
 
             // A 15 s stop: every answer meanwhile is a 503 with Retry-After (never a 500), and nothing hangs.
             var errorsBefore = ledger.ServerErrors;
-            var stoppedAt = DateTime.UtcNow;
             await pg.StopAsync();
+            var stoppedAt = DateTime.UtcNow;
             await Task.Delay(TimeSpan.FromSeconds(15));
             var startedAt = DateTime.UtcNow;
             await pg.StartAgainAsync();

@@ -308,6 +308,38 @@ public class GroupCommitGrainStorageTests
         Assert.Equal(42m, (await node.Grains.GetGrain<IStockItemGrain>(key).Get())!.OnHand);
     }
 
+    [Fact]
+    public async Task A_deal_whose_publication_a_dead_node_never_made_is_woken_by_the_sweep_and_reaches_the_read_model()
+    {
+        // A node creates a deal (its events stored in the outbox, with the mark) and, as if it had died before
+        // publishing, the read model never gets it; the node's own sweep is off so only the next node can repair it.
+        var connectionString = await TestDatabase.CreateAsync();
+        var settings = LeadNodeFixture.Settings();
+        settings["Leads:CallSweepInterval"] = "01:00:00";
+        var id = Guid.NewGuid();
+        await using (var first = await TestNode.StartAsync(connectionString, configure: b => b.Configuration.AddInMemoryCollection(settings)))
+        {
+            using var seller = await first.ClientAsync("k.weber");
+            var created = await seller.PostAsJsonAsync("/api/deals", new { id, processKind = "training-sales", title = "Swept deal", company = "Hansa Print", amount = 700 });
+            Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        }
+
+        await using var read = NpgsqlDataSource.Create(connectionString);
+        foreach (var table in new[] { "deal_activity", "deal_task", "deal" })
+        {
+            await using var lose = read.CreateCommand($"DELETE FROM {table} WHERE deal_id = $1");
+            lose.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+            await lose.ExecuteNonQueryAsync();
+        }
+
+        await UntilTrue(read, "SELECT work_due FROM grain_state WHERE grain_key = $1", $"deal/{id:N}");
+        settings["Leads:CallSweepInterval"] = "00:00:00.500";
+        settings["Leads:CallSweepQuiet"] = "00:00:01";
+        await using var second = await TestNode.StartAsync(connectionString, configure: b => b.Configuration.AddInMemoryCollection(settings));
+        await UntilTrue(read, "SELECT count(*) = 1 FROM deal WHERE deal_id = $1::uuid", id.ToString());
+        await UntilTrue(read, "SELECT NOT work_due FROM grain_state WHERE grain_key = $1", $"deal/{id:N}");
+    }
+
     /// <summary>
     /// A fresh database holding <paramref name="left"/> as a dead node stored it (work due, nothing after it), then a
     /// node whose sweep looks every half second for grains quiet for a second.
