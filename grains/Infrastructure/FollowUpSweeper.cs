@@ -11,7 +11,8 @@ namespace SalesOrleans.Infrastructure;
 /// owes it (IWorkDue, grain_state.work_due, one write), and every node looks every few seconds for rows that say so
 /// and have been quiet for a while — a node that died after acknowledging, before the work was done — and wakes
 /// those grains on a live node (<see cref="IFollowUpGrain.Resume"/>). Calls (inquiry, settling, call log), stock
-/// items (publishing movements) and orders (stock actions, the deal, publishing) work this way. Every step of
+/// items (publishing movements), orders (stock actions, the deal, publishing) and deals, contacts and leads (publishing
+/// their events) work this way. Every step of
 /// that work is idempotent, so a grain woken by two nodes' sweeps, or woken while it is already at it, does its work once.
 /// </summary>
 public sealed class FollowUpSweeper(IServiceProvider services, IGrainFactory grains, IOptions<LeadOptions> options, IHostApplicationLifetime lifetime,
