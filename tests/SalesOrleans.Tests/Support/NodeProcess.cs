@@ -96,7 +96,17 @@ public sealed class NodeProcess : IAsyncDisposable
         }
 
         var node = new NodeProcess(Process.Start(info)!, new Uri($"http://127.0.0.1:{http}"), name);
-        await node.WaitReadyAsync(readyWithin);
+        try
+        {
+            await node.WaitReadyAsync(readyWithin);
+        }
+        catch
+        {
+            // A node that never got ready is nobody's to stop later: it must not outlive the test.
+            await node.DisposeAsync();
+            throw;
+        }
+
         return node;
     }
 
