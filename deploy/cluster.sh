@@ -7,9 +7,11 @@
 #                               local PostgreSQL if this script started it
 #   deploy/cluster.sh stop I    stop node I (SIGTERM: it drains and leaves the membership), e.g. for a rolling restart
 #   deploy/cluster.sh start I   start node I again (in the background; the first command's Ctrl+C stops it too)
-#   deploy/cluster.sh status    which nodes run
+#   deploy/cluster.sh stop      stop every node, then the local PostgreSQL (from any terminal)
+#   deploy/cluster.sh status    which nodes run, and whether the local PostgreSQL does
 #
-# PostgreSQL is stopped only when no node of the cluster runs any more.
+# PostgreSQL is stopped only when no node of the cluster runs any more. With ConnectionStrings__Sales set the nodes use
+# that database and no local PostgreSQL is started or stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -19,14 +21,27 @@ data=${SALES_DATA_DIR:-$root/.data}
 run_dir="$data/cluster"
 pg_port=${SALES_PG_PORT:-55432}
 mkdir -p "$run_dir"
+# Decided once, before connection() exports the local database's connection string for the nodes.
+local_pg=$([[ -z "${ConnectionStrings__Sales:-}" ]] && echo 1 || true)
 
 pid_of() { cat "$run_dir/node-$1.pid" 2>/dev/null || true; }
 alive() { local pid; pid=$(pid_of "$1"); [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; }
 nodes() { local f; for f in "$run_dir"/node-*.pid; do if [[ -e "$f" ]]; then f=${f##*/node-}; echo "${f%.pid}"; fi; done; return 0; }
 any_alive() { local i; for i in $(nodes); do alive "$i" && return 0; done; return 1; }
 
+# The local PostgreSQL, unless the nodes are given another: stopped only once no node of the cluster runs.
+stop_pg_when_idle() {
+    [[ -n "$local_pg" ]] || return 0
+    if any_alive; then
+        echo "a node of the cluster still runs: PostgreSQL is left running" >&2
+    else
+        pg_stop "$data/pg/data"
+        echo "PostgreSQL stopped"
+    fi
+}
+
 connection() {
-    if [[ -z "${ConnectionStrings__Sales:-}" ]]; then
+    if [[ -n "$local_pg" ]]; then
         pg_ensure_installed
         pg_start "$data/pg/data" "$pg_port" salesorleans
         export ConnectionStrings__Sales="$(pg_connstring "$pg_port" salesorleans)"
@@ -79,7 +94,13 @@ stop_node() {
 
 case "${1:-}" in
     stop)
-        [[ "${2:-}" =~ ^[1-9][0-9]?$ ]] || { echo "usage: deploy/cluster.sh stop I" >&2; exit 2; }
+        if [[ -z "${2:-}" ]]; then
+            for i in $(nodes); do stop_node "$i" & done
+            wait
+            stop_pg_when_idle
+            exit 0
+        fi
+        [[ "$2" =~ ^[1-9][0-9]?$ ]] || { echo "usage: deploy/cluster.sh stop [I]" >&2; exit 2; }
         stop_node "$2"
         exit 0
         ;;
@@ -95,6 +116,11 @@ case "${1:-}" in
         for i in $(nodes); do
             if alive "$i"; then echo "node $i: running (pid $(pid_of "$i")), http://127.0.0.1:$((5000 + i))"; else echo "node $i: stopped"; fi
         done
+        any_alive || echo "no node runs"
+        if [[ -n "$local_pg" ]]; then
+            PG_BIN=${PG_BIN:-$(_pg_newest_bin)}
+            if [[ -n "$PG_BIN" ]] && _pg_running "$(realpath -m "$data/pg/data")"; then echo "PostgreSQL: running on 127.0.0.1:$pg_port"; else echo "PostgreSQL: stopped"; fi
+        fi
         exit 0
         ;;
 esac
@@ -111,15 +137,9 @@ stop_cluster() {
     for i in $(nodes); do stop_node "$i" & done
     wait
     # PostgreSQL must outlive the nodes: a draining node still writes its membership row and grain state.
-    if [[ -n "${started_pg:-}" ]]; then
-        if any_alive; then
-            echo "a node of the cluster still runs: PostgreSQL is left running" >&2
-        else
-            pg_stop "$data/pg/data"
-        fi
-    fi
+    [[ -z "${started_pg:-}" ]] || stop_pg_when_idle
 }
-trap stop_cluster INT TERM EXIT
+trap stop_cluster INT TERM HUP EXIT
 
 for ((i = 1; i <= count; i++)); do
     # Only the first node seeds the demo deals, so nodes starting together do not race to create them.
@@ -129,6 +149,6 @@ for ((i = 1; i <= count; i++)); do
     wait_ready "$i"
 done
 echo "all $count nodes ready; the Orleans dashboard (admin) on any node shows them all."
-echo "deploy/cluster.sh stop I / start I restarts one node; Ctrl+C here stops the cluster."
+echo "deploy/cluster.sh stop I / start I restarts one node; Ctrl+C here (or deploy/cluster.sh stop) stops the cluster."
 # Until no node of the cluster runs (nodes stopped and started again with stop/start count too).
 while any_alive; do sleep 1; done

@@ -2,7 +2,7 @@ namespace SalesOrleans;
 
 /// <summary>A deal: one opportunity running its process's stage machine (Сделка). Keyed by a Guid.</summary>
 [Alias("SalesOrleans.IDealGrain")]
-public interface IDealGrain : IGrainWithGuidKey
+public interface IDealGrain : IGrainWithGuidKey, IFollowUpGrain
 {
     [Alias("Create")]
     Task<DealResult> Create(CreateDealCommand command, ActorInfo actor);

@@ -25,3 +25,16 @@ public sealed class StorageUnavailableException : Exception
     [Id(0)]
     public string? Cause { get; init; }
 }
+
+/// <summary>
+/// A grain that owes work after acknowledging a command (settling a call, stock actions, publishing movements) and
+/// says so in its stored state (IWorkDue, kept in grain_state.work_due). FollowUpSweeper wakes such a grain once its
+/// row has been quiet, wherever its node went, by grain id alone.
+/// </summary>
+[Alias("SalesOrleans.IFollowUpGrain")]
+public interface IFollowUpGrain : IGrain
+{
+    /// <summary>Runs what the stored state says is owed, now (keeping the grain active would not), and clears the stored mark once done.</summary>
+    [Alias("Resume")]
+    Task Resume();
+}

@@ -174,7 +174,7 @@ public sealed record LeadResult([property: Id(0)] LeadView? Lead, [property: Id(
 
 /// <summary>A lead (Заявка): an inquiry from a not-yet customer on its way to a deal or a disqualification. Keyed by a Guid.</summary>
 [Alias("SalesOrleans.ILeadGrain")]
-public interface ILeadGrain : IGrainWithGuidKey
+public interface ILeadGrain : IGrainWithGuidKey, IFollowUpGrain
 {
     /// <summary>Opens the lead (idempotent for the same inquiry) and asks its department's queue for an assignee.</summary>
     [Alias("Open")]
@@ -291,7 +291,8 @@ public sealed record NewContactTask(
     [property: Id(0)] string Title,
     [property: Id(1)] string? Executor,
     [property: Id(2)] string Kind,
-    [property: Id(3)] double DeadlineHours);
+    [property: Id(3)] double DeadlineHours,
+    [property: Id(4)] string? Id = null);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.ContactResult")]
 public sealed record ContactResult([property: Id(0)] ContactView? Contact, [property: Id(1)] CommandError? Error)
@@ -301,7 +302,7 @@ public sealed record ContactResult([property: Id(0)] ContactView? Contact, [prop
 
 /// <summary>A person we talk to. Keyed by a Guid. Calls no other grain, so anyone may call it without a cycle.</summary>
 [Alias("SalesOrleans.IContactGrain")]
-public interface IContactGrain : IGrainWithGuidKey
+public interface IContactGrain : IGrainWithGuidKey, IFollowUpGrain
 {
     /// <summary>Registers the contact (idempotent) as a potential customer from its first inquiry, with its lead's department and assignee.</summary>
     [Alias("Register")]
@@ -476,7 +477,7 @@ public sealed record CallerCard(
 
 /// <summary>One PBX call ("call:&lt;id&gt;") assembling its events: duplicates ignored, order by the event's timestamp.</summary>
 [Alias("SalesOrleans.ICallGrain")]
-public interface ICallGrain : IGrainWithStringKey
+public interface ICallGrain : IGrainWithStringKey, IFollowUpGrain
 {
     /// <summary>Records the event; answers false for a duplicate.</summary>
     [Alias("Record")]
@@ -484,8 +485,4 @@ public interface ICallGrain : IGrainWithStringKey
 
     [Alias("Get")]
     Task<CallView?> Get();
-
-    /// <summary>The sweep's wake-up for a call whose stored state says work is due: runs it now (keeping it active would not).</summary>
-    [Alias("Resume")]
-    Task Resume();
 }

@@ -5,7 +5,7 @@ namespace SalesOrleans;
 /// suppliers, shipments, invoices and payments. Keyed by a Guid. Stock changes go through the stock item grains.
 /// </summary>
 [Alias("SalesOrleans.IOrderGrain")]
-public interface IOrderGrain : IGrainWithGuidKey
+public interface IOrderGrain : IGrainWithGuidKey, IFollowUpGrain
 {
     [Alias("Create")]
     Task<OrderResult> Create(CreateOrderCommand command, ActorInfo actor);

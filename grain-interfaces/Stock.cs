@@ -5,7 +5,7 @@ namespace SalesOrleans;
 /// <c>"SKU@warehouse"</c> (see <see cref="StockKeys"/>), never all digits. Replies come only once the change is durable.
 /// </summary>
 [Alias("SalesOrleans.IStockItemGrain")]
-public interface IStockItemGrain : IGrainWithStringKey
+public interface IStockItemGrain : IGrainWithStringKey, IFollowUpGrain
 {
     [Alias("Receive")]
     Task<StockResult> Receive(ReceiveStockCommand command, ActorInfo actor);

@@ -10,7 +10,7 @@ namespace SalesOrleans.Deals;
 /// outbox in one write, publish, and keep a timer (while active) and one reminder (while asleep) for the next deadline.
 /// </summary>
 public sealed class DealGrain(
-    [PersistentState("deal", StorageNames.Store)] IPersistentState<DealGrainState> state,
+    [PersistentState("deal", StorageNames.GroupCommit)] IPersistentState<DealGrainState> state,
     IProcessCatalog catalog,
     IDealDirectory directory,
     IDealEventSink sink,
@@ -208,6 +208,39 @@ public sealed class DealGrain(
         await TryPublish(deal, view, republish: false, sharesBefore);
     }
 
+    /// <summary>
+    /// The sweep's wake-up (FollowUpSweeper): delivers the outbox (as after a crash: everyone involved is told their share),
+    /// then writes the state without it so the mark clears.
+    /// </summary>
+    public async Task Resume()
+    {
+        var s = state.State.Deal;
+        if (!s.Exists)
+        {
+            return;
+        }
+
+        if (Delivery.DeliveredSeq < s.Seq)
+        {
+            var deal = await Load();
+            await TryPublish(deal, deal.ToView(), republish: true, sharesBefore: null);
+        }
+
+        if (Delivery.DeliveredSeq >= s.Seq && s.Outbox.Count > 0)
+        {
+            s.Outbox.Clear();
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+    }
+
     /// <summary>Delivers the outbox to this node's consumers and the workload shares to the people involved; retried on failure.</summary>
     private async Task TryPublish(Deal deal, DealView view, bool republish, IReadOnlyDictionary<string, WorkloadShare>? sharesBefore)
     {
@@ -265,9 +298,17 @@ public sealed class DealGrain(
 }
 
 /// <summary>The deal grain's stored record: the deal itself and the grain's own bookkeeping.</summary>
-public sealed class DealGrainState
+public sealed class DealGrainState : IWorkDue
 {
     public DealState Deal { get; set; } = new();
+
+    /// <summary>
+    /// Events in the outbox may not have reached the read model and the managers' workloads (they are published after the write): stored with the
+    /// state, so if the node dies first a survivor's sweep wakes the grain (FollowUpSweeper). Cleared by the write after
+    /// they went out.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool WorkDue => Deal.Outbox.Count > 0;
 
     /// <summary>When the deadline reminder is next due; null when none is registered.</summary>
     public DateTimeOffset? ReminderDueAt { get; set; }

@@ -9,9 +9,9 @@ namespace SalesOrleans.Infrastructure;
 /// sweep's reads) neither stop nor replace it.
 /// <para>
 /// Memory only holds the schedule. What survives deactivation and node death is the grain's stored state: the grain
-/// says in its state that work is due (a flag the call sweep reads, or a pending list), its activation calls
-/// <see cref="Kick"/> when the state says so, and — where no sweep looks — <see cref="ReminderName"/> names a reminder
-/// that is kept registered while work is left, so a survivor reactivates the grain after its node died.
+/// says in its state that work is due (IWorkDue, written with the state that owes it), its activation calls
+/// <see cref="Kick"/> when the state says so, and FollowUpSweeper wakes it on a live node when its own node died
+/// (<see cref="IFollowUpGrain.Resume"/>).
 /// </para>
 /// </summary>
 public sealed class FollowUpWork
@@ -33,9 +33,8 @@ public sealed class FollowUpWork
     private Task? _running;
     private bool _again;
     private int _failures;
-    private bool _reminderRegistered;
 
-    /// <param name="grain">The grain that owes the work (timers and the reminder are its own).</param>
+    /// <param name="grain">The grain that owes the work (the timers are its own).</param>
     /// <param name="what">Names the work in logs ("call X: settling").</param>
     /// <param name="round">
     /// One attempt at everything still owed; idempotent (it may repeat after a crash). Returns <see cref="Done"/> when
@@ -50,13 +49,6 @@ public sealed class FollowUpWork
         _logger = logger;
         _interleave = interleave;
     }
-
-    /// <summary>
-    /// A reminder kept registered while work is left (registered by the first round that does not finish, removed by
-    /// the round that does): it reactivates the grain on a surviving node. The grain's ReceiveReminder calls
-    /// <see cref="OnReminder"/>. Null where a sweep wakes the grain instead.
-    /// </summary>
-    public string? ReminderName { get; init; }
 
     /// <summary>Rounds that failed in a row (0 once one succeeds).</summary>
     public int Failures => _failures;
@@ -77,15 +69,6 @@ public sealed class FollowUpWork
         }
 
         Schedule(delay);
-    }
-
-    /// <summary>For the grain's IRemindable.ReceiveReminder: the reminder only ever asks for a round.</summary>
-    public Task OnReminder()
-    {
-        // A reminder that fires means it is registered, whatever this activation remembers.
-        _reminderRegistered = true;
-        Kick();
-        return Task.CompletedTask;
     }
 
     private void Schedule(TimeSpan delay)
@@ -111,7 +94,7 @@ public sealed class FollowUpWork
         }
         catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
         {
-            // The activation is going away: the stored state (and the reminder or the sweep) brings the work back.
+            // The activation is going away: the stored state (and the sweep) brings the work back.
             _logger.LogDebug(ex, "{What}: not scheduled, the activation is deactivating", _what);
         }
     }
@@ -152,7 +135,6 @@ public sealed class FollowUpWork
         }
         while (_again && next is null);
 
-        await KeepReminder(next is not null);
         if (next is { } delay)
         {
             Schedule(_again ? TimeSpan.Zero : delay);
@@ -168,37 +150,5 @@ public sealed class FollowUpWork
     {
         var seconds = Math.Min(MaxRetry.TotalSeconds, FirstRetry.TotalSeconds * Math.Pow(2, Math.Min(failures - 1, 10)));
         return TimeSpan.FromSeconds(seconds * (0.8 + Random.Shared.NextDouble() * 0.4));
-    }
-
-    private async Task KeepReminder(bool workLeft)
-    {
-        if (ReminderName is not { } name || workLeft == _reminderRegistered)
-        {
-            return;
-        }
-
-        try
-        {
-            if (workLeft)
-            {
-                await _grain.RegisterOrUpdateReminder(name, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-                _reminderRegistered = true;
-            }
-            else
-            {
-                if (await _grain.GetReminder(name) is { } reminder)
-                {
-                    await _grain.UnregisterReminder(reminder);
-                }
-
-                _reminderRegistered = false;
-            }
-        }
-        catch (Exception ex)
-        {
-            // The reminder service may be what is failing (its range on a dead node, the database away); the timer
-            // still retries, and the next round tries the reminder again.
-            _logger.LogInformation(ex, "{What}: keeping the reminder '{Reminder}' failed; the timer retries meanwhile", _what, name);
-        }
     }
 }

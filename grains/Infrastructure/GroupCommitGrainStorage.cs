@@ -116,16 +116,19 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
         grainState.RecordExists = false;
     }
 
-    /// <summary>Keys of grains of a state with work due whose last write is older than <paramref name="quietFor"/>, oldest first.</summary>
-    public async Task<IReadOnlyList<string>> WorkDueAsync(string stateName, TimeSpan quietFor, int limit, CancellationToken ct = default)
+    /// <summary>
+    /// Keys (grain ids) of grains with work due whose last write is older than <paramref name="quietFor"/>, oldest first;
+    /// of one state, or of every state when <paramref name="stateName"/> is null.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> WorkDueAsync(string? stateName, TimeSpan quietFor, int limit, CancellationToken ct = default)
     {
         await using var cmd = _db.CreateCommand("""
             SELECT grain_key FROM grain_state
-            WHERE work_due AND state_name = $2 AND service_id = $1 AND modified_at < now() - $3
+            WHERE work_due AND ($2::text IS NULL OR state_name = $2) AND service_id = $1 AND modified_at < now() - $3
             ORDER BY modified_at LIMIT $4
             """);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stateName });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)stateName ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = quietFor });
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var keys = new List<string>();

@@ -44,6 +44,10 @@ public sealed class CallGrain(
 
     public static string KeyOf(string callId) => Prefix + callId;
 
+    /// <summary>The id of a missed call's call-back task on its contact: fixed by the call id (which may hold any text, so hashed).</summary>
+    public static string CallBackTaskId(string callId) =>
+        "CB-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(callId)))[..16];
+
     private CallState S => state.State;
 
     /// <summary>Everything the call owes after an acknowledgement, retried until done (FollowUpWork).</summary>
@@ -51,7 +55,7 @@ public sealed class CallGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // Work a crash left undone (CallSweeper wakes such calls): an acknowledged "incoming" without its inquiry, a call
+        // Work a crash left undone (FollowUpSweeper wakes such calls): an acknowledged "incoming" without its inquiry, a call
         // without its settling, a state the call log may not show.
         if (S.WorkDue)
         {
@@ -312,9 +316,12 @@ public sealed class CallGrain(
 
             if (CallAssembly.IsMissed(outcome) && S.CallBackTaskFor is null)
             {
+                // The task's id comes from the call: a settling retried after the task was made but before this call
+                // stored it (a crash, a failed write, a lost reply) finds that task instead of making a second one.
+                var taskId = CallBackTaskId(S.CallId!);
                 var task = await contact.AddTask(new NewContactTask($"Call back {S.CallerName ?? S.Caller}: missed call ({outcome.Replace('_', ' ')})", null, "call-back",
-                    options.Value.CallBackHours), new ActorInfo(Domain.Roles.System, [Domain.Roles.System]));
-                S.CallBackTaskFor = task.Contact?.Tasks[^1].Executor;
+                    options.Value.CallBackHours, taskId), new ActorInfo(Domain.Roles.System, [Domain.Roles.System]));
+                S.CallBackTaskFor = task.Contact?.Tasks.FirstOrDefault(t => t.Id == taskId)?.Executor;
                 if (!task.Ok)
                 {
                     logger.LogWarning("Call {CallId}: no call-back task: {Error}", S.CallId, task.Error!.Message);
@@ -344,7 +351,7 @@ public sealed class CallState : IWorkDue
     [System.Text.Json.Serialization.JsonIgnore]
     public bool SettleDue => !Settled && Events.Any(e => CallAssembly.IsTerminal(e.Event));
 
-    /// <summary>Work left after the write: what OnActivateAsync resumes and CallSweeper wakes the call for.</summary>
+    /// <summary>Work left after the write: what OnActivateAsync resumes and FollowUpSweeper wakes the call for.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool WorkDue => InquiryDue || SettleDue || LogDue;
 

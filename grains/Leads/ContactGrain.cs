@@ -146,6 +146,30 @@ public sealed class ContactGrain(
         await TryPublish(changedTasks);
     }
 
+    /// <summary>The sweep's wake-up (FollowUpSweeper): delivers the outbox, then writes the state without it so the mark clears.</summary>
+    public async Task Resume()
+    {
+        if (!S.Exists)
+        {
+            return;
+        }
+
+        await TryPublish([]);
+        if (Delivery.DeliveredSeq >= S.Seq && S.Outbox.Count > 0)
+        {
+            S.Outbox.Clear();
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+    }
+
     private Task TryPublish(IReadOnlyList<string> changedTasks) =>
         Delivery.DeliverAsync(S.Seq, from =>
             {
@@ -174,9 +198,17 @@ public sealed class ContactGrain(
 }
 
 /// <summary>The contact grain's stored record: the contact and the grain's reminder bookkeeping.</summary>
-public sealed class ContactGrainState
+public sealed class ContactGrainState : IWorkDue
 {
     public ContactState Contact { get; set; } = new();
+
+    /// <summary>
+    /// Events in the outbox may not have reached the read model (they are published after the write): stored with the
+    /// state, so if the node dies first a survivor's sweep wakes the grain (FollowUpSweeper). Cleared by the write after
+    /// they went out.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool WorkDue => Contact.Outbox.Count > 0;
 
     public DateTimeOffset? ReminderDueAt { get; set; }
 }

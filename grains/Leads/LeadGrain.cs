@@ -321,6 +321,30 @@ public sealed class LeadGrain(
         await TryPublish();
     }
 
+    /// <summary>The sweep's wake-up (FollowUpSweeper): delivers the outbox, then writes the state without it so the mark clears.</summary>
+    public async Task Resume()
+    {
+        if (!S.Exists)
+        {
+            return;
+        }
+
+        await TryPublish();
+        if (Delivery.DeliveredSeq >= S.Seq && S.Outbox.Count > 0)
+        {
+            S.Outbox.Clear();
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+    }
+
     private Task TryPublish() =>
         Delivery.DeliverAsync(S.Seq, from => sink.PublishLeadAsync(new LeadPublication(Domain().ToView(), S.Outbox.Where(a => a.Seq > from).ToList())), TryPublish);
 
@@ -351,9 +375,17 @@ public sealed class LeadGrain(
 }
 
 /// <summary>The lead grain's stored record.</summary>
-public sealed class LeadGrainState
+public sealed class LeadGrainState : IWorkDue
 {
     public LeadState Lead { get; set; } = new();
+
+    /// <summary>
+    /// Events in the outbox may not have reached the read model (they are published after the write): stored with the
+    /// state, so if the node dies first a survivor's sweep wakes the grain (FollowUpSweeper). Cleared by the write after
+    /// they went out.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool WorkDue => Lead.Outbox.Count > 0;
 
     public DateTimeOffset? ReminderDueAt { get; set; }
 }

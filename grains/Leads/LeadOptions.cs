@@ -41,10 +41,10 @@ public sealed class LeadOptions
     /// <summary>Calls making their inquiry or settling at once on a node (CallWorkGate); event acknowledgements never wait for it.</summary>
     public int CallWorkConcurrency { get; set; } = 32;
 
-    /// <summary>How often a node looks for calls whose work a dead node left undone (CallSweeper).</summary>
+    /// <summary>How often a node looks for grains (calls, stock items, orders) whose work a dead node left undone (FollowUpSweeper).</summary>
     public TimeSpan CallSweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a call with work due must have been quiet before a sweep wakes it (longer than the work gate's backlog).</summary>
+    /// <summary>How long a grain with work due must have been quiet before a sweep wakes it (longer than the call work gate's backlog).</summary>
     public TimeSpan CallSweepQuiet { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>When a manager goes absent, their deal tasks due within this many hours move to colleagues.</summary>

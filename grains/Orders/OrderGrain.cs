@@ -16,7 +16,7 @@ namespace SalesOrleans.Orders;
 /// make a repeat change nothing), so an approved order never loses or duplicates a reservation.
 /// </summary>
 public sealed class OrderGrain(
-    [PersistentState("order", StorageNames.Store)] IPersistentState<OrderState> state,
+    [PersistentState("order", StorageNames.GroupCommit)] IPersistentState<OrderState> state,
     IStockCatalog catalog,
     IDealDirectory directory,
     IOrderEventSink sink,
@@ -26,8 +26,6 @@ public sealed class OrderGrain(
     ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
 {
     private static readonly ActorInfo StockActor = new(Roles.System, [Roles.System]);
-    private const string StockReminder = "follow-up-stock";
-    private const string DealReminder = "follow-up-deal";
 
     /// <summary>Everything up to this seq reached every consumer; the outbox drops it on the next write.</summary>
     private OutboxDelivery? _delivery;
@@ -35,8 +33,8 @@ public sealed class OrderGrain(
     private FollowUpWork? _dealWork;
 
     /// <summary>
-    /// Pending stock actions a stock item did not take (unreachable, failing over): retried with backoff, and a reminder
-    /// while they wait brings the order back on a survivor if this node dies.
+    /// Pending stock actions a stock item did not take (unreachable, failing over): retried with backoff; if this node
+    /// dies meanwhile, the stored state says work is due and a survivor's sweep wakes the order (FollowUpSweeper).
     /// </summary>
     private FollowUpWork StockWork => _stockWork ??= new FollowUpWork(this, $"Order {this.GetPrimaryKey()}: stock actions", async () =>
     {
@@ -46,14 +44,14 @@ public sealed class OrderGrain(
         }
 
         return FollowUpWork.Done;
-    }, logger) { ReminderName = StockReminder };
+    }, logger);
 
     /// <summary>
     /// Telling the linked deal, from rounds that interleave with commands (see <see cref="SyncDealRound"/>); retried with
-    /// backoff, a reminder while it fails.
+    /// backoff (the sweep, as for stock actions, if this node dies).
     /// </summary>
     private FollowUpWork DealWork => _dealWork ??= new FollowUpWork(this, $"Order {this.GetPrimaryKey()}: updating deal {state.State.DealId}",
-        SyncDealRound, logger, interleave: true) { ReminderName = DealReminder };
+        SyncDealRound, logger, interleave: true);
 
     /// <summary>Order activities the linked deal shows in its journal.</summary>
     private static readonly OrderActivityKind[] NotedInDeal =
@@ -82,8 +80,52 @@ public sealed class OrderGrain(
         ScheduleDealSync();
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        (reminderName == StockReminder ? StockWork : DealWork).OnReminder();
+    /// <summary>
+    /// Earlier versions kept a reminder registered while follow-up work was left; the sweep does that now, so such a
+    /// reminder only asks for the work once more and is dropped.
+    /// </summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (await this.GetReminder(reminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        await Resume();
+    }
+
+    /// <summary>
+    /// The sweep's wake-up (FollowUpSweeper): storage says work is due. Carries out pending stock actions, asks for the
+    /// deal sync, delivers the outbox; once nothing is left, writes the state with the delivered outbox pruned, which
+    /// clears the mark. Work still going (a stock item away, the deal being told) keeps the mark, and the next sweep
+    /// looks again.
+    /// </summary>
+    public async Task Resume()
+    {
+        var s = state.State;
+        if (!s.Exists)
+        {
+            return;
+        }
+
+        if (s.PendingStock.Count > 0 && !await TryCarryOutStock())
+        {
+            StockWork.Kick(FollowUpWork.FirstRetry);
+            return;
+        }
+
+        if (s.DealId is not null && s.Seq > s.DealSyncedSeq)
+        {
+            DealWork.Kick();
+            return;
+        }
+
+        await TryPublish();
+        if (s.Outbox.Count > 0)
+        {
+            await Commit();
+        }
+    }
 
     public async Task<OrderResult> Create(CreateOrderCommand command, ActorInfo actor)
     {

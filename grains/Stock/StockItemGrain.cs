@@ -20,7 +20,7 @@ namespace SalesOrleans.Stock;
 /// </summary>
 [Reentrant]
 public sealed class StockItemGrain(
-    [PersistentState("stockItem", StorageNames.Store)] IPersistentState<StockItemState> state,
+    [PersistentState("stockItem", StorageNames.GroupCommit)] IPersistentState<StockItemState> state,
     IStockCatalog catalog,
     IStockEventSink sink,
     TimeProvider clock,
@@ -83,6 +83,21 @@ public sealed class StockItemGrain(
                 // The outbox is stored: the next activation delivers it.
                 logger.LogInformation(ex, "Stock item {Sku}@{Warehouse}: publishing on deactivation failed; the next activation does it", _sku, _warehouse);
             }
+        }
+    }
+
+    /// <summary>
+    /// The sweep's wake-up (FollowUpSweeper): storage says movements may be undelivered (its outbox is not empty). Delivers
+    /// them (consumers dedupe) and, once they are, writes the state without them so the mark clears.
+    /// </summary>
+    public async Task Resume()
+    {
+        ThrowIfBroken();
+        await WhenDurable();
+        await Publish();
+        if (_durable.Outbox.Count > 0)
+        {
+            await Persist();
         }
     }
 

@@ -22,7 +22,7 @@ public static class LeadSetup
             sp.GetRequiredService<IOptions<TelephonyOptions>>().Value, sp.GetRequiredService<ContactNormalizer>()));
         services.AddSingleton<InquiryIntake>();
         services.AddSingleton<CallWorkGate>();
-        services.AddHostedService<CallSweeper>();
+        services.AddHostedService<SalesOrleans.Infrastructure.FollowUpSweeper>();
         services.AddSingleton<InquiryDocuments>();
         services.AddSingleton<SalesOrleans.Import.CustomerImport>();
         services.AddSingleton<AbsenceHandover>();

@@ -50,7 +50,7 @@ public static class StockBenchmark
         if (options.Lz4)
         {
             // Diagnostics: lz4 instead of pglz for stored grain state (PostgreSQL 14+ built with lz4).
-            await using var lz4 = baselineDb.CreateCommand("ALTER TABLE orleansstorage ALTER COLUMN payloadbinary SET COMPRESSION lz4");
+            await using var lz4 = baselineDb.CreateCommand("ALTER TABLE grain_state ALTER COLUMN payload SET COMPRESSION lz4");
             await lz4.ExecuteNonQueryAsync();
             Console.WriteLine("Grain state compressed with lz4.");
         }
@@ -109,10 +109,11 @@ public static class StockBenchmark
 
         async Task<(long Writes, long Bytes)> HotStateAsync()
         {
-            await using var cmd = baselineDb.CreateCommand("SELECT version, length(payloadbinary) FROM orleansstorage WHERE grainidextensionstring = $1 AND graintypestring = 'stockItem'");
+            // Stock items store in grain_state (GroupCommitGrainStorage), keyed by grain id ("stockitem/<sku>@<warehouse>").
+            await using var cmd = baselineDb.CreateCommand("SELECT version, length(payload) FROM grain_state WHERE state_name = 'stockItem' AND grain_key = 'stockitem/' || $1");
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = StockKeys.Of(HotSku, Warehouse) });
             await using var r = await cmd.ExecuteReaderAsync();
-            return await r.ReadAsync() ? (r.GetInt32(0), r.GetInt32(1)) : (0, 0);
+            return await r.ReadAsync() ? (r.GetInt64(0), r.GetInt32(1)) : (0, 0);
         }
 
         IStockItemGrain Item(string sku) => grains.GetGrain<IStockItemGrain>(StockKeys.Of(sku, Warehouse));

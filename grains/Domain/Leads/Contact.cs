@@ -285,12 +285,20 @@ public sealed class Contact(ContactState state, ILeadDirectory directory, string
         Record(string.IsNullOrWhiteSpace(kind) ? "Note" : kind.Trim(), actor, now, text.Trim());
     }
 
-    /// <summary>A task about the contact; without an executor it goes to the contact's owner.</summary>
+    /// <summary>
+    /// A task about the contact; without an executor it goes to the contact's owner. A task given with an id (the system's
+    /// own, derived from what caused it) is made once: asked again, the task with that id is answered as it is.
+    /// </summary>
     public ContactTask AddTask(NewContactTask task, Actor actor, DateTimeOffset now)
     {
         if (!state.Exists)
         {
             throw new DealRejection(RejectionCode.NotFound, "The contact does not exist.");
+        }
+
+        if (task.Id is { } id && state.Tasks.FirstOrDefault(t => t.Id == id) is { } existing)
+        {
+            return existing;
         }
 
         if (string.IsNullOrWhiteSpace(task.Title) || task.Title.Length > 300)
@@ -311,7 +319,7 @@ public sealed class Contact(ContactState state, ILeadDirectory directory, string
 
         var created = new ContactTask
         {
-            Id = $"C{state.NextTaskNumber++}",
+            Id = task.Id ?? $"C{state.NextTaskNumber++}",
             Title = task.Title.Trim(),
             Executor = executor,
             Kind = string.IsNullOrWhiteSpace(task.Kind) ? "task" : task.Kind.Trim(),

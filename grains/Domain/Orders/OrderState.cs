@@ -8,7 +8,7 @@ namespace SalesOrleans.Domain.Orders;
 /// decided on but not yet seen done (<see cref="PendingStock"/>) — so a node dying between the decision and the stock
 /// call carries it out on reactivation. Stock actions are idempotent by their reservation, receipt and shipment ids.
 /// </summary>
-public sealed class OrderState
+public sealed class OrderState : Infrastructure.IWorkDue
 {
     public Guid Id { get; set; }
 
@@ -67,6 +67,13 @@ public sealed class OrderState
 
     [JsonIgnore]
     public bool Exists => Id != Guid.Empty;
+
+    /// <summary>
+    /// Work the order still owes after this write: stock actions, or activities its deal or the read model may not have
+    /// (the outbox). Stored with the state, so if the node dies first a survivor's sweep wakes the order (FollowUpSweeper).
+    /// </summary>
+    [JsonIgnore]
+    public bool WorkDue => PendingStock.Count > 0 || Outbox.Count > 0;
 
     [JsonIgnore]
     public decimal Total => Lines.Sum(l => l.Quantity * l.Price);

@@ -9,7 +9,7 @@ namespace SalesOrleans.Domain.Stock;
 /// a storage write can serialize while the grain goes on changing its live state. Derived properties are not stored
 /// (<see cref="JsonIgnoreAttribute"/>): the whole state is rewritten on every flush, so every byte counts.
 /// </summary>
-public sealed class StockItemState
+public sealed class StockItemState : Infrastructure.IWorkDue
 {
     public string Sku { get; set; } = "";
 
@@ -33,6 +33,13 @@ public sealed class StockItemState
 
     [JsonIgnore]
     public bool Exists => Sku.Length > 0;
+
+    /// <summary>
+    /// Movements in the outbox may not have reached the read model: stored with the state, so if the node dies before
+    /// publishing them a survivor's sweep wakes the item (FollowUpSweeper). Cleared by the write after they went out.
+    /// </summary>
+    [JsonIgnore]
+    public bool WorkDue => Outbox.Count > 0;
 
     public StockItemState Snapshot() => new()
     {

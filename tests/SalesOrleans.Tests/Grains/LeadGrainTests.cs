@@ -297,6 +297,36 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task A_settling_retried_after_its_call_back_task_was_made_finds_that_task_and_makes_no_second()
+    {
+        // The crash window: a first settling made the call-back task on the contact, then its node died (or its write
+        // or the contact's reply was lost) before the call stored that it had. The call's stored state is unsettled,
+        // so the retry (the sweep's, on a survivor) settles again; the task id derived from the call makes it find the
+        // task the first attempt made.
+        var number = NewNumber();
+        var known = await Submit(Inquiry(number));
+        var responsible = (await Lead(known.LeadId!.Value).Get())!.Assignee;
+        var contact = fixture.Grains.GetGrain<IContactGrain>(known.ContactId);
+        var id = Guid.NewGuid().ToString("N");
+        var first = await contact.AddTask(new NewContactTask($"Call back +7{number}: missed call (no answer)", null, "call-back", 2, CallGrain.CallBackTaskId(id)), System);
+        Assert.True(first.Ok);
+
+        var call = fixture.Grains.GetGrain<ICallGrain>(CallGrain.KeyOf(id));
+        await call.Record(new CallEvent("incoming", id, "+7" + number, "84952233211", 6000.0, null, null, null, null));
+        await call.Record(new CallEvent("no_answer", id, "+7" + number, "84952233211", 6030.0, null, null, null, 480));
+        CallView? view = null;
+        for (var i = 0; i < 100 && view?.Settled != true; i++)
+        {
+            await Task.Delay(100);
+            view = await call.Get();
+        }
+
+        Assert.Equal(("no_answer", true, responsible), (view!.Outcome, view.Settled, view.CallBackTaskFor));
+        var task = Assert.Single((await contact.Get())!.Tasks, t => t.Kind == "call-back");
+        Assert.Equal(CallGrain.CallBackTaskId(id), task.Id);
+    }
+
+    [Fact]
     public async Task A_missed_call_whose_settling_throws_three_times_is_retried_until_the_call_back_task_is_made()
     {
         // The settle step fails the way an outage or a failover makes it fail (here: the responsible's look-up throws

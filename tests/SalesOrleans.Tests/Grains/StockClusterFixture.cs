@@ -34,6 +34,8 @@ public sealed class StockClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddGrainStorage(StorageNames.Store, (_, _) => Storage);
+            // Stock items and orders store in the group-commit storage (their work-due mark); here both are the counting one.
+            silo.Services.AddGrainStorage(StorageNames.GroupCommit, (_, _) => Storage);
             silo.Services.AddSingleton<IStockCatalog, TestStockCatalog>();
             silo.Services.AddSingleton<IStockEventSink>(Sink);
             silo.Services.AddSingleton<IOrderEventSink>(Orders);

@@ -288,11 +288,67 @@ public class GroupCommitGrainStorageTests
         await UntilTrue(read, "SELECT NOT work_due FROM grain_state WHERE grain_key = $1", $"call/{CallGrain.KeyOf(callId)}");
     }
 
+    [Fact]
+    public async Task A_stock_item_whose_node_died_between_its_write_and_publishing_is_woken_by_the_sweep_and_reaches_the_read_model()
+    {
+        // What a node leaves when it dies right after storing (and acknowledging) a receipt: the movement in the stored
+        // outbox, the read model without it; nothing will ask for this stock item again.
+        var sku = $"SWEPT-{Random.Shared.Next(0, 1_000_000):D6}";
+        var left = new SalesOrleans.Domain.Stock.StockItemState();
+        new SalesOrleans.Domain.Stock.StockItem(left, sku, "main").Receive(new ReceiveStockCommand("B-1", 42, ReceiptId: "r-1"),
+            new SalesOrleans.Domain.Deals.Actor("w.lager", ["warehouse"]), DateTimeOffset.UtcNow);
+        Assert.Single(left.Outbox);
+        var key = StockKeys.Of(sku, "main");
+        var (connectionString, node) = await SweepingNodeAfterDeadNode("stockItem", GrainId.Create("stockitem", key), left);
+        await using var _ = node;
+        await using var read = NpgsqlDataSource.Create(connectionString);
+        // Only the read model is watched: asking the stock item would wake it without the sweep.
+        await UntilTrue(read, "SELECT on_hand = 42 FROM stock_item WHERE sku = $1", sku);
+        // The write after the delivery drops the outbox and with it the mark: the sweep leaves the item alone from now on.
+        await UntilTrue(read, "SELECT NOT work_due FROM grain_state WHERE grain_key = $1", $"stockitem/{key}");
+        Assert.Equal(42m, (await node.Grains.GetGrain<IStockItemGrain>(key).Get())!.OnHand);
+    }
+
+    [Fact]
+    public async Task A_deal_whose_publication_a_dead_node_never_made_is_woken_by_the_sweep_and_reaches_the_read_model()
+    {
+        // A node creates a deal (its events stored in the outbox, with the mark) and, as if it had died before
+        // publishing, the read model never gets it; the node's own sweep is off so only the next node can repair it.
+        var connectionString = await TestDatabase.CreateAsync();
+        var settings = LeadNodeFixture.Settings();
+        settings["Leads:CallSweepInterval"] = "01:00:00";
+        var id = Guid.NewGuid();
+        await using (var first = await TestNode.StartAsync(connectionString, configure: b => b.Configuration.AddInMemoryCollection(settings)))
+        {
+            using var seller = await first.ClientAsync("k.weber");
+            var created = await seller.PostAsJsonAsync("/api/deals", new { id, processKind = "training-sales", title = "Swept deal", company = "Hansa Print", amount = 700 });
+            Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        }
+
+        await using var read = NpgsqlDataSource.Create(connectionString);
+        foreach (var table in new[] { "deal_activity", "deal_task", "deal" })
+        {
+            await using var lose = read.CreateCommand($"DELETE FROM {table} WHERE deal_id = $1");
+            lose.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+            await lose.ExecuteNonQueryAsync();
+        }
+
+        await UntilTrue(read, "SELECT work_due FROM grain_state WHERE grain_key = $1", $"deal/{id:N}");
+        settings["Leads:CallSweepInterval"] = "00:00:00.500";
+        settings["Leads:CallSweepQuiet"] = "00:00:01";
+        await using var second = await TestNode.StartAsync(connectionString, configure: b => b.Configuration.AddInMemoryCollection(settings));
+        await UntilTrue(read, "SELECT count(*) = 1 FROM deal WHERE deal_id = $1::uuid", id.ToString());
+        await UntilTrue(read, "SELECT NOT work_due FROM grain_state WHERE grain_key = $1", $"deal/{id:N}");
+    }
+
     /// <summary>
     /// A fresh database holding <paramref name="left"/> as a dead node stored it (work due, nothing after it), then a
-    /// node whose sweep looks every half second for calls quiet for a second.
+    /// node whose sweep looks every half second for grains quiet for a second.
     /// </summary>
-    private static async Task<(string ConnectionString, TestNode Node)> SweepingNodeAfterDeadNode(CallState left)
+    private static Task<(string ConnectionString, TestNode Node)> SweepingNodeAfterDeadNode(CallState left) =>
+        SweepingNodeAfterDeadNode("call", GrainId.Create("call", CallGrain.KeyOf(left.CallId!)), left);
+
+    private static async Task<(string ConnectionString, TestNode Node)> SweepingNodeAfterDeadNode<T>(string stateName, GrainId grain, T left) where T : IWorkDue
     {
         var connectionString = await TestDatabase.CreateAsync();
         await using (var db = NpgsqlDataSource.Create(connectionString))
@@ -300,7 +356,7 @@ public class GroupCommitGrainStorageTests
             await SchemaMigrator.MigrateAsync(db);
             await using var storage = new GroupCommitGrainStorage("groupcommit", "salesorleans", db, NullLogger<GroupCommitGrainStorage>.Instance);
             Assert.True(left.WorkDue);
-            await storage.WriteStateAsync("call", GrainId.Create("call", CallGrain.KeyOf(left.CallId!)), new GrainState<CallState>(left));
+            await storage.WriteStateAsync(stateName, grain, new GrainState<T>(left));
         }
 
         var settings = LeadNodeFixture.Settings();

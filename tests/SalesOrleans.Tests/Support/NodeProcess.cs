@@ -47,7 +47,11 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<NodeProcess> StartAsync(string connectionString, string name, params string[] extraArgs)
+    public static Task<NodeProcess> StartAsync(string connectionString, string name, params string[] extraArgs) =>
+        StartAsync(connectionString, name, TimeSpan.FromSeconds(120), extraArgs);
+
+    /// <param name="readyWithin">How long the node may take to be ready (a node joining a cluster under load on a busy machine takes longer).</param>
+    public static async Task<NodeProcess> StartAsync(string connectionString, string name, TimeSpan readyWithin, params string[] extraArgs)
     {
         // A port free when picked can be taken before the node binds it (an outgoing connection's local port comes from
         // the same range): such a start is tried again on other ports.
@@ -55,7 +59,7 @@ public sealed class NodeProcess : IAsyncDisposable
         {
             try
             {
-                return await StartOnceAsync(connectionString, name, extraArgs);
+                return await StartOnceAsync(connectionString, name, readyWithin, extraArgs);
             }
             catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -63,7 +67,7 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<NodeProcess> StartOnceAsync(string connectionString, string name, string[] extraArgs)
+    private static async Task<NodeProcess> StartOnceAsync(string connectionString, string name, TimeSpan readyWithin, string[] extraArgs)
     {
         var http = FreePort();
         var info = new ProcessStartInfo("dotnet")
@@ -92,7 +96,17 @@ public sealed class NodeProcess : IAsyncDisposable
         }
 
         var node = new NodeProcess(Process.Start(info)!, new Uri($"http://127.0.0.1:{http}"), name);
-        await node.WaitReadyAsync(TimeSpan.FromSeconds(120));
+        try
+        {
+            await node.WaitReadyAsync(readyWithin);
+        }
+        catch
+        {
+            // A node that never got ready is nobody's to stop later: it must not outlive the test.
+            await node.DisposeAsync();
+            throw;
+        }
+
         return node;
     }
 

@@ -58,6 +58,22 @@ public class ContactTests
     }
 
     [Fact]
+    public void A_task_given_with_an_id_is_made_once_however_often_it_is_asked_for()
+    {
+        var contact = NewContact();
+        var first = contact.AddTask(new NewContactTask("Call back", null, "call-back", 1, "CB-1"), System, T0);
+        var recorded = contact.Recorded.Count;
+        // The retry of a settling whose first attempt made the task but never learnt it did.
+        var again = contact.AddTask(new NewContactTask("Call back", null, "call-back", 1, "CB-1"), System, T0.AddMinutes(1));
+
+        Assert.Same(first, again);
+        Assert.Single(contact.State.Tasks);
+        Assert.Equal(recorded, contact.Recorded.Count);
+        // Tasks without an id are numbered as before and never collide with it.
+        Assert.Equal("C1", contact.AddTask(new NewContactTask("Send the offer", null, "task", 1), System, T0).Id);
+    }
+
+    [Fact]
     public void Overdue_tasks_are_flagged_then_escalated_once_each()
     {
         var contact = NewContact();
