@@ -5,6 +5,9 @@
 #   deploy/bench.sh live [seconds per rate]   1,000 SignalR clients and the board query over 10,000 open deals
 #   deploy/bench.sh analytics [closed] [open] funnel, bottleneck, lost and manager reports, the win-probability refresh and
 #                                             a CSV export over 1,000,000 closed and 100,000 open generated deals
+#   deploy/bench.sh calls [seconds per row]     PBX events through the webhook's HTTP path, durable before the reply: one
+#                                             sequential sender, and 8 senders offered 1,200 events/s, vs. the
+#                                             single-row upsert ceiling at 1 and 8 clients, in one run
 #   deploy/bench.sh soak [minutes=10] [window s] a node process under mixed load at 70 % of its measured maximum:
 #                                             throughput, p50/p99 and resident memory per window, last vs first
 # With ConnectionStrings__Sales set it uses that database instead.

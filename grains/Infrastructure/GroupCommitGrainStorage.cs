@@ -182,12 +182,13 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     /// <summary>
     /// One transaction for the batch. A first write inserts (nothing if the row appeared meanwhile), a later one
     /// updates only the version it read; each statement's row count says whether that grain's write applied.
+    /// The batch is PostgreSQL's implicit transaction (its statements up to one Sync commit together or not at all):
+    /// one round trip per batch, where BEGIN … COMMIT took two — the commit is what a call's acknowledgement waits for.
     /// </summary>
     private async Task<IReadOnlyList<bool>> WriteBatch(IReadOnlyList<Write> batch)
     {
         await using var connection = await _db.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        await using var sql = new NpgsqlBatch(connection, tx);
+        await using var sql = new NpgsqlBatch(connection);
         // One lock order across concurrent batches.
         var order = Enumerable.Range(0, batch.Count)
             .OrderBy(i => batch[i].StateName, StringComparer.Ordinal).ThenBy(i => batch[i].Key, StringComparer.Ordinal).ToList();
@@ -210,7 +211,6 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
         }
 
         await sql.ExecuteNonQueryAsync();
-        await tx.CommitAsync();
         var applied = new bool[batch.Count];
         for (var n = 0; n < order.Count; n++)
         {

@@ -40,18 +40,20 @@ public sealed class LeadProjector : ILeadEventSink, IAsyncDisposable
 
     private Task Enqueue(string key, long seq, object publication, Action<NpgsqlBatch> add) => _writer.WriteAsync(new Pending(key, seq, publication, add));
 
+    /// <summary>
+    /// The batch as one implicit transaction (its statements up to one Sync commit together or not at all): one round
+    /// trip, where BEGIN … COMMIT took two — each call event is projected, so this runs at the PBX's rate.
+    /// </summary>
     private async Task WriteBatch(IReadOnlyList<Pending> batch)
     {
         await using var connection = await _db.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        await using var sql = new NpgsqlBatch(connection, tx);
+        await using var sql = new NpgsqlBatch(connection);
         foreach (var p in batch.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Seq))
         {
             p.Add(sql);
         }
 
         await sql.ExecuteNonQueryAsync();
-        await tx.CommitAsync();
     }
 
     private static void AddLead(NpgsqlBatch sql, LeadPublication p)

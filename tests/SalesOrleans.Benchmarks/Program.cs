@@ -11,6 +11,7 @@ if (args.FirstOrDefault()?.StartsWith("--", StringComparison.Ordinal) == true)
 //        SalesOrleans.Benchmarks <connection string> live [seconds per rate]
 //        SalesOrleans.Benchmarks <connection string> analytics [closed deals] [open deals]
 //        SalesOrleans.Benchmarks <connection string> soak [minutes] [seconds per window]
+//        SalesOrleans.Benchmarks <connection string> calls [seconds per row]
 var connectionString = args.ElementAtOrDefault(0)
     ?? throw new ArgumentException("Pass the PostgreSQL connection string (deploy/bench.sh does).");
 var rest = args.Skip(2).ToArray();
@@ -25,9 +26,12 @@ switch (args.ElementAtOrDefault(1) ?? "deals")
     case "analytics":
         await AnalyticsBenchmark.RunAsync(connectionString, rest);
         break;
+    case "calls":
+        await CallWebhookBenchmark.RunAsync(connectionString, rest);
+        break;
     case "soak":
         await SoakBenchmark.RunAsync(connectionString, rest);
         break;
     default:
-        throw new ArgumentException($"Unknown benchmark '{args[1]}': use deals, live, analytics or soak.");
+        throw new ArgumentException($"Unknown benchmark '{args[1]}': use deals, live, analytics, soak or calls.");
 }

@@ -90,6 +90,20 @@ public sealed partial class SipLab : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A burst: one SIPp run placing the calls at <paramref name="callsPerSecond"/>, many at once (a real PBX's load,
+    /// not one after the other). Calls the proxy could not complete are the PBX's business, not the webhook's: only a
+    /// run that cannot start fails.
+    /// </summary>
+    public async Task BurstAsync(string scenario, double callsPerSecond, params (string Caller, string Called, string Name)[] calls)
+    {
+        var csv = Path.Combine(_dir, $"burst-{Guid.NewGuid():N}.csv");
+        await File.WriteAllLinesAsync(csv, new[] { "SEQUENTIAL" }.Concat(calls.Select(c => $"{c.Caller};{c.Called};{c.Name};")));
+        var errors = Path.Combine(_dir, $"{scenario}-{Guid.NewGuid():N}.err");
+        var rate = (int)Math.Round(callsPerSecond * 10);
+        await Run("/usr/bin/sipp", $"127.0.0.1:{ProxyPort} -sf {Scenarios}/{scenario}.xml -inf {csv} -m {calls.Length} -r {rate} -rp 10000 -l 100 -i 127.0.0.1 -p {FreeUdpPort()} -nostdin -timeout 120s -trace_err -error_file {errors}", 0, 1);
+    }
+
     public async ValueTask DisposeAsync()
     {
         // SIGTERM, not SIGKILL: Kamailio's main process then stops its children too.
@@ -132,7 +146,7 @@ public sealed partial class SipLab : IAsyncDisposable
         var output = Path.Combine(Path.GetTempPath(), $"sip-{Guid.NewGuid():N}.out");
         // Output through a file: SIPp's and Kamailio's background children would hold a pipe open forever.
         using var process = Process.Start(new ProcessStartInfo("/bin/sh", $"-c \"exec {file} {args} > {output} 2>&1\"") { UseShellExecute = false })!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150));
         await process.WaitForExitAsync(timeout.Token);
         var text = File.Exists(output) ? await File.ReadAllTextAsync(output) : "";
         File.Delete(output);
