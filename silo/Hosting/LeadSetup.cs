@@ -33,6 +33,7 @@ public static class LeadSetup
         services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
         services.AddSingleton(sp => BuildMailReader(sp.GetRequiredService<IOptions<MailOptions>>().Value,
             sp.GetRequiredService<IOptions<LeadOptions>>().Value, sp.GetRequiredService<IOptions<SmtpOptions>>().Value));
+        services.AddSingleton<MailInquiries>();
         services.AddSingleton<MailIntakeHealth>();
         services.AddHealthChecks().AddCheck<MailIntakeHealthCheck>("mail-intake", tags: [WebSetup.ReadyTag]);
         services.AddHostedService<MailIntakeService>();

@@ -124,15 +124,19 @@ public sealed partial class MailReader
 
     /// <param name="message">The mail as received.</param>
     /// <param name="mailboxFallback">The watched mailbox's address, when the mail names none of ours.</param>
-    public MailReading Read(MimeMessage message, string? mailboxFallback = null)
+    /// <param name="byPerson">
+    /// A person decided this quarantined or filed mail is an inquiry: it is read as one whatever its headers say, and a
+    /// missing phone and address is left for the person to give (still never one of ours).
+    /// </param>
+    public MailReading Read(MimeMessage message, string? mailboxFallback = null, bool byPerson = false)
     {
         var outerFrom = message.From.Mailboxes.FirstOrDefault();
-        if (_identities.IsOurSender(outerFrom?.Address) || _identities.IsOurSender(message.Sender?.Address))
+        if (!byPerson && (_identities.IsOurSender(outerFrom?.Address) || _identities.IsOurSender(message.Sender?.Address)))
         {
             return new MailReading(MailKind.Loop, $"mail from our own sender {outerFrom?.Address}: never read (a mail loop)");
         }
 
-        if (AutomaticMail.Classify(message) is { } automatic)
+        if (!byPerson && AutomaticMail.Classify(message) is { } automatic)
         {
             return new MailReading(MailKind.Automatic, automatic);
         }
@@ -160,7 +164,7 @@ public sealed partial class MailReader
         }
 
         var robot = fromAddress is null || MailIdentities.IsRobot(fromAddress);
-        if (!robot && _identities.IsOwnAddress(fromAddress))
+        if (!byPerson && !robot && _identities.IsOwnAddress(fromAddress))
         {
             return new MailReading(MailKind.Unreadable, $"mail from our own address {fromAddress} that forwards nothing", Mailbox: mailbox, Region: region);
         }
@@ -221,7 +225,7 @@ public sealed partial class MailReader
         name = Limit(Clean(name)?.Replace('\n', ' '), 200);
         company = Limit(Clean(company)?.Replace('\n', ' '), 200);
         need = Clean(need);
-        if (phone is null && email is null)
+        if (phone is null && email is null && !byPerson)
         {
             var what = template switch { MailTemplate.ChatTranscript => "chat transcript", MailTemplate.FeedbackForm => "form", _ => "hand-written mail" };
             return new MailReading(MailKind.Unreadable, $"A {what} without a phone number or an e-mail address of the sender" + (robot ? $" (sent by the robot address {fromAddress})." : "."),
@@ -240,6 +244,14 @@ public sealed partial class MailReader
         }
 
         return new MailReading(MailKind.Inquiry, null, template, name, phone, email, company, need, mailbox, region, routingFields, whole, attachments);
+    }
+
+    /// <summary>The first lines a person reads to judge a mail: its own text without quotes, cleaned, at most <paramref name="max"/> characters.</summary>
+    public static string Excerpt(MimeMessage message, int lines = 6, int max = 600)
+    {
+        var text = TextHygiene.Clean(MailText.StripQuoted(Text(message)));
+        var first = string.Join('\n', MailText.Lines(text).Select(l => l.Trim()).Where(l => l.Length > 0).Take(lines));
+        return first.Length <= max ? first : first[..max].TrimEnd() + "…";
     }
 
     /// <summary>The text of a mail: the plain part, else its HTML as structured text.</summary>
