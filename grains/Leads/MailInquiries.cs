@@ -74,7 +74,10 @@ public sealed class MailInquiries(
         read = read with
         {
             Name = Given(details.Name) ?? read.Name,
-            Phone = Given(details.Phone) ?? read.Phone,
+            // Typed for this mail: read in its region (a German mailbox's "0711 123456").
+            Phone = Given(details.Phone) is { } typed
+                ? reader.NormalizePhone(typed, read.Region) ?? throw DealRejection.Invalid("phone", $"'{(typed.Length <= 40 ? typed : typed[..40] + "…")}' is not a phone number.")
+                : read.Phone,
             Email = Given(details.Email) ?? read.Email,
             Company = Given(details.Company) ?? read.Company,
         };

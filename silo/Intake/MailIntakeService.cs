@@ -55,6 +55,9 @@ public sealed class MailOptions
 
     /// <summary>Region per receiving address, for a mailbox that receives several (vertrieb@… "DE", sales@… "RU").</summary>
     public Dictionary<string, string> MailboxRegions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Region per department ("industrial": "DE"): mail to a department's mailbox (a Leads:Routing Mailbox rule) without a region of its own.</summary>
+    public Dictionary<string, string> DepartmentRegions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>

@@ -32,6 +32,12 @@ public sealed class MailReaderOptions
     /// <summary>Region per receiving mailbox address (a German mailbox reads 030 1234567 as +49 30 1234567).</summary>
     public Dictionary<string, string> MailboxRegions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Region per department, for a mailbox that belongs to one (a Mailbox routing rule) and has no region of its own.</summary>
+    public Dictionary<string, string> DepartmentRegions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The department each of our mailboxes belongs to (from the Mailbox routing rules).</summary>
+    public Dictionary<string, string> MailboxDepartments { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Need texts longer than this become a summary; the whole text is kept as a document.</summary>
     public int MaxNeedLength { get; set; } = 3000;
 
@@ -142,7 +148,7 @@ public sealed partial class MailReader
         }
 
         var mailbox = Mailbox(message) ?? mailboxFallback;
-        var region = mailbox is not null && _options.MailboxRegions.TryGetValue(mailbox, out var r) ? r : _options.DefaultRegion;
+        var region = RegionOf(mailbox);
         var normalizer = Normalizer(region);
         var attachments = Documents(message);
 
@@ -245,6 +251,28 @@ public sealed partial class MailReader
 
         return new MailReading(MailKind.Inquiry, null, template, name, phone, email, company, need, mailbox, region, routingFields, whole, attachments);
     }
+
+    /// <summary>The region national numbers in a mail to <paramref name="mailbox"/> are read in: the mailbox's own, else its department's, else the default.</summary>
+    public string RegionOf(string? mailbox)
+    {
+        if (mailbox is null)
+        {
+            return _options.DefaultRegion;
+        }
+
+        if (_options.MailboxRegions.TryGetValue(mailbox, out var own))
+        {
+            return own;
+        }
+
+        return _options.MailboxDepartments.TryGetValue(mailbox, out var department) && _options.DepartmentRegions.TryGetValue(department, out var region)
+            ? region
+            : _options.DefaultRegion;
+    }
+
+    /// <summary>A phone a person typed for a mail, read in that mail's region ("0711 123456" in a German mailbox); null when it is no number.</summary>
+    public string? NormalizePhone(string raw, string? region) =>
+        raw.Count(char.IsDigit) < 7 ? null : Normalizer(region ?? _options.DefaultRegion).NormalizePhone(raw.Replace("(0)", ""));
 
     /// <summary>The first lines a person reads to judge a mail: its own text without quotes, cleaned, at most <paramref name="max"/> characters.</summary>
     public static string Excerpt(MimeMessage message, int lines = 6, int max = 600)
