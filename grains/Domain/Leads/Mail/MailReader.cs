@@ -163,7 +163,10 @@ public sealed partial class MailReader
         var text = fullText;
         var fromName = from?.Name;
         var fromAddress = from?.Address;
-        if (MailText.FindInlineForward(text) is { } forward && (forward.FromAddress is not null || forward.FromName is not null))
+        // Outlook writes the same "-----Original Message-----" block under a reply as under a forward: a reply ("RE:",
+        // "AW:", "Ответ:") or a block that quotes our own address is the customer answering us, not a forward.
+        if (MailText.FindInlineForward(text) is { } forward && (forward.FromAddress is not null || forward.FromName is not null)
+            && !ReplySubject().IsMatch(subject) && !_identities.IsOwnAddress(forward.FromAddress))
         {
             (fromName, fromAddress, text) = (forward.FromName, forward.FromAddress, forward.Text);
             subject = forward.Subject ?? subject;
@@ -407,6 +410,9 @@ public sealed partial class MailReader
     // Loose on purpose: libphonenumber in the mailbox's region decides whether it is a number.
     [GeneratedRegex(@"(?<![\w+@.])(?:\+|00)?\d[\d \-()/.]{5,22}\d(?![\w@])")]
     private static partial Regex PhonePattern();
+
+    [GeneratedRegex(@"^\s*(RE|AW|Antw|Ответ|SV|VS|R)\s*(\[\d+\])?\s*:", RegexOptions.IgnoreCase)]
+    private static partial Regex ReplySubject();
 
     [GeneratedRegex(@"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")]
     private static partial Regex DatePattern();

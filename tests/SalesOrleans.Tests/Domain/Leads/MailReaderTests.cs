@@ -739,4 +739,32 @@ public class MailReaderTests
         Assert.Equal("+493012345678", reader.NormalizePhone("+49 (0)30 12345678", null));
         Assert.Null(reader.NormalizePhone("12", "DE"));
     }
+
+    [Fact]
+    public void An_english_outlook_reply_quoting_our_offer_under_original_message_is_the_customers_inquiry_not_a_forward()
+    {
+        var mail = Plain("James Carter <j.carter@northwind-plastics.co.uk>", "sales@salesorleans.test", "RE: Quotation screw compressor SC-15", """
+            Hi Anna,
+
+            could you add a dryer to the offer?
+
+            Best regards
+            James Carter
+            Northwind Plastics Ltd
+            Tel: +44 20 7946 0958
+
+            -----Original Message-----
+            From: Anna Keller <sales@salesorleans.test>
+            Sent: Tuesday, March 10, 2026 9:12 AM
+            To: James Carter
+            Subject: Quotation screw compressor SC-15
+
+            Best regards
+            Anna Keller
+            Phone: +7 495 223-32-11
+            """);
+        var read = Reader.Read(mail);
+        Assert.Equal((MailKind.Inquiry, "James Carter", "+442079460958", "j.carter@northwind-plastics.co.uk"), (read.Kind, read.Name, read.Phone, read.Email));
+        Assert.Equal("RE: Quotation screw compressor SC-15 Hi Anna, could you add a dryer to the offer?", read.Need);
+    }
 }
