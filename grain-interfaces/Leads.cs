@@ -58,6 +58,13 @@ public interface IInquiryGrain : IGrainWithStringKey
 
     [Alias("GetOutcome")]
     Task<InquiryOutcome?> GetOutcome();
+
+    /// <summary>
+    /// A person chose the customer (a quarantined mail attached to a contact): the inquiry joins that contact's history,
+    /// open lead or open deal, whoever its identities belong to. Once, like Submit: a replay answers the first outcome.
+    /// </summary>
+    [Alias("AttachTo")]
+    Task<InquiryOutcome> AttachTo(InquiryInfo inquiry, Guid contactId);
 }
 
 /// <summary>

@@ -168,6 +168,21 @@ public sealed class InquiryGrain(
 {
     public Task<InquiryOutcome?> GetOutcome() => Task.FromResult(state.State.Outcome);
 
+    public async Task<InquiryOutcome> AttachTo(InquiryInfo inquiry, Guid contactId)
+    {
+        if (state.State.Outcome is { } done)
+        {
+            return done;
+        }
+
+        var outcome = await JoinHistory(inquiry, contactId);
+        state.State.Inquiry = inquiry;
+        state.State.Outcome = outcome;
+        await state.WriteStateAsync();
+        DeactivateOnIdle();
+        return outcome;
+    }
+
     public async Task<InquiryOutcome> Submit(InquiryInfo inquiry)
     {
         if (state.State.Outcome is { } done)

@@ -33,6 +33,7 @@ public static class LeadSetup
         services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
         services.AddSingleton(sp => BuildMailReader(sp.GetRequiredService<IOptions<MailOptions>>().Value,
             sp.GetRequiredService<IOptions<LeadOptions>>().Value, sp.GetRequiredService<IOptions<SmtpOptions>>().Value));
+        services.AddSingleton<MailInquiries>();
         services.AddSingleton<MailIntakeHealth>();
         services.AddHealthChecks().AddCheck<MailIntakeHealthCheck>("mail-intake", tags: [WebSetup.ReadyTag]);
         services.AddHostedService<MailIntakeService>();
@@ -57,6 +58,9 @@ public static class LeadSetup
         {
             DefaultRegion = string.IsNullOrWhiteSpace(mail.Region) ? leads.DefaultRegion : mail.Region,
             MailboxRegions = new(mail.MailboxRegions, StringComparer.OrdinalIgnoreCase),
+            DepartmentRegions = new(mail.DepartmentRegions, StringComparer.OrdinalIgnoreCase),
+            MailboxDepartments = leads.Routing.Where(r => r.Kind == RoutingRuleKind.Mailbox && !string.IsNullOrWhiteSpace(r.Match))
+                .GroupBy(r => r.Match.Trim(), StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Department, StringComparer.OrdinalIgnoreCase),
             OwnIdentities = new OwnIdentities
             {
                 Domains = own.Domains, Addresses = own.Addresses, Phones = own.Phones, Operators = own.Operators, SenderAddresses = senders,

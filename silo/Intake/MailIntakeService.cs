@@ -55,6 +55,9 @@ public sealed class MailOptions
 
     /// <summary>Region per receiving address, for a mailbox that receives several (vertrieb@… "DE", sales@… "RU").</summary>
     public Dictionary<string, string> MailboxRegions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Region per department ("industrial": "DE"): mail to a department's mailbox (a Leads:Routing Mailbox rule) without a region of its own.</summary>
+    public Dictionary<string, string> DepartmentRegions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>
@@ -65,11 +68,9 @@ public sealed class MailOptions
 /// </summary>
 public sealed class MailIntakeService(
     IOptions<MailOptions> options,
-    MailReader reader,
+    MailInquiries inquiries,
     MailIntakeHealth health,
-    InquiryIntake intake,
-    InquiryDocuments inquiryDocuments,
-    IOptions<DocumentOptions> documentOptions,
+    IOptions<LeadOptions> leadOptions,
     MailboxStore store,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -186,13 +187,25 @@ public sealed class MailIntakeService(
         foreach (var uid in uids)
         {
             var message = await folder.GetMessageAsync(uid, ct);
-            var (reason, automatic) = await HandleAsync(message, uid, validity);
-            if (reason is not null)
+            var handled = await inquiries.IngestAsync(message, $"{MailboxKey}/{validity}/{uid.Id}", O.Address);
+            if (handled.Outcome is { } outcome)
             {
-                // Automatic mail and loops are filed (recorded as "filed: …"); the rest waits in quarantine for a person.
+                logger.LogInformation("Mailbox {Mailbox}: mail {Uid} ({Template}) → {Outcome} contact {Contact}", MailboxKey, uid.Id, handled.Template, outcome.Kind, outcome.ContactId);
+            }
+            else if (handled.Reason is { } reason)
+            {
+                // Automatic mail and loops are filed (recorded as "filed: …"); the rest waits in quarantine for a person,
+                // who is told (the head of sales), and whose page can still make a lead of it: the message is kept.
+                var automatic = handled.Automatic;
                 await folder.MoveToAsync(uid, automatic ? filed : quarantine, ct);
-                await store.QuarantineAsync(new QuarantinedMail(MailboxKey, validity, uid.Id, Clip(message.MessageId, 998),
-                    Clip(message.From.Mailboxes.FirstOrDefault()?.Address, 320), Clip(message.Subject, 998), (automatic ? FiledPrefix : "") + reason, clock.GetUtcNow()), ct);
+                var sender = Clip(message.From.Mailboxes.FirstOrDefault()?.Address, 320);
+                var subject = Clip(message.Subject, 998);
+                var excerpt = Clip(MailReader.Excerpt(message), 1000, multiline: true);
+                var head = automatic ? null : leadOptions.Value.HeadOfSales is { Length: > 0 } h ? h : null;
+                await store.QuarantineAsync(
+                    new QuarantinedMail(MailboxKey, validity, uid.Id, Clip(message.MessageId, 998), sender, subject, (automatic ? FiledPrefix : "") + reason,
+                        clock.GetUtcNow(), Guid.NewGuid(), excerpt, message.Date == DateTimeOffset.MinValue ? null : message.Date),
+                    Raw(message), head, head is null ? null : NotificationTemplates.MailQuarantined(sender, subject, reason, excerpt), ct);
                 if (automatic)
                 {
                     logger.LogInformation("Mailbox {Mailbox}: mail {Uid} ({MessageId}) filed: {Reason}", MailboxKey, uid.Id, message.MessageId, reason);
@@ -210,95 +223,18 @@ public sealed class MailIntakeService(
     /// <summary>The reason of a quarantined or filed mail starts with this when it was filed as automatic (not for a person to act on).</summary>
     public const string FiledPrefix = "filed: ";
 
-    /// <summary>
-    /// Makes the inquiry; answers the reason when the mail cannot be one, and whether it was automatic (filed) rather
-    /// than unreadable (quarantined). Other failures propagate (the mark stays).
-    /// </summary>
-    private async Task<(string? Reason, bool Automatic)> HandleAsync(MimeMessage message, UniqueId uid, uint validity)
+
+    /// <summary>The message as received, for a person's later decision; one larger than a document may be is not kept.</summary>
+    private static byte[]? Raw(MimeMessage message)
     {
-        var read = reader.Read(message, O.Address);
-        switch (read.Kind)
-        {
-            case MailKind.Automatic or MailKind.Loop:
-                return (read.Reason, true);
-            case MailKind.Unreadable:
-                return (read.Reason, false);
-        }
-
-        var key = MailReader.KeyOf(message.MessageId, $"{MailboxKey}/{validity}/{uid.Id}");
-        var channel = read.Template switch
-        {
-            MailTemplate.ChatTranscript => LeadChannel.Chat,
-            MailTemplate.FeedbackForm => LeadChannel.WebForm,
-            _ => LeadChannel.Email,
-        };
-        InquiryInfo inquiry;
-        try
-        {
-            inquiry = intake.Prepare(new RawInquiry(key, channel, read.Name, read.Phone, read.Email, read.Company, read.Need,
-                new RoutingInput(channel, Mailbox: read.Mailbox, Fields: read.Fields, Text: read.Need)));
-        }
-        catch (DealRejection ex)
-        {
-            return ($"{ex.Field}: {ex.Message}", false);
-        }
-
-        var outcome = await intake.SubmitAsync(inquiry);
-        await inquiryDocuments.AttachAsync(key, outcome, Attachments(read, uid));
-        logger.LogInformation("Mailbox {Mailbox}: mail {Uid} ({Template}) → {Outcome} contact {Contact}", MailboxKey, uid.Id, read.Template, outcome.Kind, outcome.ContactId);
-        return (null, false);
+        using var content = new MemoryStream();
+        message.WriteTo(content);
+        return content.Length <= MaxKeptBytes ? content.ToArray() : null;
     }
 
-    /// <summary>
-    /// The mail's files (a forwarded mail as its .eml and its own files; no S/MIME signatures) and, for a long mail, its
-    /// whole text; one larger than documents may be is left out (and logged), not fatal. The order is stable: a mail
-    /// read again gives every file the same place and so the same document id.
-    /// </summary>
-    private List<IncomingFile> Attachments(MailReading read, UniqueId uid)
-    {
-        var files = new List<IncomingFile>();
-        foreach (var entity in read.Attachments ?? [])
-        {
-            using var content = new MemoryStream();
-            string name, type;
-            if (entity is MessagePart { Message: { } forwarded } part)
-            {
-                forwarded.WriteTo(content);
-                name = part.ContentDisposition?.FileName ?? part.ContentType.Name ?? $"{forwarded.Subject ?? "forwarded"}.eml";
-                type = "message/rfc822";
-            }
-            else if (entity is MimePart mime)
-            {
-                mime.Content?.DecodeTo(content);
-                name = mime.FileName ?? "";
-                type = mime.ContentType.MimeType;
-            }
-            else
-            {
-                continue;
-            }
+    private const int MaxKeptBytes = 32 * 1024 * 1024;
 
-            name = TextHygiene.Clean(Path.GetFileName(name), multiline: false);
-            name = string.IsNullOrWhiteSpace(name) ? $"attachment-{files.Count + 1}" : Truncate(name, 255)!;
-            if (content.Length == 0 || content.Length > documentOptions.Value.MaxBytes)
-            {
-                logger.LogWarning("Mailbox {Mailbox}: mail {Uid}: attachment '{Name}' of {Bytes} bytes left out (empty or over {Max})",
-                    MailboxKey, uid.Id, name, content.Length, documentOptions.Value.MaxBytes);
-                continue;
-            }
-
-            files.Add(new IncomingFile(name, type, content.ToArray()));
-        }
-
-        if (read.FullText is { } whole)
-        {
-            files.Add(new IncomingFile("mail-text.txt", "text/plain", System.Text.Encoding.UTF8.GetBytes(whole)));
-        }
-
-        return files;
-    }
-
-    private static string? Clip(string? value, int max) => value is null ? null : Truncate(TextHygiene.Clean(value, multiline: false), max);
+    private static string? Clip(string? value, int max, bool multiline = false) => value is null ? null : Truncate(TextHygiene.Clean(value, multiline), max);
 
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 }

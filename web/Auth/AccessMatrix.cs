@@ -152,6 +152,7 @@ public sealed class AccessMatrix
         (Capability.ImportCatalog,           [A,  A,  N,  N,  A,  N,  N,  N]),
         (Capability.ImportOrders,            [A,  D,  D,  N,  N,  N,  N,  N]),
         (Capability.ImportCustomers,         [A,  A,  N,  N,  N,  N,  N,  N]),
+        (Capability.MailQuarantine,          [A,  N,  N,  N,  N,  N,  N,  A]),
         (Capability.NotificationRead,        [O,  O,  O,  O,  O,  O,  O,  N]),
         (Capability.TokenAdmin,              [A,  N,  N,  N,  N,  N,  N,  N]),
         (Capability.UserAdmin,               [A,  N,  N,  N,  N,  N,  N,  N]),

@@ -50,6 +50,7 @@ public sealed record Capability(string Name, string Description)
     public static readonly Capability ImportCatalog = new("import.catalog", "Import SKUs and stock");
     public static readonly Capability ImportOrders = new("import.orders", "Import open orders from the old system");
     public static readonly Capability ImportCustomers = new("import.customers", "Import companies and contacts");
+    public static readonly Capability MailQuarantine = new("mail.quarantine", "See quarantined and filed mail; make a lead of it, attach it to a customer or discard it");
     public static readonly Capability NotificationRead = new("notification.read", "Read one's own notifications");
     public static readonly Capability TokenAdmin = new("token.admin", "Issue API tokens");
     public static readonly Capability AccessAdmin = new("access.admin", "View and change this access matrix");
@@ -63,8 +64,8 @@ public sealed record Capability(string Name, string Description)
         OrderRead, OrderCreate, OrderChange, OrderApprove, OrderFulfil, OrderPayment, OrderCancel,
         ReservationRead, ReservationCreate, ReservationRelease, StockRead, StockReceive, StockAdjust, StockShip, CatalogChange,
         ProcessRead, ProcessPublish, QueueRead, QueueManage, PresenceManage, WorkloadRead, TelephonyRead,
-        AnalyticsRead, AnalyticsRefresh, ExportPersonalData, ImportCatalog, ImportOrders, ImportCustomers, NotificationRead,
-        TokenAdmin, UserAdmin, AccessAdmin, OpsDashboard,
+        AnalyticsRead, AnalyticsRefresh, ExportPersonalData, ImportCatalog, ImportOrders, ImportCustomers, MailQuarantine,
+        NotificationRead, TokenAdmin, UserAdmin, AccessAdmin, OpsDashboard,
     ];
 
     private static readonly Dictionary<string, Capability> ByName = All.ToDictionary(c => c.Name);

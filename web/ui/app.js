@@ -132,6 +132,7 @@ const App = {
     if (App.me.roles.includes('supervisor') || App.me.roles.includes('admin')) links.push(link('/supervisor.html', 'Supervisor', 'supervisor'));
     links.push(link('/stock.html', 'Stock', 'stock'), link('/orders.html', 'Orders', 'orders'));
     if (['supervisor', 'admin', 'marketer'].some(r => App.me.roles.includes(r))) links.push(link('/analytics.html', 'Analytics', 'analytics'));
+    if (App.can('mail.quarantine')) links.push(link('/mail.html', App.t('header.mail', 'Mail'), 'mail'));
     if (App.can('access.admin')) links.push(link('/access.html', 'Access', 'access'));
     links.push(link('/account.html', 'Account', 'account'));
     if (App.can('ops.dashboard')) links.push(link('/ops.html', 'Cluster', 'ops'));

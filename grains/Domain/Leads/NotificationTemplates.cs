@@ -7,6 +7,7 @@ public enum NotificationKind
     Overdue,
     KnownCustomer,
     Task,
+    MailQuarantined,
     Other,
 }
 
@@ -24,8 +25,15 @@ public static partial class NotificationTemplates
             || text.StartsWith("Overdue:", StringComparison.Ordinal) || text.StartsWith("Escalated:", StringComparison.Ordinal) => NotificationKind.Overdue,
         _ when text.Contains("got in touch again", StringComparison.Ordinal) => NotificationKind.KnownCustomer,
         _ when text.StartsWith("New task", StringComparison.Ordinal) => NotificationKind.Task,
+        _ when text.StartsWith(MailQuarantinedPrefix, StringComparison.Ordinal) => NotificationKind.MailQuarantined,
         _ => NotificationKind.Other,
     };
+
+    public const string MailQuarantinedPrefix = "Mail quarantined";
+
+    /// <summary>What the head of sales is told when a mail lands in quarantine: who, what about, why, and its first lines.</summary>
+    public static string MailQuarantined(string? sender, string? subject, string reason, string? excerpt) =>
+        $"{MailQuarantinedPrefix} from {sender ?? "an unknown sender"} ({(string.IsNullOrWhiteSpace(subject) ? "no subject" : subject)}): {reason}{(string.IsNullOrWhiteSpace(excerpt) ? "" : " They wrote" + Wrote(excerpt))}";
 
     /// <summary>": \"first lines of what they wrote\"" for a notification (at most 300 characters on one line), or ".".</summary>
     public static string Wrote(string? need)
@@ -47,7 +55,12 @@ public static partial class NotificationTemplates
             return $"/deal.html?id={m.Groups[1].Value}";
         }
 
-        return source == "lead" ? $"/leads.html?id={id}" : $"/leads.html?contact={id}";
+        return source switch
+        {
+            "lead" => $"/leads.html?id={id}",
+            "mail" => $"/mail.html?id={id}",
+            _ => $"/leads.html?contact={id}",
+        };
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\bdeal ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b")]
@@ -63,6 +76,7 @@ public static partial class NotificationTemplates
             NotificationKind.Overdue => "Overdue: escalated to you",
             NotificationKind.KnownCustomer => "A known customer got in touch",
             NotificationKind.Task => "New task",
+            NotificationKind.MailQuarantined => "A mail waits in quarantine",
             _ => "Notification",
         };
         var link = baseUrl is null ? $"{source} {id}" : baseUrl.TrimEnd('/') + PagePath(text, source, id);

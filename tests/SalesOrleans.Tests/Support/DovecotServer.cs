@@ -15,22 +15,32 @@ public sealed class DovecotServer : IAsyncDisposable
     private readonly string _dir;
     private readonly string _config;
 
-    private DovecotServer(string dir, string config, int port, int lmtpPort)
+    private DovecotServer(string dir, string config, int port, int lmtpPort, int imapsPort)
     {
         _dir = dir;
         _config = config;
         Port = port;
         LmtpPort = lmtpPort;
+        ImapsPort = imapsPort;
     }
 
     public int Port { get; }
+
+    /// <summary>IMAPS (TLS from the first byte) when started with a certificate; 0 otherwise.</summary>
+    public int ImapsPort { get; }
 
     /// <summary>LMTP on loopback: a private Postfix delivers here.</summary>
     public int LmtpPort { get; }
 
     public string Password => "secret";
 
-    public static async Task<DovecotServer> StartAsync(params string[] users)
+    public static Task<DovecotServer> StartAsync(params string[] users) => StartAsync(null, users);
+
+    /// <summary>
+    /// With <paramref name="tls"/> (PEM certificate and key files) Dovecot runs with <c>ssl = required</c>: STARTTLS on
+    /// <see cref="Port"/>, TLS from the first byte on <see cref="ImapsPort"/>, no login without TLS.
+    /// </summary>
+    public static async Task<DovecotServer> StartAsync((string CertFile, string KeyFile)? tls, params string[] users)
     {
         if (!File.Exists(Binary))
         {
@@ -41,6 +51,10 @@ public sealed class DovecotServer : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(dir, "mail"));
         var port = NodeProcess.FreePort();
         var lmtpPort = NodeProcess.FreePort();
+        var imapsPort = tls is null ? 0 : NodeProcess.FreePort();
+        var ssl = tls is { } t
+            ? $"ssl = required\nssl_cert = <{t.CertFile}\nssl_key = <{t.KeyFile}\ndisable_plaintext_auth = yes"
+            : "ssl = no\ndisable_plaintext_auth = no";
         var (uid, gid) = MailUser();
         await File.WriteAllLinesAsync(Path.Combine(dir, "users"), users.Select(u => $"{u}:{{PLAIN}}secret::::::"));
         var config = Path.Combine(dir, "dovecot.conf");
@@ -51,8 +65,7 @@ public sealed class DovecotServer : IAsyncDisposable
             protocols = imap lmtp
             postmaster_address = postmaster@salesorleans.test
             listen = 127.0.0.1
-            ssl = no
-            disable_plaintext_auth = no
+            {{ssl}}
             auth_mechanisms = plain login
             first_valid_uid = {{uid}}
             mail_location = maildir:{{dir}}/mail/%u
@@ -70,7 +83,9 @@ public sealed class DovecotServer : IAsyncDisposable
                 port = {{port}}
               }
               inet_listener imaps {
-                port = 0
+                address = 127.0.0.1
+                port = {{imapsPort}}
+                {{(tls is null ? "" : "ssl = yes")}}
               }
             }
             service lmtp {
@@ -89,7 +104,7 @@ public sealed class DovecotServer : IAsyncDisposable
             """);
         Chown(Path.Combine(dir, "mail"), uid, gid);
         await Run(Binary, $"-c {config}");
-        var server = new DovecotServer(dir, config, port, lmtpPort);
+        var server = new DovecotServer(dir, config, port, lmtpPort, imapsPort);
         for (var i = 0; i < 50; i++)
         {
             try

@@ -32,6 +32,12 @@ public sealed class MailReaderOptions
     /// <summary>Region per receiving mailbox address (a German mailbox reads 030 1234567 as +49 30 1234567).</summary>
     public Dictionary<string, string> MailboxRegions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Region per department, for a mailbox that belongs to one (a Mailbox routing rule) and has no region of its own.</summary>
+    public Dictionary<string, string> DepartmentRegions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The department each of our mailboxes belongs to (from the Mailbox routing rules).</summary>
+    public Dictionary<string, string> MailboxDepartments { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Need texts longer than this become a summary; the whole text is kept as a document.</summary>
     public int MaxNeedLength { get; set; } = 3000;
 
@@ -124,21 +130,25 @@ public sealed partial class MailReader
 
     /// <param name="message">The mail as received.</param>
     /// <param name="mailboxFallback">The watched mailbox's address, when the mail names none of ours.</param>
-    public MailReading Read(MimeMessage message, string? mailboxFallback = null)
+    /// <param name="byPerson">
+    /// A person decided this quarantined or filed mail is an inquiry: it is read as one whatever its headers say, and a
+    /// missing phone and address is left for the person to give (still never one of ours).
+    /// </param>
+    public MailReading Read(MimeMessage message, string? mailboxFallback = null, bool byPerson = false)
     {
         var outerFrom = message.From.Mailboxes.FirstOrDefault();
-        if (_identities.IsOurSender(outerFrom?.Address) || _identities.IsOurSender(message.Sender?.Address))
+        if (!byPerson && (_identities.IsOurSender(outerFrom?.Address) || _identities.IsOurSender(message.Sender?.Address)))
         {
             return new MailReading(MailKind.Loop, $"mail from our own sender {outerFrom?.Address}: never read (a mail loop)");
         }
 
-        if (AutomaticMail.Classify(message) is { } automatic)
+        if (!byPerson && AutomaticMail.Classify(message) is { } automatic)
         {
             return new MailReading(MailKind.Automatic, automatic);
         }
 
         var mailbox = Mailbox(message) ?? mailboxFallback;
-        var region = mailbox is not null && _options.MailboxRegions.TryGetValue(mailbox, out var r) ? r : _options.DefaultRegion;
+        var region = RegionOf(mailbox);
         var normalizer = Normalizer(region);
         var attachments = Documents(message);
 
@@ -153,14 +163,17 @@ public sealed partial class MailReader
         var text = fullText;
         var fromName = from?.Name;
         var fromAddress = from?.Address;
-        if (MailText.FindInlineForward(text) is { } forward && (forward.FromAddress is not null || forward.FromName is not null))
+        // Outlook writes the same "-----Original Message-----" block under a reply as under a forward: a reply ("RE:",
+        // "AW:", "Ответ:") or a block that quotes our own address is the customer answering us, not a forward.
+        if (MailText.FindInlineForward(text) is { } forward && (forward.FromAddress is not null || forward.FromName is not null)
+            && !ReplySubject().IsMatch(subject) && !_identities.IsOwnAddress(forward.FromAddress))
         {
             (fromName, fromAddress, text) = (forward.FromName, forward.FromAddress, forward.Text);
             subject = forward.Subject ?? subject;
         }
 
         var robot = fromAddress is null || MailIdentities.IsRobot(fromAddress);
-        if (!robot && _identities.IsOwnAddress(fromAddress))
+        if (!byPerson && !robot && _identities.IsOwnAddress(fromAddress))
         {
             return new MailReading(MailKind.Unreadable, $"mail from our own address {fromAddress} that forwards nothing", Mailbox: mailbox, Region: region);
         }
@@ -221,7 +234,7 @@ public sealed partial class MailReader
         name = Limit(Clean(name)?.Replace('\n', ' '), 200);
         company = Limit(Clean(company)?.Replace('\n', ' '), 200);
         need = Clean(need);
-        if (phone is null && email is null)
+        if (phone is null && email is null && !byPerson)
         {
             var what = template switch { MailTemplate.ChatTranscript => "chat transcript", MailTemplate.FeedbackForm => "form", _ => "hand-written mail" };
             return new MailReading(MailKind.Unreadable, $"A {what} without a phone number or an e-mail address of the sender" + (robot ? $" (sent by the robot address {fromAddress})." : "."),
@@ -240,6 +253,36 @@ public sealed partial class MailReader
         }
 
         return new MailReading(MailKind.Inquiry, null, template, name, phone, email, company, need, mailbox, region, routingFields, whole, attachments);
+    }
+
+    /// <summary>The region national numbers in a mail to <paramref name="mailbox"/> are read in: the mailbox's own, else its department's, else the default.</summary>
+    public string RegionOf(string? mailbox)
+    {
+        if (mailbox is null)
+        {
+            return _options.DefaultRegion;
+        }
+
+        if (_options.MailboxRegions.TryGetValue(mailbox, out var own))
+        {
+            return own;
+        }
+
+        return _options.MailboxDepartments.TryGetValue(mailbox, out var department) && _options.DepartmentRegions.TryGetValue(department, out var region)
+            ? region
+            : _options.DefaultRegion;
+    }
+
+    /// <summary>A phone a person typed for a mail, read in that mail's region ("0711 123456" in a German mailbox); null when it is no number.</summary>
+    public string? NormalizePhone(string raw, string? region) =>
+        raw.Count(char.IsDigit) < 7 ? null : Normalizer(region ?? _options.DefaultRegion).NormalizePhone(raw.Replace("(0)", ""));
+
+    /// <summary>The first lines a person reads to judge a mail: its own text without quotes, cleaned, at most <paramref name="max"/> characters.</summary>
+    public static string Excerpt(MimeMessage message, int lines = 6, int max = 600)
+    {
+        var text = TextHygiene.Clean(MailText.StripQuoted(Text(message)));
+        var first = string.Join('\n', MailText.Lines(text).Select(l => l.Trim()).Where(l => l.Length > 0).Take(lines));
+        return first.Length <= max ? first : first[..max].TrimEnd() + "…";
     }
 
     /// <summary>The text of a mail: the plain part, else its HTML as structured text.</summary>
@@ -367,6 +410,9 @@ public sealed partial class MailReader
     // Loose on purpose: libphonenumber in the mailbox's region decides whether it is a number.
     [GeneratedRegex(@"(?<![\w+@.])(?:\+|00)?\d[\d \-()/.]{5,22}\d(?![\w@])")]
     private static partial Regex PhonePattern();
+
+    [GeneratedRegex(@"^\s*(RE|AW|Antw|Ответ|SV|VS|R)\s*(\[\d+\])?\s*:", RegexOptions.IgnoreCase)]
+    private static partial Regex ReplySubject();
 
     [GeneratedRegex(@"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")]
     private static partial Regex DatePattern();

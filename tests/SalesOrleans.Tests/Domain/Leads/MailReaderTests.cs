@@ -706,4 +706,66 @@ public class MailReaderTests
 
         Assert.Equal(department, router.Route(new RoutingInput(LeadChannel.Email, Text: need)).Department);
     }
+
+    private static MailReader RegionReader() => new(new MailReaderOptions
+    {
+        DefaultRegion = "RU",
+        MailboxRegions = new(StringComparer.OrdinalIgnoreCase) { ["vertrieb@salesorleans.test"] = "DE" },
+        DepartmentRegions = new(StringComparer.OrdinalIgnoreCase) { ["training"] = "DE", ["industrial"] = "RU" },
+        MailboxDepartments = new(StringComparer.OrdinalIgnoreCase) { ["schulung@salesorleans.test"] = "training", ["zavod@salesorleans.test"] = "industrial", ["sales@salesorleans.test"] = "industrial" },
+        OwnIdentities = Options().OwnIdentities,
+    });
+
+    [Theory]
+    // The German department's mailbox: a Stuttgart number without +49.
+    [InlineData("schulung@salesorleans.test", "Rückruf bitte unter 0711 123456.", "DE", "+49711123456")]
+    // A mailbox's own region wins over its department's (vertrieb@ is DE, whatever department).
+    [InlineData("vertrieb@salesorleans.test", "Telefon: (089) 44 55 66 77", "DE", "+498944556677")]
+    // The Russian department's mailbox: a mobile with the trunk 8.
+    [InlineData("zavod@salesorleans.test", "Перезвоните: 8 916 123-45-67", "RU", "+79161234567")]
+    // A mailbox of no department and no region: the default.
+    [InlineData("info@salesorleans.test", "Мой телефон 8 (343) 222-33-44", "RU", "+73432223344")]
+    public void National_numbers_are_read_in_the_region_of_the_mailbox_else_its_department_else_the_default(string mailbox, string text, string region, string phone)
+    {
+        var read = RegionReader().Read(Plain("Kunde <kunde@beispiel-gmbh.de>", mailbox, "Anfrage", $"Guten Tag,\n{text}\nGruß"));
+        Assert.Equal((MailKind.Inquiry, region, phone), (read.Kind, read.Region, read.Phone));
+    }
+
+    [Fact]
+    public void A_number_typed_for_a_quarantined_mail_is_read_in_that_mails_region()
+    {
+        var reader = RegionReader();
+        Assert.Equal("+49711123456", reader.NormalizePhone("0711 123456", reader.RegionOf("schulung@salesorleans.test")));
+        Assert.Equal("+79161234567", reader.NormalizePhone("8 916 123-45-67", reader.RegionOf("zavod@salesorleans.test")));
+        Assert.Equal("+493012345678", reader.NormalizePhone("+49 (0)30 12345678", null));
+        Assert.Null(reader.NormalizePhone("12", "DE"));
+    }
+
+    [Fact]
+    public void An_english_outlook_reply_quoting_our_offer_under_original_message_is_the_customers_inquiry_not_a_forward()
+    {
+        var mail = Plain("James Carter <j.carter@northwind-plastics.co.uk>", "sales@salesorleans.test", "RE: Quotation screw compressor SC-15", """
+            Hi Anna,
+
+            could you add a dryer to the offer?
+
+            Best regards
+            James Carter
+            Northwind Plastics Ltd
+            Tel: +44 20 7946 0958
+
+            -----Original Message-----
+            From: Anna Keller <sales@salesorleans.test>
+            Sent: Tuesday, March 10, 2026 9:12 AM
+            To: James Carter
+            Subject: Quotation screw compressor SC-15
+
+            Best regards
+            Anna Keller
+            Phone: +7 495 223-32-11
+            """);
+        var read = Reader.Read(mail);
+        Assert.Equal((MailKind.Inquiry, "James Carter", "+442079460958", "j.carter@northwind-plastics.co.uk"), (read.Kind, read.Name, read.Phone, read.Email));
+        Assert.Equal("RE: Quotation screw compressor SC-15 Hi Anna, could you add a dryer to the offer?", read.Need);
+    }
 }

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using SalesOrleans.ReadModel;
+using SalesOrleans.Tests.Support;
+using Xunit.Abstractions;
+
+namespace SalesOrleans.Tests.Integration;
+
+/// <summary>
+/// Mail TLS against a real Dovecot with <c>ssl = required</c> and a self-signed certificate made here: the intake
+/// connects with TLS from the first byte and with STARTTLS when told which certificate to trust (thumbprint, file) and
+/// ingests; without that trust it refuses the certificate, readiness says the intake is degraded and nothing is read.
+/// </summary>
+public class MailTlsIntakeTests(ITestOutputHelper output)
+{
+    private static (string Cert, string Key, X509Certificate2 Certificate) SelfSigned(string dir)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=imap.salesorleans.test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var cert = Path.Combine(dir, "imap.crt");
+        var keyFile = Path.Combine(dir, "imap.key");
+        File.WriteAllText(cert, certificate.ExportCertificatePem());
+        File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+        return (cert, keyFile, certificate);
+    }
+
+    private static async Task Append(DovecotServer dovecot, MimeMessage message)
+    {
+        using var client = new ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
+        await client.ConnectAsync("127.0.0.1", dovecot.Port, SecureSocketOptions.StartTls);
+        await client.AuthenticateAsync("sales", dovecot.Password);
+        await client.Inbox.OpenAsync(FolderAccess.ReadWrite);
+        await client.Inbox.AppendAsync(message);
+        await client.DisconnectAsync(true);
+    }
+
+    private static MimeMessage Inquiry(string tag, string who)
+    {
+        var message = new MimeMessage { Subject = $"Anfrage Kompressor {tag}", MessageId = $"{Guid.NewGuid():N}@kunde.example" };
+        message.From.Add(new MailboxAddress(who, $"{who.ToLowerInvariant().Replace(' ', '.')}.{tag}@kunde.example"));
+        message.To.Add(new MailboxAddress("Vertrieb", "sales@salesorleans.test"));
+        message.Body = new TextPart("plain") { Text = $"Guten Tag,\nwir brauchen einen Schraubenkompressor.\nGruß\n{who}" };
+        return message;
+    }
+
+    private static Task<TestNode> Start(string db, int port, Dictionary<string, string?> tls) =>
+        TestNode.StartAsync(db, configure: b => b.Configuration.AddInMemoryCollection(LeadNodeFixture.Settings()).AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Mail:Enabled"] = "true",
+            ["Mail:Host"] = "127.0.0.1",
+            ["Mail:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mail:User"] = "sales",
+            ["Mail:Password"] = "secret",
+            ["Mail:PollInterval"] = "00:00:05",
+        }.Concat(tls).ToDictionary()));
+
+    private static async Task<LeadListItem> LeadOf(TestNode node, string email)
+    {
+        var queries = node.Services.GetRequiredService<LeadQueries>();
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < until)
+        {
+            if ((await queries.ListLeadsAsync(new LeadFilter(Search: email))).SingleOrDefault() is { } lead)
+            {
+                return lead;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"no lead for {email}");
+    }
+
+    private static async Task<string> Ready(TestNode node) => await (await node.ClientAsync()).GetStringAsync("/health/ready");
+
+    [Fact]
+    public async Task The_intake_reads_over_TLS_and_STARTTLS_with_a_trusted_self_signed_certificate_and_is_degraded_without_trust()
+    {
+        var dir = Directory.CreateTempSubdirectory("imap-tls-").FullName;
+        var (cert, key, certificate) = SelfSigned(dir);
+        await using var dovecot = await DovecotServer.StartAsync((cert, key), "sales");
+        var tag = Guid.NewGuid().ToString("N")[..8];
+
+        // No trust configured: the self-signed certificate is refused (so TLS is really negotiated; Dovecot would let a
+        // loopback client log in without it), readiness degraded, nothing read.
+        await Append(dovecot, Inquiry(tag, "Lena Vogt"));
+        var untrustedDb = await TestDatabase.CreateAsync();
+        await using (var node = await Start(untrustedDb, dovecot.ImapsPort, new() { ["Mail:Tls:Security"] = "SslOnConnect" }))
+        {
+            var until = DateTime.UtcNow.AddSeconds(30);
+            var ready = await Ready(node);
+            while (!ready.Contains("Degraded", StringComparison.Ordinal) && DateTime.UtcNow < until)
+            {
+                await Task.Delay(200);
+                ready = await Ready(node);
+            }
+
+            Assert.Equal("Degraded", ready);
+            await Task.Delay(2000);
+            Assert.Empty(await node.Services.GetRequiredService<LeadQueries>().ListLeadsAsync(new LeadFilter(Search: tag)));
+            Assert.Null(await node.Services.GetRequiredService<MailboxStore>().GetMarkAsync($"sales@127.0.0.1:{dovecot.ImapsPort}/INBOX"));
+        }
+
+        // TLS from the first byte (IMAPS), the certificate trusted by its thumbprint: read, and ready.
+        var thumbprintDb = await TestDatabase.CreateAsync();
+        await using (var node = await Start(thumbprintDb, dovecot.ImapsPort, new()
+        {
+            ["Mail:Tls:Security"] = "SslOnConnect",
+            ["Mail:Tls:TrustedCertificateThumbprint"] = string.Join(":", certificate.Thumbprint.Chunk(2).Select(c => new string(c))),
+        }))
+        {
+            var lead = await LeadOf(node, $"lena.vogt.{tag}@kunde.example");
+            Assert.Equal(("Lena Vogt", "Email"), (lead.Name, lead.Channel));
+            Assert.Equal("Healthy", await Ready(node));
+        }
+
+        // STARTTLS on the IMAP port, the certificate trusted as a file: read too.
+        await Append(dovecot, Inquiry(tag, "Jens Brandt"));
+        var fileDb = await TestDatabase.CreateAsync();
+        await using (var node = await Start(fileDb, dovecot.Port, new()
+        {
+            ["Mail:Tls:Security"] = "StartTls",
+            ["Mail:Tls:TrustedCertificateFile"] = cert,
+        }))
+        {
+            var lead = await LeadOf(node, $"jens.brandt.{tag}@kunde.example");
+            Assert.Equal("Jens Brandt", lead.Name);
+            Assert.Equal("Healthy", await Ready(node));
+            output.WriteLine($"STARTTLS and IMAPS with a self-signed certificate {certificate.Thumbprint}: both read");
+        }
+
+        certificate.Dispose();
+        Directory.Delete(dir, recursive: true);
+    }
+}
