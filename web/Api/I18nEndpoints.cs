@@ -38,13 +38,19 @@ public static class I18nEndpoints
 
         app.MapPut("/api/account/language", async (LanguageRequest body, ClaimsPrincipal user, UserLanguageStore languages, CancellationToken ct) =>
         {
+            // Said explicitly: a language, or "" for the browser's. A body without it changes nothing.
+            if (body.Language is null)
+            {
+                return Problems.Invalid("language", $"'language' is required: one of {string.Join(", ", Languages.Supported)}, or \"\" for the browser's language.");
+            }
+
             string? language = null;
-            if (!string.IsNullOrWhiteSpace(body.Language))
+            if (body.Language.Trim().Length > 0)
             {
                 language = Languages.Of(body.Language);
                 if (language is null || !Languages.IsCultureName(body.Language))
                 {
-                    return Problems.Invalid("language", $"'language' is one of {string.Join(", ", Languages.Supported)}, or empty for the browser's language.");
+                    return Problems.Invalid("language", $"'language' is one of {string.Join(", ", Languages.Supported)}, or \"\" for the browser's language.");
                 }
             }
 

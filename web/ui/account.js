@@ -11,7 +11,7 @@ let departments = [];
 
 document.getElementById('language').addEventListener('submit', async event => {
   event.preventDefault();
-  const language = new FormData(event.target).get('language') || null;
+  const language = new FormData(event.target).get('language') || '';
   await App.busy(submitOf(event.target), async () => {
     const r = await App.api('PUT', '/api/account/language', { language });
     if (!r.ok) { say('language-message', App.problem(r), false); return; }
@@ -58,7 +58,7 @@ async function loadUsers() {
   const select = document.querySelector('#new-token select[name=userName]');
   const chosen = select.value;
   select.replaceChildren(App.el('option', { value: '' }, App.t('account.token.me', '(me)')),
-    r.data.filter(u => u.active).map(u => App.el('option', { value: u.userName }, `${u.displayName} (${u.userName})`)));
+    ...r.data.filter(u => u.active).map(u => App.el('option', { value: u.userName }, `${u.displayName} (${u.userName})`)));
   select.value = chosen;
 }
 

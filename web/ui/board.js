@@ -49,7 +49,7 @@ const Board = {
     const chosen = select.value;
     const department = document.getElementById('department').value || (App.me.capabilities['deal.read'] === 'all' ? null : App.me.department);
     select.replaceChildren(App.el('option', { value: '' }, App.t('board.everyone', 'everyone')),
-      App.pickable(department, ['manager', 'supervisor']).map(p => App.el('option', { value: p.userName }, p.displayName)));
+      ...App.pickable(department, ['manager', 'supervisor']).map(p => App.el('option', { value: p.userName }, p.displayName)));
     if ([...select.options].some(o => o.value === chosen)) select.value = chosen;
   },
 
@@ -155,8 +155,7 @@ const Board = {
       d.stuckOn && open ? App.el('div', { class: 'meta stuck', dataset: { user: d.stuckOn } },
         App.t('board.stuck', 'waiting for {who} for {time}', { who: App.name(d.stuckOn), time: App.fmt.since(d.stuckSince) })) : null,
       rot ? App.el('div', { class: 'rot' }, App.t('board.idle', 'No activity for {d} days', { d: idleDays })) : null,
-      App.el('div', {}, overdue, status),
-      canMove ? Board.moveMenu(d) : null);
+      App.el('div', { class: 'card-foot' }, overdue, status, canMove ? Board.moveMenu(d) : null));
     card.addEventListener('dragstart', e => e.dataTransfer.setData('text/plain', d.id));
     return card;
   },

@@ -176,6 +176,12 @@ public sealed partial class LanguageAndPhoneTests(UiFixture fixture)
         Assert.Equal(count.ToString(System.Globalization.CultureInfo.InvariantCulture), await page.InnerTextAsync(".column[data-stage='first-contact'] .count"));
         Assert.Contains("€", await page.InnerTextAsync(".column[data-stage='first-contact'] .total"));
 
+        // The owner picker lists the department's people by name, from the server; never the service account.
+        var owners = await page.Locator("#owner option").AllInnerTextsAsync();
+        Assert.Contains("Klaus Weber", owners);
+        Assert.Contains("Lena Braun", owners);
+        Assert.DoesNotContain(owners, o => o.Contains("Integrations", StringComparison.Ordinal) || o.Contains("Ivan Petrov", StringComparison.Ordinal));
+
         // By digits of the phone, however they are spaced; and by company.
         await page.FillAsync("#search", "9876 54");
         await page.Locator("#searchResults li[data-kind=lead]", new() { HasTextString = "Petra Sucher" }).WaitForAsync(new() { Timeout = 10_000 });
@@ -188,6 +194,44 @@ public sealed partial class LanguageAndPhoneTests(UiFixture fixture)
         var hits = await other.GetFromJsonAsync<JsonElement>($"/api/search?q={Uri.EscapeDataString(company)}");
         Assert.DoesNotContain(hits.EnumerateArray(), h => h.GetProperty("kind").GetString() is "deal" or "lead");
         Assert.Equal(HttpStatusCode.BadRequest, (await other.GetAsync("/api/search?q=x")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_text_comes_in_the_asked_language_and_people_and_departments_come_from_the_server()
+    {
+        var anonymous = await fixture.Node.ClientAsync();
+        var ru = await anonymous.GetAsync("/api/i18n/ru-RU");
+        Assert.Equal(HttpStatusCode.OK, ru.StatusCode);
+        Assert.Contains("max-age", ru.Headers.CacheControl!.ToString());
+        Assert.Equal("Воронка продаж", (await ru.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("board.title").GetString());
+        Assert.Equal("Vertriebspipeline", (await anonymous.GetFromJsonAsync<JsonElement>("/api/i18n/de")).GetProperty("board.title").GetString());
+        Assert.Equal("Board", (await anonymous.GetFromJsonAsync<JsonElement>("/api/i18n/fr-FR")).GetProperty("board.title").GetString());
+        var bad = await anonymous.GetAsync("/api/i18n/" + Uri.EscapeDataString("<script>"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("culture", out _));
+
+        var user = await NewUser("Olga Test", "projects", null);
+        var client = await fixture.Node.ClientAsync(user);
+        var wrong = await client.PutAsJsonAsync("/api/account/language", new { language = "klingon" });
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.True((await wrong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("language", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PutAsJsonAsync("/api/account/language", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/account/language", new { language = "de-AT" })).StatusCode);
+        Assert.Equal("de", (await client.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("language").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/account/language", new { language = "" })).StatusCode);
+        Assert.Equal(JsonValueKind.Null, (await client.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("language").ValueKind);
+
+        // Pickers: active people only, never the integrations' service account; departments by name.
+        var people = await client.GetFromJsonAsync<JsonElement>("/api/people?department=training");
+        var names = people.EnumerateArray().Select(p => p.GetProperty("userName").GetString()).ToList();
+        Assert.Contains("k.weber", names);
+        Assert.DoesNotContain("integration", names);
+        Assert.All(people.EnumerateArray(), p => Assert.Equal("training", p.GetProperty("department").GetString()));
+        Assert.DoesNotContain("integration", (await client.GetFromJsonAsync<JsonElement>("/api/people")).EnumerateArray().Select(p => p.GetProperty("userName").GetString()));
+        Assert.Contains((await client.GetFromJsonAsync<JsonElement>("/api/departments")).EnumerateArray(), d => d.GetProperty("id").GetString() == "training");
+        var integration = new HttpClient { BaseAddress = fixture.Node.Address };
+        integration.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", SalesOrleans.Silo.Seeding.DemoSeeder.DemoApiToken);
+        Assert.Equal(HttpStatusCode.Forbidden, (await integration.GetAsync("/api/people")).StatusCode);
     }
 
     [Theory]
