@@ -234,6 +234,32 @@ public sealed partial class LanguageAndPhoneTests(UiFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, (await integration.GetAsync("/api/people")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_orders_page_offers_only_what_the_status_allows_and_a_dropped_connection_shows_a_banner()
+    {
+        var api = await fixture.Node.ClientAsync("k.weber");
+        var orderId = Guid.NewGuid();
+        var created = await api.PostAsJsonAsync("/api/orders", new { id = orderId, customer = "Hansa Knopf KG", warehouse = "main", lines = new[] { new { sku = "SKU-102", quantity = 1 } } });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+
+        var page = await Open("k.weber", $"/orders.html?id={orderId}");
+        await UiFixture.WaitLive(page);
+        var detail = page.Locator("#detail");
+        await detail.Locator("h2", new() { HasTextString = "Hansa Knopf KG" }).WaitForAsync();
+        var buttons = await detail.Locator("button").AllInnerTextsAsync();
+        // A draft is submitted or cancelled; shipping, approving or paying it is not offered.
+        Assert.Contains("Submit for approval", buttons);
+        Assert.DoesNotContain("Ship reserved", buttons);
+        Assert.DoesNotContain("Approve (allocate)", buttons);
+        Assert.DoesNotContain("Record payment", buttons);
+        Assert.Contains("€", await detail.InnerTextAsync());
+
+        await page.Context.SetOfflineAsync(true);
+        await page.Locator("#offline").WaitForAsync(new() { Timeout = 10_000 });
+        await page.Context.SetOfflineAsync(false);
+        await page.Locator("#offline").WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 30_000 });
+    }
+
     [Theory]
     [InlineData("w.lager", "/stock.html")]
     [InlineData("n.marketing", "/analytics.html")]
