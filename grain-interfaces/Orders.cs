@@ -193,4 +193,5 @@ public sealed record OrderView(
     [property: Id(21)] int PendingStockActions,
     [property: Id(22)] long Seq,
     [property: Id(23)] DateTimeOffset CreatedAt,
-    [property: Id(24)] DateTimeOffset? ClosedAt);
+    [property: Id(24)] DateTimeOffset? ClosedAt,
+    [property: Id(25)] IReadOnlyList<string>? Allowed = null);

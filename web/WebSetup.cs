@@ -51,6 +51,9 @@ public static class WebSetup
         services.AddSingleton<LoginThrottle>();
         services.Configure<LoginSessionOptions>(configuration.GetSection(LoginSessionOptions.Section));
         services.AddSingleton<AccountStore>();
+        services.AddSingleton<UserLanguageStore>();
+        services.AddSingleton<SearchQueries>();
+        services.AddLocalization(o => o.ResourcesPath = I18nEndpoints.ResourcesPath);
         services.AddSingleton<Sessions>();
         services.AddTrustedProxies(configuration);
         services.Configure<TelephonyWebhookOptions>(configuration.GetSection("Telephony"));
@@ -116,7 +119,7 @@ public static class WebSetup
         app.UseStatusCodePages();
         // The pages and scripts are public (they hold no data; every API call they make is authorized).
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new EmbeddedFileProvider(typeof(WebSetup).Assembly, "SalesOrleans.Web.ui") });
-        app.MapGet("/", () => Results.Redirect("/board.html")).Public("redirects to the board page").ExcludeFromDescription();
+        app.MapGet("/", () => Results.Redirect("/index.html")).Public("redirects to the start page, which sends each role to its own page").ExcludeFromDescription();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseSalesCsrf();
@@ -128,6 +131,8 @@ public static class WebSetup
         app.MapAuthEndpoints();
         app.MapAccessEndpoints();
         app.MapAccountEndpoints();
+        app.MapI18nEndpoints();
+        app.MapSearchEndpoints();
         app.MapProcessEndpoints();
         app.MapDealEndpoints();
         app.MapStockEndpoints();

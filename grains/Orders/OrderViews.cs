@@ -33,7 +33,8 @@ public static class OrderViews
         s.PendingStock.Count,
         s.Seq,
         s.CreatedAt,
-        s.ClosedAt);
+        s.ClosedAt,
+        SalesOrleans.Domain.Orders.Order.AllowedActionsIn(s.Status));
 
     public static CommandError ToError(this OrderRejection r) =>
         new(Enum.Parse<CommandErrorCode>(r.Code.ToString()), r.Message, r.Field, r.Details);

@@ -2,7 +2,9 @@ using SalesOrleans.Domain.Processes;
 
 namespace SalesOrleans.Processes;
 
-public sealed record ProcessSummary(string Kind, int Version, string Name, string Mode, int StageCount, DateTimeOffset PublishedAt, string PublishedBy);
+/// <summary>A process kind's newest version; <paramref name="Names"/> holds its name in other languages (see ProcessDefinition.Names).</summary>
+public sealed record ProcessSummary(string Kind, int Version, string Name, string Mode, int StageCount, DateTimeOffset PublishedAt, string PublishedBy,
+    IReadOnlyDictionary<string, string>? Names = null);
 
 /// <summary>Published process versions. A version never changes once published, so readers may cache it forever.</summary>
 public interface IProcessCatalog

@@ -56,7 +56,8 @@ public sealed class ProcessCatalog(NpgsqlDataSource db, TimeProvider clock) : IP
     public async Task<IReadOnlyList<ProcessSummary>> ListAsync(CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT DISTINCT ON (kind) kind, version, name, definition->>'mode', jsonb_array_length(definition->'stages'), published_at, published_by
+            SELECT DISTINCT ON (kind) kind, version, name, definition->>'mode', jsonb_array_length(definition->'stages'), published_at, published_by,
+                   definition->'names'
             FROM process_definition ORDER BY kind, version DESC
             """);
         var items = new List<ProcessSummary>();
@@ -64,7 +65,8 @@ public sealed class ProcessCatalog(NpgsqlDataSource db, TimeProvider clock) : IP
         while (await r.ReadAsync(ct))
         {
             items.Add(new ProcessSummary(r.GetString(0), r.GetInt32(1), r.GetString(2), r.IsDBNull(3) ? "manual" : r.GetString(3),
-                r.GetInt32(4), new DateTimeOffset(r.GetDateTime(5), TimeSpan.Zero), r.GetString(6)));
+                r.GetInt32(4), new DateTimeOffset(r.GetDateTime(5), TimeSpan.Zero), r.GetString(6),
+                r.IsDBNull(7) ? null : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(7))));
         }
 
         return items;

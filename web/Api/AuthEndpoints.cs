@@ -70,9 +70,11 @@ public static class AuthEndpoints
         }).SignedIn("ends the caller's own session");
 
         // With the caller's effective capabilities and their scopes, so pages offer only the actions the API allows.
-        auth.MapGet("/me", async (ClaimsPrincipal user, UserDirectory directory, AccessPolicy access, CancellationToken ct) =>
+        // Language: the page language the user chose (en, ru, de), null for the browser's.
+        auth.MapGet("/me", async (ClaimsPrincipal user, UserDirectory directory, AccessPolicy access, UserLanguageStore languages, CancellationToken ct) =>
             directory.Find(user.Name()) is { } u
-                ? Results.Ok(new { u.UserName, u.DisplayName, u.Roles, u.Department, u.Email, Capabilities = await access.CapabilitiesAsync(user, ct) })
+                ? Results.Ok(new { u.UserName, u.DisplayName, u.Roles, u.Department, u.Email, Language = await languages.GetAsync(u.UserName, ct),
+                    Capabilities = await access.CapabilitiesAsync(user, ct) })
                 : Results.Unauthorized()).SignedIn("the caller's own profile and capabilities");
     }
 

@@ -145,6 +145,7 @@ public sealed class AccessMatrix
         (Capability.QueueManage,             [A,  D,  N,  N,  N,  N,  N,  N]),
         (Capability.PresenceManage,          [A,  D,  O,  N,  N,  N,  N,  N]),
         (Capability.WorkloadRead,            [A,  D,  D,  N,  N,  N,  N,  A]),
+        (Capability.PeopleRead,              [A,  A,  A,  A,  A,  A,  N,  A]),
         (Capability.TelephonyRead,           [A,  D,  D,  N,  N,  N,  A,  A]),
         (Capability.AnalyticsRead,           [A,  A,  D,  A,  N,  N,  N,  N]),
         (Capability.AnalyticsRefresh,        [A,  A,  N,  N,  N,  N,  N,  N]),

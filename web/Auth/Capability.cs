@@ -43,6 +43,7 @@ public sealed record Capability(string Name, string Description)
     public static readonly Capability QueueManage = new("queue.manage", "Change a queue's assignment policy and capacity");
     public static readonly Capability PresenceManage = new("presence.manage", "Mark someone present or absent (hands their leads over)");
     public static readonly Capability WorkloadRead = new("workload.read", "See managers' workload");
+    public static readonly Capability PeopleRead = new("people.read", "See colleagues' names, roles and departments (pickers; names instead of logins)");
     public static readonly Capability TelephonyRead = new("telephony.read", "See calls");
     public static readonly Capability AnalyticsRead = new("analytics.read", "Run reports");
     public static readonly Capability AnalyticsRefresh = new("analytics.refresh", "Refresh the win-probability model");
@@ -63,7 +64,7 @@ public sealed record Capability(string Name, string Description)
         LeadRead, LeadCreate, LeadWork, LeadAssign, ContactRead, ContactTask, CompanyRead, CompanyCreate,
         OrderRead, OrderCreate, OrderChange, OrderApprove, OrderFulfil, OrderPayment, OrderCancel,
         ReservationRead, ReservationCreate, ReservationRelease, StockRead, StockReceive, StockAdjust, StockShip, CatalogChange,
-        ProcessRead, ProcessPublish, QueueRead, QueueManage, PresenceManage, WorkloadRead, TelephonyRead,
+        ProcessRead, ProcessPublish, QueueRead, QueueManage, PresenceManage, WorkloadRead, PeopleRead, TelephonyRead,
         AnalyticsRead, AnalyticsRefresh, ExportPersonalData, ImportCatalog, ImportOrders, ImportCustomers, MailQuarantine,
         NotificationRead, TokenAdmin, UserAdmin, AccessAdmin, OpsDashboard,
     ];

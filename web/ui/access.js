@@ -5,6 +5,7 @@ const AccessPage = {
 
   async init() {
     await App.start('access');
+    document.querySelector('#matrix tbody').replaceChildren(App.el('tr', {}, App.el('td', {}, App.loading(6))));
     document.getElementById('save').addEventListener('click', () => AccessPage.save());
     await AccessPage.load();
   },
@@ -16,7 +17,7 @@ const AccessPage = {
     const m = r.data;
     const cells = new Map(m.cells.map(c => [`${c.role}|${c.capability}`, c]));
     const table = document.getElementById('matrix');
-    table.tHead.replaceChildren(App.el('tr', {}, App.el('th', {}, 'Capability'), m.roles.map(role => App.el('th', {}, role))));
+    table.tHead.replaceChildren(App.el('tr', {}, App.el('th', {}, App.t('access.capability', 'Capability')), m.roles.map(role => App.el('th', {}, App.t(`role.${role}`, role)))));
     table.tBodies[0].replaceChildren(...m.capabilities.map(cap => App.el('tr', {},
       App.el('th', { class: 'capability' }, cap.name, App.el('small', {}, cap.description)),
       m.roles.map(role => AccessPage.cell(cells.get(`${role}|${cap.name}`))))));
@@ -25,8 +26,10 @@ const AccessPage = {
   },
 
   cell(c) {
-    const select = App.el('select', { name: `${c.role}|${c.capability}`, title: `default: ${c.defaultScope}` },
-      ['none', 'own', 'department', 'all'].map(s => App.el('option', { value: s }, s)));
+    const scope = s => App.t(`access.scope.${s}`, s);
+    const select = App.el('select', { name: `${c.role}|${c.capability}`, title: App.t('access.default', 'default: {scope}', { scope: scope(c.defaultScope) }),
+      'aria-label': `${App.t(`role.${c.role}`, c.role)} · ${c.capability}` },
+      ['none', 'own', 'department', 'all'].map(s => App.el('option', { value: s }, scope(s))));
     select.value = c.scope;
     const td = App.el('td', { class: c.scope !== c.defaultScope ? 'custom' : '' }, select);
     select.addEventListener('change', () => {
@@ -41,10 +44,12 @@ const AccessPage = {
 
   async save() {
     const message = document.getElementById('message');
-    const r = await App.api('PUT', '/api/access/matrix', [...AccessPage.changed.values()]);
-    if (!r.ok) { message.replaceChildren(App.problem(r)); return; }
-    message.textContent = `Saved ${AccessPage.changed.size} change(s).`;
-    await AccessPage.load();
+    await App.busy(document.getElementById('save'), async () => {
+      const r = await App.api('PUT', '/api/access/matrix', [...AccessPage.changed.values()]);
+      if (!r.ok) { message.replaceChildren(App.problem(r)); return; }
+      message.textContent = App.t('access.saved', 'Saved {n} change(s).', { n: AccessPage.changed.size });
+      await AccessPage.load();
+    });
   },
 };
 

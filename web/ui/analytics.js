@@ -7,13 +7,23 @@ const Analytics = {
   async init() {
     const me = await App.start('analytics');
     const form = document.getElementById('filters');
-    const processes = await App.api('GET', '/api/processes');
-    for (const p of processes.data || []) {
-      if (![...form.process.options].some(o => o.value === p.kind)) form.process.append(App.el('option', { value: p.kind }, p.name));
+    const [processes, departments] = await Promise.all([App.loadProcesses(), App.api('GET', '/api/departments')]);
+    for (const p of processes) {
+      if (![...form.process.options].some(o => o.value === p.kind)) form.process.append(App.el('option', { value: p.kind }, App.processName(p)));
     }
     const wide = ['admin', 'supervisor', 'marketer'].some(r => me.roles.includes(r));
-    for (const d of wide ? ['industrial', 'training', 'projects'] : [me.department]) form.department.append(App.el('option', { value: d }, d));
+    Analytics.departments = departments.ok ? departments.data : [];
+    for (const d of Analytics.departments.filter(d => wide || d.id === me.department)) form.department.append(App.el('option', { value: d.id }, d.name));
     if (!wide) { form.department.value = me.department; form.department.disabled = true; }
+    // The manager picker: active managers and supervisors of the chosen department, from the server.
+    const managers = () => {
+      const chosen = form.owner.value;
+      form.owner.replaceChildren(App.el('option', { value: '' }, App.t('analytics.everyone', 'everyone')),
+        ...App.pickable(form.department.value || null, ['manager', 'supervisor']).map(p => App.el('option', { value: p.userName }, p.displayName)));
+      if ([...form.owner.options].some(o => o.value === chosen)) form.owner.value = chosen;
+    };
+    managers();
+    form.department.addEventListener('change', managers);
     document.getElementById('contactsPanel').hidden = !wide || me.roles.includes('manager');
     form.addEventListener('submit', e => { e.preventDefault(); Analytics.load(); });
     document.getElementById('contacts').addEventListener('input', () => Analytics.links());
@@ -76,45 +86,72 @@ const Analytics = {
     const failed = [funnel, durations, forecast, lost, managers, leads, bcg].find(r => !r.ok);
     if (failed) { document.getElementById('updated').replaceChildren(App.problem(failed)); return; }
 
-    const label = s => `${s.process} · ${s.stage}`;
+    // Stage names in the user's language; the process named only when the report spans several.
+    const several = new Set(funnel.data.map(s => s.process)).size > 1;
+    const label = s => several ? `${App.processName(s.process)} · ${App.stageName(s.process, s.stage)}` : App.stageName(s.process, s.stage);
     Analytics.chart('funnelChart', 'bar', funnel.data.map(label), [
-      { label: 'entered', data: funnel.data.map(s => s.entered) },
-      { label: 'passed', data: funnel.data.map(s => s.passed + s.won) },
-      { label: 'lost', data: funnel.data.map(s => s.lost) },
-    ]);
+      { label: App.t('analytics.entered', 'entered'), data: funnel.data.map(s => s.entered) },
+      { label: App.t('analytics.passed', 'passed'), data: funnel.data.map(s => s.passed + s.won) },
+      { label: App.t('analytics.lostSeries', 'lost'), data: funnel.data.map(s => s.lost) },
+    ], true);
     Analytics.chart('durationChart', 'bar', durations.data.map(label), [
-      { label: 'median', data: durations.data.map(s => s.medianHours) },
-      { label: 'p90', data: durations.data.map(s => s.p90Hours) },
-    ]);
+      { label: App.t('analytics.median', 'median'), data: durations.data.map(s => s.medianHours) },
+      { label: App.t('analytics.p90', '9 in 10 deals within'), data: durations.data.map(s => s.p90Hours) },
+    ], true);
     const months = forecast.data.months;
-    Analytics.chart('forecastChart', 'bar', months.map(m => m.month.slice(0, 7)), [
-      { label: 'expected (model)', data: months.map(m => m.expected) },
-      { label: 'forecast made before', data: months.map(m => m.forecast), type: 'line' },
-      { label: 'actual won', data: months.map(m => m.actual) },
+    const monthName = new Intl.DateTimeFormat(App.locale, { month: 'short', year: 'numeric' });
+    Analytics.chart('forecastChart', 'bar', months.map(m => monthName.format(new Date(m.month))), [
+      { label: App.t('analytics.expected', 'expected (model)'), data: months.map(m => m.expected) },
+      { label: App.t('analytics.forecastBefore', 'forecast made before'), data: months.map(m => m.forecast), type: 'line' },
+      { label: App.t('analytics.actual', 'actual won'), data: months.map(m => m.actual) },
     ]);
-    document.getElementById('forecastTotals').textContent =
-      `Next quarter ${App.money(forecast.data.nextQuarter, '')} · next year ${App.money(forecast.data.nextYear, '')} · next 12 months ${App.money(forecast.data.next12Months, '')}`;
+    const money = v => App.fmt.money(v, Analytics.currency);
+    document.getElementById('forecastTotals').textContent = App.t('analytics.forecastTotals', 'Next quarter {quarter} · next year {year} · next 12 months {months}',
+      { quarter: money(forecast.data.nextQuarter), year: money(forecast.data.nextYear), months: money(forecast.data.next12Months) });
 
-    document.querySelector('#lost tbody').replaceChildren(...lost.data.map(g =>
-      App.el('tr', {}, App.el('td', {}, g.by), App.el('td', {}, g.key), App.el('td', {}, g.deals), App.el('td', {}, App.money(g.amount, '')))));
-    const pct = v => `${(v * 100).toFixed(1)} %`;
-    document.querySelector('#managers tbody').replaceChildren(...managers.data.map(m =>
-      App.el('tr', {}, App.el('td', {}, m.manager), App.el('td', {}, m.deals), App.el('td', {}, m.won), App.el('td', {}, m.lost),
-        App.el('td', {}, pct(m.conversion)), App.el('td', {}, pct(m.overdueRate)), App.el('td', {}, App.money(m.revenueWon, '')))));
+    const by = g => App.t(`analytics.by.${g.by}`, g.by);
+    const key = g => g.by === 'manager' ? App.name(g.key) : g.by === 'stage' ? Analytics.anyStageName(g.key) : g.by === 'reason' ? Analytics.reasonName(g.key) : g.key;
+    Analytics.rows('#lost tbody', lost.data.map(g =>
+      App.el('tr', {}, App.el('td', {}, by(g)), App.el('td', {}, key(g)), App.el('td', {}, App.fmt.number(g.deals)), App.el('td', {}, money(g.amount)))), 4);
+    Analytics.rows('#managers tbody', managers.data.map(m =>
+      App.el('tr', {}, App.el('td', {}, App.name(m.manager)), App.el('td', {}, App.fmt.number(m.deals)), App.el('td', {}, App.fmt.number(m.won)), App.el('td', {}, App.fmt.number(m.lost)),
+        App.el('td', {}, App.fmt.percent(m.conversion)), App.el('td', {}, App.fmt.percent(m.overdueRate)), App.el('td', {}, money(m.revenueWon)))), 7);
     Analytics.leadFate(leads.data);
     Analytics.bcg(bcg.data);
     const p = probability.ok ? probability.data : null;
+    // The Brier score explained in words: the mean squared gap between the predicted chance and what happened (0 is perfect).
     document.getElementById('probability').textContent = p
-      ? `Win probability: ${p.openDeals} open deals scored; Brier score ${p.brier.model.toFixed(3)} (stage probability ${p.brier.stageBaseline.toFixed(3)}) on ${p.brier.samples} held-out visits.`
-      : 'Win probability: not refreshed yet.';
-    document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+      ? App.t('analytics.probability', 'Win probability: {open} open deals scored. Its error on {samples} past stage visits it did not learn from is {model} (0 is perfect; the stage\'s fixed probability scores {stage}).',
+        { open: App.fmt.number(p.openDeals), samples: App.fmt.number(p.brier.samples), model: p.brier.model.toFixed(3), stage: p.brier.stageBaseline.toFixed(3) })
+      : App.t('analytics.probability.none', 'Win probability: not learned yet (it is refreshed every night from closed deals).');
+    document.getElementById('updated').textContent = App.t('analytics.updated', 'updated {time}', { time: App.fmt.time(new Date()) });
     document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
   },
 
+  // Amounts in reports are sums of the deals' amounts as stored; deals are opened in EUR unless another currency is given.
+  currency: 'EUR',
+  departments: [],
+
+  anyStageName(stage) {
+    for (const p of App.processes.values()) { const s = p.stages.find(x => x.id === stage); if (s) return App.local(s.name, s.names); }
+    return stage;
+  },
+  reasonName(reason) {
+    for (const p of App.processes.values()) if (p.lostReasonNames?.[reason]) return App.lostReason(p, reason);
+    return reason;
+  },
+  // A table's rows, or one row saying there is nothing for this filter.
+  rows(selector, rows, columns) {
+    document.querySelector(selector).replaceChildren(...(rows.length ? rows
+      : [App.el('tr', {}, App.el('td', { colspan: String(columns), class: 'muted' }, App.t('analytics.empty', 'Nothing in this period for this filter. Widen the dates or clear the filter.')))]));
+  },
+
   leadFate(rows) {
-    document.querySelector('#leadFate tbody').replaceChildren(...rows.map(r =>
-      App.el('tr', { dataset: { outcome: r.outcome } }, App.el('td', {}, r.source), App.el('td', {}, r.department), App.el('td', {}, r.outcome),
-        App.el('td', {}, r.reason || r.status), App.el('td', {}, r.leads), App.el('td', {}, r.medianHours.toFixed(1)), App.el('td', {}, r.maxHours.toFixed(1)))));
+    const department = id => Analytics.departments.find(d => d.id === id)?.name || id;
+    Analytics.rows('#leadFate tbody', rows.map(r =>
+      App.el('tr', { dataset: { outcome: r.outcome } }, App.el('td', {}, App.t(`enum.${r.source}`, r.source)), App.el('td', {}, department(r.department)),
+        App.el('td', {}, App.t(`enum.${r.outcome}`, r.outcome)), App.el('td', {}, r.reason || App.t(`enum.${r.status}`, r.status)), App.el('td', {}, App.fmt.number(r.leads)),
+        App.el('td', {}, App.fmt.number(Math.round(r.medianHours * 10) / 10)), App.el('td', {}, App.fmt.number(Math.round(r.maxHours * 10) / 10)))), 7);
   },
 
   // One bubble per customer or product: x relative share, y growth (new ones drawn at the top), size revenue.
@@ -123,7 +160,7 @@ const Analytics = {
     const top = Math.max(1, ...m.items.filter(i => i.growth !== null).map(i => i.growth));
     const biggest = Math.max(1, ...m.items.map(i => i.current));
     const datasets = Object.keys(colors).map(q => ({
-      label: q, backgroundColor: colors[q],
+      label: App.t(`analytics.quadrant.${q}`, { Star: 'star', CashCow: 'cash cow', QuestionMark: 'question mark', Dog: 'dog' }[q]), backgroundColor: colors[q],
       data: m.items.filter(i => i.quadrant === q).map(i => ({ x: i.relativeShare, y: i.growth ?? top, r: 4 + 16 * Math.sqrt(i.current / biggest), name: i.name || i.key })),
     }));
     const existing = Analytics.charts.bcgChart;
@@ -131,21 +168,25 @@ const Analytics = {
       Analytics.charts.bcgChart = new Chart(document.getElementById('bcgChart'), {
         type: 'bubble', data: { datasets },
         options: { animation: false, responsive: true, plugins: { legend: { position: 'bottom' },
-          tooltip: { callbacks: { label: c => `${c.raw.name}: share ${c.raw.x.toFixed(2)}, growth ${(c.raw.y * 100).toFixed(0)} %` } } },
-          scales: { x: { title: { display: true, text: 'relative share (leader = 1)' }, min: 0, max: 1.05 }, y: { title: { display: true, text: 'growth' } } } },
+          tooltip: { callbacks: { label: c => App.t('analytics.bcg.tooltip', '{name}: share {share}, growth {growth}', { name: c.raw.name, share: c.raw.x.toFixed(2), growth: App.fmt.percent(c.raw.y) }) } } },
+          scales: { x: { title: { display: true, text: App.t('analytics.bcg.x', 'share of the leader (leader = 1)') }, min: 0, max: 1.05 }, y: { title: { display: true, text: App.t('analytics.growth', 'Growth') } } } },
       });
     }
-    const pct = v => v === null ? 'new' : `${(v * 100).toFixed(1)} %`;
-    document.getElementById('bcgNote').textContent =
-      `${m.from.slice(0, 10)} – ${m.to.slice(0, 10)} against ${m.previousFrom.slice(0, 10)} – ${m.from.slice(0, 10)}; high growth ≥ ${pct(m.thresholds.growth)}, high share ≥ ${m.thresholds.share} of the leader.`;
-    document.querySelector('#bcg tbody').replaceChildren(...m.items.map(i =>
-      App.el('tr', { dataset: { quadrant: i.quadrant } }, App.el('td', {}, i.name ? `${i.name} (${i.key})` : i.key), App.el('td', {}, i.quadrant),
-        App.el('td', {}, App.money(i.current, '')), App.el('td', {}, App.money(i.previous, '')), App.el('td', {}, pct(i.growth)),
-        App.el('td', {}, i.relativeShare.toFixed(2)))));
+    const pct = v => v === null ? App.t('analytics.new', 'new') : App.fmt.percent(v);
+    document.getElementById('bcgNote').textContent = App.t('analytics.bcg.note', '{from} – {to} against {previousFrom} – {from}; high growth from {growth}, high share from {share} of the leader.',
+      { from: App.fmt.date(m.from), to: App.fmt.date(m.to), previousFrom: App.fmt.date(m.previousFrom), growth: pct(m.thresholds.growth), share: App.fmt.number(m.thresholds.share) });
+    const quadrant = q => App.t(`analytics.quadrant.${q}`, { Star: 'star', CashCow: 'cash cow', QuestionMark: 'question mark', Dog: 'dog' }[q] || q);
+    Analytics.rows('#bcg tbody', m.items.map(i =>
+      App.el('tr', { dataset: { quadrant: i.quadrant } }, App.el('td', {}, i.name ? `${i.name} (${i.key})` : i.key), App.el('td', {}, quadrant(i.quadrant)),
+        App.el('td', {}, App.fmt.money(i.current, Analytics.currency)), App.el('td', {}, App.fmt.money(i.previous, Analytics.currency)), App.el('td', {}, pct(i.growth)),
+        App.el('td', {}, App.fmt.number(Math.round(i.relativeShare * 100) / 100)))), 6);
   },
 
   // Charts are drawn on canvas by Chart.js: labels are text, never markup.
-  chart(id, type, labels, datasets) {
+  // Many stages are drawn as horizontal bars, one row each, so no label overlaps another at any width.
+  chart(id, type, labels, datasets, perStage) {
+    const box = document.getElementById(id).parentElement;
+    box.style.height = `${perStage ? Math.max(220, 60 + labels.length * 26) : 260}px`;
     const existing = Analytics.charts[id];
     if (existing) {
       existing.data.labels = labels;
@@ -154,7 +195,8 @@ const Analytics = {
       return;
     }
     Analytics.charts[id] = new Chart(document.getElementById(id), {
-      type, data: { labels, datasets }, options: { animation: false, responsive: true, plugins: { legend: { position: 'bottom' } } },
+      type, data: { labels, datasets }, options: { animation: false, responsive: true, maintainAspectRatio: false, indexAxis: perStage ? 'y' : 'x',
+        locale: App.locale, plugins: { legend: { position: 'bottom' } } },
     });
   },
 };

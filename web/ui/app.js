@@ -6,11 +6,29 @@ const App = {
   // Page text: App.t('deal.lost.title', 'Mark as lost', { name }) — the English text is the fallback (and the neutral
   // resx value); App.strings holds the user's language from the server's resource files once loaded.
   strings: {},
+  lang: 'en',
   locale: navigator.language || 'en',
   t(key, english, args) {
     let text = App.strings[key] ?? english ?? key;
     for (const [name, value] of Object.entries(args || {})) text = text.replaceAll(`{${name}}`, String(value));
     return text;
+  },
+
+  // The page language: the user's choice, else the browser's; English for anything without a translation. Dates,
+  // numbers and money follow it (a German user on an English browser sees 1.234,50 €).
+  async useLanguage(wanted) {
+    const lang = String(wanted || 'en').toLowerCase().split(/[-_]/)[0];
+    App.lang = ['en', 'ru', 'de'].includes(lang) ? lang : 'en';
+    const browser = navigator.language || 'en';
+    App.locale = browser.toLowerCase().startsWith(App.lang) ? browser : { en: 'en-GB', ru: 'ru-RU', de: 'de-DE' }[App.lang];
+    document.documentElement.lang = App.lang;
+    App.formats = null;
+    const result = await App.api('GET', `/api/i18n/${App.lang}`);
+    App.strings = result.ok && typeof result.data === 'object' ? result.data : {};
+    // Text written into the pages' HTML carries its key: translated here, before anything is shown.
+    for (const node of document.querySelectorAll('[data-t]')) node.textContent = App.t(node.dataset.t, node.textContent.trim());
+    for (const node of document.querySelectorAll('[data-t-placeholder]')) node.placeholder = App.t(node.dataset.tPlaceholder, node.placeholder);
+    for (const node of document.querySelectorAll('[data-t-title]')) node.title = App.t(node.dataset.tTitle, node.title);
   },
 
   // The CSRF token every state-changing call sends with the login cookie (fetched once per page, see CsrfProtection).
@@ -35,19 +53,29 @@ const App = {
       }
     }
     const writes = !['GET', 'HEAD'].includes(method) && !url.startsWith('/api/auth/login');
-    if (writes) init.headers['X-CSRF-TOKEN'] = await App.csrfToken();
-    let response = await fetch(url, init);
-    // A token of an earlier login (another tab logged in again): fetch a fresh one and try once more.
-    if (writes && response.status === 400 && (await response.clone().text()).includes('Missing or invalid CSRF token')) {
-      init.headers['X-CSRF-TOKEN'] = await App.csrfToken(true);
+    let response;
+    try {
+      if (writes) init.headers['X-CSRF-TOKEN'] = await App.csrfToken();
       response = await fetch(url, init);
+      // A token of an earlier login (another tab logged in again): fetch a fresh one and try once more.
+      if (writes && response.status === 400 && (await response.clone().text()).includes('Missing or invalid CSRF token')) {
+        init.headers['X-CSRF-TOKEN'] = await App.csrfToken(true);
+        response = await fetch(url, init);
+      }
+    } catch {
+      // No answer at all (offline, server gone): said once, in plain words, by App.problem; the banner shows it too.
+      App.offline(true);
+      return { ok: false, status: 0, data: null };
     }
     if (response.status === 401 && !url.startsWith('/api/auth/login')) {
       location.href = '/login.html?next=' + encodeURIComponent(location.pathname + location.search);
-      throw new Error('not signed in');
+      return new Promise(() => {});
     }
     const text = await response.text();
-    const data = text && (response.headers.get('content-type') || '').includes('json') ? JSON.parse(text) : text;
+    let data = text;
+    if (text && (response.headers.get('content-type') || '').includes('json')) {
+      try { data = JSON.parse(text); } catch { data = null; }
+    }
     return { ok: response.ok, status: response.status, data };
   },
 
@@ -103,12 +131,65 @@ const App = {
     return Boolean(App.me?.capabilities && App.me.capabilities[capability]);
   },
 
+  // Where each role starts its day: the page of its work, not the sales board.
+  home(me) {
+    const roles = (me || App.me)?.roles || [];
+    if (roles.includes('admin') || roles.includes('supervisor') || roles.includes('manager')) return '/board.html';
+    if (roles.includes('warehouse')) return '/stock.html';
+    if (roles.includes('marketer')) return '/analytics.html';
+    if (roles.includes('engineer')) return '/tasks.html';
+    return '/account.html';
+  },
+
   async start(active) {
     const me = await App.api('GET', '/api/auth/me');
     App.me = me.data;
+    // The language and the people's names come before anything is drawn, so nothing flashes in English or as logins.
+    await Promise.all([App.useLanguage(App.me.language || navigator.language), App.loadPeople()]);
     App.header(active);
+    addEventListener('offline', () => App.offline(true));
+    addEventListener('online', () => App.offline(false));
+    if (!navigator.onLine) App.offline(true);
     return App.me;
   },
+
+  // People's names by login (GET /api/people: active colleagues, no service accounts), for names instead of logins.
+  people: new Map(),
+  async loadPeople() {
+    if (!App.can('people.read')) return;
+    const result = await App.api('GET', '/api/people');
+    if (result.ok) App.people = new Map(result.data.map(p => [p.userName, p]));
+  },
+  name(login) {
+    if (!login) return '';
+    return App.people.get(login)?.displayName || (login === App.me?.userName ? App.me.displayName : login);
+  },
+  // The people a picker offers: active colleagues of the department (all when none is given) holding one of the roles.
+  pickable(department, roles) {
+    return [...App.people.values()]
+      .filter(p => (!department || p.department === department) && (!roles || roles.some(r => p.roles.includes(r))))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName, App.locale));
+  },
+
+  // Process, stage and lost-reason names in the user's language (the process JSON's optional "names").
+  local(neutral, names) { return (names && names[App.lang]) || neutral; },
+  processes: new Map(),
+  async loadProcesses() {
+    const list = await App.api('GET', '/api/processes');
+    if (!list.ok) return [];
+    const definitions = await Promise.all(list.data.map(p => App.api('GET', `/api/processes/${encodeURIComponent(p.kind)}`)));
+    for (const d of definitions) if (d.ok) App.processes.set(d.data.kind, d.data);
+    return list.data;
+  },
+  processName(kindOrSummary) {
+    const p = typeof kindOrSummary === 'string' ? App.processes.get(kindOrSummary) : kindOrSummary;
+    return p ? App.local(p.name, p.names) : String(kindOrSummary || '');
+  },
+  stageName(kind, stageId, fallback) {
+    const stage = App.processes.get(kind)?.stages.find(s => s.id === stageId);
+    return stage ? App.local(stage.name, stage.names) : (fallback || stageId || '');
+  },
+  lostReason(process, reason) { return App.local(reason, process?.lostReasonNames?.[reason]); },
 
   el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -126,20 +207,51 @@ const App = {
     return node;
   },
 
+  // An input with its visible label (screen readers and a tap on the text reach the input).
+  field(label, input) { return App.el('label', { class: 'field' }, App.el('span', {}, label), input); },
+
   header(active) {
-    const link = (href, text, key) => App.el('a', { href, class: key === active ? 'active' : '' }, text);
-    const links = [link('/board.html', 'Board', 'board'), link('/tasks.html', 'My tasks', 'tasks'), link('/leads.html', 'Leads', 'leads')];
-    if (App.me.roles.includes('supervisor') || App.me.roles.includes('admin')) links.push(link('/supervisor.html', 'Supervisor', 'supervisor'));
-    links.push(link('/stock.html', 'Stock', 'stock'), link('/orders.html', 'Orders', 'orders'));
-    if (['supervisor', 'admin', 'marketer'].some(r => App.me.roles.includes(r))) links.push(link('/analytics.html', 'Analytics', 'analytics'));
-    if (App.can('mail.quarantine')) links.push(link('/mail.html', App.t('header.mail', 'Mail'), 'mail'));
-    if (App.can('access.admin')) links.push(link('/access.html', 'Access', 'access'));
-    links.push(link('/account.html', 'Account', 'account'));
-    if (App.can('ops.dashboard')) links.push(link('/ops.html', 'Cluster', 'ops'));
-    const live = App.el('span', { class: 'live', id: 'live' }, 'live');
-    const logout = App.el('button', { onclick: async () => { await App.api('POST', '/api/auth/logout'); location.href = '/login.html'; } }, 'Log out');
-    document.body.prepend(App.el('header', { class: 'top' }, App.el('strong', {}, 'SalesOrleans'), ...links, live,
-      App.el('span', { class: 'me' }, `${App.me.displayName} (${App.me.roles.join(', ')}${App.me.department ? ', ' + App.me.department : ''})`), logout));
+    const link = (href, key, english) => App.el('a', { href, class: key === active ? 'active' : '', 'aria-current': key === active ? 'page' : null },
+      App.t(`nav.${key}`, english));
+    const roles = App.me.roles || [];
+    const links = [];
+    if (App.can('deal.read') && roles.some(r => ['admin', 'supervisor', 'manager'].includes(r))) links.push(link('/board.html', 'board', 'Board'));
+    if (App.can('task.read')) links.push(link('/tasks.html', 'tasks', 'My tasks'));
+    if (App.can('lead.read')) links.push(link('/leads.html', 'leads', 'Leads'));
+    if (App.can('workload.read') && (roles.includes('supervisor') || roles.includes('admin'))) links.push(link('/supervisor.html', 'supervisor', 'Supervisor'));
+    if (App.can('stock.read')) links.push(link('/stock.html', 'stock', 'Stock'));
+    if (App.can('order.read')) links.push(link('/orders.html', 'orders', 'Orders'));
+    if (App.can('analytics.read')) links.push(link('/analytics.html', 'analytics', 'Analytics'));
+    if (App.can('mail.quarantine')) links.push(link('/mail.html', 'mail', 'Mail'));
+    if (App.can('access.admin')) links.push(link('/access.html', 'access', 'Access'));
+    links.push(link('/account.html', 'account', 'Account'));
+    if (App.can('ops.dashboard')) links.push(link('/ops.html', 'ops', 'Cluster'));
+    const live = App.el('span', { class: 'live', id: 'live', title: App.t('nav.live.title', 'Live updates') }, App.t('nav.live', 'live'));
+    const logout = App.el('button', { type: 'button', onclick: async e => App.busy(e.currentTarget, async () => {
+      await App.api('POST', '/api/auth/logout');
+      location.href = '/login.html';
+    }) }, App.t('nav.logout', 'Log out'));
+    const roleNames = roles.map(r => App.t(`role.${r}`, r)).join(', ');
+    const nav = App.el('nav', { id: 'nav', 'aria-label': App.t('nav.label', 'Pages') }, links,
+      App.el('span', { class: 'me' }, App.me.displayName, App.el('small', {}, ` (${roleNames})`)), logout);
+    // On a phone the links fold into a menu behind one button.
+    const toggle = App.el('button', { type: 'button', class: 'menu-toggle', 'aria-controls': 'nav', 'aria-expanded': 'false',
+      onclick: () => { const open = header.classList.toggle('open'); toggle.setAttribute('aria-expanded', String(open)); } },
+      App.t('nav.menu', 'Menu'));
+    const header = App.el('header', { class: 'top' }, App.el('strong', { class: 'brand' }, 'SalesOrleans'), live, toggle, nav);
+    document.body.prepend(header);
+  },
+
+  // The banner while the page cannot reach the server: what is typed stays, but nothing is saved until it is back.
+  offline(on) {
+    let banner = document.getElementById('offline');
+    if (!on) { banner?.remove(); document.body.classList.remove('is-offline'); return; }
+    if (!banner) {
+      banner = App.el('div', { id: 'offline', class: 'offline', role: 'status' },
+        App.t('app.offline', 'No connection to the server. What you type stays here; nothing is saved until the connection is back.'));
+      document.body.prepend(banner);
+    }
+    document.body.classList.add('is-offline');
   },
 
   // Pushes of committed changes; on (re)connect the page reloads what it shows from the read model.
@@ -151,9 +263,9 @@ const App = {
       if (kind === 'call') App.incomingCall(data);
       onChange(kind, id, seq, data);
     });
-    connection.onreconnecting(() => indicator()?.classList.remove('on'));
-    connection.onreconnected(async () => { indicator()?.classList.add('on'); await onConnected(); });
-    connection.onclose(() => indicator()?.classList.remove('on'));
+    connection.onreconnecting(() => { indicator()?.classList.remove('on'); App.offline(true); });
+    connection.onreconnected(async () => { indicator()?.classList.add('on'); App.offline(false); await onConnected(); });
+    connection.onclose(() => { indicator()?.classList.remove('on'); App.offline(true); });
     await connection.start();
     indicator()?.classList.add('on');
     document.body.dataset.live = 'on';
@@ -187,56 +299,164 @@ const App = {
     document.body.append(popup);
   },
 
-  duration(since) {
-    const minutes = Math.max(0, Math.floor((Date.now() - new Date(since).getTime()) / 60000));
-    if (minutes < 60) return `${minutes} min`;
-    const hours = Math.floor(minutes / 60);
-    return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
+  // One format per locale for dates, numbers and money (Intl), used by every page.
+  formats: null,
+  fmt: {
+    get f() {
+      if (!App.formats) {
+        const l = App.locale;
+        App.formats = {
+          date: new Intl.DateTimeFormat(l, { dateStyle: 'medium' }),
+          dateTime: new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeStyle: 'short' }),
+          time: new Intl.DateTimeFormat(l, { timeStyle: 'short' }),
+          number: new Intl.NumberFormat(l, { maximumFractionDigits: 2 }),
+          percent: new Intl.NumberFormat(l, { style: 'percent', maximumFractionDigits: 1 }),
+          money: new Map(),
+        };
+      }
+      return App.formats;
+    },
+    valid(value) { const d = value ? new Date(value) : null; return d && !isNaN(d) ? d : null; },
+    date(value) { const d = App.fmt.valid(value); return d ? App.fmt.f.date.format(d) : ''; },
+    dateTime(value) { const d = App.fmt.valid(value); return d ? App.fmt.f.dateTime.format(d) : ''; },
+    time(value) { const d = App.fmt.valid(value); return d ? App.fmt.f.time.format(d) : ''; },
+    number(value) { return value === null || value === undefined || value === '' || isNaN(Number(value)) ? '' : App.fmt.f.number.format(Number(value)); },
+    percent(value) { return value === null || value === undefined || isNaN(Number(value)) ? '' : App.fmt.f.percent.format(Number(value)); },
+    // Money with its currency (a missing or unknown currency: the number alone).
+    money(amount, currency) {
+      if (amount === null || amount === undefined || isNaN(Number(amount))) return '';
+      const code = (currency || '').toUpperCase();
+      if (!/^[A-Z]{3}$/.test(code)) return App.fmt.number(amount);
+      let format = App.fmt.f.money.get(code);
+      if (!format) {
+        try { format = new Intl.NumberFormat(App.locale, { style: 'currency', currency: code, maximumFractionDigits: 2 }); } catch { format = null; }
+        App.fmt.f.money.set(code, format);
+      }
+      return format ? format.format(Number(amount)) : `${App.fmt.number(amount)} ${code}`;
+    },
+    // How long since a moment, in the user's words: "5 min", "3 h 10 min", "2 d 4 h".
+    since(value) {
+      const d = App.fmt.valid(value);
+      if (!d) return '';
+      const minutes = Math.max(0, Math.floor((Date.now() - d.getTime()) / 60000));
+      if (minutes < 60) return App.t('time.minutes', '{m} min', { m: minutes });
+      const hours = Math.floor(minutes / 60);
+      return hours < 48 ? App.t('time.hours', '{h} h {m} min', { h: hours, m: minutes % 60 })
+        : App.t('time.days', '{d} d {h} h', { d: Math.floor(hours / 24), h: hours % 24 });
+    },
   },
 
-  time(value) { return value ? new Date(value).toLocaleString() : ''; },
-
-  money(amount, currency) { return `${Number(amount).toLocaleString(undefined, { maximumFractionDigits: 2 })} ${currency}`; },
+  // The older names, kept for the pages that use them.
+  duration(since) { return App.fmt.since(since); },
+  time(value) { return App.fmt.dateTime(value); },
+  money(amount, currency) { return App.fmt.money(amount, currency); },
 
   // Moves a deal by hand. A move that would cancel open tasks is refused with the list (409 "openTasks"): the user
   // sees which tasks would be cancelled and confirms, then the move is sent again with cancelOpenTasks.
   async moveDeal(id, body) {
     const result = await App.api('POST', `/api/deals/${id}/moves`, body);
     if (result.ok || result.status !== 409 || !result.data?.openTasks?.length) return result;
-    if (!await App.confirmCancel(result.data.openTasks)) return { ok: false, status: 0, data: { detail: 'Not moved: the open tasks stay.' } };
+    if (!await App.confirmCancel(result.data.openTasks)) return { ok: false, status: 0, data: { detail: App.t('move.kept', 'Not moved: the open tasks stay.') } };
     return App.api('POST', `/api/deals/${id}/moves`, { ...body, cancelOpenTasks: true });
   },
 
   confirmCancel(tasks) {
+    return App.dialog('cancelTasks', App.t('move.cancelTasks.title', 'Cancel the open tasks?'), [
+      App.el('div', {}, App.t('move.cancelTasks.text', 'Moving the deal cancels these tasks:')),
+      App.el('ul', {}, tasks.map(t => App.el('li', {}, t)))],
+      [{ id: 'confirmCancelTasks', text: App.t('move.cancelTasks.confirm', 'Cancel them and move'), value: true, primary: true },
+       { id: 'keepTasks', text: App.t('move.cancelTasks.keep', 'Keep them'), value: false }]);
+  },
+
+  // A modal dialog: focus moves into it and stays there, Escape closes it (as the last button), the focus returns.
+  dialog(id, title, body, buttons) {
     return new Promise(resolve => {
       let host = document.getElementById('modal');
       if (!host) { host = App.el('div', { id: 'modal' }); document.body.append(host); }
-      const close = value => { host.replaceChildren(); resolve(value); };
-      host.replaceChildren(App.el('div', { class: 'modal' }, App.el('div', { class: 'panel', id: 'cancelTasks' },
-        App.el('h2', {}, 'Cancel the open tasks?'), App.el('div', {}, 'Moving the deal cancels these tasks:'),
-        App.el('ul', {}, tasks.map(t => App.el('li', {}, t))),
-        App.el('button', { class: 'primary', id: 'confirmCancelTasks', onclick: () => close(true) }, 'Cancel them and move'), ' ',
-        App.el('button', { id: 'keepTasks', onclick: () => close(false) }, 'Keep them'))));
+      const before = document.activeElement;
+      const close = value => { host.replaceChildren(); before?.focus?.(); resolve(value); };
+      const panel = App.el('div', { class: 'panel', id, role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': `${id}-title` },
+        App.el('h2', { id: `${id}-title` }, title), body,
+        App.el('div', { class: 'buttons' }, buttons.map(b => App.el('button', { type: 'button', id: b.id, class: b.primary ? 'primary' : b.danger ? 'danger' : '',
+          onclick: () => {
+            // A button whose value is undefined keeps the dialog open (e.g. a required choice not made yet).
+            const value = typeof b.value === 'function' ? b.value() : b.value;
+            if (value !== undefined) close(value);
+          } }, b.text))));
+      panel.addEventListener('keydown', e => {
+        const last = buttons[buttons.length - 1];
+        if (e.key === 'Escape') { e.preventDefault(); close(typeof last.value === 'function' ? null : last.value); }
+        if (e.key !== 'Tab') return;
+        const focusable = [...panel.querySelectorAll('button, select, input, textarea, a[href]')].filter(n => !n.disabled);
+        if (!focusable.length) return;
+        const first = focusable[0], end = focusable[focusable.length - 1];
+        if (e.shiftKey && document.activeElement === first) { e.preventDefault(); end.focus(); }
+        else if (!e.shiftKey && document.activeElement === end) { e.preventDefault(); first.focus(); }
+      });
+      host.replaceChildren(App.el('div', { class: 'modal' }, panel));
+      (panel.querySelector('select, input, textarea') || panel.querySelector('button.primary') || panel.querySelector('button'))?.focus();
     });
   },
 
-  // A refusal as the API explains it: the detail plus what is missing or which moves are allowed.
-  problem(result) {
-    const p = result.data || {};
-    const items = [...(p.missing || []).map(m => 'Missing: ' + m), ...(p.allowed ? ['Allowed: ' + (p.allowed.join(', ') || 'none')] : []),
-      ...(p.openTasks || []).map(t => 'Open: ' + t)];
-    for (const [field, messages] of Object.entries(p.errors || {})) items.push(`${field}: ${messages.join(' ')}`);
-    return App.el('div', { class: 'error', role: 'alert' }, p.detail || p.title || `Error ${result.status}`,
-      items.length ? App.el('ul', {}, items.map(i => App.el('li', {}, i))) : null);
+  // A button that is busy while its request runs: disabled (no double submit), marked for screen readers.
+  async busy(button, fn) {
+    if (!button || button.disabled) return undefined;
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    try { return await fn(); } finally { button.disabled = false; button.removeAttribute('aria-busy'); }
   },
 
-  // A list of records as a table, every value as text (nested values as JSON text).
-  table(items, columns, rowAttrs) {
-    if (!items || !items.length) return App.el('div', { class: 'muted' }, 'none');
-    const keys = columns || Object.keys(items[0]);
-    const cell = v => v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    return App.el('table', {}, App.el('tr', {}, keys.map(k => App.el('th', {}, k))),
-      items.map(item => App.el('tr', rowAttrs ? rowAttrs(item) : {}, keys.map(k => App.el('td', {}, cell(item[k]))))));
+  // Placeholders while a page loads, and empty states that say what to do.
+  loading(rows = 3) {
+    return App.el('div', { class: 'skeleton', role: 'status', 'aria-label': App.t('app.loading', 'Loading…') },
+      Array.from({ length: rows }, () => App.el('div', { class: 'skeleton-line' })));
+  },
+  empty(text) { return App.el('div', { class: 'empty' }, text); },
+
+  // A refusal said once, in plain words: the server's own explanation, or what the status means, plus what is
+  // missing or which moves are allowed. Never a raw status line such as "Not Found".
+  problem(result) {
+    const p = result && result.data && typeof result.data === 'object' ? result.data : {};
+    const fieldMessages = Object.values(p.errors || {}).flat().filter(Boolean);
+    const plain = {
+      0: App.t('error.offline', 'No connection to the server. Check the network and try again.'),
+      400: App.t('error.400', 'Please check what you entered.'),
+      401: App.t('error.401', 'Please sign in again.'),
+      403: App.t('error.403', 'You may not do this.'),
+      404: App.t('error.404', 'This was not found: it may have been removed, or it is not yours to see.'),
+      409: App.t('error.409', 'This cannot be done in the current state.'),
+      413: App.t('error.413', 'This is too large to send.'),
+      422: App.t('error.422', 'Something is still missing.'),
+      429: App.t('error.429', 'Too many attempts; wait a moment and try again.'),
+    }[result?.status] ?? (result?.status >= 500 ? App.t('error.500', 'The server could not do this right now; try again in a moment.')
+      : App.t('error.other', 'This did not work.'));
+    // A field error is the whole story (the detail repeats it); a generic title ("Not Found") is replaced by plain words.
+    const generic = /^(not found|forbidden|bad request|conflict|invalid input|one or more validation errors occurred\.?)$/i;
+    const main = fieldMessages.length ? null : (p.detail && !generic.test(p.detail) ? p.detail : plain);
+    const items = [...fieldMessages,
+      ...(p.missing || []).map(m => App.t('error.missing', 'Missing: {what}', { what: m })),
+      ...(p.allowed ? [App.t('error.allowed', 'Allowed: {moves}', { moves: p.allowed.join(', ') || App.t('common.nothing', 'none') })] : []),
+      ...(p.openTasks || []).map(t => App.t('error.open', 'Open: {task}', { task: t }))];
+    return App.el('div', { class: 'error', role: 'alert' }, main,
+      items.length ? App.el(main ? 'ul' : 'div', {}, items.map(i => App.el(main ? 'li' : 'div', {}, i))) : null);
+  },
+
+  // Column headers in words: "balanceDue" → "Balance due", unless the page's text names it (col.balanceDue).
+  header_(key) {
+    const words = String(key).replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+    return App.t(`col.${key}`, words.charAt(0).toUpperCase() + words.slice(1));
+  },
+
+  // A list of records as a table, every value as text. Columns are keys, or { key, label, value(item) }.
+  table(items, columns, rowAttrs, emptyText) {
+    if (!items || !items.length) return App.empty(emptyText || App.t('common.none', 'Nothing here yet.'));
+    const cols = (columns || Object.keys(items[0])).map(c => typeof c === 'string' ? { key: c } : c);
+    const cell = v => v === null || v === undefined ? '' : typeof v === 'boolean' ? (v ? App.t('common.yes', 'yes') : App.t('common.no', 'no'))
+      : typeof v === 'number' ? App.fmt.number(v)
+      : typeof v === 'object' ? (Array.isArray(v) ? v.map(cell).join(', ') : Object.entries(v).map(([k, x]) => `${App.header_(k)}: ${cell(x)}`).join('; '))
+      : /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v) ? App.fmt.dateTime(v) : String(v);
+    return App.el('table', {}, App.el('thead', {}, App.el('tr', {}, cols.map(c => App.el('th', { scope: 'col' }, c.label || App.header_(c.key))))),
+      App.el('tbody', {}, items.map(item => App.el('tr', rowAttrs ? rowAttrs(item) : {}, cols.map(c => App.el('td', {}, c.value ? c.value(item) : cell(item[c.key])))))));
   },
 
   param(name) { return new URLSearchParams(location.search).get(name); },

@@ -13,23 +13,25 @@ const Ops = {
     try {
       response = await App.api('GET', '/api/ops/cluster');
     } catch (e) {
-      summary.textContent = `This node cannot read the membership now (${e.message || e}); retrying.`;
+      summary.textContent = App.t('ops.unreadable', 'This node cannot read the membership now; retrying.');
       return;
     }
     if (!response.ok) {
-      summary.textContent = `This node answered ${response.status}; retrying.`;
+      summary.replaceChildren(App.problem(response), App.t('ops.retrying', 'Retrying every 2 s.'));
       return;
     }
     const cluster = response.data;
-    const counts = Object.entries(cluster.counts).map(([status, n]) => `${n} ${status.toLowerCase()}`).join(', ');
-    summary.textContent = `Cluster ${cluster.clusterId}: ${counts || 'no silos'} (as of ${new Date(cluster.now).toLocaleTimeString()}).`;
+    const status = s => App.t(`ops.status.${s}`, s);
+    const counts = Object.entries(cluster.counts).map(([s, n]) => `${n} ${status(s).toLowerCase()}`).join(', ');
+    summary.textContent = App.t('ops.summary', 'Cluster {cluster}: {counts} (as of {time}).',
+      { cluster: cluster.clusterId, counts: counts || App.t('ops.noSilos', 'no silos'), time: App.fmt.time(cluster.now) });
     const rows = cluster.silos.map(s => App.el('tr', { class: `silo-${s.status.toLowerCase()}` },
       App.el('td', {}, `${s.name} (${s.address})`),
       App.el('td', {}, s.host),
-      App.el('td', {}, App.el('strong', {}, s.status)),
-      App.el('td', {}, new Date(s.since).toLocaleString()),
-      App.el('td', {}, `${s.silentForSeconds} s ago`),
-      App.el('td', {}, s.suspicions ? `${s.suspicions} node(s)` : ''),
+      App.el('td', {}, App.el('strong', {}, status(s.status))),
+      App.el('td', {}, App.fmt.dateTime(s.since)),
+      App.el('td', {}, App.t('ops.ago', '{n} s ago', { n: s.silentForSeconds })),
+      App.el('td', {}, s.suspicions ? App.t('ops.suspicions', '{n} node(s)', { n: s.suspicions }) : ''),
       App.el('td', {}, String(s.generation))));
     document.querySelector('#silos tbody').replaceChildren(...rows);
   },

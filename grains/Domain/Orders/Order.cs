@@ -612,7 +612,10 @@ public sealed class Order
     }
 
     /// <summary>What can be done next, for refusals and the UI.</summary>
-    public IReadOnlyList<string> AllowedActions() => _state.Status switch
+    public IReadOnlyList<string> AllowedActions() => AllowedActionsIn(_state.Status);
+
+    /// <summary>What can be done next with an order in the status (the orders page offers only these).</summary>
+    public static IReadOnlyList<string> AllowedActionsIn(OrderStatus status) => status switch
     {
         OrderStatus.Draft => ["submit", "cancel"],
         OrderStatus.OnApproval => ["approve", "reject", "cancel"],

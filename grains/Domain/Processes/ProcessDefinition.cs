@@ -15,6 +15,9 @@ public sealed record ProcessDefinition
 
     public required string Name { get; init; }
 
+    /// <summary>The name in other languages by language code ("ru", "de"); the name itself is the English (neutral) one.</summary>
+    public IReadOnlyDictionary<string, string> Names { get; init; } = new Dictionary<string, string>();
+
     public string? Description { get; init; }
 
     /// <summary>Automatic: a stage is left by itself once its tasks are done and its gates pass. Manual: the owner moves the deal (still gated).</summary>
@@ -27,6 +30,10 @@ public sealed record ProcessDefinition
 
     /// <summary>Reasons a deal may be lost with; moving to a Lost stage needs one of them.</summary>
     public IReadOnlyList<string> LostReasons { get; init; } = [];
+
+    /// <summary>Lost reasons in other languages: reason → language code → text. A deal still stores the reason itself.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> LostReasonNames { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>();
 
     /// <summary>Working hours after an overdue task's executor was told before its supervisor is told.</summary>
     public double EscalationGraceHours { get; init; } = 4;
@@ -102,6 +109,9 @@ public sealed record FieldDefinition
 
     public string? Label { get; init; }
 
+    /// <summary>The label in other languages by language code.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
     public FieldType Type { get; init; } = FieldType.Text;
 
     /// <summary>Allowed values of a <see cref="FieldType.Choice"/> field.</summary>
@@ -117,6 +127,9 @@ public sealed record StageDefinition
     public required string Id { get; init; }
 
     public required string Name { get; init; }
+
+    /// <summary>The name in other languages by language code ("ru", "de"); the name itself is the English (neutral) one.</summary>
+    public IReadOnlyDictionary<string, string> Names { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Win probability of a deal standing in this stage, 0..1 (the funnel's prior).</summary>
     public double Probability { get; init; }

@@ -34,6 +34,7 @@ public static partial class ProcessValidator
         }
 
         CheckLostReasons(d, stages, problems);
+        CheckTranslations(d, stages, fields, problems);
         CheckOrderLink(d, stagesById, fieldsByName, problems);
         CheckSystemFields(d, problems);
         CheckGraph(d, stages, stagesById, problems);
@@ -577,6 +578,47 @@ public static partial class ProcessValidator
         foreach (var duplicate in Duplicates(reasons.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim())))
         {
             problems.Add($"lostReasons: duplicate reason '{duplicate}'");
+        }
+    }
+
+    // Translations are optional, but a language code or a reason that names nothing is a typo that would silently show English.
+    private static void CheckTranslations(ProcessDefinition d, List<StageDefinition> stages, List<FieldDefinition> fields, List<string> problems)
+    {
+        CheckNames("names", d.Names, problems);
+        for (var i = 0; i < stages.Count; i++)
+        {
+            CheckNames($"stages[{i}] '{stages[i]?.Id}' names", stages[i]?.Names, problems);
+        }
+
+        for (var i = 0; i < fields.Count; i++)
+        {
+            CheckNames($"fields[{i}] '{fields[i]?.Name}' labels", fields[i]?.Labels, problems);
+        }
+
+        var reasons = (d.LostReasons ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).ToList();
+        foreach (var (reason, names) in d.LostReasonNames ?? new Dictionary<string, IReadOnlyDictionary<string, string>>())
+        {
+            if (!reasons.Contains(reason?.Trim() ?? "", StringComparer.OrdinalIgnoreCase))
+            {
+                problems.Add($"lostReasonNames: '{reason}' is not one of the lostReasons");
+            }
+
+            CheckNames($"lostReasonNames '{reason}'", names, problems);
+        }
+    }
+
+    private static void CheckNames(string at, IReadOnlyDictionary<string, string>? names, List<string> problems)
+    {
+        foreach (var (language, text) in names ?? new Dictionary<string, string>())
+        {
+            if (language == Languages.Neutral || !Languages.Supported.Contains(language))
+            {
+                problems.Add($"{at}: '{language}' is not a translation language (one of {string.Join(", ", Languages.Supported.Where(l => l != Languages.Neutral))})");
+            }
+            else if (string.IsNullOrWhiteSpace(text))
+            {
+                problems.Add($"{at}: the '{language}' text is empty");
+            }
         }
     }
 

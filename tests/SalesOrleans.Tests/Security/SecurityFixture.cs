@@ -20,6 +20,7 @@ public sealed partial class SecurityFixture : IAsyncLifetime
     public static readonly string[] PublicEndpoints =
     [
         "GET /",
+        "GET /api/i18n/{culture}",
         "GET /health/live",
         "GET /health/ready",
         "GET /openapi/{documentName}.json",

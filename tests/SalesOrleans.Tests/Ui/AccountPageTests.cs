@@ -44,7 +44,7 @@ public sealed class AccountPageTests(UiFixture fixture)
         await Assertions.Expect(admin.Locator("#users-message")).ToContainTextAsync($"{name} is now inactive");
 
         await admin.FillAsync("#new-token input[name=name]", "Kasse Filiale Nord");
-        await admin.FillAsync("#new-token input[name=userName]", "k.weber");
+        await admin.SelectOptionAsync("#new-token select[name=userName]", "k.weber");
         await admin.ClickAsync("#new-token button[type=submit]");
         await Assertions.Expect(admin.Locator("#token-message")).ToContainTextAsync("Token for k.weber: so_");
         var token = admin.Locator("#tokens tr", new() { HasText = "Kasse Filiale Nord" });

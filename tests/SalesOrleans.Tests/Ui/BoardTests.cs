@@ -30,7 +30,7 @@ public class BoardTests(UiFixture fixture)
         // The deal appears on the supervisor's page as soon as it is created, stuck on its owner.
         var id = await CreateDeal("l.braun", "training-sales", "Baltic Foods");
         var row = $"#stuck tr[data-id='{id}'] .stuck-on";
-        await supervisor.WaitForFunctionAsync($"() => document.querySelector(\"{row}\")?.textContent === 'l.braun'", null, Soon);
+        await supervisor.WaitForFunctionAsync($"() => document.querySelector(\"{row}\")?.dataset.user === 'l.braun'", null, Soon);
 
         // Into "client card": the manager's task and the supervisor's "agree terms" task; the manager's is due first.
         var api = await fixture.Node.ClientAsync("l.braun");
@@ -45,7 +45,7 @@ public class BoardTests(UiFixture fixture)
         await task.Locator("input[name=result]").FillAsync("Card created in ERP");
         await task.Locator("button", new() { HasTextString = "Done" }).ClickAsync();
 
-        await supervisor.WaitForFunctionAsync($"() => document.querySelector(\"{row}\")?.textContent === 'e.keller'", null, Soon);
+        await supervisor.WaitForFunctionAsync($"() => document.querySelector(\"{row}\")?.dataset.user === 'e.keller'", null, Soon);
         await UiFixture.Screenshot(supervisor, "supervisor");
     }
 

@@ -27,7 +27,7 @@ public class WarehouseTests(UiFixture fixture)
 
         var expected = (before + 7).ToString(CultureInfo.InvariantCulture);
         await watcher.WaitForFunctionAsync(
-            $"() => [...document.querySelectorAll(\"#list tr[data-sku='SKU-102']\")].some(r => r.cells[2].textContent === 'main' && Number(r.cells[3].textContent) === {expected})",
+            $"() => [...document.querySelectorAll(\"#list tr[data-sku='SKU-102']\")].some(r => r.cells[2].textContent === 'main' && Number(r.cells[3].querySelector('[data-value]').dataset.value) === {expected})",
             null, new() { Timeout = 10_000 });
         await UiFixture.Screenshot(keeper, "stock");
 
