@@ -13,6 +13,10 @@ public interface IDealGrain : IGrainWithGuidKey
     [Alias("Move")]
     Task<DealResult> Move(MoveDealCommand command, ActorInfo actor);
 
+    /// <summary>The head of the department or an admin reopens a lost deal in the stage it was lost from.</summary>
+    [Alias("Reopen")]
+    Task<DealResult> Reopen(ReopenDealCommand command, ActorInfo actor);
+
     [Alias("CompleteTask")]
     Task<DealResult> CompleteTask(CompleteTaskCommand command, ActorInfo actor);
 
@@ -84,6 +88,9 @@ public sealed record MoveDealCommand(
     [property: Id(1)] string? LostReason = null,
     [property: Id(2)] string? Comment = null,
     [property: Id(3)] bool CancelOpenTasks = false);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.ReopenDealCommand")]
+public sealed record ReopenDealCommand([property: Id(0)] string? Comment);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.CompleteTaskCommand")]
 public sealed record CompleteTaskCommand([property: Id(0)] string TaskId, [property: Id(1)] string? Result);

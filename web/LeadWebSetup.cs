@@ -47,6 +47,7 @@ public static class LeadWebSetup
         app.UseRateLimiter();
         app.MapLeadEndpoints();
         app.MapTelephonyEndpoints();
+        app.MapWorkflowEndpoints();
         return app;
     }
 }

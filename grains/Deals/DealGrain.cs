@@ -111,6 +111,9 @@ public sealed class DealGrain(
         }
     }
 
+    public Task<DealResult> Reopen(ReopenDealCommand command, ActorInfo actor) =>
+        Run(d => d.Reopen(actor.ToActor(), command.Comment, clock.GetUtcNow()));
+
     public Task<DealResult> CompleteTask(CompleteTaskCommand command, ActorInfo actor) =>
         Run(d => d.CompleteTask(command.TaskId, command.Result, actor.ToActor(), clock.GetUtcNow()));
 

@@ -220,6 +220,45 @@ public sealed class Deal
         AdvanceAutomatically(now);
     }
 
+    /// <summary>
+    /// Reopens a lost deal in the stage it was lost from. Losing is a person's judgement that the head of the department
+    /// may overrule (the review of a lost deal exists for that), so only they or an admin reopen, never the owner alone.
+    /// The lost-deal review is done by reopening; the stage's tasks start again.
+    /// </summary>
+    public void Reopen(Actor actor, string? comment, DateTimeOffset now)
+    {
+        if (_state.Status != DealStatus.Lost)
+        {
+            throw new DealRejection(RejectionCode.Conflict, $"Only a lost deal can be reopened; this one is {_state.Status.ToString().ToLowerInvariant()}.");
+        }
+
+        if (!actor.IsSystem && !actor.IsAdmin && !HeadsDepartment(actor))
+        {
+            var head = _directory.SupervisorOf(_state.Department);
+            throw new DealRejection(RejectionCode.Forbidden,
+                $"Only the head of department '{_state.Department}'{(head is null ? "" : $" ({head})")} or an admin reopens a lost deal.");
+        }
+
+        OptionalText("comment", comment, MaxTextLength);
+        var lostFrom = _state.StageHistory.Count >= 2 ? _state.StageHistory[^2].Stage : _process.InitialStage;
+        var target = _process.FindStage(lostFrom) is { Outcome: null } stage ? stage : _process.Stage(_process.InitialStage);
+        var reopened = Record(ActivityKind.Reopened, actor, now,
+            $"Deal reopened (was lost: {_state.LostReason}){(string.IsNullOrWhiteSpace(comment) ? "" : $": {comment.Trim()}")}", subject: target.Id);
+        foreach (var review in CurrentVisitTasks().Where(t => t.IsOpen && t.TemplateId == LostReviewTaskId).ToList())
+        {
+            review.Status = DealTaskStatus.Done;
+            review.Result = "Deal reopened";
+            review.CompletedAt = now;
+            review.CompletedBy = actor.User;
+            review.UpdatedSeq = reopened.Seq;
+        }
+
+        _state.Status = DealStatus.Open;
+        _state.LostReason = null;
+        _state.ClosedAt = null;
+        Enter(target, actor, now);
+    }
+
     public void CompleteTask(string taskId, string? result, Actor actor, DateTimeOffset now)
     {
         var task = FindTask(taskId);

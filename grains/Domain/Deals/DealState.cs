@@ -75,6 +75,9 @@ public enum DealStatus
     Open,
     Won,
     Lost,
+
+    /// <summary>A lost deal was reopened by the head of its department or an admin.</summary>
+    Reopened,
 }
 
 public sealed record DealLine(string Sku, string? Name, decimal Quantity, decimal Price)
@@ -188,6 +191,9 @@ public enum ActivityKind
     EnvironmentChanged,
     Won,
     Lost,
+
+    /// <summary>A lost deal was reopened by the head of its department or an admin.</summary>
+    Reopened,
 }
 
 /// <summary>One entry of the deal's journal (журнал движения) and the event consumers receive.</summary>

@@ -47,7 +47,12 @@ public static partial class NotificationTemplates
             return $"/deal.html?id={m.Groups[1].Value}";
         }
 
-        return source == "lead" ? $"/leads.html?id={id}" : $"/leads.html?contact={id}";
+        return source switch
+        {
+            "deal" => $"/deal.html?id={id}",
+            "lead" => $"/leads.html?id={id}",
+            _ => $"/leads.html?contact={id}",
+        };
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\bdeal ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b")]
