@@ -98,6 +98,9 @@ const App = {
     if (rows.length !== body.children.length || rows.some((row, i) => body.children[i] !== row)) body.replaceChildren(...rows);
   },
 
+  // Page-independent listeners of every push (the call pop-up in calls.js, the notification bell in notify.js).
+  pushHooks: [],
+
   // True when the API lets the signed-in user use the capability (GET /api/auth/me lists them with their scope).
   can(capability) {
     return Boolean(App.me?.capabilities && App.me.capabilities[capability]);
@@ -139,6 +142,7 @@ const App = {
     const logout = App.el('button', { onclick: async () => { await App.api('POST', '/api/auth/logout'); location.href = '/login.html'; } }, 'Log out');
     document.body.prepend(App.el('header', { class: 'top' }, App.el('strong', {}, 'SalesOrleans'), ...links, live,
       App.el('span', { class: 'me' }, `${App.me.displayName} (${App.me.roles.join(', ')}${App.me.department ? ', ' + App.me.department : ''})`), logout));
+    App.Bell?.mount(document.querySelector('header.top'), live);
   },
 
   // Pushes of committed changes; on (re)connect the page reloads what it shows from the read model.
@@ -147,7 +151,8 @@ const App = {
     const indicator = () => document.getElementById('live');
     connection.on('change', (kind, id, seq, json) => {
       const data = JSON.parse(json);
-      if (kind === 'call') App.incomingCall(data);
+      if (kind === 'call') App.incomingCall?.(data);
+      for (const hook of App.pushHooks) hook(kind, id, seq, data);
       onChange(kind, id, seq, data);
     });
     connection.onreconnecting(() => indicator()?.classList.remove('on'));
@@ -157,33 +162,6 @@ const App = {
     indicator()?.classList.add('on');
     document.body.dataset.live = 'on';
     return connection;
-  },
-
-  // A ringing call pops up with the caller's card for the person whose extension rings; while no extension is
-  // known (a ring group), for everyone in the department. It closes when the call is answered or ends.
-  incomingCall(call) {
-    const events = call.events || [];
-    const mine = !call.ringsFor || call.ringsFor === App.me?.userName;
-    if (!mine || call.settled || !events.includes('incoming') || events.some(e => ['answered', 'hangup', 'busy', 'no_answer', 'cancelled', 'failed'].includes(e))) {
-      document.querySelector(`.call-popup[data-call="${CSS.escape(call.callId)}"]`)?.remove();
-      return;
-    }
-    // Drawn again when the card arrives or another extension rings.
-    const shown = `${Boolean(call.card)}|${call.extension || ''}`;
-    const old = document.querySelector(`.call-popup[data-call="${CSS.escape(call.callId)}"]`);
-    if (old && old.dataset.shown === shown) return;
-    old?.remove();
-    const c = call.card;
-    const card = !c ? App.el('span', { class: 'card-line' }, 'looking up the caller…')
-      : c.newLead ? App.el('span', { class: 'card-line' }, 'New lead', call.leadId ? [' — ', App.el('a', { href: `/leads.html?id=${call.leadId}` }, 'open it')] : [])
-      : App.el('span', { class: 'card-line' }, [c.name || 'Known customer', c.company ? `, ${c.company}` : '',
-          c.responsible ? ` · responsible: ${c.responsible}` : '', ` · ${c.inquiries} inquiries`,
-          c.openDealId ? [' · ', App.el('a', { href: `/deal.html?id=${c.openDealId}` }, 'open deal')]
-            : call.leadId ? [' · ', App.el('a', { href: `/leads.html?id=${call.leadId}` }, 'open lead')] : []]);
-    const popup = App.el('aside', { class: 'panel call-popup', role: 'alert', dataset: { call: call.callId, shown } },
-      App.el('strong', {}, 'Incoming call '), call.caller || 'unknown number', ` → ${call.extension || call.called || ''} · `, card, ' ',
-      App.el('button', { onclick: () => popup.remove() }, 'Close'));
-    document.body.append(popup);
   },
 
   duration(since) {
