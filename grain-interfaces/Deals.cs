@@ -17,6 +17,10 @@ public interface IDealGrain : IGrainWithGuidKey
     [Alias("Reopen")]
     Task<DealResult> Reopen(ReopenDealCommand command, ActorInfo actor);
 
+    /// <summary>Title, amount, currency, expected close date or owner, while the deal is open and has no order.</summary>
+    [Alias("ChangeDetails")]
+    Task<DealResult> ChangeDetails(ChangeDealDetailsCommand command, bool orderExists, ActorInfo actor);
+
     [Alias("CompleteTask")]
     Task<DealResult> CompleteTask(CompleteTaskCommand command, ActorInfo actor);
 
@@ -91,6 +95,14 @@ public sealed record MoveDealCommand(
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.ReopenDealCommand")]
 public sealed record ReopenDealCommand([property: Id(0)] string? Comment);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.ChangeDealDetailsCommand")]
+public sealed record ChangeDealDetailsCommand(
+    [property: Id(0)] string? Title,
+    [property: Id(1)] decimal? Amount,
+    [property: Id(2)] string? Currency,
+    [property: Id(3)] DateOnly? ExpectedCloseDate,
+    [property: Id(4)] string? Owner);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.CompleteTaskCommand")]
 public sealed record CompleteTaskCommand([property: Id(0)] string TaskId, [property: Id(1)] string? Result);
@@ -208,7 +220,8 @@ public sealed record DealView(
     [property: Id(25)] DateTimeOffset? ClosedAt,
     [property: Id(26)] IReadOnlyList<EnvironmentPartyView> Environment,
     [property: Id(27)] WinEstimate? Win = null,
-    [property: Id(28)] IReadOnlyList<DealTaskView>? CancelledTasks = null);
+    [property: Id(28)] IReadOnlyList<DealTaskView>? CancelledTasks = null,
+    [property: Id(29)] DateOnly? ExpectedCloseDate = null);
 
 /// <summary>
 /// A deal's win probability as shown on its card and the board: the history model's score ("model") or, while the

@@ -34,6 +34,14 @@ public sealed class WorkflowQueries(NpgsqlDataSource db)
         return await cmd.ExecuteNonQueryAsync(ct) > 0;
     }
 
+    /// <summary>Whether an order (not cancelled) names the deal: its amount and lines are the order's then.</summary>
+    public async Task<bool> DealHasOrderAsync(Guid dealId, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("SELECT EXISTS (SELECT 1 FROM sales_order WHERE deal_id = $1 AND status <> 'Cancelled')");
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = dealId });
+        return await cmd.ExecuteScalarAsync(ct) is true;
+    }
+
     /// <summary>The calls of a deal's customer: calls of the lead it was converted from and of that lead's contact.</summary>
     public async Task<IReadOnlyList<CallLogItem>> ListDealCallsAsync(Guid dealId, int limit, CancellationToken ct = default)
     {

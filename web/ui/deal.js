@@ -52,6 +52,7 @@ const DealCard = {
     ui.map.replaceChildren(DealCard.map(deal, process, entries));
     DealCard.tasks(deal);
     DealCard.parameters(deal, changedBy);
+    ui.details.update(deal, orders.ok && orders.data.some(o => o.status !== 'Cancelled'), [...entries].reverse().find(e => e.kind === 'DetailsChanged')?.actor ?? null);
     DealCard.documents(deal);
     ui.lines.replaceChildren(DealCard.lines(deal));
     ui.environment.update(deal);
@@ -76,12 +77,14 @@ const DealCard = {
       journalList: App.el('ol', { class: 'journal', reversed: true }),
     };
     ui.tasksEmpty = App.el('div', { class: 'muted' }, App.t('deal.tasks.none', 'No open tasks.'));
+    ui.details = DealCard.detailsForm();
     ui.parameters = DealCard.parameterForm(process);
     ui.documents = DealCard.documentForm();
     ui.environment = DealCard.environmentForm();
     main.replaceChildren(
       ui.title, ui.summary,
       section('moves', App.t('deal.moves.title', 'Move'), ui.moves),
+      section('details', App.t('deal.details.title', 'Deal details'), ui.details.node),
       section('processMap', App.t('deal.map.title', 'Process map'), ui.map),
       App.el('div', { class: 'grid' },
         section('tasks', App.t('deal.tasks.title', 'Open tasks'), ui.tasksEmpty, ui.taskList),
@@ -282,6 +285,57 @@ const DealCard = {
   },
 
   parameters(d, changedBy) { DealCard.ui.parameters.update(d, changedBy); },
+
+  // Title, amount, currency, expected close date and owner, editable while the deal is open and no order carries them.
+  detailsForm() {
+    const title = App.el('input', { name: 'title', size: 40, maxlength: 200 });
+    const amount = App.el('input', { name: 'amount', inputmode: 'decimal', size: 12 });
+    const currency = App.el('input', { name: 'currency', size: 4, maxlength: 3 });
+    const expected = App.el('input', { name: 'expectedCloseDate', type: 'date' });
+    const owner = App.el('select', { name: 'owner' });
+    const fields = [title, amount, currency, expected, owner];
+    const label = (text, input) => App.el('label', { class: 'field inline' }, App.el('span', {}, text), input);
+    const message = App.el('div');
+    const why = App.el('div', { class: 'muted' });
+    const save = App.el('button', { class: 'primary', type: 'submit' }, App.t('deal.details.save', 'Save'));
+    const node = App.el('form', { class: 'details' },
+      label(App.t('deal.details.titleLabel', 'Title'), title), label(App.t('deal.details.amount', 'Amount'), amount),
+      label(App.t('deal.details.currency', 'Currency'), currency), label(App.t('deal.details.expectedClose', 'Expected close'), expected),
+      label(App.t('deal.details.owner', 'Owner'), owner), save, why, message);
+    let deal = null;
+    const server = d => ({ title: d.title, amount: String(d.amount), currency: d.currency, expectedCloseDate: d.expectedCloseDate || '', owner: d.owner });
+    node.addEventListener('submit', event => {
+      event.preventDefault();
+      DealCard.busy(save, async () => {
+        const now = server(deal), body = {};
+        for (const input of fields) if (input.value !== now[input.name]) body[input.name] = input.value;
+        if (!Object.keys(body).length) { message.replaceChildren(App.el('span', { class: 'muted' }, App.t('deal.parameters.unchanged', 'Nothing changed.'))); return; }
+        if ('amount' in body) {
+          const number = Number(body.amount.replace(/\s/g, '').replace(',', '.'));
+          if (body.amount.trim() === '' || !Number.isFinite(number)) { message.replaceChildren(App.el('div', { class: 'error', role: 'alert' }, App.t('deal.details.amountInvalid', 'The amount must be a number.'))); amount.focus(); return; }
+          body.amount = number;
+        }
+        if ('expectedCloseDate' in body && !body.expectedCloseDate) delete body.expectedCloseDate;
+        const r = await App.api('PATCH', `/api/deals/${deal.id}`, body);
+        if (!r.ok) { message.replaceChildren(App.problem(r)); return; }
+        message.replaceChildren();
+        const saved = server(r.data);
+        for (const input of fields) if (input.name in body) Merge.accept(input, saved[input.name]);
+        await DealCard.reload();
+      })();
+    });
+    return { node, update: (d, hasOrder, changedBy) => {
+      deal = d;
+      const values = server(d);
+      const people = DealCard.people.includes(d.owner) ? DealCard.people : [d.owner, ...DealCard.people];
+      Merge.options(owner, people, null, Merge.editing(owner) ? owner.value : d.owner);
+      for (const input of fields) Merge.field(input, values[input.name], changedBy);
+      const locked = d.status !== 'Open' || hasOrder || !App.can('deal.change');
+      for (const input of fields) input.disabled = locked;
+      save.hidden = locked;
+      why.textContent = d.status !== 'Open' ? '' : hasOrder ? App.t('deal.details.hasOrder', 'The deal has an order: its amount and lines are changed on the order.') : '';
+    } };
+  },
 
   documentForm() {
     const list = App.el('ul');

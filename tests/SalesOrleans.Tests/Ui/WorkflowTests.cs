@@ -286,4 +286,39 @@ public class WorkflowTests(UiFixture fixture)
             }
         }
     }
+
+    [Fact]
+    public async Task The_owner_edits_title_amount_currency_expected_close_and_owner_on_the_deal_card()
+    {
+        var id = await CreateDeal("k.weber", "Excel basics", "Werft Nord");
+        var page = await fixture.LoginAsync("k.weber", $"/deal.html?id={id}");
+        var details = page.Locator("#details");
+        await details.Locator("input[name=title]").WaitForAsync(Soon);
+        Assert.Equal("Excel basics", await details.Locator("input[name=title]").InputValueAsync());
+
+        await details.Locator("input[name=title]").FillAsync("Excel for controllers");
+        await details.Locator("input[name=amount]").FillAsync("9800,50");
+        await details.Locator("input[name=currency]").FillAsync("chf");
+        await details.Locator("input[name=expectedCloseDate]").FillAsync("2027-03-31");
+        await details.Locator("select[name=owner]").SelectOptionAsync("l.braun");
+        await details.Locator("input[name=title]").PressAsync("Enter");
+
+        await page.Locator("h1", new() { HasTextString = "Excel for controllers" }).WaitForAsync(Soon);
+        var deal = await Get(await fixture.Node.ClientAsync("k.weber"), $"/api/deals/{id}");
+        Assert.Equal(("Excel for controllers", 9800.5m, "CHF", "2027-03-31", "l.braun"), (deal.GetProperty("title").GetString(), deal.GetProperty("amount").GetDecimal(),
+            deal.GetProperty("currency").GetString(), deal.GetProperty("expectedCloseDate").GetString(), deal.GetProperty("owner").GetString()));
+        await page.Locator("#journal", new() { HasTextString = "owner k.weber → l.braun" }).WaitForAsync(Soon);
+        Assert.Equal("CHF", await details.Locator("input[name=currency]").InputValueAsync());
+        Assert.Equal(0, await details.Locator(".changed-by").CountAsync());
+
+        // A bad value is said once, next to the form, naming the field; nothing changes.
+        await details.Locator("input[name=currency]").FillAsync("EU1");
+        await details.Locator("button[type=submit]").ClickAsync();
+        await details.Locator(".error", new() { HasTextString = "currency" }).WaitForAsync(Soon);
+        Assert.Equal("CHF", (await Get(await fixture.Node.ClientAsync("k.weber"), $"/api/deals/{id}")).GetProperty("currency").GetString());
+
+        // Another department's manager cannot change it.
+        var stranger = await fixture.Node.ClientAsync("i.petrov");
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.PatchAsJsonAsync($"/api/deals/{id}", new { amount = 1 })).StatusCode);
+    }
 }

@@ -71,4 +71,43 @@ public class DealWorkflowTests
         var id = Guid.NewGuid();
         Assert.Equal($"/deal.html?id={id}", SalesOrleans.Domain.Leads.NotificationTemplates.PagePath("Overdue: x", "deal", id));
     }
+
+    [Fact]
+    public void Details_change_while_open_and_without_an_order_and_the_owners_tasks_follow_the_new_owner()
+    {
+        var deal = new Deal(new DealState(), TestProcesses.Manual(), new TestDirectory());
+        deal.Start(Guid.NewGuid(), new NewDeal("Press line", "Nordwerk GmbH", "Hans", "m1", TestDirectory.Department, 1000m, "eur", null, null), Owner, T0);
+
+        deal.ChangeDetails(new DealDetailsChange(" Two press lines ", 2500m, "usd", new DateOnly(2027, 3, 31), "m2"), orderExists: false, Owner, T0.AddHours(1));
+
+        var s = deal.State;
+        Assert.Equal(("Two press lines", 2500m, "USD", new DateOnly(2027, 3, 31), "m2"), (s.Title, s.Amount, s.Currency, s.ExpectedCloseDate, s.Owner));
+        Assert.Equal("m2", deal.CurrentVisitTasks().Single(t => t.TemplateId == "call").Executor);
+        var changed = Assert.Single(deal.Recorded, a => a.Kind == ActivityKind.DetailsChanged);
+        Assert.Equal("Details: title 'Press line' → 'Two press lines', amount 1000 → 2500, currency EUR → USD, expected close none → 2027-03-31, owner m1 → m2", changed.Text);
+        Assert.Contains(deal.Recorded, a => a.Kind == ActivityKind.TaskReassigned && a.Subject == "m2");
+
+        // The same values again change nothing; null leaves a value as it is.
+        var count = deal.Recorded.Count;
+        deal.ChangeDetails(new DealDetailsChange("Two press lines", null, null, null, null), false, Owner, T0.AddHours(2));
+        Assert.Equal(count, deal.Recorded.Count);
+    }
+
+    [Fact]
+    public void Details_are_refused_with_an_order_a_bad_value_or_a_stranger()
+    {
+        var deal = new Deal(new DealState(), TestProcesses.Manual(), new TestDirectory());
+        deal.Start(Guid.NewGuid(), new NewDeal("Press line", "Nordwerk GmbH", "Hans", "m1", TestDirectory.Department, 1000m, "eur", null, null), Owner, T0);
+        DealRejection Refused(DealDetailsChange change, bool order = false, Actor? actor = null) =>
+            Assert.Throws<DealRejection>(() => deal.ChangeDetails(change, order, actor ?? Owner, T0.AddHours(1)));
+
+        Assert.Equal(RejectionCode.Conflict, Refused(new(null, 5m, null, null, null), order: true).Code);
+        Assert.Equal("amount", Refused(new(null, -5m, null, null, null)).Field);
+        Assert.Equal("currency", Refused(new(null, null, "euro", null, null)).Field);
+        Assert.Equal("title", Refused(new(" ", null, null, null, null)).Field);
+        Assert.Equal("expectedCloseDate", Refused(new(null, null, null, new DateOnly(2020, 1, 1), null)).Field);
+        Assert.Equal("owner", Refused(new(null, null, null, null, "nobody")).Field);
+        Assert.Equal(RejectionCode.Forbidden, Refused(new("x", null, null, null, null), actor: new Actor("u-other-1", ["manager"])).Code);
+        Assert.Equal(("Press line", 1000m, "m1"), (deal.State.Title, deal.State.Amount, deal.State.Owner));
+    }
 }
