@@ -7,6 +7,12 @@ const Leads = {
 
   async init() {
     await App.start('leads');
+    // The page's own words in the user's language.
+    document.querySelector('main h1').textContent = App.t('leads.title', 'Lead inbox');
+    document.getElementById('mine').nextSibling.textContent = ' ' + App.t('leads.onlyMine', 'only mine');
+    document.getElementById('closed').nextSibling.textContent = ' ' + App.t('leads.showClosed', 'show closed');
+    document.querySelector('#leads thead tr').replaceChildren(...[App.t('leads.created', 'Created'), App.t('leads.channel', 'Channel'), App.t('leads.contact', 'Contact'),
+      App.t('leads.companyNeed', 'Company / need'), App.t('leads.assignee', 'Assignee'), App.t('leads.status', 'Status'), App.t('leads.act', 'Act')].map(h => App.el('th', {}, h)));
     document.getElementById('leadsEmpty').textContent = App.t('leads.empty', 'No leads here. New web-form leads, mails and calls of your department appear as they come in.');
     const reload = Leads.reload = App.serial(() => Leads.load(), 250);
     for (const id of ['mine', 'closed']) document.getElementById(id).addEventListener('change', reload);
@@ -62,6 +68,8 @@ const Leads = {
     const label = (text, input) => App.el('label', { class: 'field' }, App.el('span', {}, text), input);
     const reason = App.el('input', { size: 10, name: 'reason', 'aria-label': App.t('leads.reason', 'Reason') });
     const process = App.el('select', { name: 'process' }, Leads.processes.map(p => App.el('option', { value: p.kind }, p.name)));
+    // A caller has no company yet: the deal needs one, so it is asked here (pre-filled when the lead has one).
+    const company = App.el('input', { size: 14, name: 'company', value: l.company || '' });
     const needs = App.el('input', { size: 14, name: 'needs', value: l.need || '' });
     const legal = App.el('input', { size: 12, name: 'legal' });
     const contacts = App.el('input', { size: 12, name: 'contacts' });
@@ -75,14 +83,14 @@ const Leads = {
     ] : null;
     const convertButton = App.el('button', { type: 'submit', class: 'primary' }, App.t('leads.convert', 'Convert to deal'));
     const convert = App.can('lead.work') ? App.el('form', { class: 'convert' },
-      label(App.t('leads.process', 'Process'), process), label(App.t('leads.needs', 'Needs'), needs),
+      label(App.t('leads.process', 'Process'), process), label(App.t('leads.company', 'Company'), company), label(App.t('leads.needs', 'Needs'), needs),
       label(App.t('leads.legal', 'Legal details'), legal), label(App.t('leads.contacts', 'Contacts'), contacts), convertButton) : null;
     convert?.addEventListener('submit', async event => {
       event.preventDefault();
       if (convertButton.disabled) return;
       convertButton.disabled = true;
       try {
-        const r = await App.api('POST', `/api/leads/${l.id}/convert`, { processKind: process.value, needs: needs.value, legalDetails: legal.value, contacts: contacts.value });
+        const r = await App.api('POST', `/api/leads/${l.id}/convert`, { processKind: process.value, company: company.value || null, needs: needs.value, legalDetails: legal.value, contacts: contacts.value });
         if (r.ok && r.data?.dealId) location.href = `/deal.html?id=${r.data.dealId}`; else await done(r);
       } finally { convertButton.disabled = false; }
     });

@@ -4,6 +4,9 @@ const Tasks = {
   rows: new Map(),
   async init() {
     await App.start('tasks');
+    document.querySelector('main h1').textContent = App.t('tasks.title', 'My tasks');
+    document.querySelector('#tasks thead tr').replaceChildren(...[App.t('tasks.deadline', 'Deadline'), App.t('tasks.task', 'Task'), App.t('tasks.subject', 'Deal or customer'),
+      App.t('tasks.stage', 'Stage'), App.t('tasks.complete', 'Complete'), App.t('tasks.attachHeader', 'Attach a document')].map(h => App.el('th', {}, h)));
     document.getElementById('tasksEmpty').textContent = App.t('tasks.empty', 'No open tasks. New tasks of your deals and call-backs of missed calls appear here.');
     const reload = Tasks.reload = App.serial(() => Tasks.load(), 250);
     await reload();

@@ -277,6 +277,15 @@ public class WorkflowTests(UiFixture fixture)
             await row.Locator("summary").ClickAsync();
             await row.Locator($".call-history tr[data-call='{callId}']").WaitForAsync(Soon);
             await row.Locator($".call-history tr[data-call='{missed}']").WaitForAsync(Soon);
+
+            // Converted, the deal card lists the same customer's calls.
+            var converted = await manager.PostAsJsonAsync($"/api/leads/{lead.GetProperty("id").GetString()}/convert",
+                new { processKind = "industrial-equipment", company = "Caller Industries", needs = "Two pumps", legalDetails = "OOO Caller", contacts = "Olga Caller" });
+            Assert.True(converted.IsSuccessStatusCode, await converted.Content.ReadAsStringAsync());
+            var dealId = JsonDocument.Parse(await converted.Content.ReadAsStringAsync()).RootElement.GetProperty("dealId").GetString();
+            await page.GotoAsync($"/deal.html?id={dealId}");
+            await page.Locator($"#calls .call-history tr[data-call='{callId}'][data-outcome='answered']").WaitForAsync(Soon);
+            await page.Locator($"#calls .call-history tr[data-call='{missed}']").WaitForAsync(Soon);
         }
         finally
         {
