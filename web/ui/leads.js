@@ -66,7 +66,7 @@ const Leads = {
       return b;
     };
     const label = (text, input) => App.el('label', { class: 'field' }, App.el('span', {}, text), input);
-    const reason = App.el('input', { size: 10, name: 'reason', 'aria-label': App.t('leads.reason', 'Reason') });
+    const reason = App.el('input', { size: 10, name: 'reason', 'aria-label': App.t('leads.reason', 'Reason'), placeholder: App.t('leads.reasonHint', 'why not') });
     const process = App.el('select', { name: 'process' }, Leads.processes.map(p => App.el('option', { value: p.kind }, p.name)));
     // A caller has no company yet: the deal needs one, so it is asked here (pre-filled when the lead has one).
     const company = App.el('input', { size: 14, name: 'company', value: l.company || '' });
@@ -77,9 +77,17 @@ const Leads = {
     const take = App.can('lead.work') ? button(App.t('leads.take', 'Take'), async () => done(await App.api('POST', `/api/leads/${l.id}/take`))) : null;
     const assign = App.can('lead.assign') ? [who, button(App.t('leads.assign', 'Assign'), async () =>
       done(await App.api('POST', `/api/leads/${l.id}/assign`, { assignee: who.value, reason: App.t('leads.assignedBySupervisor', 'Assigned by supervisor') })))] : null;
+    const disqualify = App.el('button', { type: 'submit' }, App.t('leads.disqualify', 'Disqualify'));
+    // A form, so Enter in the reason disqualifies.
+    const disqualifyForm = App.el('form', { class: 'inline-form' }, reason, disqualify);
+    disqualifyForm.addEventListener('submit', async event => {
+      event.preventDefault();
+      if (disqualify.disabled) return;
+      disqualify.disabled = true;
+      try { await done(await App.api('POST', `/api/leads/${l.id}/disqualify`, { reason: reason.value })); } finally { disqualify.disabled = false; }
+    });
     const work = App.can('lead.work') ? [
-      button(App.t('leads.qualify', 'Qualify'), async () => done(await App.api('POST', `/api/leads/${l.id}/qualify`, {}))), ' ',
-      reason, button(App.t('leads.disqualify', 'Disqualify'), async () => done(await App.api('POST', `/api/leads/${l.id}/disqualify`, { reason: reason.value }))),
+      button(App.t('leads.qualify', 'Qualify'), async () => done(await App.api('POST', `/api/leads/${l.id}/qualify`, {}))), ' ', disqualifyForm,
     ] : null;
     const convertButton = App.el('button', { type: 'submit', class: 'primary' }, App.t('leads.convert', 'Convert to deal'));
     const convert = App.can('lead.work') ? App.el('form', { class: 'convert' },

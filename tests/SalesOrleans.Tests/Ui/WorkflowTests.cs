@@ -131,6 +131,13 @@ public class WorkflowTests(UiFixture fixture)
         Assert.Equal("legal", await page.EvaluateAsync<string>("() => document.activeElement?.name"));
         Assert.Equal("Excel for 12 accountants", await row.Locator("input[name=needs]").InputValueAsync());
         Assert.Equal("Petra Lang, +49 40 1234", await row.Locator("input[name=contacts]").InputValueAsync());
+
+        // Enter in a reason disqualifies that lead; the row being typed in stays as it is.
+        var spam = page.Locator("#leads tr", new() { HasTextString = others[0] });
+        await spam.Locator("input[name=reason]").FillAsync("Spam");
+        await spam.Locator("input[name=reason]").PressAsync("Enter");
+        await page.Locator("#leads tr", new() { HasTextString = others[0] }).WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 15_000 });
+        Assert.Equal("Hansa Print GmbH 0 1 2", await row.Locator("input[name=legal]").InputValueAsync());
     }
 
     [Fact]
