@@ -8,10 +8,21 @@ const Tasks = {
     document.querySelector('#tasks thead tr').replaceChildren(...[App.t('tasks.deadline', 'Deadline'), App.t('tasks.task', 'Task'), App.t('tasks.subject', 'Deal or customer'),
       App.t('tasks.stage', 'Stage'), App.t('tasks.complete', 'Complete'), App.t('tasks.attachHeader', 'Attach a document')].map(h => App.el('th', {}, h)));
     document.getElementById('tasksEmpty').textContent = App.t('tasks.empty', 'No open tasks. New tasks of your deals and call-backs of missed calls appear here.');
+    await Tasks.loadStageNames();
     const reload = Tasks.reload = App.serial(() => Tasks.load(), 250);
     await reload();
     // Any change to a deal, lead, contact or call that concerns me may add, move or close one of my tasks.
     await App.live(() => reload(), reload);
+  },
+
+  stageNames: new Map(),
+
+  // Stage names, not ids, from the processes (a stage id means the same stage in every version of its process).
+  async loadStageNames() {
+    const list = await App.api('GET', '/api/processes');
+    if (!list.ok || !Array.isArray(list.data)) return;
+    const processes = await Promise.all(list.data.map(p => App.api('GET', `/api/processes/${encodeURIComponent(p.kind)}`)));
+    for (const p of processes) for (const stage of (p.ok && p.data?.stages) || []) if (!Tasks.stageNames.has(stage.id)) Tasks.stageNames.set(stage.id, stage.name);
   },
 
   async load() {
@@ -86,7 +97,7 @@ const Tasks = {
       : App.el('a', { href: `/deal.html?id=${t.dealId}` }, t.dealTitle));
     cells.stage.replaceChildren(customer
       ? (t.kind === 'call-back' ? App.t('tasks.callBack', 'call back (missed call)') : t.kind)
-      : t.stage);
+      : Tasks.stageNames.get(t.stage) || t.stage);
   },
 };
 Tasks.init();

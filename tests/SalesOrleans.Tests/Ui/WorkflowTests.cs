@@ -216,6 +216,8 @@ public class WorkflowTests(UiFixture fixture)
         Assert.Contains("New task", await item.InnerTextAsync());
         // Live in "My tasks" too.
         await page.Locator($"tr[data-task^='{id}/']").WaitForAsync(Soon);
+        // With the stage's name, not its id.
+        Assert.Contains("First contact", await page.Locator($"tr[data-task^='{id}/']").InnerTextAsync());
         await UiFixture.Screenshot(page, "notifications");
 
         await item.Locator("a").ClickAsync();
