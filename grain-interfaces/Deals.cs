@@ -13,6 +13,14 @@ public interface IDealGrain : IGrainWithGuidKey, IFollowUpGrain
     [Alias("Move")]
     Task<DealResult> Move(MoveDealCommand command, ActorInfo actor);
 
+    /// <summary>The head of the department or an admin reopens a lost deal in the stage it was lost from.</summary>
+    [Alias("Reopen")]
+    Task<DealResult> Reopen(ReopenDealCommand command, ActorInfo actor);
+
+    /// <summary>Title, amount, currency, expected close date or owner, while the deal is open and has no order.</summary>
+    [Alias("ChangeDetails")]
+    Task<DealResult> ChangeDetails(ChangeDealDetailsCommand command, bool orderExists, ActorInfo actor);
+
     [Alias("CompleteTask")]
     Task<DealResult> CompleteTask(CompleteTaskCommand command, ActorInfo actor);
 
@@ -84,6 +92,17 @@ public sealed record MoveDealCommand(
     [property: Id(1)] string? LostReason = null,
     [property: Id(2)] string? Comment = null,
     [property: Id(3)] bool CancelOpenTasks = false);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.ReopenDealCommand")]
+public sealed record ReopenDealCommand([property: Id(0)] string? Comment);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.ChangeDealDetailsCommand")]
+public sealed record ChangeDealDetailsCommand(
+    [property: Id(0)] string? Title,
+    [property: Id(1)] decimal? Amount,
+    [property: Id(2)] string? Currency,
+    [property: Id(3)] DateOnly? ExpectedCloseDate,
+    [property: Id(4)] string? Owner);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.CompleteTaskCommand")]
 public sealed record CompleteTaskCommand([property: Id(0)] string TaskId, [property: Id(1)] string? Result);
@@ -201,7 +220,8 @@ public sealed record DealView(
     [property: Id(25)] DateTimeOffset? ClosedAt,
     [property: Id(26)] IReadOnlyList<EnvironmentPartyView> Environment,
     [property: Id(27)] WinEstimate? Win = null,
-    [property: Id(28)] IReadOnlyList<DealTaskView>? CancelledTasks = null);
+    [property: Id(28)] IReadOnlyList<DealTaskView>? CancelledTasks = null,
+    [property: Id(29)] DateOnly? ExpectedCloseDate = null);
 
 /// <summary>
 /// A deal's win probability as shown on its card and the board: the history model's score ("model") or, while the

@@ -198,6 +198,10 @@ public interface ILeadGrain : IGrainWithGuidKey, IFollowUpGrain
     [Alias("Take")]
     Task<LeadResult> Take(ActorInfo actor);
 
+    /// <summary>A user answered a call of the lead's customer: an open lead nobody has becomes theirs.</summary>
+    [Alias("AnsweredBy")]
+    Task<LeadResult> AnsweredBy(string user, string callId);
+
     /// <summary>The assignee reached the customer: first contact, qualification starts.</summary>
     [Alias("StartQualifying")]
     Task<LeadResult> StartQualifying(string? note, ActorInfo actor);

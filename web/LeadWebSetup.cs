@@ -48,6 +48,7 @@ public static class LeadWebSetup
         app.MapLeadEndpoints();
         app.MapTelephonyEndpoints();
         app.MapMailEndpoints();
+        app.MapWorkflowEndpoints();
         return app;
     }
 }

@@ -111,6 +111,13 @@ public sealed class DealGrain(
         }
     }
 
+    public Task<DealResult> Reopen(ReopenDealCommand command, ActorInfo actor) =>
+        Run(d => d.Reopen(actor.ToActor(), command.Comment, clock.GetUtcNow()));
+
+    public Task<DealResult> ChangeDetails(ChangeDealDetailsCommand command, bool orderExists, ActorInfo actor) =>
+        Run(d => d.ChangeDetails(new DealDetailsChange(command.Title, command.Amount, command.Currency, command.ExpectedCloseDate, command.Owner),
+            orderExists, actor.ToActor(), clock.GetUtcNow()));
+
     public Task<DealResult> CompleteTask(CompleteTaskCommand command, ActorInfo actor) =>
         Run(d => d.CompleteTask(command.TaskId, command.Result, actor.ToActor(), clock.GetUtcNow()));
 

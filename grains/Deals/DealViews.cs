@@ -37,7 +37,8 @@ public static class DealViews
             s.Seq,
             s.CreatedAt,
             s.ClosedAt,
-            s.Environment.Select(p => new EnvironmentPartyView(p.Id, p.Kind.ToString(), p.Name, p.Role, p.RelatesTo, p.Relation, p.Influence, p.Notes)).ToList());
+            s.Environment.Select(p => new EnvironmentPartyView(p.Id, p.Kind.ToString(), p.Name, p.Role, p.RelatesTo, p.Relation, p.Influence, p.Notes)).ToList(),
+            ExpectedCloseDate: s.ExpectedCloseDate);
     }
 
     public static DealTaskView ToView(this DealTask t) =>

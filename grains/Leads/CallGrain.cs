@@ -162,6 +162,17 @@ public sealed class CallGrain(
             await gate.RunAsync(EnsureInquiry);
         }
 
+        if (S.AnswerDue)
+        {
+            // The one who answered keeps the customer: an unassigned lead becomes theirs (the lead decides; a repeat changes nothing).
+            await gate.RunAsync(async () =>
+            {
+                await GrainFactory.GetGrain<ILeadGrain>(S.LeadId!.Value).AnsweredBy(S.RingsFor!, S.CallId!);
+                S.AnswerHandled = true;
+                await Save();
+            });
+        }
+
         TimeSpan? settleIn = null;
         if (S.SettleDue)
         {
@@ -353,7 +364,13 @@ public sealed class CallState : IWorkDue
 
     /// <summary>Work left after the write: what OnActivateAsync resumes and FollowUpSweeper wakes the call for.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool WorkDue => InquiryDue || SettleDue || LogDue;
+    public bool WorkDue => InquiryDue || AnswerDue || SettleDue || LogDue;
+
+    /// <summary>An answered call of a lead whose answerer is known, not yet handed to the lead.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool AnswerDue => !AnswerHandled && InquiryDone && LeadId is not null && RingsFor is not null && Events.Any(e => e.Event == "answered");
+
+    public bool AnswerHandled { get; set; }
 
     /// <summary>
     /// The call log (read model) may not show this state yet: set with every event's write, cleared by a write once the

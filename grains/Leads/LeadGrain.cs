@@ -95,6 +95,9 @@ public sealed class LeadGrain(
     public Task<LeadResult> Take(ActorInfo actor) =>
         Run(l => l.Take(actor.ToActor(), clock.GetUtcNow()), AfterAssignment);
 
+    public Task<LeadResult> AnsweredBy(string user, string callId) =>
+        Run(l => l.AssignToAnswerer(user, callId, clock.GetUtcNow()), AfterAssignment);
+
     public Task<LeadResult> StartQualifying(string? note, ActorInfo actor) =>
         Run(l => l.StartQualifying(note, actor.ToActor(), clock.GetUtcNow()));
 

@@ -51,6 +51,11 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
             foreach (var activity in activities)
             {
                 AddActivity(sql, newest.Id, activity);
+                var task = activity.TaskId is null ? null : newest.Tasks.FirstOrDefault(t => t.Id == activity.TaskId);
+                if (DealNotifications.For(activity, task?.Title, task?.Executor, newest.Title, newest.Company) is { } notification)
+                {
+                    AddNotification(sql, newest.Id, activity, notification);
+                }
             }
 
             AnalyticsProjection.Add(sql, newest, activities);
@@ -112,6 +117,17 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
             ON CONFLICT (deal_id, seq) DO NOTHING
             """);
         Add(command, dealId, a.Seq, a.At, a.Actor, a.Kind.ToString(), a.Stage, a.Text, a.TaskId, a.Subject);
+        sql.BatchCommands.Add(command);
+    }
+
+    /// <summary>Keyed by the activity: a replay or a second node's copy of the publication notifies nobody again.</summary>
+    private static void AddNotification(NpgsqlBatch sql, Guid dealId, DealActivity a, DealNotification n)
+    {
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO notification (source, source_id, seq, recipient, at, text) VALUES ('deal', $1, $2, $3, $4, $5)
+            ON CONFLICT (source, source_id, seq) DO NOTHING
+            """);
+        Add(command, dealId, a.Seq, n.Recipient, a.At, n.Text);
         sql.BatchCommands.Add(command);
     }
 

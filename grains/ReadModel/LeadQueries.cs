@@ -40,7 +40,13 @@ public sealed record LeadJournalEntry(long Seq, DateTimeOffset At, string Actor,
 /// <summary>A company the customer base import may mean: matched by its external id or by its INN.</summary>
 public sealed record CompanyMatch(Guid Id, string Name, string? ExternalId, string? Inn, string? Department);
 
-public sealed record NotificationItem(string Source, Guid SourceId, long Seq, string Recipient, DateTimeOffset At, string Text, DateTimeOffset? ReadAt);
+/// <summary>One notification; <see cref="Kind"/> and <see cref="Link"/> (the page it is about) come from its text and source.</summary>
+public sealed record NotificationItem(string Source, Guid SourceId, long Seq, string Recipient, DateTimeOffset At, string Text, DateTimeOffset? ReadAt)
+{
+    public string Kind => SalesOrleans.Domain.Leads.NotificationTemplates.Classify(Text).ToString();
+
+    public string Link => SalesOrleans.Domain.Leads.NotificationTemplates.PagePath(Text, Source, SourceId);
+}
 
 public sealed record ContactTaskItem(Guid ContactId, string? ContactName, string TaskId, string Title, string Executor, string Kind, string Status,
     DateTimeOffset CreatedAt, DateTimeOffset Deadline, string CreatedBy, DateTimeOffset? CompletedAt, string? Result, DateTimeOffset? OverdueAt, string? EscalatedTo);

@@ -10,6 +10,16 @@ public sealed class NotificationStore(NpgsqlDataSource db)
     /// <summary>Claims up to <paramref name="limit"/> due notifications younger than <paramref name="maxAge"/> for <paramref name="lease"/>.</summary>
     public async Task<IReadOnlyList<PendingMail>> ClaimDueAsync(int limit, TimeSpan maxAge, TimeSpan lease, CancellationToken ct = default)
     {
+        // Whoever switched mail off gets none: their due items are settled as "off" (the in-app item stays).
+        await using (var off = db.CreateCommand("""
+            UPDATE notification n SET mail_status = 'off'
+            FROM app_user u
+            WHERE n.mail_status IS NULL AND n.mail_next_at <= now() AND u.user_name = n.recipient AND NOT u.notify_by_mail
+            """))
+        {
+            await off.ExecuteNonQueryAsync(ct);
+        }
+
         await using var cmd = db.CreateCommand("""
             WITH due AS (
                 SELECT source, source_id, seq FROM notification

@@ -27,6 +27,7 @@ public static class LeadSetup
         services.AddSingleton<SalesOrleans.Import.CustomerImport>();
         services.AddSingleton<AbsenceHandover>();
         services.AddSingleton<LeadQueries>();
+        services.AddSingleton<WorkflowQueries>();
         services.AddSingleton<LeadProjector>();
         services.AddSingleton<ILeadEventSink, LeadLivePublisher>();
         services.AddSingleton<MailboxStore>();

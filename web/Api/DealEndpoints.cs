@@ -22,6 +22,8 @@ public sealed record CreateDealRequest(
 
 public sealed record MoveDealRequest(string? ToStage, string? LostReason, string? Comment, bool? CancelOpenTasks = null);
 
+public sealed record ReopenDealRequest(string? Comment);
+
 public sealed record CompleteTaskRequest(string? Result);
 
 public sealed record ReassignTaskRequest(string? Executor, string? Reason);
@@ -44,6 +46,9 @@ public static class DealEndpoints
         deals.MapPost("/{id:guid}/moves", (Guid id, MoveDealRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
             Command(id, grains, g => g.Move(new MoveDealCommand(body.ToStage ?? "", body.LostReason, body.Comment, body.CancelOpenTasks ?? false), user.Actor())))
             .Requires(Capability.DealMove, Resource.Deal());
+        deals.MapPost("/{id:guid}/reopen", (Guid id, ReopenDealRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Command(id, grains, g => g.Reopen(new ReopenDealCommand(body?.Comment), user.Actor())))
+            .Requires(Capability.DealReopen, Resource.Deal());
         deals.MapPost("/{id:guid}/tasks/{taskId}/complete", (Guid id, string taskId, CompleteTaskRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
             Command(id, grains, g => g.CompleteTask(new CompleteTaskCommand(taskId, body?.Result), user.Actor())))
             .Requires(Capability.DealTaskComplete, Resource.Deal());

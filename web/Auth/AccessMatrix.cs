@@ -112,6 +112,7 @@ public sealed class AccessMatrix
         (Capability.DealCreate,              [A,  D,  D,  N,  N,  N,  N,  N]),
         (Capability.DealChange,              [A,  D,  D,  N,  N,  N,  N,  N]),
         (Capability.DealMove,                [A,  D,  D,  N,  N,  N,  N,  N]),
+        (Capability.DealReopen,              [A,  D,  N,  N,  N,  N,  N,  N]),
         (Capability.DealTaskComplete,        [A,  D,  D,  O,  O,  O,  N,  N]),
         (Capability.DealDocumentAttach,      [A,  D,  D,  N,  N,  N,  N,  N]),
         (Capability.DealParameters,          [A,  D,  D,  N,  N,  N,  N,  N]),

@@ -10,6 +10,7 @@ public sealed record Capability(string Name, string Description)
     public static readonly Capability DealCreate = new("deal.create", "Open a deal");
     public static readonly Capability DealChange = new("deal.change", "Notes, environment, task reassignment on a deal");
     public static readonly Capability DealMove = new("deal.move", "Move a deal to another stage");
+    public static readonly Capability DealReopen = new("deal.reopen", "Reopen a lost deal (the head of its department)");
     public static readonly Capability DealTaskComplete = new("deal.task.complete", "Complete a task of a deal");
     public static readonly Capability DealDocumentAttach = new("deal.document.attach", "Upload documents and generate proposals (they open document gates)");
     public static readonly Capability DealParameters = new("deal.parameters", "Set a deal's parameters (amounts, terms)");
@@ -60,7 +61,7 @@ public sealed record Capability(string Name, string Description)
 
     public static readonly IReadOnlyList<Capability> All =
     [
-        DealRead, DealCreate, DealChange, DealMove, DealTaskComplete, DealDocumentAttach, DealParameters, TaskRead,
+        DealRead, DealCreate, DealChange, DealMove, DealReopen, DealTaskComplete, DealDocumentAttach, DealParameters, TaskRead,
         LeadRead, LeadCreate, LeadWork, LeadAssign, ContactRead, ContactTask, CompanyRead, CompanyCreate,
         OrderRead, OrderCreate, OrderChange, OrderApprove, OrderFulfil, OrderPayment, OrderCancel,
         ReservationRead, ReservationCreate, ReservationRelease, StockRead, StockReceive, StockAdjust, StockShip, CatalogChange,

@@ -126,6 +126,9 @@ const App = {
     if (rows.length !== body.children.length || rows.some((row, i) => body.children[i] !== row)) body.replaceChildren(...rows);
   },
 
+  // Page-independent listeners of every push (the call pop-up in calls.js, the notification bell in notify.js).
+  pushHooks: [],
+
   // True when the API lets the signed-in user use the capability (GET /api/auth/me lists them with their scope).
   can(capability) {
     return Boolean(App.me?.capabilities && App.me.capabilities[capability]);
@@ -240,6 +243,7 @@ const App = {
       App.t('nav.menu', 'Menu'));
     const header = App.el('header', { class: 'top' }, App.el('strong', { class: 'brand' }, 'SalesOrleans'), live, toggle, nav);
     document.body.prepend(header);
+    App.Bell?.mount(header, live);
   },
 
   // The banner while the page cannot reach the server: what is typed stays, but nothing is saved until it is back.
@@ -260,7 +264,8 @@ const App = {
     const indicator = () => document.getElementById('live');
     connection.on('change', (kind, id, seq, json) => {
       const data = JSON.parse(json);
-      if (kind === 'call') App.incomingCall(data);
+      if (kind === 'call') App.incomingCall?.(data);
+      for (const hook of App.pushHooks) hook(kind, id, seq, data);
       onChange(kind, id, seq, data);
     });
     connection.onreconnecting(() => { indicator()?.classList.remove('on'); App.offline(true); });
@@ -270,33 +275,6 @@ const App = {
     indicator()?.classList.add('on');
     document.body.dataset.live = 'on';
     return connection;
-  },
-
-  // A ringing call pops up with the caller's card for the person whose extension rings; while no extension is
-  // known (a ring group), for everyone in the department. It closes when the call is answered or ends.
-  incomingCall(call) {
-    const events = call.events || [];
-    const mine = !call.ringsFor || call.ringsFor === App.me?.userName;
-    if (!mine || call.settled || !events.includes('incoming') || events.some(e => ['answered', 'hangup', 'busy', 'no_answer', 'cancelled', 'failed'].includes(e))) {
-      document.querySelector(`.call-popup[data-call="${CSS.escape(call.callId)}"]`)?.remove();
-      return;
-    }
-    // Drawn again when the card arrives or another extension rings.
-    const shown = `${Boolean(call.card)}|${call.extension || ''}`;
-    const old = document.querySelector(`.call-popup[data-call="${CSS.escape(call.callId)}"]`);
-    if (old && old.dataset.shown === shown) return;
-    old?.remove();
-    const c = call.card;
-    const card = !c ? App.el('span', { class: 'card-line' }, 'looking up the caller…')
-      : c.newLead ? App.el('span', { class: 'card-line' }, 'New lead', call.leadId ? [' — ', App.el('a', { href: `/leads.html?id=${call.leadId}` }, 'open it')] : [])
-      : App.el('span', { class: 'card-line' }, [c.name || 'Known customer', c.company ? `, ${c.company}` : '',
-          c.responsible ? ` · responsible: ${c.responsible}` : '', ` · ${c.inquiries} inquiries`,
-          c.openDealId ? [' · ', App.el('a', { href: `/deal.html?id=${c.openDealId}` }, 'open deal')]
-            : call.leadId ? [' · ', App.el('a', { href: `/leads.html?id=${call.leadId}` }, 'open lead')] : []]);
-    const popup = App.el('aside', { class: 'panel call-popup', role: 'alert', dataset: { call: call.callId, shown } },
-      App.el('strong', {}, 'Incoming call '), call.caller || 'unknown number', ` → ${call.extension || call.called || ''} · `, card, ' ',
-      App.el('button', { onclick: () => popup.remove() }, 'Close'));
-    document.body.append(popup);
   },
 
   // One format per locale for dates, numbers and money (Intl), used by every page.

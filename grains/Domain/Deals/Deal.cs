@@ -14,6 +14,9 @@ public sealed record NewDeal(
     IReadOnlyList<DealLine>? Lines,
     IReadOnlyDictionary<string, string>? Parameters);
 
+/// <summary>What a person changes about a deal; null leaves a value as it is.</summary>
+public sealed record DealDetailsChange(string? Title, decimal? Amount, string? Currency, DateOnly? ExpectedCloseDate, string? Owner);
+
 public sealed record DocumentInfo(Guid Id, string Kind, string FileName, string ContentType, long Size);
 
 /// <summary>Whom a deal is stuck on (the executor of the oldest open task of its stage, or the owner) and since when.</summary>
@@ -218,6 +221,149 @@ public sealed class Deal
         _state.LostReason = reason;
         Enter(target, actor, now);
         AdvanceAutomatically(now);
+    }
+
+    /// <summary>
+    /// Reopens a lost deal in the stage it was lost from. Losing is a person's judgement that the head of the department
+    /// may overrule (the review of a lost deal exists for that), so only they or an admin reopen, never the owner alone.
+    /// The lost-deal review is done by reopening; the stage's tasks start again.
+    /// </summary>
+    public void Reopen(Actor actor, string? comment, DateTimeOffset now)
+    {
+        if (_state.Status != DealStatus.Lost)
+        {
+            throw new DealRejection(RejectionCode.Conflict, $"Only a lost deal can be reopened; this one is {_state.Status.ToString().ToLowerInvariant()}.");
+        }
+
+        if (!actor.IsSystem && !actor.IsAdmin && !HeadsDepartment(actor))
+        {
+            var head = _directory.SupervisorOf(_state.Department);
+            throw new DealRejection(RejectionCode.Forbidden,
+                $"Only the head of department '{_state.Department}'{(head is null ? "" : $" ({head})")} or an admin reopens a lost deal.");
+        }
+
+        OptionalText("comment", comment, MaxTextLength);
+        var lostFrom = _state.StageHistory.Count >= 2 ? _state.StageHistory[^2].Stage : _process.InitialStage;
+        var target = _process.FindStage(lostFrom) is { Outcome: null } stage ? stage : _process.Stage(_process.InitialStage);
+        var reopened = Record(ActivityKind.Reopened, actor, now,
+            $"Deal reopened (was lost: {_state.LostReason}){(string.IsNullOrWhiteSpace(comment) ? "" : $": {comment.Trim()}")}", subject: target.Id);
+        foreach (var review in CurrentVisitTasks().Where(t => t.IsOpen && t.TemplateId == LostReviewTaskId).ToList())
+        {
+            review.Status = DealTaskStatus.Done;
+            review.Result = "Deal reopened";
+            review.CompletedAt = now;
+            review.CompletedBy = actor.User;
+            review.UpdatedSeq = reopened.Seq;
+        }
+
+        _state.Status = DealStatus.Open;
+        _state.LostReason = null;
+        _state.ClosedAt = null;
+        Enter(target, actor, now);
+    }
+
+    /// <summary>
+    /// Changes the deal's title, amount, currency, expected close date or owner while it is open and no order exists (an
+    /// order carries its own amount and lines from then on). Who may change the deal may do this; the new owner works in
+    /// the deal's department, and the open tasks that were the old owner's as owner follow the deal to the new one.
+    /// </summary>
+    public void ChangeDetails(DealDetailsChange change, bool orderExists, Actor actor, DateTimeOffset now)
+    {
+        RequireOpen();
+        if (orderExists)
+        {
+            throw new DealRejection(RejectionCode.Conflict, "The deal has an order: its amount, currency and lines are the order's now; change them there.");
+        }
+
+        if (!MayChange(actor))
+        {
+            throw new DealRejection(RejectionCode.Forbidden, $"Only the owner ({_state.Owner}), a manager or the head of department '{_state.Department}', or an admin may change this deal.");
+        }
+
+        if (change.Title is not null)
+        {
+            RequireText("title", change.Title, MaxTitleLength);
+        }
+
+        if (change.Amount is { } amount && (amount < 0 || ColumnRanges.MoneyProblem("amount", amount) is not null))
+        {
+            throw DealRejection.Invalid("amount", ColumnRanges.MoneyProblem("amount", amount) ?? "The amount must not be negative.");
+        }
+
+        var currency = change.Currency?.Trim().ToUpperInvariant();
+        if (currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper)))
+        {
+            throw DealRejection.Invalid("currency", "The currency must be a three-letter ISO 4217 code.");
+        }
+
+        if (change.ExpectedCloseDate is { } close && close < DateOnly.FromDateTime(_state.CreatedAt.UtcDateTime))
+        {
+            throw DealRejection.Invalid("expectedCloseDate", $"The expected close date cannot be before the deal was opened ({_state.CreatedAt:yyyy-MM-dd}).");
+        }
+
+        var owner = change.Owner?.Trim();
+        if (owner is not null)
+        {
+            RequireText("owner", owner, 100);
+            if (!_directory.UserExists(owner))
+            {
+                throw DealRejection.Invalid("owner", $"Unknown user '{owner}'.");
+            }
+
+            if (owner != _state.Owner && _directory.DepartmentOf(owner) != _state.Department)
+            {
+                throw DealRejection.Invalid("owner", $"'{owner}' does not work in the deal's department '{_state.Department}'.");
+            }
+        }
+
+        var changes = new List<string>();
+        if (change.Title is { } title && title.Trim() != _state.Title)
+        {
+            changes.Add($"title '{_state.Title}' → '{title.Trim()}'");
+        }
+
+        if (change.Amount is { } newAmount && newAmount != _state.Amount)
+        {
+            changes.Add($"amount {_state.Amount:0.##} → {newAmount:0.##}");
+        }
+
+        if (currency is not null && currency != _state.Currency)
+        {
+            changes.Add($"currency {_state.Currency} → {currency}");
+        }
+
+        if (change.ExpectedCloseDate is { } date && date != _state.ExpectedCloseDate)
+        {
+            changes.Add($"expected close {(_state.ExpectedCloseDate is { } old ? old.ToString("yyyy-MM-dd") : "none")} → {date:yyyy-MM-dd}");
+        }
+
+        var newOwner = owner is not null && owner != _state.Owner ? owner : null;
+        if (newOwner is not null)
+        {
+            changes.Add($"owner {_state.Owner} → {newOwner}");
+        }
+
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        Record(ActivityKind.DetailsChanged, actor, now, "Details: " + string.Join(", ", changes));
+        _state.Title = change.Title?.Trim() ?? _state.Title;
+        _state.Amount = change.Amount ?? _state.Amount;
+        _state.Currency = currency ?? _state.Currency;
+        _state.ExpectedCloseDate = change.ExpectedCloseDate ?? _state.ExpectedCloseDate;
+        if (newOwner is not null)
+        {
+            var previous = _state.Owner;
+            _state.Owner = newOwner;
+            foreach (var task in _state.Tasks.Where(t => t.IsOpen && t.Executor == previous && TemplateOf(t)?.Executor.Kind == ExecutorKind.Owner).ToList())
+            {
+                var moved = Record(ActivityKind.TaskReassigned, actor, now, $"Task {task.Title} reassigned from {previous} to {newOwner}: the deal's new owner", task.Id, newOwner);
+                task.Executor = newOwner;
+                task.UpdatedSeq = moved.Seq;
+            }
+        }
     }
 
     public void CompleteTask(string taskId, string? result, Actor actor, DateTimeOffset now)

@@ -42,6 +42,9 @@ public sealed class DealState
 
     public string? LostReason { get; set; }
 
+    /// <summary>When the owner expects the deal to close (their forecast; the history model has its own).</summary>
+    public DateOnly? ExpectedCloseDate { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public string CreatedBy { get; set; } = "";
@@ -188,6 +191,12 @@ public enum ActivityKind
     EnvironmentChanged,
     Won,
     Lost,
+
+    /// <summary>A lost deal was reopened by the head of its department or an admin.</summary>
+    Reopened,
+
+    /// <summary>Title, amount, currency, expected close date or owner changed.</summary>
+    DetailsChanged,
 }
 
 /// <summary>One entry of the deal's journal (журнал движения) and the event consumers receive.</summary>

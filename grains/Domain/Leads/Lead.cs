@@ -157,6 +157,22 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
     }
 
     /// <summary>
+    /// Someone answered a call of this lead's customer: the one who has the customer on the line keeps them. An open lead
+    /// nobody has yet becomes theirs (from triage it follows them into their department); a lead someone already has,
+    /// or an answer by a user unknown here (a PBX extension of nobody), changes nothing. False when nothing changed.
+    /// </summary>
+    public bool AssignToAnswerer(string user, string callId, DateTimeOffset now)
+    {
+        if (!state.IsOpen || state.Assignee is not null || string.IsNullOrWhiteSpace(user) || !directory.UserExists(user))
+        {
+            return false;
+        }
+
+        ApplyAssignment(user, $"answered the call {callId}", new Actor(user, []), now);
+        return true;
+    }
+
+    /// <summary>
     /// Moves a lead not yet contacted from an absent manager to a colleague the queue picked. False (nothing
     /// changes) when the lead is no longer <paramref name="from"/>'s or the first contact was already made.
     /// </summary>

@@ -57,6 +57,7 @@ public static partial class NotificationTemplates
 
         return source switch
         {
+            "deal" => $"/deal.html?id={id}",
             "lead" => $"/leads.html?id={id}",
             "mail" => $"/mail.html?id={id}",
             _ => $"/leads.html?contact={id}",

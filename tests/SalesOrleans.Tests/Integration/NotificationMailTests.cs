@@ -73,4 +73,43 @@ public class NotificationMailTests
         await Until(async () => (await Subjects(dovecot, lead.Assignee!)).Contains("[SalesOrleans] Lead assigned to you"), "the assignee's mail");
         Assert.All(await store.ListMailStatusAsync("e.keller"), n => Assert.Equal("sent", n.Status));
     }
+
+    [Fact]
+    public async Task A_deal_task_mails_its_executor_once_unless_they_switched_mail_off()
+    {
+        await using var dovecot = await DovecotServer.StartAsync("k.weber", "l.braun");
+        var smtpPort = NodeProcess.FreePort();
+        var settings = new Dictionary<string, string?>(LeadNodeFixture.Settings())
+        {
+            ["Smtp:Enabled"] = "true",
+            ["Smtp:Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:PollInterval"] = "00:00:00.200",
+        };
+        await using var postfix = await PostfixServer.StartAsync(dovecot.LmtpPort, smtpPort);
+        await using var node = await TestNode.StartAsync(await TestDatabase.CreateAsync(), configure: b => b.Configuration.AddInMemoryCollection(settings));
+        var store = node.Services.GetRequiredService<NotificationStore>();
+
+        // l.braun wants notifications in the app only.
+        var braun = await node.ClientAsync("l.braun");
+        Assert.True((await braun.PutAsJsonAsync("/api/account/mail-preference", new { notifyByMail = false })).IsSuccessStatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await braun.PutAsJsonAsync("/api/account/mail-preference", new { })).StatusCode);
+
+        // The supervisor opens a deal for each: its first task is the owner's.
+        var supervisor = await node.ClientAsync("e.keller");
+        foreach (var owner in new[] { "l.braun", "k.weber" })
+        {
+            var created = await supervisor.PostAsJsonAsync("/api/deals", new { processKind = "training-sales", title = $"Course for {owner}", company = "Hansa Print", owner });
+            Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        }
+
+        await Until(async () => (await Subjects(dovecot, "k.weber")).Contains("[SalesOrleans] New task"), "the executor's mail");
+        await Until(async () => (await store.ListMailStatusAsync("l.braun")).Any(n => n.Status == "off"), "l.braun's mail switched off");
+        await Task.Delay(1000);
+        Assert.Single(await Subjects(dovecot, "k.weber"), s => s == "[SalesOrleans] New task");
+        Assert.Empty(await Subjects(dovecot, "l.braun"));
+        Assert.Contains(await store.ListMailStatusAsync("k.weber"), n => n.Text.StartsWith("New task: ", StringComparison.Ordinal) && n.Status == "sent");
+        // In the app both have it.
+        var inApp = await braun.GetFromJsonAsync<List<NotificationItem>>("/api/notifications?unread=true");
+        Assert.Contains(inApp!, n => n.Source == "deal" && n.Text.Contains("Course for l.braun", StringComparison.Ordinal));
+    }
 }

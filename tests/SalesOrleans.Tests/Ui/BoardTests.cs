@@ -144,8 +144,10 @@ public class BoardTests(UiFixture fixture)
         await page.Locator("#leads tr", new() { HasTextString = digits }).WaitForAsync(new() { Timeout = 10_000 });
         await UiFixture.Screenshot(page, "leads");
 
-        // Answered: the pop-up closes.
+        // Answered: the pop-up stays for the call (the card is needed now); the hang-up closes it.
         Assert.True((await pbx.PostAsJsonAsync("/api/telephony/calls", new { @event = "answered", call_id = callId, caller = number, called = "+74952233211", ts = ts + 3 })).IsSuccessStatusCode);
+        await page.Locator($".call-popup[data-call='{callId}'][data-state=answered]").WaitForAsync(new() { Timeout = 10_000 });
+        Assert.True((await pbx.PostAsJsonAsync("/api/telephony/calls", new { @event = "hangup", call_id = callId, caller = number, called = "+74952233211", ts = ts + 6 })).IsSuccessStatusCode);
         await popup.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 10_000 });
 
         // The same customer calls again and extension 201 rings: i.petrov sees the known caller's card, m.sokolova nothing.
