@@ -9,6 +9,7 @@ using SalesOrleans.Web.Api;
 namespace SalesOrleans.Tests.Domain;
 
 /// <summary>Languages: culture names to the supported languages, translations in process definitions, and the resource files.</summary>
+[Trait("Category", "Unit")]
 public partial class LanguageTests
 {
     [Theory]

@@ -13,6 +13,7 @@ namespace SalesOrleans.Tests.Faults;
 /// is in the call log and in its contact's calls exactly once, settled when its end was acknowledged, and a missed
 /// call has its call-back task.
 /// </summary>
+[Trait("Category", "Sip")]
 [Collection(FaultCollection.Name)]
 public class SipNodeFaultTests(ITestOutputHelper output)
 {

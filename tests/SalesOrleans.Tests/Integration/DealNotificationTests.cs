@@ -11,6 +11,7 @@ namespace SalesOrleans.Tests.Integration;
 /// A deal's task notifications through the real projector into PostgreSQL: new, overdue and escalated each reach
 /// their person once, and a replay of every publication (a node that died before its outbox was cleared) adds none.
 /// </summary>
+[Trait("Category", "Integration")]
 public class DealNotificationTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace SalesOrleans.Tests.Integration;
 /// Issue 15: an integration's API token reads what its events created — the lead and contact of a chat it entered, and
 /// the call, lead and contact of a PBX call — and nothing it does not feed (deals, assignment).
 /// </summary>
+[Trait("Category", "Integration")]
 [Collection(LeadNodeCollection.Name)]
 public class IntegrationTokenTests(LeadNodeFixture fixture)
 {

@@ -19,6 +19,7 @@ namespace SalesOrleans.Tests.Integration;
 /// List-Id). Each lead is asserted with its name, phone, address, department and text, and every contact holds no
 /// identity of ours.
 /// </summary>
+[Trait("Category", "Integration")]
 public class MailCategoriesThroughPostfixTests(ITestOutputHelper output)
 {
     private static MimeMessage Mail(string from, string to, string subject, string text)

@@ -15,6 +15,7 @@ namespace SalesOrleans.Tests.Integration;
 /// with sender, subject, date, reason and first lines, is told when mail lands in quarantine, and makes a lead of it
 /// (once, through the intake's path), attaches it to a customer, or discards it, each recorded with who and when.
 /// </summary>
+[Trait("Category", "Integration")]
 public class MailQuarantineTests
 {
     internal static MimeMessage Mail(string fromName, string from, string subject, string text)

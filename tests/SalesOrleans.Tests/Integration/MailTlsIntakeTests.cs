@@ -18,6 +18,7 @@ namespace SalesOrleans.Tests.Integration;
 /// connects with TLS from the first byte and with STARTTLS when told which certificate to trust (thumbprint, file) and
 /// ingests; without that trust it refuses the certificate, readiness says the intake is degraded and nothing is read.
 /// </summary>
+[Trait("Category", "Integration")]
 public class MailTlsIntakeTests(ITestOutputHelper output)
 {
     private static (string Cert, string Key, X509Certificate2 Certificate) SelfSigned(string dir)

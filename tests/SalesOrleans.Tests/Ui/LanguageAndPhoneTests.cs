@@ -14,6 +14,7 @@ namespace SalesOrleans.Tests.Ui;
 /// dates and money; the board at 390×844 is a stage list whose "move to…" menu moves a deal; each role lands on its
 /// own page; none of these pages logs a console error.
 /// </summary>
+[Trait("Category", "Ui")]
 [Collection(UiCollection.Name)]
 public sealed partial class LanguageAndPhoneTests(UiFixture fixture)
 {

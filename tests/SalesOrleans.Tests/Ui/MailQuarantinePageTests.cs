@@ -6,6 +6,7 @@ using SalesOrleans.ReadModel;
 namespace SalesOrleans.Tests.Ui;
 
 /// <summary>The mail quarantine page under the Content-Security-Policy: the head of sales makes a lead of a quarantined mail and discards another.</summary>
+[Trait("Category", "Ui")]
 [Collection(UiCollection.Name)]
 public sealed class MailQuarantinePageTests(UiFixture fixture)
 {

@@ -10,6 +10,7 @@ namespace SalesOrleans.Tests.Ui;
 /// the lead inbox, losing a deal is deliberate and a supervisor reopens it, a deal task reaches its executor's bell,
 /// and the call pop-up stays for the whole call while answering gives the lead to the one who answered.
 /// </summary>
+[Trait("Category", "Ui")]
 [Collection(UiCollection.Name)]
 public class WorkflowTests(UiFixture fixture)
 {

@@ -4,6 +4,7 @@ using SalesOrleans.Tests.Support;
 namespace SalesOrleans.Tests.Domain.Deals;
 
 /// <summary>Reopening a lost deal and whom a deal's activities notify.</summary>
+[Trait("Category", "Unit")]
 public class DealWorkflowTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);

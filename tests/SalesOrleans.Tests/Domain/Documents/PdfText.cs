@@ -14,7 +14,7 @@ public sealed record PdfText(int Pages, IReadOnlyList<string> PageTexts, IReadOn
         using var document = PdfDocument.Open(pdf);
         var pages = document.GetPages().ToList();
         return new PdfText(document.NumberOfPages, pages.Select(p => p.Text).ToList(),
-            pages.SelectMany(p => p.Letters).Select(l => l.FontName).Distinct().ToList());
+            pages.SelectMany(p => p.Letters).Select(l => l.FontName ?? "").Distinct().ToList());
     }
 
     /// <summary>

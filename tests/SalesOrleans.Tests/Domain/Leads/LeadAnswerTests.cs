@@ -4,6 +4,7 @@ using SalesOrleans.Tests.Support;
 namespace SalesOrleans.Tests.Domain.Leads;
 
 /// <summary>Whoever answers a call of a lead nobody has keeps the customer.</summary>
+[Trait("Category", "Unit")]
 public class LeadAnswerTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
