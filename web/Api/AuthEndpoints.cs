@@ -73,7 +73,7 @@ public static class AuthEndpoints
         // Language: the page language the user chose (en, ru, de), null for the browser's.
         auth.MapGet("/me", async (ClaimsPrincipal user, UserDirectory directory, AccessPolicy access, UserLanguageStore languages, CancellationToken ct) =>
             directory.Find(user.Name()) is { } u
-                ? Results.Ok(new { u.UserName, u.DisplayName, u.Roles, u.Department, u.Email, Language = await languages.GetAsync(u.UserName, ct),
+                ? Results.Ok(new { u.UserName, u.DisplayName, u.Roles, u.Department, u.Email, u.Extension, Language = await languages.GetAsync(u.UserName, ct),
                     Capabilities = await access.CapabilitiesAsync(user, ct) })
                 : Results.Unauthorized()).SignedIn("the caller's own profile and capabilities");
     }

@@ -20,6 +20,16 @@ document.getElementById('language').addEventListener('submit', async event => {
   });
 });
 
+// Notifications by mail as well as in the app (on by default; an API token's service user has no such preference).
+document.getElementById('mailPreference').addEventListener('submit', async event => {
+  event.preventDefault();
+  const notifyByMail = event.target.elements.notifyByMail.checked;
+  await App.busy(submitOf(event.target), async () => {
+    const r = await App.api('PUT', '/api/account/mail-preference', { notifyByMail });
+    say('mail-preference-message', r.ok ? App.t('account.notifyByMail.saved', 'Saved.') : App.problem(r), r.ok);
+  });
+});
+
 document.getElementById('password').addEventListener('submit', async event => {
   event.preventDefault();
   const form = new FormData(event.target);
@@ -106,6 +116,10 @@ document.getElementById('new-token').addEventListener('submit', async event => {
   departments = departmentsAnswer.ok ? departmentsAnswer.data : [];
   document.getElementById('profileName').textContent = `${me.displayName} (${me.userName})`;
   document.getElementById('profileDepartment').textContent = departments.find(d => d.id === me.department)?.name || me.department || '—';
+  document.getElementById('profileExtension').textContent = me.extension || App.t('account.extension.none', 'none');
+  const preference = await App.api('GET', '/api/account/mail-preference');
+  if (preference.ok) document.getElementById('mailPreference').elements.notifyByMail.checked = preference.data.notifyByMail;
+  else document.getElementById('mailPreference').hidden = true;
   // Shown in the user's format, so a user sees at once how dates and money will look.
   document.getElementById('profileToday').textContent = `${App.fmt.date(new Date())} · ${App.fmt.money(1234.5, 'EUR')}`;
   document.querySelector('#language select').value = me.language || '';

@@ -11,6 +11,30 @@ namespace SalesOrleans.Tests.Ui;
 public sealed class AccountPageTests(UiFixture fixture)
 {
     [Fact]
+    public async Task A_manager_sees_their_extension_and_turns_notification_mail_off()
+    {
+        var name = $"u{Guid.NewGuid():N}"[..12];
+        await fixture.Node.Services.GetRequiredService<UserStore>().CreateUserIfMissingAsync(new UserRecord(name, "Олег Петров", $"{name}@example.org", ["manager"], "training", "214",
+            "Europe/Moscow", new TimeOnly(9, 0), new TimeOnly(18, 0), [1, 2, 3, 4, 5], true), Credentials.HashPassword(name, "demo"));
+        await fixture.Node.Services.GetRequiredService<UserDirectory>().ReloadAsync();
+
+        var page = await fixture.LoginAsync(name, "/account.html");
+        await page.WaitForSelectorAsync("body[data-ready=on]");
+        await Assertions.Expect(page.Locator("#profileExtension")).ToHaveTextAsync("214");
+        var box = page.Locator("#mailPreference input[name=notifyByMail]");
+        await Assertions.Expect(box).ToBeCheckedAsync();
+        await box.UncheckAsync();
+        await page.ClickAsync("#mailPreference button[type=submit]");
+        await Assertions.Expect(page.Locator("#mail-preference-message")).ToContainTextAsync("Saved");
+
+        var api = await fixture.Node.ClientAsync(name);
+        Assert.Contains("\"notifyByMail\":false", await api.GetStringAsync("/api/account/mail-preference"));
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync("body[data-ready=on]");
+        await Assertions.Expect(box).Not.ToBeCheckedAsync();
+    }
+
+    [Fact]
     public async Task A_user_changes_their_password_and_an_admin_resets_it_deactivates_the_user_and_manages_tokens()
     {
         var name = $"u{Guid.NewGuid():N}"[..12];
