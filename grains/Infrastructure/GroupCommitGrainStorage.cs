@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using System.Collections.Concurrent;
 using System.Globalization;
 using Npgsql;
@@ -225,10 +226,4 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     private sealed record Row(long Version, byte[] Payload);
 
     private sealed record Write(string StateName, string Key, long? Expected, byte[] Payload, bool WorkDue);
-}
-
-/// <summary>A grain state that says whether work is left to do after the write (GroupCommitGrainStorage keeps it in a column).</summary>
-public interface IWorkDue
-{
-    bool WorkDue { get; }
 }

@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using Microsoft.Extensions.Options;
 using SalesOrleans.Domain.Leads;
 using SalesOrleans.Infrastructure;

@@ -8,7 +8,7 @@ namespace SalesOrleans.Domain.Orders;
 /// decided on but not yet seen done (<see cref="PendingStock"/>) — so a node dying between the decision and the stock
 /// call carries it out on reactivation. Stock actions are idempotent by their reservation, receipt and shipment ids.
 /// </summary>
-public sealed class OrderState : Infrastructure.IWorkDue
+public sealed class OrderState : IWorkDue
 {
     public Guid Id { get; set; }
 

@@ -9,7 +9,7 @@ namespace SalesOrleans.Domain.Stock;
 /// a storage write can serialize while the grain goes on changing its live state. Derived properties are not stored
 /// (<see cref="JsonIgnoreAttribute"/>): the whole state is rewritten on every flush, so every byte counts.
 /// </summary>
-public sealed class StockItemState : Infrastructure.IWorkDue
+public sealed class StockItemState : IWorkDue
 {
     public string Sku { get; set; } = "";
 

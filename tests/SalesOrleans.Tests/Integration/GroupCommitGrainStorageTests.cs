@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
