@@ -68,8 +68,18 @@ public sealed class FollowUpSweeper(IServiceProvider services, IGrainFactory gra
                 }
             });
 
-            logger.LogInformation("Woke {Count} grains with work left undone ({Kinds}); {Failed} could not be woken this time", due.Count,
-                string.Join(", ", due.GroupBy(k => k[..Math.Max(0, k.IndexOf('/'))]).Select(g => $"{g.Count()} {g.Key}")), failed);
+            // Most wakes are routine: a grain that published its events keeps them (and the mark) until this wake writes
+            // it once more without them; a node that died shows up the same way. So the count is for debugging, and only
+            // grains that could not be woken are worth an operator's attention.
+            var kinds = string.Join(", ", due.GroupBy(k => k[..Math.Max(0, k.IndexOf('/'))]).Select(g => $"{g.Count()} {g.Key}"));
+            if (failed > 0)
+            {
+                logger.LogWarning("Woke {Count} grains with work due ({Kinds}); {Failed} could not be woken and stay due", due.Count, kinds, failed);
+            }
+            else
+            {
+                logger.LogDebug("Woke {Count} grains with work due ({Kinds})", due.Count, kinds);
+            }
         }
     }
 }
