@@ -48,6 +48,21 @@ public interface IDealGrain : IGrainWithGuidKey, IFollowUpGrain
     /// </summary>
     [Alias("AcceptOrderLink")]
     Task<CommandError?> AcceptOrderLink(Guid orderId, ActorInfo creator);
+
+    /// <summary>Replaces the deal's lines (the amount follows them); refused once the deal has an order.</summary>
+    [Alias("SetLines")]
+    Task<DealResult> SetLines(SetDealLinesCommand command, bool orderExists, ActorInfo actor);
+
+    /// <summary>
+    /// The automatic order could not be made: the deal says why, is blocked, and its owner and the department head get
+    /// a task. One-way: the deal's own publication reports it, so the call must not wait for the deal's turn.
+    /// </summary>
+    [Alias("ReportOrderProblem"), OneWay]
+    Task ReportOrderProblem(string problem);
+
+    /// <summary>The order's state as the deal shows it; clears an order problem (the order exists now).</summary>
+    [Alias("ApplyOrderState")]
+    Task<DealResult> ApplyOrderState(DealOrderStateCommand command);
 }
 
 /// <summary>A competitor, subcontractor, influential person or partner around the deal; an empty id adds one.</summary>
@@ -71,7 +86,8 @@ public sealed record DealLineView(
     [property: Id(0)] string Sku,
     [property: Id(1)] string? Name,
     [property: Id(2)] decimal Quantity,
-    [property: Id(3)] decimal Price);
+    [property: Id(3)] decimal Price,
+    [property: Id(4)] decimal Discount = 0);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.CreateDealCommand")]
 public sealed record CreateDealCommand(
@@ -221,7 +237,35 @@ public sealed record DealView(
     [property: Id(26)] IReadOnlyList<EnvironmentPartyView> Environment,
     [property: Id(27)] WinEstimate? Win = null,
     [property: Id(28)] IReadOnlyList<DealTaskView>? CancelledTasks = null,
-    [property: Id(29)] DateOnly? ExpectedCloseDate = null);
+    [property: Id(29)] DateOnly? ExpectedCloseDate = null,
+    [property: Id(30)] DealOrderInfoView? Order = null);
+
+/// <summary>
+/// The deal's side of its order (filled from the order's sync): why the automatic order failed (the deal is blocked
+/// until it is fixed), the order's total and status, the difference to the deal's amount, and production readiness.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.DealOrderInfoView")]
+public sealed record DealOrderInfoView(
+    [property: Id(0)] string? OrderProblem,
+    [property: Id(1)] Guid? OrderId,
+    [property: Id(2)] string? OrderStatus,
+    [property: Id(3)] decimal? OrderTotal,
+    [property: Id(4)] decimal? Difference,
+    [property: Id(5)] int? ProductionPercent,
+    [property: Id(6)] DateOnly? ProductionExpectedOn);
+
+/// <summary>The deal's lines as a whole (replaces them); allowed while the deal is open and has no order.</summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.SetDealLinesCommand")]
+public sealed record SetDealLinesCommand([property: Id(0)] IReadOnlyList<DealLineView> Lines);
+
+/// <summary>What the deal's order tells the deal (its sync): the deal's amount follows the order's total.</summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.DealOrderStateCommand")]
+public sealed record DealOrderStateCommand(
+    [property: Id(0)] Guid OrderId,
+    [property: Id(1)] string Status,
+    [property: Id(2)] decimal Total,
+    [property: Id(3)] int? ProductionPercent,
+    [property: Id(4)] DateOnly? ProductionExpectedOn);
 
 /// <summary>
 /// A deal's win probability as shown on its card and the board: the history model's score ("model") or, while the

@@ -134,7 +134,9 @@ public sealed record ConvertLeadCommand(
     [property: Id(4)] string? LegalDetails,
     [property: Id(5)] string? Contacts,
     [property: Id(6)] decimal? Amount,
-    [property: Id(7)] string? Currency);
+    [property: Id(7)] string? Currency,
+    [property: Id(8)] IReadOnlyList<DealLineView>? Lines = null,
+    [property: Id(9)] string? Contact = null);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.LeadInquiryView")]
 public sealed record LeadInquiryView(

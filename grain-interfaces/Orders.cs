@@ -52,7 +52,17 @@ public interface IOrderGrain : IGrainWithGuidKey, IFollowUpGrain
 
     [Alias("Archive")]
     Task<OrderResult> Archive(ActorInfo actor);
+
+    /// <summary>Production reports how far a production order is (percent) and, if it moved, when it will be done.</summary>
+    [Alias("ReportProduction")]
+    Task<OrderResult> ReportProduction(ReportProductionCommand command, ActorInfo actor);
 }
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.ReportProductionCommand")]
+public sealed record ReportProductionCommand(
+    [property: Id(0)] string ReplenishmentId,
+    [property: Id(1)] int Percent,
+    [property: Id(2)] DateOnly? ExpectedOn = null);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.NewOrderLineView")]
 public sealed record NewOrderLineView(
@@ -139,7 +149,8 @@ public sealed record ReplenishmentView(
     [property: Id(6)] DateOnly ExpectedOn,
     [property: Id(7)] string? Supplier,
     [property: Id(8)] string? Batch,
-    [property: Id(9)] DateTimeOffset? ReceivedAt);
+    [property: Id(9)] DateTimeOffset? ReceivedAt,
+    [property: Id(10)] int? Progress = null);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.ShipmentView")]
 public sealed record ShipmentView(
@@ -194,4 +205,6 @@ public sealed record OrderView(
     [property: Id(22)] long Seq,
     [property: Id(23)] DateTimeOffset CreatedAt,
     [property: Id(24)] DateTimeOffset? ClosedAt,
-    [property: Id(25)] IReadOnlyList<string>? Allowed = null);
+    [property: Id(25)] IReadOnlyList<string>? Allowed = null,
+    [property: Id(26)] int? ProductionPercent = null,
+    [property: Id(27)] DateOnly? ProductionExpectedOn = null);

@@ -72,7 +72,7 @@ public sealed class DealGrain(
         }
 
         var deal = new Deal(state.State.Deal, process, directory);
-        var lines = command.Lines?.Select(l => new DealLine(l.Sku, l.Name, l.Quantity, l.Price)).ToList();
+        var lines = command.Lines?.Select(l => l.ToLine()).ToList();
         var newDeal = new NewDeal(command.Title, command.Company, command.Contact, command.Owner, command.Department, command.Amount, command.Currency, lines, command.Parameters);
         return await Execute(deal, d => d.Start(this.GetPrimaryKey(), newDeal, actor.ToActor(), clock.GetUtcNow()));
     }
@@ -139,6 +139,20 @@ public sealed class DealGrain(
 
     public Task<DealResult> RemoveParty(string partyId, ActorInfo actor) =>
         Run(d => d.RemoveParty(partyId, actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<DealResult> SetLines(SetDealLinesCommand command, bool orderExists, ActorInfo actor) =>
+        Run(d => d.SetLines((command.Lines ?? []).Select(l => l.ToLine()).ToList(), orderExists, actor.ToActor(), clock.GetUtcNow()));
+
+    public async Task ReportOrderProblem(string problem)
+    {
+        if (state.State.Deal.Exists)
+        {
+            await Run(d => d.ReportOrderProblem(problem, clock.GetUtcNow()));
+        }
+    }
+
+    public Task<DealResult> ApplyOrderState(DealOrderStateCommand command) =>
+        Run(d => d.ApplyOrderState(new DealOrderInfo(command.OrderId, command.Status, command.Total, command.ProductionPercent, command.ProductionExpectedOn), clock.GetUtcNow()));
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadlines(fromReminderTick: true);
 

@@ -21,7 +21,7 @@ public static class DealViews
             s.Department,
             s.Amount,
             s.Currency,
-            s.Lines.Select(l => new DealLineView(l.Sku, l.Name, l.Quantity, l.Price)).ToList(),
+            s.Lines.Select(l => new DealLineView(l.Sku, l.Name, l.Quantity, l.Price, l.Discount)).ToList(),
             new Dictionary<string, string>(s.Parameters),
             s.Stage,
             stage.Name,
@@ -38,8 +38,18 @@ public static class DealViews
             s.CreatedAt,
             s.ClosedAt,
             s.Environment.Select(p => new EnvironmentPartyView(p.Id, p.Kind.ToString(), p.Name, p.Role, p.RelatesTo, p.Relation, p.Influence, p.Notes)).ToList(),
-            ExpectedCloseDate: s.ExpectedCloseDate);
+            ExpectedCloseDate: s.ExpectedCloseDate,
+            Order: OrderInfo(s));
     }
+
+    /// <summary>Null while the deal has neither an order nor an order problem.</summary>
+    private static DealOrderInfoView? OrderInfo(DealState s) =>
+        s.Order is null && s.OrderProblem is null
+            ? null
+            : new DealOrderInfoView(s.OrderProblem, s.Order?.OrderId, s.Order?.Status, s.Order?.Total,
+                s.Order is null ? null : s.Amount - s.Order.Total, s.Order?.ProductionPercent, s.Order?.ProductionExpectedOn);
+
+    public static DealLine ToLine(this DealLineView l) => new(l.Sku ?? "", l.Name, l.Quantity, l.Price, l.Discount);
 
     public static DealTaskView ToView(this DealTask t) =>
         new(t.Id, t.Stage, t.Title, t.Executor, t.Status.ToString(), t.CreatedAt, t.Deadline, t.OverdueAt, t.EscalatedAt, t.EscalatedTo, t.CompletedAt, t.CompletedBy, t.Result, t.UpdatedSeq);

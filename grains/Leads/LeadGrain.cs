@@ -149,7 +149,8 @@ public sealed class LeadGrain(
         var owner = S.Assignee!;
         // The deal's id is the lead's: a retried conversion finds the deal it already made.
         var created = await GrainFactory.GetGrain<IDealGrain>(S.Id).Create(
-            new CreateDealCommand(process.Kind, title, company, S.Name, owner, S.Department, command.Amount, command.Currency, null, parameters), actor);
+            new CreateDealCommand(process.Kind, title, company, string.IsNullOrWhiteSpace(command.Contact) ? S.Name : command.Contact.Trim(), owner, S.Department,
+                command.Lines is { Count: > 0 } ? null : command.Amount, command.Currency, command.Lines, parameters), actor);
         if (!created.Ok)
         {
             return new LeadResult(null, created.Error);

@@ -32,39 +32,80 @@ public sealed class DealOrderBridge(
         await inner.PublishAsync(publication, ct);
         var deal = publication.Deal;
         var stagesEntered = publication.Activities.Where(a => a.Kind == ActivityKind.StageChanged && a.Subject is not null).ToList();
-        if (stagesEntered.Count == 0)
+        // New lines on a deal whose automatic order failed: try again.
+        var retry = deal.Order?.OrderProblem is not null && deal.Order.OrderId is null && publication.Activities.Any(a => a.Kind == ActivityKind.LinesChanged);
+        var contractChanged = publication.Activities.Any(a => a.Kind == ActivityKind.ParametersChanged)
+            && (deal.Parameters.ContainsKey(ContractNumberField) || deal.Parameters.ContainsKey(PaymentTermsField));
+        if (stagesEntered.Count == 0 && !retry && !contractChanged)
         {
             return;
         }
 
         // The deal's own version: a running deal keeps the link it started with.
         var link = (await processes.GetAsync(deal.ProcessKind, deal.ProcessVersion, ct))?.OrderLink;
-        if (link is null || !stagesEntered.Any(a => DealOrderLink.MakesOrderAt(link, a.Subject!)))
+        if (link is null)
+        {
+            return;
+        }
+
+        if (contractChanged && stagesEntered.Count == 0 && !retry)
+        {
+            await ShareContract(deal);
+            return;
+        }
+
+        if (!retry && !stagesEntered.Any(a => DealOrderLink.MakesOrderAt(link, a.Subject!)))
         {
             return;
         }
 
         if (deal.Lines.Count == 0)
         {
-            logger.LogWarning("Deal {DealId} reached {Stage} without lines: no order made", deal.Id, link.CreateAt);
+            // The deal itself says so (its order problem, set when it entered the stage) and is blocked until it has lines.
+            logger.LogInformation("Deal {DealId} reached {Stage} without lines: no order made", deal.Id, link.CreateAt);
             return;
         }
 
         var order = grains.GetGrain<IOrderGrain>(OrderIdFor(deal.Id));
-        var command = new CreateOrderCommand(deal.Company, deal.Contact, deal.Owner, link.Warehouse, deal.Currency,
-            deal.Lines.Select(l => new NewOrderLineView(l.Sku, l.Quantity, l.Price)).ToList(), deal.Id,
-            deal.Parameters.GetValueOrDefault("contractNumber"), deal.Parameters.GetValueOrDefault("paymentTerms"));
-        var created = await order.Create(command, System);
+        var created = await order.Create(DealOrderCommand.For(deal, link.Warehouse), System);
         if (!created.Ok)
         {
-            // Bad lines (an unknown SKU) are the deal's problem, not a delivery failure: retrying would not help.
+            // Bad lines (an unknown SKU) are the deal's problem, not a delivery failure: the deal is told (one-way: this
+            // runs in the deal's own turn) and blocked, its owner and the department head get a task; new lines retry.
             logger.LogWarning("Deal {DealId}: order not made: {Error}", deal.Id, created.Error!.Message);
+            await grains.GetGrain<IDealGrain>(deal.Id).ReportOrderProblem(DealOrderCommand.Problem(created.Error!, deal));
             return;
         }
 
         if (link.Submit && created.Order!.Status == nameof(OrderStatus.Draft))
         {
             await order.Submit(System);
+        }
+    }
+
+    private const string ContractNumberField = "contractNumber";
+    private const string PaymentTermsField = "paymentTerms";
+
+    /// <summary>The contract number and payment terms are typed once, on the deal: the existing order takes them over.</summary>
+    private async Task ShareContract(DealView deal)
+    {
+        var order = grains.GetGrain<IOrderGrain>(OrderIdFor(deal.Id));
+        if (await order.Get() is not { } view)
+        {
+            return;
+        }
+
+        var contract = deal.Parameters.GetValueOrDefault(ContractNumberField);
+        var terms = deal.Parameters.GetValueOrDefault(PaymentTermsField);
+        if ((contract is null || contract == view.ContractNumber) && (terms is null || terms == view.PaymentTerms))
+        {
+            return;
+        }
+
+        var set = await order.SetContract(new SetContractCommand(contract, terms), System);
+        if (!set.Ok)
+        {
+            logger.LogInformation("Deal {DealId}: order {OrderId} keeps its contract: {Error}", deal.Id, view.Id, set.Error!.Message);
         }
     }
 }

@@ -205,6 +205,9 @@ public sealed class OrderGrain(
 
     public Task<OrderResult> Archive(ActorInfo actor) => Run(o => o.Archive(actor.ToActor(), clock.GetUtcNow()));
 
+    public Task<OrderResult> ReportProduction(ReportProductionCommand command, ActorInfo actor) =>
+        Run(o => o.ReportProduction(command.ReplenishmentId, command.Percent, command.ExpectedOn, actor.ToActor(), clock.GetUtcNow()));
+
     private async Task<OrderResult> Run(Action<Order> command)
     {
         if (!state.State.Exists)
@@ -386,6 +389,10 @@ public sealed class OrderGrain(
                 view = await documents.AttachAsync(view, order, activity) ?? view;
             }
 
+            // The deal's amount follows the order's total, an order problem clears, production readiness shows.
+            var readiness = ProductionReadiness.Of(s);
+            var applied = await deal.ApplyOrderState(new DealOrderStateCommand(s.Id, s.Status.ToString(), s.Total, readiness?.Percent, readiness?.ExpectedOn));
+            view = applied.Deal ?? view;
             await MoveDeal(deal, view);
         }
 

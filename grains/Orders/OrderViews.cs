@@ -22,7 +22,7 @@ public static class OrderViews
             l.FromStock, l.ToProduce, l.ToPurchase, l.Held, l.Shipped, Math.Max(0, l.Quantity - l.Shipped - l.Held),
             l.Reservations.Select(r => r.Id).ToList())).ToList(),
         s.Replenishments.Select(r => new ReplenishmentView(r.Id, r.Kind.ToString(), r.Line, r.Sku, r.Quantity, r.Status.ToString(), r.ExpectedOn,
-            r.Supplier, r.Batch, r.ReceivedAt)).ToList(),
+            r.Supplier, r.Batch, r.ReceivedAt, r.Progress)).ToList(),
         s.Shipments.Select(sh => new ShipmentView(sh.Waybill, sh.At, sh.By, sh.Lines.Select(l => new ShippedLineView(l.Line, l.Quantity)).ToList())).ToList(),
         s.Invoices.Select(i => new InvoiceView(i.Number, i.Amount, i.DueDate, i.IssuedAt, i.IssuedBy)).ToList(),
         s.Payments.Select(p => new PaymentView(p.Id, p.Amount, p.At, p.Invoice, p.RecordedBy)).ToList(),
@@ -34,7 +34,9 @@ public static class OrderViews
         s.Seq,
         s.CreatedAt,
         s.ClosedAt,
-        SalesOrleans.Domain.Orders.Order.AllowedActionsIn(s.Status));
+        SalesOrleans.Domain.Orders.Order.AllowedActionsIn(s.Status),
+        ProductionReadiness.Of(s)?.Percent,
+        ProductionReadiness.Of(s)?.ExpectedOn);
 
     public static CommandError ToError(this OrderRejection r) =>
         new(Enum.Parse<CommandErrorCode>(r.Code.ToString()), r.Message, r.Field, r.Details);

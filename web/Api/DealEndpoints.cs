@@ -82,6 +82,7 @@ public static class DealEndpoints
         app.MapGet("/api/managers/{user}/workload", (string user, IGrainFactory grains) => grains.GetGrain<IManagerGrain>(user).GetWorkload())
             .Requires(Capability.WorkloadRead, Resource.User()).WithTags("Managers");
         app.MapGet("/api/managers", ListManagers).Requires(Capability.WorkloadRead).WithTags("Managers");
+        app.MapDealChainEndpoints();
     }
 
     private static async Task<IResult> CreateDeal(CreateDealRequest body, ClaimsPrincipal user, IGrainFactory grains, AccessGuard access, UserDirectory users, CancellationToken ct)

@@ -34,7 +34,8 @@ public sealed record AssignLeadRequest(string? Assignee, string? Reason);
 
 public sealed record QualifyLeadRequest(string? Note);
 
-public sealed record ConvertLeadRequest(string? ProcessKind, string? Title, string? Company, string? Needs, string? LegalDetails, string? Contacts, decimal? Amount, string? Currency);
+public sealed record ConvertLeadRequest(string? ProcessKind, string? Title, string? Company, string? Needs, string? LegalDetails, string? Contacts, decimal? Amount, string? Currency,
+    IReadOnlyList<DealLineRequest?>? Lines = null, string? Contact = null);
 
 public sealed record DisqualifyLeadRequest(string? Reason);
 
@@ -92,9 +93,13 @@ public static partial class LeadEndpoints
         leads.MapPost("/{id:guid}/assign", AssignLead).Requires(Capability.LeadAssign, Resource.Lead());
         leads.MapPost("/{id:guid}/qualify", (Guid id, QualifyLeadRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
             Reply(grains.GetGrain<ILeadGrain>(id).StartQualifying(body?.Note, user.Actor()))).Requires(Capability.LeadWork, Resource.Lead());
-        leads.MapPost("/{id:guid}/convert", (Guid id, ConvertLeadRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Reply(grains.GetGrain<ILeadGrain>(id).Convert(new ConvertLeadCommand(body.ProcessKind ?? "", body.Title, body.Company, body.Needs,
-                body.LegalDetails, body.Contacts, body.Amount, body.Currency), user.Actor()))).Requires(Capability.LeadWork, Resource.Lead());
+        leads.MapPost("/{id:guid}/convert", async (Guid id, ConvertLeadRequest body, ClaimsPrincipal user, IGrainFactory grains, SalesOrleans.Stock.IStockCatalog catalog) =>
+        {
+            // The agreed lines go into the deal (checked against the catalogue here, so its order cannot fail on them).
+            var (lines, problem) = await DealChainEndpoints.ResolveAsync(body.Lines ?? [], catalog);
+            return problem ?? await Reply(grains.GetGrain<ILeadGrain>(id).Convert(new ConvertLeadCommand(body.ProcessKind ?? "", body.Title, body.Company, body.Needs,
+                body.LegalDetails, body.Contacts, body.Amount, body.Currency, lines, body.Contact), user.Actor()));
+        }).Requires(Capability.LeadWork, Resource.Lead());
         leads.MapPost("/{id:guid}/notes", AddLeadNote).Requires(Capability.LeadWork, Resource.Lead());
         leads.MapPost("/{id:guid}/disqualify", (Guid id, DisqualifyLeadRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
             Reply(grains.GetGrain<ILeadGrain>(id).Disqualify(body.Reason ?? "", user.Actor()))).Requires(Capability.LeadWork, Resource.Lead());

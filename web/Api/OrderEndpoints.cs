@@ -133,7 +133,7 @@ public static class OrderEndpoints
     private static async Task<IResult> Visible(Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, Func<OrderView, Task<IResult>> then) =>
         await grains.GetGrain<IOrderGrain>(id).Get() is { } order ? await then(order) : Problems.NotFound($"Order {id} does not exist.");
 
-    private static Task<IResult> Command(Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, Func<IOrderGrain, Task<OrderResult>> command) =>
+    internal static Task<IResult> Command(Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, Func<IOrderGrain, Task<OrderResult>> command) =>
         Visible(id, user, grains, users, async _ =>
         {
             var result = await command(grains.GetGrain<IOrderGrain>(id));

@@ -42,6 +42,13 @@ public sealed class Deal
     /// <summary>Working hours the supervisor has to review a lost deal.</summary>
     public const double LostReviewHours = 16;
 
+    public const string OrderProblemTaskId = "order-problem";
+
+    /// <summary>Working hours to fix a deal whose automatic order failed.</summary>
+    public const double OrderProblemHours = 4;
+
+    public const int MaxLines = 200;
+
     private readonly DealState _state;
     private readonly ProcessDefinition _process;
     private readonly IDealDirectory _directory;
@@ -600,6 +607,147 @@ public sealed class Deal
         }
     }
 
+    /// <summary>
+    /// Replaces the deal's lines while it is open and has no order (from then on the order carries them); the amount
+    /// follows the lines. Who may change the deal may do this. An order problem stays until the order is made (the
+    /// new lines let the automatic order try again).
+    /// </summary>
+    public void SetLines(IReadOnlyList<DealLine> lines, bool orderExists, Actor actor, DateTimeOffset now)
+    {
+        RequireOpen();
+        if (orderExists || _state.Order is not null)
+        {
+            throw new DealRejection(RejectionCode.Conflict, "The deal has an order: its lines are the order's now; change them there.", "lines");
+        }
+
+        if (!MayChange(actor))
+        {
+            throw new DealRejection(RejectionCode.Forbidden, $"Only the owner ({_state.Owner}), a manager or the head of department '{_state.Department}', or an admin may change this deal's lines.");
+        }
+
+        if (lines.Count > MaxLines)
+        {
+            throw DealRejection.Invalid("lines", $"A deal has at most {MaxLines} lines.");
+        }
+
+        var normalized = new List<DealLine>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            ValidateLine(lines[i], $"lines[{i}]");
+            normalized.Add(lines[i] with { Sku = lines[i].Sku.Trim().ToUpperInvariant(), Name = string.IsNullOrWhiteSpace(lines[i].Name) ? null : lines[i].Name!.Trim() });
+        }
+
+        var amount = normalized.Sum(l => l.Total);
+        if (ColumnRanges.MoneyProblem("lines", amount) is { } tooLarge)
+        {
+            throw DealRejection.Invalid("lines", tooLarge);
+        }
+
+        if (normalized.SequenceEqual(_state.Lines) && (normalized.Count == 0 || amount == _state.Amount))
+        {
+            return;
+        }
+
+        Record(ActivityKind.LinesChanged, actor, now,
+            $"Lines: {string.Join("; ", normalized.Select(l => $"{l.Sku} × {l.Quantity:0.###} à {l.Price:0.##}{(l.Discount == 0 ? "" : $" −{l.Discount:0.##}%")}"))}"
+            + (normalized.Count == 0 ? "none" : $"; amount {_state.Amount:0.##} → {amount:0.##} {_state.Currency}"));
+        _state.Lines = normalized;
+        if (normalized.Count > 0)
+        {
+            _state.Amount = amount;
+        }
+    }
+
+    /// <summary>
+    /// The automatic order could not be made: the deal says why and is blocked (a gate) until it is; its owner and the
+    /// head of the department get a task each. A repeat of the same problem changes nothing.
+    /// </summary>
+    public void ReportOrderProblem(string problem, DateTimeOffset now)
+    {
+        if (!IsOpen || _state.Order is not null || string.IsNullOrWhiteSpace(problem))
+        {
+            return;
+        }
+
+        problem = problem.Trim();
+        if (problem.Length > MaxTextLength)
+        {
+            problem = problem[..MaxTextLength];
+        }
+
+        if (problem == _state.OrderProblem)
+        {
+            return;
+        }
+
+        _state.OrderProblem = problem;
+        Record(ActivityKind.OrderProblem, Actor.System, now, $"The order could not be made from the deal's lines: {problem}", subject: "problem");
+        var executors = new[] { _state.Owner, _directory.SupervisorOf(_state.Department) ?? _state.Owner }.Distinct();
+        foreach (var executor in executors)
+        {
+            if (!CurrentVisitTasks().Any(t => t.IsOpen && t.TemplateId == OrderProblemTaskId && t.Executor == executor))
+            {
+                AddTask(OrderProblemTaskId, $"Fix the deal so its order can be made: {problem}", executor, OrderProblemHours, Actor.System, now);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The deal's order as its sync tells it: clears an order problem (its tasks are done), and the deal's amount
+    /// follows the order's total (the difference is journalled).
+    /// </summary>
+    public void ApplyOrderState(DealOrderInfo order, DateTimeOffset now)
+    {
+        var before = _state.Order;
+        if (_state.OrderProblem is not null)
+        {
+            var solved = Record(ActivityKind.OrderProblem, Actor.System, now, $"Order {order.OrderId:N} made: the problem is solved ({_state.OrderProblem}).", subject: "solved");
+            _state.OrderProblem = null;
+            foreach (var task in _state.Tasks.Where(t => t.IsOpen && t.TemplateId == OrderProblemTaskId))
+            {
+                task.Status = DealTaskStatus.Done;
+                task.Result = "Order made";
+                task.CompletedAt = now;
+                task.CompletedBy = Actor.System.User;
+                task.UpdatedSeq = solved.Seq;
+            }
+        }
+
+        if (before == order)
+        {
+            AdvanceAutomatically(now);
+            return;
+        }
+
+        var changes = new List<string>();
+        if (IsOpen && order.Total != _state.Amount)
+        {
+            changes.Add($"amount {_state.Amount:0.##} → {order.Total:0.##} {_state.Currency} (the order's total)");
+            _state.Amount = order.Total;
+        }
+
+        if (before?.Status != order.Status)
+        {
+            changes.Add($"order {order.Status.ToLowerInvariant()}");
+        }
+
+        if (order.ProductionPercent is { } percent && (before?.ProductionPercent != percent || before?.ProductionExpectedOn != order.ProductionExpectedOn))
+        {
+            changes.Add($"production {percent}% ready{(order.ProductionExpectedOn is { } on ? $", expected {on:yyyy-MM-dd}" : "")}");
+        }
+
+        _state.Order = order;
+        if (changes.Count > 0)
+        {
+            Record(ActivityKind.OrderChanged, Actor.System, now, "Order: " + string.Join(", ", changes));
+        }
+
+        if (IsOpen)
+        {
+            AdvanceAutomatically(now);
+        }
+    }
+
     // ---------------------------------------------------------------- queries
 
     /// <summary>The open tasks the last move on this instance cancelled (the move's answer names them).</summary>
@@ -657,6 +805,11 @@ public sealed class Deal
     {
         var stage = CurrentStage;
         var missing = new List<string>();
+        if (_state.OrderProblem is { } problem)
+        {
+            missing.Add($"the order from the deal's lines made (now: {problem})");
+        }
+
         foreach (var gate in stage.Gates)
         {
             switch (gate.Kind)
@@ -751,6 +904,11 @@ public sealed class Deal
         foreach (var template in target.Tasks)
         {
             AddTask(template.Id, template.Title, ResolveExecutor(template.Executor), template.DeadlineHours, actor, now);
+        }
+
+        if (_process.OrderLink?.CreateAt == target.Id && _state.Lines.Count == 0 && _state.Order is null)
+        {
+            ReportOrderProblem("the deal has no lines (add the goods or services agreed)", now);
         }
 
         switch (target.Outcome)
@@ -1015,6 +1173,16 @@ public sealed class Deal
         if (line.Price < 0)
         {
             throw DealRejection.Invalid($"{path}.price", "The price must not be negative.");
+        }
+
+        if (line.Discount is < 0 or > 100)
+        {
+            throw DealRejection.Invalid($"{path}.discount", "The discount is a percentage from 0 to 100.");
+        }
+
+        if (line.Name is { Length: > MaxTitleLength })
+        {
+            throw DealRejection.Invalid($"{path}.name", $"'name' is longer than {MaxTitleLength} characters.");
         }
 
         if (ColumnRanges.LineTotalProblem($"{path}.price", line.Quantity, line.Price) is { } tooLarge)

@@ -70,6 +70,12 @@ public sealed class DealState
     /// <summary>Activities written but maybe not yet delivered to consumers; replayed on reactivation.</summary>
     public List<DealActivity> Outbox { get; set; } = [];
 
+    /// <summary>Why the automatic order from the deal's lines could not be made; the deal is blocked while set.</summary>
+    public string? OrderProblem { get; set; }
+
+    /// <summary>The deal's order as its sync last told (id, status, total, production readiness).</summary>
+    public DealOrderInfo? Order { get; set; }
+
     public bool Exists => Id != Guid.Empty;
 }
 
@@ -80,10 +86,17 @@ public enum DealStatus
     Lost,
 }
 
-public sealed record DealLine(string Sku, string? Name, decimal Quantity, decimal Price)
+/// <summary>A position of the deal; <see cref="Discount"/> is a percentage off the price (0–100).</summary>
+public sealed record DealLine(string Sku, string? Name, decimal Quantity, decimal Price, decimal Discount = 0)
 {
-    public decimal Total => Quantity * Price;
+    /// <summary>The unit price after the discount, to the cent.</summary>
+    public decimal NetPrice => Discount == 0 ? Price : decimal.Round(Price * (100 - Discount) / 100, 2, MidpointRounding.AwayFromZero);
+
+    public decimal Total => Quantity * NetPrice;
 }
+
+/// <summary>What the deal knows of its order.</summary>
+public sealed record DealOrderInfo(Guid OrderId, string Status, decimal Total, int? ProductionPercent, DateOnly? ProductionExpectedOn);
 
 public enum DealTaskStatus
 {
@@ -197,6 +210,15 @@ public enum ActivityKind
 
     /// <summary>Title, amount, currency, expected close date or owner changed.</summary>
     DetailsChanged,
+
+    /// <summary>The deal's lines were replaced (the amount follows them).</summary>
+    LinesChanged,
+
+    /// <summary>The automatic order could not be made (the text says why), or was made after all.</summary>
+    OrderProblem,
+
+    /// <summary>The order's state reached the deal (amount following the order's total, production readiness).</summary>
+    OrderChanged,
 }
 
 /// <summary>One entry of the deal's journal (журнал движения) and the event consumers receive.</summary>

@@ -208,7 +208,7 @@ public sealed class Order
         foreach (var line in _state.Lines)
         {
             var fromStock = line.Quantity - (byLine.TryGetValue(line.No, out var s) ? s.Production + s.Supplier : 0);
-            if (fromStock > 0)
+            if (fromStock > 0 && line.Kind != SkuKind.Service)
             {
                 _state.PendingStock.Add(new StockAction(StockActionKind.Reserve, line.No, line.Sku, $"{Reference}-L{line.No}", fromStock));
             }
@@ -324,6 +324,15 @@ public sealed class Order
         }
 
         var held = _state.Lines.SelectMany(l => l.Reservations.Where(r => r.Quantity > r.Shipped).Select(r => (Line: l, Reservation: r))).ToList();
+        if (held.Count == 0 && ServicesOnlyLeft())
+        {
+            // Services are rendered, not shipped: nothing to take from stock, the order is delivered.
+            _state.Status = OrderStatus.Shipped;
+            Record(OrderActivityKind.Shipped, actor, now, "Services rendered; nothing to ship from stock.");
+            CompleteIfDone(actor, now);
+            return "";
+        }
+
         if (held.Count == 0)
         {
             var waiting = Waiting();
@@ -443,6 +452,32 @@ public sealed class Order
         Record(OrderActivityKind.Archived, actor, now, "Archived.");
     }
 
+    /// <summary>How far a production order in work is (0–99; done is its receipt), and a new expected date if it moved.</summary>
+    public void ReportProduction(string? replenishmentId, int percent, DateOnly? expectedOn, Actor actor, DateTimeOffset now)
+    {
+        RequireStatus("report production of", OrderStatus.Approved, OrderStatus.Execution);
+        RequireWarehouseOrSupervisor(actor, "report production");
+        var order = FindReplenishment(replenishmentId);
+        if (order.Kind != ReplenishmentKind.Production || !order.IsOpen)
+        {
+            throw new OrderRejection(OrderRejectionCode.Conflict, $"{order.Id} is a {order.Kind.ToString().ToLowerInvariant()} order in status {order.Status}; only open production reports progress.");
+        }
+
+        if (percent is < 0 or > 99)
+        {
+            throw OrderRejection.Invalid("percent", "'percent' goes from 0 to 99 (100 % is the receipt of the goods).");
+        }
+
+        if (expectedOn is { } on && on < DateOnly.FromDateTime(now.UtcDateTime))
+        {
+            throw OrderRejection.Invalid("expectedOn", "The expected date must not be in the past.");
+        }
+
+        Replace(order, order with { Progress = percent, ExpectedOn = expectedOn ?? order.ExpectedOn });
+        Record(OrderActivityKind.ProductionStarted, actor, now,
+            $"Production order {order.Id}: {percent}% ready, expected {expectedOn ?? order.ExpectedOn:yyyy-MM-dd}.", order.Id);
+    }
+
     // ---------------------------------------------------------------- stock outcomes
 
     /// <summary>Applies what the stock items did for the order's pending actions, and moves the order on where that completes a step.</summary>
@@ -526,7 +561,7 @@ public sealed class Order
             FinishAllocation(Actor.System, now);
         }
 
-        if (_state.Status == OrderStatus.Execution && _state.Lines.All(l => l.Shipped >= l.Quantity))
+        if (_state.Status == OrderStatus.Execution && _state.Lines.All(l => l.Kind == SkuKind.Service || l.Shipped >= l.Quantity))
         {
             _state.Status = OrderStatus.Shipped;
             Record(OrderActivityKind.Shipped, Actor.System, now, "Everything shipped.");
@@ -537,7 +572,7 @@ public sealed class Order
 
     /// <summary>What each line still waits for, for messages: "line 2: 6 from production PR-1 (expected 2026-12-20)".</summary>
     public IReadOnlyList<string> Waiting() =>
-        _state.Lines.Where(l => l.Quantity - l.Shipped - l.Held > 0).Select(l =>
+        _state.Lines.Where(l => l.Kind != SkuKind.Service && l.Quantity - l.Shipped - l.Held > 0).Select(l =>
         {
             var open = _state.Replenishments.Where(r => r.Line == l.No && r.IsOpen).ToList();
             var why = open.Count == 0 ? "not allocated" : string.Join(", ", open.Select(r => $"{r.Kind.ToString().ToLowerInvariant()} {r.Id} (expected {r.ExpectedOn:yyyy-MM-dd})"));
@@ -551,6 +586,13 @@ public sealed class Order
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         foreach (var line in _state.Lines)
         {
+            if (line.Kind == SkuKind.Service)
+            {
+                // A service is rendered: never reserved, produced or bought in.
+                Record(OrderActivityKind.Allocated, actor, now, $"Line {line.No} ({line.Sku} × {Money(line.Quantity)}): a service, rendered (nothing reserved or purchased).");
+                continue;
+            }
+
             var split = _state.RequestedSplits.FirstOrDefault(s => s.Line == line.No);
             var shortfall = line.Quantity - line.FromStock - (split?.Production ?? 0) - (split?.Supplier ?? 0);
             // Manufactured SKUs are made; everything else (purchased, and stocked items that ran out) is bought in.
@@ -588,6 +630,10 @@ public sealed class Order
             Record(OrderActivityKind.Completed, actor, now, "Shipped and paid in full: completed.");
         }
     }
+
+    /// <summary>Whether every goods line has shipped and at least one service line remains (a services order is delivered by rendering).</summary>
+    private bool ServicesOnlyLeft() =>
+        _state.Lines.Any(l => l.Kind == SkuKind.Service) && _state.Lines.All(l => l.Kind == SkuKind.Service || l.Shipped >= l.Quantity);
 
     private OrderLine Line(int no) => _state.Lines.First(l => l.No == no);
 

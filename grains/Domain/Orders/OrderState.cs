@@ -179,7 +179,8 @@ public sealed record Replenishment(
     DateOnly ExpectedOn,
     string? Supplier,
     string? Batch = null,
-    DateTimeOffset? ReceivedAt = null)
+    DateTimeOffset? ReceivedAt = null,
+    int? Progress = null)
 {
     [JsonIgnore]
     public bool IsOpen => Status is ReplenishmentStatus.Planned or ReplenishmentStatus.InProduction or ReplenishmentStatus.Ordered;

@@ -4,12 +4,15 @@ using SalesOrleans.Domain.Deals;
 
 namespace SalesOrleans.Domain.Stock;
 
-/// <summary>How a SKU is replenished when stock is short: not at all, by a production order, or by a supplier order.</summary>
+/// <summary>How a SKU is replenished when stock is short: not at all, by a production order (made to order), by a supplier order; or a service, never stocked.</summary>
 public enum SkuKind
 {
     Stocked,
     Manufactured,
     Purchased,
+
+    /// <summary>A service (training, installation, certification): rendered, never stocked, reserved or purchased.</summary>
+    Service,
 }
 
 /// <summary>

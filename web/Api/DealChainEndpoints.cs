@@ -1,0 +1,87 @@
+using System.Security.Claims;
+using SalesOrleans.Domain.Stock;
+using SalesOrleans.ReadModel;
+using SalesOrleans.Stock;
+using SalesOrleans.Web.Auth;
+
+namespace SalesOrleans.Web.Api;
+
+public sealed record DealLinesRequest(IReadOnlyList<DealLineRequest?>? Lines);
+
+public sealed record DealLineRequest(string? Sku, string? Name, decimal? Quantity, decimal? Price, decimal? Discount);
+
+public sealed record ProductionProgressRequest(int? Percent, DateOnly? ExpectedOn);
+
+/// <summary>
+/// The lead → deal → order chain without retyping: a deal's lines are edited until its order exists (the amount
+/// follows them), and production reports how far a production order is (the deal shows it).
+/// </summary>
+public static class DealChainEndpoints
+{
+    public static void MapDealChainEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPut("/api/deals/{id:guid}/lines", SetLines).Requires(Capability.DealChange, Resource.Deal()).WithTags("Deals");
+        app.MapPost("/api/orders/{id:guid}/replenishments/{replenishmentId}/progress", (Guid id, string replenishmentId, ProductionProgressRequest body,
+                ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            body.Percent is not { } percent
+                ? Task.FromResult(Problems.Invalid("percent", "'percent' (0 to 99) is required."))
+                : OrderEndpoints.Command(id, user, grains, users, order => order.ReportProduction(new ReportProductionCommand(replenishmentId, percent, body.ExpectedOn), user.Actor())))
+            .Requires(Capability.OrderFulfil, Resource.Order()).WithTags("Orders");
+    }
+
+    /// <summary>
+    /// Replaces the lines; each SKU must be in the catalogue (its name and price fill in what the line leaves out),
+    /// so the order made from them later cannot fail on an unknown SKU. 409 once the deal has an order.
+    /// </summary>
+    private static async Task<IResult> SetLines(Guid id, DealLinesRequest body, ClaimsPrincipal user, IGrainFactory grains, WorkflowQueries queries,
+        IStockCatalog catalog, CancellationToken ct)
+    {
+        if (body.Lines is null)
+        {
+            return Problems.Invalid("lines", "'lines' (a list, may be empty) is required.");
+        }
+
+        var (lines, problem) = await ResolveAsync(body.Lines, catalog);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = await grains.GetGrain<IDealGrain>(id).SetLines(new SetDealLinesCommand(lines), await queries.DealHasOrderAsync(id, ct), user.Actor());
+        return result.Ok ? Results.Ok(result.Deal) : Problems.From(result.Error!);
+    }
+
+    /// <summary>Checks the lines against the catalogue; the lead conversion uses it too.</summary>
+    public static async Task<(IReadOnlyList<DealLineView> Lines, IResult? Problem)> ResolveAsync(IReadOnlyList<DealLineRequest?> input, IStockCatalog catalog)
+    {
+        var lines = new List<DealLineView>();
+        for (var i = 0; i < input.Count; i++)
+        {
+            var path = $"lines[{i}]";
+            if (input[i] is not { } line)
+            {
+                return ([], Problems.Invalid(path, "A line must not be empty."));
+            }
+
+            var code = Catalogue.NormalizeSkuCode(line.Sku);
+            if (code.Length == 0)
+            {
+                return ([], Problems.Invalid($"{path}.sku", "'sku' is required."));
+            }
+
+            if (!Catalogue.IsValidSkuCode(code) || await catalog.FindSkuAsync(code) is not { } sku)
+            {
+                return ([], Problems.Invalid($"{path}.sku", $"Unknown SKU '{line.Sku}': pick one from the catalogue."));
+            }
+
+            if (line.Quantity is not { } quantity)
+            {
+                return ([], Problems.Invalid($"{path}.quantity", "'quantity' is required."));
+            }
+
+            lines.Add(new DealLineView(sku.Code, string.IsNullOrWhiteSpace(line.Name) ? sku.Name : line.Name.Trim(), quantity, line.Price ?? sku.Price, line.Discount ?? 0));
+        }
+
+        return (lines, null);
+    }
+}
