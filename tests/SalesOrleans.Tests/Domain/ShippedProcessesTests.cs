@@ -103,11 +103,16 @@ public class ShippedProcessesTests
         var d = Load("industrial-equipment.json");
 
         Assert.Equal(RoutingMode.Automatic, d.Mode);
-        AssertMainPath(d, "qualification", "deal-details", "equipment-selection", "proposal", "production", "shipment", "certification", "installation",
+        AssertMainPath(d, "qualification", "deal-details", "equipment-selection", "proposal", "order", "production", "shipment", "certification", "installation",
             "service-offer", "service-contract", "closing", "won");
         AssertEveryActiveStageCanBeLost(d, "lost");
         Assert.Equal(["needs", "legalDetails", "contacts"], Gates(d, "deal-details", GateKind.Field).Select(g => g.Field));
-        Assert.Equal(["proposal", "contract", "invoice"], Gates(d, "proposal", GateKind.Document).Select(g => g.DocumentKind));
+        Assert.Equal(["proposal", "contract"], Gates(d, "proposal", GateKind.Document).Select(g => g.DocumentKind));
+        // The contract number and payment terms are typed once, on the deal; the order made from its lines takes them.
+        Assert.Equal(["contractNumber", "paymentTerms"], Gates(d, "proposal", GateKind.Field).Select(g => g.Field));
+        Assert.Equal("order", d.OrderLink!.CreateAt);
+        Assert.Equal(["invoice"], Gates(d, "order", GateKind.Document).Select(g => g.DocumentKind));
+        Assert.Contains(Gates(d, "order", GateKind.Field), g => g.Field == "paymentReceived");
         Assert.Contains(Gates(d, "closing", GateKind.Field), g => g.Field == "paymentReceived");
         Assert.NotEmpty(Gates(d, "closing", GateKind.Document));
 
@@ -217,8 +222,9 @@ public class ShippedProcessesTests
         var d = Load("industrial-equipment.json");
         var link = d.OrderLink!;
 
-        // The order makes no stage moves: it only fills in the payment the closing stage waits for.
-        Assert.Equal(("paymentReceived", null, null), (link.PaidField, link.CreateAt, link.LostStage));
+        // The order is made from the deal's lines at the order stage; it makes no stage moves: it fills in the payment
+        // the order stage (the advance) and the closing stage wait for.
+        Assert.Equal(("paymentReceived", "order", null), (link.PaidField, link.CreateAt, link.LostStage));
         Assert.Empty(link.Moves);
         Assert.Contains(Gates(d, "closing", GateKind.Field), g => g.Field == link.PaidField);
     }

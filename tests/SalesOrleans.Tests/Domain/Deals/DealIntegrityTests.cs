@@ -282,6 +282,10 @@ public class DealIntegrityTests
 
         Assert.Equal((seq, "contract-approved"), (deal.State.Seq, deal.State.Stage));
 
+        // A deal without lines has no order yet: it is blocked until the order exists (issue 11).
+        Assert.Contains(deal.UnmetGates(), g => g.Contains("no lines"));
+        deal.ApplyOrderState(new DealOrderInfo(Guid.NewGuid(), "Execution", deal.State.Amount, null, null), T0);
+
         // The order moves it on; from there no person moves it, not even to lose it (cancelling the order does that).
         deal.Move("in-execution", Actor.System, null, "Order execution.", T0);
         var leave = Refused(() => deal.Move("shipped", Owner, null, null, T0, cancelOpenTasks: true));
