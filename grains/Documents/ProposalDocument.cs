@@ -27,10 +27,10 @@ public static class ProposalPdf
             return (IReadOnlyList<string>)
             [
                 $"{i + 1}", line.Sku, sku?.Name ?? line.Name ?? line.Sku, PaperLayout.Quantity(line.Quantity), sku?.Unit ?? "",
-                PaperLayout.Money(line.Price), PaperLayout.Money(line.Quantity * line.Price),
+                PaperLayout.Money(SalesOrleans.Domain.Orders.DealOrderCommand.NetPrice(line)), PaperLayout.Money(line.Quantity * SalesOrleans.Domain.Orders.DealOrderCommand.NetPrice(line)),
             ];
         }));
-        page.Sum("Total", $"{PaperLayout.Money(deal.Lines.Count > 0 ? deal.Lines.Sum(l => l.Quantity * l.Price) : deal.Amount)} {deal.Currency}");
+        page.Sum("Total", $"{PaperLayout.Money(deal.Lines.Count > 0 ? deal.Lines.Sum(l => l.Quantity * SalesOrleans.Domain.Orders.DealOrderCommand.NetPrice(l)) : deal.Amount)} {deal.Currency}");
         page.Gap(12);
 
         if (deal.Parameters.Count > 0)
