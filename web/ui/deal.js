@@ -44,17 +44,18 @@ const DealCard = {
     const changedBy = [...entries].reverse().find(e => e.kind === 'ParametersChanged')?.actor ?? null;
     if (!DealCard.ui) DealCard.build(main, deal, process);
     DealCard.seq = deal.seq;
+    DealCard.currency = deal.currency;
     main.dataset.seq = deal.seq;
     const ui = DealCard.ui;
     ui.title.textContent = `${deal.company}: ${deal.title}`;
-    ui.summary.replaceChildren(...DealCard.summary(deal).filter(Boolean));
+    ui.summary.replaceChildren(...DealCard.summary(deal).filter(Boolean), ...[DealLines.orderInfo(deal)].filter(Boolean));
     ui.moves.replaceChildren(...DealCard.moves(deal, process).filter(Boolean));
     ui.map.replaceChildren(DealCard.map(deal, process, entries));
     DealCard.tasks(deal);
     DealCard.parameters(deal, changedBy);
     ui.details.update(deal, orders.ok && orders.data.some(o => o.status !== 'Cancelled'), [...entries].reverse().find(e => e.kind === 'DetailsChanged')?.actor ?? null);
     DealCard.documents(deal);
-    ui.lines.replaceChildren(DealCard.lines(deal));
+    ui.linesForm.update(deal, orders.ok && orders.data.some(o => o.status !== 'Cancelled'));
     ui.environment.update(deal);
     ui.calls.replaceChildren(DealCard.calls(calls.ok ? calls.data : []));
     ui.journalList.replaceChildren(...[...entries].reverse().map(e =>
@@ -81,6 +82,8 @@ const DealCard = {
     ui.parameters = DealCard.parameterForm(process);
     ui.documents = DealCard.documentForm();
     ui.environment = DealCard.environmentForm();
+    ui.linesForm = DealLines.form(() => DealCard.currency);
+    ui.lines.replaceChildren(ui.linesForm.node);
     main.replaceChildren(
       ui.title, ui.summary,
       section('moves', App.t('deal.moves.title', 'Move'), ui.moves),
@@ -89,8 +92,8 @@ const DealCard = {
       App.el('div', { class: 'grid' },
         section('tasks', App.t('deal.tasks.title', 'Open tasks'), ui.tasksEmpty, ui.taskList),
         section('parameters', App.t('deal.parameters.title', 'Parameters'), ui.parameters.node),
-        section('documents', App.t('deal.documents.title', 'Documents'), ui.documents.node),
-        section('lines', App.t('deal.lines.title', 'Lines'), ui.lines)),
+        section('documents', App.t('deal.documents.title', 'Documents'), ui.documents.node)),
+      section('lines', App.t('deal.lines.title', 'Lines'), ui.lines),
       ui.orders,
       section('environment', App.t('deal.environment.title', 'Deal environment'), ui.environment.node),
       section('calls', App.t('deal.calls.title', 'Calls'), ui.calls),

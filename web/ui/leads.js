@@ -72,7 +72,11 @@ const Leads = {
     const company = App.el('input', { size: 14, name: 'company', value: l.company || '' });
     const needs = App.el('input', { size: 14, name: 'needs', value: l.need || '' });
     const legal = App.el('input', { size: 12, name: 'legal' });
-    const contacts = App.el('input', { size: 12, name: 'contacts' });
+    const contacts = App.el('input', { size: 12, name: 'contacts', value: [l.name, l.phone, l.email].filter(Boolean).join(', ') });
+    // Nothing typed twice: the deal takes the lead's title, company and contact, and the lines agreed on the call.
+    const dealTitle = App.el('input', { size: 18, name: 'title', value: [l.company || l.name, l.need].filter(Boolean).join(': ').slice(0, 200) });
+    const contact = App.el('input', { size: 14, name: 'contact', value: l.name || '' });
+    const lines = App.el('textarea', { name: 'lines', rows: 2, cols: 18, placeholder: 'SKU-100 × 2' });
     const who = App.el('select', { name: 'assignee', 'aria-label': App.t('leads.assignee', 'Assignee') }, Leads.people.map(p => App.el('option', { value: p }, p)));
     const take = App.can('lead.work') ? button(App.t('leads.take', 'Take'), async () => done(await App.api('POST', `/api/leads/${l.id}/take`))) : null;
     const assign = App.can('lead.assign') ? [who, button(App.t('leads.assign', 'Assign'), async () =>
@@ -92,13 +96,21 @@ const Leads = {
     const convertButton = App.el('button', { type: 'submit', class: 'primary' }, App.t('leads.convert', 'Convert to deal'));
     const convert = App.can('lead.work') ? App.el('form', { class: 'convert' },
       label(App.t('leads.process', 'Process'), process), label(App.t('leads.company', 'Company'), company), label(App.t('leads.needs', 'Needs'), needs),
-      label(App.t('leads.legal', 'Legal details'), legal), label(App.t('leads.contacts', 'Contacts'), contacts), convertButton) : null;
+      label(App.t('leads.legal', 'Legal details'), legal), label(App.t('leads.contacts', 'Contacts'), contacts),
+      label(App.t('deal.details.titleLabel', 'Title'), dealTitle), label(App.t('leads.convert.contact', 'Contact'), contact),
+      label(App.t('leads.convert.lines', 'Lines (SKU × quantity, one per line)'), lines), convertButton) : null;
     convert?.addEventListener('submit', async event => {
       event.preventDefault();
       if (convertButton.disabled) return;
       convertButton.disabled = true;
       try {
-        const r = await App.api('POST', `/api/leads/${l.id}/convert`, { processKind: process.value, company: company.value || null, needs: needs.value, legalDetails: legal.value, contacts: contacts.value });
+        // "SKU-100 × 2", "SKU-100 x 2" or "SKU-100 2" per line; the catalogue fills in name and price.
+        const parsed = lines.value.split('\n').map(t => t.trim()).filter(Boolean).map(t => t.match(/^(\S+)\s*(?:[×x*]\s*)?(\d+(?:[.,]\d+)?)?$/i));
+        const bad = parsed.findIndex(m => !m);
+        if (bad >= 0) { message.replaceChildren(App.el('div', { class: 'error', role: 'alert' }, App.t('leads.convert.badLine', 'Line {n}: write SKU × quantity, e.g. SKU-100 × 2.', { n: bad + 1 }))); return; }
+        const r = await App.api('POST', `/api/leads/${l.id}/convert`, { processKind: process.value, company: company.value || null, needs: needs.value, legalDetails: legal.value, contacts: contacts.value,
+          title: dealTitle.value || null, contact: contact.value || null,
+          lines: parsed.map(m => ({ sku: m[1], quantity: m[2] ? Number(m[2].replace(',', '.')) : 1 })) });
         if (r.ok && r.data?.dealId) location.href = `/deal.html?id=${r.data.dealId}`; else await done(r);
       } finally { convertButton.disabled = false; }
     });
