@@ -119,8 +119,9 @@ public sealed class DemoSeeder(
         var actor = new ActorInfo(owner, [Roles.Manager]);
         var company = Companies[n % Companies.Length];
         var amount = 5_000m + (n * 7_919 % 90) * 1_000m;
+        // The amount follows the line (a price to the cent, as an order takes it).
         var created = await deal.Create(new CreateDealCommand(process.Kind, $"{company}: {process.Name}", company, $"Contact {n + 1}", owner, department,
-            amount, "EUR", [new DealLineView($"SKU-{100 + n % 7}", "Demo item", 1 + n % 3, amount / (1 + n % 3))], null), actor);
+            null, "EUR", [new DealLineView($"SKU-{100 + n % 7}", "Demo item", 1 + n % 3, decimal.Round(amount / (1 + n % 3), 2))], null), actor);
         if (!created.Ok)
         {
             logger.LogWarning("Demo deal {N} not created: {Error}", n, created.Error!.Message);
@@ -139,6 +140,9 @@ public sealed class DemoSeeder(
             // The owner gives up: the stage's open tasks go with the deal, said explicitly as any person must.
             await deal.Move(new MoveDealCommand(lost.Id, process.LostReasons[n % process.LostReasons.Count], "Customer decided against us.", CancelOpenTasks: true), actor);
         }
+
+        // A deal is never further than its order (issue 11): the order follows to where the deal stands.
+        await DemoOrders.SettleAsync(grains, process, (await deal.Get())!, n, logger);
     }
 
     /// <summary>Meets the current stage's gates, completes its tasks and moves on along the main path (not loops or losses).</summary>
