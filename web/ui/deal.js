@@ -335,6 +335,8 @@ const DealCard = {
       for (const input of fields) Merge.field(input, values[input.name], changedBy);
       const locked = d.status !== 'Open' || hasOrder || !App.can('deal.change');
       for (const input of fields) input.disabled = locked;
+      // The amount follows the lines while there are any.
+      amount.disabled = locked || d.lines.length > 0;
       save.hidden = locked;
       why.textContent = d.status !== 'Open' ? '' : hasOrder ? App.t('deal.details.hasOrder', 'The deal has an order: its amount and lines are changed on the order.') : '';
     } };

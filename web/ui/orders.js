@@ -96,6 +96,7 @@ const Orders = {
       message,
       App.el('h3', {}, App.t('orders.lines', 'Lines and allocation')), App.table(o.lines, ['no', 'sku', 'name', 'quantity', { key: 'price', value: m('price') }, 'fromStock', 'toProduce', 'toPurchase', 'reserved', 'shipped', 'waiting']),
       App.el('h3', {}, App.t('orders.replenishments', 'Production and supplier orders')), App.table(o.replenishments, null, null, App.t('orders.replenishments.none', 'Nothing to produce or buy.')),
+      OrderProduction.view(o, act, input, value),
       App.el('h3', {}, App.t('orders.shipments', 'Shipments')), App.table(o.shipments, null, null, App.t('orders.shipments.none', 'Nothing shipped yet.')), papers('shipments', o.shipments.map(s => s.waybill)),
       App.el('h3', {}, App.t('orders.invoices', 'Invoices')), App.table(o.invoices, null, null, App.t('orders.invoices.none', 'No invoice yet.')), papers('invoices', o.invoices.map(i => i.number)),
       App.el('h3', {}, App.t('orders.payments', 'Payments')), App.table(o.payments, null, null, App.t('orders.payments.none', 'No payment yet.')));

@@ -297,6 +297,11 @@ public sealed class Deal
             throw DealRejection.Invalid("amount", ColumnRanges.MoneyProblem("amount", amount) ?? "The amount must not be negative.");
         }
 
+        if (change.Amount is { } following && following != _state.Amount && _state.Lines.Count > 0)
+        {
+            throw DealRejection.Invalid("amount", $"The amount follows the deal's lines ({_state.Lines.Count}): change the lines, not the amount.");
+        }
+
         var currency = change.Currency?.Trim().ToUpperInvariant();
         if (currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper)))
         {

@@ -62,6 +62,16 @@ public class DealLineTests
     }
 
     [Fact]
+    public void With_lines_the_amount_is_not_typed_but_follows_them()
+    {
+        var deal = NewDeal(lines: [new("SKU-100", null, 2, 500)]);
+
+        Assert.Equal("amount", Assert.Throws<DealRejection>(() => deal.ChangeDetails(new DealDetailsChange(null, 999m, null, null, null), false, Owner, T0)).Field);
+        deal.ChangeDetails(new DealDetailsChange("Zwei Pressen", 1000m, null, null, null), false, Owner, T0);
+        Assert.Equal(("Zwei Pressen", 1000m), (deal.State.Title, deal.State.Amount));
+    }
+
+    [Fact]
     public void Entering_the_order_stage_without_lines_blocks_the_deal_and_tasks_owner_and_head()
     {
         var deal = ToProposal(NewDeal(WithOrderAtProposal()));
