@@ -86,6 +86,12 @@ public sealed class StockService(IGrainFactory grains, IStockCatalog catalog)
             return (null, new StockError(StockErrorCode.NotFound, $"Unknown SKU '{skuOrEan}'.", "sku", null, null));
         }
 
+        if (sku.Kind == SkuKind.Service)
+        {
+            // A service is rendered, never stocked, received or reserved.
+            return (null, new StockError(StockErrorCode.Invalid, $"'{sku.Code}' is a service: it is rendered, never stocked or reserved.", "sku", null, null));
+        }
+
         var id = Catalogue.NormalizeWarehouseId(warehouse);
         if (id.Length == 0)
         {

@@ -28,6 +28,9 @@ public sealed class StockDemoSeeder(CatalogStore catalog, IGrainFactory grains, 
         new("SKU-104", "Hydraulic oil HLP 46, 20 l", "can", 95, "EUR", SkuKind.Stocked, 0),
         new("SKU-105", "Spare filter F-10", "pcs", 35, "EUR", SkuKind.Stocked, 0, "5901234123457"),
         new("SKU-106", "Control cabinet CC-2", "pcs", 7_800, "EUR", SkuKind.Manufactured, 30),
+        // Services are rendered, never stocked, reserved or bought in (issue 11).
+        new("SKU-107", "Installation and commissioning", "job", 4_500, "EUR", SkuKind.Service, 0),
+        new("SKU-108", "Operator training (one seat)", "seat", 450, "EUR", SkuKind.Service, 0),
     ];
 
     public async Task SeedAsync(CancellationToken ct)

@@ -94,6 +94,9 @@ public class DealChainTests(LeadNodeFixture fixture)
         // One pump and all the oil are in stock; the chamber is made, the other pumps are bought in.
         await Expect(await keeper.PostAsJsonAsync($"/api/stock/{items[1].Sku}/receipts", new { warehouse = "main", quantity = 1, batch = $"P-{tag}" }), HttpStatusCode.Created);
         await Expect(await keeper.PostAsJsonAsync($"/api/stock/{items[2].Sku}/receipts", new { warehouse = "main", quantity = 40, batch = $"O-{tag}" }), HttpStatusCode.Created);
+        // A service is never stocked.
+        var service = await Expect(await keeper.PostAsJsonAsync($"/api/stock/{items[3].Sku}/receipts", new { warehouse = "main", quantity = 12, batch = $"S-{tag}" }), HttpStatusCode.BadRequest);
+        Assert.True(service.GetProperty("errors").TryGetProperty("sku", out _));
         return items.Select(i => (i.Sku, i.Name)).ToArray();
     }
 
