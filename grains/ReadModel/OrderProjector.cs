@@ -58,6 +58,16 @@ public sealed class OrderProjector(NpgsqlDataSource db, DeadLetterStore? deadLet
                 """);
             Add(activity, o.Id, a.Seq, a.At, a.Actor, a.Kind.ToString(), a.Status.ToString(), a.Text, a.Document, a.Amount);
             batch.BatchCommands.Add(activity);
+            if (a.Notify is { Length: > 0 } recipient)
+            {
+                // The approver asked at a route step, the responsible of a rejected order: keyed by the activity, so a replay notifies nobody twice.
+                var notification = new NpgsqlBatchCommand("""
+                    INSERT INTO notification (source, source_id, seq, recipient, at, text) VALUES ('order', $1, $2, $3, $4, $5)
+                    ON CONFLICT (source, source_id, seq) DO NOTHING
+                    """);
+                Add(notification, o.Id, a.Seq, recipient, a.At, a.Text);
+                batch.BatchCommands.Add(notification);
+            }
         }
 
         await batch.ExecuteNonQueryAsync(ct);
