@@ -49,6 +49,7 @@ public sealed partial class Order
         var why = RequireText("reason", reason, 400);
         var round = CurrentRound();
         var step = ApprovalRun.StepFor(round, stepId, actor, _state, DepartmentHead());
+        Adopt(round);
         ApprovalRun.Reject(round, step, actor, why, now);
         _state.RejectionReason = why;
         _state.Status = OrderStatus.Revision;
@@ -136,6 +137,7 @@ public sealed partial class Order
     {
         var round = CurrentRound();
         var step = ApprovalRun.StepFor(round, stepId, actor, _state, DepartmentHead());
+        Adopt(round);
         var asked = ApprovalRun.Approve(round, step, actor, comment, now, s => Pick(s.Role, s.DepartmentHead));
         if (ApprovalRun.Complete(round))
         {
@@ -152,7 +154,7 @@ public sealed partial class Order
 
     /// <summary>
     /// The running round. An order sent for approval before routes existed has none: it runs the default route's first
-    /// round, started now, so old orders are decided as before.
+    /// round (kept once a decision is taken: a refused command changes nothing), so old orders are decided as before.
     /// </summary>
     private ApprovalRoundState CurrentRound()
     {
@@ -162,15 +164,16 @@ public sealed partial class Order
         }
 
         return ApprovalRun.Start(ApprovalRoute.Default, Facts(), _state.Approvals.Count + 1, _state.Responsible, _state.CreatedAt,
-                step => Pick(step.Role, step.DepartmentHead)) is { } started
-            ? Adopt(started)
-            : throw new OrderRejection(OrderRejectionCode.Conflict, "The order has no approval step waiting.");
+                step => Pick(step.Role, step.DepartmentHead))
+            ?? throw new OrderRejection(OrderRejectionCode.Conflict, "The order has no approval step waiting.");
     }
 
-    private ApprovalRoundState Adopt(ApprovalRoundState round)
+    private void Adopt(ApprovalRoundState round)
     {
-        _state.Approvals.Add(round);
-        return round;
+        if (!_state.Approvals.Contains(round))
+        {
+            _state.Approvals.Add(round);
+        }
     }
 
     private void EndRunningRound(string outcome, DateTimeOffset now)
