@@ -105,7 +105,7 @@ public class ApprovalRouteTests
     [Fact]
     public void A_process_declares_its_route_in_the_order_link_and_the_validator_reports_it_by_path()
     {
-        var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "processes", "order-driven.json"));
+        var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "processes", "training-sales.json"));
         var withRoute = json.Replace("\"orderLink\": {", """
             "orderLink": {
                 "approval": { "name": "two steps", "steps": [
