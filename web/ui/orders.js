@@ -30,7 +30,7 @@ const Orders = {
     return [App.el('h3', {}, App.t('orders.route', 'Approval route')), ...rounds.slice().reverse().map(r => App.el('div', { class: 'route-round', dataset: { round: r.round } },
       App.el('h4', {}, App.t('orders.route.round', 'Round {n}: {outcome}', { n: r.round,
         outcome: r.outcome ? App.t(`orders.route.outcome.${r.outcome}`, { Approved: 'approved', Rejected: 'rejected', Cancelled: 'cancelled' }[r.outcome] || r.outcome) : App.t('orders.route.running', 'running') })),
-      App.table(r.steps, [
+      App.el('div', { class: 'table-scroll' }, App.table(r.steps, [
         { key: 'id', label: App.t('orders.route.step', 'Step'), value: s => (s.names && s.names[lang]) || s.id },
         { key: 'role', label: App.t('orders.route.approver', 'Approver'), value: s => (s.departmentHead ? App.t('orders.route.head', 'head of department') : s.role) + (s.assignee ? ` (${App.name(s.assignee)})` : '') },
         { key: 'condition', label: App.t('orders.route.condition', 'When'), value: s => s.condition || App.t('orders.route.always', 'always') },
@@ -38,7 +38,7 @@ const Orders = {
         { key: 'decidedBy', label: App.t('orders.route.decidedBy', 'Decided by'), value: s => s.decidedBy ? App.name(s.decidedBy) : '' },
         { key: 'decidedAt', label: App.t('orders.route.decidedAt', 'When decided'), value: s => App.fmt.dateTime(s.decidedAt) },
         { key: 'reason', label: App.t('orders.route.reason', 'Reason / comment'), value: s => s.reason || '' },
-      ], s => ({ dataset: { step: s.id, status: s.status } }))))];
+      ], s => ({ dataset: { step: s.id, status: s.status } })))))];
   },
 
   async init() {
