@@ -23,6 +23,7 @@ public static class PostgresSetup
         services.AddSingleton<IWorkloadSource>(sp => sp.GetRequiredService<DealQueries>());
         services.AddSingleton<IProcessCatalog, ProcessCatalog>();
         services.AddSingleton<SalesOrleans.Orders.IApprovalRoutes, SalesOrleans.Orders.ApprovalRoutes>();
+        services.AddSingleton<ReceivablesQueries>();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<SalesOrleans.Deals.DealDocuments>();
         services.AddSingleton<DeadLetterStore>();

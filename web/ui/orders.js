@@ -136,7 +136,8 @@ const Orders = {
     const papers = (kind, numbers) => App.el('div', { class: 'controls' },
       numbers.map(n => [App.el('a', { href: `/api/orders/${id}/${kind}/${encodeURIComponent(n)}.pdf` }, `${n}.pdf`), ' ']));
     const m = key => x => App.fmt.money(x[key], o.currency);
-    detail.replaceChildren(
+    // replaceChildren would print a null as the text "null": the parts not shown are left out.
+    detail.replaceChildren(...[
       App.el('h2', {}, `${o.customer} — ${Orders.status(o.status)}`),
       App.el('div', {}, App.t('orders.who', 'Responsible: {who} · warehouse {warehouse} · total {total} · paid {paid}',
         { who: App.name(o.responsible), warehouse: o.warehouse, total: App.fmt.money(o.total, o.currency), paid: App.fmt.money(o.paid, o.currency) }),
@@ -152,7 +153,7 @@ const Orders = {
       App.el('h3', {}, App.t('orders.replenishments', 'Production and supplier orders')), App.table(o.replenishments, null, null, App.t('orders.replenishments.none', 'Nothing to produce or buy.')),
       App.el('h3', {}, App.t('orders.shipments', 'Shipments')), App.table(o.shipments, null, null, App.t('orders.shipments.none', 'Nothing shipped yet.')), papers('shipments', o.shipments.map(s => s.waybill)),
       App.el('h3', {}, App.t('orders.invoices', 'Invoices')), App.table(o.invoices, null, null, App.t('orders.invoices.none', 'No invoice yet.')), papers('invoices', o.invoices.map(i => i.number)),
-      App.el('h3', {}, App.t('orders.payments', 'Payments')), App.table(o.payments, null, null, App.t('orders.payments.none', 'No payment yet.')));
+      App.el('h3', {}, App.t('orders.payments', 'Payments')), App.table(o.payments, null, null, App.t('orders.payments.none', 'No payment yet.'))].filter(part => part !== null && part !== undefined));
   },
 };
 Orders.init();

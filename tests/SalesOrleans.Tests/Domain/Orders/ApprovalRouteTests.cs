@@ -246,3 +246,38 @@ public class ApprovalRouteTests
         public int GetHashCode(ApprovalRoute? obj) => 0;
     }
 }
+
+[Trait("Category", "Unit")]
+public class ReceivablesTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Payments_settle_the_invoice_they_name_and_the_rest_goes_to_the_earliest_due()
+    {
+        Invoice[] invoices =
+        [
+            new("INV-2", 3200, new DateOnly(2027, 1, 10), T0.AddDays(1), "m1"),
+            new("INV-1", 3000, new DateOnly(2026, 12, 6), T0, "m1"),
+            new("INV-3", 800, new DateOnly(2027, 2, 1), T0.AddDays(2), "m1"),
+        ];
+        Payment[] payments = [new("p1", 1000, T0, "INV-1", "m1"), new("p2", 3500, T0, "INV-3", "m1"), new("p3", 100, T0, null, "m1")];
+
+        var open = Receivables.OpenInvoices(invoices, payments);
+
+        // INV-3 is paid (2,700 over it), the 2,700 and the 100 on account close INV-1's 2,000 and 800 of INV-2.
+        Assert.Equal([("INV-2", 2400m), ("INV-1", 0m), ("INV-3", 0m)], open.Select(o => (o.Number, o.Open)));
+    }
+
+    [Theory]
+    [InlineData(-1, "notDue")]
+    [InlineData(0, "days0to30")]
+    [InlineData(30, "days0to30")]
+    [InlineData(31, "days31to60")]
+    [InlineData(60, "days31to60")]
+    [InlineData(61, "days61to90")]
+    [InlineData(90, "days61to90")]
+    [InlineData(91, "over90")]
+    public void Invoices_are_aged_by_days_past_their_due_date(int daysPast, string bucket) =>
+        Assert.Equal(bucket, Receivables.Bucket(new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 1).AddDays(daysPast)));
+}
