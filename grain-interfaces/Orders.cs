@@ -56,6 +56,14 @@ public interface IOrderGrain : IGrainWithGuidKey, IFollowUpGrain
     /// <summary>Production reports how far a production order is (percent) and, if it moved, when it will be done.</summary>
     [Alias("ReportProduction")]
     Task<OrderResult> ReportProduction(ReportProductionCommand command, ActorInfo actor);
+
+    /// <summary>Rejects a step of the approval route with a reason (<see cref="RejectOrderCommand.Step"/>: which one); the order goes back to revision.</summary>
+    [Alias("RejectStep")]
+    Task<OrderResult> RejectStep(RejectOrderCommand command, ActorInfo actor);
+
+    /// <summary>In revision: new quantities or prices of lines and new payment terms, before resubmitting.</summary>
+    [Alias("Revise")]
+    Task<OrderResult> Revise(ReviseOrderCommand command, ActorInfo actor);
 }
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.ReportProductionCommand")]
@@ -63,6 +71,41 @@ public sealed record ReportProductionCommand(
     [property: Id(0)] string ReplenishmentId,
     [property: Id(1)] int Percent,
     [property: Id(2)] DateOnly? ExpectedOn = null);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.RejectOrderCommand")]
+public sealed record RejectOrderCommand([property: Id(0)] string Reason, [property: Id(1)] string? Step = null);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.LineRevisionView")]
+public sealed record LineRevisionView([property: Id(0)] int Line, [property: Id(1)] decimal? Quantity = null, [property: Id(2)] decimal? Price = null);
+
+[GenerateSerializer, Immutable, Alias("SalesOrleans.ReviseOrderCommand")]
+public sealed record ReviseOrderCommand([property: Id(0)] IReadOnlyList<LineRevisionView>? Lines, [property: Id(1)] string? PaymentTerms = null);
+
+/// <summary>One step of an approval round: who is asked, and how it was decided (who, when, why).</summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.ApprovalStepView")]
+public sealed record ApprovalStepView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Role,
+    [property: Id(2)] bool DepartmentHead,
+    [property: Id(3)] int Group,
+    [property: Id(4)] string? Condition,
+    [property: Id(5)] IReadOnlyDictionary<string, string> Names,
+    [property: Id(6)] string Status,
+    [property: Id(7)] string? Assignee,
+    [property: Id(8)] string? DecidedBy,
+    [property: Id(9)] DateTimeOffset? DecidedAt,
+    [property: Id(10)] string? Reason);
+
+/// <summary>One round of the route: started by a submit, ended by approval of every step (Approved), a rejection or a cancellation.</summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.ApprovalRoundView")]
+public sealed record ApprovalRoundView(
+    [property: Id(0)] int Round,
+    [property: Id(1)] string? Route,
+    [property: Id(2)] DateTimeOffset StartedAt,
+    [property: Id(3)] string StartedBy,
+    [property: Id(4)] DateTimeOffset? EndedAt,
+    [property: Id(5)] string? Outcome,
+    [property: Id(6)] IReadOnlyList<ApprovalStepView> Steps);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.NewOrderLineView")]
 public sealed record NewOrderLineView(
@@ -88,7 +131,10 @@ public sealed record CreateOrderCommand(
 public sealed record LineSplitView([property: Id(0)] int Line, [property: Id(1)] decimal Production, [property: Id(2)] decimal Supplier);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.ApproveOrderCommand")]
-public sealed record ApproveOrderCommand([property: Id(0)] IReadOnlyList<LineSplitView>? Splits = null);
+public sealed record ApproveOrderCommand(
+    [property: Id(0)] IReadOnlyList<LineSplitView>? Splits = null,
+    [property: Id(1)] string? Step = null,
+    [property: Id(2)] string? Comment = null);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.SetContractCommand")]
 public sealed record SetContractCommand([property: Id(0)] string? ContractNumber, [property: Id(1)] string? PaymentTerms);
@@ -207,4 +253,6 @@ public sealed record OrderView(
     [property: Id(24)] DateTimeOffset? ClosedAt,
     [property: Id(25)] IReadOnlyList<string>? Allowed = null,
     [property: Id(26)] int? ProductionPercent = null,
-    [property: Id(27)] DateOnly? ProductionExpectedOn = null);
+    [property: Id(27)] DateOnly? ProductionExpectedOn = null,
+    [property: Id(28)] IReadOnlyList<ApprovalRoundView>? Approval = null,
+    [property: Id(29)] string? CreatedBy = null);

@@ -137,6 +137,7 @@ public static class WebSetup
         app.MapDealEndpoints();
         app.MapStockEndpoints();
         app.MapAnalyticsEndpoints();
+        app.MapReceivablesEndpoints();
         app.MapOpsEndpoints();
         app.MapHub<LiveHub>("/hubs/live").SignedIn("live updates: the hub joins each connection to its own user's and department's groups only");
         app.UseSalesLeads();

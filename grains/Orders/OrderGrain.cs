@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SalesOrleans.Deals;
 using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
@@ -175,10 +176,26 @@ public sealed class OrderGrain(
         return state.State.Exists ? state.State.ToView() : null;
     }
 
-    public Task<OrderResult> Submit(ActorInfo actor) => Run(o => o.Submit(actor.ToActor(), clock.GetUtcNow()));
+    /// <summary>Sends the order (a draft, or a revised one: a new round) along its route, which <see cref="IApprovalRoutes"/> finds.</summary>
+    public async Task<OrderResult> Submit(ActorInfo actor)
+    {
+        if (!state.State.Exists)
+        {
+            return Refused(new OrderRejection(OrderRejectionCode.NotFound, $"Order {this.GetPrimaryKey()} does not exist."));
+        }
+
+        var route = ServiceProvider.GetService<IApprovalRoutes>() is { } routes ? await routes.ForOrderAsync(state.State.DealId) : ApprovalRoute.Default;
+        return await Run(o => o.Submit(route, actor.ToActor(), clock.GetUtcNow()));
+    }
 
     public Task<OrderResult> Approve(ApproveOrderCommand command, ActorInfo actor) =>
-        Run(o => o.Approve(command.Splits?.Select(s => new LineSplit(s.Line, s.Production, s.Supplier)).ToList(), actor.ToActor(), clock.GetUtcNow()));
+        Run(o => o.Approve(command.Splits?.Select(s => new LineSplit(s.Line, s.Production, s.Supplier)).ToList(), command.Step, command.Comment, actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<OrderResult> RejectStep(RejectOrderCommand command, ActorInfo actor) =>
+        Run(o => o.Reject(command.Reason, command.Step, actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<OrderResult> Revise(ReviseOrderCommand command, ActorInfo actor) =>
+        Run(o => o.Revise(command.Lines?.Select(l => new LineRevision(l.Line, l.Quantity, l.Price)).ToList(), command.PaymentTerms, actor.ToActor(), clock.GetUtcNow()));
 
     public Task<OrderResult> Reject(string reason, ActorInfo actor) => Run(o => o.Reject(reason, actor.ToActor(), clock.GetUtcNow()));
 

@@ -36,7 +36,11 @@ public static class OrderViews
         s.ClosedAt,
         SalesOrleans.Domain.Orders.Order.AllowedActionsIn(s.Status),
         ProductionReadiness.Of(s)?.Percent,
-        ProductionReadiness.Of(s)?.ExpectedOn);
+        ProductionReadiness.Of(s)?.ExpectedOn,
+        s.Approvals.Select(r => new ApprovalRoundView(r.Round, r.Route, r.StartedAt, r.StartedBy, r.EndedAt, r.Outcome,
+            r.Steps.Select(st => new ApprovalStepView(st.Id, st.Role, st.DepartmentHead, st.Group, st.Condition, st.Names, st.Status.ToString(),
+                st.Assignee, st.DecidedBy, st.DecidedAt, st.Reason)).ToList())).ToList(),
+        s.CreatedBy);
 
     public static CommandError ToError(this OrderRejection r) =>
         new(Enum.Parse<CommandErrorCode>(r.Code.ToString()), r.Message, r.Field, r.Details);

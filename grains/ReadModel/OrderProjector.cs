@@ -49,6 +49,23 @@ public sealed class OrderProjector(NpgsqlDataSource db, DeadLetterStore? deadLet
             batch.BatchCommands.Add(replenishment);
         }
 
+        // Receivables: what each invoice still has open (payments naming it, the rest to the earliest due).
+        var open = SalesOrleans.Domain.Orders.Receivables.OpenInvoices(
+            o.Invoices.Select(i => new SalesOrleans.Domain.Orders.Invoice(i.Number, i.Amount, i.DueDate, i.IssuedAt, i.IssuedBy)).ToList(),
+            o.Payments.Select(p => new SalesOrleans.Domain.Orders.Payment(p.Id, p.Amount, p.At, p.Invoice, p.RecordedBy)).ToList());
+        foreach (var (invoice, owed) in o.Invoices.Zip(open))
+        {
+            var row = new NpgsqlBatchCommand("""
+                INSERT INTO sales_order_invoice (order_id, number, seq, customer, responsible, currency, amount, open_amount, due_date, issued_at, order_status)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                ON CONFLICT (order_id, number) DO UPDATE SET seq = EXCLUDED.seq, customer = EXCLUDED.customer, responsible = EXCLUDED.responsible,
+                    open_amount = EXCLUDED.open_amount, order_status = EXCLUDED.order_status
+                WHERE sales_order_invoice.seq < EXCLUDED.seq
+                """);
+            Add(row, o.Id, invoice.Number, o.Seq, o.Customer, o.Responsible, o.Currency, invoice.Amount, owed.Open, invoice.DueDate, invoice.IssuedAt, o.Status);
+            batch.BatchCommands.Add(row);
+        }
+
         foreach (var a in publication.Activities)
         {
             var activity = new NpgsqlBatchCommand("""
@@ -58,6 +75,16 @@ public sealed class OrderProjector(NpgsqlDataSource db, DeadLetterStore? deadLet
                 """);
             Add(activity, o.Id, a.Seq, a.At, a.Actor, a.Kind.ToString(), a.Status.ToString(), a.Text, a.Document, a.Amount);
             batch.BatchCommands.Add(activity);
+            if (a.Notify is { Length: > 0 } recipient)
+            {
+                // The approver asked at a route step, the responsible of a rejected order: keyed by the activity, so a replay notifies nobody twice.
+                var notification = new NpgsqlBatchCommand("""
+                    INSERT INTO notification (source, source_id, seq, recipient, at, text) VALUES ('order', $1, $2, $3, $4, $5)
+                    ON CONFLICT (source, source_id, seq) DO NOTHING
+                    """);
+                Add(notification, o.Id, a.Seq, recipient, a.At, a.Text);
+                batch.BatchCommands.Add(notification);
+            }
         }
 
         await batch.ExecuteNonQueryAsync(ct);

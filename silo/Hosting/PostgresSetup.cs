@@ -22,6 +22,8 @@ public static class PostgresSetup
         services.AddSingleton<ClusterQueries>();
         services.AddSingleton<IWorkloadSource>(sp => sp.GetRequiredService<DealQueries>());
         services.AddSingleton<IProcessCatalog, ProcessCatalog>();
+        services.AddSingleton<SalesOrleans.Orders.IApprovalRoutes, SalesOrleans.Orders.ApprovalRoutes>();
+        services.AddSingleton<ReceivablesQueries>();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<SalesOrleans.Deals.DealDocuments>();
         services.AddSingleton<DeadLetterStore>();

@@ -18,7 +18,11 @@ public sealed record CreateOrderRequest(
     string? ContractNumber,
     string? PaymentTerms);
 
-public sealed record ApproveOrderRequest(IReadOnlyList<LineSplitView>? Splits);
+public sealed record ApproveOrderRequest(IReadOnlyList<LineSplitView>? Splits, string? Step = null, string? Comment = null);
+
+public sealed record RejectOrderRequest(string? Reason, string? Step = null);
+
+public sealed record ReviseOrderRequest(IReadOnlyList<LineRevisionView>? Lines, string? PaymentTerms);
 
 public sealed record ReasonRequest(string? Reason);
 
@@ -91,10 +95,18 @@ public static class OrderEndpoints
             Command(id, user, grains, users, order => order.Submit(user.Actor()))).Requires(Capability.OrderChange, Resource.Order());
 
         orders.MapPost("/{id:guid}/approve", (Guid id, ApproveOrderRequest? body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
-            Command(id, user, grains, users, order => order.Approve(new ApproveOrderCommand(body?.Splits), user.Actor()))).Requires(Capability.OrderApprove, Resource.Order());
+            Command(id, user, grains, users, order => order.Approve(new ApproveOrderCommand(body?.Splits, body?.Step, body?.Comment), user.Actor()))).Requires(Capability.OrderApprove, Resource.Order());
 
-        orders.MapPost("/{id:guid}/reject", (Guid id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
-            Command(id, user, grains, users, order => order.Reject(body.Reason ?? "", user.Actor()))).Requires(Capability.OrderApprove, Resource.Order());
+        // A step of the route rejected with a reason: the order goes back to its responsible for revision.
+        orders.MapPost("/{id:guid}/reject", (Guid id, RejectOrderRequest body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            Command(id, user, grains, users, order => order.RejectStep(new RejectOrderCommand(body.Reason ?? "", body.Step), user.Actor()))).Requires(Capability.OrderApprove, Resource.Order());
+
+        orders.MapPost("/{id:guid}/revise", (Guid id, ReviseOrderRequest body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            Command(id, user, grains, users, order => order.Revise(new ReviseOrderCommand(body.Lines, body.PaymentTerms), user.Actor()))).Requires(Capability.OrderChange, Resource.Order());
+
+        // A revised order goes along its route again: a new round.
+        orders.MapPost("/{id:guid}/resubmit", (Guid id, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
+            Command(id, user, grains, users, order => order.Submit(user.Actor()))).Requires(Capability.OrderChange, Resource.Order());
 
         orders.MapPost("/{id:guid}/contract", (Guid id, ContractRequest body, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
             Command(id, user, grains, users, order => order.SetContract(new SetContractCommand(body.ContractNumber, body.PaymentTerms), user.Actor()))).Requires(Capability.OrderChange, Resource.Order());

@@ -117,6 +117,7 @@ const Analytics = {
       App.el('tr', {}, App.el('td', {}, App.name(m.manager)), App.el('td', {}, App.fmt.number(m.deals)), App.el('td', {}, App.fmt.number(m.won)), App.el('td', {}, App.fmt.number(m.lost)),
         App.el('td', {}, App.fmt.percent(m.conversion)), App.el('td', {}, App.fmt.percent(m.overdueRate)), App.el('td', {}, money(m.revenueWon)))), 7);
     Analytics.leadFate(leads.data);
+    await Analytics.receivables();
     Analytics.bcg(bcg.data);
     const p = probability.ok ? probability.data : null;
     // The Brier score explained in words: the mean squared gap between the predicted chance and what happened (0 is perfect).
@@ -126,6 +127,18 @@ const Analytics = {
       : App.t('analytics.probability.none', 'Win probability: not learned yet (it is refreshed every night from closed deals).');
     document.getElementById('updated').textContent = App.t('analytics.updated', 'updated {time}', { time: App.fmt.time(new Date()) });
     document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
+  },
+
+  // Receivables by customer and age (days past the invoice due date), each row in its own currency.
+  async receivables() {
+    const department = document.getElementById('filters').department.value;
+    const result = await App.api('GET', '/api/analytics/receivables' + (department ? `?department=${encodeURIComponent(department)}` : ''));
+    if (!result.ok) { document.querySelector('#receivables tbody').replaceChildren(App.el('tr', {}, App.el('td', { colspan: '7' }, App.problem(result)))); return; }
+    Analytics.rows('#receivables tbody', result.data.rows.map(r => {
+      const m = v => App.fmt.money(v, r.currency);
+      return App.el('tr', { dataset: { customer: r.customer } }, App.el('td', {}, r.customer), App.el('td', {}, m(r.notDue)), App.el('td', {}, m(r.days0To30)),
+        App.el('td', {}, m(r.days31To60)), App.el('td', {}, m(r.days61To90)), App.el('td', { class: r.over90 > 0 ? 'error' : null }, m(r.over90)), App.el('td', {}, m(r.total)));
+    }), 7);
   },
 
   // Amounts in reports are sums of the deals' amounts as stored; deals are opened in EUR unless another currency is given.

@@ -5,7 +5,40 @@ const Orders = {
 
   status(s) {
     return App.t(`order.status.${s}`, { Draft: 'draft', OnApproval: 'on approval', Allocating: 'allocating', Approved: 'approved', Rejected: 'rejected',
-      Execution: 'in execution', Shipped: 'shipped', Completed: 'completed', Cancelled: 'cancelled', Archived: 'archived' }[s] || s);
+      Execution: 'in execution', Shipped: 'shipped', Completed: 'completed', Cancelled: 'cancelled', Archived: 'archived', Revision: 'in revision' }[s] || s);
+  },
+
+  stepStatus(s) {
+    return App.t(`orders.step.${s}`, { Waiting: 'waiting', Pending: 'asked now', Approved: 'approved', Rejected: 'rejected', Dropped: 'dropped' }[s] || s);
+  },
+
+  // Whether the signed-in person may decide the step (the server checks again): holds its role (an admin also a
+  // supervisor's step), is neither the order's responsible nor its creator, and approved no other step of the round.
+  decides(o, round, step) {
+    const me = App.me || {};
+    const roles = me.roles || [];
+    if (step.status !== 'Pending' || me.userName === o.responsible || me.userName === o.createdBy) return false;
+    if (round.steps.some(s => s.status === 'Approved' && s.decidedBy === me.userName)) return false;
+    return roles.includes(step.role) || (step.role === 'supervisor' && roles.includes('admin'));
+  },
+
+  // The route as it went, round by round: each step with its approver, condition, state, who decided, when and why.
+  route(o) {
+    const rounds = o.approval || [];
+    if (!rounds.length) return [];
+    const lang = App.lang || 'en';
+    return [App.el('h3', {}, App.t('orders.route', 'Approval route')), ...rounds.slice().reverse().map(r => App.el('div', { class: 'route-round', dataset: { round: r.round } },
+      App.el('h4', {}, App.t('orders.route.round', 'Round {n}: {outcome}', { n: r.round,
+        outcome: r.outcome ? App.t(`orders.route.outcome.${r.outcome}`, { Approved: 'approved', Rejected: 'rejected', Cancelled: 'cancelled' }[r.outcome] || r.outcome) : App.t('orders.route.running', 'running') })),
+      App.el('div', { class: 'table-scroll' }, App.table(r.steps, [
+        { key: 'id', label: App.t('orders.route.step', 'Step'), value: s => (s.names && s.names[lang]) || s.id },
+        { key: 'role', label: App.t('orders.route.approver', 'Approver'), value: s => (s.departmentHead ? App.t('orders.route.head', 'head of department') : s.role) + (s.assignee ? ` (${App.name(s.assignee)})` : '') },
+        { key: 'condition', label: App.t('orders.route.condition', 'When'), value: s => s.condition || App.t('orders.route.always', 'always') },
+        { key: 'status', label: App.t('orders.col.status', 'Status'), value: s => Orders.stepStatus(s.status) },
+        { key: 'decidedBy', label: App.t('orders.route.decidedBy', 'Decided by'), value: s => s.decidedBy ? App.name(s.decidedBy) : '' },
+        { key: 'decidedAt', label: App.t('orders.route.decidedAt', 'When decided'), value: s => App.fmt.dateTime(s.decidedAt) },
+        { key: 'reason', label: App.t('orders.route.reason', 'Reason / comment'), value: s => s.reason || '' },
+      ], s => ({ dataset: { step: s.id, status: s.status } })))))];
   },
 
   async init() {
@@ -63,15 +96,20 @@ const Orders = {
       input('paymentTerms', App.t('orders.paymentTerms', 'Payment terms'), { size: 14 }));
     const payment = App.el('form', { class: 'controls' }, input('amount', App.t('orders.amount', 'Amount ({currency})', { currency: o.currency }), { type: 'number', step: '0.01', min: '0.01', size: 10 }));
     const buttons = [];
+    const running = (o.approval || []).filter(r => !r.outcome).slice(-1)[0];
+    // Old orders sent for approval before routes have no round yet: the default route's one supervisor step.
+    const round = running || { steps: [{ id: null, role: 'supervisor', status: 'Pending' }] };
+    const mine = allowed.has('approve') && App.can('order.approve') ? round.steps.find(s => Orders.decides(o, round, s)) : null;
     if (allowed.has('submit') && App.can('order.change')) buttons.push(act(App.t('orders.submit', 'Submit for approval'), 'submit'));
-    if (allowed.has('approve') && App.can('order.approve')) buttons.push(act(App.t('orders.approve', 'Approve (allocate)'), 'approve', () => ({})));
+    if (mine) buttons.push(act(App.t('orders.approveStep', 'Approve'), 'approve', () => ({ step: mine.id, comment: value(reason, 'reason').trim() || null })));
+    if (allowed.has('resubmit') && App.can('order.change')) buttons.push(act(App.t('orders.resubmit', 'Resubmit for approval'), 'resubmit'));
     if (allowed.has('execute') && App.can('order.fulfil')) buttons.push(act(App.t('orders.execute', 'Start execution'), 'execution'));
     if (allowed.has('ship') && App.can('order.fulfil')) buttons.push(act(App.t('orders.ship', 'Ship reserved'), 'shipments'));
     if (allowed.has('invoice') && App.can('order.change')) buttons.push(act(App.t('orders.invoice', 'Invoice'), 'invoices', () => ({})));
     if (allowed.has('archive') && App.can('order.change')) buttons.push(act(App.t('orders.archive', 'Archive'), 'archive'));
     const contractOpen = ['Draft', 'OnApproval', 'Approved'].includes(o.status) && App.can('order.change');
     const paying = allowed.has('pay') && App.can('order.payment');
-    const rejecting = allowed.has('reject') && App.can('order.approve');
+    const rejecting = Boolean(mine);
     const cancelling = allowed.has('cancel') && App.can('order.cancel');
     // Enter in a small form does its one action.
     contract.addEventListener('submit', e => { e.preventDefault(); contract.querySelector('button')?.click(); });
@@ -79,27 +117,44 @@ const Orders = {
     reason.addEventListener('submit', e => e.preventDefault());
     if (contractOpen) contract.append(act(App.t('orders.setContract', 'Set contract'), 'contract', () => ({ contractNumber: value(contract, 'contractNumber'), paymentTerms: value(contract, 'paymentTerms') })));
     if (paying) payment.append(act(App.t('orders.pay', 'Record payment'), 'payments', () => ({ amount: Number(value(payment, 'amount')), paymentId: `ui-${Date.now()}` })));
-    if (rejecting) reason.append(act(App.t('orders.reject', 'Reject'), 'reject', needReason));
+    if (rejecting) reason.append(act(App.t('orders.reject', 'Reject'), 'reject', () => { const r = needReason(); return r && { ...r, step: mine.id }; }));
+    // In revision the responsible changes quantities, prices and payment terms, then resubmits (a new round).
+    const revising = allowed.has('revise') && App.can('order.change');
+    const revise = App.el('form', { class: 'controls revise' },
+      o.lines.map(l => App.el('span', {}, `${l.no}. ${l.sku} `,
+        App.el('input', { name: `q${l.no}`, type: 'number', step: 'any', min: '0', value: l.quantity, size: 6, 'aria-label': App.t('orders.revise.quantity', 'Quantity of line {no}', { no: l.no }) }),
+        ' × ', App.el('input', { name: `p${l.no}`, type: 'number', step: '0.01', min: '0', value: l.price, size: 8, 'aria-label': App.t('orders.revise.price', 'Price of line {no}', { no: l.no }) }))),
+      input('revisedTerms', App.t('orders.paymentTerms', 'Payment terms'), { size: 18, value: o.paymentTerms || '' }));
+    revise.addEventListener('submit', e => e.preventDefault());
+    if (revising) revise.append(act(App.t('orders.revise', 'Save revision'), 'revise', () => ({
+      lines: o.lines.map(l => ({ line: l.no, quantity: Number(value(revise, `q${l.no}`)), price: Number(value(revise, `p${l.no}`)) }))
+        .filter(x => x.quantity !== o.lines.find(l => l.no === x.line).quantity || x.price !== o.lines.find(l => l.no === x.line).price),
+      paymentTerms: value(revise, 'revisedTerms').trim() || null,
+    })));
     if (cancelling) { const cancel = act(App.t('orders.cancel', 'Cancel the order'), 'cancel', needReason); cancel.className = 'danger'; reason.append(cancel); }
     // The invoice and waybill PDFs, laid out from the order.
     const papers = (kind, numbers) => App.el('div', { class: 'controls' },
       numbers.map(n => [App.el('a', { href: `/api/orders/${id}/${kind}/${encodeURIComponent(n)}.pdf` }, `${n}.pdf`), ' ']));
     const m = key => x => App.fmt.money(x[key], o.currency);
-    detail.replaceChildren(
+    // replaceChildren would print a null as the text "null": the parts not shown are left out.
+    detail.replaceChildren(...[
       App.el('h2', {}, `${o.customer} — ${Orders.status(o.status)}`),
       App.el('div', {}, App.t('orders.who', 'Responsible: {who} · warehouse {warehouse} · total {total} · paid {paid}',
         { who: App.name(o.responsible), warehouse: o.warehouse, total: App.fmt.money(o.total, o.currency), paid: App.fmt.money(o.paid, o.currency) }),
         o.dealId ? App.el('span', {}, ' · ', App.el('a', { href: `/deal.html?id=${o.dealId}` }, App.t('orders.deal', 'the deal'))) : null),
       buttons.length ? App.el('div', { class: 'controls' }, buttons) : null,
+      o.rejectionReason && o.status === 'Revision' ? App.el('p', { class: 'error', role: 'status' }, App.t('orders.rejectedBecause', 'Rejected: {reason}', { reason: o.rejectionReason })) : null,
+      revising ? revise : null,
       contractOpen ? contract : null, paying ? payment : null, rejecting || cancelling ? reason : null,
-      !buttons.length && !contractOpen && !paying && !rejecting && !cancelling ? App.el('p', { class: 'muted' }, App.t('orders.nothingToDo', 'Nothing to do on this order in its current state.')) : null,
+      !buttons.length && !contractOpen && !paying && !rejecting && !cancelling && !revising ? App.el('p', { class: 'muted' }, App.t('orders.nothingToDo', 'Nothing to do on this order in its current state.')) : null,
       message,
+      ...Orders.route(o),
       App.el('h3', {}, App.t('orders.lines', 'Lines and allocation')), App.table(o.lines, ['no', 'sku', 'name', 'quantity', { key: 'price', value: m('price') }, 'fromStock', 'toProduce', 'toPurchase', 'reserved', 'shipped', 'waiting']),
       App.el('h3', {}, App.t('orders.replenishments', 'Production and supplier orders')), App.table(o.replenishments, null, null, App.t('orders.replenishments.none', 'Nothing to produce or buy.')),
       OrderProduction.view(o, act, input, value),
       App.el('h3', {}, App.t('orders.shipments', 'Shipments')), App.table(o.shipments, null, null, App.t('orders.shipments.none', 'Nothing shipped yet.')), papers('shipments', o.shipments.map(s => s.waybill)),
       App.el('h3', {}, App.t('orders.invoices', 'Invoices')), App.table(o.invoices, null, null, App.t('orders.invoices.none', 'No invoice yet.')), papers('invoices', o.invoices.map(i => i.number)),
-      App.el('h3', {}, App.t('orders.payments', 'Payments')), App.table(o.payments, null, null, App.t('orders.payments.none', 'No payment yet.')));
+      App.el('h3', {}, App.t('orders.payments', 'Payments')), App.table(o.payments, null, null, App.t('orders.payments.none', 'No payment yet.'))].filter(part => part !== null && part !== undefined));
   },
 };
 Orders.init();

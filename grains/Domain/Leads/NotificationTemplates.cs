@@ -60,6 +60,7 @@ public static partial class NotificationTemplates
             "deal" => $"/deal.html?id={id}",
             "lead" => $"/leads.html?id={id}",
             "mail" => $"/mail.html?id={id}",
+            "order" => $"/orders.html?id={id}",
             _ => $"/leads.html?contact={id}",
         };
     }

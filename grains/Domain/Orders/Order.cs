@@ -45,7 +45,7 @@ public sealed record NewOrder(
 /// journaling activities. Stock is never touched here: commands that need stock add <see cref="StockAction"/>s, the
 /// grain carries them out and hands the outcomes back to <see cref="ApplyStock"/>.
 /// </summary>
-public sealed class Order
+public sealed partial class Order
 {
     public const int MaxLines = 200;
 
@@ -148,6 +148,7 @@ public sealed class Order
                 Quantity = line.Quantity,
                 Price = price,
                 DueDate = line.DueDate,
+                ListPrice = sku.Price,
             });
         }
 
@@ -168,22 +169,22 @@ public sealed class Order
             $"Order for {customer}: {lines.Count} line(s), {Money(_state.Total)} {currency}, responsible {responsible}.", amount: _state.Total);
     }
 
-    public void Submit(Actor actor, DateTimeOffset now)
-    {
-        RequireStatus("submit", OrderStatus.Draft);
-        RequireResponsibleOrSupervisor(actor);
-        _state.Status = OrderStatus.OnApproval;
-        Record(OrderActivityKind.Submitted, actor, now, "Sent for approval.");
-    }
+    /// <summary>Sends the order along the default route (orders of no process with a route of its own).</summary>
+    public void Submit(Actor actor, DateTimeOffset now) => Submit(ApprovalRoute.Default, actor, now);
 
     /// <summary>
     /// Approves and starts allocation: each line reserves what stock allows (less what the approver sends straight to
     /// production or suppliers). The order stays Allocating until the stock outcomes are applied.
     /// </summary>
-    public void Approve(IReadOnlyList<LineSplit>? splits, Actor actor, DateTimeOffset now)
+    public void Approve(IReadOnlyList<LineSplit>? splits, Actor actor, DateTimeOffset now) => Approve(splits, null, null, actor, now);
+
+    /// <summary>
+    /// Approves a step of the running route (<paramref name="stepId"/>, or the first pending step the actor decides);
+    /// the last step's approval starts allocation with the splits given now or at an earlier step.
+    /// </summary>
+    public void Approve(IReadOnlyList<LineSplit>? splits, string? stepId, string? comment, Actor actor, DateTimeOffset now)
     {
         RequireStatus("approve", OrderStatus.OnApproval);
-        RequireSupervisor(actor, "approve");
         var byLine = new Dictionary<int, LineSplit>();
         foreach (var split in splits ?? [])
         {
@@ -202,12 +203,30 @@ public sealed class Order
             }
         }
 
-        _state.RequestedSplits = [.. byLine.Values];
+        var note = OptionalText("comment", comment, 400);
+        var complete = ApproveStep(stepId, note, actor, now);
+        if (splits is not null)
+        {
+            _state.RequestedSplits = [.. byLine.Values];
+        }
+
+        if (!complete)
+        {
+            return;
+        }
+
+        StartAllocation(actor, now, "Approved; allocating stock.");
+    }
+
+    /// <summary>The route is through (or needs no approval): reserve what stock allows, the rest goes to production or suppliers.</summary>
+    private void StartAllocation(Actor actor, DateTimeOffset now, string text)
+    {
         _state.Status = OrderStatus.Allocating;
-        Record(OrderActivityKind.Approved, actor, now, "Approved; allocating stock.");
+        Record(OrderActivityKind.Approved, actor, now, text);
         foreach (var line in _state.Lines)
         {
-            var fromStock = line.Quantity - (byLine.TryGetValue(line.No, out var s) ? s.Production + s.Supplier : 0);
+            var s = _state.RequestedSplits.FirstOrDefault(x => x.Line == line.No);
+            var fromStock = line.Quantity - (s is null ? 0 : s.Production + s.Supplier);
             if (fromStock > 0 && line.Kind != SkuKind.Service)
             {
                 _state.PendingStock.Add(new StockAction(StockActionKind.Reserve, line.No, line.Sku, $"{Reference}-L{line.No}", fromStock));
@@ -220,19 +239,12 @@ public sealed class Order
         }
     }
 
-    public void Reject(string? reason, Actor actor, DateTimeOffset now)
-    {
-        RequireStatus("reject", OrderStatus.OnApproval);
-        RequireSupervisor(actor, "reject");
-        _state.RejectionReason = RequireText("reason", reason, 400);
-        _state.Status = OrderStatus.Rejected;
-        _state.ClosedAt = now;
-        Record(OrderActivityKind.Rejected, actor, now, $"Rejected: {_state.RejectionReason}");
-    }
+    /// <summary>Rejects a step of the running route with a reason: the round ends and the order goes back to revision.</summary>
+    public void Reject(string? reason, Actor actor, DateTimeOffset now) => Reject(reason, null, actor, now);
 
     public void SetContract(string? contractNumber, string? paymentTerms, Actor actor, DateTimeOffset now)
     {
-        RequireStatus("set the contract of", OrderStatus.Draft, OrderStatus.OnApproval, OrderStatus.Allocating, OrderStatus.Approved, OrderStatus.Execution);
+        RequireStatus("set the contract of", OrderStatus.Draft, OrderStatus.OnApproval, OrderStatus.Allocating, OrderStatus.Approved, OrderStatus.Execution, OrderStatus.Revision);
         RequireResponsibleOrSupervisor(actor);
         var contract = OptionalText("contractNumber", contractNumber, 100);
         var terms = OptionalText("paymentTerms", paymentTerms, 400);
@@ -407,7 +419,7 @@ public sealed class Order
     /// <summary>Cancels an order that has shipped nothing: its reservations are released and open replenishments cancelled.</summary>
     public void Cancel(string? reason, Actor actor, DateTimeOffset now)
     {
-        RequireStatus("cancel", OrderStatus.Draft, OrderStatus.OnApproval, OrderStatus.Approved, OrderStatus.Execution);
+        RequireStatus("cancel", OrderStatus.Draft, OrderStatus.OnApproval, OrderStatus.Approved, OrderStatus.Execution, OrderStatus.Revision);
         RequireResponsibleOrSupervisor(actor);
         var why = RequireText("reason", reason, 400);
         if (_state.Lines.Any(l => l.Shipped > 0))
@@ -421,6 +433,7 @@ public sealed class Order
         }
 
         _state.CancelReason = why;
+        EndRunningRound("Cancelled", now);
         _state.Status = OrderStatus.Cancelled;
         _state.ClosedAt = now;
         foreach (var order in _state.Replenishments.Where(r => r.IsOpen).ToList())
@@ -669,6 +682,7 @@ public sealed class Order
         OrderStatus.Execution => ["ship", "invoice", "pay", "cancel"],
         OrderStatus.Shipped => ["invoice", "pay"],
         OrderStatus.Rejected or OrderStatus.Cancelled => ["archive"],
+        OrderStatus.Revision => ["revise", "resubmit", "cancel"],
         _ => [],
     };
 

@@ -65,6 +65,9 @@ public sealed class OrderState : IWorkDue
     /// <summary>Activities up to this seq are reflected in the linked deal (journal notes, stage); the outbox keeps the rest.</summary>
     public long DealSyncedSeq { get; set; }
 
+    /// <summary>The approval rounds, oldest first; the last one runs while the order is OnApproval. Empty in orders stored before routes.</summary>
+    public List<ApprovalRoundState> Approvals { get; set; } = [];
+
     [JsonIgnore]
     public bool Exists => Id != Guid.Empty;
 
@@ -104,6 +107,9 @@ public enum OrderStatus
     Completed,
     Cancelled,
     Archived,
+
+    /// <summary>A step of the approval route rejected it: the responsible revises lines and terms, then resubmits (a new round).</summary>
+    Revision,
 }
 
 /// <summary>An order line and how it is fulfilled (Allocation): held in stock, ordered from production or a supplier, shipped.</summary>
@@ -126,6 +132,9 @@ public sealed class OrderLine
     public decimal Price { get; set; }
 
     public DateOnly? DueDate { get; set; }
+
+    /// <summary>The catalogue price when the line was made (0 in lines stored before): a lower price is a discount, which routes may look at.</summary>
+    public decimal ListPrice { get; set; }
 
     /// <summary>Reserved from stock at approval (FromStock).</summary>
     public decimal FromStock { get; set; }
@@ -247,6 +256,9 @@ public enum OrderActivityKind
     Completed,
     Cancelled,
     Archived,
+    ApprovalRequested,
+    StepApproved,
+    Revised,
 }
 
 /// <summary>One entry of the order's journal and the event consumers receive (invoices, payments and waybills show in the deal journal).</summary>
@@ -258,4 +270,5 @@ public sealed record OrderActivity(
     OrderStatus Status,
     string Text,
     string? Document = null,
-    decimal? Amount = null);
+    decimal? Amount = null,
+    string? Notify = null);

@@ -298,6 +298,9 @@ public sealed record OrderLinkDefinition
     public string? LostStage { get; init; }
 
     public string LostReason { get; init; } = "order cancelled";
+
+    /// <summary>The approval route of the process's orders (steps, roles, conditions); none: the default route. No steps: no approval.</summary>
+    public Orders.ApprovalRoute? Approval { get; init; }
 }
 
 public sealed record OrderLinkMove

@@ -647,8 +647,13 @@ public static partial class ProcessValidator
             return;
         }
 
+        if (link.Approval is { } approval)
+        {
+            problems.AddRange(approval.Validate("orderLink.approval"));
+        }
+
         var moves = (link.Moves ?? []).ToList();
-        if (link.CreateAt is null && link.PaidField is null && moves.Count == 0 && link.LostStage is null)
+        if (link.CreateAt is null && link.PaidField is null && moves.Count == 0 && link.LostStage is null && link.Approval is null)
         {
             problems.Add("orderLink: names no createAt stage, paidField, moves or lostStage (leave it out when deals make no orders)");
         }

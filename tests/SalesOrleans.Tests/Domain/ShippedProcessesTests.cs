@@ -229,6 +229,17 @@ public class ShippedProcessesTests
         Assert.Contains(Gates(d, "closing", GateKind.Field), g => g.Field == link.PaidField);
     }
 
+    [Fact]
+    public void Industrial_orders_need_no_approval_and_order_driven_ones_go_to_the_head_then_the_director_when_large()
+    {
+        // The survey: "invoice (contract) without an approval phase"; Clobbi.CRM: orders are put on an approval route.
+        Assert.Empty(Load("industrial-equipment.json").OrderLink!.Approval!.StepsFor(new SalesOrleans.Domain.Orders.ApprovalFacts(1_000_000, 50, "deferred")));
+        var route = Load("order-driven.json").OrderLink!.Approval!;
+        Assert.Equal(["sales-head"], route.StepsFor(new SalesOrleans.Domain.Orders.ApprovalFacts(1800, 0, "prepayment")).Select(s => s.Id));
+        Assert.Equal(["sales-head", "commercial-director"], route.StepsFor(new SalesOrleans.Domain.Orders.ApprovalFacts(1800, 0, "оплата с отсрочкой 30 дней")).Select(s => s.Id));
+        Assert.Equal(["sales-head", "commercial-director"], route.StepsFor(new SalesOrleans.Domain.Orders.ApprovalFacts(12_000, 0, "prepayment")).Select(s => s.Id));
+    }
+
     [Theory]
     [InlineData("training-sales.json", "advancePaid")]
     [InlineData("industrial-equipment.json", "paymentReceived")]

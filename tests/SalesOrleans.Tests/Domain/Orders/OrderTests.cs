@@ -244,6 +244,8 @@ public class OrderTests
         rejected.Submit(Manager, T0);
         Assert.Equal("reason", Refused(rejected, () => rejected.Reject(" ", Supervisor, T0)).Field);
         rejected.Reject("Credit limit exceeded", Supervisor, T0);
+        Assert.Equal(OrderStatus.Revision, rejected.State.Status);
+        rejected.Cancel("Customer found no credit", Manager, T0);
         rejected.Archive(Manager, T0);
         Assert.Equal(OrderStatus.Archived, rejected.State.Status);
 
