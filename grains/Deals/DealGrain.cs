@@ -16,7 +16,8 @@ public sealed class DealGrain(
     IDealDirectory directory,
     IDealEventSink sink,
     TimeProvider clock,
-    ILogger<DealGrain> logger) : Grain, IDealGrain, IRemindable
+    ILogger<DealGrain> logger,
+    Microsoft.Extensions.Options.IOptions<DealOptions> options) : Grain, IDealGrain, IRemindable
 {
     private const string DeadlineReminder = "deadline";
 
@@ -28,6 +29,11 @@ public sealed class DealGrain(
 
     /// <summary>Overdue tasks are counted in the metrics once, up to this seq.</summary>
     private long _overdueCountedSeq;
+
+    // With ReplyBeforeProjection: the publication running behind the replies, the newest view and who had a share before.
+    private Task? _behind;
+    private DealView? _behindView;
+    private HashSet<string>? _behindPeople;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -196,6 +202,7 @@ public sealed class DealGrain(
     private async Task Commit(Deal deal, DealView view, IReadOnlyDictionary<string, WorkloadShare> sharesBefore, bool fromReminderTick = false)
     {
         state.State.Deal.Outbox.RemoveAll(a => a.Seq <= Delivery.DeliveredSeq);
+        DealHistoryBound.Trim(state.State.Deal, Delivery.DeliveredSeq);
         try
         {
             await ScheduleWake(deal, fromReminderTick, inCommand: true);
@@ -213,7 +220,67 @@ public sealed class DealGrain(
         SalesMetrics.TasksOverdue.Add(state.State.Deal.Outbox.Count(a => a.Seq > counted && a.Kind == ActivityKind.TaskOverdue));
         _overdueCountedSeq = state.State.Deal.Seq;
 
-        await TryPublish(deal, view, republish: false, sharesBefore);
+        if (options.Value.ReplyBeforeProjection)
+        {
+            PublishBehind(view, sharesBefore);
+        }
+        else
+        {
+            await TryPublish(deal, view, republish: false, sharesBefore.Keys);
+        }
+    }
+
+    /// <summary>
+    /// Publishes after the reply (the write is durable, the outbox in it): one publication at a time per deal, each
+    /// carrying everything committed since the last (commands that landed meanwhile are coalesced into one). A failed
+    /// delivery is retried by the outbox delivery's follow-up work; a node dying first leaves the outbox to the sweep.
+    /// </summary>
+    private void PublishBehind(DealView view, IReadOnlyDictionary<string, WorkloadShare> sharesBefore)
+    {
+        _behindView = view;
+        (_behindPeople ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(sharesBefore.Keys);
+        if (_behind is not { IsCompleted: false })
+        {
+            _behind = PublishPending();
+        }
+    }
+
+    private async Task PublishPending()
+    {
+        // The reply goes first.
+        await Task.Yield();
+        try
+        {
+            while (state.State.Deal.Exists && Delivery.DeliveredSeq < state.State.Deal.Seq)
+            {
+                var people = _behindPeople;
+                _behindPeople = null;
+                var deal = await Load();
+                var view = _behindView is { } newest && newest.Seq == state.State.Deal.Seq ? newest : deal.ToView();
+                var before = Delivery.DeliveredSeq;
+                await TryPublish(deal, view, republish: people is null, people);
+                if (Delivery.DeliveredSeq == before)
+                {
+                    // Failed: the follow-up work retries (with everyone involved told).
+                    return;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Publishing deal {Deal} behind its replies failed; the sweep delivers its outbox", this.GetPrimaryKey());
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_behind is { IsCompleted: false } behind)
+        {
+            // Let a publication under way land; what does not stays in the stored outbox for the next activation or the sweep.
+            await Task.WhenAny(behind, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     /// <summary>
@@ -250,7 +317,7 @@ public sealed class DealGrain(
     }
 
     /// <summary>Delivers the outbox to this node's consumers and the workload shares to the people involved; retried on failure.</summary>
-    private async Task TryPublish(Deal deal, DealView view, bool republish, IReadOnlyDictionary<string, WorkloadShare>? sharesBefore)
+    private async Task TryPublish(Deal deal, DealView view, bool republish, IEnumerable<string>? sharesBefore)
     {
         var s = state.State.Deal;
         await Delivery.DeliverAsync(s.Seq, async from =>
@@ -263,7 +330,7 @@ public sealed class DealGrain(
                 // After a crash we no longer know who had a share before, so everyone the deal ever involved is told.
                 var people = republish || sharesBefore is null
                     ? s.Tasks.Select(t => t.Executor).Append(s.Owner).ToHashSet()
-                    : sharesBefore.Keys.Concat(sharesAfter.Keys).ToHashSet();
+                    : sharesBefore.Concat(sharesAfter.Keys).ToHashSet();
                 await Task.WhenAll(people.Select(person =>
                 {
                     var share = sharesAfter.GetValueOrDefault(person, WorkloadShare.None);

@@ -31,10 +31,7 @@ public static class CallWebhookBenchmark
         var dataSource = node.Services.GetRequiredService<NpgsqlDataSource>();
         var grains = node.Services.GetRequiredService<IGrainFactory>();
         var address = node.Address();
-        await using (var create = dataSource.CreateCommand("CREATE TABLE IF NOT EXISTS bench_ceiling (id uuid PRIMARY KEY, version int NOT NULL, payload text NOT NULL)"))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
+        await UpsertCeiling.CreateTableAsync(dataSource);
 
         var calls = new Calls();
         // Known customers: numbers that called before (contacts and leads exist).
@@ -299,21 +296,7 @@ public static class CallWebhookBenchmark
         };
     }
 
-    private static Func<Task> CeilingClient(NpgsqlDataSource dataSource)
-    {
-        var id = Guid.NewGuid();
-        var payload = new string('x', 512);
-        return async () =>
-        {
-            await using var cmd = dataSource.CreateCommand("""
-                INSERT INTO bench_ceiling (id, version, payload) VALUES ($1, 1, $2)
-                ON CONFLICT (id) DO UPDATE SET version = bench_ceiling.version + 1, payload = EXCLUDED.payload
-                """);
-            cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = payload });
-            await cmd.ExecuteNonQueryAsync();
-        };
-    }
+    private static Func<Task> CeilingClient(NpgsqlDataSource dataSource) => UpsertCeiling.Client(dataSource, 512);
 
     /// <summary>Calls as a PBX reports them: incoming, ringing, answered, hangup (or no answer for every fourth).</summary>
     private sealed class Calls
