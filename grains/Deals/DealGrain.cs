@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Processes;
@@ -295,6 +296,9 @@ public sealed class DealGrain(
             return;
         }
 
+        // Woken for a deadline (DueWakeSweeper): flag what is due; this writes the next wake.
+        await CheckDeadlines(fromReminderTick: false);
+
         if (Delivery.DeliveredSeq < s.Seq)
         {
             var deal = await Load();
@@ -349,7 +353,8 @@ public sealed class DealGrain(
     private async Task ScheduleWake(Deal deal, bool fromReminderTick, bool inCommand)
     {
         var due = await Wake.ArmAsync(deal.NextWakeAt, state.State.ReminderDueAt, clock.GetUtcNow(), fromReminderTick);
-        if (due != state.State.ReminderDueAt)
+        // A tick of a reminder an earlier version registered (now dropped) writes too, so the wake lands in grain_state.wake_at.
+        if (due != state.State.ReminderDueAt || (fromReminderTick && !inCommand))
         {
             state.State.ReminderDueAt = due;
             if (!inCommand)
@@ -359,7 +364,10 @@ public sealed class DealGrain(
         }
     }
 
-    private NextWake Wake => _nextWake ??= new NextWake(this, DeadlineReminder, () => CheckDeadlines(fromReminderTick: false));
+    // No reminder: the next wake is stored with the state (grain_state.wake_at) and DueWakeSweeper wakes a sleeping deal.
+    // (Where deals are not in the group-commit storage — the in-memory grain tests — nothing sweeps: a reminder, as before.)
+    private NextWake Wake => _nextWake ??= new NextWake(this, DeadlineReminder, () => CheckDeadlines(fromReminderTick: false),
+        useReminder: ServiceProvider.GetKeyedService<Orleans.Storage.IGrainStorage>(StorageNames.GroupCommit) is not GroupCommitGrainStorage);
 
     private async Task<Deal> Load()
     {
@@ -373,7 +381,7 @@ public sealed class DealGrain(
 }
 
 /// <summary>The deal grain's stored record: the deal itself and the grain's own bookkeeping.</summary>
-public sealed class DealGrainState : IWorkDue
+public sealed class DealGrainState : IWorkDue, IWakeDue
 {
     public DealState Deal { get; set; } = new();
 
@@ -385,6 +393,9 @@ public sealed class DealGrainState : IWorkDue
     [System.Text.Json.Serialization.JsonIgnore]
     public bool WorkDue => Deal.Outbox.Count > 0;
 
-    /// <summary>When the deadline reminder is next due; null when none is registered.</summary>
+    /// <summary>When the deal next wakes for a deadline (stored as grain_state.wake_at); null when nothing is ahead.</summary>
     public DateTimeOffset? ReminderDueAt { get; set; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTimeOffset? WakeAt => ReminderDueAt;
 }

@@ -12,4 +12,10 @@ public sealed class DealOptions
     /// (the default): the answer also waits for the read model, so lists read right after a reply show it.
     /// </summary>
     public bool ReplyBeforeProjection { get; set; }
+
+    /// <summary>How often each node looks for sleeping grains whose wake time has come (DueWakeSweeper); bounds how late a sleeping deal's overdue task is flagged.</summary>
+    public TimeSpan WakeSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Grains claimed per query; a full batch is followed by the next at once.</summary>
+    public int WakeSweepBatch { get; set; } = 1000;
 }
