@@ -64,10 +64,10 @@ public static class DealCommandBenchmark
         {
             using var stopProbe = new CancellationTokenSource();
             var probe = noProjection ? Task.FromResult(new List<double>()) : ProbeReadModelLag(stopProbe.Token);
-            var deal = await Measure.RunAsync("deal commands", clients, warmup, duration, i => DealClient(i));
+            // In turns of a second with the ceiling, so both see the same load of a shared machine.
+            var (deal, ceiling) = await UpsertCeiling.InTurns(DealClient, _ => UpsertCeiling.Client(dataSource, 1024), clients, duration);
             await stopProbe.CancelAsync();
             var lags = (await probe).Order().ToArray();
-            var ceiling = await Measure.RunAsync("upsert ceiling", clients, warmup, duration, _ => UpsertCeiling.Client(dataSource, 1024));
             results.Add((deal, ceiling, new Figures("read model lag", clients, lags.Length, 1, Pct(lags, 0.5), Pct(lags, 0.99))));
             Console.WriteLine($"  {clients,2} clients done");
         }

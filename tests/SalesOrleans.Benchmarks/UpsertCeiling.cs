@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 
 namespace SalesOrleans.Benchmarks;
@@ -30,4 +31,59 @@ public static class UpsertCeiling
             await cmd.ExecuteNonQueryAsync();
         };
     }
+
+    /// <summary>
+    /// Runs <paramref name="a"/> and <paramref name="b"/> in turns of a second (a, b, a, b …) until each has run
+    /// <paramref name="duration"/>, after one uncounted turn each: a shared machine's load changes from second to
+    /// second, and both rows see the same.
+    /// </summary>
+    public static async Task<(Figures A, Figures B)> InTurns(Func<int, Func<Task>> a, Func<int, Func<Task>> b, int clients, TimeSpan duration)
+    {
+        var opsA = Enumerable.Range(0, clients).Select(a).ToArray();
+        var opsB = Enumerable.Range(0, clients).Select(b).ToArray();
+        var turn = TimeSpan.FromSeconds(1);
+        List<double> latA = [], latB = [];
+        double secondsA = 0, secondsB = 0;
+        for (var t = -1; t < (int)Math.Ceiling(duration / turn); t++)
+        {
+            var (la, sa) = await Turn(opsA, turn);
+            var (lb, sb) = await Turn(opsB, turn);
+            if (t >= 0)
+            {
+                latA.AddRange(la);
+                latB.AddRange(lb);
+                secondsA += sa;
+                secondsB += sb;
+            }
+        }
+
+        return (Figure(latA, clients, secondsA), Figure(latB, clients, secondsB));
+
+        static Figures Figure(List<double> latencies, int clients, double seconds)
+        {
+            var sorted = latencies.Order().ToArray();
+            return new Figures("", clients, sorted.Length, seconds, Pct(sorted, 0.5), Pct(sorted, 0.99));
+        }
+    }
+
+    private static async Task<(List<double> Latencies, double Seconds)> Turn(Func<Task>[] ops, TimeSpan length)
+    {
+        var clock = Stopwatch.StartNew();
+        var lists = await Task.WhenAll(ops.Select(op => Task.Run(async () =>
+        {
+            var mine = new List<double>();
+            while (clock.Elapsed < length)
+            {
+                var t0 = clock.Elapsed.TotalMilliseconds;
+                await op();
+                mine.Add(clock.Elapsed.TotalMilliseconds - t0);
+            }
+
+            return mine;
+        })));
+        return (lists.SelectMany(l => l).ToList(), clock.Elapsed.TotalSeconds);
+    }
+
+    private static double Pct(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }
