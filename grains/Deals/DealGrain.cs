@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Processes;
@@ -16,7 +17,8 @@ public sealed class DealGrain(
     IDealDirectory directory,
     IDealEventSink sink,
     TimeProvider clock,
-    ILogger<DealGrain> logger) : Grain, IDealGrain, IRemindable
+    ILogger<DealGrain> logger,
+    Microsoft.Extensions.Options.IOptions<DealOptions> options) : Grain, IDealGrain, IRemindable
 {
     private const string DeadlineReminder = "deadline";
 
@@ -28,6 +30,11 @@ public sealed class DealGrain(
 
     /// <summary>Overdue tasks are counted in the metrics once, up to this seq.</summary>
     private long _overdueCountedSeq;
+
+    // With ReplyBeforeProjection: the publication running behind the replies, the newest view and who had a share before.
+    private Task? _behind;
+    private DealView? _behindView;
+    private HashSet<string>? _behindPeople;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -210,6 +217,7 @@ public sealed class DealGrain(
     private async Task Commit(Deal deal, DealView view, IReadOnlyDictionary<string, WorkloadShare> sharesBefore, bool fromReminderTick = false)
     {
         state.State.Deal.Outbox.RemoveAll(a => a.Seq <= Delivery.DeliveredSeq);
+        DealHistoryBound.Trim(state.State.Deal, Delivery.DeliveredSeq);
         try
         {
             await ScheduleWake(deal, fromReminderTick, inCommand: true);
@@ -227,7 +235,67 @@ public sealed class DealGrain(
         SalesMetrics.TasksOverdue.Add(state.State.Deal.Outbox.Count(a => a.Seq > counted && a.Kind == ActivityKind.TaskOverdue));
         _overdueCountedSeq = state.State.Deal.Seq;
 
-        await TryPublish(deal, view, republish: false, sharesBefore);
+        if (options.Value.ReplyBeforeProjection)
+        {
+            PublishBehind(view, sharesBefore);
+        }
+        else
+        {
+            await TryPublish(deal, view, republish: false, sharesBefore.Keys);
+        }
+    }
+
+    /// <summary>
+    /// Publishes after the reply (the write is durable, the outbox in it): one publication at a time per deal, each
+    /// carrying everything committed since the last (commands that landed meanwhile are coalesced into one). A failed
+    /// delivery is retried by the outbox delivery's follow-up work; a node dying first leaves the outbox to the sweep.
+    /// </summary>
+    private void PublishBehind(DealView view, IReadOnlyDictionary<string, WorkloadShare> sharesBefore)
+    {
+        _behindView = view;
+        (_behindPeople ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(sharesBefore.Keys);
+        if (_behind is not { IsCompleted: false })
+        {
+            _behind = PublishPending();
+        }
+    }
+
+    private async Task PublishPending()
+    {
+        // The reply goes first.
+        await Task.Yield();
+        try
+        {
+            while (state.State.Deal.Exists && Delivery.DeliveredSeq < state.State.Deal.Seq)
+            {
+                var people = _behindPeople;
+                _behindPeople = null;
+                var deal = await Load();
+                var view = _behindView is { } newest && newest.Seq == state.State.Deal.Seq ? newest : deal.ToView();
+                var before = Delivery.DeliveredSeq;
+                await TryPublish(deal, view, republish: people is null, people);
+                if (Delivery.DeliveredSeq == before)
+                {
+                    // Failed: the follow-up work retries (with everyone involved told).
+                    return;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Publishing deal {Deal} behind its replies failed; the sweep delivers its outbox", this.GetPrimaryKey());
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_behind is { IsCompleted: false } behind)
+        {
+            // Let a publication under way land; what does not stays in the stored outbox for the next activation or the sweep.
+            await Task.WhenAny(behind, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     /// <summary>
@@ -241,6 +309,9 @@ public sealed class DealGrain(
         {
             return;
         }
+
+        // Woken for a deadline (DueWakeSweeper): flag what is due; this writes the next wake.
+        await CheckDeadlines(fromReminderTick: false);
 
         if (Delivery.DeliveredSeq < s.Seq)
         {
@@ -264,7 +335,7 @@ public sealed class DealGrain(
     }
 
     /// <summary>Delivers the outbox to this node's consumers and the workload shares to the people involved; retried on failure.</summary>
-    private async Task TryPublish(Deal deal, DealView view, bool republish, IReadOnlyDictionary<string, WorkloadShare>? sharesBefore)
+    private async Task TryPublish(Deal deal, DealView view, bool republish, IEnumerable<string>? sharesBefore)
     {
         var s = state.State.Deal;
         await Delivery.DeliverAsync(s.Seq, async from =>
@@ -277,7 +348,7 @@ public sealed class DealGrain(
                 // After a crash we no longer know who had a share before, so everyone the deal ever involved is told.
                 var people = republish || sharesBefore is null
                     ? s.Tasks.Select(t => t.Executor).Append(s.Owner).ToHashSet()
-                    : sharesBefore.Keys.Concat(sharesAfter.Keys).ToHashSet();
+                    : sharesBefore.Concat(sharesAfter.Keys).ToHashSet();
                 await Task.WhenAll(people.Select(person =>
                 {
                     var share = sharesAfter.GetValueOrDefault(person, WorkloadShare.None);
@@ -296,7 +367,8 @@ public sealed class DealGrain(
     private async Task ScheduleWake(Deal deal, bool fromReminderTick, bool inCommand)
     {
         var due = await Wake.ArmAsync(deal.NextWakeAt, state.State.ReminderDueAt, clock.GetUtcNow(), fromReminderTick);
-        if (due != state.State.ReminderDueAt)
+        // A tick of a reminder an earlier version registered (now dropped) writes too, so the wake lands in grain_state.wake_at.
+        if (due != state.State.ReminderDueAt || (fromReminderTick && !inCommand))
         {
             state.State.ReminderDueAt = due;
             if (!inCommand)
@@ -306,7 +378,10 @@ public sealed class DealGrain(
         }
     }
 
-    private NextWake Wake => _nextWake ??= new NextWake(this, DeadlineReminder, () => CheckDeadlines(fromReminderTick: false));
+    // No reminder: the next wake is stored with the state (grain_state.wake_at) and DueWakeSweeper wakes a sleeping deal.
+    // (Where deals are not in the group-commit storage — the in-memory grain tests — nothing sweeps: a reminder, as before.)
+    private NextWake Wake => _nextWake ??= new NextWake(this, DeadlineReminder, () => CheckDeadlines(fromReminderTick: false),
+        useReminder: ServiceProvider.GetKeyedService<Orleans.Storage.IGrainStorage>(StorageNames.GroupCommit) is not GroupCommitGrainStorage);
 
     private async Task<Deal> Load()
     {
@@ -320,7 +395,7 @@ public sealed class DealGrain(
 }
 
 /// <summary>The deal grain's stored record: the deal itself and the grain's own bookkeeping.</summary>
-public sealed class DealGrainState : IWorkDue
+public sealed class DealGrainState : IWorkDue, IWakeDue
 {
     public DealState Deal { get; set; } = new();
 
@@ -332,6 +407,9 @@ public sealed class DealGrainState : IWorkDue
     [System.Text.Json.Serialization.JsonIgnore]
     public bool WorkDue => Deal.Outbox.Count > 0;
 
-    /// <summary>When the deadline reminder is next due; null when none is registered.</summary>
+    /// <summary>When the deal next wakes for a deadline (stored as grain_state.wake_at); null when nothing is ahead.</summary>
     public DateTimeOffset? ReminderDueAt { get; set; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTimeOffset? WakeAt => ReminderDueAt;
 }

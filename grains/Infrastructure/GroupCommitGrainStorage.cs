@@ -75,7 +75,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     {
         var expected = grainState.ETag is { } etag ? long.Parse(etag, CultureInfo.InvariantCulture) : (long?)null;
         var write = new Write(stateName, KeyOf(grainId), expected, JsonGrainStateSerializer.Instance.Serialize(grainState.State).ToArray(),
-            grainState.State is IWorkDue { WorkDue: true });
+            grainState.State is IWorkDue { WorkDue: true }, (grainState.State as IWakeDue)?.WakeAt);
         if (!await _writer.RunAsync(write))
         {
             throw new InconsistentStateException($"Version conflict writing {stateName} of {grainId} in storage {_name}: another activation wrote it",
@@ -142,6 +142,34 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
         return keys;
     }
 
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> grains whose wake time has come, earliest first, through the partial index on
+    /// wake_at: each claimed row's wake moves <paramref name="lease"/> ahead, so other nodes' sweeps pass it by and a
+    /// wake that fails comes round again; the woken grain's next write stores its real next wake. Returns their keys.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ClaimWakesAsync(int limit, TimeSpan lease, CancellationToken ct = default)
+    {
+        await using var cmd = _db.CreateCommand("""
+            UPDATE grain_state g SET wake_at = now() + $3
+            FROM (SELECT state_name, grain_key FROM grain_state
+                  WHERE service_id = $1 AND wake_at <= now()
+                  ORDER BY wake_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
+            WHERE g.service_id = $1 AND g.state_name = due.state_name AND g.grain_key = due.grain_key
+            RETURNING g.grain_key
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        cmd.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = lease });
+        var keys = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync();
@@ -196,13 +224,16 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
         foreach (var w in order.Select(i => batch[i]))
         {
             var cmd = new NpgsqlBatchCommand(w.Expected is null
-                ? "INSERT INTO grain_state (service_id, state_name, grain_key, version, payload, modified_at, work_due) VALUES ($1, $2, $3, 1, $4, now(), $5) ON CONFLICT DO NOTHING"
-                : "UPDATE grain_state SET version = version + 1, payload = $4, modified_at = now(), work_due = $5 WHERE service_id = $1 AND state_name = $2 AND grain_key = $3 AND version = $6");
+                ? "INSERT INTO grain_state (service_id, state_name, grain_key, version, payload, modified_at, work_due, wake_at) VALUES ($1, $2, $3, 1, $4, now(), $5, $6) ON CONFLICT DO NOTHING"
+                : "UPDATE grain_state SET version = version + 1, payload = $4, modified_at = now(), work_due = $5, wake_at = $6 WHERE service_id = $1 AND state_name = $2 AND grain_key = $3 AND version = $7");
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = w.StateName });
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = w.Key });
             cmd.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = w.Payload, NpgsqlDbType = NpgsqlDbType.Bytea });
             cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = w.WorkDue });
+            cmd.Parameters.Add(w.WakeAt is { } wake
+                ? new NpgsqlParameter<DateTime> { TypedValue = wake.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz }
+                : new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             if (w.Expected is { } expected)
             {
                 cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expected });
@@ -225,5 +256,5 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
 
     private sealed record Row(long Version, byte[] Payload);
 
-    private sealed record Write(string StateName, string Key, long? Expected, byte[] Payload, bool WorkDue);
+    private sealed record Write(string StateName, string Key, long? Expected, byte[] Payload, bool WorkDue, DateTimeOffset? WakeAt);
 }

@@ -23,6 +23,7 @@ public static class LeadSetup
         services.AddSingleton<InquiryIntake>();
         services.AddSingleton<CallWorkGate>();
         services.AddHostedService<SalesOrleans.Infrastructure.FollowUpSweeper>();
+        services.AddHostedService<SalesOrleans.Infrastructure.DueWakeSweeper>();
         services.AddSingleton<InquiryDocuments>();
         services.AddSingleton<SalesOrleans.Import.CustomerImport>();
         services.AddSingleton<AbsenceHandover>();

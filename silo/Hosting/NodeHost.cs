@@ -46,6 +46,7 @@ public static class NodeHost
         builder.Services.AddSalesAnalytics();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("silo-and-postgres", tags: [WebSetup.ReadyTag]);
         builder.Services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
+        builder.Services.Configure<SalesOrleans.Deals.DealOptions>(builder.Configuration.GetSection(SalesOrleans.Deals.DealOptions.Section));
         builder.Host.UseOrleans(silo => silo.AddSalesSilo(dataSource, node));
         builder.AddSalesTelemetry(node);
 

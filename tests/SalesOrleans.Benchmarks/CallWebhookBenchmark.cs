@@ -31,10 +31,7 @@ public static class CallWebhookBenchmark
         var dataSource = node.Services.GetRequiredService<NpgsqlDataSource>();
         var grains = node.Services.GetRequiredService<IGrainFactory>();
         var address = node.Address();
-        await using (var create = dataSource.CreateCommand("CREATE TABLE IF NOT EXISTS bench_ceiling (id uuid PRIMARY KEY, version int NOT NULL, payload text NOT NULL)"))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
+        await UpsertCeiling.CreateTableAsync(dataSource);
 
         var calls = new Calls();
         // Known customers: numbers that called before (contacts and leads exist).
@@ -64,9 +61,9 @@ public static class CallWebhookBenchmark
 
         // The headline rows take turns with their baseline, a second each: on a shared machine both see the same load.
         Console.WriteLine("  measuring 1 sequential sender and the upsert ceiling at 1 client, in turns");
-        var (webhook1, ceiling1) = await Interleaved(_ => Sender(address, calls, known), _ => CeilingClient(dataSource), 1, duration);
+        var (webhook1, ceiling1) = await UpsertCeiling.InTurns(_ => Sender(address, calls, known), _ => CeilingClient(dataSource), 1, duration);
         Console.WriteLine("  measuring 8 senders offered 1,200 events/s and the upsert ceiling at 8 clients, in turns");
-        var (webhook8, ceiling8) = await Interleaved(Paced(8, 1_200, _ => Sender(address, calls, known)), _ => CeilingClient(dataSource), 8, duration);
+        var (webhook8, ceiling8) = await UpsertCeiling.InTurns(Paced(8, 1_200, _ => Sender(address, calls, known)), _ => CeilingClient(dataSource), 8, duration);
 
         // The work after the acknowledgements: every call settled in the call log.
         var (lag, unsettled) = await Drain(dataSource, calls);
@@ -154,58 +151,6 @@ public static class CallWebhookBenchmark
                 await send();
             };
         };
-    }
-
-    /// <summary>
-    /// Runs <paramref name="a"/> and <paramref name="b"/> in turns of a second (a, b, a, b …) until each has run
-    /// <paramref name="duration"/>, after one uncounted turn each: a shared machine's load changes from second to
-    /// second, and both rows see the same.
-    /// </summary>
-    private static async Task<(Figures A, Figures B)> Interleaved(Func<int, Func<Task>> a, Func<int, Func<Task>> b, int clients, TimeSpan duration)
-    {
-        var opsA = Enumerable.Range(0, clients).Select(a).ToArray();
-        var opsB = Enumerable.Range(0, clients).Select(b).ToArray();
-        var turn = TimeSpan.FromSeconds(1);
-        List<double> latA = [], latB = [];
-        double secondsA = 0, secondsB = 0;
-        for (var t = -1; t < (int)Math.Ceiling(duration / turn); t++)
-        {
-            var (la, sa) = await Turn(opsA, turn);
-            var (lb, sb) = await Turn(opsB, turn);
-            if (t >= 0)
-            {
-                latA.AddRange(la);
-                latB.AddRange(lb);
-                secondsA += sa;
-                secondsB += sb;
-            }
-        }
-
-        return (Figure(latA, clients, secondsA), Figure(latB, clients, secondsB));
-
-        static Figures Figure(List<double> latencies, int clients, double seconds)
-        {
-            var sorted = latencies.Order().ToArray();
-            return new Figures("", clients, sorted.Length, seconds, Percentile(sorted, 0.5), Percentile(sorted, 0.99));
-        }
-    }
-
-    private static async Task<(List<double> Latencies, double Seconds)> Turn(Func<Task>[] ops, TimeSpan length)
-    {
-        var clock = Stopwatch.StartNew();
-        var lists = await Task.WhenAll(ops.Select(op => Task.Run(async () =>
-        {
-            var mine = new List<double>();
-            while (clock.Elapsed < length)
-            {
-                var t0 = clock.Elapsed.TotalMilliseconds;
-                await op();
-                mine.Add(clock.Elapsed.TotalMilliseconds - t0);
-            }
-
-            return mine;
-        })));
-        return (lists.SelectMany(l => l).ToList(), clock.Elapsed.TotalSeconds);
     }
 
     private static HttpClient Client(Uri address)
@@ -299,21 +244,7 @@ public static class CallWebhookBenchmark
         };
     }
 
-    private static Func<Task> CeilingClient(NpgsqlDataSource dataSource)
-    {
-        var id = Guid.NewGuid();
-        var payload = new string('x', 512);
-        return async () =>
-        {
-            await using var cmd = dataSource.CreateCommand("""
-                INSERT INTO bench_ceiling (id, version, payload) VALUES ($1, 1, $2)
-                ON CONFLICT (id) DO UPDATE SET version = bench_ceiling.version + 1, payload = EXCLUDED.payload
-                """);
-            cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = payload });
-            await cmd.ExecuteNonQueryAsync();
-        };
-    }
+    private static Func<Task> CeilingClient(NpgsqlDataSource dataSource) => UpsertCeiling.Client(dataSource, 512);
 
     /// <summary>Calls as a PBX reports them: incoming, ringing, answered, hangup (or no answer for every fourth).</summary>
     private sealed class Calls

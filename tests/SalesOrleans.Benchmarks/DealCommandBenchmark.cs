@@ -10,7 +10,10 @@ namespace SalesOrleans.Benchmarks;
 /// <summary>
 /// Durable deal commands (task completions and stage moves) through the deal grains of a real node, against the
 /// ceiling of the same PostgreSQL: one single-row upsert per command through Npgsql. Both at 1, 8 and 32 clients.
-/// --no-projection (diagnosis only): the read model is replaced by a no-op, to see what the grain and its state write cost alone.
+/// Commands are answered once durable and published right after (Deals:ReplyBeforeProjection); --await-projection
+/// measures the answer waiting for the read model too (the node's default). --no-projection (diagnosis only): the read
+/// model is replaced by a no-op, to see what the grain and its state write cost alone. Also prints how far the read
+/// model trails the replies, and a deal's stored write size after 10, 100 and 1,000 commands.
 /// </summary>
 public static class DealCommandBenchmark
 {
@@ -18,12 +21,14 @@ public static class DealCommandBenchmark
     {
         var seconds = args.Length > 0 && double.TryParse(args[0], CultureInfo.InvariantCulture, out var s) ? s : 10;
         var noProjection = args.Contains("--no-projection");
+        var awaitProjection = args.Contains("--await-projection");
         var duration = TimeSpan.FromSeconds(seconds);
         var warmup = TimeSpan.FromSeconds(Math.Min(3, seconds / 3));
         int[] clientCounts = [1, 8, 32];
 
         var node = await BenchNode.StartAsync(connectionString, builder =>
         {
+            builder.Configuration["Deals:ReplyBeforeProjection"] = awaitProjection ? "false" : "true";
             if (noProjection)
             {
                 builder.Services.AddSingleton<SalesOrleans.Deals.IDealEventSink, NoProjection>();
@@ -49,31 +54,41 @@ public static class DealCommandBenchmark
             ],
         }, "benchmark");
 
-        await using (var create = dataSource.CreateCommand("CREATE TABLE IF NOT EXISTS bench_ceiling (id uuid PRIMARY KEY, version int NOT NULL, payload text NOT NULL)"))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
+        await UpsertCeiling.CreateTableAsync(dataSource);
 
         var owners = new[] { "i.petrov", "m.sokolova", "k.weber", "l.braun", "a.ivanova", "d.orlov" };
         var actor = new ActorInfo("system", ["system"]);
-        var payload = new string('x', 1024);
-        var results = new List<(Figures Deal, Figures Ceiling)>();
+        var results = new List<(Figures Deal, Figures Ceiling, Figures Lag)>();
 
         foreach (var clients in clientCounts)
         {
-            var deal = await Measure.RunAsync("deal commands", clients, warmup, duration, i => DealClient(i));
-            var ceiling = await Measure.RunAsync("upsert ceiling", clients, warmup, duration, _ => CeilingClient());
-            results.Add((deal, ceiling));
+            using var stopProbe = new CancellationTokenSource();
+            var probe = noProjection ? Task.FromResult(new List<double>()) : ProbeReadModelLag(stopProbe.Token);
+            // In turns of a second with the ceiling, so both see the same load of a shared machine.
+            var (deal, ceiling) = await UpsertCeiling.InTurns(DealClient, _ => UpsertCeiling.Client(dataSource, 1024), clients, duration);
+            await stopProbe.CancelAsync();
+            var lags = (await probe).Order().ToArray();
+            results.Add((deal, ceiling, new Figures("read model lag", clients, lags.Length, 1, Pct(lags, 0.5), Pct(lags, 0.99))));
             Console.WriteLine($"  {clients,2} clients done");
         }
 
+        var sizes = await WriteSizes();
+
         Console.WriteLine();
-        Console.WriteLine($"Durable deal commands vs. the single-row upsert ceiling (same PostgreSQL, same run){(noProjection ? " — DIAGNOSTIC: no read-model projection" : "")}");
-        Console.WriteLine($"{"clients",7} | {"deal cmd/s",10} {"p50 ms",7} {"p99 ms",7} | {"upsert/s",9} {"p50 ms",7} {"p99 ms",7} | {"ratio",6}");
-        foreach (var (d, c) in results)
+        var mode = noProjection ? " — DIAGNOSTIC: no read-model projection" : awaitProjection ? " — replies wait for the read model" : " — replies once durable, read model right after";
+        Console.WriteLine($"Durable deal commands vs. the single-row upsert ceiling (same PostgreSQL, same run){mode}");
+        Console.WriteLine($"{"clients",7} | {"deal cmd/s",10} {"p50 ms",7} {"p99 ms",7} | {"upsert/s",9} {"p50 ms",7} {"p99 ms",7} | {"ratio",6} | {"read model lag p50/p99 ms",25}");
+        foreach (var (d, c, lag) in results)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{d.Clients,7} | {d.PerSecond,10:0} {d.P50Ms,7:0.00} {d.P99Ms,7:0.00} | {c.PerSecond,9:0} {c.P50Ms,7:0.00} {c.P99Ms,7:0.00} | {d.PerSecond / c.PerSecond,6:0.00}"));
+                $"{d.Clients,7} | {d.PerSecond,10:0} {d.P50Ms,7:0.00} {d.P99Ms,7:0.00} | {c.PerSecond,9:0} {c.P50Ms,7:0.00} {c.P99Ms,7:0.00} | {d.PerSecond / c.PerSecond,6:0.00} | {lag.P50Ms,12:0.0} / {lag.P99Ms,10:0.0}"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("One deal's stored write (grain_state payload) as its history grows:");
+        foreach (var (commands, bytes) in sizes)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  after {commands,5} commands: {bytes,8:N0} bytes"));
         }
 
         await node.StopAsync();
@@ -101,20 +116,67 @@ public static class DealCommandBenchmark
             };
         }
 
-        Func<Task> CeilingClient()
+        // How long after a reply the read model shows the command: one probe deal, a command every 20 ms, polled every ms.
+        async Task<List<double>> ProbeReadModelLag(CancellationToken stop)
         {
-            var id = Guid.NewGuid();
-            return async () =>
+            var lags = new List<double>();
+            var grain = grains.GetGrain<IDealGrain>(Guid.NewGuid());
+            var view = Ok(await grain.Create(new CreateDealCommand(process.Kind, "Замер задержки", "Lag GmbH", null, owners[0], "industrial", 1m, "EUR", null, null), actor));
+            while (!stop.IsCancellationRequested)
             {
-                await using var cmd = dataSource.CreateCommand("""
-                    INSERT INTO bench_ceiling (id, version, payload) VALUES ($1, 1, $2)
-                    ON CONFLICT (id) DO UPDATE SET version = bench_ceiling.version + 1, payload = EXCLUDED.payload
-                    """);
-                cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-                cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = payload });
-                await cmd.ExecuteNonQueryAsync();
-            };
+                var note = Ok(await grain.AddNote(new AddNoteCommand("Prüfung"), actor));
+                var replied = System.Diagnostics.Stopwatch.StartNew();
+                while (replied.Elapsed < TimeSpan.FromSeconds(5))
+                {
+                    await using var cmd = dataSource.CreateCommand("SELECT seq FROM deal WHERE deal_id = $1");
+                    cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = view.Id });
+                    if (await cmd.ExecuteScalarAsync() is long seq && seq >= note.Seq)
+                    {
+                        lags.Add(replied.Elapsed.TotalMilliseconds);
+                        break;
+                    }
+
+                    await Task.Delay(1);
+                }
+
+                try
+                {
+                    await Task.Delay(20, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            return lags;
         }
+
+        // One deal driven through 1,000 commands by one client: its stored payload after 10, 100 and 1,000.
+        async Task<List<(int Commands, long Bytes)>> WriteSizes()
+        {
+            var grain = grains.GetGrain<IDealGrain>(Guid.NewGuid());
+            var view = Ok(await grain.Create(new CreateDealCommand(process.Kind, "Langläufer Größe", "Сибирь ООО", null, owners[1], "industrial", 5000m, "EUR", null, null), actor));
+            var sizes = new List<(int, long)>();
+            for (var n = 1; n <= 1000; n++)
+            {
+                var open = view.Tasks.FirstOrDefault(t => t.Status == "Open" && t.Stage == view.Stage);
+                view = open is not null
+                    ? Ok(await grain.CompleteTask(new CompleteTaskCommand(open.Id, "erledigt"), actor))
+                    : Ok(await grain.Move(new MoveDealCommand(view.Stage == "a" ? "b" : "a"), actor));
+                if (n is 10 or 100 or 1000)
+                {
+                    await using var cmd = dataSource.CreateCommand("SELECT octet_length(payload) FROM grain_state WHERE state_name = 'deal' AND grain_key = $1");
+                    cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grain.GetGrainId().ToString() });
+                    sizes.Add((n, Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture)));
+                }
+            }
+
+            return sizes;
+        }
+
+        static double Pct(double[] sorted, double p) =>
+            sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
         static DealView Ok(DealResult result) => result.Deal ?? throw new InvalidOperationException(result.Error!.Message);
 

@@ -8,6 +8,7 @@ if (args.FirstOrDefault()?.StartsWith("--", StringComparison.Ordinal) == true)
 }
 
 // Usage: SalesOrleans.Benchmarks <connection string> deals [seconds per run] [--no-projection]
+//        SalesOrleans.Benchmarks <connection string> deadlines [deals] [due] [active] [window seconds]
 //        SalesOrleans.Benchmarks <connection string> live [seconds per rate]
 //        SalesOrleans.Benchmarks <connection string> analytics [closed deals] [open deals]
 //        SalesOrleans.Benchmarks <connection string> soak [minutes] [seconds per window]
@@ -29,9 +30,12 @@ switch (args.ElementAtOrDefault(1) ?? "deals")
     case "calls":
         await CallWebhookBenchmark.RunAsync(connectionString, rest);
         break;
+    case "deadlines":
+        await DeadlineBenchmark.RunAsync(connectionString, rest);
+        break;
     case "soak":
         await SoakBenchmark.RunAsync(connectionString, rest);
         break;
     default:
-        throw new ArgumentException($"Unknown benchmark '{args[1]}': use deals, live, analytics, soak or calls.");
+        throw new ArgumentException($"Unknown benchmark '{args[1]}': use deals, deadlines, live, analytics, soak or calls.");
 }

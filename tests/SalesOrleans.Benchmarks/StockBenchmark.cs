@@ -272,6 +272,8 @@ internal static class StockBenchNode
             $"--Node:SiloPort={FreePort()}",
             $"--Node:GatewayPort={FreePort()}",
             $"--Node:ClusterId=bench-{Guid.NewGuid():N}",
+            // A throwaway benchmark node: the demo environment, so the production checks (an encrypted key ring) do not refuse it.
+            "--environment=Demo",
             "--Seed:DemoData=false",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
