@@ -142,7 +142,7 @@ const ProcessPage = {
           App.el('h3', {}, App.t('processes.transitions', 'Transitions')), App.el('div', { class: 'rows' }, transitions),
           add(App.t('processes.addTransition', 'Add transition'), () => s.transitions.push({ to: stageIds()[0] }))]);
     });
-    const orderLink = App.el('textarea', { name: 'orderLink', rows: 6, spellcheck: 'false' });
+    const orderLink = App.el('textarea', { name: 'orderLink', rows: 8, cols: 60, spellcheck: 'false', class: 'json' });
     orderLink.value = d.orderLink ? JSON.stringify(d.orderLink, null, 2) : '';
     orderLink.addEventListener('change', () => {
       try { d.orderLink = orderLink.value.trim() ? JSON.parse(orderLink.value) : undefined; orderLink.setCustomValidity(''); }
@@ -207,8 +207,9 @@ const ProcessPage = {
     let i = 0, j = 0;
     while (i < n || j < m) {
       if (i < n && j < m && x[i] === y[j]) { i++; j++; continue; }
-      if (j < m && (i >= n || lcs[i][j + 1] >= lcs[i + 1][j])) rows.push(App.el('span', { class: 'add' }, `+ ${y[j++]}`));
-      else rows.push(App.el('span', { class: 'del' }, `- ${x[i++]}`));
+      // Removed lines before the lines that replace them.
+      if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) rows.push(App.el('span', { class: 'del' }, `- ${x[i++]}`));
+      else rows.push(App.el('span', { class: 'add' }, `+ ${y[j++]}`));
     }
     out.hidden = false;
     out.replaceChildren(App.el('strong', {}, App.t('processes.diffTitle', 'Version {a} → {b}', { a: picked[0], b: picked[1] })), '\n',
