@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using SalesOrleans.Domain.Calendar;
 
 namespace SalesOrleans.Tests.Integration;
@@ -241,6 +242,76 @@ public class AdministrationApiTests(AdministrationNodeFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.Forbidden, (await head.PostAsync("/api/processes", new StringContent(mine.ToJsonString(), Encoding.UTF8, "application/json"))).StatusCode);
         var admin = await Node.ClientAsync("admin");
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/processes", new StringContent(mine.ToJsonString(), Encoding.UTF8, "application/json"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_role_based_task_goes_to_the_least_loaded_holder_of_the_role()
+    {
+        // A process whose first stage gives the warehouse a task at once.
+        var admin = await Node.ClientAsync("admin");
+        var definition = JsonNode.Parse(await admin.GetStringAsync("/api/processes/training-sales"))!.AsObject();
+        definition.Remove("version");
+        definition["kind"] = "stock-check";
+        definition["name"] = "Проверка наличия";
+        definition["stages"]![0]!["tasks"] = new JsonArray(JsonNode.Parse("{ \"id\": \"check-stock\", \"title\": \"Наличие на складе\", \"executor\": { \"kind\": \"role\", \"role\": \"warehouse\" }, \"deadlineHours\": 8 }"));
+        await Ok(await admin.PostAsync("/api/processes", new StringContent(definition.ToJsonString(), Encoding.UTF8, "application/json")));
+
+        var manager = await Node.ClientAsync("m.sokolova");
+        async Task<string> NewDealExecutor(int n)
+        {
+            var deal = await Ok(await manager.PostAsJsonAsync("/api/deals", new { processKind = "stock-check", title = $"Станок ТВ-{n} для «Уралмаш Сервис»", company = "Уралмаш Сервис", amount = 180000, currency = "RUB" }));
+            return deal.GetProperty("tasks")[0].GetProperty("executor").GetString()!;
+        }
+
+        // Werner Lager is the only warehouse keeper of industrial equipment: three tasks are his.
+        for (var n = 1; n <= 3; n++)
+        {
+            Assert.Equal("w.lager", await NewDealExecutor(n));
+        }
+
+        await using (var db = Npgsql.NpgsqlDataSource.Create(Node.ConnectionString))
+        {
+            await Eventually(async () =>
+            {
+                await using var cmd = db.CreateCommand("SELECT count(*)::int FROM deal_task WHERE executor = 'w.lager' AND status = 'Open'");
+                return (int)(await cmd.ExecuteScalarAsync())! >= 3 ? JsonDocument.Parse("{}").RootElement : null;
+            });
+        }
+
+        // A second keeper joins with nothing to do: the next three go to her, not by the deal id.
+        await Ok(await admin.PostAsJsonAsync("/api/admin/users", new
+        {
+            userName = "f.lagerkvist", password = "Lagerhalle-Nord-7", displayName = "Frida Lagerkvist", roles = new[] { "warehouse" }, department = "industrial",
+        }));
+        Assert.Equal(3, (await UserView(admin, "w.lager")).GetProperty("openTasks").GetInt32());
+        for (var n = 4; n <= 6; n++)
+        {
+            Assert.Equal("f.lagerkvist", await NewDealExecutor(n));
+        }
+
+        // Now both have three: the work is shared again.
+        var next = new[] { await NewDealExecutor(7), await NewDealExecutor(8) };
+        Assert.Equal(["f.lagerkvist", "w.lager"], next.Order());
+    }
+
+    [Fact]
+    public async Task A_change_made_on_one_node_reaches_the_other_node_at_once()
+    {
+        await using var other = await TestNode.StartAsync(Node.ConnectionString);
+        var directory = other.Services.GetRequiredService<SalesOrleans.ReadModel.UserDirectory>();
+        var admin = await Node.ClientAsync("admin");
+        var sokolova = await UserView(admin, "m.sokolova");
+        await Ok(await admin.PutAsJsonAsync("/api/admin/users/m.sokolova", Person(sokolova, b => { b["extension"] = "299"; b["calendarId"] = "DE"; })));
+
+        // Well inside the 30 s periodic reload: the other node heard the change announced.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (directory.Find("m.sokolova")?.Extension != "299")
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "the other node did not reload its directory");
+            await Task.Delay(50);
+        }
+
+        Assert.Contains(new DateOnly(2027, 5, 6), directory.CalendarOf("m.sokolova").Holidays);
     }
 
     private static async Task<JsonElement> Eventually(Func<Task<JsonElement?>> probe)
