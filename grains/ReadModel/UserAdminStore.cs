@@ -63,6 +63,26 @@ public sealed class UserAdminStore(NpgsqlDataSource db)
         return result;
     }
 
+    /// <summary>Which (executor, deal) pairs the read model already holds an open or done task for, among the given deals.</summary>
+    public async Task<HashSet<(string User, Guid Deal)>> ProjectedTasksAsync(IReadOnlyCollection<Guid> deals, CancellationToken ct = default)
+    {
+        var result = new HashSet<(string, Guid)>();
+        if (deals.Count == 0)
+        {
+            return result;
+        }
+
+        await using var cmd = db.CreateCommand("SELECT DISTINCT executor, deal_id FROM deal_task WHERE deal_id = ANY($1)");
+        cmd.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = deals.ToArray() });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            result.Add((r.GetString(0), r.GetGuid(1)));
+        }
+
+        return result;
+    }
+
     public async Task<string?> ProcessOwnerAsync(string kind, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("SELECT department_id FROM process_owner WHERE kind = $1");

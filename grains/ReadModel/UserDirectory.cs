@@ -13,8 +13,10 @@ public sealed class UserDirectory(UserStore store, CalendarStore calendars, User
 {
     private Snapshot _snapshot = new([], [], [], []);
 
-    // Role-based tasks handed out since the last reload, so a burst between two reloads is still shared out.
-    private readonly ConcurrentDictionary<string, int> _picksSinceReload = new();
+    // Role-based tasks this node handed out that the read model may not show yet (its projector trails the grains), so
+    // a burst is still shared out; a pick is forgotten once the read model holds that person's task on that deal.
+    private static readonly TimeSpan PickMemory = TimeSpan.FromMinutes(10);
+    private readonly ConcurrentDictionary<(string User, Guid Deal), (int Count, DateTimeOffset At)> _pendingPicks = new();
 
     public IReadOnlyList<UserRecord> Users => _snapshot.Users;
 
@@ -26,9 +28,20 @@ public sealed class UserDirectory(UserStore store, CalendarStore calendars, User
     {
         var (users, departments) = await store.LoadAllAsync(ct);
         var holidayCalendars = await calendars.LoadAllAsync(ct);
+        // Which picks the read model holds, asked before the counts: a task projected in between is counted twice for a
+        // while (a person looks busier), never missed.
+        var projected = await admin.ProjectedTasksAsync(_pendingPicks.Keys.Select(k => k.Deal).Distinct().ToArray(), ct);
         var load = await admin.OpenTaskCountsAsync(ct);
+        var now = clock.GetUtcNow();
+        foreach (var (key, pick) in _pendingPicks)
+        {
+            if (projected.Contains(key) || now - pick.At > PickMemory)
+            {
+                _pendingPicks.TryRemove(key, out _);
+            }
+        }
+
         _snapshot = new Snapshot(users, departments, holidayCalendars, load);
-        _picksSinceReload.Clear();
     }
 
     public UserRecord? Find(string user) => _snapshot.ByName.GetValueOrDefault(user);
@@ -47,14 +60,16 @@ public sealed class UserDirectory(UserStore store, CalendarStore calendars, User
         var picked = RolePicker.Pick(holders, department, OpenTasks, dealId);
         if (picked is not null)
         {
-            _picksSinceReload.AddOrUpdate(picked, 1, (_, n) => n + 1);
+            var at = clock.GetUtcNow();
+            _pendingPicks.AddOrUpdate((picked, dealId), (1, at), (_, p) => (p.Count + 1, at));
         }
 
         return picked;
     }
 
-    /// <summary>Open tasks of a person: the read model's count at the last reload plus role-based picks since.</summary>
-    public int OpenTasks(string user) => _snapshot.Load.GetValueOrDefault(user) + _picksSinceReload.GetValueOrDefault(user);
+    /// <summary>Open tasks of a person: the read model's count at the last reload plus this node's role-based picks it did not show yet.</summary>
+    public int OpenTasks(string user) =>
+        _snapshot.Load.GetValueOrDefault(user) + _pendingPicks.Where(p => p.Key.User == user).Sum(p => p.Value.Count);
 
     public string? DepartmentOf(string user) => Find(user)?.Department;
 

@@ -62,7 +62,7 @@ public static class ProcessEndpoints
             }
         }).Accepts<JsonElement>("application/json").Requires(Capability.ProcessPublish);
 
-        // The editor's check before publishing: every problem the parser and the validator find, nothing stored.
+        // The editor's check before publishing: 200 when valid, else the 400 publishing would give (every problem the parser and the validator find); nothing stored.
         processes.MapPost("/validate", async (HttpRequest request, CancellationToken ct) =>
         {
             using var reader = new StreamReader(request.Body);
@@ -70,11 +70,11 @@ public static class ProcessEndpoints
             try
             {
                 var problems = ProcessValidator.Validate(ProcessJson.Parse(json));
-                return Results.Ok(new { valid = problems.Count == 0, problems });
+                return problems.Count == 0 ? Results.Ok(new { valid = true, problems }) : Invalid(problems);
             }
             catch (ProcessDefinitionException ex)
             {
-                return Results.Ok(new { valid = false, problems = ex.Problems });
+                return Invalid(ex.Problems);
             }
         }).Accepts<JsonElement>("application/json").Requires(Capability.ProcessRead);
 
@@ -101,6 +101,11 @@ public static class ProcessEndpoints
             });
         }).Requires(Capability.ProcessRead);
     }
+
+    // The same 400 as a refused publication: every problem under "definition".
+    private static IResult Invalid(IReadOnlyList<string> problems) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { ["definition"] = problems.ToArray() },
+            detail: $"The process definition has {problems.Count} problem(s).", title: "Invalid process definition");
 
     // The definition's own JSON shape (enums as strings, camelCase) is the one a supervisor edits and publishes.
     private static IResult Json(ProcessDefinition p) => Results.Text(ProcessJson.Serialize(p), "application/json");

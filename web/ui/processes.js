@@ -173,9 +173,10 @@ const ProcessPage = {
     let body;
     try { body = ProcessPage.current(); } catch (e) { ProcessPage.problems([App.t('processes.badJson', 'Not valid JSON: {error}', { error: e.message })]); return false; }
     const r = await App.api('POST', '/api/processes/validate', body);
-    if (!r.ok) { document.getElementById('problems').replaceChildren(App.problem(r)); return false; }
-    ProcessPage.problems(r.data.problems);
-    return r.data.valid;
+    if (r.ok) { ProcessPage.problems([]); return true; }
+    if (r.data?.errors?.definition) ProcessPage.problems(r.data.errors.definition);
+    else document.getElementById('problems').replaceChildren(App.problem(r));
+    return false;
   },
 
   async publish() {

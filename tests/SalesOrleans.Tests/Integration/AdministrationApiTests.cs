@@ -211,9 +211,10 @@ public class AdministrationApiTests(AdministrationNodeFixture fixture) : IClassF
         // The editor's check names the problem before anything is stored.
         var broken = JsonNode.Parse(draft)!;
         broken["initialStage"] = "nowhere";
-        var check = await Ok(await head.PostAsync("/api/processes/validate", new StringContent(broken.ToJsonString(), Encoding.UTF8, "application/json")));
-        Assert.False(check.GetProperty("valid").GetBoolean());
-        Assert.Contains(check.GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("nowhere"));
+        var check = await head.PostAsync("/api/processes/validate", new StringContent(broken.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, check.StatusCode);
+        Assert.Contains((await Json(check)).GetProperty("errors").GetProperty("definition").EnumerateArray(), p => p.GetString()!.Contains("nowhere"));
+        Assert.True((await Ok(await head.PostAsync("/api/processes/validate", new StringContent(draft, Encoding.UTF8, "application/json")))).GetProperty("valid").GetBoolean());
 
         var published = await Ok(await head.PostAsync("/api/processes", new StringContent(draft, Encoding.UTF8, "application/json")));
         Assert.Equal(before + 1, published.GetProperty("version").GetInt32());
