@@ -15,6 +15,8 @@ public sealed class LeadDirectory(UserDirectory users) : ILeadDirectory
 
     public WorkingCalendar CalendarOf(string user) => users.CalendarOf(user);
 
+    public string StandInFor(string user, DateTimeOffset at) => users.StandInFor(user, at);
+
     public string? DepartmentOf(string user) => users.Find(user) is { Active: true } u ? u.Department : null;
 
     public bool DepartmentExists(string department) => users.Departments.Any(d => d.Id == department);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using SalesOrleans.Domain.Calendar;
 using SalesOrleans.Domain.Deals;
 
@@ -5,20 +6,42 @@ namespace SalesOrleans.ReadModel;
 
 /// <summary>
 /// An in-memory snapshot of people and departments that grains consult synchronously (who holds a role, whose
-/// calendar). Reloaded at start, periodically and after changes made through this node.
+/// calendar). Reloaded at start, periodically, and on every node when a change is announced (PostgreSQL NOTIFY on
+/// <see cref="CalendarStore.DirectoryChannel"/>).
 /// </summary>
-public sealed class UserDirectory(UserStore store) : IDealDirectory
+public sealed class UserDirectory(UserStore store, CalendarStore calendars, UserAdminStore admin, TimeProvider clock) : IDealDirectory
 {
-    private Snapshot _snapshot = new([], []);
+    private Snapshot _snapshot = new([], [], [], []);
+
+    // Role-based tasks this node handed out that the read model may not show yet (its projector trails the grains), so
+    // a burst is still shared out; a pick is forgotten once the read model holds that person's task on that deal.
+    private static readonly TimeSpan PickMemory = TimeSpan.FromMinutes(10);
+    private readonly ConcurrentDictionary<(string User, Guid Deal), (int Count, DateTimeOffset At)> _pendingPicks = new();
 
     public IReadOnlyList<UserRecord> Users => _snapshot.Users;
 
     public IReadOnlyList<DepartmentRecord> Departments => _snapshot.Departments;
 
+    public IReadOnlyList<HolidayCalendarRecord> Calendars => _snapshot.HolidayCalendars;
+
     public async Task ReloadAsync(CancellationToken ct = default)
     {
         var (users, departments) = await store.LoadAllAsync(ct);
-        _snapshot = new Snapshot(users, departments);
+        var holidayCalendars = await calendars.LoadAllAsync(ct);
+        // Which picks the read model holds, asked before the counts: a task projected in between is counted twice for a
+        // while (a person looks busier), never missed.
+        var projected = await admin.ProjectedTasksAsync(_pendingPicks.Keys.Select(k => k.Deal).Distinct().ToArray(), ct);
+        var load = await admin.OpenTaskCountsAsync(ct);
+        var now = clock.GetUtcNow();
+        foreach (var (key, pick) in _pendingPicks)
+        {
+            if (projected.Contains(key) || now - pick.At > PickMemory)
+            {
+                _pendingPicks.TryRemove(key, out _);
+            }
+        }
+
+        _snapshot = new Snapshot(users, departments, holidayCalendars, load);
     }
 
     public UserRecord? Find(string user) => _snapshot.ByName.GetValueOrDefault(user);
@@ -28,45 +51,87 @@ public sealed class UserDirectory(UserStore store) : IDealDirectory
     public string? SupervisorOf(string department) =>
         _snapshot.Departments.FirstOrDefault(d => d.Id == department)?.Supervisor;
 
+    /// <summary>The least loaded active holder of the role (see <see cref="RolePicker"/>).</summary>
     public string? PickByRole(string role, string department, Guid dealId)
     {
-        var holders = _snapshot.Users.Where(u => u.Active && u.Roles.Contains(role)).ToList();
-        var local = holders.Where(u => u.Department == department).ToList();
-        var pool = local.Count > 0 ? local : holders;
-        // Stable for the deal: the same deal always lands on the same person while the pool is unchanged.
-        return pool.Count == 0 ? null : pool[(int)((uint)dealId.GetHashCode() % (uint)pool.Count)].UserName;
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var holders = _snapshot.Users.Where(u => u.Active && u.Roles.Contains(role))
+            .Select(u => new RolePicker.Holder(u.UserName, u.Department, IsAbsent(u, today)));
+        var picked = RolePicker.Pick(holders, department, OpenTasks, dealId);
+        if (picked is not null)
+        {
+            var at = clock.GetUtcNow();
+            _pendingPicks.AddOrUpdate((picked, dealId), (1, at), (_, p) => (p.Count + 1, at));
+        }
+
+        return picked;
     }
+
+    /// <summary>Open tasks of a person: the read model's count at the last reload plus this node's role-based picks it did not show yet.</summary>
+    public int OpenTasks(string user) =>
+        _snapshot.Load.GetValueOrDefault(user) + _pendingPicks.Where(p => p.Key.User == user).Sum(p => p.Value.Count);
 
     public string? DepartmentOf(string user) => Find(user)?.Department;
 
     public WorkingCalendar CalendarOf(string user) =>
         _snapshot.Calendars.GetValueOrDefault(user, WorkingCalendar.AlwaysOpen);
 
+    /// <summary>Whoever takes the person's new tasks at <paramref name="at"/>: their deputy while they are away (one hop), else themselves.</summary>
+    public string StandInFor(string user, DateTimeOffset at)
+    {
+        if (Find(user) is not { } u || u.Deputy is not { } deputy || !UserExists(deputy))
+        {
+            return user;
+        }
+
+        var local = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, CalendarOf(user).TimeZone).DateTime);
+        return IsAbsent(u, local) ? deputy : user;
+    }
+
+    /// <summary>The calendar a person's deadlines follow: their own, else their department's, else none.</summary>
+    public string? CalendarIdOf(UserRecord u) => Snapshot.CalendarIdOf(u, _snapshot.Departments);
+
+    private static bool IsAbsent(UserRecord u, DateOnly day) =>
+        u.AbsentFrom is { } from && day >= from && (u.AbsentUntil is not { } until || day <= until);
+
     private sealed class Snapshot
     {
-        public Snapshot(IReadOnlyList<UserRecord> users, IReadOnlyList<DepartmentRecord> departments)
+        public Snapshot(IReadOnlyList<UserRecord> users, IReadOnlyList<DepartmentRecord> departments,
+            IReadOnlyList<HolidayCalendarRecord> holidayCalendars, Dictionary<string, int> load)
         {
             Users = users;
             Departments = departments;
+            HolidayCalendars = holidayCalendars;
+            Load = load;
             ByName = users.ToDictionary(u => u.UserName);
-            Calendars = users.ToDictionary(u => u.UserName, CalendarFor);
+            var byId = holidayCalendars.ToDictionary(c => c.Id);
+            Calendars = users.ToDictionary(u => u.UserName, u => CalendarFor(u, CalendarIdOf(u, departments) is { } id ? byId.GetValueOrDefault(id) : null));
         }
 
         public IReadOnlyList<UserRecord> Users { get; }
 
         public IReadOnlyList<DepartmentRecord> Departments { get; }
 
+        public IReadOnlyList<HolidayCalendarRecord> HolidayCalendars { get; }
+
+        public Dictionary<string, int> Load { get; }
+
         public Dictionary<string, UserRecord> ByName { get; }
 
         public Dictionary<string, WorkingCalendar> Calendars { get; }
 
+        public static string? CalendarIdOf(UserRecord u, IReadOnlyList<DepartmentRecord> departments) =>
+            u.CalendarId ?? departments.FirstOrDefault(d => d.Id == u.Department)?.CalendarId;
+
         // ISO day numbers (1 = Monday … 7 = Sunday). A calendar the database holds badly (unknown zone, no days)
         // must not stop deadlines: such a person counts hours around the clock.
-        private static WorkingCalendar CalendarFor(UserRecord u)
+        private static WorkingCalendar CalendarFor(UserRecord u, HolidayCalendarRecord? holidays)
         {
             try
             {
-                return new WorkingCalendar(u.TimeZone, u.WorkDays.Select(d => (DayOfWeek)(d % 7)).ToArray(), u.WorkStart, u.WorkEnd);
+                return new WorkingCalendar(u.TimeZone, u.WorkDays.Select(d => (DayOfWeek)(d % 7)).ToArray(), u.WorkStart, u.WorkEnd,
+                    holidays?.Days.Where(d => d.Kind == CalendarDayKind.Holiday).Select(d => d.Date),
+                    holidays?.Days.Where(d => d.Kind == CalendarDayKind.Workday).Select(d => d.Date));
             }
             catch (Exception ex) when (ex is ArgumentException or TimeZoneNotFoundException or InvalidTimeZoneException)
             {

@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace SalesOrleans.ReadModel;
 
-public sealed record DepartmentRecord(string Id, string Name, string? Supervisor);
+public sealed record DepartmentRecord(string Id, string Name, string? Supervisor, string? CalendarId = null);
 
 public sealed record UserRecord(
     string UserName,
@@ -15,7 +15,12 @@ public sealed record UserRecord(
     TimeOnly WorkStart,
     TimeOnly WorkEnd,
     IReadOnlyList<int> WorkDays,
-    bool Active);
+    bool Active,
+    string? CalendarId = null,
+    DateOnly? AbsentFrom = null,
+    DateOnly? AbsentUntil = null,
+    string? Deputy = null,
+    string? Language = null);
 
 /// <summary>People, departments and API tokens in PostgreSQL. Password and token hashing happen in the web layer; only hashes arrive here.</summary>
 public sealed class UserStore(NpgsqlDataSource db)
@@ -26,22 +31,29 @@ public sealed class UserStore(NpgsqlDataSource db)
     public async Task<(IReadOnlyList<UserRecord> Users, IReadOnlyList<DepartmentRecord> Departments)> LoadAllAsync(CancellationToken ct = default)
     {
         var users = new List<UserRecord>();
-        await using (var cmd = db.CreateCommand($"SELECT {UserColumns} FROM app_user ORDER BY user_name"))
+        await using (var cmd = db.CreateCommand($"SELECT {UserColumns}, calendar_id, absent_from, absent_until, deputy, language FROM app_user ORDER BY user_name"))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             while (await r.ReadAsync(ct))
             {
-                users.Add(ReadUser(r));
+                users.Add(ReadUser(r) with
+                {
+                    CalendarId = r.IsDBNull(11) ? null : r.GetString(11),
+                    AbsentFrom = r.IsDBNull(12) ? null : r.GetFieldValue<DateOnly>(12),
+                    AbsentUntil = r.IsDBNull(13) ? null : r.GetFieldValue<DateOnly>(13),
+                    Deputy = r.IsDBNull(14) ? null : r.GetString(14),
+                    Language = r.IsDBNull(15) ? null : r.GetString(15),
+                });
             }
         }
 
         var departments = new List<DepartmentRecord>();
-        await using (var cmd = db.CreateCommand("SELECT department_id, name, supervisor FROM department ORDER BY department_id"))
+        await using (var cmd = db.CreateCommand("SELECT department_id, name, supervisor, calendar_id FROM department ORDER BY department_id"))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             while (await r.ReadAsync(ct))
             {
-                departments.Add(new DepartmentRecord(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)));
+                departments.Add(new DepartmentRecord(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3)));
             }
         }
 
@@ -71,12 +83,21 @@ public sealed class UserStore(NpgsqlDataSource db)
     public async Task UpsertDepartmentAsync(DepartmentRecord d, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("""
-            INSERT INTO department (department_id, name, supervisor) VALUES ($1, $2, $3)
-            ON CONFLICT (department_id) DO UPDATE SET name = EXCLUDED.name, supervisor = EXCLUDED.supervisor
+            INSERT INTO department (department_id, name, supervisor, calendar_id) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (department_id) DO UPDATE SET name = EXCLUDED.name, supervisor = EXCLUDED.supervisor,
+                calendar_id = COALESCE(EXCLUDED.calendar_id, department.calendar_id)
             """);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = d.Id });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = d.Name });
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = d.Supervisor });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = d.CalendarId });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task ClearDepartmentCalendarAsync(string department, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("UPDATE department SET calendar_id = NULL WHERE department_id = $1");
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = department });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -16,6 +16,8 @@ public static class PostgresSetup
         services.AddSingleton(_ => dataSource);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<UserStore>();
+        services.AddSingleton<CalendarStore>();
+        services.AddSingleton<UserAdminStore>();
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<IDealDirectory>(sp => sp.GetRequiredService<UserDirectory>());
         services.AddSingleton<DealQueries>();
@@ -35,24 +37,79 @@ public static class PostgresSetup
     }
 }
 
-/// <summary>Keeps this node's people snapshot fresh when another node (or an admin with SQL) changed it.</summary>
-public sealed class DirectoryRefresher(UserDirectory directory, ILogger<DirectoryRefresher> logger) : BackgroundService
+/// <summary>
+/// Keeps this node's people snapshot fresh: reloads at once when any node announces a change (PostgreSQL NOTIFY on
+/// <see cref="CalendarStore.DirectoryChannel"/>, sent by the administration endpoints), and every 30 s in case a
+/// notice was missed (a dropped connection) or someone changed the tables with SQL.
+/// </summary>
+public sealed class DirectoryRefresher(UserDirectory directory, NpgsqlDataSource db, ILogger<DirectoryRefresher> logger) : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(ListenAsync(stoppingToken), PollAsync(stoppingToken));
+
+    private async Task PollAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Period);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            await ReloadAsync(stoppingToken);
+        }
+    }
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
             try
             {
-                await directory.ReloadAsync(stoppingToken);
+                await using var connection = await db.OpenConnectionAsync(stoppingToken);
+                var changed = 0;
+                connection.Notification += (_, _) => Interlocked.Exchange(ref changed, 1);
+                await using (var listen = new NpgsqlCommand($"LISTEN {CalendarStore.DirectoryChannel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                    // Several notices in a row (a bulk import) cost one reload.
+                    if (Interlocked.Exchange(ref changed, 0) == 1)
+                    {
+                        await ReloadAsync(stoppingToken);
+                    }
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Reloading the user directory failed; keeping the last snapshot");
+                logger.LogWarning(ex, "Listening for directory changes failed; retrying in 5 s (the 30 s reload still runs)");
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ReloadAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await directory.ReloadAsync(stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Reloading the user directory failed; keeping the last snapshot");
         }
     }
 }

@@ -20,7 +20,8 @@ public sealed class DemoSeeder(
     DealDocuments documents,
     IProcessCatalog catalog,
     IGrainFactory grains,
-    ILogger<DemoSeeder> logger)
+    ILogger<DemoSeeder> logger,
+    UserAdminStore owners)
 {
     /// <summary>Printed by deploy/run.sh; change it in any real installation.</summary>
     public const string DemoPassword = "demo";
@@ -30,9 +31,9 @@ public sealed class DemoSeeder(
 
     private static readonly DepartmentRecord[] DemoDepartments =
     [
-        new("industrial", "Industrial equipment", "s.volkov"),
-        new("training", "Training and consulting", "e.keller"),
-        new("projects", "Projects and ERP", "o.smirnova"),
+        new("industrial", "Industrial equipment", "s.volkov", "RU"),
+        new("training", "Training and consulting", "e.keller", "DE"),
+        new("projects", "Projects and ERP", "o.smirnova", "RU"),
     ];
 
     private static readonly (string User, string Name, string[] Roles, string? Department, string? Extension)[] DemoPeople =
@@ -84,6 +85,12 @@ public sealed class DemoSeeder(
         }
 
         await users.CreateTokenAsync(Credentials.HashToken(DemoApiToken), "demo integration", "integration", ct);
+
+        // Each demo process belongs to the department that runs it: only its head (or an admin) publishes new versions.
+        foreach (var (kind, team) in Teams)
+        {
+            await owners.ClaimProcessAsync(kind, team.Department, ct);
+        }
     }
 
     public async Task<int> SeedDealsAsync(CancellationToken ct)

@@ -160,6 +160,9 @@ public sealed class AccessMatrix
         (Capability.UserAdmin,               [A,  N,  N,  N,  N,  N,  N,  N]),
         (Capability.AccessAdmin,             [A,  N,  N,  N,  N,  N,  N,  N]),
         (Capability.OpsDashboard,            [A,  N,  N,  N,  N,  N,  N,  N]),
+        (Capability.UserManage,              [A,  D,  N,  N,  N,  N,  N,  N]),
+        (Capability.DepartmentAdmin,         [A,  N,  N,  N,  N,  N,  N,  N]),
+        (Capability.CalendarAdmin,           [A,  N,  N,  N,  N,  N,  N,  N]),
     ];
 
     public static AccessMatrix Defaults { get; } = new(

@@ -58,6 +58,9 @@ public sealed record Capability(string Name, string Description)
     public static readonly Capability AccessAdmin = new("access.admin", "View and change this access matrix");
     public static readonly Capability UserAdmin = new("user.admin", "List users, reset passwords, switch users on and off");
     public static readonly Capability OpsDashboard = new("ops.dashboard", "Operations: the Orleans dashboard, the cluster page, dead letters");
+    public static readonly Capability UserManage = new("user.manage", "Create people and change their roles, department, extension, e-mail, language, calendar, shift and absence");
+    public static readonly Capability DepartmentAdmin = new("department.admin", "Create and rename departments, name their heads and calendars, give a process kind to a department");
+    public static readonly Capability CalendarAdmin = new("calendar.admin", "Create working calendars and import their holidays");
 
     public static readonly IReadOnlyList<Capability> All =
     [
@@ -68,6 +71,7 @@ public sealed record Capability(string Name, string Description)
         ProcessRead, ProcessPublish, QueueRead, QueueManage, PresenceManage, WorkloadRead, PeopleRead, TelephonyRead,
         AnalyticsRead, AnalyticsRefresh, ExportPersonalData, ImportCatalog, ImportOrders, ImportCustomers, MailQuarantine,
         NotificationRead, TokenAdmin, UserAdmin, AccessAdmin, OpsDashboard,
+        UserManage, DepartmentAdmin, CalendarAdmin,
     ];
 
     private static readonly Dictionary<string, Capability> ByName = All.ToDictionary(c => c.Name);

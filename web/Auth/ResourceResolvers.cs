@@ -64,7 +64,7 @@ public static class Resource
 /// One resolver per resource kind: the facts that scope it (departments, owners and executors), from the grain's
 /// view or the read model; null when it does not exist.
 /// </summary>
-public sealed class ResourceResolvers(IGrainFactory grains, UserDirectory users, ILeadDirectory departments, StockService stock, IStockCatalog catalog, DealQueries deals)
+public sealed class ResourceResolvers(IGrainFactory grains, UserDirectory users, ILeadDirectory departments, StockService stock, IStockCatalog catalog, DealQueries deals, UserAdminStore owners)
 {
     public Task<ResourceFacts?> ResolveAsync(ResourceKind kind, string[] keys, CancellationToken ct = default) => kind switch
     {
@@ -133,12 +133,19 @@ public sealed class ResourceResolvers(IGrainFactory grains, UserDirectory users,
     public async Task<ResourceFacts> ReservationOrderAsync(string orderReference) =>
         await OrderAsync(orderReference) ?? ResourceFacts.SharedResource;
 
-    /// <summary>A process belongs to the departments that run deals of it and to its publishers' departments; a new kind to nobody yet.</summary>
+    /// <summary>
+    /// A process belongs to the one department that owns it (process_owner); a new kind to nobody yet (shared); a kind
+    /// that exists without an owner to no department, so only an all-scope role (admin) reaches it.
+    /// </summary>
     private async Task<ResourceFacts?> ProcessAsync(string kind, CancellationToken ct)
     {
+        if (await owners.ProcessOwnerAsync(kind, ct) is { } owner)
+        {
+            return ResourceFacts.Of(owner);
+        }
+
         var (departmentsRunning, publishers) = await deals.ProcessOwnersAsync(kind, ct);
-        var owned = departmentsRunning.Concat(publishers.Select(p => users.Find(p)?.Department).OfType<string>()).Distinct().ToArray();
-        return owned.Length == 0 ? ResourceFacts.SharedResource : new ResourceFacts(owned, []);
+        return departmentsRunning.Count == 0 && publishers.Count == 0 ? ResourceFacts.SharedResource : new ResourceFacts([], []);
     }
 
     private async Task<ResourceFacts?> CallAsync(string key) =>

@@ -227,6 +227,8 @@ const App = {
     if (App.can('analytics.read')) links.push(link('/analytics.html', 'analytics', 'Analytics'));
     if (App.can('mail.quarantine')) links.push(link('/mail.html', 'mail', 'Mail'));
     if (App.can('access.admin')) links.push(link('/access.html', 'access', 'Access'));
+    if (App.can('user.manage')) links.push(link('/admin.html', 'admin', 'Administration'));
+    if (App.can('process.publish')) links.push(link('/processes.html', 'processes', 'Processes'));
     links.push(link('/account.html', 'account', 'Account'));
     if (App.can('ops.dashboard')) links.push(link('/ops.html', 'ops', 'Cluster'));
     const live = App.el('span', { class: 'live', id: 'live', title: App.t('nav.live.title', 'Live updates') }, App.t('nav.live', 'live'));

@@ -23,6 +23,7 @@ public sealed class WorkingCalendar
 
     private readonly HashSet<DayOfWeek> _workingDays;
     private readonly HashSet<DateOnly> _holidays;
+    private readonly HashSet<DateOnly> _workingDates;
 
     /// <param name="timeZoneId">An IANA time zone id such as "Europe/Berlin".</param>
     /// <param name="workingDays">Days worked each week; Monday to Friday when null.</param>
@@ -34,17 +35,20 @@ public sealed class WorkingCalendar
         IEnumerable<DayOfWeek>? workingDays = null,
         TimeOnly? dayStart = null,
         TimeOnly? dayEnd = null,
-        IEnumerable<DateOnly>? holidays = null)
-        : this(FindZone(timeZoneId), workingDays, dayStart, dayEnd, holidays)
+        IEnumerable<DateOnly>? holidays = null,
+        IEnumerable<DateOnly>? workingDates = null)
+        : this(FindZone(timeZoneId), workingDays, dayStart, dayEnd, holidays, workingDates)
     {
     }
 
+    /// <param name="workingDates">Local dates worked although their weekday is off (a Saturday worked for a bridged holiday).</param>
     public WorkingCalendar(
         TimeZoneInfo timeZone,
         IEnumerable<DayOfWeek>? workingDays = null,
         TimeOnly? dayStart = null,
         TimeOnly? dayEnd = null,
-        IEnumerable<DateOnly>? holidays = null)
+        IEnumerable<DateOnly>? holidays = null,
+        IEnumerable<DateOnly>? workingDates = null)
     {
         ArgumentNullException.ThrowIfNull(timeZone);
         TimeZone = timeZone;
@@ -68,6 +72,7 @@ public sealed class WorkingCalendar
         }
 
         _holidays = [.. holidays ?? []];
+        _workingDates = [.. (workingDates ?? []).Where(d => !_holidays.Contains(d))];
     }
 
     /// <summary>Open around the clock every day in UTC: for tests and for users without a calendar.</summary>
@@ -89,10 +94,14 @@ public sealed class WorkingCalendar
     /// <summary>Every hour is a working hour, so working time is plain elapsed time.</summary>
     public bool IsAlwaysOpen => _workingDays.Count == 7 && DayStart == TimeOnly.MinValue && DayEnd == TimeOnly.MinValue && _holidays.Count == 0;
 
-    public WorkingCalendar WithHolidays(IEnumerable<DateOnly> holidays) =>
-        new(TimeZone, _workingDays, DayStart, DayEnd, _holidays.Concat(holidays));
+    /// <summary>Dates worked although their weekday is off (transferred working days).</summary>
+    public IReadOnlySet<DateOnly> WorkingDates => _workingDates;
 
-    public bool IsWorkingDay(DateOnly localDate) => _workingDays.Contains(localDate.DayOfWeek) && !_holidays.Contains(localDate);
+    public WorkingCalendar WithHolidays(IEnumerable<DateOnly> holidays) =>
+        new(TimeZone, _workingDays, DayStart, DayEnd, _holidays.Concat(holidays), _workingDates);
+
+    public bool IsWorkingDay(DateOnly localDate) =>
+        (_workingDays.Contains(localDate.DayOfWeek) || _workingDates.Contains(localDate)) && !_holidays.Contains(localDate);
 
     public bool IsWorkingTime(DateTimeOffset at) => Window(LocalDate(at)) is { } w && at >= w.Open && at < w.Close;
 

@@ -935,6 +935,7 @@ public sealed class Deal
 
     private void AddTask(string templateId, string title, string executor, double deadlineHours, Actor actor, DateTimeOffset now)
     {
+        executor = _directory.StandInFor(executor, now);
         var task = new DealTask
         {
             Id = $"T{_state.NextTaskNumber++}",

@@ -16,6 +16,9 @@ public interface IDealDirectory
 
     /// <summary>The department a person works in, if any (decides whose deals and tasks they may act on).</summary>
     string? DepartmentOf(string user) => null;
+
+    /// <summary>Who takes a new task meant for <paramref name="user"/> at <paramref name="at"/>: their deputy while they are away, else they.</summary>
+    string StandInFor(string user, DateTimeOffset at) => user;
 }
 
 /// <summary>The person issuing a command and the roles they hold.</summary>

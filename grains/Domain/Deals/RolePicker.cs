@@ -1,0 +1,34 @@
+namespace SalesOrleans.Domain.Deals;
+
+/// <summary>
+/// Who of a role gets a role-based task: the active holders in the deal's department (anyone holding the role when the
+/// department has none), absent people left out while someone else can take it, and of those the least loaded (open
+/// tasks). Ties go round by the deal id over the names in order, so equal people share the work and the same deal
+/// with the same loads always lands on the same person.
+/// </summary>
+public static class RolePicker
+{
+    public sealed record Holder(string User, string? Department, bool Absent = false);
+
+    public static string? Pick(IEnumerable<Holder> holders, string department, Func<string, int> openTasks, Guid dealId)
+    {
+        var all = holders.ToList();
+        var local = all.Where(h => h.Department == department).ToList();
+        var pool = local.Count > 0 ? local : all;
+        var present = pool.Where(h => !h.Absent).ToList();
+        if (present.Count > 0)
+        {
+            pool = present;
+        }
+
+        if (pool.Count == 0)
+        {
+            return null;
+        }
+
+        var loads = pool.Select(h => (h.User, Load: openTasks(h.User))).ToList();
+        var least = loads.Min(l => l.Load);
+        var ties = loads.Where(l => l.Load == least).Select(l => l.User).Order(StringComparer.Ordinal).ToList();
+        return ties[(int)((uint)dealId.GetHashCode() % (uint)ties.Count)];
+    }
+}
