@@ -132,7 +132,7 @@ public sealed class DealGrain(
         Run(d => d.SetParameters(command.Values ?? new Dictionary<string, string?>(), actor.ToActor(), clock.GetUtcNow()));
 
     public Task<DealResult> AddNote(AddNoteCommand command, ActorInfo actor) =>
-        Run(d => d.AddNote(command.Text, actor.ToActor(), clock.GetUtcNow()));
+        Run(d => d.AddNote(command.Text, actor.ToActor(), clock.GetUtcNow(), command.Key));
 
     public Task<DealResult> SetParty(EnvironmentPartyView party, ActorInfo actor) =>
         Run(d => d.SetParty(party.ToParty(), actor.ToActor(), clock.GetUtcNow()));

@@ -72,6 +72,8 @@ public sealed class ContactGrain(
 
     public Task Log(string kind, string text, string actor) => Run(c => c.Log(kind, text, actor, clock.GetUtcNow()));
 
+    public Task LogOnce(string key, string kind, string text, string actor) => Run(c => c.Log(kind, text, actor, clock.GetUtcNow(), key));
+
     public async Task<ContactView> Import(ImportedContact contact, ActorInfo actor)
     {
         await Run(c => c.Import(this.GetPrimaryKey(), contact, actor.User, clock.GetUtcNow()));

@@ -191,6 +191,14 @@ public sealed class LeadGrain(
         }
     }
 
+    public async Task LogOnce(string key, string text, string actor)
+    {
+        if (S.Exists)
+        {
+            await Run(l => l.Note(text, actor, clock.GetUtcNow(), key));
+        }
+    }
+
     public Task<LeadResult> AddNote(string text, ActorInfo actor) => Run(l => l.Note(text, actor.User, clock.GetUtcNow()));
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => CheckSla(reminderTick: true);
