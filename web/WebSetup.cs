@@ -31,6 +31,8 @@ public static class WebSetup
 
     public static IServiceCollection AddSalesWeb(this IServiceCollection services, IConfiguration configuration)
     {
+        // Ahead of the framework's writer: refusals in the caller's language (ProblemLanguage).
+        services.AddSingleton<IProblemDetailsWriter, LocalizedProblemDetailsWriter>();
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<DatabaseUnavailableHandler>();

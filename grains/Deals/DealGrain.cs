@@ -220,33 +220,16 @@ public sealed class DealGrain(
     /// The sweep's wake-up (FollowUpSweeper): delivers the outbox (as after a crash: everyone involved is told their share),
     /// then writes the state without it so the mark clears.
     /// </summary>
-    public async Task Resume()
+    public Task Resume()
     {
         var s = state.State.Deal;
-        if (!s.Exists)
-        {
-            return;
-        }
-
-        if (Delivery.DeliveredSeq < s.Seq)
-        {
-            var deal = await Load();
-            await TryPublish(deal, deal.ToView(), republish: true, sharesBefore: null);
-        }
-
-        if (Delivery.DeliveredSeq >= s.Seq && s.Outbox.Count > 0)
-        {
-            s.Outbox.Clear();
-            try
+        return s.Exists
+            ? Delivery.ResumeAsync(s.Seq, s.Outbox, async () =>
             {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                DeactivateOnIdle();
-                throw;
-            }
-        }
+                var deal = await Load();
+                await TryPublish(deal, deal.ToView(), republish: true, sharesBefore: null);
+            }, () => state.WriteStateAsync())
+            : Task.CompletedTask;
     }
 
     /// <summary>Delivers the outbox to this node's consumers and the workload shares to the people involved; retried on failure.</summary>

@@ -149,28 +149,7 @@ public sealed class ContactGrain(
     }
 
     /// <summary>The sweep's wake-up (FollowUpSweeper): delivers the outbox, then writes the state without it so the mark clears.</summary>
-    public async Task Resume()
-    {
-        if (!S.Exists)
-        {
-            return;
-        }
-
-        await TryPublish([]);
-        if (Delivery.DeliveredSeq >= S.Seq && S.Outbox.Count > 0)
-        {
-            S.Outbox.Clear();
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                DeactivateOnIdle();
-                throw;
-            }
-        }
-    }
+    public Task Resume() => S.Exists ? Delivery.ResumeAsync(S.Seq, S.Outbox, () => TryPublish([]), () => state.WriteStateAsync()) : Task.CompletedTask;
 
     private Task TryPublish(IReadOnlyList<string> changedTasks) =>
         Delivery.DeliverAsync(S.Seq, from =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Ui;
 
@@ -29,21 +30,7 @@ public class WorkflowTests(UiFixture fixture)
 
     private static async Task<long> Seq(HttpClient client, Guid deal) => (await Get(client, $"/api/deals/{deal}")).GetProperty("seq").GetInt64();
 
-    private static async Task Until(Func<Task<bool>> probe, string what, int seconds = 15)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < until)
-        {
-            if (await probe())
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException(what);
-    }
+    private static Task Until(Func<Task<bool>> probe, string what, int seconds = 15) => Poll.Until(probe, what, seconds);
 
     [Fact]
     public async Task Typing_on_the_deal_card_survives_a_colleagues_stream_of_changes()
