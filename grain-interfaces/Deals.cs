@@ -171,7 +171,8 @@ public sealed record DealTaskView(
     [property: Id(10)] DateTimeOffset? CompletedAt,
     [property: Id(11)] string? CompletedBy,
     [property: Id(12)] string? Result,
-    [property: Id(13)] long UpdatedSeq);
+    [property: Id(13)] long UpdatedSeq,
+    [property: Id(14)] string? TemplateId = null);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.DealDocumentView")]
 public sealed record DealDocumentView(
