@@ -54,6 +54,7 @@ public static class WebSetup
         services.Configure<LoginSessionOptions>(configuration.GetSection(LoginSessionOptions.Section));
         services.AddSingleton<AccountStore>();
         services.AddSingleton<UserLanguageStore>();
+        services.AddBoardFilters();
         services.AddSingleton<SearchQueries>();
         services.AddLocalization(o => o.ResourcesPath = I18nEndpoints.ResourcesPath);
         services.AddSingleton<Sessions>();
@@ -134,6 +135,7 @@ public static class WebSetup
         app.MapAccessEndpoints();
         app.MapAccountEndpoints();
         app.MapI18nEndpoints();
+        app.MapBoardFilterEndpoints();
         app.MapSearchEndpoints();
         app.MapProcessEndpoints();
         app.MapDealEndpoints();

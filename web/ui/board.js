@@ -27,6 +27,7 @@ const Board = {
     document.getElementById('department').addEventListener('change', () => { Board.owners(); Board.load(); });
     for (const id of ['process', 'owner']) document.getElementById(id).addEventListener('change', () => Board.load());
     Board.searchBox();
+    await BoardFilters.init();
     await Board.load();
     await App.live((kind, id, seq, card) => { if (kind === 'deal') Board.upsert(card, seq); }, () => Board.load());
   },
