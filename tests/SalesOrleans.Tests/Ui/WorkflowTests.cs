@@ -209,7 +209,8 @@ public class WorkflowTests(UiFixture fixture)
         await UiFixture.Screenshot(page, "notifications");
 
         await item.Locator("a").ClickAsync();
-        await page.WaitForURLAsync($"**/deal.html?id={id}");
+        // The URL is enough (DOMContentLoaded): waiting for "load" timed out on a loaded machine while a subresource came.
+        await page.WaitForURLAsync($"**/deal.html?id={id}", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
         var api = await fixture.Node.ClientAsync("k.weber");
         var mine = await Get(api, "/api/notifications?limit=100");
         var notification = mine.EnumerateArray().Single(n => n.GetProperty("sourceId").GetGuid() == id);
