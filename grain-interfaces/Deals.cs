@@ -137,8 +137,9 @@ public sealed record AttachDocumentCommand(
 [GenerateSerializer, Immutable, Alias("SalesOrleans.SetParametersCommand")]
 public sealed record SetParametersCommand([property: Id(0)] IReadOnlyDictionary<string, string?> Values);
 
+/// <param name="Key">The system's own notes only (a call's, an order's, an inquiry's): derived from their cause, so a retried note is written once.</param>
 [GenerateSerializer, Immutable, Alias("SalesOrleans.AddNoteCommand")]
-public sealed record AddNoteCommand([property: Id(0)] string Text);
+public sealed record AddNoteCommand([property: Id(0)] string Text, [property: Id(1)] string? Key = null);
 
 public enum CommandErrorCode
 {
@@ -186,7 +187,8 @@ public sealed record DealTaskView(
     [property: Id(10)] DateTimeOffset? CompletedAt,
     [property: Id(11)] string? CompletedBy,
     [property: Id(12)] string? Result,
-    [property: Id(13)] long UpdatedSeq);
+    [property: Id(13)] long UpdatedSeq,
+    [property: Id(14)] string? TemplateId = null);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.DealDocumentView")]
 public sealed record DealDocumentView(

@@ -226,6 +226,10 @@ public interface ILeadGrain : IGrainWithGuidKey, IFollowUpGrain
     [Alias("Log")]
     Task Log(string text, string actor);
 
+    /// <summary>Like <see cref="Log"/>, written once per key (derived from the call or whatever caused it) however often retried.</summary>
+    [Alias("LogOnce")]
+    Task LogOnce(string key, string text, string actor);
+
     /// <summary>A person's note in the lead's journal.</summary>
     [Alias("AddNote")]
     Task<LeadResult> AddNote(string text, ActorInfo actor);
@@ -341,6 +345,10 @@ public interface IContactGrain : IGrainWithGuidKey, IFollowUpGrain
 
     [Alias("Log")]
     Task Log(string kind, string text, string actor);
+
+    /// <summary>Like <see cref="Log"/>, written once per key (derived from the call or whatever caused it) however often retried.</summary>
+    [Alias("LogOnce")]
+    Task LogOnce(string key, string kind, string text, string actor);
 
     /// <summary>Registers the contact from the customer base import, or updates it; a repeat changes nothing (same seq).</summary>
     [Alias("Import")]

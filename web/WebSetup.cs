@@ -31,6 +31,8 @@ public static class WebSetup
 
     public static IServiceCollection AddSalesWeb(this IServiceCollection services, IConfiguration configuration)
     {
+        // Ahead of the framework's writer: refusals in the caller's language (ProblemLanguage).
+        services.AddSingleton<IProblemDetailsWriter, LocalizedProblemDetailsWriter>();
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
@@ -52,6 +54,7 @@ public static class WebSetup
         services.Configure<LoginSessionOptions>(configuration.GetSection(LoginSessionOptions.Section));
         services.AddSingleton<AccountStore>();
         services.AddSingleton<UserLanguageStore>();
+        services.AddBoardFilters();
         services.AddSingleton<SearchQueries>();
         services.AddLocalization(o => o.ResourcesPath = I18nEndpoints.ResourcesPath);
         services.AddSingleton<Sessions>();
@@ -132,6 +135,7 @@ public static class WebSetup
         app.MapAccessEndpoints();
         app.MapAccountEndpoints();
         app.MapI18nEndpoints();
+        app.MapBoardFilterEndpoints();
         app.MapSearchEndpoints();
         app.MapProcessEndpoints();
         app.MapDealEndpoints();

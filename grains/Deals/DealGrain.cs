@@ -139,7 +139,7 @@ public sealed class DealGrain(
         Run(d => d.SetParameters(command.Values ?? new Dictionary<string, string?>(), actor.ToActor(), clock.GetUtcNow()));
 
     public Task<DealResult> AddNote(AddNoteCommand command, ActorInfo actor) =>
-        Run(d => d.AddNote(command.Text, actor.ToActor(), clock.GetUtcNow()));
+        Run(d => d.AddNote(command.Text, actor.ToActor(), clock.GetUtcNow(), command.Key));
 
     public Task<DealResult> SetParty(EnvironmentPartyView party, ActorInfo actor) =>
         Run(d => d.SetParty(party.ToParty(), actor.ToActor(), clock.GetUtcNow()));
@@ -313,25 +313,11 @@ public sealed class DealGrain(
         // Woken for a deadline (DueWakeSweeper): flag what is due; this writes the next wake.
         await CheckDeadlines(fromReminderTick: false);
 
-        if (Delivery.DeliveredSeq < s.Seq)
-        {
-            var deal = await Load();
-            await TryPublish(deal, deal.ToView(), republish: true, sharesBefore: null);
-        }
-
-        if (Delivery.DeliveredSeq >= s.Seq && s.Outbox.Count > 0)
-        {
-            s.Outbox.Clear();
-            try
+        await Delivery.ResumeAsync(s.Seq, s.Outbox, async () =>
             {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                DeactivateOnIdle();
-                throw;
-            }
-        }
+                var deal = await Load();
+                await TryPublish(deal, deal.ToView(), republish: true, sharesBefore: null);
+            }, () => state.WriteStateAsync());
     }
 
     /// <summary>Delivers the outbox to this node's consumers and the workload shares to the people involved; retried on failure.</summary>

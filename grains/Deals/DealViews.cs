@@ -52,7 +52,7 @@ public static class DealViews
     public static DealLine ToLine(this DealLineView l) => new(l.Sku ?? "", l.Name, l.Quantity, l.Price, l.Discount);
 
     public static DealTaskView ToView(this DealTask t) =>
-        new(t.Id, t.Stage, t.Title, t.Executor, t.Status.ToString(), t.CreatedAt, t.Deadline, t.OverdueAt, t.EscalatedAt, t.EscalatedTo, t.CompletedAt, t.CompletedBy, t.Result, t.UpdatedSeq);
+        new(t.Id, t.Stage, t.Title, t.Executor, t.Status.ToString(), t.CreatedAt, t.Deadline, t.OverdueAt, t.EscalatedAt, t.EscalatedTo, t.CompletedAt, t.CompletedBy, t.Result, t.UpdatedSeq, t.TemplateId);
 
     public static EnvironmentParty ToParty(this EnvironmentPartyView p) =>
         new(p.Id ?? "", Enum.TryParse<PartyKind>(p.Kind, ignoreCase: true, out var kind) ? kind : (PartyKind)(-1), p.Name, p.Role, p.RelatesTo, p.Relation, p.Influence, p.Notes);

@@ -17,11 +17,11 @@ public sealed record OrderPaper(Guid OrderId, string Kind, string Number)
 
     public string FileName => $"{Kind}-{Number}.pdf";
 
-    /// <summary>The PDF from the order as it is now; null when the order has no such invoice or waybill.</summary>
-    public byte[]? Render(OrderView order, string seller) => Kind switch
+    /// <summary>The PDF from the order as it is now, in <paramref name="language"/> (<see cref="PaperTexts"/>); null when the order has no such invoice or waybill.</summary>
+    public byte[]? Render(OrderView order, string seller, string? language = null) => Kind switch
     {
-        Invoice => order.Invoices.FirstOrDefault(i => i.Number == Number) is { } invoice ? InvoicePdf.Render(order, invoice, seller) : null,
-        Waybill => order.Shipments.FirstOrDefault(s => s.Waybill == Number) is { } shipment ? WaybillPdf.Render(order, shipment, seller) : null,
+        Invoice => order.Invoices.FirstOrDefault(i => i.Number == Number) is { } invoice ? InvoicePdf.Render(order, invoice, seller, language) : null,
+        Waybill => order.Shipments.FirstOrDefault(s => s.Waybill == Number) is { } shipment ? WaybillPdf.Render(order, shipment, seller, language) : null,
         _ => null,
     };
 }
@@ -29,25 +29,26 @@ public sealed record OrderPaper(Guid OrderId, string Kind, string Number)
 /// <summary>Lays out an invoice for part or all of an order: seller, buyer, the order's lines and the amount invoiced.</summary>
 public static class InvoicePdf
 {
-    public static byte[] Render(OrderView order, InvoiceView invoice, string seller)
+    public static byte[] Render(OrderView order, InvoiceView invoice, string seller, string? language = null)
     {
-        var page = new PaperLayout($"Invoice {invoice.Number}");
-        page.Title($"Invoice {invoice.Number}", $"Issued {invoice.IssuedAt:yyyy-MM-dd}");
-        OrderFrame.Parties(page, ("Seller", seller), ("Buyer", order.Customer), ("Attention", order.Contact));
-        OrderFrame.References(page, order, $"Due date: {invoice.DueDate:yyyy-MM-dd}");
+        var t = PaperTexts.For(language);
+        var page = new PaperLayout(t.Say(t.Invoice, invoice.Number));
+        page.Title(t.Say(t.Invoice, invoice.Number), t.Say(t.Issued, t.Date(invoice.IssuedAt)));
+        OrderFrame.Parties(page, (t.Seller, seller), (t.Buyer, order.Customer), (t.Attention, order.Contact));
+        OrderFrame.References(page, order, t.Say(t.DueDate, t.Date(invoice.DueDate)), t);
 
-        page.Table(PaperLayout.LineColumns(order.Currency), order.Lines.Select(l => (IReadOnlyList<string>)
+        page.Table(PaperLayout.LineColumns(order.Currency, t), order.Lines.Select(l => (IReadOnlyList<string>)
             [$"{l.No}", l.Sku, OrderFrame.NameOf(l.Name, l.Sku), PaperLayout.Quantity(l.Quantity), l.Unit, PaperLayout.Money(l.Price), PaperLayout.Money(l.Total)]));
         // Earlier invoices of the order, so a balance invoice shows what it covers.
         var before = order.Invoices.TakeWhile(i => i.Number != invoice.Number).Sum(i => i.Amount);
-        page.Sum("Order total", $"{PaperLayout.Money(order.Total)} {order.Currency}");
+        page.Sum(t.OrderTotal, $"{PaperLayout.Money(order.Total)} {order.Currency}");
         if (before > 0)
         {
-            page.Sum("Invoiced before", $"{PaperLayout.Money(before)} {order.Currency}");
+            page.Sum(t.InvoicedBefore, $"{PaperLayout.Money(before)} {order.Currency}");
         }
 
-        page.Sum("Amount due under this invoice", $"{PaperLayout.Money(invoice.Amount)} {order.Currency}", 12);
-        page.Footer($"Please pay {PaperLayout.Money(invoice.Amount)} {order.Currency} by {invoice.DueDate:yyyy-MM-dd}, quoting invoice {invoice.Number}. Prices without VAT.");
+        page.Sum(t.AmountDue, $"{PaperLayout.Money(invoice.Amount)} {order.Currency}", 12);
+        page.Footer(t.Say(t.PayFooter, $"{PaperLayout.Money(invoice.Amount)} {order.Currency}", t.Date(invoice.DueDate), invoice.Number));
         return page.ToArray();
     }
 }
@@ -55,18 +56,19 @@ public static class InvoicePdf
 /// <summary>Lays out the waybill of one shipment: shipper, consignee and what left the warehouse per order line.</summary>
 public static class WaybillPdf
 {
-    public static byte[] Render(OrderView order, ShipmentView shipment, string seller)
+    public static byte[] Render(OrderView order, ShipmentView shipment, string seller, string? language = null)
     {
-        var page = new PaperLayout($"Waybill {shipment.Waybill}");
-        page.Title($"Waybill {shipment.Waybill}", $"{shipment.At:yyyy-MM-dd}");
-        OrderFrame.Parties(page, ("Shipper", $"{seller}, warehouse {order.Warehouse}"), ("Consignee", order.Customer), ("Attention", order.Contact));
-        OrderFrame.References(page, order, null);
+        var t = PaperTexts.For(language);
+        var page = new PaperLayout(t.Say(t.Waybill, shipment.Waybill));
+        page.Title(t.Say(t.Waybill, shipment.Waybill), t.Date(shipment.At));
+        OrderFrame.Parties(page, (t.Shipper, t.Say(t.Warehouse, seller, order.Warehouse)), (t.Consignee, order.Customer), (t.Attention, order.Contact));
+        OrderFrame.References(page, order, null, t);
 
         var lines = order.Lines.ToDictionary(l => l.No);
-        page.Table(PaperLayout.LineColumns(null), shipment.Lines.Where(s => lines.ContainsKey(s.Line)).Select(s => (IReadOnlyList<string>)
+        page.Table(PaperLayout.LineColumns(null, t), shipment.Lines.Where(s => lines.ContainsKey(s.Line)).Select(s => (IReadOnlyList<string>)
             [$"{s.Line}", lines[s.Line].Sku, OrderFrame.NameOf(lines[s.Line].Name, lines[s.Line].Sku), PaperLayout.Quantity(s.Quantity), lines[s.Line].Unit]));
-        page.Sum("Items shipped", PaperLayout.Quantity(shipment.Lines.Sum(l => l.Quantity)));
-        page.Footer($"Released by {shipment.By}.        Received by: ____________________        Date: __________");
+        page.Sum(t.ItemsShipped, PaperLayout.Quantity(shipment.Lines.Sum(l => l.Quantity)));
+        page.Footer(t.Say(t.WaybillFooter, shipment.By));
         return page.ToArray();
     }
 }
@@ -87,17 +89,17 @@ internal static class OrderFrame
     }
 
     /// <summary>The order's reference and contract, which the customer's accounts match the paper against.</summary>
-    public static void References(PaperLayout page, OrderView order, string? extra)
+    public static void References(PaperLayout page, OrderView order, string? extra, PaperTexts t)
     {
-        page.Paragraph($"Order: {order.Id:N}");
+        page.Paragraph(t.Say(t.Order, order.Id.ToString("N")));
         if (order.ContractNumber is not null)
         {
-            page.Paragraph($"Contract: {order.ContractNumber}");
+            page.Paragraph(t.Say(t.Contract, order.ContractNumber));
         }
 
         if (order.PaymentTerms is not null)
         {
-            page.Paragraph($"Payment terms: {order.PaymentTerms}");
+            page.Paragraph(t.Say(t.PaymentTerms, order.PaymentTerms));
         }
 
         if (extra is not null)

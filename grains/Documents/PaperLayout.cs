@@ -49,12 +49,16 @@ public sealed class PaperLayout
     public static string Quantity(decimal value) => value.ToString("0.###", Culture);
 
     /// <summary>The columns of an order's or a deal's lines: No, SKU, item (wrapped), quantity, unit, and with a currency the price and line total.</summary>
-    public static PaperColumn[] LineColumns(string? currency) => currency is null
-        ? [new("No", Left, Left + 25), new("SKU", Left + 25, Left + 115), new("Item", Left + 115, Right - 95, Wraps: true),
-            new("Qty", Right - 95, Right - 60, AlignRight: true), new("Unit", Right - 55, Right)]
-        : [new("No", Left, Left + 25), new("SKU", Left + 25, Left + 115), new("Item", Left + 115, Right - 220, Wraps: true),
-            new("Qty", Right - 220, Right - 185, AlignRight: true), new("Unit", Right - 180, Right - 150),
-            new("Price", Right - 150, Right - 85, AlignRight: true), new($"Total, {currency}", Right - 85, Right, AlignRight: true)];
+    public static PaperColumn[] LineColumns(string? currency, PaperTexts? texts = null)
+    {
+        var t = texts ?? PaperTexts.English;
+        return currency is null
+            ? [new(t.No, Left, Left + 25), new(t.Sku, Left + 25, Left + 115), new(t.Item, Left + 115, Right - 95, Wraps: true),
+                new(t.Qty, Right - 95, Right - 60, AlignRight: true), new(t.Unit, Right - 55, Right)]
+            : [new(t.No, Left, Left + 25), new(t.Sku, Left + 25, Left + 115), new(t.Item, Left + 115, Right - 220, Wraps: true),
+                new(t.Qty, Right - 220, Right - 185, AlignRight: true), new(t.Unit, Right - 180, Right - 150),
+                new(t.Price, Right - 150, Right - 85, AlignRight: true), new(t.Say(t.TotalIn, currency), Right - 85, Right, AlignRight: true)];
+    }
 
     public void Title(string title, string date)
     {

@@ -8,11 +8,12 @@ namespace SalesOrleans.Documents;
 /// <summary>Lays out a commercial proposal from a deal's parameters and lines (names and units from the catalogue).</summary>
 public static class ProposalPdf
 {
-    public static byte[] Render(DealView deal, IReadOnlyDictionary<string, SkuDefinition> skus, DateTimeOffset now)
+    public static byte[] Render(DealView deal, IReadOnlyDictionary<string, SkuDefinition> skus, DateTimeOffset now, string? language = null)
     {
-        var page = new PaperLayout($"Commercial proposal: {deal.Title}");
-        page.Title("Commercial proposal", $"{now:yyyy-MM-dd}");
-        foreach (var line in new[] { $"For: {deal.Company}", deal.Contact is null ? null : $"Attention: {deal.Contact}", $"From: {deal.Owner}", $"Subject: {deal.Title}" })
+        var t = PaperTexts.For(language);
+        var page = new PaperLayout($"{t.Proposal}: {deal.Title}");
+        page.Title(t.Proposal, t.Date(now));
+        foreach (var line in new[] { $"{t.ForWhom}: {deal.Company}", deal.Contact is null ? null : $"{t.Attention}: {deal.Contact}", $"{t.From}: {deal.Owner}", $"{t.Subject}: {deal.Title}" })
         {
             if (line is not null)
             {
@@ -21,7 +22,7 @@ public static class ProposalPdf
         }
 
         page.Gap(14);
-        page.Table(PaperLayout.LineColumns(deal.Currency), deal.Lines.Select((line, i) =>
+        page.Table(PaperLayout.LineColumns(deal.Currency, t), deal.Lines.Select((line, i) =>
         {
             var sku = skus.GetValueOrDefault(Catalogue.NormalizeSkuCode(line.Sku));
             return (IReadOnlyList<string>)
@@ -30,25 +31,25 @@ public static class ProposalPdf
                 PaperLayout.Money(SalesOrleans.Domain.Orders.DealOrderCommand.NetPrice(line)), PaperLayout.Money(line.Quantity * SalesOrleans.Domain.Orders.DealOrderCommand.NetPrice(line)),
             ];
         }));
-        page.Sum("Total", $"{PaperLayout.Money(deal.Lines.Count > 0 ? deal.Lines.Sum(l => l.Quantity * SalesOrleans.Domain.Orders.DealOrderCommand.NetPrice(l)) : deal.Amount)} {deal.Currency}");
+        page.Sum(t.Total, $"{PaperLayout.Money(deal.Lines.Count > 0 ? deal.Lines.Sum(l => l.Quantity * SalesOrleans.Domain.Orders.DealOrderCommand.NetPrice(l)) : deal.Amount)} {deal.Currency}");
         page.Gap(12);
 
         if (deal.Parameters.Count > 0)
         {
-            page.Paragraph("Terms", 12, 18);
+            page.Paragraph(t.Terms, 12, 18);
             foreach (var (key, value) in deal.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 page.Paragraph($"{key}: {value}");
             }
         }
 
-        page.Footer("Prices without VAT. This proposal is valid for 30 days.");
+        page.Footer(t.ProposalFooter);
         return page.ToArray();
     }
 }
 
 /// <summary>Generates the proposal PDF of a deal and attaches it to the deal's current stage as a "proposal" document.</summary>
-public sealed class ProposalService(IGrainFactory grains, DealDocuments documents, IStockCatalog catalog, TimeProvider clock)
+public sealed class ProposalService(IGrainFactory grains, DealDocuments documents, IStockCatalog catalog, TimeProvider clock, UserLanguageStore? languages = null)
 {
     public async Task<(DealResult Result, Guid? DocumentId)> AttachProposalAsync(Guid dealId, ActorInfo actor, CancellationToken ct = default)
     {
@@ -69,7 +70,8 @@ public sealed class ProposalService(IGrainFactory grains, DealDocuments document
         }
 
         var now = clock.GetUtcNow();
-        var content = ProposalPdf.Render(view, skus, now);
+        // In the language of whoever makes it (they send it to the customer they know).
+        var content = ProposalPdf.Render(view, skus, now, languages is null ? null : await languages.GetAsync(actor.User, ct));
         var document = new StoredDocument(Guid.NewGuid(), dealId, "proposal", $"proposal-{now:yyyyMMdd-HHmm}.pdf", "application/pdf", content.Length, content);
         var (result, attached) = await documents.AttachAsync(document, actor, ct: ct);
         return (result, attached ? document.Id : null);

@@ -39,6 +39,33 @@ public sealed class OutboxDelivery(Grain grain, ILogger logger, string what)
         }
     }
 
+    /// <summary>
+    /// The sweep's wake-up (<see cref="IFollowUpGrain.Resume"/>) of a grain whose stored outbox says work is due: what is
+    /// not yet delivered is published, then the delivered outbox is dropped with one more write, which clears the stored
+    /// mark so the sweep leaves the grain alone. A failed write leaves the activation to be read again from storage.
+    /// </summary>
+    public async Task ResumeAsync(long seq, System.Collections.IList outbox, Func<Task> publish, Func<Task> write)
+    {
+        if (DeliveredSeq < seq)
+        {
+            await publish();
+        }
+
+        if (DeliveredSeq >= seq && outbox.Count > 0)
+        {
+            outbox.Clear();
+            try
+            {
+                await write();
+            }
+            catch
+            {
+                grain.GrainContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, $"Writing {what} after its outbox was delivered failed."));
+                throw;
+            }
+        }
+    }
+
     /// <summary>Retries throw (inside the round) so that FollowUpWork backs off.</summary>
     private FollowUpWork Work => _work ??= new FollowUpWork(grain, $"Publishing {what} events", async () =>
     {

@@ -40,12 +40,15 @@ public sealed class CallGrain(
     /// <summary>The next round also clears the stored "call log due" mark once the log shows the state (sweep, recovery).</summary>
     private bool _confirmLog;
 
-    /// <summary>The text this activation logged the call with on its contact and lead (or deal).</summary>
-    private string? _loggedAs;
-
     public static string KeyOf(string callId) => Prefix + callId;
 
     /// <summary>The id of a missed call's call-back task on its contact: fixed by the call id (which may hold any text, so hashed).</summary>
+    /// <summary>
+    /// The key of the call's journal line on its contact and lead (or deal): fixed by the call, so a settling retried
+    /// after the line was written but before the call stored that it had (a crash, a failed write) writes no second line.
+    /// </summary>
+    public static string JournalKey(string callId) => Prefix + callId;
+
     public static string CallBackTaskId(string callId) =>
         "CB-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(callId)))[..16];
 
@@ -309,21 +312,18 @@ public sealed class CallGrain(
         if (S.ContactId is { } contactId)
         {
             var contact = GrainFactory.GetGrain<IContactGrain>(contactId);
-            // A retried settling (a later step failed) does not log the call twice in this activation.
-            if (_loggedAs != text)
+            // Keyed by the call: a retried settling (a later step failed, or the node died before the write below) finds
+            // the line there and writes none, in this activation or the next, on whichever node.
+            var key = JournalKey(S.CallId!);
+            await contact.LogOnce(key, "Call", text, Domain.Roles.System);
+            var view = await contact.Get();
+            if (view?.OpenLeadId is { } leadId)
             {
-                await contact.Log("Call", text, Domain.Roles.System);
-                var view = await contact.Get();
-                if (view?.OpenLeadId is { } leadId)
-                {
-                    await GrainFactory.GetGrain<ILeadGrain>(leadId).Log(text, Domain.Roles.System);
-                }
-                else if (view?.OpenDealId is { } dealId)
-                {
-                    await GrainFactory.GetGrain<IDealGrain>(dealId).AddNote(new AddNoteCommand(text), new ActorInfo(Domain.Roles.System, [Domain.Roles.System]));
-                }
-
-                _loggedAs = text;
+                await GrainFactory.GetGrain<ILeadGrain>(leadId).LogOnce(key, text, Domain.Roles.System);
+            }
+            else if (view?.OpenDealId is { } dealId)
+            {
+                await GrainFactory.GetGrain<IDealGrain>(dealId).AddNote(new AddNoteCommand(text, key), new ActorInfo(Domain.Roles.System, [Domain.Roles.System]));
             }
 
             if (CallAssembly.IsMissed(outcome) && S.CallBackTaskFor is null)

@@ -72,6 +72,8 @@ public sealed class ContactGrain(
 
     public Task Log(string kind, string text, string actor) => Run(c => c.Log(kind, text, actor, clock.GetUtcNow()));
 
+    public Task LogOnce(string key, string kind, string text, string actor) => Run(c => c.Log(kind, text, actor, clock.GetUtcNow(), key));
+
     public async Task<ContactView> Import(ImportedContact contact, ActorInfo actor)
     {
         await Run(c => c.Import(this.GetPrimaryKey(), contact, actor.User, clock.GetUtcNow()));
@@ -147,28 +149,7 @@ public sealed class ContactGrain(
     }
 
     /// <summary>The sweep's wake-up (FollowUpSweeper): delivers the outbox, then writes the state without it so the mark clears.</summary>
-    public async Task Resume()
-    {
-        if (!S.Exists)
-        {
-            return;
-        }
-
-        await TryPublish([]);
-        if (Delivery.DeliveredSeq >= S.Seq && S.Outbox.Count > 0)
-        {
-            S.Outbox.Clear();
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                DeactivateOnIdle();
-                throw;
-            }
-        }
-    }
+    public Task Resume() => S.Exists ? Delivery.ResumeAsync(S.Seq, S.Outbox, () => TryPublish([]), () => state.WriteStateAsync()) : Task.CompletedTask;
 
     private Task TryPublish(IReadOnlyList<string> changedTasks) =>
         Delivery.DeliverAsync(S.Seq, from =>

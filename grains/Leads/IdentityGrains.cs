@@ -325,7 +325,7 @@ public sealed class InquiryGrain(
                 var need = inquiry.Need?.Trim();
                 need = need is { Length: > 3000 } ? need[..3000] + "…" : need;
                 await GrainFactory.GetGrain<IDealGrain>(dealId).AddNote(
-                    new AddNoteCommand($"Inquiry {inquiry.Key} from {contact.Name ?? inquiry.Phone ?? inquiry.Email}{(string.IsNullOrWhiteSpace(need) ? "" : $": {need}")}"),
+                    new AddNoteCommand($"Inquiry {inquiry.Key} from {contact.Name ?? inquiry.Phone ?? inquiry.Email}{(string.IsNullOrWhiteSpace(need) ? "" : $": {need}")}", "inquiry:" + inquiry.Key),
                     new ActorInfo(Domain.Roles.System, [Domain.Roles.System]));
             }
         }

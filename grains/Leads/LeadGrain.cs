@@ -192,6 +192,14 @@ public sealed class LeadGrain(
         }
     }
 
+    public async Task LogOnce(string key, string text, string actor)
+    {
+        if (S.Exists)
+        {
+            await Run(l => l.Note(text, actor, clock.GetUtcNow(), key));
+        }
+    }
+
     public Task<LeadResult> AddNote(string text, ActorInfo actor) => Run(l => l.Note(text, actor.User, clock.GetUtcNow()));
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => CheckSla(reminderTick: true);
@@ -326,28 +334,7 @@ public sealed class LeadGrain(
     }
 
     /// <summary>The sweep's wake-up (FollowUpSweeper): delivers the outbox, then writes the state without it so the mark clears.</summary>
-    public async Task Resume()
-    {
-        if (!S.Exists)
-        {
-            return;
-        }
-
-        await TryPublish();
-        if (Delivery.DeliveredSeq >= S.Seq && S.Outbox.Count > 0)
-        {
-            S.Outbox.Clear();
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                DeactivateOnIdle();
-                throw;
-            }
-        }
-    }
+    public Task Resume() => S.Exists ? Delivery.ResumeAsync(S.Seq, S.Outbox, TryPublish, () => state.WriteStateAsync()) : Task.CompletedTask;
 
     private Task TryPublish() =>
         Delivery.DeliverAsync(S.Seq, from => sink.PublishLeadAsync(new LeadPublication(Domain().ToView(), S.Outbox.Where(a => a.Seq > from).ToList())), TryPublish);

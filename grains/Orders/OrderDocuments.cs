@@ -23,7 +23,8 @@ public interface IOrderDocuments
 /// attached — or deleted when the deal refuses (closed). The document id comes from the order and the paper's number,
 /// so a sync told again after a crash finds the document on the deal (or gets Conflict) and attaches nothing twice.
 /// </summary>
-public sealed class OrderDocuments(DocumentStore documents, DealDocuments dealDocuments, IOptions<DocumentOptions> options, ILogger<OrderDocuments> logger) : IOrderDocuments
+public sealed class OrderDocuments(DocumentStore documents, DealDocuments dealDocuments, IOptions<DocumentOptions> options, ILogger<OrderDocuments> logger,
+    UserLanguageStore? languages = null) : IOrderDocuments
 {
     private static readonly ActorInfo System = new(Roles.System, [Roles.System]);
 
@@ -51,7 +52,9 @@ public sealed class OrderDocuments(DocumentStore documents, DealDocuments dealDo
             return null;
         }
 
-        if (paper.Render(order, options.Value.SellerName) is not { } content)
+        // The deal's copy in the language of the order's responsible, who deals with the customer.
+        var language = languages is null ? null : await languages.GetAsync(order.Responsible, ct);
+        if (paper.Render(order, options.Value.SellerName, language) is not { } content)
         {
             logger.LogWarning("Order {OrderId} has no {Kind} {Number}: nothing to attach to deal {DealId}", order.Id, paper.Kind, paper.Number, view.Id);
             return null;

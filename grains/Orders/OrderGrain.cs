@@ -401,7 +401,8 @@ public sealed class OrderGrain(
         {
             foreach (var activity in activities)
             {
-                await deal.AddNote(new AddNoteCommand($"Order {s.Id:N}: {activity.Text}"), StockActor);
+                // Keyed by the order's activity: a sync retried after the note was written (the order's write lost) writes none.
+                await deal.AddNote(new AddNoteCommand($"Order {s.Id:N}: {activity.Text}", $"order:{s.Id:N}:{activity.Seq}"), StockActor);
                 // An invoice or a waybill also goes onto the deal as a PDF document (a stage gate may ask for it).
                 view = await documents.AttachAsync(view, order, activity) ?? view;
             }

@@ -2,7 +2,8 @@ using Npgsql;
 
 namespace SalesOrleans.ReadModel;
 
-public sealed record PendingMail(string Source, Guid SourceId, long Seq, string Recipient, string? Email, string? DisplayName, DateTimeOffset At, string Text, int Attempts);
+public sealed record PendingMail(string Source, Guid SourceId, long Seq, string Recipient, string? Email, string? DisplayName, DateTimeOffset At, string Text, int Attempts,
+    string? Language = null);
 
 /// <summary>The e-mail side of notifications: claim due ones (leased, so two nodes never send the same), record the result.</summary>
 public sealed class NotificationStore(NpgsqlDataSource db)
@@ -30,7 +31,7 @@ public sealed class NotificationStore(NpgsqlDataSource db)
                 UPDATE notification n SET mail_next_at = now() + $3
                 FROM due WHERE n.source = due.source AND n.source_id = due.source_id AND n.seq = due.seq
                 RETURNING n.source, n.source_id, n.seq, n.recipient, n.at, n.text, n.mail_attempts)
-            SELECT c.source, c.source_id, c.seq, c.recipient, u.email, u.display_name, c.at, c.text, c.mail_attempts
+            SELECT c.source, c.source_id, c.seq, c.recipient, u.email, u.display_name, c.at, c.text, c.mail_attempts, u.language
             FROM claimed c LEFT JOIN app_user u ON u.user_name = c.recipient AND u.active
             """);
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
@@ -41,7 +42,8 @@ public sealed class NotificationStore(NpgsqlDataSource db)
         while (await r.ReadAsync(ct))
         {
             items.Add(new PendingMail(r.GetString(0), r.GetGuid(1), r.GetInt64(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
-                r.IsDBNull(5) ? null : r.GetString(5), new DateTimeOffset(r.GetDateTime(6), TimeSpan.Zero), r.GetString(7), r.GetInt32(8)));
+                r.IsDBNull(5) ? null : r.GetString(5), new DateTimeOffset(r.GetDateTime(6), TimeSpan.Zero), r.GetString(7), r.GetInt32(8),
+                r.IsDBNull(9) ? null : r.GetString(9)));
         }
 
         return items;

@@ -133,7 +133,7 @@ public sealed class NotificationMailer(
                     throw connectError;
                 }
 
-                var (subject, body) = NotificationTemplates.Render(mail.DisplayName ?? mail.Recipient, mail.Text, mail.Source, mail.SourceId, O.BaseUrl ?? configuration["Web:PublicUrl"]);
+                var (subject, body) = NotificationTemplates.Render(mail.DisplayName ?? mail.Recipient, mail.Text, mail.Source, mail.SourceId, O.BaseUrl ?? configuration["Web:PublicUrl"], mail.Language);
                 var message = new MimeMessage { Subject = subject, Date = mail.At, MessageId = $"{mail.Source}.{mail.SourceId:N}.{mail.Seq}@salesorleans" };
                 message.From.Add(MailboxAddress.Parse(O.From));
                 // RFC 3834: a program sent this; auto-responders and our own intake must not answer it (no mail loops).

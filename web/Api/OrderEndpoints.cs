@@ -82,11 +82,13 @@ public static class OrderEndpoints
             Visible(id, user, grains, users, order => Task.FromResult(Results.Ok(order)))).Requires(Capability.OrderRead, Resource.Order());
 
         // The order's papers as PDF, laid out from the order as it is (the deal keeps the copy made when they were issued).
-        orders.MapGet("/{id:guid}/invoices/{number}.pdf", (Guid id, string number, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, IOptions<DocumentOptions> options) =>
-            Visible(id, user, grains, users, order => Task.FromResult(Paper(order, new OrderPaper(id, OrderPaper.Invoice, number), options.Value)))).Requires(Capability.OrderRead, Resource.Order());
+        orders.MapGet("/{id:guid}/invoices/{number}.pdf", (Guid id, string number, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, IOptions<DocumentOptions> options,
+            UserLanguageStore languages) =>
+            Visible(id, user, grains, users, async order => Paper(order, new OrderPaper(id, OrderPaper.Invoice, number), options.Value, await languages.GetAsync(user.Name())))).Requires(Capability.OrderRead, Resource.Order());
 
-        orders.MapGet("/{id:guid}/shipments/{waybill}.pdf", (Guid id, string waybill, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, IOptions<DocumentOptions> options) =>
-            Visible(id, user, grains, users, order => Task.FromResult(Paper(order, new OrderPaper(id, OrderPaper.Waybill, waybill), options.Value)))).Requires(Capability.OrderRead, Resource.Order());
+        orders.MapGet("/{id:guid}/shipments/{waybill}.pdf", (Guid id, string waybill, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, IOptions<DocumentOptions> options,
+            UserLanguageStore languages) =>
+            Visible(id, user, grains, users, async order => Paper(order, new OrderPaper(id, OrderPaper.Waybill, waybill), options.Value, await languages.GetAsync(user.Name())))).Requires(Capability.OrderRead, Resource.Order());
 
         orders.MapGet("/{id:guid}/journal", (Guid id, long? afterSeq, int? limit, ClaimsPrincipal user, IGrainFactory grains, UserDirectory users, OrderQueries queries, CancellationToken ct) =>
             Visible(id, user, grains, users, async _ => Results.Ok(await queries.JournalAsync(id, afterSeq ?? 0, limit ?? 1000, ct)))).Requires(Capability.OrderRead, Resource.Order());
@@ -136,8 +138,9 @@ public static class OrderEndpoints
             Command(id, user, grains, users, order => order.Archive(user.Actor()))).Requires(Capability.OrderChange, Resource.Order());
     }
 
-    private static IResult Paper(OrderView order, OrderPaper paper, DocumentOptions options) =>
-        paper.Render(order, options.SellerName) is { } content
+    /// <summary>The paper in the language of whoever downloads it (<see cref="PaperTexts"/>).</summary>
+    private static IResult Paper(OrderView order, OrderPaper paper, DocumentOptions options, string? language) =>
+        paper.Render(order, options.SellerName, language) is { } content
             ? Results.File(content, "application/pdf", paper.FileName)
             : Problems.NotFound($"Order {order.Id} has no {paper.Kind} '{paper.Number}'.");
 

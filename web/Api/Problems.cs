@@ -47,7 +47,13 @@ public static class Problems
             Detail = message,
         };
         context.Response.StatusCode = bad.StatusCode;
-        await context.Response.WriteAsJsonAsync(problem, (JsonSerializerOptions?)null, "application/problem+json");
+        // Through the problem details service: in the caller's language like every other refusal (ProblemLanguage).
+        if (context.RequestServices.GetService<IProblemDetailsService>() is not { } service
+            || !await service.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
+        {
+            await context.Response.WriteAsJsonAsync(problem, (JsonSerializerOptions?)null, "application/problem+json");
+        }
+
         return true;
     }
 }

@@ -193,6 +193,11 @@ const App = {
     return stage ? App.local(stage.name, stage.names) : (fallback || stageId || '');
   },
   lostReason(process, reason) { return App.local(reason, process?.lostReasonNames?.[reason]); },
+  // A process task's title in the user's language (the task template's optional "titles"); the stored title otherwise.
+  taskTitle(process, task) {
+    const template = process?.stages?.find(s => s.id === task.stage)?.tasks?.find(t => t.id === task.templateId);
+    return template ? App.local(task.title, template.titles) : task.title;
+  },
 
   el(tag, attrs, ...children) {
     const node = document.createElement(tag);

@@ -27,6 +27,7 @@ const Board = {
     document.getElementById('department').addEventListener('change', () => { Board.owners(); Board.load(); });
     for (const id of ['process', 'owner']) document.getElementById(id).addEventListener('change', () => Board.load());
     Board.searchBox();
+    await BoardFilters.init();
     await Board.load();
     await App.live((kind, id, seq, card) => { if (kind === 'deal') Board.upsert(card, seq); }, () => Board.load());
   },
@@ -194,6 +195,27 @@ const Board = {
     const moved = result.data;
     Board.upsert({ ...card, stage: moved.stage, stageName: moved.stageName, status: moved.status, stuckOn: moved.stuckOn?.user, stuckSince: moved.stuckOn?.since,
       probability: moved.probability, updatedAt: new Date().toISOString(), win: null }, moved.seq);
+    Board.offerUndo(card, moved);
+  },
+
+  // For ten seconds the move can be taken back: back to the stage it came from, through the same move rules (offered
+  // only where the process leads back there; a refusal then, a gate or a colleague's move meanwhile, is said in the toast).
+  offerUndo(card, moved) {
+    const from = Board.process.stages.find(s => s.id === card.stage);
+    const now = Board.process.stages.find(s => s.id === moved.stage);
+    if (!from || !now || moved.status !== 'Open' || !(now.transitions || []).some(t => t.to === from.id)) return;
+    Toast.show(App.t('board.undo.moved', 'Moved “{deal}” to {stage}.', { deal: card.company, stage: App.local(now.name, now.names) }), {
+      text: App.t('board.undo', 'Undo'),
+      run: async () => {
+        const back = await App.moveDeal(card.id, { toStage: from.id });
+        if (!back.ok) return App.problem(back);
+        const d = back.data;
+        const current = Board.cards.get(card.id) || card;
+        Board.upsert({ ...current, stage: d.stage, stageName: d.stageName, status: d.status, stuckOn: d.stuckOn?.user, stuckSince: d.stuckOn?.since,
+          probability: d.probability, updatedAt: new Date().toISOString(), win: null }, d.seq);
+        return null;
+      },
+    });
   },
 
   refusal(result) {

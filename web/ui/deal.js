@@ -42,6 +42,7 @@ const DealCard = {
     const entries = Array.isArray(journal.data) ? journal.data : [];
     // Who last changed the parameters is who changed what a field shows now.
     const changedBy = [...entries].reverse().find(e => e.kind === 'ParametersChanged')?.actor ?? null;
+    DealCard.definition = process;
     if (!DealCard.ui) DealCard.build(main, deal, process);
     DealCard.seq = deal.seq;
     DealCard.currency = deal.currency;
@@ -177,7 +178,7 @@ const DealCard = {
       submitLabel: App.t('deal.lost.confirm', 'Mark as lost'),
       fields: [
         App.el('p', {}, App.t('deal.lost.explain', 'The deal closes as lost and its supervisor reviews it. Only a supervisor can reopen it.')),
-        open.length ? App.el('p', {}, App.t('deal.lost.cancels', 'These open tasks are cancelled: {tasks}', { tasks: open.map(t => t.title).join('; ') })) : null,
+        open.length ? App.el('p', {}, App.t('deal.lost.cancels', 'These open tasks are cancelled: {tasks}', { tasks: open.map(t => App.taskTitle(DealCard.definition, t)).join('; ') })) : null,
         App.el('label', { class: 'field' }, App.t('deal.lost.reason', 'Reason'), reason),
         App.el('label', { class: 'field' }, App.t('deal.lost.comment', 'Comment'), comment),
       ],
@@ -219,7 +220,7 @@ const DealCard = {
       const stateText = { current: App.t('deal.map.current', 'current'), pending: App.t('deal.map.pending', 'pending') }[state];
       return App.el('div', { class: `stage ${state}`, dataset: { stage: stage.id } },
         App.el('strong', {}, stage.name), App.el('div', { class: 'muted' }, entered.has(stage.id) ? App.t('deal.map.entered', 'entered {time}', { time: App.time(entered.get(stage.id)) }) : stateText),
-        tasks.map(t => App.el('div', {}, `${t.title} — ${t.executor} (`, t.completedAt ? `${t.status.toLowerCase()} ${App.time(t.completedAt)}` : App.t('deal.map.due', '{status}, due {time}', { status: t.status.toLowerCase(), time: App.time(t.deadline) }), ')')));
+        tasks.map(t => App.el('div', {}, `${App.taskTitle(DealCard.definition, t)} — ${t.executor} (`, t.completedAt ? `${t.status.toLowerCase()} ${App.time(t.completedAt)}` : App.t('deal.map.due', '{status}, due {time}', { status: t.status.toLowerCase(), time: App.time(t.deadline) }), ')')));
     }));
   },
 
@@ -249,7 +250,7 @@ const DealCard = {
   },
 
   updateTaskRow(row, t) {
-    row.parts.info.replaceChildren(App.el('strong', {}, t.title),
+    row.parts.info.replaceChildren(App.el('strong', {}, App.taskTitle(DealCard.definition, t)),
       App.t('deal.task.line', ' — {executor}, due {time} ', { executor: t.executor, time: App.time(t.deadline) }),
       t.overdueAt ? App.el('span', { class: 'badge overdue' }, App.t('deal.task.overdue', 'overdue')) : '',
       t.escalatedTo ? App.el('span', { class: 'badge overdue' }, App.t('deal.task.escalated', 'escalated to {user}', { user: t.escalatedTo })) : '');

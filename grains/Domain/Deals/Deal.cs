@@ -565,9 +565,15 @@ public sealed class Deal
         }
     }
 
-    public void AddNote(string text, Actor actor, DateTimeOffset now)
+    /// <summary>A journal note; one given a key (the system's, derived from its cause) is written once however often it is asked.</summary>
+    public void AddNote(string text, Actor actor, DateTimeOffset now, string? key = null)
     {
         RequireText("text", text, MaxTextLength);
+        if (!JournalKeys.Remember(_state.RecentLogKeys, key))
+        {
+            return;
+        }
+
         Record(ActivityKind.Note, actor, now, text.Trim());
     }
 

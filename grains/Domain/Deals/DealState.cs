@@ -67,6 +67,9 @@ public sealed class DealState
     /// <summary>Sequence number of the last activity; consumers dedupe on (deal id, seq).</summary>
     public long Seq { get; set; }
 
+    /// <summary>Keys of the latest system journal lines (a call's, an order's), so a retried one is not written twice (<see cref="JournalKeys"/>).</summary>
+    public List<string> RecentLogKeys { get; set; } = [];
+
     /// <summary>Activities written but maybe not yet delivered to consumers; replayed on reactivation.</summary>
     public List<DealActivity> Outbox { get; set; } = [];
 

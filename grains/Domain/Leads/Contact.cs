@@ -37,6 +37,9 @@ public sealed class ContactState
     /// <summary>Keys of the latest inquiries, so a replayed one is not counted twice.</summary>
     public List<string> RecentInquiryKeys { get; set; } = [];
 
+    /// <summary>Keys of the latest system journal lines (a call's), so a retried one is not written twice (<see cref="JournalKeys"/>).</summary>
+    public List<string> RecentLogKeys { get; set; } = [];
+
     public List<ContactTask> Tasks { get; set; } = [];
 
     public int NextTaskNumber { get; set; } = 1;
@@ -275,11 +278,16 @@ public sealed class Contact(ContactState state, ILeadDirectory directory, string
         }
     }
 
-    public void Log(string kind, string text, string actor, DateTimeOffset now)
+    public void Log(string kind, string text, string actor, DateTimeOffset now, string? key = null)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
             throw DealRejection.Invalid("text", "'text' is required.");
+        }
+
+        if (!JournalKeys.Remember(state.RecentLogKeys, key))
+        {
+            return;
         }
 
         Record(string.IsNullOrWhiteSpace(kind) ? "Note" : kind.Trim(), actor, now, text.Trim());

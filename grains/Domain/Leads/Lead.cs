@@ -271,9 +271,15 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
         }
     }
 
-    public void Note(string text, string actor, DateTimeOffset now)
+    /// <summary>A journal note; one given a key (the system's, derived from its cause) is written once however often it is asked.</summary>
+    public void Note(string text, string actor, DateTimeOffset now, string? key = null)
     {
         RequireText("text", text, MaxTextLength);
+        if (!JournalKeys.Remember(state.RecentLogKeys, key))
+        {
+            return;
+        }
+
         Record(LeadActivityKind.Note, actor, now, text.Trim());
     }
 

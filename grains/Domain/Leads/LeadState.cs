@@ -67,6 +67,9 @@ public sealed class LeadState
 
     public long Seq { get; set; }
 
+    /// <summary>Keys of the latest system journal lines (a call's), so a retried one is not written twice (<see cref="JournalKeys"/>).</summary>
+    public List<string> RecentLogKeys { get; set; } = [];
+
     public List<LeadActivity> Outbox { get; set; } = [];
 
     public bool Exists => Id != Guid.Empty;

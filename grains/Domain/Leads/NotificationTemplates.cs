@@ -68,29 +68,21 @@ public static partial class NotificationTemplates
     [System.Text.RegularExpressions.GeneratedRegex(@"\bdeal ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b")]
     private static partial System.Text.RegularExpressions.Regex DealMention();
 
-    public static (string Subject, string Body) Render(string recipientName, string text, string source, Guid id, string? baseUrl)
+    /// <summary>The mail of a notification in the recipient's language (<see cref="NotificationMailTexts"/>; English when none or another is set).</summary>
+    public static (string Subject, string Body) Render(string recipientName, string text, string source, Guid id, string? baseUrl, string? language = null)
     {
-        var kind = Classify(text);
-        var subject = kind switch
-        {
-            NotificationKind.NewLead => "New lead",
-            NotificationKind.Assigned => "Lead assigned to you",
-            NotificationKind.Overdue => "Overdue: escalated to you",
-            NotificationKind.KnownCustomer => "A known customer got in touch",
-            NotificationKind.Task => "New task",
-            NotificationKind.MailQuarantined => "A mail waits in quarantine",
-            _ => "Notification",
-        };
+        var t = NotificationMailTexts.For(language);
+        var subject = t.Subject(Classify(text));
         var link = baseUrl is null ? $"{source} {id}" : baseUrl.TrimEnd('/') + PagePath(text, source, id);
         var body = $"""
-            Hello {recipientName},
+            {string.Format(System.Globalization.CultureInfo.InvariantCulture, t.Greeting, recipientName)}
 
             {text}
 
-            Open: {link}
+            {t.Open} {link}
 
             -- 
-            SalesOrleans (this message repeats an in-app notification; reply is not read)
+            {t.Footer}
             """;
         return ($"[SalesOrleans] {subject}", body);
     }

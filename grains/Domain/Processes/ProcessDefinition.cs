@@ -159,6 +159,9 @@ public sealed record TaskTemplate
 
     public required string Title { get; init; }
 
+    /// <summary>The title in other languages by language code ("ru", "de"); the title itself is the English (neutral) one.</summary>
+    public IReadOnlyDictionary<string, string> Titles { get; init; } = new Dictionary<string, string>();
+
     public required ExecutorRule Executor { get; init; }
 
     /// <summary>Deadline as working hours of the executor's calendar from the moment the task is made.</summary>

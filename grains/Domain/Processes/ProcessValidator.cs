@@ -588,6 +588,10 @@ public static partial class ProcessValidator
         for (var i = 0; i < stages.Count; i++)
         {
             CheckNames($"stages[{i}] '{stages[i]?.Id}' names", stages[i]?.Names, problems);
+            foreach (var task in stages[i]?.Tasks ?? [])
+            {
+                CheckNames($"stages[{i}] '{stages[i]?.Id}' task '{task?.Id}' titles", task?.Titles, problems);
+            }
         }
 
         for (var i = 0; i < fields.Count; i++)

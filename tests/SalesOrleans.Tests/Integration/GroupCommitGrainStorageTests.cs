@@ -342,6 +342,47 @@ public class GroupCommitGrainStorageTests
         await UntilTrue(read, "SELECT NOT work_due FROM grain_state WHERE grain_key = $1", $"deal/{id:N}");
     }
 
+    [Fact]
+    public async Task An_order_whose_publication_a_dead_node_never_made_is_woken_by_the_sweep_and_reaches_the_read_model()
+    {
+        // A node takes an order (its creation stored in the outbox, with the mark) and, as if it had died before
+        // publishing, the read model never gets it; the node's own sweep is off so only the next node can repair it.
+        var connectionString = await TestDatabase.CreateAsync();
+        var settings = LeadNodeFixture.Settings();
+        settings["Leads:CallSweepInterval"] = "01:00:00";
+        var warehouse = $"sweep-{Guid.NewGuid():N}"[..14];
+        var sku = $"SW-{Guid.NewGuid():N}"[..12].ToUpperInvariant();
+        Guid id;
+        await using (var first = await TestNode.StartAsync(connectionString, configure: b => b.Configuration.AddInMemoryCollection(settings)))
+        {
+            using var keeper = await first.ClientAsync("w.lager");
+            Assert.Equal(System.Net.HttpStatusCode.Created, (await keeper.PostAsJsonAsync("/api/catalog/warehouses", new { id = warehouse, name = "Lager Süd" })).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.Created,
+                (await keeper.PostAsJsonAsync("/api/catalog/skus", new { code = sku, name = "Dichtungssatz Größe 3", unit = "pcs", price = 12.5, kind = "Stocked" })).StatusCode);
+            using var manager = await first.ClientAsync("i.petrov");
+            var created = await manager.PostAsJsonAsync("/api/orders", new { customer = "ООО «Уралмаш»", warehouse, lines = new object[] { new { sku, quantity = 3 } } });
+            Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+            id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+        }
+
+        await using var read = NpgsqlDataSource.Create(connectionString);
+        foreach (var table in new[] { "sales_order_activity", "order_replenishment", "sales_order" })
+        {
+            await using var lose = read.CreateCommand($"DELETE FROM {table} WHERE order_id = $1");
+            lose.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+            await lose.ExecuteNonQueryAsync();
+        }
+
+        await UntilTrue(read, "SELECT work_due FROM grain_state WHERE grain_key = $1", $"order/{id:N}");
+        settings["Leads:CallSweepInterval"] = "00:00:00.500";
+        settings["Leads:CallSweepQuiet"] = "00:00:01";
+        await using var second = await TestNode.StartAsync(connectionString, configure: b => b.Configuration.AddInMemoryCollection(settings));
+        // Only the read model is watched: asking the order grain would wake it without the sweep.
+        await UntilTrue(read, "SELECT count(*) = 1 FROM sales_order WHERE order_id = $1::uuid AND customer = 'ООО «Уралмаш»'", id.ToString());
+        await UntilTrue(read, "SELECT count(*) > 0 FROM sales_order_activity WHERE order_id = $1::uuid", id.ToString());
+        await UntilTrue(read, "SELECT NOT work_due FROM grain_state WHERE grain_key = $1", $"order/{id:N}");
+    }
+
     /// <summary>
     /// A fresh database holding <paramref name="left"/> as a dead node stored it (work due, nothing after it), then a
     /// node whose sweep looks every half second for grains quiet for a second.

@@ -134,21 +134,14 @@ public class MailCategoriesThroughPostfixTests(ITestOutputHelper output)
             await smtp.DisconnectAsync(true);
         }
 
-        await using var node = await TestNode.StartAsync(await TestDatabase.CreateAsync(), configure: b => b.Configuration
-            .AddInMemoryCollection(LeadNodeFixture.Settings()).AddInMemoryCollection(new Dictionary<string, string?>
+        await using var node = await MailNode.StartAsync(await TestDatabase.CreateAsync(), dovecot, new Dictionary<string, string?>
             {
-                ["Mail:Enabled"] = "true",
-                ["Mail:Host"] = "127.0.0.1",
-                ["Mail:Port"] = dovecot.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Mail:User"] = "sales",
-                ["Mail:Password"] = dovecot.Password,
-                ["Mail:PollInterval"] = "00:00:05",
                 ["Mail:MailboxRegions:vertrieb@salesorleans.test"] = "DE",
                 ["Mail:DepartmentRegions:training"] = "DE",
                 ["Leads:Routing:90:Kind"] = "Mailbox",
                 ["Leads:Routing:90:Match"] = "schulung@salesorleans.test",
                 ["Leads:Routing:90:Department"] = "training",
-            }));
+            });
         var store = node.Services.GetRequiredService<MailboxStore>();
         var mailbox = $"sales@127.0.0.1:{dovecot.Port}/INBOX";
         var until = DateTime.UtcNow.AddSeconds(90);

@@ -16,14 +16,7 @@ namespace SalesOrleans.Tests.Integration;
 [Trait("Category", "Integration")]
 public class MailIntakeTests(ITestOutputHelper output)
 {
-    private static MimeMessage Mail(string fromName, string from, string subject, string text)
-    {
-        var message = new MimeMessage { Subject = subject, MessageId = $"{Guid.NewGuid():N}@test.example", Date = DateTimeOffset.UtcNow };
-        message.From.Add(new MailboxAddress(fromName, from));
-        message.To.Add(new MailboxAddress("Sales", "sales@salesorleans.test"));
-        message.Body = new TextPart("plain") { Text = text };
-        return message;
-    }
+    private static MimeMessage Mail(string fromName, string from, string subject, string text) => MailNode.Mail(fromName, from, subject, text);
 
     private static MimeMessage WithAttachment(MimeMessage message, string fileName, byte[] content)
     {
@@ -33,19 +26,7 @@ public class MailIntakeTests(ITestOutputHelper output)
         return message;
     }
 
-    private static async Task Append(DovecotServer dovecot, params MimeMessage[] messages)
-    {
-        using var client = new ImapClient();
-        await client.ConnectAsync("127.0.0.1", dovecot.Port, SecureSocketOptions.None);
-        await client.AuthenticateAsync("sales", dovecot.Password);
-        await client.Inbox.OpenAsync(FolderAccess.ReadWrite);
-        foreach (var m in messages)
-        {
-            await client.Inbox.AppendAsync(m);
-        }
-
-        await client.DisconnectAsync(true);
-    }
+    private static Task Append(DovecotServer dovecot, params MimeMessage[] messages) => MailNode.AppendAsync(dovecot, messages);
 
     private static async Task<(int Inbox, int Quarantine)> Folders(DovecotServer dovecot) => await Folders(dovecot, "Quarantine");
 
@@ -68,33 +49,9 @@ public class MailIntakeTests(ITestOutputHelper output)
         return (inbox, count);
     }
 
-    private static async Task<T> Until<T>(Func<Task<T?>> probe, string what, int seconds = 20) where T : class
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < until)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
+    private static Task<T> Until<T>(Func<Task<T?>> probe, string what, int seconds = 20) where T : class => Poll.Until(probe, what, seconds);
 
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException(what);
-    }
-
-    private static Task<TestNode> Start(string db, DovecotServer dovecot, Dictionary<string, string?>? extra = null) =>
-        TestNode.StartAsync(db, configure: b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(LeadNodeFixture.Settings())
-            .Concat(extra ?? []).ToDictionary()).AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Mail:Enabled"] = "true",
-            ["Mail:Host"] = "127.0.0.1",
-            ["Mail:Port"] = dovecot.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Mail:User"] = "sales",
-            ["Mail:Password"] = dovecot.Password,
-            ["Mail:PollInterval"] = "00:00:05",
-        }));
+    private static Task<TestNode> Start(string db, DovecotServer dovecot, Dictionary<string, string?>? extra = null) => MailNode.StartAsync(db, dovecot, extra);
 
     [Fact]
     public async Task Each_template_becomes_a_lead_once_a_bounce_goes_to_quarantine_and_a_restart_reads_nothing_twice()

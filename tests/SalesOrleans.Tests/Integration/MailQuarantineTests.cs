@@ -18,40 +18,13 @@ namespace SalesOrleans.Tests.Integration;
 [Trait("Category", "Integration")]
 public class MailQuarantineTests
 {
-    internal static MimeMessage Mail(string fromName, string from, string subject, string text)
-    {
-        var message = new MimeMessage { Subject = subject, MessageId = $"{Guid.NewGuid():N}@test.example", Date = DateTimeOffset.UtcNow.AddMinutes(-5) };
-        message.From.Add(new MailboxAddress(fromName, from));
-        message.To.Add(new MailboxAddress("Sales", "sales@salesorleans.test"));
-        message.Body = new TextPart("plain") { Text = text };
-        return message;
-    }
+    internal static MimeMessage Mail(string fromName, string from, string subject, string text) =>
+        MailNode.Mail(fromName, from, subject, text, DateTimeOffset.UtcNow.AddMinutes(-5));
 
-    internal static async Task Append(DovecotServer dovecot, params MimeMessage[] messages)
-    {
-        using var client = new ImapClient();
-        await client.ConnectAsync("127.0.0.1", dovecot.Port, SecureSocketOptions.None);
-        await client.AuthenticateAsync("sales", dovecot.Password);
-        await client.Inbox.OpenAsync(FolderAccess.ReadWrite);
-        foreach (var m in messages)
-        {
-            await client.Inbox.AppendAsync(m);
-        }
-
-        await client.DisconnectAsync(true);
-    }
+    internal static Task Append(DovecotServer dovecot, params MimeMessage[] messages) => MailNode.AppendAsync(dovecot, messages);
 
     internal static Task<TestNode> Start(string db, DovecotServer dovecot) =>
-        TestNode.StartAsync(db, configure: b => b.Configuration.AddInMemoryCollection(LeadNodeFixture.Settings()).AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Mail:Enabled"] = "true",
-            ["Mail:Host"] = "127.0.0.1",
-            ["Mail:Port"] = dovecot.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Mail:User"] = "sales",
-            ["Mail:Password"] = dovecot.Password,
-            ["Mail:PollInterval"] = "00:00:05",
-            ["Leads:HeadOfSales"] = "s.volkov",
-        }));
+        MailNode.StartAsync(db, dovecot, new Dictionary<string, string?> { ["Leads:HeadOfSales"] = "s.volkov" });
 
     internal static async Task<List<JsonElement>> Quarantine(HttpClient client, int count)
     {

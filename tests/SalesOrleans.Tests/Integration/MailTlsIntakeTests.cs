@@ -40,15 +40,7 @@ public class MailTlsIntakeTests(ITestOutputHelper output)
         return (cert, keyFile, certificate);
     }
 
-    private static async Task Append(DovecotServer dovecot, MimeMessage message)
-    {
-        using var client = new ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
-        await client.ConnectAsync("127.0.0.1", dovecot.Port, SecureSocketOptions.StartTls);
-        await client.AuthenticateAsync("sales", dovecot.Password);
-        await client.Inbox.OpenAsync(FolderAccess.ReadWrite);
-        await client.Inbox.AppendAsync(message);
-        await client.DisconnectAsync(true);
-    }
+    private static Task Append(DovecotServer dovecot, MimeMessage message) => MailNode.AppendAsync(dovecot, SecureSocketOptions.StartTls, message);
 
     private static MimeMessage Inquiry(string tag, string who)
     {
@@ -59,16 +51,7 @@ public class MailTlsIntakeTests(ITestOutputHelper output)
         return message;
     }
 
-    private static Task<TestNode> Start(string db, int port, Dictionary<string, string?> tls) =>
-        TestNode.StartAsync(db, configure: b => b.Configuration.AddInMemoryCollection(LeadNodeFixture.Settings()).AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Mail:Enabled"] = "true",
-            ["Mail:Host"] = "127.0.0.1",
-            ["Mail:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Mail:User"] = "sales",
-            ["Mail:Password"] = "secret",
-            ["Mail:PollInterval"] = "00:00:05",
-        }.Concat(tls).ToDictionary()));
+    private static Task<TestNode> Start(string db, DovecotServer dovecot, int port, Dictionary<string, string?> tls) => MailNode.StartAsync(db, dovecot, tls, port);
 
     private static async Task<LeadListItem> LeadOf(TestNode node, string email)
     {
@@ -101,7 +84,7 @@ public class MailTlsIntakeTests(ITestOutputHelper output)
         // loopback client log in without it), readiness degraded, nothing read.
         await Append(dovecot, Inquiry(tag, "Lena Vogt"));
         var untrustedDb = await TestDatabase.CreateAsync();
-        await using (var node = await Start(untrustedDb, dovecot.ImapsPort, new() { ["Mail:Tls:Security"] = "SslOnConnect" }))
+        await using (var node = await Start(untrustedDb, dovecot, dovecot.ImapsPort, new() { ["Mail:Tls:Security"] = "SslOnConnect" }))
         {
             var until = DateTime.UtcNow.AddSeconds(30);
             var ready = await Ready(node);
@@ -119,7 +102,7 @@ public class MailTlsIntakeTests(ITestOutputHelper output)
 
         // TLS from the first byte (IMAPS), the certificate trusted by its thumbprint: read, and ready.
         var thumbprintDb = await TestDatabase.CreateAsync();
-        await using (var node = await Start(thumbprintDb, dovecot.ImapsPort, new()
+        await using (var node = await Start(thumbprintDb, dovecot, dovecot.ImapsPort, new()
         {
             ["Mail:Tls:Security"] = "SslOnConnect",
             ["Mail:Tls:TrustedCertificateThumbprint"] = string.Join(":", certificate.Thumbprint.Chunk(2).Select(c => new string(c))),
@@ -133,7 +116,7 @@ public class MailTlsIntakeTests(ITestOutputHelper output)
         // STARTTLS on the IMAP port, the certificate trusted as a file: read too.
         await Append(dovecot, Inquiry(tag, "Jens Brandt"));
         var fileDb = await TestDatabase.CreateAsync();
-        await using (var node = await Start(fileDb, dovecot.Port, new()
+        await using (var node = await Start(fileDb, dovecot, dovecot.Port, new()
         {
             ["Mail:Tls:Security"] = "StartTls",
             ["Mail:Tls:TrustedCertificateFile"] = cert,

@@ -31,21 +31,7 @@ public class NotificationMailTests
         return subjects;
     }
 
-    private static async Task Until(Func<Task<bool>> probe, string what, int seconds = 30)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < until)
-        {
-            if (await probe())
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException(what);
-    }
+    private static Task Until(Func<Task<bool>> probe, string what, int seconds = 30) => Poll.Until(probe, what, seconds);
 
     [Fact]
     public async Task A_new_lead_mails_the_supervisor_and_the_assignee_and_a_failed_send_is_retried()
@@ -75,7 +61,7 @@ public class NotificationMailTests
     }
 
     [Fact]
-    public async Task A_deal_task_mails_its_executor_once_unless_they_switched_mail_off()
+    public async Task A_deal_task_mails_its_executor_once_in_their_language_unless_they_switched_mail_off()
     {
         await using var dovecot = await DovecotServer.StartAsync("k.weber", "l.braun");
         var smtpPort = NodeProcess.FreePort();
@@ -89,7 +75,8 @@ public class NotificationMailTests
         await using var node = await TestNode.StartAsync(await TestDatabase.CreateAsync(), configure: b => b.Configuration.AddInMemoryCollection(settings));
         var store = node.Services.GetRequiredService<NotificationStore>();
 
-        // l.braun wants notifications in the app only.
+        // k.weber reads German; l.braun wants notifications in the app only.
+        Assert.True((await (await node.ClientAsync("k.weber")).PutAsJsonAsync("/api/account/language", new { language = "de" })).IsSuccessStatusCode);
         var braun = await node.ClientAsync("l.braun");
         Assert.True((await braun.PutAsJsonAsync("/api/account/mail-preference", new { notifyByMail = false })).IsSuccessStatusCode);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await braun.PutAsJsonAsync("/api/account/mail-preference", new { })).StatusCode);
@@ -102,10 +89,10 @@ public class NotificationMailTests
             Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
         }
 
-        await Until(async () => (await Subjects(dovecot, "k.weber")).Contains("[SalesOrleans] New task"), "the executor's mail");
+        await Until(async () => (await Subjects(dovecot, "k.weber")).Contains("[SalesOrleans] Neue Aufgabe"), "the executor's mail, in German");
         await Until(async () => (await store.ListMailStatusAsync("l.braun")).Any(n => n.Status == "off"), "l.braun's mail switched off");
         await Task.Delay(1000);
-        Assert.Single(await Subjects(dovecot, "k.weber"), s => s == "[SalesOrleans] New task");
+        Assert.Single(await Subjects(dovecot, "k.weber"), s => s == "[SalesOrleans] Neue Aufgabe");
         Assert.Empty(await Subjects(dovecot, "l.braun"));
         Assert.Contains(await store.ListMailStatusAsync("k.weber"), n => n.Text.StartsWith("New task: ", StringComparison.Ordinal) && n.Status == "sent");
         // In the app both have it.

@@ -12,21 +12,7 @@ public class SipTelephonyTests
 {
     private static string NewCaller() => $"7916{Random.Shared.Next(0, 10_000_000):D7}";
 
-    private static async Task<T> Until<T>(Func<Task<T?>> probe, string what, int seconds = 30) where T : class
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < until)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException(what);
-    }
+    private static Task<T> Until<T>(Func<Task<T?>> probe, string what, int seconds = 30) where T : class => Poll.Until(probe, what, seconds);
 
     [Fact]
     public async Task Answered_busy_unanswered_and_cancelled_calls_from_known_and_unknown_callers()

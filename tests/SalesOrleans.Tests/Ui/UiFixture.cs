@@ -34,10 +34,13 @@ public sealed class UiFixture : IAsyncLifetime
     /// <summary>A browser page logged in as the user (its own cookie jar).</summary>
     public Task<IPage> LoginAsync(string user, string path = "/board.html", TestNode? node = null) => LoginAsync(Browser, (node ?? Node).Address, user, path);
 
+    /// <summary>A page logged in as the user on a screen of the given size (390×844: a phone).</summary>
+    public Task<IPage> LoginAsync(string user, string path, int width, int height) => LoginAsync(Browser, Node.Address, user, path, width, height);
+
     /// <summary>A page of <paramref name="browser"/> logged in at <paramref name="address"/> (a node, or a proxy in front of nodes).</summary>
-    public static async Task<IPage> LoginAsync(IBrowser browser, Uri address, string user, string path)
+    public static async Task<IPage> LoginAsync(IBrowser browser, Uri address, string user, string path, int width = 1400, int height = 900)
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address.ToString().TrimEnd('/'), ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address.ToString().TrimEnd('/'), ViewportSize = new ViewportSize { Width = width, Height = height } });
         // Signed in through the API in the browser's own context (its cookies are the page's): the login page has tests
         // of its own (LanguageAndPhoneTests), and a refused or slow login here says so instead of timing out on a page.
         var login = await context.APIRequest.PostAsync("/api/auth/login", new() { DataObject = new { userName = user, password = "demo" }, Timeout = 60_000 });

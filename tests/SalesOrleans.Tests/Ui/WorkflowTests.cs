@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Ui;
 
@@ -29,21 +30,7 @@ public class WorkflowTests(UiFixture fixture)
 
     private static async Task<long> Seq(HttpClient client, Guid deal) => (await Get(client, $"/api/deals/{deal}")).GetProperty("seq").GetInt64();
 
-    private static async Task Until(Func<Task<bool>> probe, string what, int seconds = 15)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < until)
-        {
-            if (await probe())
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException(what);
-    }
+    private static Task Until(Func<Task<bool>> probe, string what, int seconds = 15) => Poll.Until(probe, what, seconds);
 
     [Fact]
     public async Task Typing_on_the_deal_card_survives_a_colleagues_stream_of_changes()
@@ -222,7 +209,8 @@ public class WorkflowTests(UiFixture fixture)
         await UiFixture.Screenshot(page, "notifications");
 
         await item.Locator("a").ClickAsync();
-        await page.WaitForURLAsync($"**/deal.html?id={id}");
+        // The URL is enough (DOMContentLoaded): waiting for "load" timed out on a loaded machine while a subresource came.
+        await page.WaitForURLAsync($"**/deal.html?id={id}", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
         var api = await fixture.Node.ClientAsync("k.weber");
         var mine = await Get(api, "/api/notifications?limit=100");
         var notification = mine.EnumerateArray().Single(n => n.GetProperty("sourceId").GetGuid() == id);

@@ -1,0 +1,39 @@
+namespace SalesOrleans.Tests.Support;
+
+/// <summary>Waiting on a condition instead of sleeping before an assert: asks every 100-200 ms until it holds or the time is up.</summary>
+public static class Poll
+{
+    /// <summary>Until <paramref name="probe"/> answers true; a <see cref="TimeoutException"/> naming <paramref name="what"/> after <paramref name="seconds"/>.</summary>
+    public static async Task Until(Func<Task<bool>> probe, string what, int seconds = 15)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < until)
+        {
+            if (await probe())
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException(what);
+    }
+
+    /// <summary>Until <paramref name="probe"/> finds something, which it returns.</summary>
+    public static async Task<T> Until<T>(Func<Task<T?>> probe, string what, int seconds = 20) where T : class
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < until)
+        {
+            if (await probe() is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException(what);
+    }
+}
