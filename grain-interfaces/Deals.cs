@@ -48,6 +48,10 @@ public interface IDealGrain : IGrainWithGuidKey, IFollowUpGrain
     /// </summary>
     [Alias("AcceptOrderLink")]
     Task<CommandError?> AcceptOrderLink(Guid orderId, ActorInfo creator);
+
+    /// <summary>Points the deal at its company (and contact) record.</summary>
+    [Alias("LinkCompany")]
+    Task<DealResult> LinkCompany(LinkCompanyCommand command, ActorInfo actor);
 }
 
 /// <summary>A competitor, subcontractor, influential person or partner around the deal; an empty id adds one.</summary>
@@ -84,7 +88,9 @@ public sealed record CreateDealCommand(
     [property: Id(6)] decimal? Amount,
     [property: Id(7)] string? Currency,
     [property: Id(8)] IReadOnlyList<DealLineView>? Lines,
-    [property: Id(9)] IReadOnlyDictionary<string, string>? Parameters);
+    [property: Id(9)] IReadOnlyDictionary<string, string>? Parameters,
+    [property: Id(40)] Guid? CompanyId = null,
+    [property: Id(41)] Guid? ContactId = null);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.MoveDealCommand")]
 public sealed record MoveDealCommand(
@@ -221,7 +227,9 @@ public sealed record DealView(
     [property: Id(26)] IReadOnlyList<EnvironmentPartyView> Environment,
     [property: Id(27)] WinEstimate? Win = null,
     [property: Id(28)] IReadOnlyList<DealTaskView>? CancelledTasks = null,
-    [property: Id(29)] DateOnly? ExpectedCloseDate = null);
+    [property: Id(29)] DateOnly? ExpectedCloseDate = null,
+    [property: Id(40)] Guid? CompanyId = null,
+    [property: Id(41)] Guid? ContactId = null);
 
 /// <summary>
 /// A deal's win probability as shown on its card and the board: the history model's score ("model") or, while the

@@ -71,7 +71,8 @@ public sealed record CreateOrderCommand(
     [property: Id(5)] IReadOnlyList<NewOrderLineView> Lines,
     [property: Id(6)] Guid? DealId = null,
     [property: Id(7)] string? ContractNumber = null,
-    [property: Id(8)] string? PaymentTerms = null);
+    [property: Id(8)] string? PaymentTerms = null,
+    [property: Id(40)] Guid? CompanyId = null);
 
 /// <summary>Per line, how much the approver sends to production and to suppliers outright; the rest comes from stock first.</summary>
 [GenerateSerializer, Immutable, Alias("SalesOrleans.LineSplitView")]
@@ -194,4 +195,5 @@ public sealed record OrderView(
     [property: Id(22)] long Seq,
     [property: Id(23)] DateTimeOffset CreatedAt,
     [property: Id(24)] DateTimeOffset? ClosedAt,
-    [property: Id(25)] IReadOnlyList<string>? Allowed = null);
+    [property: Id(25)] IReadOnlyList<string>? Allowed = null,
+    [property: Id(40)] Guid? CompanyId = null);

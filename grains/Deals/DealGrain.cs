@@ -73,7 +73,8 @@ public sealed class DealGrain(
 
         var deal = new Deal(state.State.Deal, process, directory);
         var lines = command.Lines?.Select(l => new DealLine(l.Sku, l.Name, l.Quantity, l.Price)).ToList();
-        var newDeal = new NewDeal(command.Title, command.Company, command.Contact, command.Owner, command.Department, command.Amount, command.Currency, lines, command.Parameters);
+        var newDeal = new NewDeal(command.Title, command.Company, command.Contact, command.Owner, command.Department, command.Amount, command.Currency, lines, command.Parameters,
+            command.CompanyId, command.ContactId);
         return await Execute(deal, d => d.Start(this.GetPrimaryKey(), newDeal, actor.ToActor(), clock.GetUtcNow()));
     }
 
@@ -139,6 +140,9 @@ public sealed class DealGrain(
 
     public Task<DealResult> RemoveParty(string partyId, ActorInfo actor) =>
         Run(d => d.RemoveParty(partyId, actor.ToActor(), clock.GetUtcNow()));
+
+    public Task<DealResult> LinkCompany(LinkCompanyCommand command, ActorInfo actor) =>
+        Run(d => d.LinkCompany(command.CompanyId, command.CompanyName, command.ContactId, command.ContactName, actor.ToActor(), clock.GetUtcNow()));
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadlines(fromReminderTick: true);
 

@@ -38,7 +38,9 @@ public static class DealViews
             s.CreatedAt,
             s.ClosedAt,
             s.Environment.Select(p => new EnvironmentPartyView(p.Id, p.Kind.ToString(), p.Name, p.Role, p.RelatesTo, p.Relation, p.Influence, p.Notes)).ToList(),
-            ExpectedCloseDate: s.ExpectedCloseDate);
+            ExpectedCloseDate: s.ExpectedCloseDate,
+            CompanyId: s.CompanyId,
+            ContactId: s.ContactId);
     }
 
     public static DealTaskView ToView(this DealTask t) =>

@@ -54,6 +54,7 @@ public sealed class DealOrderBridge(
         var command = new CreateOrderCommand(deal.Company, deal.Contact, deal.Owner, link.Warehouse, deal.Currency,
             deal.Lines.Select(l => new NewOrderLineView(l.Sku, l.Quantity, l.Price)).ToList(), deal.Id,
             deal.Parameters.GetValueOrDefault("contractNumber"), deal.Parameters.GetValueOrDefault("paymentTerms"));
+        command = command with { CompanyId = deal.CompanyId };
         var created = await order.Create(command, System);
         if (!created.Ok)
         {

@@ -34,7 +34,8 @@ public static class OrderViews
         s.Seq,
         s.CreatedAt,
         s.ClosedAt,
-        SalesOrleans.Domain.Orders.Order.AllowedActionsIn(s.Status));
+        SalesOrleans.Domain.Orders.Order.AllowedActionsIn(s.Status),
+        s.CompanyId);
 
     public static CommandError ToError(this OrderRejection r) =>
         new(Enum.Parse<CommandErrorCode>(r.Code.ToString()), r.Message, r.Field, r.Details);

@@ -160,6 +160,8 @@ public sealed class AccessMatrix
         (Capability.UserAdmin,               [A,  N,  N,  N,  N,  N,  N,  N]),
         (Capability.AccessAdmin,             [A,  N,  N,  N,  N,  N,  N,  N]),
         (Capability.OpsDashboard,            [A,  N,  N,  N,  N,  N,  N,  N]),
+        (Capability.ClaimRead,               [A,  A,  D,  N,  A,  A,  N,  N]),
+        (Capability.ClaimWork,               [A,  D,  D,  N,  N,  O,  N,  N]),
     ];
 
     public static AccessMatrix Defaults { get; } = new(

@@ -58,6 +58,8 @@ public sealed record Capability(string Name, string Description)
     public static readonly Capability AccessAdmin = new("access.admin", "View and change this access matrix");
     public static readonly Capability UserAdmin = new("user.admin", "List users, reset passwords, switch users on and off");
     public static readonly Capability OpsDashboard = new("ops.dashboard", "Operations: the Orleans dashboard, the cluster page, dead letters");
+    public static readonly Capability ClaimRead = new("claim.read", "See customer claims, their journal and claims analytics");
+    public static readonly Capability ClaimWork = new("claim.work", "Open, hand on, escalate and resolve customer claims; record satisfaction surveys");
 
     public static readonly IReadOnlyList<Capability> All =
     [
@@ -68,6 +70,7 @@ public sealed record Capability(string Name, string Description)
         ProcessRead, ProcessPublish, QueueRead, QueueManage, PresenceManage, WorkloadRead, PeopleRead, TelephonyRead,
         AnalyticsRead, AnalyticsRefresh, ExportPersonalData, ImportCatalog, ImportOrders, ImportCustomers, MailQuarantine,
         NotificationRead, TokenAdmin, UserAdmin, AccessAdmin, OpsDashboard,
+        ClaimRead, ClaimWork,
     ];
 
     private static readonly Dictionary<string, Capability> ByName = All.ToDictionary(c => c.Name);

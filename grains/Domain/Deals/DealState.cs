@@ -19,6 +19,12 @@ public sealed class DealState
 
     public string? Contact { get; set; }
 
+    /// <summary>The company record the deal is for (null on old deals: <see cref="Company"/> is then only text).</summary>
+    public Guid? CompanyId { get; set; }
+
+    /// <summary>The contact record the deal is with, when linked.</summary>
+    public Guid? ContactId { get; set; }
+
     public string Owner { get; set; } = "";
 
     public string Department { get; set; } = "";
@@ -197,6 +203,9 @@ public enum ActivityKind
 
     /// <summary>Title, amount, currency, expected close date or owner changed.</summary>
     DetailsChanged,
+
+    /// <summary>The deal was linked to a company (and contact) record.</summary>
+    CompanyLinked,
 }
 
 /// <summary>One entry of the deal's journal (журнал движения) and the event consumers receive.</summary>
