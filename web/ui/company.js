@@ -54,6 +54,7 @@ const CompanyPage = {
     document.getElementById('companyTitle').textContent = c.name;
     document.title = `SalesOrleans — ${c.name}`;
     const link = (href, text) => App.el('a', { href }, text);
+    const table = (...args) => App.el('div', { class: 'table-scroll' }, App.table(...args));
     const money = (amount, currency) => App.money(amount, currency);
     const summary = App.el('section', { class: 'panel', id: 'summary' },
       App.el('div', {}, App.t('company.loyalty', 'Loyalty'), ': ', App.el('strong', { id: 'loyalty', class: `badge loyalty-${c.loyalty}` }, CompanyPage.loyalty(c.loyalty)),
@@ -61,44 +62,44 @@ const CompanyPage = {
       App.el('div', { class: 'muted' }, [c.inn ? `${App.t('company.inn', 'INN')} ${c.inn}` : null, c.region, c.segment, c.department].filter(Boolean).join(' · ')),
       App.el('div', {}, App.t('company.history', '{won} won deals, {revenue} in the last year', { won: c.history.wonDeals, revenue: App.fmt.number(c.history.revenueLastYear) })));
     content.replaceChildren(summary,
-      CompanyPage.section('contacts', App.t('company.contacts', 'Contacts'), App.table(c.contacts, [
+      CompanyPage.section('contacts', App.t('company.contacts', 'Contacts'), table(c.contacts, [
         { key: 'name', label: App.t('company.col.name', 'Name') },
         { key: 'position', label: App.t('company.col.position', 'Position') },
         { key: 'phones', label: App.t('company.col.phones', 'Phones') },
         { key: 'emails', label: App.t('company.col.emails', 'E-mail') },
       ], null, App.t('company.contacts.none', 'No contacts yet.')), CompanyPage.newContactForm(c)),
-      CompanyPage.section('deals', App.t('company.deals', 'Deals'), App.table(c.deals, [
+      CompanyPage.section('deals', App.t('company.deals', 'Deals'), table(c.deals, [
         { key: 'title', label: App.t('company.col.deal', 'Deal'), value: d => link(`/deal.html?id=${d.id}`, d.title) },
         { key: 'stage', label: App.t('company.col.stage', 'Stage') },
         { key: 'status', label: App.t('company.col.status', 'Status') },
         { key: 'amount', label: App.t('company.col.amount', 'Amount'), value: d => money(d.amount, d.currency) },
         { key: 'owner', label: App.t('company.col.owner', 'Owner'), value: d => App.name(d.owner) },
       ], null, App.t('company.deals.none', 'No deals yet.')), CompanyPage.newDealForm(c)),
-      CompanyPage.section('orders', App.t('company.orders', 'Orders'), App.table(c.orders, [
+      CompanyPage.section('orders', App.t('company.orders', 'Orders'), table(c.orders, [
         { key: 'id', label: App.t('company.col.order', 'Order'), value: o => link(`/orders.html?id=${o.id}`, o.id.slice(0, 8)) },
         { key: 'status', label: App.t('company.col.status', 'Status') },
         { key: 'total', label: App.t('company.col.total', 'Total'), value: o => money(o.total, o.currency) },
         { key: 'paid', label: App.t('company.col.paid', 'Paid'), value: o => money(o.paid, o.currency) },
         { key: 'balanceDue', label: App.t('company.col.balance', 'Balance due'), value: o => money(o.balanceDue, o.currency) },
       ], null, App.t('company.orders.none', 'No orders yet.'))),
-      CompanyPage.section('payments', App.t('company.payments', 'Payments'), App.table(c.payments, [
+      CompanyPage.section('payments', App.t('company.payments', 'Payments'), table(c.payments, [
         { key: 'at', label: App.t('company.col.date', 'Date'), value: p => App.time(p.at) },
         { key: 'amount', label: App.t('company.col.amount', 'Amount'), value: p => p.amount == null ? '' : App.fmt.number(p.amount) },
         { key: 'text', label: App.t('company.col.what', 'What') },
       ], null, App.t('company.payments.none', 'No payments yet.'))),
-      CompanyPage.section('claims', App.t('company.claims', 'Claims'), App.table(c.claims, [
+      CompanyPage.section('claims', App.t('company.claims', 'Claims'), table(c.claims, [
         { key: 'reason', label: App.t('company.col.reason', 'Reason'), value: x => link(`/claims.html?id=${x.id}`, App.t(`claim.reason.${x.reason}`, x.reason)) },
         { key: 'status', label: App.t('company.col.status', 'Status'), value: x => x.resolution ? App.t(`claim.resolution.${x.resolution}`, x.resolution) : App.t('claim.status.open', 'open') },
         { key: 'responsible', label: App.t('company.col.responsible', 'Responsible'), value: x => App.name(x.responsible) },
         { key: 'deadline', label: App.t('company.col.deadline', 'Deadline'), value: x => App.time(x.deadline) },
       ], null, App.t('company.claims.none', 'No claims.')),
         App.can('claim.work') ? link(`/claims.html?companyId=${c.id}`, App.t('company.claims.new', 'New claim')) : null),
-      CompanyPage.section('calls', App.t('company.calls', 'Calls'), App.table(c.calls, [
+      CompanyPage.section('calls', App.t('company.calls', 'Calls'), table(c.calls, [
         { key: 'startedAt', label: App.t('company.col.date', 'Date'), value: x => App.time(x.startedAt) },
         { key: 'caller', label: App.t('company.col.caller', 'Caller') },
         { key: 'outcome', label: App.t('company.col.outcome', 'Outcome') },
       ], null, App.t('company.calls.none', 'No calls.'))),
-      CompanyPage.section('mails', App.t('company.mails', 'Mails'), App.table(c.mails, [
+      CompanyPage.section('mails', App.t('company.mails', 'Mails'), table(c.mails, [
         { key: 'createdAt', label: App.t('company.col.date', 'Date'), value: x => App.time(x.createdAt) },
         { key: 'email', label: App.t('company.col.emails', 'E-mail') },
         { key: 'need', label: App.t('company.col.need', 'Request') },
