@@ -91,7 +91,7 @@ const Claims = {
     const resolution = App.el('select', { name: 'resolution' }, ['replacement', 'repair', 'refund', 'rejected'].map(r => App.el('option', { value: r }, Claims.resolution(r))));
     const cost = App.el('input', { name: 'cost', type: 'number', min: '0', step: '0.01', size: 8 });
     const button = (cls, label, fn) => App.el('button', { type: 'button', class: cls, onclick: e => App.busy(e.currentTarget, fn) }, label);
-    detail.replaceChildren(
+    detail.replaceChildren(...[
       App.el('h2', {}, c.company, ' — ', Claims.reason(c.reason)),
       App.el('div', { id: 'claimStatus' }, c.resolution ? App.el('strong', { class: 'badge won' }, Claims.resolution(c.resolution)) : App.t('claim.status.open', 'open'),
         ' · ', App.t('claims.col.responsible', 'Responsible'), ': ', App.name(c.responsible),
@@ -114,7 +114,7 @@ const Claims = {
       message,
       App.el('h3', {}, App.t('claims.journal', 'Journal')),
       App.el('ol', { class: 'journal', reversed: true }, [...c.journal].reverse().map(a =>
-        App.el('li', {}, App.el('span', { class: 'muted' }, `${App.time(a.at)} · ${App.name(a.actor)} · `), a.text))));
+        App.el('li', {}, App.el('span', { class: 'muted' }, `${App.time(a.at)} · ${App.name(a.actor)} · `), a.text)))].filter(Boolean));
   },
 };
 Claims.init();

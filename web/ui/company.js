@@ -23,8 +23,8 @@ const CompanyPage = {
   async search() {
     const content = document.getElementById('content');
     const form = CompanyPage.newCompanyForm();
-    content.replaceChildren(CompanyPage.section('find', App.t('company.find', 'Find a company'),
-      CompanyPicker.form(c => { location.href = `/company.html?id=${c.id}`; })), form);
+    content.replaceChildren(...[CompanyPage.section('find', App.t('company.find', 'Find a company'),
+      CompanyPicker.form(c => { location.href = `/company.html?id=${c.id}`; })), form].filter(Boolean));
   },
 
   newCompanyForm() {

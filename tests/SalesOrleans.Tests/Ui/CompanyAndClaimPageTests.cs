@@ -72,6 +72,7 @@ public class CompanyAndClaimPageTests(UiFixture fixture)
         await page.FillAsync("#claimActions input[name=cost]", "640");
         await page.ClickAsync("#claimActions button.resolve");
         await page.Locator("#claimStatus", new() { HasTextString = "Ersatz" }).WaitForAsync();
+        Assert.DoesNotContain("null", await page.InnerTextAsync("#detail"));
         await UiFixture.Screenshot(page, "claim-phone");
 
         await page.GotoAsync($"/company.html?id={companyId}", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
