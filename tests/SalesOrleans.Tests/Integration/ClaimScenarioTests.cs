@@ -170,3 +170,82 @@ public class ClaimScenarioTests(NodeFixture fixture)
         Assert.Equal("dealId", ErrorField(await Expect(await manager.PostAsJsonAsync($"/api/deals/{dealId}/satisfaction", new { score = 4 }), HttpStatusCode.BadRequest)));
     }
 }
+
+/// <summary>The industrial survey's satisfaction call: a won deal gives its owner a call task on the contact; the survey completes it and feeds analytics.</summary>
+[Trait("Category", "Integration")]
+[Collection(NodeCollection.Name)]
+public class SatisfactionSurveyTests(NodeFixture fixture)
+{
+    private TestNode Node => fixture.Node;
+
+    private static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"Expected {status}, got {response.StatusCode}: {body}");
+        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
+    }
+
+    private static async Task<JsonElement> WaitFor(HttpClient client, string path, Func<JsonElement, bool> done)
+    {
+        JsonElement last = default;
+        for (var i = 0; i < 100; i++)
+        {
+            last = await Expect(await client.GetAsync(path), HttpStatusCode.OK);
+            if (done(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"{path} never got there: {last}");
+        return last;
+    }
+
+    [Fact]
+    public async Task A_won_deal_gives_its_owner_a_satisfaction_call_whose_score_reaches_the_company_and_analytics()
+    {
+        var admin = await Node.ClientAsync("admin");
+        var kind = $"quick-sale-{Guid.NewGuid():N}"[..20];
+        await Expect(await admin.PostAsJsonAsync("/api/processes", new
+        {
+            kind, name = "Quick sale", mode = "manual", initialStage = "offer", lostReasons = new[] { "price too high" },
+            stages = new object[]
+            {
+                new { id = "offer", name = "Offer", probability = 0.5, transitions = new[] { new { to = "won" }, new { to = "lost" } } },
+                new { id = "won", name = "Won", probability = 1.0, outcome = "won" },
+                new { id = "lost", name = "Lost", probability = 0.0, outcome = "lost" },
+            },
+        }), HttpStatusCode.Created);
+
+        var manager = await Node.ClientAsync("i.petrov");
+        var company = await Expect(await manager.PostAsJsonAsync("/api/companies", new { name = $"Wärmetechnik Süd {Guid.NewGuid().ToString("N")[..6]}" }), HttpStatusCode.Created);
+        var companyId = company.GetProperty("id").GetGuid();
+        var contact = await Expect(await manager.PostAsJsonAsync($"/api/companies/{companyId}/contacts",
+            new { name = "Grete Müller", email = $"g.mueller.{Guid.NewGuid():N}@waermetechnik.de" }), HttpStatusCode.Created);
+        var contactId = contact.GetProperty("id").GetGuid();
+        var deal = await Expect(await manager.PostAsJsonAsync("/api/deals", new { processKind = kind, title = "Wartungsvertrag", companyId, contactId, amount = 5_200 }),
+            HttpStatusCode.Created);
+        var dealId = deal.GetProperty("id").GetGuid();
+        await Expect(await manager.PostAsJsonAsync($"/api/deals/{dealId}/moves", new { toStage = "won" }), HttpStatusCode.OK);
+
+        var taskId = $"satisfaction-{dealId:N}";
+        var withTask = await WaitFor(manager, $"/api/contacts/{contactId}", c => c.GetProperty("tasks").EnumerateArray().Any(t => t.GetProperty("id").GetString() == taskId));
+        var task = withTask.GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("id").GetString() == taskId);
+        Assert.Equal(("i.petrov", "satisfaction-call", "Open"), (task.GetProperty("executor").GetString(), task.GetProperty("kind").GetString(), task.GetProperty("status").GetString()));
+
+        var recorded = await Expect(await manager.PostAsJsonAsync($"/api/deals/{dealId}/satisfaction", new { score = 4, comment = "Schnelle Lieferung, Montage etwas spät" }),
+            HttpStatusCode.OK);
+        Assert.Equal(4, recorded.GetProperty("score").GetInt32());
+        var done = await Expect(await manager.GetAsync($"/api/contacts/{contactId}"), HttpStatusCode.OK);
+        Assert.Equal("Done", done.GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("id").GetString() == taskId).GetProperty("status").GetString());
+
+        var dossier = await Expect(await manager.GetAsync($"/api/companies/{companyId}/dossier"), HttpStatusCode.OK);
+        Assert.Equal(4.0, dossier.GetProperty("satisfactionAverage").GetDouble());
+        Assert.Equal(1, dossier.GetProperty("history").GetProperty("wonDeals").GetInt32());
+        var analytics = await Expect(await (await Node.ClientAsync("s.volkov")).GetAsync("/api/analytics/satisfaction"), HttpStatusCode.OK);
+        Assert.Contains(analytics.EnumerateArray(), r => r.GetProperty("dimension").GetString() == "process" && r.GetProperty("key").GetString() == kind
+            && r.GetProperty("averageScore").GetDouble() == 4.0);
+    }
+}
