@@ -35,6 +35,19 @@ const CompanyPicker = {
     return App.el('div', { id: 'company' }, App.t('company.label', 'Company'), ': ', link, ' ', change);
   },
 
+  // The order's customer: a link to its company page (the order's record, else its deal's) and, once shipped, a claim on it.
+  forOrder(o) {
+    const line = App.el('div', { id: 'orderCompany' });
+    const fill = companyId => line.replaceChildren(...[
+      companyId ? App.el('a', { href: `/company.html?id=${companyId}` }, App.t('company.page', 'Company page')) : null,
+      companyId && ['Shipped', 'Completed', 'Archived'].includes(o.status) && App.can('claim.work') ? ' · ' : null,
+      ['Shipped', 'Completed', 'Archived'].includes(o.status) && App.can('claim.work')
+        ? App.el('a', { href: `/claims.html?orderId=${o.id}`, id: 'claimOnOrder' }, App.t('company.claims.new', 'New claim')) : null].filter(Boolean));
+    if (o.companyId || !o.dealId) fill(o.companyId);
+    else App.api('GET', `/api/deals/${o.dealId}`).then(r => fill(r.ok ? r.data.companyId : null));
+    return line;
+  },
+
   async linkDeal(d) {
     let picked = null;
     const status = App.el('div', { 'aria-live': 'polite' });

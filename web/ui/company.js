@@ -74,6 +74,7 @@ const CompanyPage = {
         { key: 'status', label: App.t('company.col.status', 'Status') },
         { key: 'amount', label: App.t('company.col.amount', 'Amount'), value: d => money(d.amount, d.currency) },
         { key: 'owner', label: App.t('company.col.owner', 'Owner'), value: d => App.name(d.owner) },
+        { key: 'survey', label: App.t('company.survey.score', 'Satisfaction (1–5)'), value: d => d.status === 'Won' && App.can('claim.work') ? CompanyPage.surveyForm(d) : '' },
       ], null, App.t('company.deals.none', 'No deals yet.')), CompanyPage.newDealForm(c)),
       CompanyPage.section('orders', App.t('company.orders', 'Orders'), table(c.orders, [
         { key: 'id', label: App.t('company.col.order', 'Order'), value: o => link(`/orders.html?id=${o.id}`, o.id.slice(0, 8)) },
@@ -104,6 +105,24 @@ const CompanyPage = {
         { key: 'email', label: App.t('company.col.emails', 'E-mail') },
         { key: 'need', label: App.t('company.col.need', 'Request') },
       ], null, App.t('company.mails.none', 'No mails.'))));
+  },
+
+  // The satisfaction call's survey for a won deal: a score from 1 to 5 and a comment (recording it completes the call task).
+  surveyForm(d) {
+    const message = App.el('span', { 'aria-live': 'polite' });
+    const score = App.el('select', { name: 'score', 'aria-label': App.t('company.survey.score', 'Satisfaction (1–5)') },
+      [5, 4, 3, 2, 1].map(n => App.el('option', { value: n }, String(n))));
+    const comment = App.el('input', { name: 'comment', size: 12, 'aria-label': App.t('company.survey.comment', 'Comment') });
+    const form = App.el('form', { class: 'survey', dataset: { deal: d.id } }, score, comment,
+      App.el('button', { type: 'submit' }, App.t('company.survey.save', 'Save survey')), message);
+    form.addEventListener('submit', e => {
+      e.preventDefault();
+      App.busy(form.querySelector('button'), async () => {
+        const r = await App.api('POST', `/api/deals/${d.id}/satisfaction`, { score: Number(score.value), comment: comment.value || null });
+        message.replaceChildren(r.ok ? App.t('company.survey.saved', 'Saved.') : App.problem(r));
+      });
+    });
+    return form;
   },
 
   newContactForm(c) {
