@@ -63,6 +63,10 @@ public interface IDealGrain : IGrainWithGuidKey, IFollowUpGrain
     /// <summary>The order's state as the deal shows it; clears an order problem (the order exists now).</summary>
     [Alias("ApplyOrderState")]
     Task<DealResult> ApplyOrderState(DealOrderStateCommand command);
+
+    /// <summary>Points the deal at its company (and contact) record.</summary>
+    [Alias("LinkCompany")]
+    Task<DealResult> LinkCompany(LinkCompanyCommand command, ActorInfo actor);
 }
 
 /// <summary>A competitor, subcontractor, influential person or partner around the deal; an empty id adds one.</summary>
@@ -100,7 +104,9 @@ public sealed record CreateDealCommand(
     [property: Id(6)] decimal? Amount,
     [property: Id(7)] string? Currency,
     [property: Id(8)] IReadOnlyList<DealLineView>? Lines,
-    [property: Id(9)] IReadOnlyDictionary<string, string>? Parameters);
+    [property: Id(9)] IReadOnlyDictionary<string, string>? Parameters,
+    [property: Id(40)] Guid? CompanyId = null,
+    [property: Id(41)] Guid? ContactId = null);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.MoveDealCommand")]
 public sealed record MoveDealCommand(
@@ -240,7 +246,9 @@ public sealed record DealView(
     [property: Id(27)] WinEstimate? Win = null,
     [property: Id(28)] IReadOnlyList<DealTaskView>? CancelledTasks = null,
     [property: Id(29)] DateOnly? ExpectedCloseDate = null,
-    [property: Id(30)] DealOrderInfoView? Order = null);
+    [property: Id(30)] DealOrderInfoView? Order = null,
+    [property: Id(40)] Guid? CompanyId = null,
+    [property: Id(41)] Guid? ContactId = null);
 
 /// <summary>
 /// The deal's side of its order (filled from the order's sync): why the automatic order failed (the deal is blocked

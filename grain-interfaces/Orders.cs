@@ -124,7 +124,8 @@ public sealed record CreateOrderCommand(
     [property: Id(5)] IReadOnlyList<NewOrderLineView> Lines,
     [property: Id(6)] Guid? DealId = null,
     [property: Id(7)] string? ContractNumber = null,
-    [property: Id(8)] string? PaymentTerms = null);
+    [property: Id(8)] string? PaymentTerms = null,
+    [property: Id(40)] Guid? CompanyId = null);
 
 /// <summary>Per line, how much the approver sends to production and to suppliers outright; the rest comes from stock first.</summary>
 [GenerateSerializer, Immutable, Alias("SalesOrleans.LineSplitView")]
@@ -255,4 +256,5 @@ public sealed record OrderView(
     [property: Id(26)] int? ProductionPercent = null,
     [property: Id(27)] DateOnly? ProductionExpectedOn = null,
     [property: Id(28)] IReadOnlyList<ApprovalRoundView>? Approval = null,
-    [property: Id(29)] string? CreatedBy = null);
+    [property: Id(29)] string? CreatedBy = null,
+    [property: Id(40)] Guid? CompanyId = null);

@@ -144,6 +144,7 @@ public static class WebSetup
         app.MapReceivablesEndpoints();
         app.MapOpsEndpoints();
         app.MapAdminEndpoints();
+        app.MapCustomerEndpoints();
         app.MapHub<LiveHub>("/hubs/live").SignedIn("live updates: the hub joins each connection to its own user's and department's groups only");
         app.UseSalesLeads();
         return app;

@@ -80,7 +80,8 @@ public sealed class DealGrain(
 
         var deal = new Deal(state.State.Deal, process, directory);
         var lines = command.Lines?.Select(l => l.ToLine()).ToList();
-        var newDeal = new NewDeal(command.Title, command.Company, command.Contact, command.Owner, command.Department, command.Amount, command.Currency, lines, command.Parameters);
+        var newDeal = new NewDeal(command.Title, command.Company, command.Contact, command.Owner, command.Department, command.Amount, command.Currency, lines, command.Parameters,
+            command.CompanyId, command.ContactId);
         return await Execute(deal, d => d.Start(this.GetPrimaryKey(), newDeal, actor.ToActor(), clock.GetUtcNow()));
     }
 
@@ -160,6 +161,9 @@ public sealed class DealGrain(
 
     public Task<DealResult> ApplyOrderState(DealOrderStateCommand command) =>
         Run(d => d.ApplyOrderState(new DealOrderInfo(command.OrderId, command.Status, command.Total, command.ProductionPercent, command.ProductionExpectedOn), clock.GetUtcNow()));
+
+    public Task<DealResult> LinkCompany(LinkCompanyCommand command, ActorInfo actor) =>
+        Run(d => d.LinkCompany(command.CompanyId, command.CompanyName, command.ContactId, command.ContactName, actor.ToActor(), clock.GetUtcNow()));
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadlines(fromReminderTick: true);
 

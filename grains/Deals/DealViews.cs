@@ -39,7 +39,9 @@ public static class DealViews
             s.ClosedAt,
             s.Environment.Select(p => new EnvironmentPartyView(p.Id, p.Kind.ToString(), p.Name, p.Role, p.RelatesTo, p.Relation, p.Influence, p.Notes)).ToList(),
             ExpectedCloseDate: s.ExpectedCloseDate,
-            Order: OrderInfo(s));
+            Order: OrderInfo(s),
+            CompanyId: s.CompanyId,
+            ContactId: s.ContactId);
     }
 
     /// <summary>Null while the deal has neither an order nor an order problem.</summary>

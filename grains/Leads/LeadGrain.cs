@@ -156,6 +156,12 @@ public sealed class LeadGrain(
             return new LeadResult(null, created.Error);
         }
 
+        // The lead's company record goes with it (the deal keeps the name as text for display).
+        if (S.CompanyId is { } companyId && created.Deal is { CompanyId: null })
+        {
+            await GrainFactory.GetGrain<IDealGrain>(S.Id).LinkCompany(new LinkCompanyCommand(companyId, company, S.ContactId, S.Name), actor);
+        }
+
         return await Run(l => l.MarkConverted(S.Id, process.Kind, actor.ToActor(), clock.GetUtcNow()), async before =>
         {
             await ReleaseFromQueue(before.Assignee);

@@ -161,6 +161,7 @@ public sealed class OrderGrain(
         var lines = (command.Lines ?? []).Select(l => new NewOrderLine(l.Sku, l.Quantity, l.Price, l.DueDate)).ToList();
         var order = new NewOrder(command.Customer, command.Contact, command.Responsible, command.Warehouse, command.Currency, lines,
             command.DealId, command.ContractNumber, command.PaymentTerms);
+        order = order with { CompanyId = command.CompanyId };
         return await Execute(o => o.Start(this.GetPrimaryKey(), order, skus, warehouseExists, actor.ToActor(), clock.GetUtcNow()),
             onRefused: () => state.State = new OrderState());
     }

@@ -40,7 +40,8 @@ public static class OrderViews
         s.Approvals.Select(r => new ApprovalRoundView(r.Round, r.Route, r.StartedAt, r.StartedBy, r.EndedAt, r.Outcome,
             r.Steps.Select(st => new ApprovalStepView(st.Id, st.Role, st.DepartmentHead, st.Group, st.Condition, st.Names, st.Status.ToString(),
                 st.Assignee, st.DecidedBy, st.DecidedAt, st.Reason)).ToList())).ToList(),
-        s.CreatedBy);
+        s.CreatedBy,
+        s.CompanyId);
 
     public static CommandError ToError(this OrderRejection r) =>
         new(Enum.Parse<CommandErrorCode>(r.Code.ToString()), r.Message, r.Field, r.Details);

@@ -89,6 +89,16 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
             d.StuckOn?.User, d.StuckOn?.Since, open.Count, open.Count(t => t.OverdueAt is not null),
             open.Count == 0 ? null : open.Min(t => t.Deadline), d.CreatedAt, d.ClosedAt);
         sql.BatchCommands.Add(command);
+        if (d.CompanyId is not null || d.ContactId is not null)
+        {
+            // The company and contact records (migration 0070); only when this publication's row is the current one.
+            var records = new NpgsqlBatchCommand("""
+                UPDATE deal SET company_id = $2, contact_id = $3
+                WHERE deal_id = $1 AND seq = $4 AND (company_id IS DISTINCT FROM $2 OR contact_id IS DISTINCT FROM $3)
+                """);
+            Add(records, d.Id, d.CompanyId, d.ContactId, d.Seq);
+            sql.BatchCommands.Add(records);
+        }
     }
 
     private static void AddTask(NpgsqlBatch sql, DealView d, DealTaskView t)

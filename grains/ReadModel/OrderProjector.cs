@@ -37,6 +37,14 @@ public sealed class OrderProjector(NpgsqlDataSource db, DeadLetterStore? deadLet
         Add(order, o.Id, o.Seq, o.Customer, o.Responsible, o.DealId, o.Warehouse, o.Status, o.Currency, o.Total, o.Invoiced, o.Paid,
             o.BalanceDue, o.ContractNumber, o.Lines.Count, o.Lines.Sum(l => l.Waiting), o.CreatedAt, o.ClosedAt);
         batch.BatchCommands.Add(order);
+        if (o.CompanyId is not null)
+        {
+            // The company record (migration 0070); only when this publication's row is the current one.
+            var company = new NpgsqlBatchCommand("UPDATE sales_order SET company_id = $2 WHERE order_id = $1 AND seq = $3 AND company_id IS DISTINCT FROM $2");
+            Add(company, o.Id, o.CompanyId, o.Seq);
+            batch.BatchCommands.Add(company);
+        }
+
         foreach (var r in o.Replenishments)
         {
             var replenishment = new NpgsqlBatchCommand("""

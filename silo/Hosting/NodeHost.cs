@@ -44,6 +44,7 @@ public static class NodeHost
         builder.Services.AddSalesWeb(builder.Configuration);
         builder.Services.AddSalesLeads(builder.Configuration);
         builder.Services.AddSalesAnalytics();
+        builder.Services.AddSalesCustomers(builder.Configuration);
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("silo-and-postgres", tags: [WebSetup.ReadyTag]);
         builder.Services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
         builder.Services.Configure<SalesOrleans.Deals.DealOptions>(builder.Configuration.GetSection(SalesOrleans.Deals.DealOptions.Section));

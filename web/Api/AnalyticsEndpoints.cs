@@ -10,7 +10,7 @@ namespace SalesOrleans.Web.Api;
 public sealed record AnalyticsQuery(string? Process, string? Department, string? Owner, DateTimeOffset? From, DateTimeOffset? To, string? Format);
 
 public sealed record ContactExportQuery(string? Department, string? EquipmentType, string? Status, string? Process, string? Format,
-    string? Source, string? Region, string? List);
+    string? Source, string? Region, string? List, string? Loyalty = null);
 
 /// <summary>
 /// Reports for sales heads (/api/analytics) and segment exports for marketing (/api/exports). Supervisors, admins
@@ -92,8 +92,17 @@ public static class AnalyticsEndpoints
         analytics.MapPost("/probability/refresh", async (AnalyticsService service, CancellationToken ct) =>
             Results.Ok(await service.RefreshProbabilitiesAsync(ct))).Requires(Capability.AnalyticsRefresh);
 
-        app.MapGet("/api/exports/contacts", ([AsParameters] ContactExportQuery q, ClaimsPrincipal user, AnalyticsQueries queries, CancellationToken ct) =>
+        app.MapGet("/api/exports/contacts", async ([AsParameters] ContactExportQuery q, ClaimsPrincipal user, AnalyticsQueries queries, CustomerQueries customers,
+            CancellationToken ct) =>
         {
+            // The loyalty segment (new, repeat, key, dormant, lost): contacts of companies with that status.
+            if (q.Loyalty is not null && !SalesOrleans.Domain.Customers.LoyaltyRule.TryParse(q.Loyalty, out _))
+            {
+                return Problems.Invalid("loyalty", $"Use one of {string.Join(", ", Enum.GetNames<SalesOrleans.Domain.Customers.LoyaltyStatus>().Select(n => n.ToLowerInvariant()))}.");
+            }
+
+            var loyal = q.Loyalty is null ? null : await LoyaltySegment.CompaniesAsync(customers, q.Loyalty, ct);
+
             if (q.Format is not null && !ReportExport.IsFile(q.Format))
             {
                 return Problems.Invalid("format", "Use csv or xlsx.");
@@ -114,9 +123,9 @@ public static class AnalyticsEndpoints
             return q.List switch
             {
                 // MailChimp import: contacts with an address, MailChimp's columns, the segment as tags.
-                null or "mailchimp" => ReportExport.Write("mailchimp", format, SegmentExport.Mailchimp(queries.SegmentContactsAsync(segment, "email", ct))),
+                null or "mailchimp" => ReportExport.Write("mailchimp", format, SegmentExport.Mailchimp(LoyaltySegment.Filter(queries.SegmentContactsAsync(segment, "email", ct), loyal))),
                 // Phone marketing: contacts with a phone, every number.
-                "phone" => ReportExport.Write("phone-list", format, SegmentExport.PhoneList(queries.SegmentContactsAsync(segment, "phone", ct))),
+                "phone" => ReportExport.Write("phone-list", format, SegmentExport.PhoneList(LoyaltySegment.Filter(queries.SegmentContactsAsync(segment, "phone", ct), loyal))),
                 // Every deal with its contact person's name (deals carry no address): the deal segment with process and stage.
                 "deals" => ReportExport.Write("deal-contacts", format,
                     queries.ContactsAsync(new ContactSegment(q.Department, q.EquipmentType, q.Status, q.Process), ct)),

@@ -18,7 +18,9 @@ public sealed record CreateDealRequest(
     decimal? Amount,
     string? Currency,
     IReadOnlyList<DealLineView>? Lines,
-    IReadOnlyDictionary<string, string>? Parameters);
+    IReadOnlyDictionary<string, string>? Parameters,
+    Guid? CompanyId = null,
+    Guid? ContactId = null);
 
 public sealed record MoveDealRequest(string? ToStage, string? LostReason, string? Comment, bool? CancelOpenTasks = null);
 
@@ -111,6 +113,17 @@ public static class DealEndpoints
 
         var command = new CreateDealCommand(body.ProcessKind ?? "", body.Title ?? "", body.Company ?? "", body.Contact,
             body.Owner ?? user.Name(), department, body.Amount, body.Currency, body.Lines, body.Parameters);
+        if (await CompanyRecords.ResolveAsync(body.CompanyId, body.ContactId, grains) is { } records)
+        {
+            if (records.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            // The record's name is the deal's company text (kept for display); a typed name gives way to the record.
+            command = command with { Company = records.Company!, Contact = body.Contact ?? records.Contact, CompanyId = body.CompanyId, ContactId = body.ContactId };
+        }
+
         var result = await grains.GetGrain<IDealGrain>(id).Create(command, user.Actor());
         return result.Ok ? Results.Created($"/api/deals/{id}", result.Deal) : Problems.From(result.Error!);
     }

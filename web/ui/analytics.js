@@ -66,7 +66,7 @@ const Analytics = {
     if (f.department.value) q.set('department', f.department.value);
     if (f.process.value) q.set('process', f.process.value);
     if (c.equipmentType.value) q.set('equipmentType', c.equipmentType.value);
-    for (const name of ['status', 'source', 'region', 'list']) if (c[name].value) q.set(name, c[name].value);
+    for (const name of ['status', 'source', 'region', 'list', 'loyalty']) if (c[name]?.value) q.set(name, c[name].value);
     document.getElementById('contactsCsv').href = `/api/exports/contacts?${q}&format=csv`;
     document.getElementById('contactsXlsx').href = `/api/exports/contacts?${q}&format=xlsx`;
   },

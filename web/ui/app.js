@@ -230,6 +230,8 @@ const App = {
     if (App.can('stock.read')) links.push(link('/stock.html', 'stock', 'Stock'));
     if (App.can('order.read')) links.push(link('/orders.html', 'orders', 'Orders'));
     if (App.can('analytics.read')) links.push(link('/analytics.html', 'analytics', 'Analytics'));
+    if (App.can('company.read')) links.push(link('/company.html', 'companies', 'Companies'));
+    if (App.can('claim.read')) links.push(link('/claims.html', 'claims', 'Claims'));
     if (App.can('mail.quarantine')) links.push(link('/mail.html', 'mail', 'Mail'));
     if (App.can('access.admin')) links.push(link('/access.html', 'access', 'Access'));
     if (App.can('user.manage')) links.push(link('/admin.html', 'admin', 'Administration'));

@@ -259,7 +259,8 @@ const Board = {
       const kinds = { deal: App.t('search.deal', 'Deal'), lead: App.t('search.lead', 'Lead'), contact: App.t('search.contact', 'Contact'), company: App.t('search.company', 'Company') };
       const detail = h => h.kind === 'deal' ? [App.stageName(h.process, h.stage), App.name(h.person)].filter(Boolean).join(' · ')
         : [h.detail, h.person ? App.name(h.person) : null].filter(Boolean).join(' · ');
-      const href = h => h.kind === 'deal' ? `/deal.html?id=${h.id}` : h.kind === 'lead' ? `/leads.html?id=${h.id}` : null;
+      const href = h => h.kind === 'deal' ? `/deal.html?id=${h.id}` : h.kind === 'lead' ? `/leads.html?id=${h.id}`
+        : h.kind === 'company' ? `/company.html?id=${h.id}` : null;
       list.replaceChildren(...(result.data.length ? result.data.map(h => App.el('li', { dataset: { kind: h.kind, id: h.id } },
         App.el('span', { class: 'kind' }, kinds[h.kind] || h.kind), href(h) ? App.el('a', { href: href(h) }, h.title) : App.el('strong', {}, h.title),
         detail(h) ? App.el('span', { class: 'detail' }, detail(h)) : null))

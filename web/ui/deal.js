@@ -119,6 +119,7 @@ const DealCard = {
         d.lostReason ? ` (${d.lostReason})` : '', ' · ', DealCard.win(d)),
       App.el('div', {}, App.t('deal.summary.money', '{amount} · owner {owner} · {department}', { amount: App.money(d.amount, d.currency), owner: d.owner, department: d.department }),
         d.contact ? App.t('deal.summary.contact', ' · contact {contact}', { contact: d.contact }) : ''),
+      typeof CompanyPicker === 'undefined' ? null : CompanyPicker.forDeal(d),
       d.stuckOn ? App.el('div', { id: 'stuckOn' }, App.t('deal.summary.stuck', 'Stuck on {user} for {duration}', { user: d.stuckOn.user, duration: App.duration(d.stuckOn.since) }),
         d.stuckOn.taskTitle ? ' — ' + d.stuckOn.taskTitle : '') : null,
     ];

@@ -139,6 +139,7 @@ const Orders = {
     // replaceChildren would print a null as the text "null": the parts not shown are left out.
     detail.replaceChildren(...[
       App.el('h2', {}, `${o.customer} — ${Orders.status(o.status)}`),
+      typeof CompanyPicker === 'undefined' ? '' : CompanyPicker.forOrder(o),
       App.el('div', {}, App.t('orders.who', 'Responsible: {who} · warehouse {warehouse} · total {total} · paid {paid}',
         { who: App.name(o.responsible), warehouse: o.warehouse, total: App.fmt.money(o.total, o.currency), paid: App.fmt.money(o.paid, o.currency) }),
         o.dealId ? App.el('span', {}, ' · ', App.el('a', { href: `/deal.html?id=${o.dealId}` }, App.t('orders.deal', 'the deal'))) : null),

@@ -12,7 +12,9 @@ public sealed record NewDeal(
     decimal? Amount,
     string? Currency,
     IReadOnlyList<DealLine>? Lines,
-    IReadOnlyDictionary<string, string>? Parameters);
+    IReadOnlyDictionary<string, string>? Parameters,
+    Guid? CompanyId = null,
+    Guid? ContactId = null);
 
 /// <summary>What a person changes about a deal; null leaves a value as it is.</summary>
 public sealed record DealDetailsChange(string? Title, decimal? Amount, string? Currency, DateOnly? ExpectedCloseDate, string? Owner);
@@ -138,6 +140,8 @@ public sealed class Deal
         _state.ProcessVersion = _process.Version;
         _state.Company = command.Company.Trim();
         _state.Contact = string.IsNullOrWhiteSpace(command.Contact) ? null : command.Contact.Trim();
+        _state.CompanyId = command.CompanyId;
+        _state.ContactId = command.ContactId;
         _state.Owner = command.Owner.Trim();
         _state.Department = command.Department.Trim();
         _state.Lines = [.. lines];
@@ -375,6 +379,45 @@ public sealed class Deal
                 task.Executor = newOwner;
                 task.UpdatedSeq = moved.Seq;
             }
+        }
+    }
+
+    /// <summary>
+    /// Points the deal at its company (and contact) record, open or closed (old deals get their record later); the
+    /// names are kept for display. Linking the same record again changes nothing.
+    /// </summary>
+    public void LinkCompany(Guid companyId, string companyName, Guid? contactId, string? contactName, Actor actor, DateTimeOffset now)
+    {
+        if (!MayChange(actor))
+        {
+            throw new DealRejection(RejectionCode.Forbidden, $"Only the owner ({_state.Owner}), a manager or the head of department '{_state.Department}', or an admin may change this deal.");
+        }
+
+        if (companyId == Guid.Empty)
+        {
+            throw DealRejection.Invalid("companyId", "'companyId' is required.");
+        }
+
+        RequireText("company", companyName, MaxTitleLength);
+        var contact = string.IsNullOrWhiteSpace(contactName) ? null : contactName.Trim();
+        if (contact is { Length: > MaxTitleLength })
+        {
+            throw DealRejection.Invalid("contact", $"'contact' is longer than {MaxTitleLength} characters.");
+        }
+
+        if (_state.CompanyId == companyId && _state.Company == companyName.Trim() && (contactId is null || _state.ContactId == contactId))
+        {
+            return;
+        }
+
+        Record(ActivityKind.CompanyLinked, actor, now,
+            $"Company: {companyName.Trim()}{(contact is null ? "" : $", contact {contact}")}", subject: companyId.ToString());
+        _state.CompanyId = companyId;
+        _state.Company = companyName.Trim();
+        if (contactId is not null)
+        {
+            _state.ContactId = contactId;
+            _state.Contact = contact ?? _state.Contact;
         }
     }
 

@@ -19,6 +19,12 @@ public sealed class DealState
 
     public string? Contact { get; set; }
 
+    /// <summary>The company record the deal is for (null on old deals: <see cref="Company"/> is then only text).</summary>
+    public Guid? CompanyId { get; set; }
+
+    /// <summary>The contact record the deal is with, when linked.</summary>
+    public Guid? ContactId { get; set; }
+
     public string Owner { get; set; } = "";
 
     public string Department { get; set; } = "";
@@ -222,6 +228,9 @@ public enum ActivityKind
 
     /// <summary>The order's state reached the deal (amount following the order's total, production readiness).</summary>
     OrderChanged,
+
+    /// <summary>The deal was linked to a company (and contact) record.</summary>
+    CompanyLinked,
 }
 
 /// <summary>One entry of the deal's journal (журнал движения) and the event consumers receive.</summary>

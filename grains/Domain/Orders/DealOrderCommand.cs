@@ -2,14 +2,15 @@ namespace SalesOrleans.Domain.Orders;
 
 /// <summary>
 /// The order a deal makes at its link stage: the agreed lines (at their discounted unit price), customer, contact,
-/// owner, currency, and the contract number and payment terms typed once on the deal. Pure.
+/// owner, currency, the company record, and the contract number and payment terms typed once on the deal. Pure.
 /// </summary>
 public static class DealOrderCommand
 {
     public static CreateOrderCommand For(DealView deal, string warehouse) =>
         new(deal.Company, deal.Contact, deal.Owner, warehouse, deal.Currency,
             deal.Lines.Select(l => new NewOrderLineView(l.Sku, l.Quantity, NetPrice(l))).ToList(), deal.Id,
-            deal.Parameters.GetValueOrDefault("contractNumber"), deal.Parameters.GetValueOrDefault("paymentTerms"));
+            deal.Parameters.GetValueOrDefault("contractNumber"), deal.Parameters.GetValueOrDefault("paymentTerms"))
+        { CompanyId = deal.CompanyId };
 
     public static decimal NetPrice(DealLineView line) =>
         line.Discount == 0 ? line.Price : decimal.Round(line.Price * (100 - line.Discount) / 100, 2, MidpointRounding.AwayFromZero);

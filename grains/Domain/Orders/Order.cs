@@ -38,7 +38,8 @@ public sealed record NewOrder(
     IReadOnlyList<NewOrderLine> Lines,
     Guid? DealId,
     string? ContractNumber,
-    string? PaymentTerms);
+    string? PaymentTerms,
+    Guid? CompanyId = null);
 
 /// <summary>
 /// The customer order aggregate over its <see cref="OrderState"/>. Commands check everything first and then mutate,
@@ -159,6 +160,7 @@ public sealed partial class Order
         _state.Warehouse = warehouse;
         _state.Currency = currency;
         _state.DealId = command.DealId;
+        _state.CompanyId = command.CompanyId;
         _state.ContractNumber = OptionalText("contractNumber", command.ContractNumber, 100);
         _state.PaymentTerms = OptionalText("paymentTerms", command.PaymentTerms, 400);
         _state.Lines = lines;

@@ -20,6 +20,9 @@ public sealed class OrderState : IWorkDue
 
     public Guid? DealId { get; set; }
 
+    /// <summary>The company record of the customer (from the deal, or given at creation); <see cref="Customer"/> stays the name.</summary>
+    public Guid? CompanyId { get; set; }
+
     public string Warehouse { get; set; } = "";
 
     public string Currency { get; set; } = "EUR";
