@@ -72,8 +72,9 @@ public class ClaimScenarioTests(NodeFixture fixture)
             HttpStatusCode.BadRequest);
         Assert.Equal("orderId", ErrorField(early));
 
-        await Expect(await manager.PostAsync($"/api/orders/{orderId}/submit", null), HttpStatusCode.OK);
-        await Expect(await supervisor.PostAsJsonAsync($"/api/orders/{orderId}/approve", new { }), HttpStatusCode.OK);
+        // The industrial process approves its orders without an approval phase: submitted is approved.
+        var submitted = await Expect(await manager.PostAsync($"/api/orders/{orderId}/submit", null), HttpStatusCode.OK);
+        Assert.Equal("Approved", submitted.GetProperty("status").GetString());
         await Expect(await manager.PostAsJsonAsync($"/api/orders/{orderId}/contract", new { contractNumber = "Д-2026-311", paymentTerms = "100% предоплата" }), HttpStatusCode.OK);
         await Expect(await manager.PostAsync($"/api/orders/{orderId}/execution", null), HttpStatusCode.OK);
         var shipped = await Expect(await keeper.PostAsync($"/api/orders/{orderId}/shipments", null), HttpStatusCode.OK);

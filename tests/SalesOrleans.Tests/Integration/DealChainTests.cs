@@ -188,15 +188,15 @@ public class DealChainTests(LeadNodeFixture fixture)
 
         // The order is made from the deal's lines, with the deal's contract; lines are the order's from now on.
         var orderId = DealOrderBridge.OrderIdFor(dealId);
-        var order = await WaitFor(head, $"/api/orders/{orderId}", o => o.GetProperty("status").GetString() == "OnApproval");
+        // The industrial process's route is "invoice and contract without an approval phase": no step, approved at once.
+        var order = await WaitFor(head, $"/api/orders/{orderId}", o => o.GetProperty("status").GetString() == "Approved");
+        Assert.Empty(order.GetProperty("approval").EnumerateArray());
         Assert.Equal(($"ВТ-2026/{tag}", "30 % Anzahlung, Rest vor Versand", expected), (order.GetProperty("contractNumber").GetString(),
             order.GetProperty("paymentTerms").GetString(), order.GetProperty("total").GetDecimal()));
         Assert.Equal(60_800m, order.GetProperty("lines")[0].GetProperty("price").GetDecimal());
         await Expect(await manager.PutAsJsonAsync($"/api/deals/{dealId}/lines", new { lines = new[] { new { sku = skus[2].Sku, quantity = 1 } } }), HttpStatusCode.Conflict);
 
         // Approved: stock first, the chamber to production, the missing pumps to a supplier, the service neither.
-        order = await Expect(await head.PostAsJsonAsync($"/api/orders/{orderId}/approve", new { }), HttpStatusCode.OK);
-        order = await WaitFor(head, $"/api/orders/{orderId}", o => o.GetProperty("status").GetString() == "Approved");
         var lines = order.GetProperty("lines");
         Assert.Equal((0m, 1m, 0m), (lines[0].GetProperty("fromStock").GetDecimal(), lines[0].GetProperty("toProduce").GetDecimal(), lines[0].GetProperty("toPurchase").GetDecimal()));
         Assert.Equal((1m, 0m, 2m), (lines[1].GetProperty("fromStock").GetDecimal(), lines[1].GetProperty("toProduce").GetDecimal(), lines[1].GetProperty("toPurchase").GetDecimal()));
