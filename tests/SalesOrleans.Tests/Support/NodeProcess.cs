@@ -118,6 +118,8 @@ public sealed class NodeProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // HasExited can be true before the redirected output is drained; this wait returns at its end of stream.
+                await _process.WaitForExitAsync();
                 throw new InvalidOperationException($"Node {Name} exited with {_process.ExitCode}:\n{Log}");
             }
 
