@@ -3,19 +3,40 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using SalesOrleans.Orders;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Integration;
 
+/// <summary>A lead node (shifts ignored, test PBX key) that also reads the sales mailbox of a real Dovecot.</summary>
+public sealed class CrmProjectNodeFixture : IAsyncLifetime
+{
+    public DovecotServer Dovecot { get; private set; } = null!;
+
+    public TestNode Node { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Dovecot = await DovecotServer.StartAsync("sales");
+        Node = await MailNode.StartAsync(await TestDatabase.CreateAsync(), Dovecot, new Dictionary<string, string?> { ["Mail:PollInterval"] = "00:00:01" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Node.DisposeAsync();
+        await Dovecot.DisposeAsync();
+    }
+}
+
 /// <summary>
 /// The 1C:CRM project (issue 11) end to end through the HTTP API, no SQL: leads of the projects department come in
-/// from the IP telephony and the web site's form ("Заявки"), are handed out in turn to the department's managers
+/// from the IP telephony, the web site's form and the sales mailbox ("Заявки"), are handed out in turn to the department's managers
 /// with a cap on open leads per person (one waits while everybody is full and goes to whoever frees a place); one
 /// is converted into an order-driven deal with its lines, and the deal is followed through its order — approval by
 /// the head of sales and the commercial director, the contract, execution, shipment, payment — to a completed order
 /// and a won deal at the order's total.
 /// </summary>
 [Trait("Category", "Integration")]
-public class CrmProjectScenarioTests(LeadNodeFixture fixture) : IClassFixture<LeadNodeFixture>
+public class CrmProjectScenarioTests(CrmProjectNodeFixture fixture) : IClassFixture<CrmProjectNodeFixture>
 {
     // The projects department's line ("8 (495) 223-32-12") in the PBX configuration.
     private const string ProjectsDid = "+74952233212";
@@ -104,6 +125,14 @@ public class CrmProjectScenarioTests(LeadNodeFixture fixture) : IClassFixture<Le
         return unique;
     }
 
+    /// <summary>A letter to the sales mailbox (read over IMAP); returns the sender's address to find the lead by.</summary>
+    private async Task<string> Letter(string name, string subject, string text)
+    {
+        var address = $"a.sokolov.{Guid.NewGuid():N}"[..20] + "@infotech.example";
+        await MailNode.AppendAsync(fixture.Dovecot, MailNode.Mail(name, address, subject, text));
+        return address;
+    }
+
     /// <summary>Waits until the one lead found by <paramref name="search"/> is decided by the queue (assigned, or waiting).</summary>
     private static async Task<JsonElement> Lead(HttpClient head, string search, bool assigned = true) =>
         (await WaitFor(head, $"/api/leads?status=all&search={Uri.EscapeDataString(search)}", l => l.GetArrayLength() == 1
@@ -125,20 +154,21 @@ public class CrmProjectScenarioTests(LeadNodeFixture fixture) : IClassFixture<Le
         var settings = await Expect(await head.PostAsJsonAsync("/api/queues/projects/settings", new { policy = "RoundRobin", capacity = 2 }), HttpStatusCode.OK);
         Assert.Equal(("RoundRobin", 2), (settings.GetProperty("policy").GetString(), settings.GetProperty("capacity").GetInt32()));
 
-        // Four inquiries, alternating channels: each goes to the next manager in turn (by user name, a.ivanova first).
+        // Four inquiries (call, form, letter, form): each goes to the next manager in turn (by user name, a.ivanova first).
         var firstCaller = await Call(pbx);
         var l1 = await Lead(head, firstCaller);
         var siteVisitor = await Form(anonymous, "Сергей Павлов", "АО «Информтехника и связь»", "Нужна 1С:CRM для 30 пользователей, интеграция с IP-телефонией и почтой");
         var l2 = await Lead(head, siteVisitor);
-        var secondCaller = await Call(pbx);
-        var l3 = await Lead(head, secondCaller);
+        var sender = await Letter("Андрей Соколов", "ERP и CRM: обмен с 1С:ERP",
+            "Здравствуйте!\nЛиды с сайта попадают в ERP, но их судьба неизвестна. Нужна CRM с обменом с ERP.\n--\nАндрей Соколов\nАО «Информтехника и связь»");
+        var l3 = await Lead(head, sender);
         var duplicate = await Form(anonymous, "Сергей Павлов", "АО «Информтехника и связь»", "Повторная заявка: CRM для отдела продаж");
         var l4 = await Lead(head, duplicate);
         Assert.Equal(
             [
                 ("Phone", "projects", "a.ivanova", "round robin: first in turn"),
                 ("WebForm", "projects", "d.orlov", "round robin: next in turn after a.ivanova"),
-                ("Phone", "projects", "a.ivanova", "round robin: next in turn after d.orlov"),
+                ("Email", "projects", "a.ivanova", "round robin: next in turn after d.orlov"),
                 // Her turn is over, and she is full now: the reason says both.
                 ("WebForm", "projects", "d.orlov", "round robin: next in turn after a.ivanova; skipped a.ivanova at capacity (2/2)"),
             ],
