@@ -58,6 +58,7 @@ public class NewLeadPageTests(UiFixture fixture)
         await page.FillAsync("#newLead_name", "Иванов С.");
         await page.FillAsync("#newLead_phone", phone.Replace(" ", "").Replace("-", ""));
         await page.FillAsync("#newLead_need", "Перезвонить: нужен ещё курс по переговорам");
+        await page.FocusAsync("#newLead_phone");
         await page.Keyboard.PressAsync("Enter");
         await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });
         await page.Locator("#newLeadStatus .notice[data-outcome='JoinedHistory']").WaitForAsync(Soon);
