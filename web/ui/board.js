@@ -91,7 +91,7 @@ const Board = {
     board.replaceChildren(...Board.process.stages.map(stage => {
       const name = App.local(stage.name, stage.names);
       const column = App.el('section', { class: `column ${stage.outcome || ''}`, dataset: { stage: stage.id }, 'aria-label': name },
-        App.el('h3', {}, App.el('span', { class: 'name' }, name), App.el('span', { class: 'count' }, '0'), App.el('span', { class: 'total' })),
+        App.el('h3', {}, App.el('span', { class: 'name' }, name), App.el('span', { class: 'count' }, '0'), App.el('span', { class: 'total' }), QuickAdd.button(stage, name)),
         App.el('div', { class: 'cards' }));
       column.addEventListener('dragover', e => { e.preventDefault(); column.classList.add('drop'); });
       column.addEventListener('dragleave', () => column.classList.remove('drop'));

@@ -15,6 +15,7 @@ const Leads = {
       App.t('leads.companyNeed', 'Company / need'), App.t('leads.assignee', 'Assignee'), App.t('leads.status', 'Status'), App.t('leads.act', 'Act')].map(h => App.el('th', {}, h)));
     document.getElementById('leadsEmpty').textContent = App.t('leads.empty', 'No leads here. New web-form leads, mails and calls of your department appear as they come in.');
     const reload = Leads.reload = App.serial(() => Leads.load(), 250);
+    NewLead.init();
     for (const id of ['mine', 'closed']) document.getElementById(id).addEventListener('change', reload);
     if (App.can('lead.assign')) {
       const managers = await App.api('GET', '/api/managers');
