@@ -133,7 +133,7 @@ public class AdministrationPageTests(UiFixture fixture)
         });
         // Submitted as the button would, without a pointer click: in the shared UI node other tests' live notifications
         // pop up over the admin's page, and a click landing on one navigated away (seen twice in full runs, never alone).
-        var imported = await page.RunAndWaitForResponseAsync(() => page.Locator("#importForm").EvaluateAsync("f => f.requestSubmit()"),
+        var imported = await page.RunAndWaitForResponseAsync(() => page.Locator("#importForm").EvaluateAsync("f => f.requestSubmit(f.querySelector('button[type=submit]'))"),
             r => r.Url.Contains($"/api/calendars/{calendar}/days") && r.Request.Method == "POST");
         Assert.Equal(200, imported.Status);
         await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("2");
