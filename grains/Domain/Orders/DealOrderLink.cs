@@ -53,6 +53,16 @@ public static class DealOrderLink
             .Select(m => m.To)
             .Distinct()
             .ToList();
+
+        // A deal already past every stage the order has reached (moved on by hand, or an order catching up) is never
+        // moved back: the order only ever carries a deal forward.
+        var all = link.Moves.OrderBy(m => m.On).Select(m => m.To).Distinct().ToList();
+        var at = all.IndexOf(dealStage);
+        if (at >= 0 && !path.Contains(dealStage) && path.All(stage => all.IndexOf(stage) < at))
+        {
+            return [];
+        }
+
         return path.Skip(path.IndexOf(dealStage) + 1).Select(stage => (stage, (string?)null)).ToList();
     }
 

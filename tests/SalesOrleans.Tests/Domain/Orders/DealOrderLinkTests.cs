@@ -45,6 +45,8 @@ public class DealOrderLinkTests
     [InlineData(OrderStatus.Completed, "in-execution", "shipped completed")]
     [InlineData(OrderStatus.Shipped, "shipped", "")]
     [InlineData(OrderStatus.Archived, "shipped", "")]
+    [InlineData(OrderStatus.Execution, "shipped", "")]
+    [InlineData(OrderStatus.Approved, "completed", "")]
     public void Order_states_move_the_deal_through_each_mapped_stage_after_its_own(OrderStatus status, string dealStage, string expected) =>
         Assert.Equal(expected.Split(' ', StringSplitOptions.RemoveEmptyEntries), Stages(OrderDriven, status, 0, dealStage));
 
