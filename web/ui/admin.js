@@ -295,7 +295,7 @@ const AdminPage = {
     if (!App.can('calendar.admin')) { form.hidden = true; return; }
     const kinds = [['holiday', App.t('admin.calendar.holiday', 'day off')], ['workday', App.t('admin.calendar.workday', 'working day')],
       ['short', App.t('admin.calendar.shortKind', 'short day')]];
-    const minutes = AdminPage.input('minutes', '60', { type: 'number', min: 1, max: 480, step: 15 });
+    const minutes = AdminPage.input('minutes', '60', { type: 'number', min: 1, max: 480 });
     const kind = AdminPage.select('kind', 'short', kinds);
     const minutesField = App.field(App.t('admin.calendar.minutes', 'Shorter by (minutes)'), minutes);
     kind.addEventListener('change', () => { minutesField.hidden = kind.value !== 'short'; });
