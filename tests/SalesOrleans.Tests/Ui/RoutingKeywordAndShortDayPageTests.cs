@@ -81,6 +81,7 @@ public class RoutingKeywordAndShortDayPageTests(UiFixture fixture)
 
         // Minutes out of range are refused naming the field.
         await form.Locator("input[name=date]").FillAsync("2031-12-29");
+        await form.Locator("input[name=name]").FillAsync("Zu kurz");
         await form.Locator("input[name=minutes]").EvaluateAsync("i => { i.removeAttribute('max'); i.value = '600'; }");
         await Submit(page, "#dayForm");
         await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("'minutes'");
