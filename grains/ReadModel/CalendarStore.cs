@@ -24,14 +24,14 @@ public sealed class CalendarStore(NpgsqlDataSource db)
         }
 
         var days = new Dictionary<string, List<CalendarDay>>();
-        await using (var cmd = db.CreateCommand("SELECT calendar_id, day, kind, name FROM calendar_day ORDER BY calendar_id, day"))
+        await using (var cmd = db.CreateCommand("SELECT calendar_id, day, kind, name, shortened_minutes FROM calendar_day ORDER BY calendar_id, day"))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             while (await r.ReadAsync(ct))
             {
-                var kind = r.GetString(2) == "workday" ? CalendarDayKind.Workday : CalendarDayKind.Holiday;
+                var kind = CalendarDay.ParseKind(r.GetString(2)) ?? CalendarDayKind.Holiday;
                 (days.TryGetValue(r.GetString(0), out var list) ? list : days[r.GetString(0)] = []).Add(
-                    new CalendarDay(r.GetFieldValue<DateOnly>(1), kind, r.GetString(3)));
+                    new CalendarDay(r.GetFieldValue<DateOnly>(1), kind, r.GetString(3), r.GetInt32(4)));
             }
         }
 
@@ -64,14 +64,15 @@ public sealed class CalendarStore(NpgsqlDataSource db)
         }
 
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO calendar_day (calendar_id, day, kind, name)
-            SELECT $1, d, k, n FROM unnest($2::date[], $3::text[], $4::text[]) AS x(d, k, n)
+            INSERT INTO calendar_day (calendar_id, day, kind, name, shortened_minutes)
+            SELECT $1, d, k, n, m FROM unnest($2::date[], $3::text[], $4::text[], $5::int[]) AS x(d, k, n, m)
             """, connection, tx))
         {
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
             insert.Parameters.Add(new NpgsqlParameter<DateOnly[]> { TypedValue = days.Select(d => d.Date).ToArray() });
             insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = days.Select(d => CalendarDay.KindName(d.Kind)).ToArray() });
             insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = days.Select(d => d.Name).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = days.Select(d => d.Kind == CalendarDayKind.Short ? d.ShortenedMinutes : 0).ToArray() });
             await insert.ExecuteNonQueryAsync(ct);
         }
 
@@ -83,6 +84,21 @@ public sealed class CalendarStore(NpgsqlDataSource db)
 
         await tx.CommitAsync(ct);
         return (years.Length, days.Count);
+    }
+
+    /// <summary>Sets one special day (a holiday, a worked weekend day or a short day), replacing what that date was.</summary>
+    public async Task SetDayAsync(string id, CalendarDay day, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            INSERT INTO calendar_day (calendar_id, day, kind, name, shortened_minutes) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (calendar_id, day) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, shortened_minutes = EXCLUDED.shortened_minutes
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+        cmd.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = day.Date });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = CalendarDay.KindName(day.Kind) });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = day.Name });
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = day.Kind == CalendarDayKind.Short ? day.ShortenedMinutes : 0 });
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     public async Task<bool> DeleteDayAsync(string id, DateOnly day, CancellationToken ct = default)

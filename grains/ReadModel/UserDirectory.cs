@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using SalesOrleans.Domain.Calendar;
 using SalesOrleans.Domain.Deals;
+using SalesOrleans.Domain.Leads;
 
 namespace SalesOrleans.ReadModel;
 
@@ -9,9 +10,10 @@ namespace SalesOrleans.ReadModel;
 /// calendar). Reloaded at start, periodically, and on every node when a change is announced (PostgreSQL NOTIFY on
 /// <see cref="CalendarStore.DirectoryChannel"/>).
 /// </summary>
-public sealed class UserDirectory(UserStore store, CalendarStore calendars, UserAdminStore admin, TimeProvider clock) : IDealDirectory
+public sealed class UserDirectory(UserStore store, CalendarStore calendars, UserAdminStore admin, RoutingKeywordStore keywordStore, TimeProvider clock) : IDealDirectory
 {
     private Snapshot _snapshot = new([], [], [], []);
+    private (IReadOnlyList<DepartmentKeywords> Lists, KeywordMatcher Matcher) _keywords = ([], KeywordMatcher.Empty);
 
     // Role-based tasks this node handed out that the read model may not show yet (its projector trails the grains), so
     // a burst is still shared out; a pick is forgotten once the read model holds that person's task on that deal.
@@ -24,10 +26,17 @@ public sealed class UserDirectory(UserStore store, CalendarStore calendars, User
 
     public IReadOnlyList<HolidayCalendarRecord> Calendars => _snapshot.HolidayCalendars;
 
+    /// <summary>The departments' routing keywords as saved (per language).</summary>
+    public IReadOnlyList<DepartmentKeywords> RoutingKeywords => _keywords.Lists;
+
+    /// <summary>The matcher over <see cref="RoutingKeywords"/>, rebuilt at each reload; the lead router asks it on every inquiry.</summary>
+    public KeywordMatcher KeywordMatcher => _keywords.Matcher;
+
     public async Task ReloadAsync(CancellationToken ct = default)
     {
         var (users, departments) = await store.LoadAllAsync(ct);
         var holidayCalendars = await calendars.LoadAllAsync(ct);
+        var keywords = await keywordStore.LoadAllAsync(ct);
         // Which picks the read model holds, asked before the counts: a task projected in between is counted twice for a
         // while (a person looks busier), never missed.
         var projected = await admin.ProjectedTasksAsync(_pendingPicks.Keys.Select(k => k.Deal).Distinct().ToArray(), ct);
@@ -42,6 +51,7 @@ public sealed class UserDirectory(UserStore store, CalendarStore calendars, User
         }
 
         _snapshot = new Snapshot(users, departments, holidayCalendars, load);
+        _keywords = (keywords, new KeywordMatcher(keywords));
     }
 
     public UserRecord? Find(string user) => _snapshot.ByName.GetValueOrDefault(user);
@@ -52,12 +62,15 @@ public sealed class UserDirectory(UserStore store, CalendarStore calendars, User
         _snapshot.Departments.FirstOrDefault(d => d.Id == department)?.Supervisor;
 
     /// <summary>The least loaded active holder of the role (see <see cref="RolePicker"/>).</summary>
-    public string? PickByRole(string role, string department, Guid dealId)
+    public string? PickByRole(string role, string department, Guid dealId) => PickByRole(role, department, dealId, []);
+
+    /// <summary>The least loaded active holder of the role other than <paramref name="exclude"/> (see <see cref="RolePicker"/>).</summary>
+    public string? PickByRole(string role, string department, Guid dealId, IReadOnlyCollection<string> exclude)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var holders = _snapshot.Users.Where(u => u.Active && u.Roles.Contains(role))
             .Select(u => new RolePicker.Holder(u.UserName, u.Department, IsAbsent(u, today)));
-        var picked = RolePicker.Pick(holders, department, OpenTasks, dealId);
+        var picked = RolePicker.Pick(holders, department, OpenTasks, dealId, exclude);
         if (picked is not null)
         {
             var at = clock.GetUtcNow();
@@ -72,6 +85,8 @@ public sealed class UserDirectory(UserStore store, CalendarStore calendars, User
         _snapshot.Load.GetValueOrDefault(user) + _pendingPicks.Where(p => p.Key.User == user).Sum(p => p.Value.Count);
 
     public string? DepartmentOf(string user) => Find(user)?.Department;
+
+    public bool HoldsRole(string user, string role) => Find(user) is { Active: true } u && u.Roles.Contains(role);
 
     public WorkingCalendar CalendarOf(string user) =>
         _snapshot.Calendars.GetValueOrDefault(user, WorkingCalendar.AlwaysOpen);
@@ -131,7 +146,8 @@ public sealed class UserDirectory(UserStore store, CalendarStore calendars, User
             {
                 return new WorkingCalendar(u.TimeZone, u.WorkDays.Select(d => (DayOfWeek)(d % 7)).ToArray(), u.WorkStart, u.WorkEnd,
                     holidays?.Days.Where(d => d.Kind == CalendarDayKind.Holiday).Select(d => d.Date),
-                    holidays?.Days.Where(d => d.Kind == CalendarDayKind.Workday).Select(d => d.Date));
+                    holidays?.Days.Where(d => d.Kind == CalendarDayKind.Workday).Select(d => d.Date),
+                    holidays?.Days.Where(d => d.Kind == CalendarDayKind.Short).ToDictionary(d => d.Date, d => TimeSpan.FromMinutes(d.ShortenedMinutes)));
             }
             catch (Exception ex) when (ex is ArgumentException or TimeZoneNotFoundException or InvalidTimeZoneException)
             {

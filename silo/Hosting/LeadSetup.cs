@@ -19,7 +19,7 @@ public static class LeadSetup
         services.AddSingleton<ILeadDirectory>(sp => sp.GetRequiredService<LeadDirectory>());
         services.AddSingleton(sp => new ContactNormalizer(sp.GetRequiredService<IOptions<LeadOptions>>().Value.DefaultRegion));
         services.AddSingleton(sp => BuildRouter(sp.GetRequiredService<IOptions<LeadOptions>>().Value,
-            sp.GetRequiredService<IOptions<TelephonyOptions>>().Value, sp.GetRequiredService<ContactNormalizer>()));
+            sp.GetRequiredService<IOptions<TelephonyOptions>>().Value, sp.GetRequiredService<ContactNormalizer>(), sp.GetRequiredService<UserDirectory>()));
         services.AddSingleton<InquiryIntake>();
         services.AddSingleton<CallWorkGate>();
         services.AddHostedService<SalesOrleans.Infrastructure.FollowUpSweeper>();
@@ -70,8 +70,12 @@ public static class LeadSetup
         });
     }
 
-    /// <summary>The DID map first (a called number is the surest sign), then the configured rules in their order.</summary>
-    public static LeadRouter BuildRouter(LeadOptions leads, TelephonyOptions telephony, ContactNormalizer normalizer) =>
+    /// <summary>
+    /// The DID map first (a called number is the surest sign), then the configured rules in their order, then the
+    /// departments' routing keywords as the admin page keeps them (the directory's current set: edits apply at once).
+    /// </summary>
+    public static LeadRouter BuildRouter(LeadOptions leads, TelephonyOptions telephony, ContactNormalizer normalizer, UserDirectory? directory = null) =>
         new(telephony.Dids.Select(d => new RoutingRule(RoutingRuleKind.CalledNumber, d.Key, d.Value))
-            .Concat(leads.Routing.Select(r => new RoutingRule(r.Kind, r.Match, r.Department, r.Field))), normalizer);
+            .Concat(leads.Routing.Select(r => new RoutingRule(r.Kind, r.Match, r.Department, r.Field))), normalizer,
+            directory is null ? null : () => directory.KeywordMatcher);
 }

@@ -17,6 +17,7 @@ public static class PostgresSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<UserStore>();
         services.AddSingleton<CalendarStore>();
+        services.AddSingleton<RoutingKeywordStore>();
         services.AddSingleton<UserAdminStore>();
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<IDealDirectory>(sp => sp.GetRequiredService<UserDirectory>());

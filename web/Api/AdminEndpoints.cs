@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using SalesOrleans.Domain;
 using SalesOrleans.Domain.Calendar;
+using SalesOrleans.Domain.Leads;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Web.Auth;
 
@@ -29,7 +30,13 @@ public sealed record DepartmentRequest(string? Name, string? Supervisor, string?
 
 public sealed record CalendarRequest(string? Name, string? Country);
 
+/// <summary>One special day: kind holiday, workday or short; minutes how much shorter a short day is (default 60).</summary>
+public sealed record CalendarDayRequest(string? Kind, string? Name, int? Minutes);
+
 public sealed record ProcessOwnerRequest(string? Department);
+
+/// <summary>A department's routing keywords by language ("en", "ru", "de"); a language left out keeps its list, an empty list clears it.</summary>
+public sealed record RoutingKeywordsRequest(Dictionary<string, string[]?>? Keywords);
 
 /// <summary>
 /// Administration without a technician: people (admin for everyone, a department head for their own people),
@@ -130,7 +137,31 @@ public static partial class AdminEndpoints
         {
             d.Id, d.Name, d.Supervisor, d.CalendarId,
             People = directory.Users.Count(u => u.Active && u.Department == d.Id),
+            Keywords = KeywordsOf(directory, d.Id),
         })).Requires(Capability.PeopleRead);
+
+        departments.MapGet("/{department}/keywords", (string department, UserDirectory directory) =>
+            Results.Ok(new { department, keywords = KeywordsOf(directory, department) })).Requires(Capability.PeopleRead, Resource.Department());
+
+        // An admin for every department, a head for their own (the access layer scopes it by the route's department).
+        departments.MapPut("/{department}/keywords", async (string department, RoutingKeywordsRequest body, ClaimsPrincipal actor, UserDirectory directory,
+            RoutingKeywordStore store, CalendarStore calendars, CancellationToken ct) =>
+        {
+            if (body.Keywords is not { Count: > 0 } byLanguage)
+            {
+                return Problems.Invalid("keywords", "'keywords' is an object of lists by language, e.g. {\"de\": [\"Pumpe\"], \"ru\": [\"насос\"]}.");
+            }
+
+            if (KeywordMatcher.Validate(byLanguage).FirstOrDefault() is { Field: not null } problem)
+            {
+                return Problems.Invalid(problem.Field, problem.Message);
+            }
+
+            var clean = byLanguage.ToDictionary(l => l.Key, l => (l.Value ?? []).Select(k => k.Trim()).ToArray());
+            await store.ReplaceAsync(department, clean, actor.Name(), ct);
+            await Announce(directory, calendars, ct);
+            return Results.Ok(new { department, keywords = KeywordsOf(directory, department) });
+        }).Requires(Capability.RoutingKeywords, Resource.Department());
 
         departments.MapPut("/{department}", async (string department, DepartmentRequest body, UserDirectory directory, UserStore users, CalendarStore calendars, CancellationToken ct) =>
         {
@@ -191,6 +222,7 @@ public static partial class AdminEndpoints
             Years = c.Days.Select(d => d.Date.Year).Distinct().Order().ToArray(),
             Holidays = c.Days.Count(d => d.Kind == CalendarDayKind.Holiday),
             Workdays = c.Days.Count(d => d.Kind == CalendarDayKind.Workday),
+            ShortDays = c.Days.Count(d => d.Kind == CalendarDayKind.Short),
         })).Requires(Capability.PeopleRead);
 
         calendarsGroup.MapGet("/{id}", (string id, int? year, UserDirectory directory) =>
@@ -199,7 +231,7 @@ public static partial class AdminEndpoints
                 {
                     c.Id, c.Name, c.Country,
                     Days = c.Days.Where(d => year is null || d.Date.Year == year)
-                        .Select(d => new { Date = d.Date.ToString("yyyy-MM-dd"), Kind = CalendarDay.KindName(d.Kind), d.Name }),
+                        .Select(d => new { Date = d.Date.ToString("yyyy-MM-dd"), Kind = CalendarDay.KindName(d.Kind), d.Name, Minutes = d.ShortenedMinutes }),
                 })
                 : Problems.NotFound($"No calendar '{id}'.")).Requires(Capability.PeopleRead);
 
@@ -257,6 +289,47 @@ public static partial class AdminEndpoints
             await Announce(directory, calendars, ct);
             return Results.Ok(new { id, years, days });
         }).Accepts<string>("text/csv", "application/json", "text/plain").Requires(Capability.CalendarAdmin);
+
+        // One day set on the page: a holiday, a worked weekend day, or a short day (minutes shorter, one hour by default).
+        calendarsGroup.MapPut("/{id}/days/{date}", async (string id, string date, CalendarDayRequest body, UserDirectory directory, CalendarStore calendars, CancellationToken ct) =>
+        {
+            if (directory.Calendars.All(c => c.Id != id))
+            {
+                return Problems.NotFound($"No calendar '{id}'.");
+            }
+
+            if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", out var day) || day < HolidayList.Earliest || day > HolidayList.Latest)
+            {
+                return Problems.Invalid("date", $"'date' is YYYY-MM-DD between {HolidayList.Earliest.Year} and {HolidayList.Latest.Year}.");
+            }
+
+            if (CalendarDay.ParseKind(body.Kind) is not { } kind || string.IsNullOrWhiteSpace(body.Kind))
+            {
+                return Problems.Invalid("kind", "'kind' is 'holiday', 'workday' or 'short'.");
+            }
+
+            var minutes = kind == CalendarDayKind.Short ? body.Minutes ?? CalendarDay.DefaultShortening : 0;
+            if (kind == CalendarDayKind.Short && minutes is < 1 or > CalendarDay.MaxShortening)
+            {
+                return Problems.Invalid("minutes", $"'minutes' (how much shorter the day is) is 1–{CalendarDay.MaxShortening}.");
+            }
+
+            if (kind != CalendarDayKind.Short && body.Minutes is > 0)
+            {
+                return Problems.Invalid("minutes", "Only a short day is shorter by minutes.");
+            }
+
+            var name = body.Name?.Trim() ?? "";
+            if (name.Length == 0 || name.Length > HolidayList.MaxNameLength || !TextHygiene.IsClean(name, multiline: false))
+            {
+                return Problems.Invalid("name", $"'name' is required (plain text, at most {HolidayList.MaxNameLength} characters).");
+            }
+
+            var saved = new CalendarDay(day, kind, name, minutes);
+            await calendars.SetDayAsync(id, saved, ct);
+            await Announce(directory, calendars, ct);
+            return Results.Ok(new { date, kind = CalendarDay.KindName(kind), name, minutes });
+        }).Requires(Capability.CalendarAdmin);
 
         calendarsGroup.MapDelete("/{id}/days/{date}", async (string id, string date, UserDirectory directory, CalendarStore calendars, CancellationToken ct) =>
         {
@@ -409,6 +482,9 @@ public static partial class AdminEndpoints
         await directory.ReloadAsync(ct);
         await calendars.NotifyDirectoryChangedAsync(ct);
     }
+
+    private static Dictionary<string, IReadOnlyList<string>> KeywordsOf(UserDirectory directory, string department) =>
+        KeywordMatcher.Languages.ToDictionary(l => l, l => directory.RoutingKeywords.FirstOrDefault(k => k.Department == department && k.Language == l)?.Keywords ?? []);
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

@@ -163,6 +163,7 @@ public sealed class AccessMatrix
         (Capability.UserManage,              [A,  D,  N,  N,  N,  N,  N,  N]),
         (Capability.DepartmentAdmin,         [A,  N,  N,  N,  N,  N,  N,  N]),
         (Capability.CalendarAdmin,           [A,  N,  N,  N,  N,  N,  N,  N]),
+        (Capability.RoutingKeywords,         [A,  D,  N,  N,  N,  N,  N,  N]),
         (Capability.ClaimRead,               [A,  A,  D,  N,  A,  A,  N,  N]),
         (Capability.ClaimWork,               [A,  D,  D,  N,  N,  O,  N,  N]),
     ];

@@ -61,6 +61,7 @@ public sealed record Capability(string Name, string Description)
     public static readonly Capability UserManage = new("user.manage", "Create people and change their roles, department, extension, e-mail, language, calendar, shift and absence");
     public static readonly Capability DepartmentAdmin = new("department.admin", "Create and rename departments, name their heads and calendars, give a process kind to a department");
     public static readonly Capability CalendarAdmin = new("calendar.admin", "Create working calendars and import their holidays");
+    public static readonly Capability RoutingKeywords = new("routing.keywords", "Edit a department's routing keywords (per language) that send mail and web-form leads to it");
     public static readonly Capability ClaimRead = new("claim.read", "See customer claims, their journal and claims analytics");
     public static readonly Capability ClaimWork = new("claim.work", "Open, hand on, escalate and resolve customer claims; record satisfaction surveys");
 
@@ -73,7 +74,7 @@ public sealed record Capability(string Name, string Description)
         ProcessRead, ProcessPublish, QueueRead, QueueManage, PresenceManage, WorkloadRead, PeopleRead, TelephonyRead,
         AnalyticsRead, AnalyticsRefresh, ExportPersonalData, ImportCatalog, ImportOrders, ImportCustomers, MailQuarantine,
         NotificationRead, TokenAdmin, UserAdmin, AccessAdmin, OpsDashboard,
-        UserManage, DepartmentAdmin, CalendarAdmin,
+        UserManage, DepartmentAdmin, CalendarAdmin, RoutingKeywords,
         ClaimRead, ClaimWork,
     ];
 

@@ -168,10 +168,45 @@ const AdminPage = {
       { key: 'supervisor', label: App.t('admin.department.head', 'Head'), value: d => App.name(d.supervisor) },
       { key: 'calendarId', label: App.t('admin.col.calendar', 'Calendar'), value: d => AdminPage.calendarName(d.calendarId) },
       { key: 'people', label: App.t('admin.department.people', 'People') },
+      { key: 'keywords', label: App.t('admin.keywords', 'Routing keywords'), value: d => App.el('span', { class: 'keywords' },
+        ['en', 'ru', 'de'].filter(l => (d.keywords?.[l] || []).length).map(l => App.el('span', { 'data-language': l },
+          App.el('b', {}, `${l}: `), d.keywords[l].join(', ')))) },
       { key: 'edit', label: '', value: d => App.el('span', { class: 'actions' },
         App.can('department.admin') ? App.el('button', { type: 'button', onclick: () => fill(d) }, App.t('admin.edit', 'Edit')) : null,
+        AdminPage.mayEditKeywords(d) ? App.el('button', { type: 'button', class: 'edit-keywords', onclick: () => AdminPage.editKeywords(d) }, App.t('admin.keywords.edit', 'Keywords')) : null,
         App.el('a', { href: `/supervisor.html?department=${encodeURIComponent(d.id)}` }, App.t('admin.department.queue', 'Queue settings'))) },
     ], d => ({ 'data-department': d.id })));
+  },
+
+  // An admin edits every department's keywords, a head their own (the API checks the same).
+  mayEditKeywords(d) {
+    return App.can('routing.keywords') && ((App.me.roles || []).includes('admin') || d.id === App.me.department);
+  },
+
+  editKeywords(d) {
+    const form = document.getElementById('keywordForm');
+    const languages = [['en', 'English'], ['ru', 'Русский'], ['de', 'Deutsch']];
+    form.replaceChildren(
+      App.el('h2', { class: 'wide' }, App.t('admin.keywords.title', 'Routing keywords of {department}', { department: d.name })),
+      App.el('p', { class: 'muted wide' }, App.t('admin.keywords.help', 'One keyword per line. A keyword matches the beginning of a word in any case, with umlauts, ß and ё folded: "Kühlschrank" also finds "Kühlschränke", "холодильник" also "холодильники".')),
+      ...languages.map(([l, name]) => App.field(name, App.el('textarea', { name: l, rows: 6, lang: l }, (d.keywords?.[l] || []).join('\n')))),
+      App.el('div', { class: 'actions wide' },
+        App.el('button', { type: 'submit', class: 'primary' }, App.t('admin.save', 'Save')),
+        App.el('button', { type: 'button', onclick: () => { form.hidden = true; } }, App.t('admin.cancel', 'Cancel'))));
+    form.onsubmit = async e => {
+      e.preventDefault();
+      const keywords = {};
+      for (const [l] of languages) keywords[l] = form.elements[l].value.split('\n').map(k => k.trim()).filter(k => k.length);
+      await App.busy(e.submitter || form.querySelector('[type=submit]'), async () => {
+        const r = await App.api('PUT', `/api/admin/departments/${encodeURIComponent(d.id)}/keywords`, { keywords });
+        if (!AdminPage.say(r, App.t('admin.keywords.saved', 'Routing keywords of {department} saved; they apply to the next lead.', { department: d.name }))) return;
+        form.hidden = true;
+        await AdminPage.load();
+      });
+    };
+    form.dataset.department = d.id;
+    form.hidden = false;
+    form.querySelector('textarea')?.focus();
   },
 
   renderCalendars() {
@@ -193,7 +228,7 @@ const AdminPage = {
     importForm.replaceChildren(
       App.field(App.t('admin.col.calendar', 'Calendar'), AdminPage.select('calendar', AdminPage.calendars[0]?.id, AdminPage.calendars.map(c => [c.id, c.name]))),
       App.field(App.t('admin.calendar.file', 'Holiday list (CSV or JSON)'), App.el('input', { type: 'file', name: 'file', accept: '.csv,.json,.txt,text/csv,application/json', required: true })),
-      App.el('p', { class: 'muted wide' }, App.t('admin.calendar.format', 'CSV lines "date;kind;name" (kind: holiday or workday) or JSON [{"date","kind","name"}]; the years in the list replace those years.')),
+      App.el('p', { class: 'muted wide' }, App.t('admin.calendar.format', 'CSV lines "date;kind;name" (kind: holiday, workday or short — one hour shorter, or short:90 for minutes) or JSON [{"date","kind","name","minutes"}]; the years in the list replace those years.')),
       App.el('div', { class: 'actions' }, App.el('button', { type: 'submit', class: 'primary' }, App.t('admin.calendar.import', 'Import'))));
     importForm.onsubmit = async e => {
       e.preventDefault();
@@ -220,6 +255,7 @@ const AdminPage = {
       { key: 'years', label: App.t('admin.calendar.years', 'Years') },
       { key: 'holidays', label: App.t('admin.calendar.holidays', 'Holidays') },
       { key: 'workdays', label: App.t('admin.calendar.workdays', 'Working weekend days') },
+      { key: 'shortDays', label: App.t('admin.calendar.shortDays', 'Short days') },
       { key: 'show', label: '', value: c => App.el('button', { type: 'button', onclick: () => AdminPage.showDays(c.id) }, App.t('admin.calendar.show', 'Show days')) },
     ], c => ({ 'data-calendar': c.id })));
   },
@@ -230,9 +266,59 @@ const AdminPage = {
     document.getElementById('daysTitle').textContent = r.data.name;
     document.getElementById('dayTable').replaceChildren(App.table(r.data.days, [
       { key: 'date', label: App.t('admin.calendar.date', 'Date'), value: d => App.fmt.date(new Date(d.date + 'T12:00:00')) },
-      { key: 'kind', label: App.t('admin.calendar.kind', 'Kind'), value: d => d.kind === 'holiday' ? App.t('admin.calendar.holiday', 'day off') : App.t('admin.calendar.workday', 'working day') },
+      { key: 'kind', label: App.t('admin.calendar.kind', 'Kind'), value: d => AdminPage.kindText(d) },
       { key: 'name', label: App.t('admin.displayName', 'Name') },
+      { key: 'edit', label: '', value: d => App.can('calendar.admin')
+        ? App.el('button', { type: 'button', class: 'edit-day', onclick: () => AdminPage.fillDay(d) }, App.t('admin.edit', 'Edit')) : '' },
     ], d => ({ 'data-date': d.date, class: d.kind })));
+    AdminPage.renderDayForm(id);
+  },
+
+  kindText(d) {
+    if (d.kind === 'holiday') return App.t('admin.calendar.holiday', 'day off');
+    if (d.kind === 'short') return App.t('admin.calendar.short', 'short day (−{minutes} min)', { minutes: d.minutes });
+    return App.t('admin.calendar.workday', 'working day');
+  },
+
+  fillDay(d) {
+    const f = document.getElementById('dayForm').elements;
+    f.date.value = d.date;
+    f.kind.value = d.kind;
+    f.minutes.value = d.kind === 'short' ? d.minutes : '';
+    f.name.value = d.name;
+    f.kind.dispatchEvent(new Event('change'));
+  },
+
+  // One day set by hand: a holiday, a worked weekend day, or a short pre-holiday day (one hour shorter by default).
+  renderDayForm(id) {
+    const form = document.getElementById('dayForm');
+    if (!App.can('calendar.admin')) { form.hidden = true; return; }
+    const kinds = [['holiday', App.t('admin.calendar.holiday', 'day off')], ['workday', App.t('admin.calendar.workday', 'working day')],
+      ['short', App.t('admin.calendar.shortKind', 'short day')]];
+    const minutes = AdminPage.input('minutes', '60', { type: 'number', min: 1, max: 480 });
+    const kind = AdminPage.select('kind', 'short', kinds);
+    const minutesField = App.field(App.t('admin.calendar.minutes', 'Shorter by (minutes)'), minutes);
+    kind.addEventListener('change', () => { minutesField.hidden = kind.value !== 'short'; });
+    form.replaceChildren(
+      App.field(App.t('admin.calendar.date', 'Date'), AdminPage.input('date', '', { type: 'date', required: true })),
+      App.field(App.t('admin.calendar.kind', 'Kind'), kind),
+      minutesField,
+      App.field(App.t('admin.displayName', 'Name'), AdminPage.input('name', '', { required: true })),
+      App.el('div', { class: 'actions' }, App.el('button', { type: 'submit', class: 'primary' }, App.t('admin.calendar.setDay', 'Set day'))));
+    form.onsubmit = async e => {
+      e.preventDefault();
+      const f = form.elements;
+      const body = { kind: f.kind.value, name: f.name.value, minutes: f.kind.value === 'short' ? Number(f.minutes.value) || null : null };
+      await App.busy(e.submitter || form.querySelector('[type=submit]'), async () => {
+        const r = await App.api('PUT', `/api/calendars/${encodeURIComponent(id)}/days/${encodeURIComponent(f.date.value)}`, body);
+        if (AdminPage.say(r, App.t('admin.saved', 'Saved: {name}.', { name: f.name.value }))) {
+          await AdminPage.load();
+          await AdminPage.showDays(id);
+        }
+      });
+    };
+    form.dataset.calendar = id;
+    form.hidden = false;
   },
 };
 

@@ -3,30 +3,70 @@ using System.Text.Json;
 
 namespace SalesOrleans.Domain.Calendar;
 
-/// <summary>What a calendar day is: a day off on a weekday (public holiday, bridge day) or a working day on a weekend.</summary>
+/// <summary>
+/// What a calendar day is: a day off on a weekday (public holiday, bridge day), a working day on a weekend, or a
+/// shortened working day (in Russia the working day right before a public holiday is one hour shorter, Labour Code
+/// art. 95): the working day ends <see cref="CalendarDay.ShortenedMinutes"/> earlier.
+/// </summary>
 public enum CalendarDayKind
 {
     Holiday,
     Workday,
+    Short,
 }
 
-/// <summary>One special day of a working calendar.</summary>
-public sealed record CalendarDay(DateOnly Date, CalendarDayKind Kind, string Name)
+/// <summary>One special day of a working calendar; <paramref name="ShortenedMinutes"/> only for a short day.</summary>
+public sealed record CalendarDay(DateOnly Date, CalendarDayKind Kind, string Name, int ShortenedMinutes = 0)
 {
-    public static string KindName(CalendarDayKind kind) => kind == CalendarDayKind.Holiday ? "holiday" : "workday";
+    /// <summary>How much shorter a short day is when the list does not say: one hour (Labour Code art. 95).</summary>
+    public const int DefaultShortening = 60;
+
+    public const int MaxShortening = 480;
+
+    public static string KindName(CalendarDayKind kind) => kind switch
+    {
+        CalendarDayKind.Holiday => "holiday",
+        CalendarDayKind.Short => "short",
+        _ => "workday",
+    };
 
     public static CalendarDayKind? ParseKind(string? text) => text?.Trim().ToLowerInvariant() switch
     {
         null or "" or "holiday" or "off" or "выходной" or "праздник" or "feiertag" => CalendarDayKind.Holiday,
         "workday" or "working" or "рабочий" or "arbeitstag" => CalendarDayKind.Workday,
+        "short" or "shortened" or "сокращённый" or "сокращенный" or "предпраздничный" or "verkürzt" or "kurztag" => CalendarDayKind.Short,
         _ => null,
     };
+
+    /// <summary>"short", "short:90" (minutes) or "short:2h": the kind and how much shorter; null when not a kind.</summary>
+    public static (CalendarDayKind Kind, int Minutes)? ParseKindWithShortening(string? text)
+    {
+        var trimmed = text?.Trim() ?? "";
+        var colon = trimmed.IndexOf(':');
+        if (colon < 0)
+        {
+            return ParseKind(trimmed) is { } kind ? (kind, kind == CalendarDayKind.Short ? DefaultShortening : 0) : null;
+        }
+
+        if (ParseKind(trimmed[..colon]) != CalendarDayKind.Short)
+        {
+            return null;
+        }
+
+        var amount = trimmed[(colon + 1)..].Trim().ToLowerInvariant();
+        var hours = amount.EndsWith('h');
+        return int.TryParse(hours ? amount[..^1] : amount.TrimEnd('m', 'i', 'n'), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+               && (hours ? n * 60 : n) is var minutes and > 0 and <= MaxShortening
+            ? (CalendarDayKind.Short, minutes)
+            : null;
+    }
 }
 
 /// <summary>
 /// A country's or company's list of special days as an admin uploads it: CSV (<c>date;kind;name</c> or
 /// <c>date,kind,name</c>, header optional, kind optional) or JSON (an array of <c>{date, kind, name}</c>, or an object
-/// with such a <c>days</c> array). Every problem is reported with its line or item number; nothing is partly taken.
+/// with such a <c>days</c> array). Kind is holiday, workday or short; a short day is one hour shorter unless the kind
+/// says how much (<c>short:90</c>, <c>short:2h</c>; JSON may give <c>"minutes": 90</c> instead). Every problem is reported with its line or item number; nothing is partly taken.
 /// </summary>
 public static class HolidayList
 {
@@ -71,7 +111,7 @@ public static class HolidayList
             var (kind, name) = cells.Length switch
             {
                 1 => (null, null),
-                2 => CalendarDay.ParseKind(cells[1]) is not null ? (cells[1], null) : (null, cells[1]),
+                2 => CalendarDay.ParseKindWithShortening(cells[1]) is not null ? (cells[1], null) : (null, cells[1]),
                 _ => (cells[1], cells[2]),
             };
             rows.Add(($"line {i + 1}", cells[0], kind, name));
@@ -113,7 +153,13 @@ public static class HolidayList
                 continue;
             }
 
-            rows.Add(($"item {n}", Text(item, "date"), Text(item, "kind"), Text(item, "name")));
+            var kind = Text(item, "kind");
+            if (item.TryGetProperty("minutes", out var minutes) && minutes.ValueKind == JsonValueKind.Number)
+            {
+                kind = $"{kind}:{minutes.GetRawText()}";
+            }
+
+            rows.Add(($"item {n}", Text(item, "date"), kind, Text(item, "name")));
         }
 
         return Check(rows);
@@ -164,12 +210,13 @@ public static class HolidayList
                 continue;
             }
 
-            if (CalendarDay.ParseKind(kindText) is not { } kind)
+            if (CalendarDay.ParseKindWithShortening(kindText) is not { } parsed)
             {
-                problems.Add($"{where}: kind '{kindText}' is neither 'holiday' nor 'workday'.");
+                problems.Add($"{where}: kind '{kindText}' is not 'holiday', 'workday' or 'short' (optionally 'short:90' minutes, 1–{CalendarDay.MaxShortening}).");
                 continue;
             }
 
+            var (kind, minutes) = parsed;
             var name = (nameText ?? "").Trim();
             if (name.Length > MaxNameLength || !TextHygiene.IsClean(name, multiline: false))
             {
@@ -183,11 +230,16 @@ public static class HolidayList
                 continue;
             }
 
-            days.Add(new CalendarDay(date, kind, name.Length > 0 ? name : KindDefaultName(kind)));
+            days.Add(new CalendarDay(date, kind, name.Length > 0 ? name : KindDefaultName(kind), minutes));
         }
 
         return problems.Count > 0 ? new Result([], problems) : new Result(days.OrderBy(d => d.Date).ToArray(), []);
     }
 
-    private static string KindDefaultName(CalendarDayKind kind) => kind == CalendarDayKind.Holiday ? "Holiday" : "Working day";
+    private static string KindDefaultName(CalendarDayKind kind) => kind switch
+    {
+        CalendarDayKind.Holiday => "Holiday",
+        CalendarDayKind.Short => "Shortened working day",
+        _ => "Working day",
+    };
 }

@@ -24,6 +24,7 @@ public sealed class WorkingCalendar
     private readonly HashSet<DayOfWeek> _workingDays;
     private readonly HashSet<DateOnly> _holidays;
     private readonly HashSet<DateOnly> _workingDates;
+    private readonly Dictionary<DateOnly, TimeSpan> _shortened;
 
     /// <param name="timeZoneId">An IANA time zone id such as "Europe/Berlin".</param>
     /// <param name="workingDays">Days worked each week; Monday to Friday when null.</param>
@@ -36,19 +37,22 @@ public sealed class WorkingCalendar
         TimeOnly? dayStart = null,
         TimeOnly? dayEnd = null,
         IEnumerable<DateOnly>? holidays = null,
-        IEnumerable<DateOnly>? workingDates = null)
-        : this(FindZone(timeZoneId), workingDays, dayStart, dayEnd, holidays, workingDates)
+        IEnumerable<DateOnly>? workingDates = null,
+        IReadOnlyDictionary<DateOnly, TimeSpan>? shortenedDays = null)
+        : this(FindZone(timeZoneId), workingDays, dayStart, dayEnd, holidays, workingDates, shortenedDays)
     {
     }
 
     /// <param name="workingDates">Local dates worked although their weekday is off (a Saturday worked for a bridged holiday).</param>
+    /// <param name="shortenedDays">Local working dates that end earlier by the given time (a pre-holiday day: one hour); never before the day starts.</param>
     public WorkingCalendar(
         TimeZoneInfo timeZone,
         IEnumerable<DayOfWeek>? workingDays = null,
         TimeOnly? dayStart = null,
         TimeOnly? dayEnd = null,
         IEnumerable<DateOnly>? holidays = null,
-        IEnumerable<DateOnly>? workingDates = null)
+        IEnumerable<DateOnly>? workingDates = null,
+        IReadOnlyDictionary<DateOnly, TimeSpan>? shortenedDays = null)
     {
         ArgumentNullException.ThrowIfNull(timeZone);
         TimeZone = timeZone;
@@ -73,6 +77,8 @@ public sealed class WorkingCalendar
 
         _holidays = [.. holidays ?? []];
         _workingDates = [.. (workingDates ?? []).Where(d => !_holidays.Contains(d))];
+        _shortened = (shortenedDays ?? new Dictionary<DateOnly, TimeSpan>())
+            .Where(d => d.Value > TimeSpan.Zero && !_holidays.Contains(d.Key)).ToDictionary(d => d.Key, d => d.Value);
     }
 
     /// <summary>Open around the clock every day in UTC: for tests and for users without a calendar.</summary>
@@ -92,13 +98,16 @@ public sealed class WorkingCalendar
     public IReadOnlySet<DateOnly> Holidays => _holidays;
 
     /// <summary>Every hour is a working hour, so working time is plain elapsed time.</summary>
-    public bool IsAlwaysOpen => _workingDays.Count == 7 && DayStart == TimeOnly.MinValue && DayEnd == TimeOnly.MinValue && _holidays.Count == 0;
+    public bool IsAlwaysOpen => _workingDays.Count == 7 && DayStart == TimeOnly.MinValue && DayEnd == TimeOnly.MinValue && _holidays.Count == 0 && _shortened.Count == 0;
+
+    /// <summary>Working dates that end early, and by how much.</summary>
+    public IReadOnlyDictionary<DateOnly, TimeSpan> ShortenedDays => _shortened;
 
     /// <summary>Dates worked although their weekday is off (transferred working days).</summary>
     public IReadOnlySet<DateOnly> WorkingDates => _workingDates;
 
     public WorkingCalendar WithHolidays(IEnumerable<DateOnly> holidays) =>
-        new(TimeZone, _workingDays, DayStart, DayEnd, _holidays.Concat(holidays), _workingDates);
+        new(TimeZone, _workingDays, DayStart, DayEnd, _holidays.Concat(holidays), _workingDates, _shortened);
 
     public bool IsWorkingDay(DateOnly localDate) =>
         (_workingDays.Contains(localDate.DayOfWeek) || _workingDates.Contains(localDate)) && !_holidays.Contains(localDate);
@@ -208,8 +217,20 @@ public sealed class WorkingCalendar
             return null;
         }
 
-        var open = ToInstant(date.ToDateTime(DayStart));
-        var close = ToInstant(DayEnd == TimeOnly.MinValue ? date.AddDays(1).ToDateTime(TimeOnly.MinValue) : date.ToDateTime(DayEnd));
+        var localOpen = date.ToDateTime(DayStart);
+        var localClose = DayEnd == TimeOnly.MinValue ? date.AddDays(1).ToDateTime(TimeOnly.MinValue) : date.ToDateTime(DayEnd);
+        if (_shortened.TryGetValue(date, out var shorter))
+        {
+            // A short day ends earlier; shortened past its start it is a day without working hours.
+            localClose -= shorter;
+            if (localClose <= localOpen)
+            {
+                return null;
+            }
+        }
+
+        var open = ToInstant(localOpen);
+        var close = ToInstant(localClose);
         // A window lying wholly inside a spring-forward gap collapses to nothing.
         return close > open ? (open, close) : null;
     }

@@ -12,6 +12,32 @@ public interface IDealDirectory
     /// <summary>A user with the role, preferring the department; deterministic for a given deal so a replay picks the same one.</summary>
     string? PickByRole(string role, string department, Guid dealId);
 
+    /// <summary>
+    /// <see cref="PickByRole(string, string, Guid)"/> among the holders not in <paramref name="exclude"/> (four-eyes:
+    /// an order's responsible and creator). The default asks the plain pick and refuses an excluded one.
+    /// </summary>
+    string? PickByRole(string role, string department, Guid key, IReadOnlyCollection<string> exclude) =>
+        PickByRole(role, department, key) is { } picked && !exclude.Contains(picked) ? picked : null;
+
+    /// <summary>
+    /// Whom a role-based piece of work goes to at <paramref name="at"/>: the least loaded holder of the role not in
+    /// <paramref name="exclude"/> (absent holders only when nobody else holds it), or that person's deputy while they are
+    /// away — when the deputy holds the role too (only a holder may decide an approval step) and is not excluded.
+    /// </summary>
+    string? PickAssignee(string role, string department, Guid key, DateTimeOffset at, IReadOnlyCollection<string> exclude)
+    {
+        if (PickByRole(role, department, key, exclude) is not { } picked)
+        {
+            return null;
+        }
+
+        var standIn = StandInFor(picked, at);
+        return standIn == picked || exclude.Contains(standIn) || !HoldsRole(standIn, role) ? picked : standIn;
+    }
+
+    /// <summary>Whether the person is active and holds the role.</summary>
+    bool HoldsRole(string user, string role) => UserExists(user);
+
     WorkingCalendar CalendarOf(string user);
 
     /// <summary>The department a person works in, if any (decides whose deals and tasks they may act on).</summary>

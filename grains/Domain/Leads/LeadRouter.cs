@@ -25,15 +25,21 @@ public sealed record RoutingInput(
     IReadOnlyDictionary<string, string>? Fields = null,
     string? Text = null);
 
-/// <summary>Picks the department of an inquiry by the first matching rule; unmatched goes to triage. Pure.</summary>
+/// <summary>
+/// Picks the department of an inquiry by the first matching configured rule, then by the departments' routing keywords
+/// as the admin pages keep them (<paramref name="keywords"/>: the current set, read on every call so an edit applies at
+/// once); unmatched goes to triage. Pure apart from reading the keyword set.
+/// </summary>
 public sealed class LeadRouter
 {
     private readonly IReadOnlyList<RoutingRule> _rules;
     private readonly ContactNormalizer _normalizer;
+    private readonly Func<KeywordMatcher> _keywords;
 
-    public LeadRouter(IEnumerable<RoutingRule> rules, ContactNormalizer normalizer)
+    public LeadRouter(IEnumerable<RoutingRule> rules, ContactNormalizer normalizer, Func<KeywordMatcher>? keywords = null)
     {
         _normalizer = normalizer;
+        _keywords = keywords ?? (() => KeywordMatcher.Empty);
         // Called numbers are normalised once, so "8 (495) 223-32-11" in the configuration matches "+74952233211".
         _rules = rules.Select(r => r.Kind == RoutingRuleKind.CalledNumber ? r with { Match = normalizer.NormalizePhone(r.Match) ?? r.Match } : r).ToList();
     }
@@ -52,7 +58,7 @@ public sealed class LeadRouter
                 RoutingRuleKind.FormField => rule.Field is not null && input.Fields is not null
                     && input.Fields.FirstOrDefault(f => string.Equals(f.Key, rule.Field, StringComparison.OrdinalIgnoreCase)).Value is { } value
                     && string.Equals(value.Trim(), rule.Match, StringComparison.OrdinalIgnoreCase),
-                RoutingRuleKind.Keyword => input.Text is not null && ContainsWord(input.Text, rule.Match),
+                RoutingRuleKind.Keyword => input.Text is not null && KeywordMatcher.ContainsWord(input.Text, rule.Match),
                 _ => false,
             };
             if (matched)
@@ -68,23 +74,11 @@ public sealed class LeadRouter
             }
         }
 
-        return (null, "no routing rule matched: triage");
-    }
-
-    // A keyword matches a whole word or a word's beginning ("pump" matches "pumps"), any case.
-    private static bool ContainsWord(string text, string keyword)
-    {
-        var index = 0;
-        while ((index = text.IndexOf(keyword, index, StringComparison.OrdinalIgnoreCase)) >= 0)
+        if (_keywords().Match(input.Text) is { } hit)
         {
-            if (index == 0 || !char.IsLetterOrDigit(text[index - 1]))
-            {
-                return true;
-            }
-
-            index++;
+            return (hit.Department, $"routed by keyword '{hit.Keyword}'");
         }
 
-        return false;
+        return (null, "no routing rule matched: triage");
     }
 }

@@ -21,7 +21,7 @@ public sealed partial class Order
         RequireResponsibleOrSupervisor(actor);
         var resubmit = _state.Status == OrderStatus.Revision;
         var number = _state.Approvals.Count + 1;
-        var round = ApprovalRun.Start(route, Facts(), number, actor.User, now, step => Pick(step.Role, step.DepartmentHead));
+        var round = ApprovalRun.Start(route, Facts(), number, actor.User, now, step => Pick(step.Role, step.DepartmentHead, now));
         _state.Status = OrderStatus.OnApproval;
         _state.RejectionReason = null;
         if (round is null)
@@ -138,7 +138,7 @@ public sealed partial class Order
         var round = CurrentRound();
         var step = ApprovalRun.StepFor(round, stepId, actor, _state, DepartmentHead());
         Adopt(round);
-        var asked = ApprovalRun.Approve(round, step, actor, comment, now, s => Pick(s.Role, s.DepartmentHead));
+        var asked = ApprovalRun.Approve(round, step, actor, comment, now, s => Pick(s.Role, s.DepartmentHead, now));
         if (ApprovalRun.Complete(round))
         {
             Record(OrderActivityKind.StepApproved, actor, now,
@@ -164,7 +164,7 @@ public sealed partial class Order
         }
 
         return ApprovalRun.Start(ApprovalRoute.Default, Facts(), _state.Approvals.Count + 1, _state.Responsible, _state.CreatedAt,
-                step => Pick(step.Role, step.DepartmentHead))
+                step => Pick(step.Role, step.DepartmentHead, _state.CreatedAt))
             ?? throw new OrderRejection(OrderRejectionCode.Conflict, "The order has no approval step waiting.");
     }
 
@@ -199,11 +199,18 @@ public sealed partial class Order
 
     private string? DepartmentHead() => DepartmentOrNull() is { } department ? _directory.SupervisorOf(department) : null;
 
-    /// <summary>Whom to ask: the head for a head-only step, else a holder of the role in the order's department — never the responsible or the creator.</summary>
-    private string? Pick(string role, bool departmentHead)
+    /// <summary>
+    /// Whom to ask: the head for a head-only step, else the least loaded holder of the role in the order's department
+    /// (the same pick as a role-based deal task, <see cref="RolePicker"/>), the deputy of one who is away when the deputy
+    /// holds the role — never the responsible or the creator.
+    /// </summary>
+    private string? Pick(string role, bool departmentHead, DateTimeOffset at)
     {
-        var picked = departmentHead ? DepartmentHead() : _directory.PickByRole(role, DepartmentOrNull() ?? "", _state.Id);
-        return picked == _state.Responsible || picked == _state.CreatedBy ? null : picked;
+        string[] fourEyes = _state.CreatedBy is { } creator ? [_state.Responsible, creator] : [_state.Responsible];
+        var picked = departmentHead
+            ? DepartmentHead()
+            : _directory.PickAssignee(role, DepartmentOrNull() ?? "", _state.Id, at, fourEyes);
+        return picked is null || fourEyes.Contains(picked) ? null : picked;
     }
 
     private static IEnumerable<string> Describe(ApprovalRoundState round) =>
