@@ -85,7 +85,7 @@ public sealed class ContactGrain(
         var who = actor.ToActor();
         if (!who.ActsAsSupervisor && !actor.Roles.Contains(Roles.Marketer) && actor.User != S.Responsible)
         {
-            return new ContactResult(null, new DealRejection(RejectionCode.Forbidden, "Only marketers, supervisors and the responsible manager give tasks about a contact.").ToError());
+            return new ContactResult(null, new Rejection(RejectionCode.Forbidden, "Only marketers, supervisors and the responsible manager give tasks about a contact.").ToError());
         }
 
         return await RunResult(c => c.AddTask(task, who, clock.GetUtcNow()));
@@ -106,14 +106,14 @@ public sealed class ContactGrain(
     {
         if (!S.Exists)
         {
-            return new ContactResult(null, new DealRejection(RejectionCode.NotFound, $"Contact {this.GetPrimaryKey()} does not exist.").ToError());
+            return new ContactResult(null, new Rejection(RejectionCode.NotFound, $"Contact {this.GetPrimaryKey()} does not exist.").ToError());
         }
 
         try
         {
             await Run(command);
         }
-        catch (DealRejection rejection)
+        catch (Rejection rejection)
         {
             return new ContactResult(null, rejection.ToError());
         }
