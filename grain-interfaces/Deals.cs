@@ -147,30 +147,6 @@ public sealed record SetParametersCommand([property: Id(0)] IReadOnlyDictionary<
 [GenerateSerializer, Immutable, Alias("SalesOrleans.AddNoteCommand")]
 public sealed record AddNoteCommand([property: Id(0)] string Text, [property: Id(1)] string? Key = null);
 
-public enum CommandErrorCode
-{
-    Invalid,
-    NotFound,
-    TransitionNotAllowed,
-    GateUnmet,
-    Conflict,
-    Forbidden,
-
-    /// <summary>A manual move would cancel open tasks; <see cref="CommandError.Details"/> lists them.</summary>
-    OpenTasks,
-}
-
-/// <summary>
-/// Why a command (on a deal, lead, contact or order) was refused; nothing changed. <see cref="Details"/> lists the
-/// allowed moves or what is missing.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("SalesOrleans.CommandError")]
-public sealed record CommandError(
-    [property: Id(0)] CommandErrorCode Code,
-    [property: Id(1)] string Message,
-    [property: Id(2)] string? Field,
-    [property: Id(3)] IReadOnlyList<string> Details);
-
 /// <summary>Either the deal after the command or the reason it was refused.</summary>
 [GenerateSerializer, Immutable, Alias("SalesOrleans.DealResult")]
 public sealed record DealResult([property: Id(0)] DealView? Deal, [property: Id(1)] CommandError? Error)

@@ -102,36 +102,12 @@ public sealed record AdjustStockCommand(
     [property: Id(4)] string? AdjustmentId = null,
     [property: Id(5)] DateOnly? Expiry = null);
 
-public enum StockErrorCode
-{
-    Invalid,
-    NotFound,
-
-    /// <summary>Not enough available; <see cref="StockError.Available"/> says how much is.</summary>
-    Insufficient,
-
-    /// <summary>More than the reservation holds; <see cref="StockError.Available"/> says how much it does.</summary>
-    ExceedsReserved,
-
-    Conflict,
-    Forbidden,
-}
-
-/// <summary>Why a stock command was refused; nothing changed.</summary>
-[GenerateSerializer, Immutable, Alias("SalesOrleans.StockError")]
-public sealed record StockError(
-    [property: Id(0)] StockErrorCode Code,
-    [property: Id(1)] string Message,
-    [property: Id(2)] string? Field,
-    [property: Id(3)] decimal? Available,
-    [property: Id(4)] decimal? Requested);
-
 /// <summary>The stock item after the command (and the reservation it touched), or why it was refused.</summary>
 [GenerateSerializer, Immutable, Alias("SalesOrleans.StockResult")]
 public sealed record StockResult(
     [property: Id(0)] StockItemView? Item,
     [property: Id(1)] StockReservationView? Reservation,
-    [property: Id(2)] StockError? Error)
+    [property: Id(2)] CommandError? Error)
 {
     public bool Ok => Error is null;
 }

@@ -51,7 +51,7 @@ public sealed class ClaimGrain(
             // A retried open by the same person answers the claim as it is.
             return S.CreatedBy == actor.User && S.Reason == command.Reason?.Trim().ToLowerInvariant()
                 ? new ClaimResult(View(), null)
-                : Refused(new DealRejection(RejectionCode.Conflict, $"Claim {this.GetPrimaryKey()} already exists."));
+                : Refused(new Rejection(RejectionCode.Conflict, $"Claim {this.GetPrimaryKey()} already exists."));
         }
 
         ClaimOrder? order = null;
@@ -59,7 +59,7 @@ public sealed class ClaimGrain(
         {
             if (await grains.GetGrain<IOrderGrain>(orderId).Get() is not { } o)
             {
-                return Refused(DealRejection.Invalid("orderId", $"Order {orderId} does not exist."));
+                return Refused(Rejection.Invalid("orderId", $"Order {orderId} does not exist."));
             }
 
             order = new ClaimOrder(o.Id, o.Status, o.Customer, o.CompanyId, o.DealId, o.Responsible,
@@ -96,7 +96,7 @@ public sealed class ClaimGrain(
     {
         if (mustExist && S.Id == Guid.Empty)
         {
-            return Refused(new DealRejection(RejectionCode.NotFound, $"Claim {this.GetPrimaryKey()} does not exist."));
+            return Refused(new Rejection(RejectionCode.NotFound, $"Claim {this.GetPrimaryKey()} does not exist."));
         }
 
         var before = S.Seq;
@@ -104,7 +104,7 @@ public sealed class ClaimGrain(
         {
             command(new Claim(S, directory));
         }
-        catch (DealRejection rejection)
+        catch (Rejection rejection)
         {
             if (!mustExist)
             {
@@ -166,7 +166,7 @@ public sealed class ClaimGrain(
 
     private ClaimView View() => S.ToView();
 
-    private static ClaimResult Refused(DealRejection rejection) => new(null, rejection.ToError());
+    private static ClaimResult Refused(Rejection rejection) => new(null, rejection.ToError());
 }
 
 /// <summary>The claim grain's stored record: the claim and its reminder bookkeeping.</summary>

@@ -19,7 +19,7 @@ public sealed class DealDocuments(IGrainFactory grains, DocumentStore documents)
         await documents.SavePendingAsync(document, actor.User, ct, contactId, sourceKey);
         var result = await grains.GetGrain<IDealGrain>(document.DealId).AttachDocument(
             new AttachDocumentCommand(document.Id, document.Kind, document.FileName, document.ContentType, document.Size), actor);
-        var attached = result.Ok || (repeatable && result.Error!.Code == CommandErrorCode.Conflict);
+        var attached = result.Ok || (repeatable && result.Error!.Code == RejectionCode.Conflict);
         await (attached ? documents.MarkAttachedAsync(document.Id, ct) : documents.DeletePendingAsync(document.Id, ct));
         return (result, attached);
     }

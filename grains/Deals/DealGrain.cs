@@ -64,18 +64,18 @@ public sealed class DealGrain(
             // A retried create with the same id is answered with the deal as it is.
             return state.State.Deal.CreatedBy == actor.User && state.State.Deal.Title == command.Title?.Trim()
                 ? new DealResult((await Load()).ToView(), null)
-                : Refused(new DealRejection(RejectionCode.Conflict, $"Deal {this.GetPrimaryKey()} already exists."));
+                : Refused(new Rejection(RejectionCode.Conflict, $"Deal {this.GetPrimaryKey()} already exists."));
         }
 
         if (string.IsNullOrWhiteSpace(command.ProcessKind))
         {
-            return Refused(DealRejection.Invalid("processKind", "'processKind' is required."));
+            return Refused(Rejection.Invalid("processKind", "'processKind' is required."));
         }
 
         var process = await catalog.GetLatestAsync(command.ProcessKind.Trim());
         if (process is null)
         {
-            return Refused(DealRejection.Invalid("processKind", $"Unknown process '{command.ProcessKind}'."));
+            return Refused(Rejection.Invalid("processKind", $"Unknown process '{command.ProcessKind}'."));
         }
 
         var deal = new Deal(state.State.Deal, process, directory);
@@ -106,7 +106,7 @@ public sealed class DealGrain(
     {
         if (!state.State.Deal.Exists)
         {
-            return new DealRejection(RejectionCode.NotFound, $"Deal {this.GetPrimaryKey()} does not exist.", "dealId").ToError();
+            return new Rejection(RejectionCode.NotFound, $"Deal {this.GetPrimaryKey()} does not exist.", "dealId").ToError();
         }
 
         try
@@ -114,7 +114,7 @@ public sealed class DealGrain(
             (await Load()).AcceptOrderLink(orderId, creator.ToActor());
             return null;
         }
-        catch (DealRejection rejection)
+        catch (Rejection rejection)
         {
             return rejection.ToError();
         }
@@ -171,7 +171,7 @@ public sealed class DealGrain(
     {
         if (!state.State.Deal.Exists)
         {
-            return Refused(new DealRejection(RejectionCode.NotFound, $"Deal {this.GetPrimaryKey()} does not exist."));
+            return Refused(new Rejection(RejectionCode.NotFound, $"Deal {this.GetPrimaryKey()} does not exist."));
         }
 
         return await Execute(await Load(), command);
@@ -184,7 +184,7 @@ public sealed class DealGrain(
         {
             command(deal);
         }
-        catch (DealRejection rejection)
+        catch (Rejection rejection)
         {
             return Refused(rejection);
         }
@@ -381,7 +381,7 @@ public sealed class DealGrain(
         return new Deal(s, _process, directory);
     }
 
-    private static DealResult Refused(DealRejection rejection) => new(null, rejection.ToError());
+    private static DealResult Refused(Rejection rejection) => new(null, rejection.ToError());
 }
 
 /// <summary>The deal grain's stored record: the deal itself and the grain's own bookkeeping.</summary>

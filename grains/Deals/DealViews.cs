@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 
 namespace SalesOrleans.Deals;
@@ -60,7 +61,4 @@ public static class DealViews
         new(p.Id ?? "", Enum.TryParse<PartyKind>(p.Kind, ignoreCase: true, out var kind) ? kind : (PartyKind)(-1), p.Name, p.Role, p.RelatesTo, p.Relation, p.Influence, p.Notes);
 
     public static Actor ToActor(this ActorInfo actor) => new(actor.User, actor.Roles.ToArray());
-
-    public static CommandError ToError(this DealRejection r) =>
-        new(Enum.Parse<CommandErrorCode>(r.Code.ToString()), r.Message, r.Field, r.Details);
 }

@@ -57,7 +57,7 @@ public sealed class ProposalService(IGrainFactory grains, DealDocuments document
         var view = await deal.Get();
         if (view is null)
         {
-            return (new DealResult(null, new CommandError(CommandErrorCode.NotFound, $"Deal {dealId} does not exist.", null, [])), null);
+            return (new DealResult(null, new CommandError(RejectionCode.NotFound, $"Deal {dealId} does not exist.", null, [])), null);
         }
 
         var skus = new Dictionary<string, SkuDefinition>(StringComparer.Ordinal);

@@ -48,7 +48,7 @@ public sealed class CatalogImport(CatalogService catalog, StockService stock, IG
             if (result.Error is { } error)
             {
                 rejected.Add(new ImportProblem(row.Row, error.Field, error.Message));
-                if (error.Code == StockErrorCode.Forbidden)
+                if (error.Code == RejectionCode.Forbidden)
                 {
                     break; // Every other row would say the same.
                 }

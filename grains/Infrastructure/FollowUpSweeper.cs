@@ -1,7 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
 using SalesOrleans.Leads;
 
 namespace SalesOrleans.Infrastructure;
@@ -14,72 +12,24 @@ namespace SalesOrleans.Infrastructure;
 /// items (publishing movements), orders (stock actions, the deal, publishing) and deals, contacts and leads (publishing
 /// their events) work this way. Every step of
 /// that work is idempotent, so a grain woken by two nodes' sweeps, or woken while it is already at it, does its work once.
+/// The query claims nothing (a row stays due until its grain's write clears it), so one batch a tick; the loop is
+/// <see cref="GrainSweeper"/>'s.
 /// </summary>
 public sealed class FollowUpSweeper(IServiceProvider services, IGrainFactory grains, IOptions<LeadOptions> options, IHostApplicationLifetime lifetime,
-    ILogger<FollowUpSweeper> logger) : BackgroundService
+    ILogger<FollowUpSweeper> logger) : GrainSweeper(services, grains, lifetime, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (services.GetKeyedService<IGrainStorage>(StorageNames.GroupCommit) is not GroupCommitGrainStorage storage)
-        {
-            return;
-        }
+    protected override TimeSpan Interval => options.Value.CallSweepInterval;
 
-        // Not before the node has started whole (users and routing loaded, first-start seeding done): a call woken
-        // earlier would be routed and assigned without them.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
-        {
-            await started.Task;
-        }
+    protected override int Batch => 500;
 
-        using var timer = new PeriodicTimer(options.Value.CallSweepInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            IReadOnlyList<string> due;
-            try
-            {
-                due = await storage.WorkDueAsync(null, options.Value.CallSweepQuiet, 500, stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(ex, "Looking for grains with work due failed; trying again at the next tick");
-                continue;
-            }
+    protected override bool DrainFullBatches => false;
 
-            if (due.Count == 0)
-            {
-                continue;
-            }
+    protected override int Parallelism => 8;
 
-            var failed = 0;
-            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken }, async (key, _) =>
-            {
-                try
-                {
-                    await grains.GetGrain<IFollowUpGrain>(GrainId.Parse(key)).Resume();
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // One grain failing (its storage away, its silo going) does not hold the others up; it stays due.
-                    Interlocked.Increment(ref failed);
-                    logger.LogDebug(ex, "Waking {Grain} failed; it stays due", key);
-                }
-            });
+    protected override string What => "with work due";
 
-            // Most wakes are routine: a grain that published its events keeps them (and the mark) until this wake writes
-            // it once more without them; a node that died shows up the same way. So the count is for debugging, and only
-            // grains that could not be woken are worth an operator's attention.
-            var kinds = string.Join(", ", due.GroupBy(k => k[..Math.Max(0, k.IndexOf('/'))]).Select(g => $"{g.Count()} {g.Key}"));
-            if (failed > 0)
-            {
-                logger.LogWarning("Woke {Count} grains with work due ({Kinds}); {Failed} could not be woken and stay due", due.Count, kinds, failed);
-            }
-            else
-            {
-                logger.LogDebug("Woke {Count} grains with work due ({Kinds})", due.Count, kinds);
-            }
-        }
-    }
+    protected override string Retry => "stay due";
+
+    protected override Task<IReadOnlyList<string>> ClaimAsync(GroupCommitGrainStorage storage, int batch, CancellationToken ct) =>
+        storage.WorkDueAsync(null, options.Value.CallSweepQuiet, batch, ct);
 }

@@ -31,29 +31,29 @@ public sealed class InquiryIntake(IGrainFactory grains, ContactNormalizer normal
 
     public ContactNormalizer Normalizer => normalizer;
 
-    /// <summary>Checks and normalises; throws a <see cref="DealRejection"/> naming the field. Changes nothing.</summary>
+    /// <summary>Checks and normalises; throws a <see cref="Rejection"/> naming the field. Changes nothing.</summary>
     public InquiryInfo Prepare(RawInquiry raw)
     {
         if (string.IsNullOrWhiteSpace(raw.Key) || raw.Key.Length > 300)
         {
-            throw DealRejection.Invalid("key", "The inquiry key is required (at most 300 characters).");
+            throw Rejection.Invalid("key", "The inquiry key is required (at most 300 characters).");
         }
 
         string? phone = null;
         if (!string.IsNullOrWhiteSpace(raw.Phone))
         {
-            phone = normalizer.NormalizePhone(raw.Phone) ?? throw DealRejection.Invalid("phone", $"'{Shorten(raw.Phone)}' is not a phone number.");
+            phone = normalizer.NormalizePhone(raw.Phone) ?? throw Rejection.Invalid("phone", $"'{Shorten(raw.Phone)}' is not a phone number.");
         }
 
         string? email = null;
         if (!string.IsNullOrWhiteSpace(raw.Email))
         {
-            email = ContactNormalizer.NormalizeEmail(raw.Email) ?? throw DealRejection.Invalid("email", $"'{Shorten(raw.Email)}' is not an e-mail address.");
+            email = ContactNormalizer.NormalizeEmail(raw.Email) ?? throw Rejection.Invalid("email", $"'{Shorten(raw.Email)}' is not an e-mail address.");
         }
 
         if (phone is null && email is null && !(raw.NameAloneIsEnough && !string.IsNullOrWhiteSpace(raw.Name)))
         {
-            throw DealRejection.Invalid("phone", "A phone number or an e-mail address is required.");
+            throw Rejection.Invalid("phone", "A phone number or an e-mail address is required.");
         }
 
         Limit("name", raw.Name, MaxNameLength);
@@ -69,7 +69,7 @@ public sealed class InquiryIntake(IGrainFactory grains, ContactNormalizer normal
             department = raw.Department.Trim();
             if (!directory.DepartmentExists(department))
             {
-                throw DealRejection.Invalid("department", $"Unknown department '{department}'.");
+                throw Rejection.Invalid("department", $"Unknown department '{department}'.");
             }
 
             reason = $"department chosen by {raw.SubmittedBy ?? "the sender"}";
@@ -89,7 +89,7 @@ public sealed class InquiryIntake(IGrainFactory grains, ContactNormalizer normal
     {
         if (value is not null && value.Length > max)
         {
-            throw DealRejection.Invalid(field, $"'{field}' is longer than {max} characters.");
+            throw Rejection.Invalid(field, $"'{field}' is longer than {max} characters.");
         }
     }
 

@@ -56,7 +56,7 @@ public sealed class LeadGrain(
         {
             return S.InquiryKey == command.Inquiry.Key
                 ? new LeadResult(Domain().ToView(), null)
-                : Refused(new DealRejection(RejectionCode.Conflict, $"Lead {this.GetPrimaryKey()} already exists."));
+                : Refused(new Rejection(RejectionCode.Conflict, $"Lead {this.GetPrimaryKey()} already exists."));
         }
 
         var lead = Domain();
@@ -70,7 +70,7 @@ public sealed class LeadGrain(
                 await AskQueue(lead);
             }
         }
-        catch (DealRejection rejection)
+        catch (Rejection rejection)
         {
             state.State.Lead = new LeadState();
             return Refused(rejection);
@@ -120,7 +120,7 @@ public sealed class LeadGrain(
         {
             lead.CheckConversion(command, actor.ToActor());
         }
-        catch (DealRejection rejection)
+        catch (Rejection rejection)
         {
             return Refused(rejection);
         }
@@ -128,7 +128,7 @@ public sealed class LeadGrain(
         var process = await catalog.GetLatestAsync(command.ProcessKind.Trim());
         if (process is null)
         {
-            return Refused(DealRejection.Invalid("processKind", $"Unknown process '{command.ProcessKind}'."));
+            return Refused(Rejection.Invalid("processKind", $"Unknown process '{command.ProcessKind}'."));
         }
 
         // The deal gets what the lead learned, in whichever of the process's fields can hold it.
@@ -225,7 +225,7 @@ public sealed class LeadGrain(
         {
             command(lead);
         }
-        catch (DealRejection rejection)
+        catch (Rejection rejection)
         {
             return Refused(rejection);
         }
@@ -270,7 +270,7 @@ public sealed class LeadGrain(
             {
                 lead.Assign(decision.Assignee, decision.Reason, Actor.System, now);
             }
-            catch (DealRejection rejection)
+            catch (Rejection rejection)
             {
                 // The person left between the queue's snapshot and now: the lead waits for a supervisor.
                 logger.LogWarning("Lead {LeadId}: queue pick {User} refused: {Message}", S.Id, decision.Assignee, rejection.Message);
@@ -366,9 +366,9 @@ public sealed class LeadGrain(
 
     private static string Shorten(string text) => text.Length <= 60 ? text.Trim() : text[..57].Trim() + "...";
 
-    private LeadResult NotFound() => Refused(new DealRejection(RejectionCode.NotFound, $"Lead {this.GetPrimaryKey()} does not exist."));
+    private LeadResult NotFound() => Refused(new Rejection(RejectionCode.NotFound, $"Lead {this.GetPrimaryKey()} does not exist."));
 
-    private static LeadResult Refused(DealRejection rejection) => new(null, rejection.ToError());
+    private static LeadResult Refused(Rejection rejection) => new(null, rejection.ToError());
 }
 
 /// <summary>The lead grain's stored record.</summary>

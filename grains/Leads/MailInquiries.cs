@@ -48,7 +48,7 @@ public sealed class MailInquiries(
         {
             inquiry = intake.Prepare(Raw(key, read, null, null));
         }
-        catch (DealRejection ex)
+        catch (Rejection ex)
         {
             return new MailHandled($"{ex.Field}: {ex.Message}", false);
         }
@@ -60,7 +60,7 @@ public sealed class MailInquiries(
 
     /// <summary>
     /// A person makes a lead of a quarantined or filed mail: read as an inquiry whatever its headers said, with the
-    /// contact data they give over what the mail holds. Throws a <see cref="DealRejection"/> naming the field when it
+    /// contact data they give over what the mail holds. Throws a <see cref="Rejection"/> naming the field when it
     /// still cannot be one (no phone and no address). The same key as the intake: asking twice makes one lead.
     /// </summary>
     public async Task<InquiryOutcome> MakeLeadAsync(MimeMessage message, string fallbackKey, string? mailbox, MailLeadDetails details, string person)
@@ -68,7 +68,7 @@ public sealed class MailInquiries(
         var read = reader.Read(message, mailbox, byPerson: true);
         if (read.Kind != MailKind.Inquiry)
         {
-            throw DealRejection.Invalid("message", read.Reason ?? "The mail cannot be read as an inquiry.");
+            throw Rejection.Invalid("message", read.Reason ?? "The mail cannot be read as an inquiry.");
         }
 
         read = read with
@@ -76,7 +76,7 @@ public sealed class MailInquiries(
             Name = Given(details.Name) ?? read.Name,
             // Typed for this mail: read in its region (a German mailbox's "0711 123456").
             Phone = Given(details.Phone) is { } typed
-                ? reader.NormalizePhone(typed, read.Region) ?? throw DealRejection.Invalid("phone", $"'{(typed.Length <= 40 ? typed : typed[..40] + "…")}' is not a phone number.")
+                ? reader.NormalizePhone(typed, read.Region) ?? throw Rejection.Invalid("phone", $"'{(typed.Length <= 40 ? typed : typed[..40] + "…")}' is not a phone number.")
                 : read.Phone,
             Email = Given(details.Email) ?? read.Email,
             Company = Given(details.Company) ?? read.Company,

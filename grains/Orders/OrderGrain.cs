@@ -136,7 +136,7 @@ public sealed class OrderGrain(
             // A retried create with the same id is answered with the order as it is.
             return s.CreatedBy == actor.User && s.Customer == command.Customer?.Trim()
                 ? new OrderResult(s.ToView(), null)
-                : Refused(new OrderRejection(OrderRejectionCode.Conflict, $"Order {this.GetPrimaryKey()} already exists."));
+                : Refused(new Rejection(RejectionCode.Conflict, $"Order {this.GetPrimaryKey()} already exists."));
         }
 
         // An order drives its deal through the system account, so only someone who may change the deal links one
@@ -182,7 +182,7 @@ public sealed class OrderGrain(
     {
         if (!state.State.Exists)
         {
-            return Refused(new OrderRejection(OrderRejectionCode.NotFound, $"Order {this.GetPrimaryKey()} does not exist."));
+            return Refused(new Rejection(RejectionCode.NotFound, $"Order {this.GetPrimaryKey()} does not exist."));
         }
 
         var route = ServiceProvider.GetService<IApprovalRoutes>() is { } routes ? await routes.ForOrderAsync(state.State.DealId) : ApprovalRoute.Default;
@@ -230,7 +230,7 @@ public sealed class OrderGrain(
     {
         if (!state.State.Exists)
         {
-            return Refused(new OrderRejection(OrderRejectionCode.NotFound, $"Order {this.GetPrimaryKey()} does not exist."));
+            return Refused(new Rejection(RejectionCode.NotFound, $"Order {this.GetPrimaryKey()} does not exist."));
         }
 
         return await Execute(command);
@@ -244,7 +244,7 @@ public sealed class OrderGrain(
         {
             command(Domain);
         }
-        catch (OrderRejection rejection)
+        catch (Rejection rejection)
         {
             onRefused?.Invoke();
             return Refused(rejection);
@@ -475,5 +475,5 @@ public sealed class OrderGrain(
 
     private OutboxDelivery Delivery => _delivery ??= new OutboxDelivery(this, logger, $"order {this.GetPrimaryKey()}");
 
-    private static OrderResult Refused(OrderRejection rejection) => new(null, rejection.ToError());
+    private static OrderResult Refused(Rejection rejection) => new(null, rejection.ToError());
 }

@@ -42,7 +42,4 @@ public static class OrderViews
                 st.Assignee, st.DecidedBy, st.DecidedAt, st.Reason)).ToList())).ToList(),
         s.CreatedBy,
         s.CompanyId);
-
-    public static CommandError ToError(this OrderRejection r) =>
-        new(Enum.Parse<CommandErrorCode>(r.Code.ToString()), r.Message, r.Field, r.Details);
 }

@@ -48,7 +48,7 @@ public sealed class CatalogStore(NpgsqlDataSource db)
         return items;
     }
 
-    /// <summary>Inserts the SKU unless its code exists; false when it existed. A taken EAN throws <see cref="CatalogConflictException"/>.</summary>
+    /// <summary>Inserts the SKU unless its code exists; false when it existed. A taken EAN throws a <see cref="Rejection"/> (Conflict, field "ean").</summary>
     public async Task<bool> InsertSkuAsync(SkuDefinition s, string createdBy, CancellationToken ct = default) =>
         await InsertSkusAsync([s], createdBy, ct) == 1;
 
@@ -76,7 +76,7 @@ public sealed class CatalogStore(NpgsqlDataSource db)
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "ux_sku_ean")
         {
-            throw new CatalogConflictException("ean", "Another SKU already has this EAN.");
+            throw new Rejection(RejectionCode.Conflict, "Another SKU already has this EAN.", "ean");
         }
     }
 
@@ -134,10 +134,4 @@ public sealed class CatalogStore(NpgsqlDataSource db)
 
     private static WarehouseDefinition ReadWarehouse(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2));
-}
-
-/// <summary>A catalogue write that collides with another entry (e.g. an EAN already taken).</summary>
-public sealed class CatalogConflictException(string field, string message) : Exception(message)
-{
-    public string Field { get; } = field;
 }

@@ -5,7 +5,7 @@ using SalesOrleans.ReadModel;
 namespace SalesOrleans.Stock;
 
 /// <summary>The outcome of a catalogue write: the entry as stored, whether it is new, or why it was refused.</summary>
-public sealed record CatalogResult<T>(T? Entry, bool Created, StockError? Error) where T : class
+public sealed record CatalogResult<T>(T? Entry, bool Created, CommandError? Error) where T : class
 {
     public bool Ok => Error is null;
 }
@@ -24,7 +24,7 @@ public sealed class CatalogService(CatalogStore store)
             Catalogue.RequireEditor(actor.ToActor());
             sku = Catalogue.ValidateSku(draft);
         }
-        catch (StockRejection rejection)
+        catch (Rejection rejection)
         {
             return new(null, false, rejection.ToError());
         }
@@ -36,15 +36,15 @@ public sealed class CatalogService(CatalogStore store)
                 return new(sku, true, null);
             }
         }
-        catch (CatalogConflictException conflict)
+        catch (Rejection conflict)
         {
-            return new(null, false, new StockError(StockErrorCode.Conflict, conflict.Message, conflict.Field, null, null));
+            return new(null, false, conflict.ToError());
         }
 
         var existing = await store.GetSkuAsync(sku.Code, ct);
         return existing == sku
             ? new(existing, false, null)
-            : new(null, false, new StockError(StockErrorCode.Conflict, $"SKU {sku.Code} already exists with other details.", "code", null, null));
+            : new(null, false, new CommandError(RejectionCode.Conflict, $"SKU {sku.Code} already exists with other details.", "code", []));
     }
 
     public async Task<CatalogResult<WarehouseDefinition>> CreateWarehouseAsync(WarehouseDefinition draft, ActorInfo actor, CancellationToken ct = default)
@@ -55,7 +55,7 @@ public sealed class CatalogService(CatalogStore store)
             Catalogue.RequireEditor(actor.ToActor());
             warehouse = Catalogue.ValidateWarehouse(draft);
         }
-        catch (StockRejection rejection)
+        catch (Rejection rejection)
         {
             return new(null, false, rejection.ToError());
         }
@@ -68,6 +68,6 @@ public sealed class CatalogService(CatalogStore store)
         var existing = await store.GetWarehouseAsync(warehouse.Id, ct);
         return existing == warehouse
             ? new(existing, false, null)
-            : new(null, false, new StockError(StockErrorCode.Conflict, $"Warehouse {warehouse.Id} already exists with other details.", "id", null, null));
+            : new(null, false, new CommandError(RejectionCode.Conflict, $"Warehouse {warehouse.Id} already exists with other details.", "id", []));
     }
 }

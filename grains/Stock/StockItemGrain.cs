@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using SalesOrleans.Deals;
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Stock;
 using SalesOrleans.Infrastructure;
@@ -155,7 +156,7 @@ public sealed class StockItemGrain(
         {
             reservation = command(_item, actor.ToActor(), now);
         }
-        catch (StockRejection rejection)
+        catch (Rejection rejection)
         {
             // Answer once what the refusal was judged against is durable: if that write fails the caller retries.
             await WhenDurable();
@@ -166,16 +167,16 @@ public sealed class StockItemGrain(
         return new StockResult(DurableView(), reservation?.ToView(_sku, _warehouse), null);
     }
 
-    private async Task<StockRejection?> CheckCatalog()
+    private async Task<Rejection?> CheckCatalog()
     {
         if (await catalog.FindSkuAsync(_sku) is null)
         {
-            return new StockRejection(StockRejectionCode.NotFound, $"Unknown SKU '{_sku}'.", "sku");
+            return new Rejection(RejectionCode.NotFound, $"Unknown SKU '{_sku}'.", "sku");
         }
 
         if (await catalog.FindWarehouseAsync(_warehouse) is null)
         {
-            return StockRejection.Invalid("warehouse", $"Unknown warehouse '{_warehouse}'.");
+            return Rejection.Invalid("warehouse", $"Unknown warehouse '{_warehouse}'.");
         }
 
         _catalogChecked = true;
@@ -277,5 +278,5 @@ public sealed class StockItemGrain(
         }
     }
 
-    private static StockResult Refused(StockRejection rejection) => new(null, null, rejection.ToError());
+    private static StockResult Refused(Rejection rejection) => new(null, null, rejection.ToError());
 }

@@ -35,7 +35,7 @@ public sealed class StockService(IGrainFactory grains, IStockCatalog catalog)
     public Task<StockResult> AdjustAsync(string sku, string? warehouse, AdjustStockCommand command, ActorInfo actor) =>
         WithItem(sku, warehouse, g => g.Adjust(command, actor));
 
-    public async Task<(StockReservationView? Reservation, StockError? Error)> GetReservationAsync(string sku, string? warehouse, string reservationId)
+    public async Task<(StockReservationView? Reservation, CommandError? Error)> GetReservationAsync(string sku, string? warehouse, string reservationId)
     {
         var (grain, error) = await ResolveAsync(sku, warehouse);
         if (error is not null)
@@ -45,7 +45,7 @@ public sealed class StockService(IGrainFactory grains, IStockCatalog catalog)
 
         var reservation = await grain!.GetReservation(reservationId);
         return reservation is null
-            ? (null, new StockError(StockErrorCode.NotFound, $"There is no reservation {reservationId} of {grain.GetPrimaryKeyString()}.", "reservationId", null, null))
+            ? (null, new CommandError(RejectionCode.NotFound, $"There is no reservation {reservationId} of {grain.GetPrimaryKeyString()}.", "reservationId", []))
             : (reservation, null);
     }
 
@@ -78,29 +78,29 @@ public sealed class StockService(IGrainFactory grains, IStockCatalog catalog)
             ?? (Catalogue.IsValidEan13(code) ? await catalog.FindSkuByEanAsync(code) : null);
     }
 
-    public async Task<(IStockItemGrain? Grain, StockError? Error)> ResolveAsync(string skuOrEan, string? warehouse)
+    public async Task<(IStockItemGrain? Grain, CommandError? Error)> ResolveAsync(string skuOrEan, string? warehouse)
     {
         var sku = await FindSkuAsync(skuOrEan);
         if (sku is null)
         {
-            return (null, new StockError(StockErrorCode.NotFound, $"Unknown SKU '{skuOrEan}'.", "sku", null, null));
+            return (null, new CommandError(RejectionCode.NotFound, $"Unknown SKU '{skuOrEan}'.", "sku", []));
         }
 
         if (sku.Kind == SkuKind.Service)
         {
             // A service is rendered, never stocked, received or reserved.
-            return (null, new StockError(StockErrorCode.Invalid, $"'{sku.Code}' is a service: it is rendered, never stocked or reserved.", "sku", null, null));
+            return (null, new CommandError(RejectionCode.Invalid, $"'{sku.Code}' is a service: it is rendered, never stocked or reserved.", "sku", []));
         }
 
         var id = Catalogue.NormalizeWarehouseId(warehouse);
         if (id.Length == 0)
         {
-            return (null, new StockError(StockErrorCode.Invalid, "'warehouse' is required.", "warehouse", null, null));
+            return (null, new CommandError(RejectionCode.Invalid, "'warehouse' is required.", "warehouse", []));
         }
 
         if (!Catalogue.IsValidWarehouseId(id) || await catalog.FindWarehouseAsync(id) is null)
         {
-            return (null, new StockError(StockErrorCode.Invalid, $"Unknown warehouse '{warehouse}'.", "warehouse", null, null));
+            return (null, new CommandError(RejectionCode.Invalid, $"Unknown warehouse '{warehouse}'.", "warehouse", []));
         }
 
         return (grains.GetGrain<IStockItemGrain>(StockKeys.Of(sku.Code, id)), null);

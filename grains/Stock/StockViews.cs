@@ -36,7 +36,4 @@ public static class StockViews
         r.Batches.Select(b => new ReservedBatchView(b.Batch, b.Quantity)).ToList(),
         r.CreatedAt,
         r.ClosedAt);
-
-    public static StockError ToError(this StockRejection r) =>
-        new(Enum.Parse<StockErrorCode>(r.Code.ToString()), r.Message, r.Field, r.Available, r.Requested);
 }

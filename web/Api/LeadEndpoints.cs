@@ -323,7 +323,7 @@ public static partial class LeadEndpoints
                 body.Message, new RoutingInput(LeadChannel.WebForm, Fields: fields, Text: body.Message),
                 Region: body.Region ?? fields.GetValueOrDefault("region"), EquipmentType: body.EquipmentType ?? fields.GetValueOrDefault("equipmentType")));
         }
-        catch (DealRejection rejection)
+        catch (Rejection rejection)
         {
             return Problems.From(rejection.ToError());
         }
@@ -358,7 +358,7 @@ public static partial class LeadEndpoints
             inquiry = intake.Prepare(new RawInquiry($"manual:{Guid.NewGuid():N}", channel, body.Name, body.Phone, body.Email, body.Company, body.Need,
                 new RoutingInput(channel, Text: body.Need), body.Department, user.Name(), NameAloneIsEnough: true, body.Region, body.EquipmentType));
         }
-        catch (DealRejection rejection)
+        catch (Rejection rejection)
         {
             return Problems.From(rejection.ToError());
         }

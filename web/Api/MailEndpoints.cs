@@ -58,7 +58,7 @@ public static class MailEndpoints
         {
             outcome = await inquiries.MakeLeadAsync(message, FallbackKey(found), null, new MailLeadDetails(b.Name, b.Phone, b.Email, b.Company, b.Department), user.Name());
         }
-        catch (DealRejection rejection)
+        catch (Rejection rejection)
         {
             return Problems.From(rejection.ToError());
         }

@@ -4,24 +4,34 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace SalesOrleans.Web.Api;
 
-/// <summary>Every refusal as RFC 9457 ProblemDetails: 400 names the field, 409 lists allowed moves, 422 lists missing gates.</summary>
+/// <summary>Every refusal as RFC 9457 ProblemDetails.</summary>
 public static class Problems
 {
+    /// <summary>
+    /// The one mapping of a refusal (<see cref="Rejection"/> on the wire as <see cref="CommandError"/>) to ProblemDetails:
+    /// 400 names the field, 404, 403 and 409 name the field where there is one, 409 lists allowed moves, open tasks or
+    /// the stock available, 422 lists missing gates.
+    /// </summary>
     public static IResult From(CommandError e) => e.Code switch
     {
-        CommandErrorCode.Invalid => Invalid(e.Field ?? "body", e.Message),
-        CommandErrorCode.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: e.Message),
-        CommandErrorCode.TransitionNotAllowed => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Transition not allowed",
+        RejectionCode.Invalid => Invalid(e.Field ?? "body", e.Message),
+        RejectionCode.NotFound => NotFound(e.Message),
+        RejectionCode.TransitionNotAllowed => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Transition not allowed",
             detail: e.Message, extensions: new Dictionary<string, object?> { ["allowed"] = e.Details }),
-        CommandErrorCode.GateUnmet => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Gate not met",
+        RejectionCode.GateUnmet => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Gate not met",
             detail: e.Message, extensions: new Dictionary<string, object?> { ["missing"] = e.Details }),
-        CommandErrorCode.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message),
-        CommandErrorCode.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: e.Message,
-            extensions: e.Field is null ? null : new Dictionary<string, object?> { ["field"] = e.Field }),
-        CommandErrorCode.OpenTasks => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Open tasks",
+        RejectionCode.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message, extensions: FieldOf(e)),
+        RejectionCode.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: e.Message, extensions: FieldOf(e)),
+        RejectionCode.OpenTasks => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Open tasks",
             detail: e.Message, extensions: new Dictionary<string, object?> { ["openTasks"] = e.Details }),
+        RejectionCode.Insufficient => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Insufficient stock", detail: e.Message,
+            extensions: new Dictionary<string, object?> { ["available"] = e.Available, ["requested"] = e.Requested }),
+        RejectionCode.ExceedsReserved => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "More than reserved", detail: e.Message,
+            extensions: new Dictionary<string, object?> { ["reserved"] = e.Available, ["requested"] = e.Requested }),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.Code, null),
     };
+
+    private static Dictionary<string, object?>? FieldOf(CommandError e) => e.Field is null ? null : new() { ["field"] = e.Field };
 
     public static IResult Invalid(string field, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message, title: "Invalid input");

@@ -109,7 +109,7 @@ public static class StockEndpoints
             var draft = new SkuDefinition(body.Code ?? "", body.Name ?? "", body.Unit ?? "", body.Price ?? 0, body.Currency ?? "",
                 body.Kind.Value, body.LeadTimeDays ?? 0, body.Ean, body.Supplier);
             var result = await service.CreateSkuAsync(draft, user.Actor(), ct);
-            return !result.Ok ? From(result.Error!)
+            return !result.Ok ? Problems.From(result.Error!)
                 : result.Created ? Results.Created($"/api/catalog/skus/{result.Entry!.Code}", result.Entry)
                 : Results.Ok(result.Entry);
         }).Requires(Capability.CatalogChange);
@@ -119,7 +119,7 @@ public static class StockEndpoints
         catalog.MapPost("/warehouses", async (CreateWarehouseRequest body, ClaimsPrincipal user, CatalogService service, CancellationToken ct) =>
         {
             var result = await service.CreateWarehouseAsync(new WarehouseDefinition(body.Id ?? "", body.Name ?? "", body.Address), user.Actor(), ct);
-            return !result.Ok ? From(result.Error!)
+            return !result.Ok ? Problems.From(result.Error!)
                 : result.Created ? Results.Created($"/api/catalog/warehouses/{result.Entry!.Id}", result.Entry)
                 : Results.Ok(result.Entry);
         }).Requires(Capability.CatalogChange);
@@ -168,7 +168,7 @@ public static class StockEndpoints
             var reserveFor = body.ReserveFor is { } r ? new ReserveReceiptFor(r.ReservationId ?? "", r.Order ?? "", r.Line, r.Quantity ?? 0) : null;
             var command = new ReceiveStockCommand(body.Batch ?? "", body.Quantity ?? 0, body.Expiry, body.ReceivedAt, body.ReceiptId, body.Source, reserveFor);
             var result = await service.ReceiveAsync(sku, body.Warehouse, command, user.Actor());
-            return result.Ok ? Results.Created($"/api/stock/{result.Item!.Sku}", result) : From(result.Error!);
+            return result.Ok ? Results.Created($"/api/stock/{result.Item!.Sku}", result) : Problems.From(result.Error!);
         }).Requires(Capability.StockReceive);
 
         stock.MapPost("/{sku}/reservations", async (string sku, ReservationRequest body, ClaimsPrincipal user, StockService service,
@@ -187,12 +187,12 @@ public static class StockEndpoints
             var result = await service.ReserveAsync(sku, body.Warehouse, command, user.Actor());
             if (!result.Ok)
             {
-                return From(result.Error!);
+                return Problems.From(result.Error!);
             }
 
             if (result.Reservation is not { } reservation)
             {
-                return From(new StockError(StockErrorCode.Insufficient, $"Nothing of {result.Item!.Sku} available in {result.Item.Warehouse}.", "quantity", 0, command.Quantity));
+                return Problems.From(new CommandError(RejectionCode.Insufficient, $"Nothing of {result.Item!.Sku} available in {result.Item.Warehouse}.", "quantity", [], 0, command.Quantity));
             }
 
             return Results.Created($"/api/stock/{reservation.Sku}/reservations/{reservation.Id}?warehouse={reservation.Warehouse}", result);
@@ -201,7 +201,7 @@ public static class StockEndpoints
         stock.MapGet("/{sku}/reservations/{id}", async (string sku, string id, string? warehouse, StockService service) =>
         {
             var (reservation, error) = await service.GetReservationAsync(sku, warehouse, id);
-            return error is null ? Results.Ok(reservation) : From(error);
+            return error is null ? Results.Ok(reservation) : Problems.From(error);
         }).Requires(Capability.ReservationRead, Resource.Reservation());
 
         // Releases everything the reservation still holds; repeating it changes nothing.
@@ -218,21 +218,6 @@ public static class StockEndpoints
             Reply(service.AdjustAsync(sku, body.Warehouse,
                 new AdjustStockCommand(body.Batch ?? "", body.Counted, body.Delta, body.Reason ?? "", body.AdjustmentId, body.Expiry), user.Actor()))).Requires(Capability.StockAdjust);
     }
-
-    /// <summary>Every stock refusal as ProblemDetails: 400 names the field, 409 says what is available or reserved.</summary>
-    public static IResult From(StockError e) => e.Code switch
-    {
-        StockErrorCode.Invalid => Problems.Invalid(e.Field ?? "body", e.Message),
-        StockErrorCode.NotFound => Problems.NotFound(e.Message),
-        StockErrorCode.Insufficient => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Insufficient stock", detail: e.Message,
-            extensions: new Dictionary<string, object?> { ["available"] = e.Available, ["requested"] = e.Requested }),
-        StockErrorCode.ExceedsReserved => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "More than reserved", detail: e.Message,
-            extensions: new Dictionary<string, object?> { ["reserved"] = e.Available, ["requested"] = e.Requested }),
-        StockErrorCode.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message,
-            extensions: new Dictionary<string, object?> { ["field"] = e.Field }),
-        StockErrorCode.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: e.Message),
-        _ => throw new ArgumentOutOfRangeException(nameof(e), e.Code, null),
-    };
 
     /// <summary>Runs an import of the uploaded CSV or XLSX: 200 with the report (rejected rows included), 400 when there is no usable file.</summary>
     internal static async Task<IResult> Import(HttpRequest request, Func<Stream, string, Task<ImportReport>> run, CancellationToken ct)
@@ -271,6 +256,6 @@ public static class StockEndpoints
     private static async Task<IResult> Reply(Task<StockResult> command)
     {
         var result = await command;
-        return result.Ok ? Results.Ok(result) : From(result.Error!);
+        return result.Ok ? Results.Ok(result) : Problems.From(result.Error!);
     }
 }

@@ -66,31 +66,31 @@ public sealed class Claim(ClaimState state, IDealDirectory directory)
     {
         if (state.Id != Guid.Empty)
         {
-            throw new DealRejection(RejectionCode.Conflict, $"Claim {state.Id} already exists.");
+            throw new Rejection(RejectionCode.Conflict, $"Claim {state.Id} already exists.");
         }
 
         var reason = command.Reason?.Trim().ToLowerInvariant() ?? "";
         if (!ClaimReasons.All.Contains(reason))
         {
-            throw DealRejection.Invalid("reason", $"'reason' must be one of: {string.Join(", ", ClaimReasons.All)}.");
+            throw Rejection.Invalid("reason", $"'reason' must be one of: {string.Join(", ", ClaimReasons.All)}.");
         }
 
         OptionalText("description", command.Description, MaxTextLength);
         var order = command.Order;
         if (order is not null && !ShippedStatuses.Contains(order.Status))
         {
-            throw DealRejection.Invalid("orderId", $"Order {order.Id} has shipped nothing yet ({order.Status}): a claim on an order needs a shipment.");
+            throw Rejection.Invalid("orderId", $"Order {order.Id} has shipped nothing yet ({order.Status}): a claim on an order needs a shipment.");
         }
 
         var company = Clean(command.Company) ?? order?.Customer;
         if (company is null)
         {
-            throw DealRejection.Invalid("companyId", "A claim is raised on a shipped order or on a customer: give 'orderId' or 'companyId'.");
+            throw Rejection.Invalid("companyId", "A claim is raised on a shipped order or on a customer: give 'orderId' or 'companyId'.");
         }
 
         if (company.Length > MaxNameLength)
         {
-            throw DealRejection.Invalid("company", $"'company' is longer than {MaxNameLength} characters.");
+            throw Rejection.Invalid("company", $"'company' is longer than {MaxNameLength} characters.");
         }
 
         var items = command.Items ?? [];
@@ -99,12 +99,12 @@ public sealed class Claim(ClaimState state, IDealDirectory directory)
             var item = items[i];
             if (string.IsNullOrWhiteSpace(item.Sku) || item.Sku.Length > 100)
             {
-                throw DealRejection.Invalid($"items[{i}].sku", "Every item needs a SKU (at most 100 characters).");
+                throw Rejection.Invalid($"items[{i}].sku", "Every item needs a SKU (at most 100 characters).");
             }
 
             if (item.Quantity <= 0 || item.Quantity > 1_000_000)
             {
-                throw DealRejection.Invalid($"items[{i}].quantity", "The quantity must be positive.");
+                throw Rejection.Invalid($"items[{i}].quantity", "The quantity must be positive.");
             }
 
             if (order is not null)
@@ -113,7 +113,7 @@ public sealed class Claim(ClaimState state, IDealDirectory directory)
                 var claimed = items.Where(x => x.Sku.Trim() == item.Sku.Trim()).Sum(x => x.Quantity);
                 if (claimed > shipped)
                 {
-                    throw DealRejection.Invalid($"items[{i}].quantity", $"Order {order.Id} shipped {shipped:0.###} of {item.Sku.Trim()}; {claimed:0.###} cannot be claimed.");
+                    throw Rejection.Invalid($"items[{i}].quantity", $"Order {order.Id} shipped {shipped:0.###} of {item.Sku.Trim()}; {claimed:0.###} cannot be claimed.");
                 }
             }
         }
@@ -121,13 +121,13 @@ public sealed class Claim(ClaimState state, IDealDirectory directory)
         var responsible = Clean(command.Responsible) ?? order?.Responsible ?? actor.User;
         if (!directory.UserExists(responsible))
         {
-            throw DealRejection.Invalid("responsible", $"Unknown user '{responsible}'.");
+            throw Rejection.Invalid("responsible", $"Unknown user '{responsible}'.");
         }
 
         var hours = command.DeadlineHours ?? DefaultDeadlineHours;
         if (double.IsNaN(hours) || hours <= 0 || hours > MaxDeadlineHours)
         {
-            throw DealRejection.Invalid("deadlineHours", $"'deadlineHours' must be between 0 and {MaxDeadlineHours} working hours.");
+            throw Rejection.Invalid("deadlineHours", $"'deadlineHours' must be between 0 and {MaxDeadlineHours} working hours.");
         }
 
         state.Id = id;
@@ -156,7 +156,7 @@ public sealed class Claim(ClaimState state, IDealDirectory directory)
         var to = Clean(responsible);
         if (to is null || !directory.UserExists(to))
         {
-            throw DealRejection.Invalid("responsible", $"Unknown user '{responsible}'.");
+            throw Rejection.Invalid("responsible", $"Unknown user '{responsible}'.");
         }
 
         OptionalText("comment", comment, MaxTextLength);
@@ -178,7 +178,7 @@ public sealed class Claim(ClaimState state, IDealDirectory directory)
         OptionalText("comment", comment, MaxTextLength);
         if (state.EscalatedTo is not null)
         {
-            throw new DealRejection(RejectionCode.Conflict, $"The claim is already escalated to {state.EscalatedTo}.");
+            throw new Rejection(RejectionCode.Conflict, $"The claim is already escalated to {state.EscalatedTo}.");
         }
 
         EscalateTo(actor.User, now, $"Escalated by {actor.User}{Suffix(comment)}");
@@ -208,17 +208,17 @@ public sealed class Claim(ClaimState state, IDealDirectory directory)
         RequireMayWork(actor);
         if (!Enum.TryParse<ClaimResolution>(resolution?.Trim(), ignoreCase: true, out var outcome) || int.TryParse(resolution, out _))
         {
-            throw DealRejection.Invalid("resolution", "'resolution' must be one of: replacement, repair, refund, rejected.");
+            throw Rejection.Invalid("resolution", "'resolution' must be one of: replacement, repair, refund, rejected.");
         }
 
         if (cost is < 0 or > 1_000_000_000_000m)
         {
-            throw DealRejection.Invalid("cost", "The cost must be between 0 and 10^12.");
+            throw Rejection.Invalid("cost", "The cost must be between 0 and 10^12.");
         }
 
         if (outcome == ClaimResolution.Rejected && string.IsNullOrWhiteSpace(comment))
         {
-            throw DealRejection.Invalid("comment", "A rejected claim needs the reason in 'comment'.");
+            throw Rejection.Invalid("comment", "A rejected claim needs the reason in 'comment'.");
         }
 
         OptionalText("comment", comment, MaxTextLength);
@@ -236,7 +236,7 @@ public sealed class Claim(ClaimState state, IDealDirectory directory)
         RequireMayWork(actor);
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw DealRejection.Invalid("text", "'text' is required.");
+            throw Rejection.Invalid("text", "'text' is required.");
         }
 
         OptionalText("text", text, MaxTextLength);
@@ -265,14 +265,14 @@ public sealed class Claim(ClaimState state, IDealDirectory directory)
             return;
         }
 
-        throw new DealRejection(RejectionCode.Forbidden, $"Only the responsible ({state.Responsible}), the person it was escalated to, a supervisor or an admin may work on this claim.");
+        throw new Rejection(RejectionCode.Forbidden, $"Only the responsible ({state.Responsible}), the person it was escalated to, a supervisor or an admin may work on this claim.");
     }
 
     private void RequireOpen()
     {
         if (!IsOpen)
         {
-            throw new DealRejection(RejectionCode.Conflict, $"Claim {state.Id} is already resolved ({state.Resolution?.ToString().ToLowerInvariant()}).");
+            throw new Rejection(RejectionCode.Conflict, $"Claim {state.Id} is already resolved ({state.Resolution?.ToString().ToLowerInvariant()}).");
         }
     }
 
@@ -287,12 +287,12 @@ public sealed class Claim(ClaimState state, IDealDirectory directory)
     {
         if (value is { } v && v.Length > max)
         {
-            throw DealRejection.Invalid(field, $"'{field}' is longer than {max} characters.");
+            throw Rejection.Invalid(field, $"'{field}' is longer than {max} characters.");
         }
 
         if (value is not null && !TextHygiene.IsClean(value))
         {
-            throw DealRejection.Invalid(field, $"'{field}' contains characters that cannot be stored.");
+            throw Rejection.Invalid(field, $"'{field}' contains characters that cannot be stored.");
         }
     }
 }

@@ -87,12 +87,12 @@ public sealed class Deal
     {
         if (_state.Exists)
         {
-            throw new DealRejection(RejectionCode.Conflict, $"Deal {_state.Id} already exists.");
+            throw new Rejection(RejectionCode.Conflict, $"Deal {_state.Id} already exists.");
         }
 
         if (id == Guid.Empty)
         {
-            throw DealRejection.Invalid("id", "The deal id must not be empty.");
+            throw Rejection.Invalid("id", "The deal id must not be empty.");
         }
 
         RequireText("title", command.Title, MaxTitleLength);
@@ -101,23 +101,23 @@ public sealed class Deal
         RequireText("department", command.Department, 100);
         if (!_directory.UserExists(command.Owner))
         {
-            throw DealRejection.Invalid("owner", $"Unknown user '{command.Owner}'.");
+            throw Rejection.Invalid("owner", $"Unknown user '{command.Owner}'.");
         }
 
         if (command.Amount is < 0)
         {
-            throw DealRejection.Invalid("amount", "The amount must not be negative.");
+            throw Rejection.Invalid("amount", "The amount must not be negative.");
         }
 
         if (command.Amount is { } amount && ColumnRanges.MoneyProblem("amount", amount) is { } tooLarge)
         {
-            throw DealRejection.Invalid("amount", tooLarge);
+            throw Rejection.Invalid("amount", tooLarge);
         }
 
         var currency = (command.Currency ?? "EUR").Trim().ToUpperInvariant();
         if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
         {
-            throw DealRejection.Invalid("currency", "The currency must be a three-letter ISO 4217 code.");
+            throw Rejection.Invalid("currency", "The currency must be a three-letter ISO 4217 code.");
         }
 
         var lines = command.Lines ?? [];
@@ -128,7 +128,7 @@ public sealed class Deal
 
         if (command.Amount is null && ColumnRanges.MoneyProblem("lines", lines.Sum(l => l.Total)) is { } sumTooLarge)
         {
-            throw DealRejection.Invalid("lines", sumTooLarge);
+            throw Rejection.Invalid("lines", sumTooLarge);
         }
 
         var parameters = ValidateParameters(command.Parameters ?? new Dictionary<string, string>());
@@ -169,12 +169,12 @@ public sealed class Deal
         RequireOpen();
         if (string.IsNullOrWhiteSpace(toStage))
         {
-            throw DealRejection.Invalid("toStage", "The target stage is required.");
+            throw Rejection.Invalid("toStage", "The target stage is required.");
         }
 
         if (actor.User != _state.Owner && !actor.ActsAsSupervisor)
         {
-            throw new DealRejection(RejectionCode.Forbidden, $"Only the owner ({_state.Owner}) or a supervisor may move this deal.");
+            throw new Rejection(RejectionCode.Forbidden, $"Only the owner ({_state.Owner}) or a supervisor may move this deal.");
         }
 
         OptionalText("comment", comment, MaxTextLength);
@@ -186,7 +186,7 @@ public sealed class Deal
             var why = stage.Transitions.Any(t => t.To == toStage)
                 ? $"The move to '{toStage}' does not apply to this deal's parameters."
                 : $"'{stage.Name}' cannot move to '{toStage}'.";
-            throw new DealRejection(RejectionCode.TransitionNotAllowed, $"{why} Allowed: {(allowed.Count == 0 ? "none" : string.Join(", ", allowed))}.", "toStage", allowed);
+            throw new Rejection(RejectionCode.TransitionNotAllowed, $"{why} Allowed: {(allowed.Count == 0 ? "none" : string.Join(", ", allowed))}.", "toStage", allowed);
         }
 
         var target = _process.Stage(transition.To);
@@ -197,13 +197,13 @@ public sealed class Deal
             reason = lostReason?.Trim();
             if (string.IsNullOrEmpty(reason))
             {
-                throw new DealRejection(RejectionCode.Invalid, $"A lost deal needs a reason: one of {string.Join(", ", _process.LostReasons)}.", "lostReason", _process.LostReasons);
+                throw new Rejection(RejectionCode.Invalid, $"A lost deal needs a reason: one of {string.Join(", ", _process.LostReasons)}.", "lostReason", _process.LostReasons);
             }
 
             reason = _process.LostReasons.FirstOrDefault(r => string.Equals(r, reason, StringComparison.OrdinalIgnoreCase));
             if (reason is null)
             {
-                throw new DealRejection(RejectionCode.Invalid, $"Unknown lost reason '{lostReason}': use one of {string.Join(", ", _process.LostReasons)}.", "lostReason", _process.LostReasons);
+                throw new Rejection(RejectionCode.Invalid, $"Unknown lost reason '{lostReason}': use one of {string.Join(", ", _process.LostReasons)}.", "lostReason", _process.LostReasons);
             }
         }
         else if (!transition.SkipGates)
@@ -211,7 +211,7 @@ public sealed class Deal
             var missing = UnmetGates();
             if (missing.Count > 0)
             {
-                throw new DealRejection(RejectionCode.GateUnmet, $"'{stage.Name}' cannot be left yet: {string.Join("; ", missing)}.", null, missing);
+                throw new Rejection(RejectionCode.GateUnmet, $"'{stage.Name}' cannot be left yet: {string.Join("; ", missing)}.", null, missing);
             }
         }
 
@@ -219,7 +219,7 @@ public sealed class Deal
         if (open.Count > 0 && !cancelOpenTasks && !actor.IsSystem)
         {
             // Cancelling someone's work is a decision, never a side effect of a move.
-            throw new DealRejection(RejectionCode.OpenTasks,
+            throw new Rejection(RejectionCode.OpenTasks,
                 $"'{stage.Name}' has {open.Count} open task(s): {string.Join("; ", open.Select(Describe))}. Complete them first, or move with cancelOpenTasks: true to cancel them.",
                 "cancelOpenTasks", open.Select(Describe).ToList());
         }
@@ -243,13 +243,13 @@ public sealed class Deal
     {
         if (_state.Status != DealStatus.Lost)
         {
-            throw new DealRejection(RejectionCode.Conflict, $"Only a lost deal can be reopened; this one is {_state.Status.ToString().ToLowerInvariant()}.");
+            throw new Rejection(RejectionCode.Conflict, $"Only a lost deal can be reopened; this one is {_state.Status.ToString().ToLowerInvariant()}.");
         }
 
         if (!actor.IsSystem && !actor.IsAdmin && !HeadsDepartment(actor))
         {
             var head = _directory.SupervisorOf(_state.Department);
-            throw new DealRejection(RejectionCode.Forbidden,
+            throw new Rejection(RejectionCode.Forbidden,
                 $"Only the head of department '{_state.Department}'{(head is null ? "" : $" ({head})")} or an admin reopens a lost deal.");
         }
 
@@ -283,12 +283,12 @@ public sealed class Deal
         RequireOpen();
         if (orderExists)
         {
-            throw new DealRejection(RejectionCode.Conflict, "The deal has an order: its amount, currency and lines are the order's now; change them there.");
+            throw new Rejection(RejectionCode.Conflict, "The deal has an order: its amount, currency and lines are the order's now; change them there.");
         }
 
         if (!MayChange(actor))
         {
-            throw new DealRejection(RejectionCode.Forbidden, $"Only the owner ({_state.Owner}), a manager or the head of department '{_state.Department}', or an admin may change this deal.");
+            throw new Rejection(RejectionCode.Forbidden, $"Only the owner ({_state.Owner}), a manager or the head of department '{_state.Department}', or an admin may change this deal.");
         }
 
         if (change.Title is not null)
@@ -298,23 +298,23 @@ public sealed class Deal
 
         if (change.Amount is { } amount && (amount < 0 || ColumnRanges.MoneyProblem("amount", amount) is not null))
         {
-            throw DealRejection.Invalid("amount", ColumnRanges.MoneyProblem("amount", amount) ?? "The amount must not be negative.");
+            throw Rejection.Invalid("amount", ColumnRanges.MoneyProblem("amount", amount) ?? "The amount must not be negative.");
         }
 
         if (change.Amount is { } following && following != _state.Amount && _state.Lines.Count > 0)
         {
-            throw DealRejection.Invalid("amount", $"The amount follows the deal's lines ({_state.Lines.Count}): change the lines, not the amount.");
+            throw Rejection.Invalid("amount", $"The amount follows the deal's lines ({_state.Lines.Count}): change the lines, not the amount.");
         }
 
         var currency = change.Currency?.Trim().ToUpperInvariant();
         if (currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper)))
         {
-            throw DealRejection.Invalid("currency", "The currency must be a three-letter ISO 4217 code.");
+            throw Rejection.Invalid("currency", "The currency must be a three-letter ISO 4217 code.");
         }
 
         if (change.ExpectedCloseDate is { } close && close < DateOnly.FromDateTime(_state.CreatedAt.UtcDateTime))
         {
-            throw DealRejection.Invalid("expectedCloseDate", $"The expected close date cannot be before the deal was opened ({_state.CreatedAt:yyyy-MM-dd}).");
+            throw Rejection.Invalid("expectedCloseDate", $"The expected close date cannot be before the deal was opened ({_state.CreatedAt:yyyy-MM-dd}).");
         }
 
         var owner = change.Owner?.Trim();
@@ -323,12 +323,12 @@ public sealed class Deal
             RequireText("owner", owner, 100);
             if (!_directory.UserExists(owner))
             {
-                throw DealRejection.Invalid("owner", $"Unknown user '{owner}'.");
+                throw Rejection.Invalid("owner", $"Unknown user '{owner}'.");
             }
 
             if (owner != _state.Owner && _directory.DepartmentOf(owner) != _state.Department)
             {
-                throw DealRejection.Invalid("owner", $"'{owner}' does not work in the deal's department '{_state.Department}'.");
+                throw Rejection.Invalid("owner", $"'{owner}' does not work in the deal's department '{_state.Department}'.");
             }
         }
 
@@ -390,19 +390,19 @@ public sealed class Deal
     {
         if (!MayChange(actor))
         {
-            throw new DealRejection(RejectionCode.Forbidden, $"Only the owner ({_state.Owner}), a manager or the head of department '{_state.Department}', or an admin may change this deal.");
+            throw new Rejection(RejectionCode.Forbidden, $"Only the owner ({_state.Owner}), a manager or the head of department '{_state.Department}', or an admin may change this deal.");
         }
 
         if (companyId == Guid.Empty)
         {
-            throw DealRejection.Invalid("companyId", "'companyId' is required.");
+            throw Rejection.Invalid("companyId", "'companyId' is required.");
         }
 
         RequireText("company", companyName, MaxTitleLength);
         var contact = string.IsNullOrWhiteSpace(contactName) ? null : contactName.Trim();
         if (contact is { Length: > MaxTitleLength })
         {
-            throw DealRejection.Invalid("contact", $"'contact' is longer than {MaxTitleLength} characters.");
+            throw Rejection.Invalid("contact", $"'contact' is longer than {MaxTitleLength} characters.");
         }
 
         if (_state.CompanyId == companyId && _state.Company == companyName.Trim() && (contactId is null || _state.ContactId == contactId))
@@ -426,7 +426,7 @@ public sealed class Deal
         var task = FindTask(taskId);
         if (!task.IsOpen)
         {
-            throw new DealRejection(RejectionCode.Conflict, $"Task {task.Id} is already {task.Status.ToString().ToLowerInvariant()}.");
+            throw new Rejection(RejectionCode.Conflict, $"Task {task.Id} is already {task.Status.ToString().ToLowerInvariant()}.");
         }
 
         RequireMayComplete(task, actor);
@@ -446,19 +446,19 @@ public sealed class Deal
         var task = FindTask(taskId);
         if (!task.IsOpen)
         {
-            throw new DealRejection(RejectionCode.Conflict, $"Task {task.Id} is already {task.Status.ToString().ToLowerInvariant()}.");
+            throw new Rejection(RejectionCode.Conflict, $"Task {task.Id} is already {task.Status.ToString().ToLowerInvariant()}.");
         }
 
         RequireText("executor", executor, 100);
         executor = executor.Trim();
         if (!_directory.UserExists(executor))
         {
-            throw DealRejection.Invalid("executor", $"Unknown user '{executor}'.");
+            throw Rejection.Invalid("executor", $"Unknown user '{executor}'.");
         }
 
         if (executor == task.Executor)
         {
-            throw DealRejection.Invalid("executor", $"Task {task.Id} is already {executor}'s.");
+            throw Rejection.Invalid("executor", $"Task {task.Id} is already {executor}'s.");
         }
 
         RequireMayReassign(task, executor, actor);
@@ -476,19 +476,19 @@ public sealed class Deal
         RequireOpen();
         if (document.Id == Guid.Empty)
         {
-            throw DealRejection.Invalid("documentId", "The document id must not be empty.");
+            throw Rejection.Invalid("documentId", "The document id must not be empty.");
         }
 
         RequireText("kind", document.Kind, 50);
         RequireText("fileName", document.FileName, 255);
         if (document.Size <= 0)
         {
-            throw DealRejection.Invalid("file", "The document is empty.");
+            throw Rejection.Invalid("file", "The document is empty.");
         }
 
         if (_state.Documents.Any(d => d.Id == document.Id))
         {
-            throw new DealRejection(RejectionCode.Conflict, $"Document {document.Id} is already attached.");
+            throw new Rejection(RejectionCode.Conflict, $"Document {document.Id} is already attached.");
         }
 
         var kind = document.Kind.Trim().ToLowerInvariant();
@@ -514,7 +514,7 @@ public sealed class Deal
         RequireOpen();
         if (values.Count == 0)
         {
-            throw DealRejection.Invalid("parameters", "No parameters given.");
+            throw Rejection.Invalid("parameters", "No parameters given.");
         }
 
         var toSet = ValidateParameters(values.Where(kv => !string.IsNullOrWhiteSpace(kv.Value)).ToDictionary(kv => kv.Key, kv => kv.Value!));
@@ -558,22 +558,22 @@ public sealed class Deal
         OptionalText("notes", input.Notes, MaxTextLength);
         if (!Enum.IsDefined(input.Kind))
         {
-            throw DealRejection.Invalid("kind", $"'kind' must be one of {string.Join(", ", Enum.GetNames<PartyKind>())}.");
+            throw Rejection.Invalid("kind", $"'kind' must be one of {string.Join(", ", Enum.GetNames<PartyKind>())}.");
         }
 
         if (input.Influence is < 0 or > 5)
         {
-            throw DealRejection.Invalid("influence", "'influence' goes from 0 (none) to 5 (decisive).");
+            throw Rejection.Invalid("influence", "'influence' goes from 0 (none) to 5 (decisive).");
         }
 
         var existing = string.IsNullOrEmpty(input.Id) ? null : _state.Environment.FirstOrDefault(p => p.Id == input.Id)
-            ?? throw new DealRejection(RejectionCode.NotFound, $"Deal {_state.Id} has no party '{input.Id}'.", "partyId");
+            ?? throw new Rejection(RejectionCode.NotFound, $"Deal {_state.Id} has no party '{input.Id}'.", "partyId");
         var id = existing?.Id ?? $"P{_state.NextPartyNumber}";
         var relatesTo = string.IsNullOrWhiteSpace(input.RelatesTo) ? null : input.RelatesTo.Trim();
         if (relatesTo is not null && relatesTo != EnvironmentParty.Customer
             && (relatesTo == id || _state.Environment.All(p => p.Id != relatesTo)))
         {
-            throw DealRejection.Invalid("relatesTo", $"'relatesTo' must be \"{EnvironmentParty.Customer}\" or the id of another party of this deal.");
+            throw Rejection.Invalid("relatesTo", $"'relatesTo' must be \"{EnvironmentParty.Customer}\" or the id of another party of this deal.");
         }
 
         var party = input with { Id = id, Name = input.Name.Trim(), RelatesTo = relatesTo, Role = input.Role?.Trim(), Relation = input.Relation?.Trim() };
@@ -596,7 +596,7 @@ public sealed class Deal
     public void RemoveParty(string partyId, Actor actor, DateTimeOffset now)
     {
         var party = _state.Environment.FirstOrDefault(p => p.Id == partyId)
-            ?? throw new DealRejection(RejectionCode.NotFound, $"Deal {_state.Id} has no party '{partyId}'.", "partyId");
+            ?? throw new Rejection(RejectionCode.NotFound, $"Deal {_state.Id} has no party '{partyId}'.", "partyId");
         Record(ActivityKind.EnvironmentChanged, actor, now, $"Removed {party.Kind.ToString().ToLowerInvariant()} {party.Name}", subject: partyId);
         _state.Environment.Remove(party);
         for (var i = 0; i < _state.Environment.Count; i++)
@@ -655,7 +655,7 @@ public sealed class Deal
     {
         if (!MayChange(creator))
         {
-            throw new DealRejection(RejectionCode.Forbidden,
+            throw new Rejection(RejectionCode.Forbidden,
                 $"{creator.User} may not link order {orderId} to deal {_state.Id}: only its owner, a manager or the head of department '{_state.Department}', or an admin may.",
                 "dealId");
         }
@@ -671,17 +671,17 @@ public sealed class Deal
         RequireOpen();
         if (orderExists || _state.Order is not null)
         {
-            throw new DealRejection(RejectionCode.Conflict, "The deal has an order: its lines are the order's now; change them there.", "lines");
+            throw new Rejection(RejectionCode.Conflict, "The deal has an order: its lines are the order's now; change them there.", "lines");
         }
 
         if (!MayChange(actor))
         {
-            throw new DealRejection(RejectionCode.Forbidden, $"Only the owner ({_state.Owner}), a manager or the head of department '{_state.Department}', or an admin may change this deal's lines.");
+            throw new Rejection(RejectionCode.Forbidden, $"Only the owner ({_state.Owner}), a manager or the head of department '{_state.Department}', or an admin may change this deal's lines.");
         }
 
         if (lines.Count > MaxLines)
         {
-            throw DealRejection.Invalid("lines", $"A deal has at most {MaxLines} lines.");
+            throw Rejection.Invalid("lines", $"A deal has at most {MaxLines} lines.");
         }
 
         var normalized = new List<DealLine>();
@@ -694,7 +694,7 @@ public sealed class Deal
         var amount = normalized.Sum(l => l.Total);
         if (ColumnRanges.MoneyProblem("lines", amount) is { } tooLarge)
         {
-            throw DealRejection.Invalid("lines", tooLarge);
+            throw Rejection.Invalid("lines", tooLarge);
         }
 
         if (normalized.SequenceEqual(_state.Lines) && (normalized.Count == 0 || amount == _state.Amount))
@@ -1070,7 +1070,7 @@ public sealed class Deal
 
         if (IsReview(task) && actor.User == _state.Owner)
         {
-            throw new DealRejection(RejectionCode.Forbidden,
+            throw new Rejection(RejectionCode.Forbidden,
                 $"Task {task.Id} '{task.Title}' reviews the work of the deal's owner ({_state.Owner}): the owner cannot complete it (four-eyes); it is {task.Executor}'s.", "taskId");
         }
 
@@ -1083,7 +1083,7 @@ public sealed class Deal
             return;
         }
 
-        throw new DealRejection(RejectionCode.Forbidden,
+        throw new Rejection(RejectionCode.Forbidden,
             $"Task {task.Id} '{task.Title}' is {task.Executor}'s: only they{(role is null ? "" : $", another '{role}' of the department")}, the head of department '{_state.Department}' or an admin may complete it.", "taskId");
     }
 
@@ -1098,20 +1098,20 @@ public sealed class Deal
         {
             if (review && actor.User == _state.Owner)
             {
-                throw new DealRejection(RejectionCode.Forbidden,
+                throw new Rejection(RejectionCode.Forbidden,
                     $"Task {task.Id} '{task.Title}' reviews the work of the deal's owner ({_state.Owner}): the owner cannot hand it on (four-eyes).", "taskId");
             }
 
             if (actor.User != task.Executor && actor.User != _state.Owner && !actor.IsAdmin && !HeadsDepartment(actor))
             {
-                throw new DealRejection(RejectionCode.Forbidden,
+                throw new Rejection(RejectionCode.Forbidden,
                     $"Only the executor ({task.Executor}), the deal's owner, the head of department '{_state.Department}' or an admin may reassign task {task.Id}.", "taskId");
             }
         }
 
         if (review && executor == _state.Owner)
         {
-            throw DealRejection.Invalid("executor", $"Task {task.Id} '{task.Title}' reviews the work of the deal's owner: it cannot go to the owner ({executor}).");
+            throw Rejection.Invalid("executor", $"Task {task.Id} '{task.Title}' reviews the work of the deal's owner: it cannot go to the owner ({executor}).");
         }
     }
 
@@ -1129,20 +1129,20 @@ public sealed class Deal
 
         if (stage.LeftBy == StageLeaver.Order)
         {
-            throw new DealRejection(RejectionCode.Conflict,
+            throw new Rejection(RejectionCode.Conflict,
                 $"'{stage.Name}' follows the deal's order: the order's state moves the deal on, not a person (cancel the order to lose the deal).", "toStage");
         }
 
         if (_process.IsEnteredByOrder(target.Id))
         {
-            throw new DealRejection(RejectionCode.Conflict,
+            throw new Rejection(RejectionCode.Conflict,
                 $"'{target.Name}' is reached only through the deal's order: the order's state moves the deal there, not a person.", "toStage");
         }
 
         if (stage.LeftBy == StageLeaver.Supervisor && (actor.User == _state.Owner || !(actor.IsAdmin || HeadsDepartment(actor))))
         {
             var head = _directory.SupervisorOf(_state.Department);
-            throw new DealRejection(RejectionCode.Forbidden,
+            throw new Rejection(RejectionCode.Forbidden,
                 $"'{stage.Name}' reviews the owner's work: only the head of department '{_state.Department}'{(head is null ? "" : $" ({head})")} or an admin, never the deal's owner, moves the deal on.", "toStage");
         }
     }
@@ -1159,7 +1159,7 @@ public sealed class Deal
         {
             if (_process.IsSystemField(key))
             {
-                throw new DealRejection(RejectionCode.Forbidden,
+                throw new Rejection(RejectionCode.Forbidden,
                     $"'{key}' ({FieldLabel(key)}) is written by the system from the deal's order (a payment recorded on the order); it cannot be set by hand.",
                     $"parameters.{key}");
             }
@@ -1168,13 +1168,13 @@ public sealed class Deal
 
     private DealTask FindTask(string taskId) =>
         _state.Tasks.FirstOrDefault(t => t.Id == taskId)
-        ?? throw new DealRejection(RejectionCode.NotFound, $"Deal {_state.Id} has no task '{taskId}'.", "taskId");
+        ?? throw new Rejection(RejectionCode.NotFound, $"Deal {_state.Id} has no task '{taskId}'.", "taskId");
 
     private void RequireOpen()
     {
         if (!IsOpen)
         {
-            throw new DealRejection(RejectionCode.Conflict, $"The deal is {_state.Status.ToString().ToLowerInvariant()} and can no longer change.");
+            throw new Rejection(RejectionCode.Conflict, $"The deal is {_state.Status.ToString().ToLowerInvariant()} and can no longer change.");
         }
     }
 
@@ -1188,16 +1188,16 @@ public sealed class Deal
             var path = $"parameters.{key}";
             if (value.Length > MaxTextLength)
             {
-                throw DealRejection.Invalid(path, $"'{key}' is longer than {MaxTextLength} characters.");
+                throw Rejection.Invalid(path, $"'{key}' is longer than {MaxTextLength} characters.");
             }
 
             switch (field.Type)
             {
                 case FieldType.Number when !decimal.TryParse(value, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out _):
-                    throw DealRejection.Invalid(path, $"'{key}' must be a number.");
+                    throw Rejection.Invalid(path, $"'{key}' must be a number.");
                 case FieldType.Choice:
                     var choice = field.Choices.FirstOrDefault(c => string.Equals(c, value, StringComparison.OrdinalIgnoreCase))
-                        ?? throw DealRejection.Invalid(path, $"'{key}' must be one of {string.Join(", ", field.Choices)}.");
+                        ?? throw Rejection.Invalid(path, $"'{key}' must be one of {string.Join(", ", field.Choices)}.");
                     value = choice;
                     break;
             }
@@ -1210,7 +1210,7 @@ public sealed class Deal
 
     private FieldDefinition RequireKnownField(string key) =>
         _process.Fields.FirstOrDefault(f => string.Equals(f.Name, key, StringComparison.OrdinalIgnoreCase))
-        ?? throw DealRejection.Invalid($"parameters.{key}", $"Process {_process.Kind} has no field '{key}'. Known: {string.Join(", ", _process.Fields.Select(f => f.Name))}.");
+        ?? throw Rejection.Invalid($"parameters.{key}", $"Process {_process.Kind} has no field '{key}'. Known: {string.Join(", ", _process.Fields.Select(f => f.Name))}.");
 
     private string NameOf(string partyOrCustomer) =>
         partyOrCustomer == EnvironmentParty.Customer ? _state.Company : _state.Environment.First(p => p.Id == partyOrCustomer).Name;
@@ -1222,27 +1222,27 @@ public sealed class Deal
         RequireText($"{path}.sku", line.Sku, 64);
         if (line.Quantity <= 0)
         {
-            throw DealRejection.Invalid($"{path}.quantity", "The quantity must be positive.");
+            throw Rejection.Invalid($"{path}.quantity", "The quantity must be positive.");
         }
 
         if (line.Price < 0)
         {
-            throw DealRejection.Invalid($"{path}.price", "The price must not be negative.");
+            throw Rejection.Invalid($"{path}.price", "The price must not be negative.");
         }
 
         if (line.Discount is < 0 or > 100)
         {
-            throw DealRejection.Invalid($"{path}.discount", "The discount is a percentage from 0 to 100.");
+            throw Rejection.Invalid($"{path}.discount", "The discount is a percentage from 0 to 100.");
         }
 
         if (line.Name is { Length: > MaxTitleLength })
         {
-            throw DealRejection.Invalid($"{path}.name", $"'name' is longer than {MaxTitleLength} characters.");
+            throw Rejection.Invalid($"{path}.name", $"'name' is longer than {MaxTitleLength} characters.");
         }
 
         if (ColumnRanges.LineTotalProblem($"{path}.price", line.Quantity, line.Price) is { } tooLarge)
         {
-            throw DealRejection.Invalid($"{path}.price", tooLarge);
+            throw Rejection.Invalid($"{path}.price", tooLarge);
         }
     }
 
@@ -1250,12 +1250,12 @@ public sealed class Deal
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw DealRejection.Invalid(field, $"'{field}' is required.");
+            throw Rejection.Invalid(field, $"'{field}' is required.");
         }
 
         if (value.Length > maxLength)
         {
-            throw DealRejection.Invalid(field, $"'{field}' is longer than {maxLength} characters.");
+            throw Rejection.Invalid(field, $"'{field}' is longer than {maxLength} characters.");
         }
     }
 
@@ -1263,7 +1263,7 @@ public sealed class Deal
     {
         if (value is not null && value.Length > maxLength)
         {
-            throw DealRejection.Invalid(field, $"'{field}' is longer than {maxLength} characters.");
+            throw Rejection.Invalid(field, $"'{field}' is longer than {maxLength} characters.");
         }
     }
 }

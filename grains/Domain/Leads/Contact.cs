@@ -282,7 +282,7 @@ public sealed class Contact(ContactState state, ILeadDirectory directory, string
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw DealRejection.Invalid("text", "'text' is required.");
+            throw Rejection.Invalid("text", "'text' is required.");
         }
 
         if (!JournalKeys.Remember(state.RecentLogKeys, key))
@@ -301,7 +301,7 @@ public sealed class Contact(ContactState state, ILeadDirectory directory, string
     {
         if (!state.Exists)
         {
-            throw new DealRejection(RejectionCode.NotFound, "The contact does not exist.");
+            throw new Rejection(RejectionCode.NotFound, "The contact does not exist.");
         }
 
         if (task.Id is { } id && state.Tasks.FirstOrDefault(t => t.Id == id) is { } existing)
@@ -311,18 +311,18 @@ public sealed class Contact(ContactState state, ILeadDirectory directory, string
 
         if (string.IsNullOrWhiteSpace(task.Title) || task.Title.Length > 300)
         {
-            throw DealRejection.Invalid("title", "'title' is required (at most 300 characters).");
+            throw Rejection.Invalid("title", "'title' is required (at most 300 characters).");
         }
 
         var executor = string.IsNullOrWhiteSpace(task.Executor) ? Owner : task.Executor.Trim();
         if (executor is null || !directory.UserExists(executor))
         {
-            throw DealRejection.Invalid("executor", executor is null ? "Nobody is responsible for the contact: name an executor." : $"Unknown user '{executor}'.");
+            throw Rejection.Invalid("executor", executor is null ? "Nobody is responsible for the contact: name an executor." : $"Unknown user '{executor}'.");
         }
 
         if (!double.IsFinite(task.DeadlineHours) || task.DeadlineHours <= 0 || task.DeadlineHours > 24 * 90)
         {
-            throw DealRejection.Invalid("deadlineHours", "'deadlineHours' must be between 0 and 2160 working hours.");
+            throw Rejection.Invalid("deadlineHours", "'deadlineHours' must be between 0 and 2160 working hours.");
         }
 
         var created = new ContactTask
@@ -345,20 +345,20 @@ public sealed class Contact(ContactState state, ILeadDirectory directory, string
     public void CompleteTask(string taskId, string? result, Actor actor, DateTimeOffset now)
     {
         var task = state.Tasks.FirstOrDefault(t => t.Id == taskId)
-            ?? throw new DealRejection(RejectionCode.NotFound, $"The contact has no task '{taskId}'.", "taskId");
+            ?? throw new Rejection(RejectionCode.NotFound, $"The contact has no task '{taskId}'.", "taskId");
         if (task.Done)
         {
-            throw new DealRejection(RejectionCode.Conflict, $"Task {taskId} is already done.");
+            throw new Rejection(RejectionCode.Conflict, $"Task {taskId} is already done.");
         }
 
         if (actor.User != task.Executor && !actor.ActsAsSupervisor)
         {
-            throw new DealRejection(RejectionCode.Forbidden, $"Task {taskId} is {task.Executor}'s.");
+            throw new Rejection(RejectionCode.Forbidden, $"Task {taskId} is {task.Executor}'s.");
         }
 
         if (result is { Length: > 4000 })
         {
-            throw DealRejection.Invalid("result", "'result' is longer than 4000 characters.");
+            throw Rejection.Invalid("result", "'result' is longer than 4000 characters.");
         }
 
         var activity = Record("TaskCompleted", actor.User, now, $"Task done: {task.Title}{(string.IsNullOrWhiteSpace(result) ? "" : $" — {result.Trim()}")}", task.Id);
@@ -408,15 +408,15 @@ public sealed class Contact(ContactState state, ILeadDirectory directory, string
     public void ReassignTask(string taskId, string executor, string? reason, Actor actor, DateTimeOffset now)
     {
         var task = state.Tasks.FirstOrDefault(t => t.Id == taskId)
-            ?? throw new DealRejection(RejectionCode.NotFound, $"The contact has no task '{taskId}'.", "taskId");
+            ?? throw new Rejection(RejectionCode.NotFound, $"The contact has no task '{taskId}'.", "taskId");
         if (task.Done)
         {
-            throw new DealRejection(RejectionCode.Conflict, $"Task {taskId} is already done.");
+            throw new Rejection(RejectionCode.Conflict, $"Task {taskId} is already done.");
         }
 
         if (string.IsNullOrWhiteSpace(executor) || !directory.UserExists(executor.Trim()))
         {
-            throw DealRejection.Invalid("executor", $"Unknown user '{executor}'.");
+            throw Rejection.Invalid("executor", $"Unknown user '{executor}'.");
         }
 
         executor = executor.Trim();
@@ -427,7 +427,7 @@ public sealed class Contact(ContactState state, ILeadDirectory directory, string
 
         if (actor.User != task.Executor && !actor.ActsAsSupervisor)
         {
-            throw new DealRejection(RejectionCode.Forbidden, "Only the executor or a supervisor may reassign a task.");
+            throw new Rejection(RejectionCode.Forbidden, "Only the executor or a supervisor may reassign a task.");
         }
 
         var why = string.IsNullOrWhiteSpace(reason) ? "" : $": {reason.Trim()}";

@@ -43,28 +43,28 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
     {
         if (state.Exists)
         {
-            throw new DealRejection(RejectionCode.Conflict, $"Lead {state.Id} already exists.");
+            throw new Rejection(RejectionCode.Conflict, $"Lead {state.Id} already exists.");
         }
 
         if (id == Guid.Empty)
         {
-            throw DealRejection.Invalid("id", "The lead id must not be empty.");
+            throw Rejection.Invalid("id", "The lead id must not be empty.");
         }
 
         if (command.ContactId == Guid.Empty)
         {
-            throw DealRejection.Invalid("contactId", "A lead needs its contact.");
+            throw Rejection.Invalid("contactId", "A lead needs its contact.");
         }
 
         var inquiry = command.Inquiry;
         if (string.IsNullOrWhiteSpace(inquiry.Key))
         {
-            throw DealRejection.Invalid("key", "The inquiry key is required.");
+            throw Rejection.Invalid("key", "The inquiry key is required.");
         }
 
         if (inquiry.Phone is null && inquiry.Email is null && string.IsNullOrWhiteSpace(inquiry.Name))
         {
-            throw DealRejection.Invalid("phone", "A lead needs a phone, an e-mail address or at least a name.");
+            throw Rejection.Invalid("phone", "A lead needs a phone, an e-mail address or at least a name.");
         }
 
         OptionalText("need", inquiry.Need, MaxTextLength);
@@ -109,14 +109,14 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
         RequireOpen();
         if (!actor.ActsAsSupervisor)
         {
-            throw new DealRejection(RejectionCode.Forbidden, "Only a supervisor assigns leads by hand; managers take them from their queue.");
+            throw new Rejection(RejectionCode.Forbidden, "Only a supervisor assigns leads by hand; managers take them from their queue.");
         }
 
         RequireText("assignee", assignee, 100);
         assignee = assignee.Trim();
         if (!directory.UserExists(assignee))
         {
-            throw DealRejection.Invalid("assignee", $"Unknown user '{assignee}'.");
+            throw Rejection.Invalid("assignee", $"Unknown user '{assignee}'.");
         }
 
         OptionalText("reason", reason, MaxReasonLength);
@@ -140,17 +140,17 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
         RequireOpen();
         if (state.Assignee is not null)
         {
-            throw new DealRejection(RejectionCode.Conflict, $"The lead is already {state.Assignee}'s.");
+            throw new Rejection(RejectionCode.Conflict, $"The lead is already {state.Assignee}'s.");
         }
 
         if (state.Department == Triage)
         {
-            throw new DealRejection(RejectionCode.Forbidden, "An unrouted lead is assigned by the head of sales.");
+            throw new Rejection(RejectionCode.Forbidden, "An unrouted lead is assigned by the head of sales.");
         }
 
         if (directory.DepartmentOf(actor.User) != state.Department && !actor.ActsAsSupervisor)
         {
-            throw new DealRejection(RejectionCode.Forbidden, $"The lead waits in the {state.Department} queue; only its managers take it.");
+            throw new Rejection(RejectionCode.Forbidden, $"The lead waits in the {state.Department} queue; only its managers take it.");
         }
 
         ApplyAssignment(actor.User, $"taken by {actor.User} from the {state.Department} queue", actor, now);
@@ -194,7 +194,7 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
         OptionalText("note", note, MaxTextLength);
         if (state.Status != LeadStatus.Assigned)
         {
-            throw new DealRejection(RejectionCode.Conflict, $"The lead is {state.Status.ToString().ToLowerInvariant()}, not assigned.");
+            throw new Rejection(RejectionCode.Conflict, $"The lead is {state.Status.ToString().ToLowerInvariant()}, not assigned.");
         }
 
         Record(LeadActivityKind.QualifyingStarted, actor.User, now, $"First contact by {actor.User}{(string.IsNullOrWhiteSpace(note) ? "" : $": {note.Trim()}")}");
@@ -209,7 +209,7 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
         RequireAssigneeOrSupervisor(actor);
         if (state.Assignee is null)
         {
-            throw new DealRejection(RejectionCode.Conflict, "Assign the lead before converting it: the assignee becomes the deal's owner.");
+            throw new Rejection(RejectionCode.Conflict, "Assign the lead before converting it: the assignee becomes the deal's owner.");
         }
 
         RequireText("processKind", command.ProcessKind, 100);
@@ -219,7 +219,7 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
         RequireText("contacts", command.Contacts, MaxTextLength);
         if ((Clean(command.Company) ?? state.Company) is null)
         {
-            throw DealRejection.Invalid("company", "'company' is required: the lead has none.");
+            throw Rejection.Invalid("company", "'company' is required: the lead has none.");
         }
 
         OptionalText("title", command.Title, 200);
@@ -361,12 +361,12 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
     {
         if (!state.Exists)
         {
-            throw new DealRejection(RejectionCode.NotFound, "The lead does not exist.");
+            throw new Rejection(RejectionCode.NotFound, "The lead does not exist.");
         }
 
         if (!state.IsOpen)
         {
-            throw new DealRejection(RejectionCode.Conflict, $"The lead is {state.Status.ToString().ToLowerInvariant()} and can no longer change.");
+            throw new Rejection(RejectionCode.Conflict, $"The lead is {state.Status.ToString().ToLowerInvariant()} and can no longer change.");
         }
     }
 
@@ -374,7 +374,7 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
     {
         if (actor.User != state.Assignee && !actor.ActsAsSupervisor)
         {
-            throw new DealRejection(RejectionCode.Forbidden, state.Assignee is null
+            throw new Rejection(RejectionCode.Forbidden, state.Assignee is null
                 ? "Take the lead first."
                 : $"The lead is {state.Assignee}'s; only they or a supervisor may do this.");
         }
@@ -399,7 +399,7 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw DealRejection.Invalid(field, $"'{field}' is required.");
+            throw Rejection.Invalid(field, $"'{field}' is required.");
         }
 
         OptionalText(field, value, maxLength);
@@ -409,7 +409,7 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
     {
         if (value is not null && value.Length > maxLength)
         {
-            throw DealRejection.Invalid(field, $"'{field}' is longer than {maxLength} characters.");
+            throw Rejection.Invalid(field, $"'{field}' is longer than {maxLength} characters.");
         }
     }
 }

@@ -121,39 +121,39 @@ public static class ApprovalRun
 
     /// <summary>
     /// The pending step <paramref name="actor"/> decides: the one named by <paramref name="stepId"/>, or else the first
-    /// pending step they qualify for. Throws an <see cref="OrderRejection"/> naming why they may not.
+    /// pending step they qualify for. Throws an <see cref="Rejection"/> naming why they may not.
     /// </summary>
     public static ApprovalStepState StepFor(ApprovalRoundState round, string? stepId, Actor actor, OrderState order, string? departmentHead)
     {
         var pending = Pending(round);
         if (!actor.IsSystem && (actor.User == order.Responsible || actor.User == order.CreatedBy))
         {
-            throw new OrderRejection(OrderRejectionCode.Forbidden,
+            throw new Rejection(RejectionCode.Forbidden,
                 $"{actor.User} is the order's {(actor.User == order.Responsible ? "responsible" : "creator")}; another person approves it (four-eyes).", "approver");
         }
 
         if (!actor.IsSystem && round.Steps.Any(s => s.DecidedBy == actor.User && s.Status == ApprovalStepStatus.Approved))
         {
-            throw new OrderRejection(OrderRejectionCode.Forbidden,
+            throw new Rejection(RejectionCode.Forbidden,
                 $"{actor.User} already approved step '{round.Steps.First(s => s.DecidedBy == actor.User).Id}' of this round; another person decides the next.", "approver");
         }
 
         if (!string.IsNullOrWhiteSpace(stepId))
         {
             var named = round.Steps.FirstOrDefault(s => s.Id == stepId.Trim())
-                ?? throw OrderRejection.Invalid("step", $"The route has no step '{stepId}' in round {round.Round}.");
+                ?? throw Rejection.Invalid("step", $"The route has no step '{stepId}' in round {round.Round}.");
             if (named.Status != ApprovalStepStatus.Pending)
             {
-                throw new OrderRejection(OrderRejectionCode.Conflict, $"Step '{named.Id}' is {named.Status.ToString().ToLowerInvariant()}, not waiting for a decision.", "step");
+                throw new Rejection(RejectionCode.Conflict, $"Step '{named.Id}' is {named.Status.ToString().ToLowerInvariant()}, not waiting for a decision.", "step");
             }
 
             return Qualifies(named, actor, departmentHead)
                 ? named
-                : throw new OrderRejection(OrderRejectionCode.Forbidden, $"Step '{named.Id}' is decided by {Who(named, departmentHead)}, not by {actor.User}.", "step");
+                : throw new Rejection(RejectionCode.Forbidden, $"Step '{named.Id}' is decided by {Who(named, departmentHead)}, not by {actor.User}.", "step");
         }
 
         return pending.FirstOrDefault(s => Qualifies(s, actor, departmentHead))
-            ?? throw new OrderRejection(OrderRejectionCode.Forbidden,
+            ?? throw new Rejection(RejectionCode.Forbidden,
                 $"{actor.User} decides none of the steps now waiting: {string.Join(", ", pending.Select(s => $"'{s.Id}' by {Who(s, departmentHead)}"))}.", "step");
     }
 

@@ -69,7 +69,7 @@ public sealed partial class Order
         var changes = lines ?? [];
         if (changes.Count == 0 && terms is null)
         {
-            throw OrderRejection.Invalid("lines", "Give line changes ('lines': line, quantity, price), 'paymentTerms' or both.");
+            throw Rejection.Invalid("lines", "Give line changes ('lines': line, quantity, price), 'paymentTerms' or both.");
         }
 
         var seen = new HashSet<int>();
@@ -78,15 +78,15 @@ public sealed partial class Order
             var change = changes[i];
             var path = $"lines[{i}]";
             var line = _state.Lines.FirstOrDefault(l => l.No == change.Line)
-                ?? throw OrderRejection.Invalid($"{path}.line", $"The order has no line {change.Line}.");
+                ?? throw Rejection.Invalid($"{path}.line", $"The order has no line {change.Line}.");
             if (!seen.Add(change.Line))
             {
-                throw OrderRejection.Invalid($"{path}.line", $"Line {change.Line} is named twice.");
+                throw Rejection.Invalid($"{path}.line", $"Line {change.Line} is named twice.");
             }
 
             if (change.Quantity is null && change.Price is null)
             {
-                throw OrderRejection.Invalid(path, $"Line {line.No}: give 'quantity', 'price' or both.");
+                throw Rejection.Invalid(path, $"Line {line.No}: give 'quantity', 'price' or both.");
             }
 
             if (change.Quantity is { } quantity)
@@ -101,7 +101,7 @@ public sealed partial class Order
 
             if (ColumnRanges.LineTotalProblem($"{path}.price", change.Quantity ?? line.Quantity, change.Price ?? line.Price) is { } tooLarge)
             {
-                throw OrderRejection.Invalid($"{path}.price", tooLarge);
+                throw Rejection.Invalid($"{path}.price", tooLarge);
             }
         }
 
@@ -165,7 +165,7 @@ public sealed partial class Order
 
         return ApprovalRun.Start(ApprovalRoute.Default, Facts(), _state.Approvals.Count + 1, _state.Responsible, _state.CreatedAt,
                 step => Pick(step.Role, step.DepartmentHead, _state.CreatedAt))
-            ?? throw new OrderRejection(OrderRejectionCode.Conflict, "The order has no approval step waiting.");
+            ?? throw new Rejection(RejectionCode.Conflict, "The order has no approval step waiting.");
     }
 
     private void Adopt(ApprovalRoundState round)

@@ -4,29 +4,6 @@ using SalesOrleans.Domain.Stock;
 
 namespace SalesOrleans.Domain.Orders;
 
-public enum OrderRejectionCode
-{
-    Invalid,
-    NotFound,
-    TransitionNotAllowed,
-    GateUnmet,
-    Conflict,
-    Forbidden,
-}
-
-/// <summary>An order command the domain refuses. Thrown before any state is touched, so a refused command changes nothing.</summary>
-public sealed class OrderRejection(OrderRejectionCode code, string message, string? field = null, IReadOnlyList<string>? details = null)
-    : Exception(message)
-{
-    public OrderRejectionCode Code { get; } = code;
-
-    public string? Field { get; } = field;
-
-    public IReadOnlyList<string> Details { get; } = details ?? [];
-
-    public static OrderRejection Invalid(string field, string message) => new(OrderRejectionCode.Invalid, message, field);
-}
-
 public sealed record NewOrderLine(string Sku, decimal Quantity, decimal? Price, DateOnly? DueDate);
 
 public sealed record NewOrder(
@@ -71,17 +48,17 @@ public sealed partial class Order
     {
         if (_state.Exists)
         {
-            throw new OrderRejection(OrderRejectionCode.Conflict, $"Order {_state.Id} already exists.");
+            throw new Rejection(RejectionCode.Conflict, $"Order {_state.Id} already exists.");
         }
 
         if (id == Guid.Empty)
         {
-            throw OrderRejection.Invalid("id", "The order id must not be empty.");
+            throw Rejection.Invalid("id", "The order id must not be empty.");
         }
 
         if (!actor.Roles.Any(r => r is Roles.Manager or Roles.Supervisor or Roles.Admin or Roles.System))
         {
-            throw new OrderRejection(OrderRejectionCode.Forbidden, "Only managers and supervisors create orders.");
+            throw new Rejection(RejectionCode.Forbidden, "Only managers and supervisors create orders.");
         }
 
         var customer = RequireText("customer", command.Customer, 200);
@@ -89,30 +66,30 @@ public sealed partial class Order
         var responsible = RequireText("responsible", command.Responsible, 100);
         if (!_directory.UserExists(responsible))
         {
-            throw OrderRejection.Invalid("responsible", $"Unknown user '{responsible}'.");
+            throw Rejection.Invalid("responsible", $"Unknown user '{responsible}'.");
         }
 
         var warehouse = Catalogue.NormalizeWarehouseId(command.Warehouse);
         if (warehouse.Length == 0 || !warehouseExists)
         {
-            throw OrderRejection.Invalid("warehouse", warehouse.Length == 0 ? "'warehouse' is required." : $"Unknown warehouse '{command.Warehouse}'.");
+            throw Rejection.Invalid("warehouse", warehouse.Length == 0 ? "'warehouse' is required." : $"Unknown warehouse '{command.Warehouse}'.");
         }
 
         var currency = (command.Currency ?? "").Trim().ToUpperInvariant();
         currency = currency.Length == 0 ? "EUR" : currency;
         if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
         {
-            throw OrderRejection.Invalid("currency", "The currency must be a three-letter ISO 4217 code.");
+            throw Rejection.Invalid("currency", "The currency must be a three-letter ISO 4217 code.");
         }
 
         if (command.Lines is not { Count: > 0 })
         {
-            throw OrderRejection.Invalid("lines", "An order needs at least one line.");
+            throw Rejection.Invalid("lines", "An order needs at least one line.");
         }
 
         if (command.Lines.Count > MaxLines)
         {
-            throw OrderRejection.Invalid("lines", $"An order has at most {MaxLines} lines.");
+            throw Rejection.Invalid("lines", $"An order has at most {MaxLines} lines.");
         }
 
         var lines = new List<OrderLine>();
@@ -123,12 +100,12 @@ public sealed partial class Order
             var code = Catalogue.NormalizeSkuCode(line.Sku);
             if (code.Length == 0)
             {
-                throw OrderRejection.Invalid($"{path}.sku", "'sku' is required.");
+                throw Rejection.Invalid($"{path}.sku", "'sku' is required.");
             }
 
             if (!skus.TryGetValue(code, out var sku))
             {
-                throw OrderRejection.Invalid($"{path}.sku", $"Unknown SKU '{line.Sku}'.");
+                throw Rejection.Invalid($"{path}.sku", $"Unknown SKU '{line.Sku}'.");
             }
 
             RequireAmount($"{path}.quantity", line.Quantity, positive: true, decimals: StockItem.MaxDecimals);
@@ -136,7 +113,7 @@ public sealed partial class Order
             RequireAmount($"{path}.price", price, positive: false, decimals: 2);
             if (ColumnRanges.LineTotalProblem($"{path}.price", line.Quantity, price) is { } tooLarge)
             {
-                throw OrderRejection.Invalid($"{path}.price", tooLarge);
+                throw Rejection.Invalid($"{path}.price", tooLarge);
             }
             lines.Add(new OrderLine
             {
@@ -191,17 +168,17 @@ public sealed partial class Order
         foreach (var split in splits ?? [])
         {
             var line = _state.Lines.FirstOrDefault(l => l.No == split.Line)
-                ?? throw OrderRejection.Invalid("splits", $"The order has no line {split.Line}.");
+                ?? throw Rejection.Invalid("splits", $"The order has no line {split.Line}.");
             RequireAmount($"splits[{split.Line}].production", split.Production, positive: false, decimals: StockItem.MaxDecimals);
             RequireAmount($"splits[{split.Line}].supplier", split.Supplier, positive: false, decimals: StockItem.MaxDecimals);
             if (split.Production + split.Supplier > line.Quantity)
             {
-                throw OrderRejection.Invalid("splits", $"Line {line.No} has {Money(line.Quantity)}; cannot send {Money(split.Production + split.Supplier)} to production and suppliers.");
+                throw Rejection.Invalid("splits", $"Line {line.No} has {Money(line.Quantity)}; cannot send {Money(split.Production + split.Supplier)} to production and suppliers.");
             }
 
             if (!byLine.TryAdd(split.Line, split))
             {
-                throw OrderRejection.Invalid("splits", $"Line {split.Line} is split twice.");
+                throw Rejection.Invalid("splits", $"Line {split.Line} is split twice.");
             }
         }
 
@@ -252,7 +229,7 @@ public sealed partial class Order
         var terms = OptionalText("paymentTerms", paymentTerms, 400);
         if (contract is null && terms is null)
         {
-            throw OrderRejection.Invalid("contractNumber", "Give 'contractNumber', 'paymentTerms' or both.");
+            throw Rejection.Invalid("contractNumber", "Give 'contractNumber', 'paymentTerms' or both.");
         }
 
         _state.ContractNumber = contract ?? _state.ContractNumber;
@@ -268,7 +245,7 @@ public sealed partial class Order
         var missing = MissingForExecution();
         if (missing.Count > 0)
         {
-            throw new OrderRejection(OrderRejectionCode.GateUnmet, $"Execution needs {string.Join(" and ", missing)}.", null, missing);
+            throw new Rejection(RejectionCode.GateUnmet, $"Execution needs {string.Join(" and ", missing)}.", null, missing);
         }
 
         _state.Status = OrderStatus.Execution;
@@ -298,7 +275,7 @@ public sealed partial class Order
         var order = FindReplenishment(replenishmentId);
         if (order.Kind != ReplenishmentKind.Production || order.Status != ReplenishmentStatus.Planned)
         {
-            throw new OrderRejection(OrderRejectionCode.Conflict, $"{order.Id} is a {order.Kind.ToString().ToLowerInvariant()} order in status {order.Status}; only planned production starts.");
+            throw new Rejection(RejectionCode.Conflict, $"{order.Id} is a {order.Kind.ToString().ToLowerInvariant()} order in status {order.Status}; only planned production starts.");
         }
 
         Replace(order, order with { Status = ReplenishmentStatus.InProduction });
@@ -314,12 +291,12 @@ public sealed partial class Order
         var batchNumber = RequireText("batch", batch, 64);
         if (!order.IsOpen)
         {
-            throw new OrderRejection(OrderRejectionCode.Conflict, $"{order.Id} is {order.Status.ToString().ToLowerInvariant()}.");
+            throw new Rejection(RejectionCode.Conflict, $"{order.Id} is {order.Status.ToString().ToLowerInvariant()}.");
         }
 
         if (_state.PendingStock.Any(a => a.Replenishment == order.Id))
         {
-            throw new OrderRejection(OrderRejectionCode.Conflict, $"{order.Id} is being received.");
+            throw new Rejection(RejectionCode.Conflict, $"{order.Id} is being received.");
         }
 
         var line = Line(order.Line);
@@ -334,7 +311,7 @@ public sealed partial class Order
         RequireWarehouseOrSupervisor(actor, "ship");
         if (_state.PendingStock.Count > 0)
         {
-            throw new OrderRejection(OrderRejectionCode.Conflict, "Stock changes of this order are still being carried out; try again shortly.");
+            throw new Rejection(RejectionCode.Conflict, "Stock changes of this order are still being carried out; try again shortly.");
         }
 
         var held = _state.Lines.SelectMany(l => l.Reservations.Where(r => r.Quantity > r.Shipped).Select(r => (Line: l, Reservation: r))).ToList();
@@ -350,7 +327,7 @@ public sealed partial class Order
         if (held.Count == 0)
         {
             var waiting = Waiting();
-            throw new OrderRejection(OrderRejectionCode.GateUnmet, "Nothing is reserved to ship.", null, waiting);
+            throw new Rejection(RejectionCode.GateUnmet, "Nothing is reserved to ship.", null, waiting);
         }
 
         var waybill = $"WB-{Reference[..8].ToUpperInvariant()}-{_state.NextNumber++}";
@@ -371,14 +348,14 @@ public sealed partial class Order
         RequireAmount("amount", value, positive: true, decimals: 2);
         if (value > open)
         {
-            throw OrderRejection.Invalid("amount", $"Only {Money(open)} {_state.Currency} of the order is not invoiced yet.");
+            throw Rejection.Invalid("amount", $"Only {Money(open)} {_state.Currency} of the order is not invoiced yet.");
         }
 
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var due = dueDate ?? today.AddDays(14);
         if (due < today)
         {
-            throw OrderRejection.Invalid("dueDate", "The due date must not be in the past.");
+            throw Rejection.Invalid("dueDate", "The due date must not be in the past.");
         }
 
         var invoice = new Invoice($"INV-{Reference[..8].ToUpperInvariant()}-{_state.NextNumber++}", value, due, now, actor.User);
@@ -396,7 +373,7 @@ public sealed partial class Order
         {
             if (known.Amount != amount)
             {
-                throw new OrderRejection(OrderRejectionCode.Conflict, $"Payment {id} was recorded with {Money(known.Amount)}.", "paymentId");
+                throw new Rejection(RejectionCode.Conflict, $"Payment {id} was recorded with {Money(known.Amount)}.", "paymentId");
             }
 
             return;
@@ -408,11 +385,11 @@ public sealed partial class Order
         RequireAmount("amount", amount, positive: true, decimals: 2);
         if (amount > _state.BalanceDue)
         {
-            throw OrderRejection.Invalid("amount", $"The balance due is {Money(_state.BalanceDue)} {_state.Currency}.");
+            throw Rejection.Invalid("amount", $"The balance due is {Money(_state.BalanceDue)} {_state.Currency}.");
         }
 
         var invoiceNumber = invoice is null ? null : _state.Invoices.FirstOrDefault(i => i.Number == invoice.Trim())?.Number
-            ?? throw OrderRejection.Invalid("invoice", $"The order has no invoice '{invoice}'.");
+            ?? throw Rejection.Invalid("invoice", $"The order has no invoice '{invoice}'.");
         _state.Payments.Add(new Payment(id, amount, now, invoiceNumber, actor.User));
         Record(OrderActivityKind.Paid, actor, now, $"Payment {id}: {Money(amount)} {_state.Currency}; balance due {Money(_state.BalanceDue)}.", invoiceNumber ?? id, amount);
         CompleteIfDone(actor, now);
@@ -426,12 +403,12 @@ public sealed partial class Order
         var why = RequireText("reason", reason, 400);
         if (_state.Lines.Any(l => l.Shipped > 0))
         {
-            throw new OrderRejection(OrderRejectionCode.Conflict, "Goods of this order have been shipped; it can no longer be cancelled.");
+            throw new Rejection(RejectionCode.Conflict, "Goods of this order have been shipped; it can no longer be cancelled.");
         }
 
         if (_state.PendingStock.Count > 0)
         {
-            throw new OrderRejection(OrderRejectionCode.Conflict, "Stock changes of this order are still being carried out; try again shortly.");
+            throw new Rejection(RejectionCode.Conflict, "Stock changes of this order are still being carried out; try again shortly.");
         }
 
         _state.CancelReason = why;
@@ -460,7 +437,7 @@ public sealed partial class Order
         RequireResponsibleOrSupervisor(actor);
         if (_state.PendingStock.Count > 0)
         {
-            throw new OrderRejection(OrderRejectionCode.Conflict, "Reservations of this order are still being released; try again shortly.");
+            throw new Rejection(RejectionCode.Conflict, "Reservations of this order are still being released; try again shortly.");
         }
 
         _state.Status = OrderStatus.Archived;
@@ -475,17 +452,17 @@ public sealed partial class Order
         var order = FindReplenishment(replenishmentId);
         if (order.Kind != ReplenishmentKind.Production || !order.IsOpen)
         {
-            throw new OrderRejection(OrderRejectionCode.Conflict, $"{order.Id} is a {order.Kind.ToString().ToLowerInvariant()} order in status {order.Status}; only open production reports progress.");
+            throw new Rejection(RejectionCode.Conflict, $"{order.Id} is a {order.Kind.ToString().ToLowerInvariant()} order in status {order.Status}; only open production reports progress.");
         }
 
         if (percent is < 0 or > 99)
         {
-            throw OrderRejection.Invalid("percent", "'percent' goes from 0 to 99 (100 % is the receipt of the goods).");
+            throw Rejection.Invalid("percent", "'percent' goes from 0 to 99 (100 % is the receipt of the goods).");
         }
 
         if (expectedOn is { } on && on < DateOnly.FromDateTime(now.UtcDateTime))
         {
-            throw OrderRejection.Invalid("expectedOn", "The expected date must not be in the past.");
+            throw Rejection.Invalid("expectedOn", "The expected date must not be in the past.");
         }
 
         Replace(order, order with { Progress = percent, ExpectedOn = expectedOn ?? order.ExpectedOn });
@@ -654,7 +631,7 @@ public sealed partial class Order
 
     private Replenishment FindReplenishment(string? id) =>
         _state.Replenishments.FirstOrDefault(r => r.Id == (id ?? "").Trim())
-        ?? throw new OrderRejection(OrderRejectionCode.NotFound, $"Order {_state.Id} has no production or supplier order '{id}'.", "replenishmentId");
+        ?? throw new Rejection(RejectionCode.NotFound, $"Order {_state.Id} has no production or supplier order '{id}'.", "replenishmentId");
 
     private void Replace(Replenishment old, Replenishment updated) => _state.Replenishments[_state.Replenishments.IndexOf(old)] = updated;
 
@@ -662,12 +639,12 @@ public sealed partial class Order
     {
         if (!_state.Exists)
         {
-            throw new OrderRejection(OrderRejectionCode.NotFound, "The order does not exist.");
+            throw new Rejection(RejectionCode.NotFound, "The order does not exist.");
         }
 
         if (!allowed.Contains(_state.Status))
         {
-            throw new OrderRejection(OrderRejectionCode.TransitionNotAllowed,
+            throw new Rejection(RejectionCode.TransitionNotAllowed,
                 $"Cannot {what} an order that is {_state.Status}; only when {string.Join(" or ", allowed)}.", "status", AllowedActions());
         }
     }
@@ -692,7 +669,7 @@ public sealed partial class Order
     {
         if (actor.User != _state.Responsible && !actor.ActsAsSupervisor)
         {
-            throw new OrderRejection(OrderRejectionCode.Forbidden, $"Only the responsible ({_state.Responsible}) or a supervisor may do this.");
+            throw new Rejection(RejectionCode.Forbidden, $"Only the responsible ({_state.Responsible}) or a supervisor may do this.");
         }
     }
 
@@ -700,7 +677,7 @@ public sealed partial class Order
     {
         if (!actor.ActsAsSupervisor)
         {
-            throw new OrderRejection(OrderRejectionCode.Forbidden, $"Only supervisors {what} orders.");
+            throw new Rejection(RejectionCode.Forbidden, $"Only supervisors {what} orders.");
         }
     }
 
@@ -708,7 +685,7 @@ public sealed partial class Order
     {
         if (!actor.ActsAsSupervisor && !actor.Roles.Contains(Roles.Warehouse))
         {
-            throw new OrderRejection(OrderRejectionCode.Forbidden, $"Only the warehouse or a supervisor may {what}.");
+            throw new Rejection(RejectionCode.Forbidden, $"Only the warehouse or a supervisor may {what}.");
         }
     }
 
@@ -721,17 +698,17 @@ public sealed partial class Order
     {
         if (positive ? value <= 0 : value < 0)
         {
-            throw OrderRejection.Invalid(field, positive ? $"'{field}' must be positive." : $"'{field}' must not be negative.");
+            throw Rejection.Invalid(field, positive ? $"'{field}' must be positive." : $"'{field}' must not be negative.");
         }
 
         if (value > StockItem.MaxQuantity || ColumnRanges.MoneyProblem(field, value) is not null)
         {
-            throw OrderRejection.Invalid(field, $"'{field}' is too large.");
+            throw Rejection.Invalid(field, $"'{field}' is too large.");
         }
 
         if (decimal.Round(value, decimals) != value)
         {
-            throw OrderRejection.Invalid(field, $"'{field}' has more than {decimals} decimals.");
+            throw Rejection.Invalid(field, $"'{field}' has more than {decimals} decimals.");
         }
     }
 
@@ -739,11 +716,11 @@ public sealed partial class Order
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw OrderRejection.Invalid(field, $"'{field}' is required.");
+            throw Rejection.Invalid(field, $"'{field}' is required.");
         }
 
         var trimmed = value.Trim();
-        return trimmed.Length <= maxLength ? trimmed : throw OrderRejection.Invalid(field, $"'{field}' is longer than {maxLength} characters.");
+        return trimmed.Length <= maxLength ? trimmed : throw Rejection.Invalid(field, $"'{field}' is longer than {maxLength} characters.");
     }
 
     private static string RequireId(string field, string? value)
@@ -752,9 +729,9 @@ public sealed partial class Order
         {
             return StockItem.RequireId(field, value);
         }
-        catch (StockRejection rejection)
+        catch (Rejection rejection)
         {
-            throw OrderRejection.Invalid(field, rejection.Message);
+            throw Rejection.Invalid(field, rejection.Message);
         }
     }
 

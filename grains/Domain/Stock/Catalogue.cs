@@ -51,24 +51,24 @@ public static partial class Catalogue
         var code = NormalizeSkuCode(draft.Code);
         if (code.Length == 0)
         {
-            throw StockRejection.Invalid("code", "'code' is required.");
+            throw Rejection.Invalid("code", "'code' is required.");
         }
 
         if (!IsValidSkuCode(code))
         {
-            throw StockRejection.Invalid("code", "'code' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+            throw Rejection.Invalid("code", "'code' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
         }
 
         var name = RequireText("name", draft.Name, 200);
         var unit = RequireText("unit", draft.Unit, 16);
         if (draft.Price < 0)
         {
-            throw StockRejection.Invalid("price", "The price must not be negative.");
+            throw Rejection.Invalid("price", "The price must not be negative.");
         }
 
         if (ColumnRanges.MoneyProblem("price", draft.Price) is { } tooLarge)
         {
-            throw StockRejection.Invalid("price", tooLarge);
+            throw Rejection.Invalid("price", tooLarge);
         }
 
         var currency = (draft.Currency ?? "").Trim().ToUpperInvariant();
@@ -79,17 +79,17 @@ public static partial class Catalogue
 
         if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
         {
-            throw StockRejection.Invalid("currency", "The currency must be a three-letter ISO 4217 code.");
+            throw Rejection.Invalid("currency", "The currency must be a three-letter ISO 4217 code.");
         }
 
         if (!Enum.IsDefined(draft.Kind))
         {
-            throw StockRejection.Invalid("kind", "'kind' must be one of Stocked, Manufactured, Purchased.");
+            throw Rejection.Invalid("kind", "'kind' must be one of Stocked, Manufactured, Purchased.");
         }
 
         if (draft.LeadTimeDays is < 0 or > MaxLeadTimeDays)
         {
-            throw StockRejection.Invalid("leadTimeDays", $"'leadTimeDays' must be between 0 and {MaxLeadTimeDays}.");
+            throw Rejection.Invalid("leadTimeDays", $"'leadTimeDays' must be between 0 and {MaxLeadTimeDays}.");
         }
 
         string? ean = null;
@@ -98,7 +98,7 @@ public static partial class Catalogue
             ean = draft.Ean.Trim();
             if (!IsValidEan13(ean))
             {
-                throw StockRejection.Invalid("ean", $"'{ean}' is not a valid EAN-13 (13 digits with a correct check digit).");
+                throw Rejection.Invalid("ean", $"'{ean}' is not a valid EAN-13 (13 digits with a correct check digit).");
             }
         }
 
@@ -111,12 +111,12 @@ public static partial class Catalogue
         var id = NormalizeWarehouseId(draft.Id);
         if (id.Length == 0)
         {
-            throw StockRejection.Invalid("id", "'id' is required.");
+            throw Rejection.Invalid("id", "'id' is required.");
         }
 
         if (!IsValidWarehouseId(id))
         {
-            throw StockRejection.Invalid("id", "'id' must be 1-32 lower-case letters, digits, '_' or '-', starting with a letter or digit.");
+            throw Rejection.Invalid("id", "'id' must be 1-32 lower-case letters, digits, '_' or '-', starting with a letter or digit.");
         }
 
         var name = RequireText("name", draft.Name, 200);
@@ -146,7 +146,7 @@ public static partial class Catalogue
     {
         if (!actor.Roles.Any(r => r is Roles.Warehouse or Roles.Supervisor or Roles.Admin or Roles.System))
         {
-            throw new StockRejection(StockRejectionCode.Forbidden, "Only warehouse staff, supervisors and admins edit the catalogue.");
+            throw new Rejection(RejectionCode.Forbidden, "Only warehouse staff, supervisors and admins edit the catalogue.");
         }
     }
 
@@ -154,13 +154,13 @@ public static partial class Catalogue
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw StockRejection.Invalid(field, $"'{field}' is required.");
+            throw Rejection.Invalid(field, $"'{field}' is required.");
         }
 
         var trimmed = value.Trim();
         if (trimmed.Length > maxLength)
         {
-            throw StockRejection.Invalid(field, $"'{field}' is longer than {maxLength} characters.");
+            throw Rejection.Invalid(field, $"'{field}' is longer than {maxLength} characters.");
         }
 
         return trimmed;

@@ -83,7 +83,7 @@ public sealed partial class StockItem
         var receivedAt = command.ReceivedAt ?? now;
         if (receivedAt > now + FutureTolerance)
         {
-            throw StockRejection.Invalid("receivedAt", "'receivedAt' must not be in the future.");
+            throw Rejection.Invalid("receivedAt", "'receivedAt' must not be in the future.");
         }
 
         var reserveFor = command.ReserveFor;
@@ -105,7 +105,7 @@ public sealed partial class StockItem
         var existing = FindBatch(batchNumber);
         if (existing is not null && existing.Expiry != command.Expiry)
         {
-            throw new StockRejection(StockRejectionCode.Conflict,
+            throw new Rejection(RejectionCode.Conflict,
                 $"Batch {batchNumber} is already here with expiry {Describe(existing.Expiry)}, not {Describe(command.Expiry)}.", "expiry");
         }
 
@@ -114,25 +114,25 @@ public sealed partial class StockItem
             : existing with { OnHand = existing.OnHand + quantity };
         if (batch.OnHand > MaxQuantity)
         {
-            throw StockRejection.Invalid("quantity", $"Batch {batchNumber} would hold more than {Catalogue.Format(MaxQuantity)}.");
+            throw Rejection.Invalid("quantity", $"Batch {batchNumber} would hold more than {Catalogue.Format(MaxQuantity)}.");
         }
 
         if (reservationId is not null)
         {
             if (_state.Reservations.ContainsKey(reservationId))
             {
-                throw new StockRejection(StockRejectionCode.Conflict, $"Reservation {reservationId} already exists.", "reserveFor.reservationId");
+                throw new Rejection(RejectionCode.Conflict, $"Reservation {reservationId} already exists.", "reserveFor.reservationId");
             }
 
             if (reserveQuantity > quantity)
             {
-                throw new StockRejection(StockRejectionCode.Invalid,
-                    $"Cannot reserve {Catalogue.Format(reserveQuantity)} of a receipt of {Catalogue.Format(quantity)}.", "reserveFor.quantity", quantity, reserveQuantity);
+                throw new Rejection(RejectionCode.Invalid,
+                    $"Cannot reserve {Catalogue.Format(reserveQuantity)} of a receipt of {Catalogue.Format(quantity)}.", "reserveFor.quantity", available: quantity, requested: reserveQuantity);
             }
 
             if (batch.IsExpired(now))
             {
-                throw StockRejection.Invalid("reserveFor", $"Batch {batchNumber} expired on {Describe(batch.Expiry)} and cannot be reserved.");
+                throw Rejection.Invalid("reserveFor", $"Batch {batchNumber} expired on {Describe(batch.Expiry)} and cannot be reserved.");
             }
         }
 
@@ -172,7 +172,7 @@ public sealed partial class StockItem
                 return existing;
             }
 
-            throw new StockRejection(StockRejectionCode.Conflict,
+            throw new Rejection(RejectionCode.Conflict,
                 $"Reservation {id} already exists for {Catalogue.Format(existing.Quantity)} on {Reference(existing.Order, existing.Line)}.", "reservationId");
         }
 
@@ -182,8 +182,8 @@ public sealed partial class StockItem
         {
             if (!command.AllowPartial)
             {
-                throw new StockRejection(StockRejectionCode.Insufficient,
-                    $"Only {Catalogue.Format(available)} of {_sku} available in {_warehouse}; {Catalogue.Format(quantity)} requested.", "quantity", available, quantity);
+                throw new Rejection(RejectionCode.Insufficient,
+                    $"Only {Catalogue.Format(available)} of {_sku} available in {_warehouse}; {Catalogue.Format(quantity)} requested.", "quantity", available: available, requested: quantity);
             }
 
             take = available;
@@ -249,8 +249,8 @@ public sealed partial class StockItem
 
         if (quantity > held)
         {
-            throw new StockRejection(StockRejectionCode.ExceedsReserved,
-                $"Reservation {reservation.Id} holds {Catalogue.Format(held)}; cannot release {Catalogue.Format(quantity)}.", "quantity", held, quantity);
+            throw new Rejection(RejectionCode.ExceedsReserved,
+                $"Reservation {reservation.Id} holds {Catalogue.Format(held)}; cannot release {Catalogue.Format(quantity)}.", "quantity", available: held, requested: quantity);
         }
 
         Touch(now);
@@ -281,16 +281,16 @@ public sealed partial class StockItem
         var held = reservation.Held;
         if (held == 0)
         {
-            throw new StockRejection(StockRejectionCode.ExceedsReserved,
+            throw new Rejection(RejectionCode.ExceedsReserved,
                 $"Reservation {reservation.Id} holds nothing to ship (shipped {Catalogue.Format(reservation.Shipped)}, released {Catalogue.Format(reservation.Released)}).",
-                "reservationId", 0, command.Quantity);
+                "reservationId", available: 0, requested: command.Quantity);
         }
 
         var quantity = command.Quantity is { } q ? RequireQuantity("quantity", q) : held;
         if (quantity > held)
         {
-            throw new StockRejection(StockRejectionCode.ExceedsReserved,
-                $"Reservation {reservation.Id} holds {Catalogue.Format(held)}; cannot ship {Catalogue.Format(quantity)}.", "quantity", held, quantity);
+            throw new Rejection(RejectionCode.ExceedsReserved,
+                $"Reservation {reservation.Id} holds {Catalogue.Format(held)}; cannot ship {Catalogue.Format(quantity)}.", "quantity", available: held, requested: quantity);
         }
 
         Touch(now);
@@ -319,7 +319,7 @@ public sealed partial class StockItem
         var adjustmentId = OptionalId("adjustmentId", command.AdjustmentId);
         if ((command.Counted is null) == (command.Delta is null))
         {
-            throw StockRejection.Invalid("counted", "Give exactly one of 'counted' (the count's result) or 'delta'.");
+            throw Rejection.Invalid("counted", "Give exactly one of 'counted' (the count's result) or 'delta'.");
         }
 
         var field = command.Counted is null ? "delta" : "counted";
@@ -327,17 +327,17 @@ public sealed partial class StockItem
         RequireScale(field, value);
         if (Math.Abs(value) > MaxQuantity)
         {
-            throw StockRejection.Invalid(field, $"'{field}' must not exceed {Catalogue.Format(MaxQuantity)}.");
+            throw Rejection.Invalid(field, $"'{field}' must not exceed {Catalogue.Format(MaxQuantity)}.");
         }
 
         if (command.Counted is < 0)
         {
-            throw StockRejection.Invalid("counted", "A count cannot be negative.");
+            throw Rejection.Invalid("counted", "A count cannot be negative.");
         }
 
         if (command.Delta == 0)
         {
-            throw StockRejection.Invalid("delta", "'delta' must not be zero.");
+            throw Rejection.Invalid("delta", "'delta' must not be zero.");
         }
 
         if (adjustmentId is not null && IsRepeat(adjustmentId, MovementKind.Adjustment, "adjustmentId"))
@@ -350,29 +350,29 @@ public sealed partial class StockItem
         var target = command.Counted ?? current + command.Delta!.Value;
         if (batch is null && target <= 0)
         {
-            throw new StockRejection(StockRejectionCode.NotFound, $"There is no batch {batchNumber} of {_sku} in {_warehouse}.", "batch");
+            throw new Rejection(RejectionCode.NotFound, $"There is no batch {batchNumber} of {_sku} in {_warehouse}.", "batch");
         }
 
         if (target < 0)
         {
-            throw new StockRejection(StockRejectionCode.Insufficient,
-                $"Batch {batchNumber} has {Catalogue.Format(current)} on hand; it cannot go below zero.", field, current, -command.Delta!.Value);
+            throw new Rejection(RejectionCode.Insufficient,
+                $"Batch {batchNumber} has {Catalogue.Format(current)} on hand; it cannot go below zero.", field, available: current, requested: -command.Delta!.Value);
         }
 
         if (target > MaxQuantity)
         {
-            throw StockRejection.Invalid(field, $"Batch {batchNumber} would hold more than {Catalogue.Format(MaxQuantity)}.");
+            throw Rejection.Invalid(field, $"Batch {batchNumber} would hold more than {Catalogue.Format(MaxQuantity)}.");
         }
 
         if (batch is not null && target < batch.Reserved)
         {
-            throw new StockRejection(StockRejectionCode.Conflict,
-                $"{Catalogue.Format(batch.Reserved)} of batch {batchNumber} are reserved; release them before counting it below that.", field, batch.Reserved);
+            throw new Rejection(RejectionCode.Conflict,
+                $"{Catalogue.Format(batch.Reserved)} of batch {batchNumber} are reserved; release them before counting it below that.", field, available: batch.Reserved);
         }
 
         if (batch is not null && command.Expiry is not null && command.Expiry != batch.Expiry)
         {
-            throw new StockRejection(StockRejectionCode.Conflict, $"Batch {batchNumber} expires {Describe(batch.Expiry)}, not {Describe(command.Expiry)}.", "expiry");
+            throw new Rejection(RejectionCode.Conflict, $"Batch {batchNumber} expires {Describe(batch.Expiry)}, not {Describe(command.Expiry)}.", "expiry");
         }
 
         if (target == current)
@@ -394,7 +394,7 @@ public sealed partial class StockItem
     {
         var key = RequireId("reservationId", id);
         return _state.Reservations.GetValueOrDefault(key)
-            ?? throw new StockRejection(StockRejectionCode.NotFound, $"There is no reservation {key} of {_sku} in {_warehouse}.", "reservationId");
+            ?? throw new Rejection(RejectionCode.NotFound, $"There is no reservation {key} of {_sku} in {_warehouse}.", "reservationId");
     }
 
     /// <summary>Splits a quantity over the reservation's batches: FIFO (as stored) for shipping, the reverse for releasing.</summary>
@@ -531,7 +531,7 @@ public sealed partial class StockItem
 
         return applied.Kind == kind
             ? true
-            : throw new StockRejection(StockRejectionCode.Conflict, $"'{operationId}' was already used for a {applied.Kind.ToString().ToLowerInvariant()}.", field);
+            : throw new Rejection(RejectionCode.Conflict, $"'{operationId}' was already used for a {applied.Kind.ToString().ToLowerInvariant()}.", field);
     }
 
     private void Remember(string? operationId, MovementKind kind)
@@ -563,7 +563,7 @@ public sealed partial class StockItem
     {
         if (!actor.Roles.Any(roles.Contains))
         {
-            throw new StockRejection(StockRejectionCode.Forbidden, $"Only {string.Join(", ", roles.Where(r => r != Roles.System))} may {what}.");
+            throw new Rejection(RejectionCode.Forbidden, $"Only {string.Join(", ", roles.Where(r => r != Roles.System))} may {what}.");
         }
     }
 
@@ -571,12 +571,12 @@ public sealed partial class StockItem
     {
         if (quantity <= 0)
         {
-            throw StockRejection.Invalid(field, $"'{field}' must be positive.");
+            throw Rejection.Invalid(field, $"'{field}' must be positive.");
         }
 
         if (quantity > MaxQuantity)
         {
-            throw StockRejection.Invalid(field, $"'{field}' must not exceed {Catalogue.Format(MaxQuantity)}.");
+            throw Rejection.Invalid(field, $"'{field}' must not exceed {Catalogue.Format(MaxQuantity)}.");
         }
 
         RequireScale(field, quantity);
@@ -587,7 +587,7 @@ public sealed partial class StockItem
     {
         if (decimal.Round(quantity, MaxDecimals) != quantity)
         {
-            throw StockRejection.Invalid(field, $"'{field}' has more than {MaxDecimals} decimals.");
+            throw Rejection.Invalid(field, $"'{field}' has more than {MaxDecimals} decimals.");
         }
     }
 
@@ -596,12 +596,12 @@ public sealed partial class StockItem
         var value = (id ?? "").Trim();
         if (value.Length == 0)
         {
-            throw StockRejection.Invalid(field, $"'{field}' is required.");
+            throw Rejection.Invalid(field, $"'{field}' is required.");
         }
 
         if (!IdPattern().IsMatch(value))
         {
-            throw StockRejection.Invalid(field, $"'{field}' must be 1-100 letters, digits, '.', '_', ':' or '-'.");
+            throw Rejection.Invalid(field, $"'{field}' must be 1-100 letters, digits, '.', '_', ':' or '-'.");
         }
 
         return value;
@@ -614,12 +614,12 @@ public sealed partial class StockItem
         var value = (batch ?? "").Trim();
         if (value.Length == 0)
         {
-            throw StockRejection.Invalid(field, $"'{field}' is required (the batch or lot number).");
+            throw Rejection.Invalid(field, $"'{field}' is required (the batch or lot number).");
         }
 
         if (!BatchPattern().IsMatch(value))
         {
-            throw StockRejection.Invalid(field, $"'{field}' must be 1-64 letters, digits, '.', '_', '/' or '-'.");
+            throw Rejection.Invalid(field, $"'{field}' must be 1-64 letters, digits, '.', '_', '/' or '-'.");
         }
 
         return value;
@@ -630,7 +630,7 @@ public sealed partial class StockItem
         var value = Catalogue.RequireText(orderField, order, 100);
         if (line is < 1)
         {
-            throw StockRejection.Invalid(lineField, $"'{lineField}' must be 1 or more.");
+            throw Rejection.Invalid(lineField, $"'{lineField}' must be 1 or more.");
         }
 
         return Reference(value, line);

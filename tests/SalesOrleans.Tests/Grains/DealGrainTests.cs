@@ -46,11 +46,11 @@ public class DealGrainTests(GrainClusterFixture fixture)
         var notAllowed = await grain.Move(new MoveDealCommand("won"), As(owner));
         var missing = await fixture.Grains.GetGrain<IDealGrain>(Guid.NewGuid()).Move(new MoveDealCommand("proposal"), As(owner));
 
-        Assert.Equal(CommandErrorCode.GateUnmet, gate.Error!.Code);
+        Assert.Equal(RejectionCode.GateUnmet, gate.Error!.Code);
         Assert.Equal(["task 'Call the client' done"], gate.Error.Details);
-        Assert.Equal(CommandErrorCode.TransitionNotAllowed, notAllowed.Error!.Code);
+        Assert.Equal(RejectionCode.TransitionNotAllowed, notAllowed.Error!.Code);
         Assert.Equal(["proposal", "lost"], notAllowed.Error.Details);
-        Assert.Equal(CommandErrorCode.NotFound, missing.Error!.Code);
+        Assert.Equal(RejectionCode.NotFound, missing.Error!.Code);
         Assert.Equal(deal.Seq, (await grain.Get())!.Seq);
     }
 
@@ -150,6 +150,6 @@ public class DealGrainTests(GrainClusterFixture fixture)
         var other = await grain.Create(new CreateDealCommand(TestProcesses.Kind, "Something else", "Hansa Print", null, owner, TestDirectory.Department, 1m, "EUR", null, null), As(owner));
 
         Assert.Equal(deal.Seq, again.Deal!.Seq);
-        Assert.Equal(CommandErrorCode.Conflict, other.Error!.Code);
+        Assert.Equal(RejectionCode.Conflict, other.Error!.Code);
     }
 }

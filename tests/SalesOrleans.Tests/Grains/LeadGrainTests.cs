@@ -159,7 +159,7 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
         var owner = new ActorInfo(view.Assignee!, ["manager"]);
 
         var incomplete = await lead.Convert(new ConvertLeadCommand(TestProcesses.Kind, null, null, "Two pumps", null, "Ivan +7916", 5000m, "EUR"), owner);
-        Assert.Equal(("legalDetails", CommandErrorCode.Invalid), (incomplete.Error!.Field, incomplete.Error.Code));
+        Assert.Equal(("legalDetails", RejectionCode.Invalid), (incomplete.Error!.Field, incomplete.Error.Code));
         var converted = await lead.Convert(new ConvertLeadCommand(TestProcesses.Kind, null, null, "Two pumps", "OOO Uralmash", "Ivan +7916", 5000m, "EUR"), owner);
 
         Assert.True(converted.Ok, converted.Error?.Message);
@@ -198,13 +198,13 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
         var byManager = await lead.Assign("m1", null, new ActorInfo("m1", ["manager"]));
         var byHead = await lead.Assign("m1", "speaks Russian", new ActorInfo("head", ["supervisor"]));
 
-        Assert.Equal(CommandErrorCode.Forbidden, byManager.Error!.Code);
+        Assert.Equal(RejectionCode.Forbidden, byManager.Error!.Code);
         Assert.Equal(("m1", "d1", "assigned by head: speaks Russian"), (byHead.Lead!.Assignee, byHead.Lead.Department, byHead.Lead.AssignmentReason));
 
         var contact = fixture.Grains.GetGrain<IContactGrain>(outcome.ContactId);
         var refused = await contact.AddTask(new NewContactTask("Call about the exhibition", "m1", "call-client", 8), new ActorInfo("m2", ["manager"]));
         var given = await contact.AddTask(new NewContactTask("Call about the exhibition", "m1", "call-client", 8), new ActorInfo("mk", ["marketer"]));
-        Assert.Equal(CommandErrorCode.Forbidden, refused.Error!.Code);
+        Assert.Equal(RejectionCode.Forbidden, refused.Error!.Code);
         var task = Assert.Single(given.Contact!.Tasks);
         Assert.Equal(("m1", "Open", "mk"), (task.Executor, task.Status, task.CreatedBy));
         Assert.True((await contact.CompleteTask(task.Id, "Invited", new ActorInfo("m1", ["manager"]))).Ok);

@@ -88,7 +88,7 @@ public class OrderGrainTests(StockClusterFixture fixture)
         var other = await order.Create(command with { Customer = "Someone else" }, Seller);
 
         Assert.Equal(first.Order!.Seq, again.Order!.Seq);
-        Assert.Equal(CommandErrorCode.Conflict, other.Error!.Code);
+        Assert.Equal(RejectionCode.Conflict, other.Error!.Code);
     }
 
     [Fact]
@@ -106,12 +106,12 @@ public class OrderGrainTests(StockClusterFixture fixture)
         {
             var order = fixture.Grains.GetGrain<IOrderGrain>(Guid.NewGuid());
             var refused = await order.Create(For(dealId), stranger);
-            Assert.Equal((CommandErrorCode.Forbidden, "dealId"), (refused.Error!.Code, refused.Error.Field));
+            Assert.Equal((RejectionCode.Forbidden, "dealId"), (refused.Error!.Code, refused.Error.Field));
             Assert.Null(await order.Get());
         }
 
         var missing = await fixture.Grains.GetGrain<IOrderGrain>(Guid.NewGuid()).Create(For(Guid.NewGuid()), Seller);
-        Assert.Equal(CommandErrorCode.NotFound, missing.Error!.Code);
+        Assert.Equal(RejectionCode.NotFound, missing.Error!.Code);
 
         // The owner, a colleague of the department, its head and the system (the deal's own order) link it.
         foreach (var allowed in new[] { Seller, new ActorInfo("m2", ["manager"]), Boss, new ActorInfo("system", ["system"]) })

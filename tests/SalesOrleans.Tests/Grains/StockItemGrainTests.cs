@@ -60,7 +60,7 @@ public class StockItemGrainTests(StockClusterFixture fixture)
 
         Assert.Equal(200, results.Count(r => r.Ok));
         var refused = results.Where(r => !r.Ok).Select(r => r.Error!).ToList();
-        Assert.All(refused, e => Assert.Equal((StockErrorCode.Insufficient, 0m, 5m), (e.Code, e.Available!.Value, e.Requested!.Value)));
+        Assert.All(refused, e => Assert.Equal((RejectionCode.Insufficient, 0m, 5m), (e.Code, e.Available!.Value, e.Requested!.Value)));
         var view = (await item.Get())!;
         Assert.Equal((1000m, 1000m, 0m), (view.OnHand, view.Reserved, view.Available));
     }
@@ -185,8 +185,8 @@ public class StockItemGrainTests(StockClusterFixture fixture)
         var unknownSku = await Item("NOPE-1").Receive(new ReceiveStockCommand("B1", 1), Keeper);
         var unknownWarehouse = await Item(NewSku(), "south").Receive(new ReceiveStockCommand("B1", 1), Keeper);
 
-        Assert.Equal((StockErrorCode.NotFound, "sku"), (unknownSku.Error!.Code, unknownSku.Error.Field));
-        Assert.Equal((StockErrorCode.Invalid, "warehouse"), (unknownWarehouse.Error!.Code, unknownWarehouse.Error.Field));
+        Assert.Equal((RejectionCode.NotFound, "sku"), (unknownSku.Error!.Code, unknownSku.Error.Field));
+        Assert.Equal((RejectionCode.Invalid, "warehouse"), (unknownWarehouse.Error!.Code, unknownWarehouse.Error.Field));
         Assert.Null(await Item(NewSku()).Get());
         Assert.Null(await Item(NewSku()).GetReservation("r1"));
     }
@@ -202,9 +202,9 @@ public class StockItemGrainTests(StockClusterFixture fixture)
         var forbidden = await item.Receive(new ReceiveStockCommand("B9", 5), Seller);
         var zero = await item.Reserve(new ReserveStockCommand("r2", 0, "ORD-1"), Seller);
 
-        Assert.Equal((StockErrorCode.Insufficient, 10m), (short_.Error!.Code, short_.Error.Available!.Value));
-        Assert.Equal(StockErrorCode.Forbidden, forbidden.Error!.Code);
-        Assert.Equal((StockErrorCode.Invalid, "quantity"), (zero.Error!.Code, zero.Error.Field));
+        Assert.Equal((RejectionCode.Insufficient, 10m), (short_.Error!.Code, short_.Error.Available!.Value));
+        Assert.Equal(RejectionCode.Forbidden, forbidden.Error!.Code);
+        Assert.Equal((RejectionCode.Invalid, "quantity"), (zero.Error!.Code, zero.Error.Field));
         var after = (await item.Get())!;
         Assert.Equal((before.Seq, before.OnHand, before.Reserved), (after.Seq, after.OnHand, after.Reserved));
     }

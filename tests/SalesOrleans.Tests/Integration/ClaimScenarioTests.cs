@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using static SalesOrleans.Tests.Support.ApiSteps;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -16,15 +17,6 @@ public class ClaimScenarioTests(NodeFixture fixture)
     private TestNode Node => fixture.Node;
 
     private static string NewCode() => $"C-{Guid.NewGuid():N}"[..14].ToUpperInvariant();
-
-    private static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"Expected {status}, got {response.StatusCode}: {body}");
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
-    }
-
-    private static string ErrorField(JsonElement problem) => problem.GetProperty("errors").EnumerateObject().Single().Name;
 
     private async Task<(Guid Company, string Name, Guid Contact)> CompanyWithContact(HttpClient manager)
     {
@@ -178,31 +170,6 @@ public class ClaimScenarioTests(NodeFixture fixture)
 public class SatisfactionSurveyTests(NodeFixture fixture)
 {
     private TestNode Node => fixture.Node;
-
-    private static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"Expected {status}, got {response.StatusCode}: {body}");
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
-    }
-
-    private static async Task<JsonElement> WaitFor(HttpClient client, string path, Func<JsonElement, bool> done)
-    {
-        JsonElement last = default;
-        for (var i = 0; i < 100; i++)
-        {
-            last = await Expect(await client.GetAsync(path), HttpStatusCode.OK);
-            if (done(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"{path} never got there: {last}");
-        return last;
-    }
 
     [Fact]
     public async Task A_won_deal_gives_its_owner_a_satisfaction_call_whose_score_reaches_the_company_and_analytics()

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using SalesOrleans.Orders;
+using static SalesOrleans.Tests.Support.ApiSteps;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -19,50 +19,12 @@ public class ClobbiOrderApprovalTests(NodeFixture fixture)
 {
     private TestNode Node => fixture.Node;
 
-    private static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{response.RequestMessage?.RequestUri}: expected {status}, got {response.StatusCode}: {body}");
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
-    }
-
-    private static async Task<JsonElement> WaitFor(HttpClient client, string url, Func<JsonElement, bool> done)
-    {
-        JsonElement last = default;
-        for (var i = 0; i < 100; i++)
-        {
-            var response = await client.GetAsync(url);
-            if (response.IsSuccessStatusCode)
-            {
-                last = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-                if (done(last))
-                {
-                    return last;
-                }
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"{url} never got there: {last}");
-        return last;
-    }
-
-    private static decimal Dec(JsonElement e, string name) => e.GetProperty(name).GetDecimal();
-
     private static List<(string Id, string Status, string? DecidedBy, string? Reason)> Steps(JsonElement order, int round) =>
         order.GetProperty("approval")[round - 1].GetProperty("steps").EnumerateArray()
             .Select(s => (s.GetProperty("id").GetString()!, s.GetProperty("status").GetString()!,
                 s.GetProperty("decidedBy").ValueKind == JsonValueKind.String ? s.GetProperty("decidedBy").GetString() : null,
                 s.GetProperty("reason").ValueKind == JsonValueKind.String ? s.GetProperty("reason").GetString() : null))
             .ToList();
-
-    private static async Task Attach(HttpClient client, Guid deal, string kind) =>
-        await Expect(await client.PostAsync($"/api/deals/{deal}/documents", new MultipartFormDataContent
-        {
-            { new StringContent(kind), "kind" },
-            { new ByteArrayContent(Encoding.UTF8.GetBytes($"%PDF-1.4 {kind}")), "file", $"{kind}.pdf" },
-        }), HttpStatusCode.Created);
 
     [Fact]
     public async Task A_sales_order_goes_through_a_two_step_route_is_rejected_revised_resubmitted_approved_executed_paid_in_parts_and_completed()

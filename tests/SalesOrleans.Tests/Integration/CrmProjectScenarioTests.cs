@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using SalesOrleans.Orders;
 using SalesOrleans.Tests.Support;
+using static SalesOrleans.Tests.Support.ApiSteps;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -42,52 +42,6 @@ public class CrmProjectScenarioTests(CrmProjectNodeFixture fixture) : IClassFixt
     private const string ProjectsDid = "+74952233212";
 
     private TestNode Node => fixture.Node;
-
-    private static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: expected {status}, got {response.StatusCode}: {body}");
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
-    }
-
-    private static async Task<JsonElement> WaitFor(HttpClient client, string url, Func<JsonElement, bool> done)
-    {
-        JsonElement last = default;
-        for (var i = 0; i < 200; i++)
-        {
-            var response = await client.GetAsync(url);
-            if (response.IsSuccessStatusCode)
-            {
-                last = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-                if (done(last))
-                {
-                    return last;
-                }
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"{url} never got there: {last}");
-        return last;
-    }
-
-    private static async Task Attach(HttpClient client, Guid deal, string kind) =>
-        await Expect(await client.PostAsync($"/api/deals/{deal}/documents", new MultipartFormDataContent
-        {
-            { new StringContent(kind), "kind" },
-            { new ByteArrayContent(Encoding.UTF8.GetBytes($"%PDF-1.4 {kind}")), "file", $"{kind}.pdf" },
-        }), HttpStatusCode.Created);
-
-    private static async Task<JsonElement> Move(HttpClient client, Guid deal, string stage) =>
-        await Expect(await client.PostAsJsonAsync($"/api/deals/{deal}/moves", new { toStage = stage, cancelOpenTasks = true }), HttpStatusCode.OK);
-
-    private static async Task Set(HttpClient client, Guid deal, Dictionary<string, string> values) =>
-        await Expect(await client.PostAsJsonAsync($"/api/deals/{deal}/parameters", values), HttpStatusCode.OK);
-
-    private static string? Str(JsonElement e, string name) => e.GetProperty(name).ValueKind == JsonValueKind.String ? e.GetProperty(name).GetString() : null;
-
-    private static decimal Dec(JsonElement e, string name) => e.GetProperty(name).GetDecimal();
 
     /// <summary>A call from the PBX to the projects line (incoming, answered, hung up); returns the caller's number.</summary>
     private async Task<string> Call(HttpClient pbx)

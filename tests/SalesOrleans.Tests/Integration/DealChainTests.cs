@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using SalesOrleans.Orders;
 using SalesOrleans.Tests.Domain.Documents;
+using static SalesOrleans.Tests.Support.ApiSteps;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -19,45 +19,6 @@ public class DealChainTests(LeadNodeFixture fixture)
     private const string IndustrialDid = "+74952233211";
 
     private TestNode Node => fixture.Node;
-
-    private static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: expected {status}, got {response.StatusCode}: {body}");
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
-    }
-
-    private static async Task<JsonElement> WaitFor(HttpClient client, string url, Func<JsonElement, bool> done)
-    {
-        JsonElement last = default;
-        for (var i = 0; i < 200; i++)
-        {
-            var response = await client.GetAsync(url);
-            if (response.IsSuccessStatusCode)
-            {
-                last = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-                if (done(last))
-                {
-                    return last;
-                }
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"{url} never got there: {last}");
-        return last;
-    }
-
-    private static async Task Attach(HttpClient client, Guid deal, string kind) =>
-        await Expect(await client.PostAsync($"/api/deals/{deal}/documents", new MultipartFormDataContent
-        {
-            { new StringContent(kind), "kind" },
-            { new ByteArrayContent(Encoding.UTF8.GetBytes($"%PDF-1.4 {kind}")), "file", $"{kind}.pdf" },
-        }), HttpStatusCode.Created);
-
-    private static async Task<JsonElement> Set(HttpClient client, Guid deal, Dictionary<string, string> values) =>
-        await Expect(await client.PostAsJsonAsync($"/api/deals/{deal}/parameters", values), HttpStatusCode.OK);
 
     /// <summary>Completes the open tasks of the deal's current stage, each by its executor.</summary>
     private static async Task<JsonElement> CompleteStage(Guid deal, JsonElement view, IReadOnlyDictionary<string, HttpClient> people, params string[] templates)

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
+using static SalesOrleans.Tests.Support.ApiSteps;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -16,13 +16,6 @@ public class DealIntegrityApiTests(NodeFixture fixture)
 {
     private TestNode Node => fixture.Node;
 
-    private static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"Expected {status}, got {response.StatusCode}: {body}");
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
-    }
-
     private static async Task<JsonElement> Create(HttpClient client, string process, string title, string company, object? lines = null) =>
         await Expect(await client.PostAsJsonAsync("/api/deals", new { processKind = process, title, company, amount = 4800, lines }), HttpStatusCode.Created);
 
@@ -34,13 +27,6 @@ public class DealIntegrityApiTests(NodeFixture fixture)
 
     private static Task<HttpResponseMessage> Complete(HttpClient client, Guid id, string taskId, string result = "done") =>
         client.PostAsJsonAsync($"/api/deals/{id}/tasks/{taskId}/complete", new { result });
-
-    private static async Task Attach(HttpClient client, Guid id, string kind) =>
-        await Expect(await client.PostAsync($"/api/deals/{id}/documents", new MultipartFormDataContent
-        {
-            { new StringContent(kind), "kind" },
-            { new ByteArrayContent(Encoding.UTF8.GetBytes($"%PDF-1.4 {kind} — Счёт № 17")), "file", $"{kind}.pdf" },
-        }), HttpStatusCode.Created);
 
     private static string OpenTask(JsonElement deal, string titlePart) =>
         deal.GetProperty("tasks").EnumerateArray()

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SalesOrleans.Documents;
 using SalesOrleans.Domain.Orders;
 using SalesOrleans.Orders;
+using static SalesOrleans.Tests.Support.ApiSteps;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -19,42 +20,6 @@ namespace SalesOrleans.Tests.Integration;
 public class DealOrderLinkTests(NodeFixture fixture)
 {
     private TestNode Node => fixture.Node;
-
-    private static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"Expected {status}, got {response.StatusCode}: {body}");
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
-    }
-
-    private static async Task Attach(HttpClient client, Guid deal, string kind) =>
-        await Expect(await client.PostAsync($"/api/deals/{deal}/documents", new MultipartFormDataContent
-        {
-            { new StringContent(kind), "kind" },
-            { new ByteArrayContent(Encoding.UTF8.GetBytes($"%PDF-1.4 {kind}")), "file", $"{kind}.pdf" },
-        }), HttpStatusCode.Created);
-
-    private static async Task<JsonElement> WaitFor(HttpClient client, string url, Func<JsonElement, bool> done)
-    {
-        JsonElement last = default;
-        for (var i = 0; i < 100; i++)
-        {
-            var response = await client.GetAsync(url);
-            if (response.IsSuccessStatusCode)
-            {
-                last = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-                if (done(last))
-                {
-                    return last;
-                }
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"{url} never got there: {last}");
-        return last;
-    }
 
     [Fact]
     public async Task A_deal_reaching_contract_approved_gets_an_order_whose_state_moves_the_deal_to_won()

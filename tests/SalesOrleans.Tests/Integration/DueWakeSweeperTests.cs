@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Processes;
 using SalesOrleans.Processes;
 

@@ -297,7 +297,7 @@ public class GroupCommitGrainStorageTests
         var sku = $"SWEPT-{Random.Shared.Next(0, 1_000_000):D6}";
         var left = new SalesOrleans.Domain.Stock.StockItemState();
         new SalesOrleans.Domain.Stock.StockItem(left, sku, "main").Receive(new ReceiveStockCommand("B-1", 42, ReceiptId: "r-1"),
-            new SalesOrleans.Domain.Deals.Actor("w.lager", ["warehouse"]), DateTimeOffset.UtcNow);
+            new SalesOrleans.Domain.Actor("w.lager", ["warehouse"]), DateTimeOffset.UtcNow);
         Assert.Single(left.Outbox);
         var key = StockKeys.Of(sku, "main");
         var (connectionString, node) = await SweepingNodeAfterDeadNode("stockItem", GrainId.Create("stockitem", key), left);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using static SalesOrleans.Tests.Support.ApiSteps;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -11,15 +12,6 @@ public class OrderApiTests(NodeFixture fixture)
     private TestNode Node => fixture.Node;
 
     private static string NewCode() => $"O-{Guid.NewGuid():N}"[..14].ToUpperInvariant();
-
-    private static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"Expected {status}, got {response.StatusCode}: {body}");
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
-    }
-
-    private static decimal Dec(JsonElement e, string property) => e.GetProperty(property).GetDecimal();
 
     /// <summary>A warehouse with a manufactured, a purchased and a stocked SKU; 4 presses and 50 cans of oil on hand.</summary>
     private async Task<(string Warehouse, string Press, string Pump, string Oil)> Catalogue()

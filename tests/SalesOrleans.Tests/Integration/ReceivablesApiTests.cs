@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using static SalesOrleans.Tests.Support.ApiSteps;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -10,15 +11,6 @@ namespace SalesOrleans.Tests.Integration;
 [Collection(NodeCollection.Name)]
 public class ReceivablesApiTests(NodeFixture fixture)
 {
-    private static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{response.RequestMessage?.RequestUri}: expected {status}, got {response.StatusCode}: {body}");
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
-    }
-
-    private static decimal Dec(JsonElement e, string name) => e.GetProperty(name).GetDecimal();
-
     [Fact]
     public async Task Open_invoices_are_aged_by_their_due_date_per_customer_and_exported()
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using static SalesOrleans.Tests.Support.ApiSteps;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -28,15 +29,6 @@ public class StockApiTests(NodeFixture fixture)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return (keeper, sku, warehouse);
     }
-
-    private static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"Expected {status}, got {response.StatusCode}: {body}");
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
-    }
-
-    private static string ErrorField(JsonElement problem) => problem.GetProperty("errors").EnumerateObject().Single().Name;
 
     [Fact]
     public async Task The_catalogue_creates_lists_and_finds_by_barcode_and_names_bad_fields()

@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Calendar;
 using SalesOrleans.Domain.Claims;
 using SalesOrleans.Domain.Deals;
@@ -58,7 +59,7 @@ public class ClaimTests
     [Fact]
     public void An_order_that_shipped_nothing_cannot_be_claimed()
     {
-        var rejection = Assert.Throws<DealRejection>(() => Open(ShippedOrder with { Status = "Approved" }));
+        var rejection = Assert.Throws<Rejection>(() => Open(ShippedOrder with { Status = "Approved" }));
 
         Assert.Equal("orderId", rejection.Field);
     }
@@ -66,7 +67,7 @@ public class ClaimTests
     [Fact]
     public void More_than_was_shipped_cannot_be_claimed()
     {
-        var rejection = Assert.Throws<DealRejection>(() => Open(items: [new ClaimItem("CHAMBER-KTK-800", null, 3)]));
+        var rejection = Assert.Throws<Rejection>(() => Open(items: [new ClaimItem("CHAMBER-KTK-800", null, 3)]));
 
         Assert.Equal("items[0].quantity", rejection.Field);
     }
@@ -76,7 +77,7 @@ public class ClaimTests
     [InlineData("angry")]
     public void An_unknown_reason_is_refused_naming_the_field(string reason)
     {
-        var rejection = Assert.Throws<DealRejection>(() => Open(reason: reason));
+        var rejection = Assert.Throws<Rejection>(() => Open(reason: reason));
 
         Assert.Equal("reason", rejection.Field);
     }
@@ -86,7 +87,7 @@ public class ClaimTests
     {
         var claim = new Claim(new ClaimState(), _directory);
 
-        var rejection = Assert.Throws<DealRejection>(() =>
+        var rejection = Assert.Throws<Rejection>(() =>
             claim.Open(Guid.NewGuid(), new NewClaim(null, null, null, "service", null, null, null, null), Manager, T0));
 
         Assert.Equal("companyId", rejection.Field);
@@ -119,7 +120,7 @@ public class ClaimTests
         Assert.Equal(ClaimResolution.Replacement, claim.State.Resolution);
         Assert.Equal(1850.50m, claim.State.Cost);
         Assert.Equal(5, claim.HoursToResolve());
-        Assert.Throws<DealRejection>(() => claim.Escalate(null, Manager, T0.AddHours(6)));
+        Assert.Throws<Rejection>(() => claim.Escalate(null, Manager, T0.AddHours(6)));
         Assert.False(claim.CheckOverdue(T0.AddDays(30)));
     }
 
@@ -128,7 +129,7 @@ public class ClaimTests
     {
         var claim = Open();
 
-        Assert.Equal("comment", Assert.Throws<DealRejection>(() => claim.Resolve("rejected", 100, null, Manager, T0)).Field);
+        Assert.Equal("comment", Assert.Throws<Rejection>(() => claim.Resolve("rejected", 100, null, Manager, T0)).Field);
         claim.Resolve("rejected", 100, "Schaden durch unsachgemäße Aufstellung", Manager, T0.AddHours(1));
 
         Assert.Equal(0, claim.State.Cost);
@@ -141,7 +142,7 @@ public class ClaimTests
     {
         var claim = Open();
 
-        Assert.Equal(field, Assert.Throws<DealRejection>(() => claim.Resolve(resolution, null, null, Manager, T0)).Field);
+        Assert.Equal(field, Assert.Throws<Rejection>(() => claim.Resolve(resolution, null, null, Manager, T0)).Field);
         Assert.Equal(ClaimStatus.Open, claim.State.Status);
     }
 
@@ -150,7 +151,7 @@ public class ClaimTests
     {
         var claim = Open();
 
-        Assert.Equal(RejectionCode.Forbidden, Assert.Throws<DealRejection>(() => claim.Resolve("repair", 10, null, Stranger, T0)).Code);
+        Assert.Equal(RejectionCode.Forbidden, Assert.Throws<Rejection>(() => claim.Resolve("repair", 10, null, Stranger, T0)).Code);
         claim.Assign("m2", "Kollege übernimmt", Manager, T0.AddHours(1));
         claim.Resolve("repair", 240, "Ремонт по гарантии", Colleague, T0.AddHours(2));
 
@@ -183,7 +184,7 @@ public class DealCompanyLinkTests
         Assert.Equal("Jürgen Böhm", deal.State.Contact);
         Assert.Equal(seq, deal.State.Seq);
         Assert.Single(deal.State.Outbox, a => a.Kind == ActivityKind.CompanyLinked);
-        Assert.Equal(RejectionCode.Forbidden, Assert.Throws<DealRejection>(() =>
+        Assert.Equal(RejectionCode.Forbidden, Assert.Throws<Rejection>(() =>
             deal.LinkCompany(Guid.NewGuid(), "Other", null, null, new Actor("eng", ["engineer"]), T0)).Code);
     }
 }

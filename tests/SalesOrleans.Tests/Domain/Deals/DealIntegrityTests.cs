@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Processes;
 using SalesOrleans.Tests.Support;
@@ -38,7 +39,7 @@ public class DealIntegrityTests
 
     private static DealTask Open(Deal deal, string templateId) => deal.CurrentVisitTasks().Single(t => t.TemplateId == templateId && t.IsOpen);
 
-    private static DealRejection Refused(Action action) => Assert.Throws<DealRejection>(action);
+    private static Rejection Refused(Action action) => Assert.Throws<Rejection>(action);
 
     private static void Attach(Deal deal, string kind, Actor actor) =>
         deal.AttachDocument(new DocumentInfo(Guid.NewGuid(), kind, $"{kind}.pdf", "application/pdf", 2048), actor, T0.AddMinutes(1));

@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Processes;
 using SalesOrleans.Tests.Support;
@@ -53,10 +54,10 @@ public class DealLineTests
         var deal = NewDeal(lines: [new("SKU-100", null, 1, 100)]);
         var seq = deal.State.Seq;
 
-        Assert.Equal(RejectionCode.Conflict, Assert.Throws<DealRejection>(() => deal.SetLines([new("SKU-101", null, 1, 1)], true, Owner, T0)).Code);
-        Assert.Equal(RejectionCode.Forbidden, Assert.Throws<DealRejection>(() => deal.SetLines([new("SKU-101", null, 1, 1)], false, Stranger, T0)).Code);
-        Assert.Equal("lines[0].discount", Assert.Throws<DealRejection>(() => deal.SetLines([new("SKU-101", null, 1, 1, 120)], false, Owner, T0)).Field);
-        Assert.Equal("lines[1].quantity", Assert.Throws<DealRejection>(() => deal.SetLines([new("A", null, 1, 1), new("B", null, 0, 1)], false, Owner, T0)).Field);
+        Assert.Equal(RejectionCode.Conflict, Assert.Throws<Rejection>(() => deal.SetLines([new("SKU-101", null, 1, 1)], true, Owner, T0)).Code);
+        Assert.Equal(RejectionCode.Forbidden, Assert.Throws<Rejection>(() => deal.SetLines([new("SKU-101", null, 1, 1)], false, Stranger, T0)).Code);
+        Assert.Equal("lines[0].discount", Assert.Throws<Rejection>(() => deal.SetLines([new("SKU-101", null, 1, 1, 120)], false, Owner, T0)).Field);
+        Assert.Equal("lines[1].quantity", Assert.Throws<Rejection>(() => deal.SetLines([new("A", null, 1, 1), new("B", null, 0, 1)], false, Owner, T0)).Field);
         Assert.Equal(seq, deal.State.Seq);
         Assert.Equal(100m, deal.State.Amount);
     }
@@ -66,7 +67,7 @@ public class DealLineTests
     {
         var deal = NewDeal(lines: [new("SKU-100", null, 2, 500)]);
 
-        Assert.Equal("amount", Assert.Throws<DealRejection>(() => deal.ChangeDetails(new DealDetailsChange(null, 999m, null, null, null), false, Owner, T0)).Field);
+        Assert.Equal("amount", Assert.Throws<Rejection>(() => deal.ChangeDetails(new DealDetailsChange(null, 999m, null, null, null), false, Owner, T0)).Field);
         deal.ChangeDetails(new DealDetailsChange("Zwei Pressen", 1000m, null, null, null), false, Owner, T0);
         Assert.Equal(("Zwei Pressen", 1000m), (deal.State.Title, deal.State.Amount));
     }

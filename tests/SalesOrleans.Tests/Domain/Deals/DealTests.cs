@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Processes;
 using SalesOrleans.Tests.Support;
@@ -25,7 +26,7 @@ public class DealTests
     private static DealTask Open(Deal deal, string templateId) =>
         deal.CurrentVisitTasks().Single(t => t.TemplateId == templateId && t.IsOpen);
 
-    private static DealRejection Refused(Action action) => Assert.Throws<DealRejection>(action);
+    private static Rejection Refused(Action action) => Assert.Throws<Rejection>(action);
 
     private static Deal ToProposal(Deal deal)
     {

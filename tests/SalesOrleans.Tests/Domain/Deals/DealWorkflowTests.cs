@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Tests.Support;
 
@@ -44,12 +45,12 @@ public class DealWorkflowTests
     {
         var deal = LostDeal();
 
-        Assert.Equal(RejectionCode.Forbidden, Assert.Throws<DealRejection>(() => deal.Reopen(Owner, null, T0.AddHours(1))).Code);
-        Assert.Equal(RejectionCode.Forbidden, Assert.Throws<DealRejection>(() => deal.Reopen(OtherManager, null, T0.AddHours(1))).Code);
+        Assert.Equal(RejectionCode.Forbidden, Assert.Throws<Rejection>(() => deal.Reopen(Owner, null, T0.AddHours(1))).Code);
+        Assert.Equal(RejectionCode.Forbidden, Assert.Throws<Rejection>(() => deal.Reopen(OtherManager, null, T0.AddHours(1))).Code);
         Assert.Equal(DealStatus.Lost, deal.State.Status);
 
         deal.Reopen(Admin, null, T0.AddHours(1));
-        Assert.Equal(RejectionCode.Conflict, Assert.Throws<DealRejection>(() => deal.Reopen(Admin, null, T0.AddHours(2))).Code);
+        Assert.Equal(RejectionCode.Conflict, Assert.Throws<Rejection>(() => deal.Reopen(Admin, null, T0.AddHours(2))).Code);
     }
 
     [Fact]
@@ -99,8 +100,8 @@ public class DealWorkflowTests
     {
         var deal = new Deal(new DealState(), TestProcesses.Manual(), new TestDirectory());
         deal.Start(Guid.NewGuid(), new NewDeal("Press line", "Nordwerk GmbH", "Hans", "m1", TestDirectory.Department, 1000m, "eur", null, null), Owner, T0);
-        DealRejection Refused(DealDetailsChange change, bool order = false, Actor? actor = null) =>
-            Assert.Throws<DealRejection>(() => deal.ChangeDetails(change, order, actor ?? Owner, T0.AddHours(1)));
+        Rejection Refused(DealDetailsChange change, bool order = false, Actor? actor = null) =>
+            Assert.Throws<Rejection>(() => deal.ChangeDetails(change, order, actor ?? Owner, T0.AddHours(1)));
 
         Assert.Equal(RejectionCode.Conflict, Refused(new(null, 5m, null, null, null), order: true).Code);
         Assert.Equal("amount", Refused(new(null, -5m, null, null, null)).Field);

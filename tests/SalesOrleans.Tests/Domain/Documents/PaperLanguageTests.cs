@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using SalesOrleans.Documents;
 
 namespace SalesOrleans.Tests.Domain.Documents;
@@ -47,5 +48,22 @@ public class PaperLanguageTests
         Assert.Contains("Накладная WB-7C1-1", russian);
         Assert.Contains("Грузополучатель: ООО «Уралмаш»", russian);
         Assert.Contains("Договор: УМ-2026-7", russian);
+    }
+
+    [Fact]
+    public void Every_paper_text_is_in_all_three_languages_with_the_same_placeholders()
+    {
+        static string Placeholders(string text) => string.Join(",", Regex.Matches(text, @"\{\d+\}").Select(m => m.Value).Order());
+
+        var texts = typeof(PaperTexts).GetProperties().Where(p => p.PropertyType == typeof(string) && p.Name != nameof(PaperTexts.Language)).ToList();
+        Assert.True(texts.Count > 30);
+        foreach (var text in texts)
+        {
+            var (en, ru, de) = ((string)text.GetValue(PaperTexts.English)!, (string)text.GetValue(PaperTexts.Russian)!, (string)text.GetValue(PaperTexts.German)!);
+            Assert.All(new[] { en, ru, de }, t => Assert.False(string.IsNullOrWhiteSpace(t), text.Name));
+            Assert.Equal((Placeholders(en), Placeholders(en)), (Placeholders(ru), Placeholders(de)));
+        }
+
+        Assert.Equal(("en", "ru", "de", "de"), (PaperTexts.For(null).Language, PaperTexts.For("ru-RU").Language, PaperTexts.For("de-AT").Language, PaperTexts.German.Language));
     }
 }

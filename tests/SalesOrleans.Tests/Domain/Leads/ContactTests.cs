@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Leads;
 using SalesOrleans.Tests.Support;
@@ -47,14 +48,14 @@ public class ContactTests
         var task = contact.AddTask(new NewContactTask("Call back", null, "call-back", 1), System, T0);
         Assert.Equal(("m1", T0.AddHours(1)), (task.Executor, task.Deadline));
 
-        Assert.Equal(RejectionCode.Forbidden, Assert.Throws<DealRejection>(() => contact.ReassignTask(task.Id, "m2", null, new Actor("m2", ["manager"]), T0)).Code);
-        Assert.Equal("executor", Assert.Throws<DealRejection>(() => contact.ReassignTask(task.Id, "ghost", null, System, T0)).Field);
+        Assert.Equal(RejectionCode.Forbidden, Assert.Throws<Rejection>(() => contact.ReassignTask(task.Id, "m2", null, new Actor("m2", ["manager"]), T0)).Code);
+        Assert.Equal("executor", Assert.Throws<Rejection>(() => contact.ReassignTask(task.Id, "ghost", null, System, T0)).Field);
         contact.ReassignTask(task.Id, "m2", "m1 is absent", new Actor("m1", ["manager"]), T0.AddMinutes(5));
 
         Assert.Equal("m2", task.Executor);
         Assert.Equal("m2", contact.Recorded.Last(a => a.Kind == "Notified").Subject);
         contact.CompleteTask(task.Id, "Reached him", new Actor("m2", ["manager"]), T0.AddMinutes(30));
-        Assert.Equal(RejectionCode.Conflict, Assert.Throws<DealRejection>(() => contact.ReassignTask(task.Id, "m1", null, System, T0)).Code);
+        Assert.Equal(RejectionCode.Conflict, Assert.Throws<Rejection>(() => contact.ReassignTask(task.Id, "m1", null, System, T0)).Code);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Calendar;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Leads;
@@ -25,7 +26,7 @@ public class LeadTests
         return lead;
     }
 
-    private static DealRejection Refused(Action action) => Assert.Throws<DealRejection>(action);
+    private static Rejection Refused(Action action) => Assert.Throws<Rejection>(action);
 
     private static ConvertLeadCommand Conversion(string? legal = "OOO Uralmash, INN 6673000000") =>
         new("test-flow", null, null, "Two pumps", legal, "Ivan Petrov +79161234567", 1000m, "EUR");

@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Orders;
 using SalesOrleans.Domain.Processes;
@@ -45,10 +46,10 @@ public class ApprovalRouteTests
         return order;
     }
 
-    private static OrderRejection Refused(Order order, Action action)
+    private static Rejection Refused(Order order, Action action)
     {
         var before = System.Text.Json.JsonSerializer.Serialize(order.State);
-        var rejection = Assert.Throws<OrderRejection>(action);
+        var rejection = Assert.Throws<Rejection>(action);
         Assert.Equal(before, System.Text.Json.JsonSerializer.Serialize(order.State));
         return rejection;
     }
@@ -140,9 +141,9 @@ public class ApprovalRouteTests
 
         // Four-eyes: the responsible never approves; a manager or the warehouse is not the head; the director's step waits.
         Assert.Contains("four-eyes", Refused(order, () => order.Approve(null, Manager, T0)).Message);
-        Assert.Equal(OrderRejectionCode.Forbidden, Refused(order, () => order.Approve(null, OtherManager, T0)).Code);
-        Assert.Equal(OrderRejectionCode.Forbidden, Refused(order, () => order.Approve(null, Keeper, T0)).Code);
-        Assert.Equal(OrderRejectionCode.Conflict, Refused(order, () => order.Approve(null, "director", null, Director, T0)).Code);
+        Assert.Equal(RejectionCode.Forbidden, Refused(order, () => order.Approve(null, OtherManager, T0)).Code);
+        Assert.Equal(RejectionCode.Forbidden, Refused(order, () => order.Approve(null, Keeper, T0)).Code);
+        Assert.Equal(RejectionCode.Conflict, Refused(order, () => order.Approve(null, "director", null, Director, T0)).Code);
 
         order.Approve(null, null, "Склад подтвердил наличие", Head, T0.AddHours(1));
         Assert.Equal(OrderStatus.OnApproval, order.State.Status);
@@ -156,10 +157,10 @@ public class ApprovalRouteTests
         Assert.Equal(("Rejected", "admin", "Discount of 5 % needs a 12-month contract"), (round.Outcome, round.Steps[1].DecidedBy, round.Steps[1].Reason));
         Assert.Equal("m1", order.State.Outbox.Last(a => a.Kind == OrderActivityKind.Rejected).Notify);
         Assert.Equal(["revise", "resubmit", "cancel"], order.AllowedActions());
-        Assert.Equal(OrderRejectionCode.TransitionNotAllowed, Refused(order, () => order.Approve(null, Head, T0)).Code);
+        Assert.Equal(RejectionCode.TransitionNotAllowed, Refused(order, () => order.Approve(null, Head, T0)).Code);
 
         Assert.Equal("lines[0].line", Refused(order, () => order.Revise([new LineRevision(9, 1, null)], null, Manager, T0)).Field);
-        Assert.Equal(OrderRejectionCode.Forbidden, Refused(order, () => order.Revise([new LineRevision(1, null, 1000)], null, OtherManager, T0)).Code);
+        Assert.Equal(RejectionCode.Forbidden, Refused(order, () => order.Revise([new LineRevision(1, null, 1000)], null, OtherManager, T0)).Code);
         order.Revise([new LineRevision(1, null, 1000)], "100 % prepayment", Manager, T0.AddHours(3));
         Assert.Equal((6040m, "100 % prepayment"), (order.State.Total, order.State.PaymentTerms));
 
@@ -222,7 +223,7 @@ public class ApprovalRouteTests
         order.State.Status = OrderStatus.OnApproval;
         Assert.Empty(order.State.Approvals);
 
-        Assert.Equal(OrderRejectionCode.Forbidden, Refused(order, () => order.Approve(null, OtherManager, T0)).Code);
+        Assert.Equal(RejectionCode.Forbidden, Refused(order, () => order.Approve(null, OtherManager, T0)).Code);
         order.Approve(null, Head, T0);
 
         Assert.Equal(OrderStatus.Allocating, order.State.Status);

@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Orders;
 using SalesOrleans.Domain.Stock;
@@ -61,6 +62,6 @@ public class OrderItemKindTests
 
         order.ReportProduction(production.Id, 50, new DateOnly(2027, 2, 1), Keeper, T0.AddDays(1));
         Assert.Equal((50, new DateOnly(2027, 2, 1)), ProductionReadiness.Of(order.State));
-        Assert.Equal("percent", Assert.Throws<OrderRejection>(() => order.ReportProduction(production.Id, 100, null, Keeper, T0)).Field);
+        Assert.Equal("percent", Assert.Throws<Rejection>(() => order.ReportProduction(production.Id, 100, null, Keeper, T0)).Field);
     }
 }

@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Orders;
 using SalesOrleans.Domain.Stock;
@@ -48,10 +49,10 @@ public class OrderTests
         return order;
     }
 
-    private static OrderRejection Refused(Order order, Action action)
+    private static Rejection Refused(Order order, Action action)
     {
         var before = System.Text.Json.JsonSerializer.Serialize(order.State);
-        var rejection = Assert.Throws<OrderRejection>(action);
+        var rejection = Assert.Throws<Rejection>(action);
         Assert.Equal(before, System.Text.Json.JsonSerializer.Serialize(order.State));
         return rejection;
     }
@@ -81,7 +82,7 @@ public class OrderTests
         var order = new Order(new OrderState(), new TestDirectory());
         var draft = new NewOrder(customer, null, responsible, warehouse, null, [new(sku, quantity, null, null)], null, null, null);
         var rejection = Refused(order, () => order.Start(Guid.NewGuid(), draft, Skus, warehouseExists: warehouse.Length > 0, Manager, T0));
-        Assert.Equal((OrderRejectionCode.Invalid, field), (rejection.Code, rejection.Field));
+        Assert.Equal((RejectionCode.Invalid, field), (rejection.Code, rejection.Field));
     }
 
     [Fact]
@@ -89,7 +90,7 @@ public class OrderTests
     {
         var order = new Order(new OrderState(), new TestDirectory());
         Assert.Equal("lines", Refused(order, () => order.Start(Guid.NewGuid(), Draft() with { Lines = [] }, Skus, true, Manager, T0)).Field);
-        Assert.Equal(OrderRejectionCode.Forbidden, Refused(order, () => order.Start(Guid.NewGuid(), Draft(), Skus, true, Keeper, T0)).Code);
+        Assert.Equal(RejectionCode.Forbidden, Refused(order, () => order.Start(Guid.NewGuid(), Draft(), Skus, true, Keeper, T0)).Code);
     }
 
     [Fact]
@@ -97,7 +98,7 @@ public class OrderTests
     {
         var order = NewOrder();
         order.Submit(Manager, T0);
-        Assert.Equal(OrderRejectionCode.Forbidden, Refused(order, () => order.Approve(null, Manager, T0)).Code);
+        Assert.Equal(RejectionCode.Forbidden, Refused(order, () => order.Approve(null, Manager, T0)).Code);
 
         order.Approve(null, Supervisor, T0);
 
@@ -148,13 +149,13 @@ public class OrderTests
         var order = Approved(NewOrder());
 
         var gate = Refused(order, () => order.StartExecution(Manager, T0));
-        Assert.Equal(OrderRejectionCode.GateUnmet, gate.Code);
+        Assert.Equal(RejectionCode.GateUnmet, gate.Code);
         Assert.Equal(["contract number", "payment terms"], gate.Details);
 
         order.SetContract("K-2026-77", null, Manager, T0);
         Assert.Equal(["payment terms"], Refused(order, () => order.StartExecution(Manager, T0)).Details);
         order.SetContract(null, "50% advance, rest in 30 days", Manager, T0);
-        Assert.Equal(OrderRejectionCode.Forbidden, Refused(order, () => order.StartExecution(OtherManager, T0)).Code);
+        Assert.Equal(RejectionCode.Forbidden, Refused(order, () => order.StartExecution(OtherManager, T0)).Code);
         order.StartExecution(Manager, T0);
 
         Assert.Equal(OrderStatus.Execution, order.State.Status);
@@ -170,7 +171,7 @@ public class OrderTests
         var notYet = Refused(order, () => order.Receive("PO-2", "", null, Keeper, T0));
         Assert.Equal("batch", notYet.Field);
         order.StartProduction("PR-1", Keeper, T0);
-        Assert.Equal(OrderRejectionCode.Conflict, Refused(order, () => order.StartProduction("PO-2", Keeper, T0)).Code);
+        Assert.Equal(RejectionCode.Conflict, Refused(order, () => order.StartProduction("PO-2", Keeper, T0)).Code);
         order.Receive("PR-1", "PR1-BATCH", null, Keeper, T0);
         order.Receive("PO-2", "NW-77", new DateOnly(2028, 1, 1), Keeper, T0);
         Assert.Equal([(StockActionKind.Receive, $"{order.Reference}-L1-PR-1", 6m), (StockActionKind.Receive, $"{order.Reference}-L2-PO-2", 5m)],
@@ -210,16 +211,16 @@ public class OrderTests
     {
         var order = Approved(NewOrder(), stock: _ => 0);
         var early = Refused(order, () => order.Ship(Keeper, T0));
-        Assert.Equal(OrderRejectionCode.TransitionNotAllowed, early.Code);
+        Assert.Equal(RejectionCode.TransitionNotAllowed, early.Code);
         Assert.Contains("execute", early.Details);
 
         order.SetContract("K-1", "prepaid", Manager, T0);
         order.StartExecution(Manager, T0);
         var nothing = Refused(order, () => order.Ship(Keeper, T0));
-        Assert.Equal(OrderRejectionCode.GateUnmet, nothing.Code);
+        Assert.Equal(RejectionCode.GateUnmet, nothing.Code);
         Assert.StartsWith("line 1: 10 waiting for production PR-1", nothing.Details[0]);
         Assert.Equal(3, nothing.Details.Count);
-        Assert.Equal(OrderRejectionCode.Forbidden, Refused(order, () => order.Ship(Manager, T0)).Code);
+        Assert.Equal(RejectionCode.Forbidden, Refused(order, () => order.Ship(Manager, T0)).Code);
     }
 
     [Fact]
@@ -230,7 +231,7 @@ public class OrderTests
         order.RecordPayment("adv-1", 3_000, null, Manager, T0);
         order.RecordPayment("adv-1", 3_000, null, Manager, T0);
         Assert.Equal((3_000m, 7_930m), (order.State.Paid, order.State.BalanceDue));
-        Assert.Equal(OrderRejectionCode.Conflict, Refused(order, () => order.RecordPayment("adv-1", 10, null, Manager, T0)).Code);
+        Assert.Equal(RejectionCode.Conflict, Refused(order, () => order.RecordPayment("adv-1", 10, null, Manager, T0)).Code);
         Assert.Equal("amount", Refused(order, () => order.RecordPayment("adv-2", 8_000, null, Manager, T0)).Field);
         Assert.Equal("amount", Refused(order, () => order.RecordPayment("adv-3", 0, null, Manager, T0)).Field);
         Assert.Equal("invoice", Refused(order, () => order.RecordPayment("adv-4", 1, "INV-NOPE", Manager, T0)).Field);
@@ -254,7 +255,7 @@ public class OrderTests
         Assert.Equal(OrderStatus.Cancelled, cancelled.State.Status);
         Assert.Equal([(StockActionKind.Release, 4m), (StockActionKind.Release, 3m)], cancelled.State.PendingStock.Select(a => (a.Kind, a.Quantity)));
         Assert.All(cancelled.State.Replenishments, r => Assert.Equal(ReplenishmentStatus.Cancelled, r.Status));
-        Assert.Equal(OrderRejectionCode.Conflict, Refused(cancelled, () => cancelled.Archive(Manager, T0)).Code);
+        Assert.Equal(RejectionCode.Conflict, Refused(cancelled, () => cancelled.Archive(Manager, T0)).Code);
         Settle(cancelled, _ => 0);
         Assert.All(cancelled.State.Lines, l => Assert.Equal(0, l.Held));
         cancelled.Archive(Manager, T0);
@@ -266,10 +267,10 @@ public class OrderTests
     {
         var order = NewOrder();
         var refusal = Refused(order, () => order.StartExecution(Manager, T0));
-        Assert.Equal(OrderRejectionCode.TransitionNotAllowed, refusal.Code);
+        Assert.Equal(RejectionCode.TransitionNotAllowed, refusal.Code);
         Assert.Equal(["submit", "cancel"], refusal.Details);
-        Assert.Equal(OrderRejectionCode.TransitionNotAllowed, Refused(order, () => order.Archive(Manager, T0)).Code);
-        Assert.Equal(OrderRejectionCode.Forbidden, Refused(order, () => order.Submit(OtherManager, T0)).Code);
+        Assert.Equal(RejectionCode.TransitionNotAllowed, Refused(order, () => order.Archive(Manager, T0)).Code);
+        Assert.Equal(RejectionCode.Forbidden, Refused(order, () => order.Submit(OtherManager, T0)).Code);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Stock;
 
@@ -29,8 +30,8 @@ public class CatalogueTests
     [InlineData("SKU-1", null, 0, 1, "euro", "currency")]
     public void Bad_sku_fields_are_named(string code, string? ean, int lead, decimal price, string currency, string field)
     {
-        var rejection = Assert.Throws<StockRejection>(() => Catalogue.ValidateSku(Sku(code, ean, lead, price, currency)));
-        Assert.Equal((StockRejectionCode.Invalid, field), (rejection.Code, rejection.Field));
+        var rejection = Assert.Throws<Rejection>(() => Catalogue.ValidateSku(Sku(code, ean, lead, price, currency)));
+        Assert.Equal((RejectionCode.Invalid, field), (rejection.Code, rejection.Field));
     }
 
     [Theory]
@@ -45,8 +46,8 @@ public class CatalogueTests
     public void Warehouses_have_lower_case_ids_and_names()
     {
         Assert.Equal(new WarehouseDefinition("main", "Main warehouse", null), Catalogue.ValidateWarehouse(new(" MAIN ", "Main warehouse ", " ")));
-        Assert.Equal("id", Assert.Throws<StockRejection>(() => Catalogue.ValidateWarehouse(new("main store", "x"))).Field);
-        Assert.Equal("name", Assert.Throws<StockRejection>(() => Catalogue.ValidateWarehouse(new("main", ""))).Field);
+        Assert.Equal("id", Assert.Throws<Rejection>(() => Catalogue.ValidateWarehouse(new("main store", "x"))).Field);
+        Assert.Equal("name", Assert.Throws<Rejection>(() => Catalogue.ValidateWarehouse(new("main", ""))).Field);
     }
 
     [Fact]
@@ -54,6 +55,6 @@ public class CatalogueTests
     {
         Catalogue.RequireEditor(new Actor("w", ["warehouse"]));
         Catalogue.RequireEditor(new Actor("s", ["supervisor"]));
-        Assert.Equal(StockRejectionCode.Forbidden, Assert.Throws<StockRejection>(() => Catalogue.RequireEditor(new Actor("m", ["manager"]))).Code);
+        Assert.Equal(RejectionCode.Forbidden, Assert.Throws<Rejection>(() => Catalogue.RequireEditor(new Actor("m", ["manager"]))).Code);
     }
 }

@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Stock;
 
@@ -25,10 +26,10 @@ public class StockItemTests
         return item;
     }
 
-    private static StockRejection Refused(StockItem item, Action action)
+    private static Rejection Refused(StockItem item, Action action)
     {
         var before = Fingerprint(item);
-        var rejection = Assert.Throws<StockRejection>(action);
+        var rejection = Assert.Throws<Rejection>(action);
         Assert.Equal(before, Fingerprint(item));
         return rejection;
     }
@@ -80,7 +81,7 @@ public class StockItemTests
         Assert.Equal(T0.AddDays(-3), item.State.Batches[0].ReceivedAt);
 
         var other = Refused(item, () => item.Receive(new ReceiveStockCommand("B1", 5, Today.AddDays(60)), Keeper, T0));
-        Assert.Equal((StockRejectionCode.Conflict, "expiry"), (other.Code, other.Field));
+        Assert.Equal((RejectionCode.Conflict, "expiry"), (other.Code, other.Field));
     }
 
     [Theory]
@@ -94,7 +95,7 @@ public class StockItemTests
     {
         var item = Stocked(("B0", 1, null, 0));
         var rejection = Refused(item, () => item.Receive(new ReceiveStockCommand(batch, quantity), Keeper, T0));
-        Assert.Equal((StockRejectionCode.Invalid, field), (rejection.Code, rejection.Field));
+        Assert.Equal((RejectionCode.Invalid, field), (rejection.Code, rejection.Field));
     }
 
     [Fact]
@@ -102,7 +103,7 @@ public class StockItemTests
     {
         var item = NewItem();
         Assert.Equal("receivedAt", Refused(item, () => item.Receive(new ReceiveStockCommand("B1", 1, ReceivedAt: T0.AddDays(3)), Keeper, T0)).Field);
-        Assert.Equal(StockRejectionCode.Forbidden, Refused(item, () => item.Receive(new ReceiveStockCommand("B1", 1), Seller, T0)).Code);
+        Assert.Equal(RejectionCode.Forbidden, Refused(item, () => item.Receive(new ReceiveStockCommand("B1", 1), Seller, T0)).Code);
         Assert.False(item.State.Exists);
     }
 
@@ -117,7 +118,7 @@ public class StockItemTests
 
         item.Reserve(Reserve("r1", 2), Seller, T0);
         var reuse = Refused(item, () => item.Ship(new ShipStockCommand("r1", 1, "rcpt-1"), Keeper, T0));
-        Assert.Equal((StockRejectionCode.Conflict, "shipmentId"), (reuse.Code, reuse.Field));
+        Assert.Equal((RejectionCode.Conflict, "shipmentId"), (reuse.Code, reuse.Field));
     }
 
     [Fact]
@@ -174,7 +175,7 @@ public class StockItemTests
 
         var short_ = Refused(item, () => item.Reserve(Reserve("r2", 7, "ORD-2"), Seller, T0));
 
-        Assert.Equal((StockRejectionCode.Insufficient, "quantity", 6m, 7m), (short_.Code, short_.Field, short_.Available, short_.Requested));
+        Assert.Equal((RejectionCode.Insufficient, "quantity", 6m, 7m), (short_.Code, short_.Field, short_.Available, short_.Requested));
     }
 
     [Fact]
@@ -187,8 +188,8 @@ public class StockItemTests
         Assert.Same(first, again);
         Assert.Equal(4, item.Reserved);
         Assert.Equal(2, item.State.Seq);
-        Assert.Equal(StockRejectionCode.Conflict, Refused(item, () => item.Reserve(Reserve("r1", 5), Seller, T0)).Code);
-        Assert.Equal(StockRejectionCode.Conflict, Refused(item, () => item.Reserve(Reserve("r1", 4, "ORD-2"), Seller, T0)).Code);
+        Assert.Equal(RejectionCode.Conflict, Refused(item, () => item.Reserve(Reserve("r1", 5), Seller, T0)).Code);
+        Assert.Equal(RejectionCode.Conflict, Refused(item, () => item.Reserve(Reserve("r1", 4, "ORD-2"), Seller, T0)).Code);
     }
 
     [Fact]
@@ -214,14 +215,14 @@ public class StockItemTests
     {
         var item = Stocked(("B1", 10, null, 1));
         var rejection = Refused(item, () => item.Reserve(new ReserveStockCommand(id, quantity, order, line), Seller, T0));
-        Assert.Equal((StockRejectionCode.Invalid, field), (rejection.Code, rejection.Field));
+        Assert.Equal((RejectionCode.Invalid, field), (rejection.Code, rejection.Field));
     }
 
     [Fact]
     public void Only_sales_and_warehouse_people_reserve()
     {
         var item = Stocked(("B1", 10, null, 1));
-        Assert.Equal(StockRejectionCode.Forbidden, Refused(item, () => item.Reserve(Reserve("r1", 1), Marketer, T0)).Code);
+        Assert.Equal(RejectionCode.Forbidden, Refused(item, () => item.Reserve(Reserve("r1", 1), Marketer, T0)).Code);
         Assert.NotNull(item.Reserve(Reserve("r2", 1), Keeper, T0));
     }
 
@@ -259,8 +260,8 @@ public class StockItemTests
         item.Reserve(Reserve("r1", 3), Seller, T0);
 
         var tooMuch = Refused(item, () => item.Release(new ReleaseStockCommand("r1", 4), Seller, T0));
-        Assert.Equal((StockRejectionCode.ExceedsReserved, 3m, 4m), (tooMuch.Code, tooMuch.Available, tooMuch.Requested));
-        Assert.Equal(StockRejectionCode.NotFound, Refused(item, () => item.Release(new ReleaseStockCommand("nope"), Seller, T0)).Code);
+        Assert.Equal((RejectionCode.ExceedsReserved, 3m, 4m), (tooMuch.Code, tooMuch.Available, tooMuch.Requested));
+        Assert.Equal(RejectionCode.NotFound, Refused(item, () => item.Release(new ReleaseStockCommand("nope"), Seller, T0)).Code);
         Assert.Equal("quantity", Refused(item, () => item.Release(new ReleaseStockCommand("r1", 0), Seller, T0)).Field);
     }
 
@@ -295,11 +296,11 @@ public class StockItemTests
         item.Reserve(Reserve("r1", 3), Seller, T0);
 
         var tooMuch = Refused(item, () => item.Ship(new ShipStockCommand("r1", 5), Keeper, T0));
-        Assert.Equal((StockRejectionCode.ExceedsReserved, 3m, 5m), (tooMuch.Code, tooMuch.Available, tooMuch.Requested));
-        Assert.Equal(StockRejectionCode.Forbidden, Refused(item, () => item.Ship(new ShipStockCommand("r1"), Seller, T0)).Code);
+        Assert.Equal((RejectionCode.ExceedsReserved, 3m, 5m), (tooMuch.Code, tooMuch.Available, tooMuch.Requested));
+        Assert.Equal(RejectionCode.Forbidden, Refused(item, () => item.Ship(new ShipStockCommand("r1"), Seller, T0)).Code);
 
         item.Release(new ReleaseStockCommand("r1"), Seller, T0);
-        Assert.Equal(StockRejectionCode.ExceedsReserved, Refused(item, () => item.Ship(new ShipStockCommand("r1"), Keeper, T0)).Code);
+        Assert.Equal(RejectionCode.ExceedsReserved, Refused(item, () => item.Ship(new ShipStockCommand("r1"), Keeper, T0)).Code);
     }
 
     // ---------------------------------------------------------------- adjustments
@@ -334,9 +335,9 @@ public class StockItemTests
         item.Reserve(Reserve("r1", 6), Seller, T0);
 
         var belowReserved = Refused(item, () => item.Adjust(new AdjustStockCommand("B1", 5, null, "count"), Keeper, T0));
-        Assert.Equal((StockRejectionCode.Conflict, "counted", 6m), (belowReserved.Code, belowReserved.Field, belowReserved.Available));
+        Assert.Equal((RejectionCode.Conflict, "counted", 6m), (belowReserved.Code, belowReserved.Field, belowReserved.Available));
         var belowZero = Refused(item, () => item.Adjust(new AdjustStockCommand("B1", null, -11, "write-off"), Keeper, T0));
-        Assert.Equal((StockRejectionCode.Insufficient, "delta", 10m), (belowZero.Code, belowZero.Field, belowZero.Available));
+        Assert.Equal((RejectionCode.Insufficient, "delta", 10m), (belowZero.Code, belowZero.Field, belowZero.Available));
     }
 
     [Theory]
@@ -350,15 +351,15 @@ public class StockItemTests
     {
         var item = Stocked(("B1", 10, null, 1));
         var rejection = Refused(item, () => item.Adjust(new AdjustStockCommand(batch, (decimal?)counted, (decimal?)delta, reason), Keeper, T0));
-        Assert.Equal((StockRejectionCode.Invalid, field), (rejection.Code, rejection.Field));
+        Assert.Equal((RejectionCode.Invalid, field), (rejection.Code, rejection.Field));
     }
 
     [Fact]
     public void Adjusting_an_unknown_batch_to_nothing_is_not_found_and_sales_cannot_adjust()
     {
         var item = Stocked(("B1", 10, null, 1));
-        Assert.Equal((StockRejectionCode.NotFound, "batch"), (Refused(item, () => item.Adjust(new AdjustStockCommand("NOPE", 0, null, "count"), Keeper, T0)) is var r ? (r.Code, r.Field) : default));
-        Assert.Equal(StockRejectionCode.Forbidden, Refused(item, () => item.Adjust(new AdjustStockCommand("B1", 1, null, "count"), Seller, T0)).Code);
+        Assert.Equal((RejectionCode.NotFound, "batch"), (Refused(item, () => item.Adjust(new AdjustStockCommand("NOPE", 0, null, "count"), Keeper, T0)) is var r ? (r.Code, r.Field) : default));
+        Assert.Equal(RejectionCode.Forbidden, Refused(item, () => item.Adjust(new AdjustStockCommand("B1", 1, null, "count"), Seller, T0)).Code);
     }
 
     // ---------------------------------------------------------------- housekeeping and invariants
@@ -422,7 +423,7 @@ public class StockItemTests
                         break;
                 }
             }
-            catch (StockRejection)
+            catch (Rejection)
             {
                 refused++;
             }
