@@ -107,6 +107,7 @@ public static class LiveBenchmark
         var results = new List<string>();
         var next = 0;
         var failed = 0;
+        var commandLatencies = new System.Collections.Concurrent.ConcurrentBag<double>();
         // Each rate twice in the same run: coalesced, then one message per change (as before coalescing).
         var observer = node.Services.GetRequiredService<SalesOrleans.Web.Live.HubLiveObserver>();
         foreach (var (rate, coalesce) in Rates.SelectMany(r => new[] { (r, true), (r, false) }))
@@ -121,6 +122,7 @@ public static class LiveBenchmark
                 }
             }
 
+            commandLatencies.Clear();
             var changes = (int)(rate * seconds);
             var start = clock.Elapsed.TotalMilliseconds;
             var inflight = new List<Task>(changes);
@@ -152,7 +154,7 @@ public static class LiveBenchmark
             var expected = (long)changes * Clients;
             var messages = watchers.Sum(w => w.Messages);
             results.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{rate,7} | {(coalesce ? "coalesced" : "per change"),-10} | {changes / (sent / 1000),9:0} | {all.Length / (sent / 1000),12:0} | {messages / (sent / 1000),10:0} | {100.0 * all.Length / expected,6:0.0}% | {Percentile(all, 0.5),7:0.0} | {Percentile(all, 0.99),7:0.0}"));
+                $"{rate,7} | {(coalesce ? "coalesced" : "per change"),-10} | {changes / (sent / 1000),9:0} | {all.Length / (sent / 1000),12:0} | {messages / (sent / 1000),10:0} | {100.0 * all.Length / expected,6:0.0}% | {Percentile(all, 0.5),7:0.0} | {Percentile(all, 0.99),7:0.0} | {Percentile(commandLatencies.Order().ToArray(), 0.5),7:0.0} | {Percentile(commandLatencies.Order().ToArray(), 0.99),7:0.0}"));
             Console.WriteLine(results[^1]);
             foreach (var w in watchers)
             {
@@ -164,7 +166,9 @@ public static class LiveBenchmark
         {
             try
             {
+                var t = clock.Elapsed.TotalMilliseconds;
                 await deal.AddNote(new AddNoteCommand($"Live benchmark change {i}"), actor);
+                commandLatencies.Add(clock.Elapsed.TotalMilliseconds - t);
             }
             catch (TimeoutException)
             {
@@ -176,7 +180,7 @@ public static class LiveBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Board query, {Deals} open deals in the department (500 shown): p50 {Percentile(board.ToArray(), 0.5):0.0} ms, p99 {Percentile(board.ToArray(), 0.99):0.0} ms; department list p50 {Percentile(stuck.ToArray(), 0.5):0.0} ms"));
         Console.WriteLine($"Live pushes to {Clients} SignalR clients of the department (change→client = command sent → client has it)");
-        Console.WriteLine("changes/s wanted | sending | changes/s sent | pushes/s delivered | messages/s | delivered | p50 ms | p99 ms");
+        Console.WriteLine("changes/s wanted | sending | changes/s sent | pushes/s delivered | messages/s | delivered | p50 ms | p99 ms | command p50 ms | command p99 ms");
         results.ForEach(Console.WriteLine);
 
         await Task.WhenAll(watchers.Select(w => w.Connection.DisposeAsync().AsTask()));
