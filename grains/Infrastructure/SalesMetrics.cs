@@ -31,4 +31,20 @@ public static class SalesMetrics
     /// <summary>From a committed change entering the live fan-out to its push to this node's browsers.</summary>
     public static readonly Histogram<double> PushLatency =
         Meter.CreateHistogram<double>("salesorleans.live.push.duration", "s", "Time from a committed change to its push to browsers");
+
+    /// <summary>Batches a node's batchers (group-commit writes and reads, projectors) carried out, by what they carry.</summary>
+    public static readonly Counter<long> Batches =
+        Meter.CreateCounter<long>("salesorleans.batcher.batches", "{batch}", "Database batches carried out for many grains");
+
+    /// <summary>Items those batches carried; items / batches is how many callers shared a round trip and a commit.</summary>
+    public static readonly Counter<long> BatchedItems =
+        Meter.CreateCounter<long>("salesorleans.batcher.items", "{item}", "Items carried in database batches");
+
+    /// <summary>How long an item waited in a batcher's queue before its batch started.</summary>
+    public static readonly Histogram<double> BatchWait =
+        Meter.CreateHistogram<double>("salesorleans.batcher.wait", "s", "Time an item waited for its database batch to start");
+
+    /// <summary>How long a batch took in the database (round trip and commit).</summary>
+    public static readonly Histogram<double> BatchDuration =
+        Meter.CreateHistogram<double>("salesorleans.batcher.duration", "s", "Time a database batch took, round trip and commit");
 }

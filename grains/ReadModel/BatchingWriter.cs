@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using SalesOrleans.Infrastructure;
 
 namespace SalesOrleans.ReadModel;
 
@@ -11,7 +12,7 @@ public sealed class Batcher<TItem, TResult> : IAsyncDisposable
 {
     private const int MaxBatch = 256;
 
-    private readonly Channel<(TItem Item, TaskCompletionSource<TResult> Done)> _queue = Channel.CreateUnbounded<(TItem, TaskCompletionSource<TResult>)>();
+    private readonly Channel<(TItem Item, TaskCompletionSource<TResult> Done, long Queued)> _queue = Channel.CreateUnbounded<(TItem, TaskCompletionSource<TResult>, long)>();
     private readonly Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> _runBatch;
     private readonly ILogger _logger;
     private readonly string _what;
@@ -30,7 +31,7 @@ public sealed class Batcher<TItem, TResult> : IAsyncDisposable
     public Task<TResult> RunAsync(TItem item)
     {
         var done = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite((item, done)))
+        if (!_queue.Writer.TryWrite((item, done, System.Diagnostics.Stopwatch.GetTimestamp())))
         {
             throw new ObjectDisposedException(_what);
         }
@@ -46,7 +47,7 @@ public sealed class Batcher<TItem, TResult> : IAsyncDisposable
 
     private async Task Loop()
     {
-        var batch = new List<(TItem Item, TaskCompletionSource<TResult> Done)>(MaxBatch);
+        var batch = new List<(TItem Item, TaskCompletionSource<TResult> Done, long Queued)>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -60,9 +61,19 @@ public sealed class Batcher<TItem, TResult> : IAsyncDisposable
                 continue;
             }
 
+            var what = new KeyValuePair<string, object?>("what", _what);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            SalesMetrics.Batches.Add(1, what);
+            SalesMetrics.BatchedItems.Add(batch.Count, what);
+            foreach (var e in batch)
+            {
+                SalesMetrics.BatchWait.Record(System.Diagnostics.Stopwatch.GetElapsedTime(e.Queued, started).TotalSeconds, what);
+            }
+
             try
             {
                 var results = await _runBatch(batch.Select(e => e.Item).ToList());
+                SalesMetrics.BatchDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, what);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done.TrySetResult(results[i]);

@@ -57,7 +57,8 @@ public static class DeadlineBenchmark
         await template.Create(new CreateDealCommand(process.Kind, "Vorlage Frist", "Müller Pumpen GmbH", null, "i.petrov", "industrial", 1000m, "EUR", null, null), new ActorInfo("system", ["system"]));
         var templateKey = template.GetGrainId().ToString();
 
-        // The N deals: the first `dueCount` fall due over the window, starting `lead` from now; the rest weeks ahead.
+        // The N deals, all due weeks ahead at first; once they are stored, the first `dueCount` are moved to fall due over
+        // the window, starting `lead` from then (a million take minutes to load: deadlines set before would be long past).
         Console.WriteLine($"  loading {total:N0} deals by SQL …");
         clock.Restart();
         await using (var load = db.CreateCommand("""
@@ -67,19 +68,33 @@ public static class DeadlineBenchmark
                        '{deal,id}', to_jsonb(g.id)), '{deal,tasks,0,deadline}', to_jsonb(g.deadline)), '{reminderDueAt}', to_jsonb(g.deadline))::text, 'UTF8'),
                    now(), false, g.deadline
             FROM grain_state t,
-                 LATERAL (SELECT gen_random_uuid() AS id, i,
-                                 CASE WHEN i <= $2 THEN now() + $4 + $5 * (i::float8 / $2) ELSE now() + interval '30 days' + i * interval '1 second' END AS deadline
+                 LATERAL (SELECT gen_random_uuid() AS id, i, now() + interval '30 days' + i * interval '1 second' AS deadline
                           FROM generate_series(1, $1) i) g
-            WHERE t.state_name = 'deal' AND t.grain_key = $3
+            WHERE t.state_name = 'deal' AND t.grain_key = $2
             """))
         {
             load.Parameters.Add(new NpgsqlParameter<int> { TypedValue = total });
-            load.Parameters.Add(new NpgsqlParameter<int> { TypedValue = dueCount });
             load.Parameters.Add(new NpgsqlParameter<string> { TypedValue = templateKey });
-            load.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = lead });
-            load.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = window });
             load.CommandTimeout = 3600;
             await load.ExecuteNonQueryAsync();
+        }
+
+        await using (var soon = db.CreateCommand("""
+            UPDATE grain_state s
+            SET payload = convert_to(jsonb_set(jsonb_set(convert_from(s.payload, 'UTF8')::jsonb,
+                    '{deal,tasks,0,deadline}', to_jsonb(d.deadline)), '{reminderDueAt}', to_jsonb(d.deadline))::text, 'UTF8'),
+                wake_at = d.deadline
+            FROM (SELECT grain_key, now() + $3 + $4 * (row_number() OVER (ORDER BY wake_at)::float8 / $1) AS deadline
+                  FROM grain_state WHERE state_name = 'deal' AND grain_key <> $2 ORDER BY wake_at LIMIT $1) d
+            WHERE s.state_name = 'deal' AND s.grain_key = d.grain_key
+            """))
+        {
+            soon.Parameters.Add(new NpgsqlParameter<int> { TypedValue = dueCount });
+            soon.Parameters.Add(new NpgsqlParameter<string> { TypedValue = templateKey });
+            soon.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = lead });
+            soon.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = window });
+            soon.CommandTimeout = 600;
+            await soon.ExecuteNonQueryAsync();
         }
 
         await Exec(db, "ANALYZE grain_state");

@@ -72,19 +72,20 @@ public static class StockBenchmark
 
         var results = new List<RunResult>();
         var spreadName = $"{options.Skus:N0} SKUs";
+        var grainReserver = new GrainReserver(Item, actor);
+        var rowLock = new Baseline(baselineDb);
+        var probe = await Probe.StartAsync(baselineDb);
         if (options.Only is null or "hot")
         {
             var writesBefore = await HotWritesAsync();
-            results.Add(await RunAsync("hot SKU", "grain", _ => HotSku, new GrainReserver(Item, actor)));
+            results.AddRange(await InTurnsAsync("hot SKU", _ => HotSku, grainReserver, rowLock));
             var (writes, bytes) = await HotStateAsync();
-            Console.WriteLine($"  hot stock item: {writes - writesBefore:N0} state writes in warm-up and run, {bytes / 1024.0:N0} KiB stored state at the end");
-            results.Add(await RunAsync("hot SKU", "row lock", _ => HotSku, new Baseline(baselineDb)));
+            Console.WriteLine($"  hot stock item: {writes - writesBefore:N0} state writes in warm-up and run (both methods' turns), {bytes / 1024.0:N0} KiB stored state at the end");
         }
 
         if (options.Only is null or "spread")
         {
-            results.Add(await RunAsync(spreadName, "grain", r => spread[r.Next(spread.Length)], new GrainReserver(Item, actor)));
-            results.Add(await RunAsync(spreadName, "row lock", r => spread[r.Next(spread.Length)], new Baseline(baselineDb)));
+            results.AddRange(await InTurnsAsync(spreadName, r => spread[r.Next(spread.Length)], grainReserver, rowLock));
         }
 
         Console.WriteLine();
@@ -94,11 +95,24 @@ public static class StockBenchmark
             Console.WriteLine($"{r.Scenario,-14} {r.Method,-9} {r.PerSecond,15:N0} {r.P50,8:F1} {r.P99,8:F1} {r.Max,8:F1}");
         }
 
+        Console.WriteLine();
+        Console.WriteLine("Per reservation (with its share of the releases), summed over the method's turns:");
+        Console.WriteLine($"{"scenario",-14} {"method",-9} {"commits",8} {"WAL B",8} {"node CPU ms",12} {"PG CPU ms",10}  batches per reservation (items per batch, mean wait per item, mean time per batch)");
+        foreach (var r in results)
+        {
+            var d = r.Cost;
+            var n = Math.Max(1, d.Reservations);
+            var batchers = string.Join("; ", d.Batchers.Where(b => b.Value.Batches > 0).OrderBy(b => b.Key).Select(b =>
+                $"{b.Key}: {b.Value.Batches / (double)n:F2} ({b.Value.Items / (double)b.Value.Batches:F1} items, wait {b.Value.WaitMs / Math.Max(1, b.Value.Items):F1} ms, run {b.Value.RunMs / b.Value.Batches:F1} ms)"));
+            Console.WriteLine($"{r.Scenario,-14} {r.Method,-9} {d.Commits / (double)n,8:F2} {d.WalBytes / (double)n,8:N0} {d.NodeCpuMs / n,12:F2} {d.PgCpuMs / n,10:F2}  {batchers}");
+        }
+
+        Console.WriteLine();
         foreach (var scenario in results.Select(r => r.Scenario).Distinct())
         {
             var grain = results.Single(r => r.Scenario == scenario && r.Method == "grain");
-            var rowLock = results.Single(r => r.Scenario == scenario && r.Method == "row lock");
-            Console.WriteLine($"{scenario}: grain / row lock = {grain.PerSecond / rowLock.PerSecond:F2}x throughput, p99 {grain.P99:F1} vs {rowLock.P99:F1} ms");
+            var locked = results.Single(r => r.Scenario == scenario && r.Method == "row lock");
+            Console.WriteLine($"{scenario}: grain / row lock = {grain.PerSecond / locked.PerSecond:F2}x throughput, p99 {grain.P99:F1} vs {locked.P99:F1} ms (in turns of a second)");
         }
 
         await node.StopAsync();
@@ -118,51 +132,66 @@ public static class StockBenchmark
 
         IStockItemGrain Item(string sku) => grains.GetGrain<IStockItemGrain>(StockKeys.Of(sku, Warehouse));
 
-        async Task<RunResult> RunAsync(string scenario, string method, Func<Random, string> pickSku, IReserver reserver)
+        // The grain and the row lock take turns of a second (grain, row lock, grain …) after one uncounted turn each, so
+        // both see the same machine load; each worker keeps its open reservations from turn to turn.
+        async Task<RunResult[]> InTurnsAsync(string scenario, Func<Random, string> pickSku, IReserver grain, IReserver locked)
         {
-            Console.Write($"{scenario} / {method}… ");
+            Console.Write($"{scenario}, in turns… ");
             var run = Guid.NewGuid().ToString("N")[..8];
-            var measuring = false;
-            var stop = false;
-            var latencies = new List<double>[options.Concurrency];
-            var workers = Enumerable.Range(0, options.Concurrency).Select(w => Task.Run(async () =>
+            var methods = new[] { ("grain", grain), ("row lock", locked) };
+            var workers = methods.Select((m, i) => Enumerable.Range(0, options.Concurrency)
+                .Select(w => new Worker(new Random(w + 1000 * i), new Queue<(string, string)>())).ToArray()).ToArray();
+            var latencies = methods.Select(_ => new List<double>()).ToArray();
+            var seconds = new double[methods.Length];
+            var costs = methods.Select(_ => Cost.Zero).ToArray();
+            var turns = options.WarmupSeconds + options.Seconds;
+            for (var t = 0; t < turns; t++)
             {
-                var random = new Random(w);
-                var open = new Queue<(string Sku, string Id)>();
-                var mine = latencies[w] = new List<double>(100_000);
-                for (var n = 0; !Volatile.Read(ref stop); n++)
+                var counted = t >= options.WarmupSeconds;
+                for (var m = 0; m < methods.Length; m++)
                 {
-                    var sku = pickSku(random);
-                    var id = $"{run}-{w}-{n}";
-                    var started = Stopwatch.GetTimestamp();
-                    await reserver.ReserveAsync(sku, id, $"BENCH-ORDER-{w}");
-                    if (Volatile.Read(ref measuring))
+                    var before = await probe.TakeAsync();
+                    var clock = Stopwatch.StartNew();
+                    var (method, reserver) = methods[m];
+                    var lists = await Task.WhenAll(workers[m].Select((worker, w) => Task.Run(async () =>
                     {
-                        mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    }
+                        var mine = new List<double>();
+                        while (clock.Elapsed.TotalSeconds < 1)
+                        {
+                            var sku = pickSku(worker.Random);
+                            var id = $"{run}-{m}-{w}-{worker.N++}";
+                            var started = Stopwatch.GetTimestamp();
+                            await reserver.ReserveAsync(sku, id, $"BENCH-ORDER-{w}");
+                            mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                            worker.Open.Enqueue((sku, id));
+                            if (worker.Open.Count > options.Open)
+                            {
+                                var (oldSku, oldId) = worker.Open.Dequeue();
+                                await reserver.ReleaseAsync(oldSku, oldId);
+                            }
+                        }
 
-                    open.Enqueue((sku, id));
-                    if (open.Count > options.Open)
+                        return mine;
+                    })));
+                    var elapsed = clock.Elapsed.TotalSeconds;
+                    var after = await probe.TakeAsync();
+                    if (counted)
                     {
-                        var (oldSku, oldId) = open.Dequeue();
-                        await reserver.ReleaseAsync(oldSku, oldId);
+                        var all = lists.SelectMany(l => l).ToList();
+                        latencies[m].AddRange(all);
+                        seconds[m] += elapsed;
+                        costs[m] = costs[m].Add(after.Minus(before), all.Count);
                     }
                 }
-            })).ToArray();
+            }
 
-            await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds));
-            Volatile.Write(ref measuring, true);
-            var clock = Stopwatch.StartNew();
-            await Task.Delay(TimeSpan.FromSeconds(options.Seconds));
-            Volatile.Write(ref measuring, false);
-            var elapsed = clock.Elapsed.TotalSeconds;
-            Volatile.Write(ref stop, true);
-            await Task.WhenAll(workers);
-
-            var all = latencies.SelectMany(l => l).Order().ToArray();
-            var result = new RunResult(scenario, method, all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99), all.Length == 0 ? 0 : all[^1]);
-            Console.WriteLine($"{result.PerSecond:N0}/s, p99 {result.P99:F1} ms");
-            return result;
+            var results = methods.Select((method, m) =>
+            {
+                var all = latencies[m].Order().ToArray();
+                return new RunResult(scenario, method.Item1, all.Length / seconds[m], Percentile(all, 0.50), Percentile(all, 0.99), all.Length == 0 ? 0 : all[^1], costs[m]);
+            }).ToArray();
+            Console.WriteLine(string.Join(", ", results.Select(r => $"{r.Method} {r.PerSecond:N0}/s p99 {r.P99:F1} ms")));
+            return results;
         }
 
         static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
@@ -172,7 +201,175 @@ public static class StockBenchmark
     }
 }
 
-internal sealed record RunResult(string Scenario, string Method, double PerSecond, double P50, double P99, double Max);
+internal sealed record RunResult(string Scenario, string Method, double PerSecond, double P50, double P99, double Max, Cost Cost);
+
+internal sealed class Worker(Random random, Queue<(string Sku, string Id)> open)
+{
+    public Random Random { get; } = random;
+
+    public Queue<(string Sku, string Id)> Open { get; } = open;
+
+    public int N { get; set; }
+}
+
+/// <summary>What the database and the node spent over some turns, and how many reservations that was.</summary>
+internal sealed record Cost(long Reservations, long Commits, long WalBytes, double NodeCpuMs, double PgCpuMs, IReadOnlyDictionary<string, BatchStat> Batchers)
+{
+    public static Cost Zero { get; } = new(0, 0, 0, 0, 0, new Dictionary<string, BatchStat>());
+
+    public Cost Minus(Cost before) => new(Reservations - before.Reservations, Commits - before.Commits, WalBytes - before.WalBytes,
+        NodeCpuMs - before.NodeCpuMs, PgCpuMs - before.PgCpuMs, Batchers.ToDictionary(b => b.Key, b =>
+        {
+            var a = before.Batchers.GetValueOrDefault(b.Key) ?? BatchStat.Zero;
+            return b.Value.Minus(a);
+        }));
+
+    public Cost Add(Cost d, long reservations) => new(Reservations + reservations, Commits + d.Commits, WalBytes + d.WalBytes, NodeCpuMs + d.NodeCpuMs, PgCpuMs + d.PgCpuMs,
+        Batchers.Keys.Union(d.Batchers.Keys).ToDictionary(k => k, k =>
+        {
+            var a = Batchers.GetValueOrDefault(k) ?? BatchStat.Zero;
+            var b = d.Batchers.GetValueOrDefault(k) ?? BatchStat.Zero;
+            return a.Plus(b);
+        }));
+}
+
+/// <summary>A batcher's batches, items, the items' summed wait for their batch and the batches' summed time in the database.</summary>
+internal sealed record BatchStat(long Batches, long Items, double WaitMs, double RunMs)
+{
+    public static BatchStat Zero { get; } = new(0, 0, 0, 0);
+
+    public BatchStat Minus(BatchStat o) => new(Batches - o.Batches, Items - o.Items, WaitMs - o.WaitMs, RunMs - o.RunMs);
+
+    public BatchStat Plus(BatchStat o) => new(Batches + o.Batches, Items + o.Items, WaitMs + o.WaitMs, RunMs + o.RunMs);
+}
+
+/// <summary>
+/// Reads what has been spent so far: PostgreSQL's commits (pg_stat_database) and WAL position, the CPU time of this
+/// process (node and load generator) and of the PostgreSQL server's processes (/proc), and the node's batchers
+/// (the salesorleans.batcher.* instruments).
+/// </summary>
+internal sealed class Probe : IDisposable
+{
+    private readonly NpgsqlDataSource _db;
+    private readonly int _postmaster;
+    private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, double[]> _batchers = new();
+
+    private Probe(NpgsqlDataSource db, int postmaster)
+    {
+        _db = db;
+        _postmaster = postmaster;
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Name.StartsWith("salesorleans.batcher.", StringComparison.Ordinal))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            Add(instrument.Name.EndsWith("batches", StringComparison.Ordinal) ? 0 : 1, value, tags));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+            Add(instrument.Name.EndsWith("wait", StringComparison.Ordinal) ? 2 : 3, value * 1000, tags));
+        _listener.Start();
+    }
+
+    public static async Task<Probe> StartAsync(NpgsqlDataSource db)
+    {
+        await using var cmd = db.CreateCommand("SELECT pg_backend_pid()");
+        var backend = (int)(await cmd.ExecuteScalarAsync())!;
+        return new Probe(db, ParentOf(backend) ?? 0);
+    }
+
+    public async Task<Cost> TakeAsync()
+    {
+        await using var cmd = _db.CreateCommand("SELECT pg_stat_clear_snapshot(); SELECT xact_commit, pg_current_wal_lsn() - '0/0'::pg_lsn FROM pg_stat_database WHERE datname = current_database()");
+        long commits = 0, wal = 0;
+        await using (var r = await cmd.ExecuteReaderAsync())
+        {
+            await r.NextResultAsync();
+            if (await r.ReadAsync())
+            {
+                commits = r.GetInt64(0);
+                wal = (long)r.GetDecimal(1);
+            }
+        }
+
+        return new Cost(0, commits, wal, Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds, PgCpuMs(),
+            _batchers.ToDictionary(b => b.Key, b =>
+            {
+                lock (b.Value)
+                {
+                    return new BatchStat((long)b.Value[0], (long)b.Value[1], b.Value[2], b.Value[3]);
+                }
+            }));
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    private void Add(int slot, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var what = "";
+        foreach (var tag in tags)
+        {
+            if (tag.Key == "what")
+            {
+                what = tag.Value?.ToString() ?? "";
+            }
+        }
+
+        var sums = _batchers.GetOrAdd(what, _ => new double[4]);
+        lock (sums)
+        {
+            sums[slot] += value;
+        }
+    }
+
+    private double PgCpuMs()
+    {
+        if (_postmaster == 0)
+        {
+            return 0;
+        }
+
+        double ticks = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            var stat = Stat(pid);
+            if (stat is { } s && (pid == _postmaster || s.Parent == _postmaster))
+            {
+                ticks += s.Ticks;
+            }
+        }
+
+        return ticks * 10; // USER_HZ is 100 on Linux
+    }
+
+    private static int? ParentOf(int pid) => Stat(pid)?.Parent;
+
+    private static (int Parent, long Ticks)? Stat(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            // After "pid (comm) ": state ppid … utime is the 12th, stime the 13th field from here.
+            return (int.Parse(fields[1], CultureInfo.InvariantCulture), long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
 
 internal interface IReserver
 {

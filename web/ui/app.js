@@ -271,11 +271,14 @@ const App = {
   async live(onChange, onConnected) {
     const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/live').withAutomaticReconnect([0, 1000, 2000, 5000, 10000]).build();
     const indicator = () => document.getElementById('live');
-    connection.on('change', (kind, id, seq, json) => {
-      const data = JSON.parse(json);
-      if (kind === 'call') App.incomingCall?.(data);
-      for (const hook of App.pushHooks) hook(kind, id, seq, data);
-      onChange(kind, id, seq, data);
+    // The server coalesces: one "changes" message carries every change that arrived while it was sending the last.
+    connection.on('changes', (changes) => {
+      for (const { kind, id, seq, json } of changes) {
+        const data = JSON.parse(json);
+        if (kind === 'call') App.incomingCall?.(data);
+        for (const hook of App.pushHooks) hook(kind, id, seq, data);
+        onChange(kind, id, seq, data);
+      }
     });
     connection.onreconnecting(() => { indicator()?.classList.remove('on'); App.offline(true); });
     connection.onreconnected(async () => { indicator()?.classList.add('on'); App.offline(false); await onConnected(); });
