@@ -1,3 +1,4 @@
+using SalesOrleans.Domain;
 using SalesOrleans.Domain.Calendar;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Orders;
