@@ -134,7 +134,7 @@ public class DealMailThroughPostfixTests
         Assert.Equal("application/pdf", pdf.ContentType.MimeType);
         using (var content = new MemoryStream())
         {
-            await pdf.Content.DecodeToAsync(content);
+            await pdf.Content!.DecodeToAsync(content);
             Assert.Equal("%PDF"u8.ToArray(), content.ToArray()[..4]);
         }
 
