@@ -81,6 +81,7 @@ public sealed class DealMailService(
             throw DealRejection.Invalid("mailId", "'mailId' (a new id per composed mail, so a repeat sends nothing twice) is required.");
         }
 
+        await using var held = await store.LockAsync(request.MailId, ct);
         if (await store.GetAsync(request.MailId, ct) is { } existing)
         {
             return existing.DealId == dealId

@@ -99,6 +99,44 @@ public sealed class DealMailStore(NpgsqlDataSource db)
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>
+    /// Holds a session advisory lock for the mail id until disposed (on every node): two requests for one mail (a double
+    /// click on two nodes) are composed one after the other, so the second finds the first's mail and makes nothing twice.
+    /// </summary>
+    public async Task<IAsyncDisposable> LockAsync(Guid mailId, CancellationToken ct = default)
+    {
+        var connection = await db.OpenConnectionAsync(ct);
+        try
+        {
+            await using var cmd = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended('deal_mail:' || $1::text, 0))", connection);
+            cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = mailId });
+            await cmd.ExecuteNonQueryAsync(ct);
+            return new MailLock(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed class MailLock(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var cmd = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", connection);
+                await cmd.ExecuteNonQueryAsync();
+            }
+            finally
+            {
+                // Returned to the pool; a connection that failed is dropped, and its session's lock with it.
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>Queues the mail once: a second call with the same id changes nothing and answers the stored mail.</summary>
     public async Task<(DealMailRecord Mail, bool Created)> QueueAsync(DealMailRecord m, byte[]? attachment, CancellationToken ct = default)
     {

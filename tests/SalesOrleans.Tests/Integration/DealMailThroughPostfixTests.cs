@@ -113,6 +113,9 @@ public class DealMailThroughPostfixTests
         var twice = await Task.WhenAll(weber.PostAsJsonAsync($"/api/deals/{dealId}/mails", send), weber.PostAsJsonAsync($"/api/deals/{dealId}/mails", send));
         Assert.All(twice, r => Assert.True(r.IsSuccessStatusCode, r.StatusCode.ToString()));
         Assert.Contains(twice, r => r.StatusCode == HttpStatusCode.Accepted);
+        // The deal had no proposal: one was made for the mail, once.
+        Assert.Single((await weber.GetFromJsonAsync<JsonElement>($"/api/deals/{dealId}")).GetProperty("documents").EnumerateArray(),
+            d => d.GetProperty("kind").GetString() == "proposal");
         await Poll.Until(async () => (await weber.GetFromJsonAsync<JsonElement>($"/api/deals/{dealId}/mails")).EnumerateArray()
             .Any(m => m.GetProperty("attempts").GetInt32() >= 1 && m.GetProperty("status").GetString() == "pending"), "a failed first attempt while SMTP is down", 60);
 
