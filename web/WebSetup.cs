@@ -145,6 +145,7 @@ public static class WebSetup
         app.MapOpsEndpoints();
         app.MapAdminEndpoints();
         app.MapCustomerEndpoints();
+        app.MapDealMailEndpoints();
         app.MapHub<LiveHub>("/hubs/live").SignedIn("live updates: the hub joins each connection to its own user's and department's groups only");
         app.UseSalesLeads();
         return app;

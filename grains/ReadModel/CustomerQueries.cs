@@ -20,7 +20,12 @@ public sealed record DossierClaim(Guid Id, string Reason, string Status, string 
 
 public sealed record DossierCall(string CallId, string? Caller, string Outcome, long? DurationMs, DateTimeOffset StartedAt, Guid? ContactId);
 
-public sealed record DossierMail(Guid LeadId, string? Name, string? Email, string? Need, string Status, DateTimeOffset CreatedAt);
+/// <summary>
+/// A mail of the customer's: one that came in (a lead by e-mail: <see cref="LeadId"/>, direction "in") or one a manager
+/// sent from a deal (direction "out": <see cref="LeadId"/> is the mail's id, <see cref="Need"/> its subject, <see cref="DealId"/> the deal).
+/// </summary>
+public sealed record DossierMail(Guid LeadId, string? Name, string? Email, string? Need, string Status, DateTimeOffset CreatedAt,
+    string Direction = "in", Guid? DealId = null);
 
 /// <summary>
 /// A company's "client dossier" (1C:ERP CRM): its record, contacts, deals, orders, payments, claims, calls and mails,
@@ -122,11 +127,16 @@ public sealed class CustomerQueries(NpgsqlDataSource db, TimeProvider clock)
             """, companyId, name, r => new DossierCall(r.GetString(0), Str(r, 1), r.GetString(2), r.IsDBNull(3) ? null : r.GetInt64(3), Time(r, 4)!.Value,
             r.IsDBNull(5) ? null : r.GetGuid(5)), ct, limit: 200);
         var mails = await ReadAsync(connection, """
-            SELECT lead_id, name, email, need, status, created_at FROM lead
-            WHERE channel = 'Email' AND (company_id = $1 OR contact_id IN (SELECT contact_id FROM contact WHERE company_id = $1)
-                                         OR (company_id IS NULL AND lower(company) = lower($2)))
+            SELECT * FROM (
+                SELECT lead_id, name, email, need, status, created_at, 'in' AS direction, NULL::uuid AS deal_id FROM lead
+                WHERE channel = 'Email' AND (company_id = $1 OR contact_id IN (SELECT contact_id FROM contact WHERE company_id = $1)
+                                             OR (company_id IS NULL AND lower(company) = lower($2)))
+                UNION ALL
+                SELECT mail_id, to_name, to_address, subject, status, created_at, 'out', deal_id FROM deal_mail
+                WHERE company_id = $1 OR contact_id IN (SELECT contact_id FROM contact WHERE company_id = $1)) m
             ORDER BY created_at DESC LIMIT 200
-            """, companyId, name, r => new DossierMail(r.GetGuid(0), Str(r, 1), Str(r, 2), Str(r, 3), r.GetString(4), Time(r, 5)!.Value), ct);
+            """, companyId, name, r => new DossierMail(r.GetGuid(0), Str(r, 1), Str(r, 2), Str(r, 3), r.GetString(4), Time(r, 5)!.Value,
+            r.GetString(6), r.IsDBNull(7) ? null : r.GetGuid(7)), ct);
         double? satisfaction = null;
         await using (var cmd = new NpgsqlCommand("""
             SELECT avg(s.score)::float8 FROM satisfaction_survey s

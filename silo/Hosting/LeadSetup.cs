@@ -42,6 +42,10 @@ public static class LeadSetup
         services.AddSingleton<NotificationStore>();
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
         services.AddHostedService<NotificationMailer>();
+        services.AddSingleton<DealMailStore>();
+        services.Configure<SalesOrleans.Deals.DealMailOptions>(configuration.GetSection(SalesOrleans.Deals.DealMailOptions.Section));
+        services.AddSingleton<SalesOrleans.Deals.DealMailService>();
+        services.AddHostedService<DealMailer>();
         services.AddSalesLeadsWeb(configuration);
         return services;
     }

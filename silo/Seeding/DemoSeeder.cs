@@ -63,6 +63,24 @@ public sealed class DemoSeeder(
         "Kama Plastics", "Alpen Maschinenbau", "Don Agro", "Tula Metals", "Hansa Print", "Samara Glass",
     ];
 
+    // Each demo company's contact person: the company records the demo deals (and so their orders) point at, so the
+    // company pages (client dossier) show deals, orders, payments and the contact's mail address to write to.
+    private static readonly Dictionary<string, (string Name, string Position, string Email, string Phone)> CompanyContacts = new()
+    {
+        ["Uralmash Service"] = ("Сергей Иванов", "Главный инженер", "s.ivanov@uralmash-service.example", "+73432100101"),
+        ["Nordwerk GmbH"] = ("Jürgen Müller", "Einkaufsleiter", "j.mueller@nordwerk.example", "+4940300101"),
+        ["Volga Polymer"] = ("Ольга Смирнова", "Директор по закупкам", "o.smirnova@volga-polymer.example", "+78312100102"),
+        ["Baltic Foods"] = ("Андрей Кузнецов", "Технический директор", "a.kuznetsov@baltic-foods.example", "+78122100103"),
+        ["Siberian Timber"] = ("Наталья Попова", "Руководитель отдела снабжения", "n.popova@siberian-timber.example", "+73832100104"),
+        ["Rhein Logistik"] = ("Katrin Schäfer", "Leiterin Fuhrpark", "k.schaefer@rhein-logistik.example", "+49221300105"),
+        ["Kama Plastics"] = ("Рустам Галиев", "Главный механик", "r.galiev@kama-plastics.example", "+78552100106"),
+        ["Alpen Maschinenbau"] = ("Florian Huber", "Technischer Leiter", "f.huber@alpen-maschinenbau.example", "+4989300107"),
+        ["Don Agro"] = ("Игорь Волков", "Заместитель директора", "i.volkov@don-agro.example", "+78632100108"),
+        ["Tula Metals"] = ("Елена Морозова", "Начальник отдела закупок", "e.morozova@tula-metals.example", "+74872100109"),
+        ["Hansa Print"] = ("Petra Lange", "Geschäftsführerin", "p.lange@hansa-print.example", "+4940300110"),
+        ["Samara Glass"] = ("Дмитрий Соколов", "Главный технолог", "d.sokolov@samara-glass.example", "+78462100111"),
+    };
+
     private static readonly Dictionary<string, (string Department, string[] Managers)> Teams = new()
     {
         ["industrial-equipment"] = ("industrial", ["i.petrov", "m.sokolova"]),
@@ -127,8 +145,10 @@ public sealed class DemoSeeder(
         var company = Companies[n % Companies.Length];
         var amount = 5_000m + (n * 7_919 % 90) * 1_000m;
         // The amount follows the line (a price to the cent, as an order takes it).
-        var created = await deal.Create(new CreateDealCommand(process.Kind, $"{company}: {process.Name}", company, $"Contact {n + 1}", owner, department,
-            null, "EUR", [new DealLineView($"SKU-{100 + n % 7}", "Demo item", 1 + n % 3, decimal.Round(amount / (1 + n % 3), 2))], null), actor);
+        var (companyId, contactId, contactName) = await DemoCustomerAsync(company, department, owner, actor);
+        var created = await deal.Create(new CreateDealCommand(process.Kind, $"{company}: {process.Name}", company, contactName, owner, department,
+            null, "EUR", [new DealLineView($"SKU-{100 + n % 7}", "Demo item", 1 + n % 3, decimal.Round(amount / (1 + n % 3), 2))], null)
+        { CompanyId = companyId, ContactId = contactId }, actor);
         if (!created.Ok)
         {
             logger.LogWarning("Demo deal {N} not created: {Error}", n, created.Error!.Message);
@@ -151,6 +171,32 @@ public sealed class DemoSeeder(
         // A deal is never further than its order (issue 11): the order follows to where the deal stands.
         await DemoOrders.SettleAsync(grains, process, (await deal.Get())!, n, logger);
     }
+
+    /// <summary>The demo company's record and its contact (ids derived from the name: a second seeding finds them).</summary>
+    private async Task<(Guid CompanyId, Guid ContactId, string ContactName)> DemoCustomerAsync(string company, string department, string owner, ActorInfo actor)
+    {
+        var companyId = DemoCompanyId(company);
+        await grains.GetGrain<ICompanyGrain>(companyId).Create(company, null, null);
+        var person = CompanyContacts[company];
+        var contactId = DemoContactId(company);
+        var contact = grains.GetGrain<IContactGrain>(contactId);
+        if (await contact.Get() is not { } existing || existing.CompanyId != companyId)
+        {
+            await contact.Import(new ImportedContact(person.Name, [person.Phone], [person.Email], companyId, company, person.Position, department, owner,
+                $"demo-contact-{company}", "demo"), actor);
+            foreach (var identity in new[] { ContactNormalizer.PhoneIdentity(person.Phone), ContactNormalizer.EmailIdentity(person.Email) })
+            {
+                await grains.GetGrain<IContactIdentityGrain>(identity).Bind(contactId);
+            }
+        }
+
+        return (companyId, contactId, person.Name);
+    }
+
+    /// <summary>The record id of a demo company (tests find the demo's company pages by it).</summary>
+    public static Guid DemoCompanyId(string company) => new(MD5.HashData(Encoding.UTF8.GetBytes($"demo-company-{company}")));
+
+    private static Guid DemoContactId(string company) => new(MD5.HashData(Encoding.UTF8.GetBytes($"demo-contact-{company}")));
 
     /// <summary>Meets the current stage's gates, completes its tasks and moves on along the main path (not loops or losses).</summary>
     private async Task<DealView?> AdvanceOneStageAsync(ProcessDefinition process, IDealGrain deal, DealView view, ActorInfo actor, int n, CancellationToken ct)

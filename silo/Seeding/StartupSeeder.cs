@@ -30,6 +30,9 @@ public sealed class StartupSeeder(
             ? seed.ProcessesDirectory
             : Path.Combine(AppContext.BaseDirectory, seed.ProcessesDirectory);
         await ActivatorUtilities.CreateInstance<ProcessLoader>(services).LoadDirectoryAsync(processes, cancellationToken);
+        // The shipped mail templates (en/ru/de), once: an admin edits or deletes them on /mail-templates.html.
+        await services.GetRequiredService<DealMailStore>().SeedTemplatesAsync(SalesOrleans.Domain.Deals.ShippedMailTemplates.All
+            .Select(t => new MailTemplateRecord(t.Id, t.Text.Name, t.Text.Language, t.Text.Subject, t.Text.Body, "system", DateTimeOffset.UtcNow)), cancellationToken);
 
         if (seed.DemoData)
         {

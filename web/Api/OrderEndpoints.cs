@@ -16,7 +16,9 @@ public sealed record CreateOrderRequest(
     IReadOnlyList<NewOrderLineView>? Lines,
     Guid? DealId,
     string? ContractNumber,
-    string? PaymentTerms);
+    string? PaymentTerms,
+    Guid? CompanyId = null,
+    Guid? ContactId = null);
 
 public sealed record ApproveOrderRequest(IReadOnlyList<LineSplitView>? Splits, string? Step = null, string? Comment = null);
 
@@ -62,8 +64,22 @@ public static class OrderEndpoints
                 return foreign;
             }
 
-            var command = new CreateOrderCommand(body.Customer ?? "", body.Contact, body.Responsible ?? user.Name(), body.Warehouse ?? "", body.Currency,
-                body.Lines ?? [], body.DealId, body.ContractNumber, body.PaymentTerms);
+            // A company record picked on the page: the order points at it (the company page lists it), its name is the customer.
+            var customer = body.Customer;
+            var contact = body.Contact;
+            if (await CompanyRecords.ResolveAsync(body.CompanyId, body.ContactId, grains) is { } records)
+            {
+                if (records.Problem is { } problem)
+                {
+                    return problem;
+                }
+
+                customer = string.IsNullOrWhiteSpace(customer) ? records.Company : customer;
+                contact = string.IsNullOrWhiteSpace(contact) ? records.Contact : contact;
+            }
+
+            var command = new CreateOrderCommand(customer ?? "", contact, body.Responsible ?? user.Name(), body.Warehouse ?? "", body.Currency,
+                body.Lines ?? [], body.DealId, body.ContractNumber, body.PaymentTerms, body.CompanyId);
             var result = await grains.GetGrain<IOrderGrain>(id).Create(command, user.Actor());
             return result.Ok ? Results.Created($"/api/orders/{id}", result.Order) : Problems.From(result.Error!);
         }).Requires(Capability.OrderCreate);

@@ -166,6 +166,8 @@ public sealed class AccessMatrix
         (Capability.RoutingKeywords,         [A,  D,  N,  N,  N,  N,  N,  N]),
         (Capability.ClaimRead,               [A,  A,  D,  N,  A,  A,  N,  N]),
         (Capability.ClaimWork,               [A,  D,  D,  N,  N,  O,  N,  N]),
+        (Capability.DealMail,                [A,  D,  D,  N,  N,  N,  N,  N]),
+        (Capability.MailTemplate,            [A,  A,  N,  N,  N,  N,  N,  N]),
     ];
 
     public static AccessMatrix Defaults { get; } = new(

@@ -14,6 +14,8 @@ public sealed record Capability(string Name, string Description)
     public static readonly Capability DealTaskComplete = new("deal.task.complete", "Complete a task of a deal");
     public static readonly Capability DealDocumentAttach = new("deal.document.attach", "Upload documents and generate proposals (they open document gates)");
     public static readonly Capability DealParameters = new("deal.parameters", "Set a deal's parameters (amounts, terms)");
+    public static readonly Capability DealMail = new("deal.mail", "Write e-mail to the deal's customer from the deal (templates, the proposal attached)");
+    public static readonly Capability MailTemplate = new("mail.template", "Edit the e-mail templates managers write to customers with");
     public static readonly Capability TaskRead = new("task.read", "List tasks");
     public static readonly Capability LeadRead = new("lead.read", "See leads, their journal and documents");
     public static readonly Capability LeadCreate = new("lead.create", "Enter a lead");
@@ -76,6 +78,7 @@ public sealed record Capability(string Name, string Description)
         NotificationRead, TokenAdmin, UserAdmin, AccessAdmin, OpsDashboard,
         UserManage, DepartmentAdmin, CalendarAdmin, RoutingKeywords,
         ClaimRead, ClaimWork,
+        DealMail, MailTemplate,
     ];
 
     private static readonly Dictionary<string, Capability> ByName = All.ToDictionary(c => c.Name);

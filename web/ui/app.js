@@ -236,6 +236,7 @@ const App = {
     if (App.can('access.admin')) links.push(link('/access.html', 'access', 'Access'));
     if (App.can('user.manage')) links.push(link('/admin.html', 'admin', 'Administration'));
     if (App.can('process.publish')) links.push(link('/processes.html', 'processes', 'Processes'));
+    if (App.can('mail.template')) links.push(link('/mail-templates.html', 'mailTemplates', 'Mail templates'));
     links.push(link('/account.html', 'account', 'Account'));
     if (App.can('ops.dashboard')) links.push(link('/ops.html', 'ops', 'Cluster'));
     const live = App.el('span', { class: 'live', id: 'live', title: App.t('nav.live.title', 'Live updates') }, App.t('nav.live', 'live'));

@@ -102,9 +102,11 @@ const CompanyPage = {
       ], null, App.t('company.calls.none', 'No calls.'))),
       CompanyPage.section('mails', App.t('company.mails', 'Mails'), table(c.mails, [
         { key: 'createdAt', label: App.t('company.col.date', 'Date'), value: x => App.time(x.createdAt) },
+        { key: 'direction', label: App.t('company.col.direction', 'Direction'), value: x => x.direction === 'out'
+          ? App.el('a', { href: `/deal.html?id=${x.dealId}` }, App.t('company.mails.out', 'sent from the deal')) : App.t('company.mails.in', 'received') },
         { key: 'email', label: App.t('company.col.emails', 'E-mail') },
         { key: 'need', label: App.t('company.col.need', 'Request') },
-      ], null, App.t('company.mails.none', 'No mails.'))));
+      ], x => ({ 'data-direction': x.direction }), App.t('company.mails.none', 'No mails.'))));
   },
 
   // The satisfaction call's survey for a won deal: a score from 1 to 5 and a comment (recording it completes the call task).

@@ -62,6 +62,7 @@ const DealCard = {
     ui.journalList.replaceChildren(...[...entries].reverse().map(e =>
       App.el('li', {}, App.el('span', { class: 'muted' }, `${App.time(e.at)} · ${e.actor} · `), e.text)));
     ui.orders.replaceChildren(...await DealCard.orders(orders.ok ? orders.data : []));
+    await ui.mail.update(deal);
   },
 
   // The card's frame and its forms, made once: later loads only fill them.
@@ -84,6 +85,7 @@ const DealCard = {
     ui.documents = DealCard.documentForm();
     ui.environment = DealCard.environmentForm();
     ui.linesForm = DealLines.form(() => DealCard.currency);
+    ui.mail = DealMailPanel.create(d.id);
     ui.lines.replaceChildren(ui.linesForm.node);
     main.replaceChildren(
       ui.title, ui.summary,
@@ -97,6 +99,7 @@ const DealCard = {
       section('lines', App.t('deal.lines.title', 'Lines'), ui.lines),
       ui.orders,
       section('environment', App.t('deal.environment.title', 'Deal environment'), ui.environment.node),
+      section('mail', App.t('dealmail.title', 'E-mail to the customer'), ui.mail.node),
       section('calls', App.t('deal.calls.title', 'Calls'), ui.calls),
       section('journal', App.t('deal.journal.title', 'Journal'), DealCard.noteForm(), ui.journalList));
   },

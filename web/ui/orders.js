@@ -43,6 +43,7 @@ const Orders = {
 
   async init() {
     await App.start('orders');
+    document.getElementById('newOrderSlot')?.replaceChildren(NewOrder.form(async o => { await Orders.load(); await Orders.show(o.id); }));
     document.getElementById('list').replaceChildren(App.loading(4));
     await Orders.load();
     if (Orders.selected) await Orders.show(Orders.selected);
@@ -138,7 +139,7 @@ const Orders = {
     const m = key => x => App.fmt.money(x[key], o.currency);
     // replaceChildren would print a null as the text "null": the parts not shown are left out.
     detail.replaceChildren(...[
-      App.el('h2', {}, `${o.customer} — ${Orders.status(o.status)}`),
+      App.el('h2', { id: 'orderTitle', dataset: { companyId: o.companyId || '' } }, `${o.customer} — ${Orders.status(o.status)}`),
       typeof CompanyPicker === 'undefined' ? '' : CompanyPicker.forOrder(o),
       App.el('div', {}, App.t('orders.who', 'Responsible: {who} · warehouse {warehouse} · total {total} · paid {paid}',
         { who: App.name(o.responsible), warehouse: o.warehouse, total: App.fmt.money(o.total, o.currency), paid: App.fmt.money(o.paid, o.currency) }),

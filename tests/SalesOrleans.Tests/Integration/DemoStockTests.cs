@@ -60,5 +60,33 @@ public class DemoStockTests
         var journal = await admin.GetFromJsonAsync<JsonElement>($"/api/deals/{wonTraining}/journal");
         Assert.Contains(journal.EnumerateArray(), e => e.GetProperty("kind").GetString() == "ParametersChanged"
             && e.GetProperty("text").GetString()!.Contains("advancePaid") && e.GetProperty("actor").GetString() == "system");
+
+        // Issue 11: every demo deal points at a company and contact record, and so does its order: the demo's company
+        // pages (client dossier) hold all 38 deals and every order, and a contact with an address to write to.
+        var dealCount = 0;
+        var orderCount = 0;
+        foreach (var company in new[] { "Uralmash Service", "Nordwerk GmbH", "Volga Polymer", "Baltic Foods", "Siberian Timber", "Rhein Logistik",
+                     "Kama Plastics", "Alpen Maschinenbau", "Don Agro", "Tula Metals", "Hansa Print", "Samara Glass" })
+        {
+            var dossier = await admin.GetFromJsonAsync<JsonElement>($"/api/companies/{SalesOrleans.Silo.Seeding.DemoSeeder.DemoCompanyId(company)}/dossier");
+            Assert.Equal(company, dossier.GetProperty("name").GetString());
+            var contact = Assert.Single(dossier.GetProperty("contacts").EnumerateArray());
+            Assert.Contains("@", Assert.Single(contact.GetProperty("emails").EnumerateArray()).GetString());
+            Assert.NotEmpty(dossier.GetProperty("deals").EnumerateArray());
+            dealCount += dossier.GetProperty("deals").GetArrayLength();
+            orderCount += dossier.GetProperty("orders").GetArrayLength();
+            foreach (var d in dossier.GetProperty("deals").EnumerateArray().Take(1))
+            {
+                var view = await admin.GetFromJsonAsync<JsonElement>($"/api/deals/{d.GetProperty("id").GetGuid()}");
+                Assert.Equal(contact.GetProperty("id").GetGuid(), view.GetProperty("contactId").GetGuid());
+                Assert.Equal(contact.GetProperty("name").GetString(), view.GetProperty("contact").GetString());
+            }
+        }
+
+        var everyDeal = (await admin.GetFromJsonAsync<JsonElement>("/api/deals?status=all&limit=500")).GetArrayLength();
+        var everyOrder = (await admin.GetFromJsonAsync<JsonElement>("/api/orders?limit=500")).GetArrayLength();
+        Assert.Equal(everyDeal, dealCount);
+        Assert.Equal(everyOrder, orderCount);
+        Assert.True(orderCount > 0);
     }
 }

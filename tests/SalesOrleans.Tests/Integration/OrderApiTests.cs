@@ -204,4 +204,32 @@ public class OrderApiTests(NodeFixture fixture)
         var archived = await Expect(await manager.PostAsync($"/api/orders/{id}/archive", null), HttpStatusCode.OK);
         Assert.Equal("Archived", archived.GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task An_order_made_by_hand_points_at_the_company_picked_and_the_company_page_lists_it()
+    {
+        var (warehouse, _, _, oil) = await Catalogue();
+        var manager = await Node.ClientAsync("i.petrov");
+        var name = $"Камские пластики {Guid.NewGuid():N}"[..24];
+        var made = await manager.PostAsJsonAsync("/api/companies", new { name });
+        Assert.True(made.IsSuccessStatusCode, made.StatusCode.ToString());
+        var companyId = JsonDocument.Parse(await made.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        var lines = new[] { new { sku = oil, quantity = 3 } };
+
+        // The customer is the record picked: its name, and the order points at it.
+        var created = await Expect(await manager.PostAsJsonAsync("/api/orders", new { companyId, warehouse, lines }), HttpStatusCode.Created);
+        var orderId = created.GetProperty("id").GetGuid();
+        Assert.Equal((companyId, name), (created.GetProperty("companyId").GetGuid(), created.GetProperty("customer").GetString()));
+        Assert.Equal(companyId, (await Expect(await manager.GetAsync($"/api/orders/{orderId}"), HttpStatusCode.OK)).GetProperty("companyId").GetGuid());
+        await SalesOrleans.Tests.Support.Poll.Until(async () => (await Expect(await manager.GetAsync($"/api/companies/{companyId}/dossier"), HttpStatusCode.OK))
+            .GetProperty("orders").EnumerateArray().Any(o => o.GetProperty("id").GetGuid() == orderId), "the company page lists the order", 30);
+
+        // A company that does not exist, or a contact without its company: 400 naming the field, no order.
+        var unknown = Guid.NewGuid();
+        Assert.Equal("companyId", (await Expect(await manager.PostAsJsonAsync("/api/orders", new { id = unknown, companyId = Guid.NewGuid(), warehouse, lines }),
+            HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Single().Name);
+        Assert.Equal("companyId", (await Expect(await manager.PostAsJsonAsync("/api/orders", new { id = unknown, customer = "X", contactId = Guid.NewGuid(), warehouse, lines }),
+            HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Single().Name);
+        await Expect(await manager.GetAsync($"/api/orders/{unknown}"), HttpStatusCode.NotFound);
+    }
 }

@@ -22,7 +22,8 @@ public sealed class PostfixServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<PostfixServer> StartAsync(int lmtpPort, int? smtpPort = null)
+    /// <param name="customerDomains">More domains delivered to the same Dovecot (a customer's mailbox "petra@hansa-print.example" is the user "petra").</param>
+    public static async Task<PostfixServer> StartAsync(int lmtpPort, int? smtpPort = null, params string[] customerDomains)
     {
         if (!File.Exists(Binary))
         {
@@ -46,7 +47,7 @@ public sealed class PostfixServer : IAsyncDisposable
             myhostname = mx.salesorleans.test
             mydomain = salesorleans.test
             mydestination =
-            virtual_mailbox_domains = salesorleans.test
+            virtual_mailbox_domains = {string.Join(", ", new[] { "salesorleans.test" }.Concat(customerDomains))}
             virtual_transport = lmtp:inet:127.0.0.1:{lmtpPort}
             default_transport = error:only the test domain is delivered
             relay_transport = error:only the test domain is delivered
