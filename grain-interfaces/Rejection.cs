@@ -62,7 +62,7 @@ public sealed class Rejection(
 }
 
 /// <summary>
-/// Why a command (on a deal, lead, contact, claim, order, stock item or the catalogue) was refused; nothing changed.
+/// Why a command (on a deal, lead, contact, claim, order, stock item or the catalog) was refused; nothing changed.
 /// <see cref="Details"/> lists the allowed moves or what is missing; <see cref="Available"/> and
 /// <see cref="Requested"/> are the quantities of a stock refusal.
 /// </summary>

@@ -5,7 +5,7 @@ using SalesOrleans.Stock;
 
 namespace SalesOrleans.Documents;
 
-/// <summary>Lays out a commercial proposal from a deal's parameters and lines (names and units from the catalogue).</summary>
+/// <summary>Lays out a commercial proposal from a deal's parameters and lines (names and units from the catalog).</summary>
 public static class ProposalPdf
 {
     public static byte[] Render(DealView deal, IReadOnlyDictionary<string, SkuDefinition> skus, DateTimeOffset now, string? language = null)
@@ -24,7 +24,7 @@ public static class ProposalPdf
         page.Gap(14);
         page.Table(PaperLayout.LineColumns(deal.Currency, t), deal.Lines.Select((line, i) =>
         {
-            var sku = skus.GetValueOrDefault(Catalogue.NormalizeSkuCode(line.Sku));
+            var sku = skus.GetValueOrDefault(Catalog.NormalizeSkuCode(line.Sku));
             return (IReadOnlyList<string>)
             [
                 $"{i + 1}", line.Sku, sku?.Name ?? line.Name ?? line.Sku, PaperLayout.Quantity(line.Quantity), sku?.Unit ?? "",
@@ -61,9 +61,9 @@ public sealed class ProposalService(IGrainFactory grains, DealDocuments document
         }
 
         var skus = new Dictionary<string, SkuDefinition>(StringComparer.Ordinal);
-        foreach (var code in view.Lines.Select(l => Catalogue.NormalizeSkuCode(l.Sku)).Distinct())
+        foreach (var code in view.Lines.Select(l => Catalog.NormalizeSkuCode(l.Sku)).Distinct())
         {
-            if (Catalogue.IsValidSkuCode(code) && await catalog.FindSkuAsync(code, ct) is { } sku)
+            if (Catalog.IsValidSkuCode(code) && await catalog.FindSkuAsync(code, ct) is { } sku)
             {
                 skus[code] = sku;
             }

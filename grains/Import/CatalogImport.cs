@@ -180,7 +180,7 @@ public sealed class CatalogImport(CatalogService catalog, StockService stock, IG
     /// <summary>The same row gives the same receipt id, so importing the file again is a repeat the stock item ignores.</summary>
     private static string ReceiptId(string sku, string? warehouse, string batch, decimal? quantity, DateOnly? expiry, DateTimeOffset? receivedAt)
     {
-        var key = string.Join('|', Catalogue.NormalizeSkuCode(sku), Catalogue.NormalizeWarehouseId(warehouse), batch,
+        var key = string.Join('|', Catalog.NormalizeSkuCode(sku), Catalog.NormalizeWarehouseId(warehouse), batch,
             quantity?.ToString(CultureInfo.InvariantCulture), expiry?.ToString("yyyy-MM-dd"), receivedAt?.ToString("O"));
         return "import-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32];
     }

@@ -5,7 +5,7 @@ namespace SalesOrleans.Import;
 
 /// <summary>
 /// Migration import of the customer base from CSV or XLSX: companies (name, INN and/or external id, group, region,
-/// segment, department) and contacts (name, phones, e-mails, company, position). Row by row like the catalogue
+/// segment, department) and contacts (name, phones, e-mails, company, position). Row by row like the catalog
 /// import: a bad row is reported with its column and changes nothing, the others still go in. Ids are derived
 /// from the external id or INN (contacts: external id, else their first phone or address), and filled cells only
 /// overwrite different values, so running the same file again changes nothing. Contacts register their phones and

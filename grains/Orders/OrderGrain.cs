@@ -148,16 +148,16 @@ public sealed class OrderGrain(
         }
 
         var skus = new Dictionary<string, SkuDefinition>(StringComparer.Ordinal);
-        foreach (var code in (command.Lines ?? []).Select(l => Catalogue.NormalizeSkuCode(l.Sku)).Distinct())
+        foreach (var code in (command.Lines ?? []).Select(l => Catalog.NormalizeSkuCode(l.Sku)).Distinct())
         {
-            if (Catalogue.IsValidSkuCode(code) && await catalog.FindSkuAsync(code) is { } sku)
+            if (Catalog.IsValidSkuCode(code) && await catalog.FindSkuAsync(code) is { } sku)
             {
                 skus[code] = sku;
             }
         }
 
-        var warehouse = Catalogue.NormalizeWarehouseId(command.Warehouse);
-        var warehouseExists = Catalogue.IsValidWarehouseId(warehouse) && await catalog.FindWarehouseAsync(warehouse) is not null;
+        var warehouse = Catalog.NormalizeWarehouseId(command.Warehouse);
+        var warehouseExists = Catalog.IsValidWarehouseId(warehouse) && await catalog.FindWarehouseAsync(warehouse) is not null;
         var lines = (command.Lines ?? []).Select(l => new NewOrderLine(l.Sku, l.Quantity, l.Price, l.DueDate)).ToList();
         var order = new NewOrder(command.Customer, command.Contact, command.Responsible, command.Warehouse, command.Currency, lines,
             command.DealId, command.ContractNumber, command.PaymentTerms);

@@ -3,7 +3,7 @@ using SalesOrleans.Domain.Stock;
 
 namespace SalesOrleans.ReadModel;
 
-/// <summary>SKUs and warehouses in PostgreSQL: the catalogue's only home (it has no grain). Entries arrive validated.</summary>
+/// <summary>SKUs and warehouses in PostgreSQL: the catalog's only home (it has no grain). Entries arrive validated.</summary>
 public sealed class CatalogStore(NpgsqlDataSource db)
 {
     public const int MaxLimit = 1000;

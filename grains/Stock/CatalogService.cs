@@ -4,7 +4,7 @@ using SalesOrleans.ReadModel;
 
 namespace SalesOrleans.Stock;
 
-/// <summary>The outcome of a catalogue write: the entry as stored, whether it is new, or why it was refused.</summary>
+/// <summary>The outcome of a catalog write: the entry as stored, whether it is new, or why it was refused.</summary>
 public sealed record CatalogResult<T>(T? Entry, bool Created, CommandError? Error) where T : class
 {
     public bool Ok => Error is null;
@@ -21,8 +21,8 @@ public sealed class CatalogService(CatalogStore store)
         SkuDefinition sku;
         try
         {
-            Catalogue.RequireEditor(actor.ToActor());
-            sku = Catalogue.ValidateSku(draft);
+            Catalog.RequireEditor(actor.ToActor());
+            sku = Catalog.ValidateSku(draft);
         }
         catch (Rejection rejection)
         {
@@ -52,8 +52,8 @@ public sealed class CatalogService(CatalogStore store)
         WarehouseDefinition warehouse;
         try
         {
-            Catalogue.RequireEditor(actor.ToActor());
-            warehouse = Catalogue.ValidateWarehouse(draft);
+            Catalog.RequireEditor(actor.ToActor());
+            warehouse = Catalog.ValidateWarehouse(draft);
         }
         catch (Rejection rejection)
         {

@@ -2,7 +2,7 @@ using SalesOrleans.Domain.Stock;
 
 namespace SalesOrleans.Stock;
 
-/// <summary>What grains and endpoints need of the catalogue: does a SKU or warehouse exist, and what kind of SKU is it.</summary>
+/// <summary>What grains and endpoints need of the catalog: does a SKU or warehouse exist, and what kind of SKU is it.</summary>
 public interface IStockCatalog
 {
     Task<SkuDefinition?> FindSkuAsync(string code, CancellationToken ct = default);

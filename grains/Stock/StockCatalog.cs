@@ -5,7 +5,7 @@ using SalesOrleans.ReadModel;
 namespace SalesOrleans.Stock;
 
 /// <summary>
-/// The catalogue as grains and endpoints consult it: found entries are cached for a short while (the catalogue
+/// The catalog as grains and endpoints consult it: found entries are cached for a short while (the catalog
 /// changes rarely and only ever grows), misses always ask the database, so a SKU created on another node is seen at once.
 /// </summary>
 public sealed class StockCatalog(CatalogStore store, TimeProvider clock) : IStockCatalog

@@ -16,7 +16,7 @@ public sealed record StockOverview(
 
 /// <summary>
 /// Between the API (and orders) and the stock item grains: resolves what was typed or scanned — a SKU code or its
-/// EAN-13, a warehouse id — against the catalogue, then hands the command to the SKU's grain in that warehouse.
+/// EAN-13, a warehouse id — against the catalog, then hands the command to the SKU's grain in that warehouse.
 /// </summary>
 public sealed class StockService(IGrainFactory grains, IStockCatalog catalog)
 {
@@ -68,14 +68,14 @@ public sealed class StockService(IGrainFactory grains, IStockCatalog catalog)
     /// <summary>A SKU by its code, or by the EAN-13 on its barcode.</summary>
     public async Task<SkuDefinition?> FindSkuAsync(string skuOrEan)
     {
-        var code = Catalogue.NormalizeSkuCode(skuOrEan);
-        if (!Catalogue.IsValidSkuCode(code))
+        var code = Catalog.NormalizeSkuCode(skuOrEan);
+        if (!Catalog.IsValidSkuCode(code))
         {
             return null;
         }
 
         return await catalog.FindSkuAsync(code)
-            ?? (Catalogue.IsValidEan13(code) ? await catalog.FindSkuByEanAsync(code) : null);
+            ?? (Catalog.IsValidEan13(code) ? await catalog.FindSkuByEanAsync(code) : null);
     }
 
     public async Task<(IStockItemGrain? Grain, CommandError? Error)> ResolveAsync(string skuOrEan, string? warehouse)
@@ -92,13 +92,13 @@ public sealed class StockService(IGrainFactory grains, IStockCatalog catalog)
             return (null, new CommandError(RejectionCode.Invalid, $"'{sku.Code}' is a service: it is rendered, never stocked or reserved.", "sku", []));
         }
 
-        var id = Catalogue.NormalizeWarehouseId(warehouse);
+        var id = Catalog.NormalizeWarehouseId(warehouse);
         if (id.Length == 0)
         {
             return (null, new CommandError(RejectionCode.Invalid, "'warehouse' is required.", "warehouse", []));
         }
 
-        if (!Catalogue.IsValidWarehouseId(id) || await catalog.FindWarehouseAsync(id) is null)
+        if (!Catalog.IsValidWarehouseId(id) || await catalog.FindWarehouseAsync(id) is null)
         {
             return (null, new CommandError(RejectionCode.Invalid, $"Unknown warehouse '{warehouse}'.", "warehouse", []));
         }

@@ -10,7 +10,7 @@ namespace SalesOrleans.Silo.Hosting;
 public static class StockSetup
 {
     /// <summary>
-    /// Catalogue, stock service, imports, the stock and order read models and their projectors (over the data source
+    /// Catalog, stock service, imports, the stock and order read models and their projectors (over the data source
     /// <see cref="PostgresSetup"/> registers), and the deal–order link around the deal event sink registered before.
     /// </summary>
     public static IServiceCollection AddSalesStock(this IServiceCollection services)

@@ -5,9 +5,9 @@ using SalesOrleans.ReadModel;
 namespace SalesOrleans.Silo.Seeding;
 
 /// <summary>
-/// Demo catalogue and stock: two warehouses, the SKUs the demo deals sell (SKU-100 … SKU-106) of every kind, and
+/// Demo catalog and stock: two warehouses, the SKUs the demo deals sell (SKU-100 … SKU-106) of every kind, and
 /// batches received through the real stock item grains — some with expiry, one already expired. Only on a database
-/// whose catalogue is empty, so a start never adds stock twice.
+/// whose catalog is empty, so a start never adds stock twice.
 /// </summary>
 public sealed class StockDemoSeeder(CatalogStore catalog, IGrainFactory grains, ILogger<StockDemoSeeder> logger)
 {

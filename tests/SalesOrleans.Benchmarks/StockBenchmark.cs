@@ -55,7 +55,7 @@ public static class StockBenchmark
             Console.WriteLine("Grain state compressed with lz4.");
         }
 
-        Console.Write("Setting up catalogue, stock items and baseline rows… ");
+        Console.Write("Setting up catalog, stock items and baseline rows… ");
         var setup = Stopwatch.StartNew();
         await catalog.InsertWarehouseAsync(new WarehouseDefinition(Warehouse, "Benchmark"), "bench");
         await catalog.InsertSkusAsync(spread.Append(HotSku).Select(s => new SkuDefinition(s, s, "pcs", 1, "EUR", SkuKind.Stocked, 0)).ToList(), "bench");

@@ -30,7 +30,7 @@ public static class DealChainEndpoints
     }
 
     /// <summary>
-    /// Replaces the lines; each SKU must be in the catalogue (its name and price fill in what the line leaves out),
+    /// Replaces the lines; each SKU must be in the catalog (its name and price fill in what the line leaves out),
     /// so the order made from them later cannot fail on an unknown SKU. 409 once the deal has an order.
     /// </summary>
     private static async Task<IResult> SetLines(Guid id, DealLinesRequest body, ClaimsPrincipal user, IGrainFactory grains, WorkflowQueries queries,
@@ -51,7 +51,7 @@ public static class DealChainEndpoints
         return result.Ok ? Results.Ok(result.Deal) : Problems.From(result.Error!);
     }
 
-    /// <summary>Checks the lines against the catalogue; the lead conversion uses it too.</summary>
+    /// <summary>Checks the lines against the catalog; the lead conversion uses it too.</summary>
     public static async Task<(IReadOnlyList<DealLineView> Lines, IResult? Problem)> ResolveAsync(IReadOnlyList<DealLineRequest?> input, IStockCatalog catalog)
     {
         var lines = new List<DealLineView>();
@@ -63,15 +63,15 @@ public static class DealChainEndpoints
                 return ([], Problems.Invalid(path, "A line must not be empty."));
             }
 
-            var code = Catalogue.NormalizeSkuCode(line.Sku);
+            var code = Catalog.NormalizeSkuCode(line.Sku);
             if (code.Length == 0)
             {
                 return ([], Problems.Invalid($"{path}.sku", "'sku' is required."));
             }
 
-            if (!Catalogue.IsValidSkuCode(code) || await catalog.FindSkuAsync(code) is not { } sku)
+            if (!Catalog.IsValidSkuCode(code) || await catalog.FindSkuAsync(code) is not { } sku)
             {
-                return ([], Problems.Invalid($"{path}.sku", $"Unknown SKU '{line.Sku}': pick one from the catalogue."));
+                return ([], Problems.Invalid($"{path}.sku", $"Unknown SKU '{line.Sku}': pick one from the catalog."));
             }
 
             if (line.Quantity is not { } quantity)

@@ -95,7 +95,7 @@ public static partial class LeadEndpoints
             Reply(grains.GetGrain<ILeadGrain>(id).StartQualifying(body?.Note, user.Actor()))).Requires(Capability.LeadWork, Resource.Lead());
         leads.MapPost("/{id:guid}/convert", async (Guid id, ConvertLeadRequest body, ClaimsPrincipal user, IGrainFactory grains, SalesOrleans.Stock.IStockCatalog catalog) =>
         {
-            // The agreed lines go into the deal (checked against the catalogue here, so its order cannot fail on them).
+            // The agreed lines go into the deal (checked against the catalog here, so its order cannot fail on them).
             var (lines, problem) = await DealChainEndpoints.ResolveAsync(body.Lines ?? [], catalog);
             return problem ?? await Reply(grains.GetGrain<ILeadGrain>(id).Convert(new ConvertLeadCommand(body.ProcessKind ?? "", body.Title, body.Company, body.Needs,
                 body.LegalDetails, body.Contacts, body.Amount, body.Currency, lines, body.Contact), user.Actor()));

@@ -41,7 +41,7 @@ public sealed record ShipmentRequest(string? Warehouse, decimal? Quantity, strin
 public sealed record AdjustmentRequest(string? Warehouse, string? Batch, decimal? Counted, decimal? Delta, string? Reason, string? AdjustmentId, DateOnly? Expiry);
 
 /// <summary>
-/// Catalogue (SKUs, warehouses), stock, and (through <see cref="OrderEndpoints"/>) customer orders. Commands go through <see cref="StockService"/> to the stock item grains;
+/// Catalog (SKUs, warehouses), stock, and (through <see cref="OrderEndpoints"/>) customer orders. Commands go through <see cref="StockService"/> to the stock item grains;
 /// lists and the movement journal come from the read model. In stock routes {sku} is a SKU code or its EAN-13, so a
 /// scanned barcode works wherever a code does.
 /// </summary>
@@ -52,9 +52,9 @@ public static class StockEndpoints
 
     public static void MapStockEndpoints(this IEndpointRouteBuilder app)
     {
-        MapCatalog(app.MapGroup("/api/catalog").WithTags("Catalogue"));
+        MapCatalog(app.MapGroup("/api/catalog").WithTags("Catalog"));
         MapStock(app.MapGroup("/api/stock").WithTags("Stock"));
-        // Orders allocate stock and proposals list catalogue items: mapped here, so the web setup has one line for all.
+        // Orders allocate stock and proposals list catalog items: mapped here, so the web setup has one line for all.
         app.MapOrderEndpoints();
         app.MapProposalEndpoints();
 
@@ -73,7 +73,7 @@ public static class StockEndpoints
     private static async Task<IReadOnlyList<StockReservationEntry>> ListReservations(string? order, string? sku, bool? open, int? limit, ClaimsPrincipal user,
         StockQueries queries, AccessPolicy access, ResourceResolvers resources, CancellationToken ct)
     {
-        var items = await queries.ReservationsAsync(string.IsNullOrWhiteSpace(order) ? null : order.Trim(), sku is null ? null : Catalogue.NormalizeSkuCode(sku),
+        var items = await queries.ReservationsAsync(string.IsNullOrWhiteSpace(order) ? null : order.Trim(), sku is null ? null : Catalog.NormalizeSkuCode(sku),
             open ?? false, limit ?? 1000, ct);
         var scope = await access.ScopeAsync(user, Capability.ReservationRead, ct);
         if (scope == AccessScope.All)
@@ -128,7 +128,7 @@ public static class StockEndpoints
     private static void MapStock(RouteGroupBuilder stock)
     {
         stock.MapGet("/", (string? warehouse, string? sku, string? search, bool? available, int? limit, int? offset, StockQueries queries, CancellationToken ct) =>
-            queries.ListAsync(warehouse is null ? null : Catalogue.NormalizeWarehouseId(warehouse), sku is null ? null : Catalogue.NormalizeSkuCode(sku),
+            queries.ListAsync(warehouse is null ? null : Catalog.NormalizeWarehouseId(warehouse), sku is null ? null : Catalog.NormalizeSkuCode(sku),
                 search, available ?? false, limit ?? 500, offset ?? 0, ct)).Requires(Capability.StockRead);
 
         stock.MapGet("/{sku}", async (string sku, StockService service) =>
@@ -160,7 +160,7 @@ public static class StockEndpoints
 
         stock.MapGet("/{sku}/movements", async (string sku, string? warehouse, long? afterSeq, int? limit, StockService service, StockQueries queries, CancellationToken ct) =>
             await service.FindSkuAsync(sku) is { } found
-                ? Results.Ok(await queries.MovementsAsync(found.Code, warehouse is null ? null : Catalogue.NormalizeWarehouseId(warehouse), afterSeq ?? 0, limit ?? 1000, ct))
+                ? Results.Ok(await queries.MovementsAsync(found.Code, warehouse is null ? null : Catalog.NormalizeWarehouseId(warehouse), afterSeq ?? 0, limit ?? 1000, ct))
                 : Problems.NotFound($"Unknown SKU '{sku}'.")).Requires(Capability.StockRead);
 
         stock.MapPost("/{sku}/receipts", async (string sku, ReceiptRequest body, ClaimsPrincipal user, StockService service) =>

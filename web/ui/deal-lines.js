@@ -1,4 +1,4 @@
-// The deal's lines on its card (issue 11): SKU (picked from the catalogue), name, quantity, price and discount, edited
+// The deal's lines on its card (issue 11): SKU (picked from the catalog), name, quantity, price and discount, edited
 // until the deal has an order; the amount follows them. Typing survives live pushes: while someone edits the table,
 // a push does not redraw it, it only says that the lines changed underneath (merge.js does the same for fields).
 // Also the deal's side of its order: why an automatic order failed, the order's total against the deal's amount, and
@@ -18,7 +18,7 @@ const DealLines = {
     const controls = App.el('div', { class: 'controls' }, add, ' ', save, ' ', App.t('deal.lines.sum', 'Amount: '), total);
     const node = App.el('form', { id: 'linesForm' }, App.el('div', { class: 'table-scroll' }, table), skus, controls, note, message);
     let deal = null, locked = true, dirty = false, base = '[]';
-    const catalogue = new Map();
+    const catalog = new Map();
 
     const number = text => {
       const value = Number(String(text ?? '').replace(/\s/g, '').replace(',', '.'));
@@ -41,14 +41,14 @@ const DealLines = {
       total.textContent = App.money(sum, currencyOf());
     };
 
-    // Typing a SKU asks the catalogue; picking one fills in its name and price where the line has none.
+    // Typing a SKU asks the catalog; picking one fills in its name and price where the line has none.
     let searchTimer = null;
     const search = text => {
       clearTimeout(searchTimer);
       searchTimer = setTimeout(async () => {
         const r = await App.api('GET', `/api/catalog/skus?search=${encodeURIComponent(text)}&limit=20`);
         if (!r.ok || !Array.isArray(r.data)) return;
-        for (const s of r.data) catalogue.set(s.code, s);
+        for (const s of r.data) catalog.set(s.code, s);
         skus.replaceChildren(...r.data.map(s => App.el('option', { value: s.code }, `${s.name} · ${App.money(s.price, s.currency)}`)));
       }, 200);
     };
@@ -72,7 +72,7 @@ const DealLines = {
       parts.discount.value = line?.discount ? line.discount : '';
       parts.sku.addEventListener('input', () => { if (parts.sku.value.trim().length >= 1) search(parts.sku.value.trim()); });
       parts.sku.addEventListener('change', () => {
-        const picked = catalogue.get(parts.sku.value.trim().toUpperCase());
+        const picked = catalog.get(parts.sku.value.trim().toUpperCase());
         if (!picked) return;
         parts.sku.value = picked.code;
         if (!parts.name.value) parts.name.value = picked.name;

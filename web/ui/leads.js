@@ -105,7 +105,7 @@ const Leads = {
       if (convertButton.disabled) return;
       convertButton.disabled = true;
       try {
-        // "SKU-100 × 2", "SKU-100 x 2" or "SKU-100 2" per line; the catalogue fills in name and price.
+        // "SKU-100 × 2", "SKU-100 x 2" or "SKU-100 2" per line; the catalog fills in name and price.
         const parsed = lines.value.split('\n').map(t => t.trim()).filter(Boolean).map(t => t.match(/^(\S+)\s*(?:[×x*]\s*)?(\d+(?:[.,]\d+)?)?$/i));
         const bad = parsed.findIndex(m => !m);
         if (bad >= 0) { message.replaceChildren(App.el('div', { class: 'error', role: 'alert' }, App.t('leads.convert.badLine', 'Line {n}: write SKU × quantity, e.g. SKU-100 × 2.', { n: bad + 1 }))); return; }

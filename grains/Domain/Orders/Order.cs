@@ -43,7 +43,7 @@ public sealed partial class Order
 
     // ---------------------------------------------------------------- commands
 
-    /// <summary>Creates the order in Draft. <paramref name="skus"/> holds the catalogue entries of the lines' SKUs that exist.</summary>
+    /// <summary>Creates the order in Draft. <paramref name="skus"/> holds the catalog entries of the lines' SKUs that exist.</summary>
     public void Start(Guid id, NewOrder command, IReadOnlyDictionary<string, SkuDefinition> skus, bool warehouseExists, Actor actor, DateTimeOffset now)
     {
         if (_state.Exists)
@@ -69,7 +69,7 @@ public sealed partial class Order
             throw Rejection.Invalid("responsible", $"Unknown user '{responsible}'.");
         }
 
-        var warehouse = Catalogue.NormalizeWarehouseId(command.Warehouse);
+        var warehouse = Catalog.NormalizeWarehouseId(command.Warehouse);
         if (warehouse.Length == 0 || !warehouseExists)
         {
             throw Rejection.Invalid("warehouse", warehouse.Length == 0 ? "'warehouse' is required." : $"Unknown warehouse '{command.Warehouse}'.");
@@ -97,7 +97,7 @@ public sealed partial class Order
         {
             var line = command.Lines[i];
             var path = $"lines[{i}]";
-            var code = Catalogue.NormalizeSkuCode(line.Sku);
+            var code = Catalog.NormalizeSkuCode(line.Sku);
             if (code.Length == 0)
             {
                 throw Rejection.Invalid($"{path}.sku", "'sku' is required.");

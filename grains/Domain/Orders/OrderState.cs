@@ -136,7 +136,7 @@ public sealed class OrderLine
 
     public DateOnly? DueDate { get; set; }
 
-    /// <summary>The catalogue price when the line was made (0 in lines stored before): a lower price is a discount, which routes may look at.</summary>
+    /// <summary>The catalog price when the line was made (0 in lines stored before): a lower price is a discount, which routes may look at.</summary>
     public decimal ListPrice { get; set; }
 
     /// <summary>Reserved from stock at approval (FromStock).</summary>

@@ -114,7 +114,7 @@ public sealed partial class StockItem
             : existing with { OnHand = existing.OnHand + quantity };
         if (batch.OnHand > MaxQuantity)
         {
-            throw Rejection.Invalid("quantity", $"Batch {batchNumber} would hold more than {Catalogue.Format(MaxQuantity)}.");
+            throw Rejection.Invalid("quantity", $"Batch {batchNumber} would hold more than {Catalog.Format(MaxQuantity)}.");
         }
 
         if (reservationId is not null)
@@ -127,7 +127,7 @@ public sealed partial class StockItem
             if (reserveQuantity > quantity)
             {
                 throw new Rejection(RejectionCode.Invalid,
-                    $"Cannot reserve {Catalogue.Format(reserveQuantity)} of a receipt of {Catalogue.Format(quantity)}.", "reserveFor.quantity", available: quantity, requested: reserveQuantity);
+                    $"Cannot reserve {Catalog.Format(reserveQuantity)} of a receipt of {Catalog.Format(quantity)}.", "reserveFor.quantity", available: quantity, requested: reserveQuantity);
             }
 
             if (batch.IsExpired(now))
@@ -173,7 +173,7 @@ public sealed partial class StockItem
             }
 
             throw new Rejection(RejectionCode.Conflict,
-                $"Reservation {id} already exists for {Catalogue.Format(existing.Quantity)} on {Reference(existing.Order, existing.Line)}.", "reservationId");
+                $"Reservation {id} already exists for {Catalog.Format(existing.Quantity)} on {Reference(existing.Order, existing.Line)}.", "reservationId");
         }
 
         var available = Available(now);
@@ -183,7 +183,7 @@ public sealed partial class StockItem
             if (!command.AllowPartial)
             {
                 throw new Rejection(RejectionCode.Insufficient,
-                    $"Only {Catalogue.Format(available)} of {_sku} available in {_warehouse}; {Catalogue.Format(quantity)} requested.", "quantity", available: available, requested: quantity);
+                    $"Only {Catalog.Format(available)} of {_sku} available in {_warehouse}; {Catalog.Format(quantity)} requested.", "quantity", available: available, requested: quantity);
             }
 
             take = available;
@@ -250,7 +250,7 @@ public sealed partial class StockItem
         if (quantity > held)
         {
             throw new Rejection(RejectionCode.ExceedsReserved,
-                $"Reservation {reservation.Id} holds {Catalogue.Format(held)}; cannot release {Catalogue.Format(quantity)}.", "quantity", available: held, requested: quantity);
+                $"Reservation {reservation.Id} holds {Catalog.Format(held)}; cannot release {Catalog.Format(quantity)}.", "quantity", available: held, requested: quantity);
         }
 
         Touch(now);
@@ -282,7 +282,7 @@ public sealed partial class StockItem
         if (held == 0)
         {
             throw new Rejection(RejectionCode.ExceedsReserved,
-                $"Reservation {reservation.Id} holds nothing to ship (shipped {Catalogue.Format(reservation.Shipped)}, released {Catalogue.Format(reservation.Released)}).",
+                $"Reservation {reservation.Id} holds nothing to ship (shipped {Catalog.Format(reservation.Shipped)}, released {Catalog.Format(reservation.Released)}).",
                 "reservationId", available: 0, requested: command.Quantity);
         }
 
@@ -290,7 +290,7 @@ public sealed partial class StockItem
         if (quantity > held)
         {
             throw new Rejection(RejectionCode.ExceedsReserved,
-                $"Reservation {reservation.Id} holds {Catalogue.Format(held)}; cannot ship {Catalogue.Format(quantity)}.", "quantity", available: held, requested: quantity);
+                $"Reservation {reservation.Id} holds {Catalog.Format(held)}; cannot ship {Catalog.Format(quantity)}.", "quantity", available: held, requested: quantity);
         }
 
         Touch(now);
@@ -315,7 +315,7 @@ public sealed partial class StockItem
     {
         RequireRole(actor, "adjust stock", Roles.Warehouse, Roles.Admin, Roles.System);
         var batchNumber = RequireBatch("batch", command.Batch);
-        var reason = Catalogue.RequireText("reason", command.Reason, 200);
+        var reason = Catalog.RequireText("reason", command.Reason, 200);
         var adjustmentId = OptionalId("adjustmentId", command.AdjustmentId);
         if ((command.Counted is null) == (command.Delta is null))
         {
@@ -327,7 +327,7 @@ public sealed partial class StockItem
         RequireScale(field, value);
         if (Math.Abs(value) > MaxQuantity)
         {
-            throw Rejection.Invalid(field, $"'{field}' must not exceed {Catalogue.Format(MaxQuantity)}.");
+            throw Rejection.Invalid(field, $"'{field}' must not exceed {Catalog.Format(MaxQuantity)}.");
         }
 
         if (command.Counted is < 0)
@@ -356,18 +356,18 @@ public sealed partial class StockItem
         if (target < 0)
         {
             throw new Rejection(RejectionCode.Insufficient,
-                $"Batch {batchNumber} has {Catalogue.Format(current)} on hand; it cannot go below zero.", field, available: current, requested: -command.Delta!.Value);
+                $"Batch {batchNumber} has {Catalog.Format(current)} on hand; it cannot go below zero.", field, available: current, requested: -command.Delta!.Value);
         }
 
         if (target > MaxQuantity)
         {
-            throw Rejection.Invalid(field, $"Batch {batchNumber} would hold more than {Catalogue.Format(MaxQuantity)}.");
+            throw Rejection.Invalid(field, $"Batch {batchNumber} would hold more than {Catalog.Format(MaxQuantity)}.");
         }
 
         if (batch is not null && target < batch.Reserved)
         {
             throw new Rejection(RejectionCode.Conflict,
-                $"{Catalogue.Format(batch.Reserved)} of batch {batchNumber} are reserved; release them before counting it below that.", field, available: batch.Reserved);
+                $"{Catalog.Format(batch.Reserved)} of batch {batchNumber} are reserved; release them before counting it below that.", field, available: batch.Reserved);
         }
 
         if (batch is not null && command.Expiry is not null && command.Expiry != batch.Expiry)
@@ -576,7 +576,7 @@ public sealed partial class StockItem
 
         if (quantity > MaxQuantity)
         {
-            throw Rejection.Invalid(field, $"'{field}' must not exceed {Catalogue.Format(MaxQuantity)}.");
+            throw Rejection.Invalid(field, $"'{field}' must not exceed {Catalog.Format(MaxQuantity)}.");
         }
 
         RequireScale(field, quantity);
@@ -627,7 +627,7 @@ public sealed partial class StockItem
 
     private static string RequireOrder(string orderField, string lineField, string? order, int? line)
     {
-        var value = Catalogue.RequireText(orderField, order, 100);
+        var value = Catalog.RequireText(orderField, order, 100);
         if (line is < 1)
         {
             throw Rejection.Invalid(lineField, $"'{lineField}' must be 1 or more.");
@@ -637,7 +637,7 @@ public sealed partial class StockItem
     }
 
     private static string? OptionalText(string field, string? value, int maxLength) =>
-        string.IsNullOrWhiteSpace(value) ? null : Catalogue.RequireText(field, value, maxLength);
+        string.IsNullOrWhiteSpace(value) ? null : Catalog.RequireText(field, value, maxLength);
 
     /// <summary>How a reservation names its order line in the journal: "ORDER" or "ORDER#line".</summary>
     public static string Reference(string order, int? line) => line is null ? order.Trim() : $"{order.Trim()}#{line}";

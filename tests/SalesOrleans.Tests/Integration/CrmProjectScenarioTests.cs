@@ -145,7 +145,7 @@ public class CrmProjectScenarioTests(CrmProjectNodeFixture fixture) : IClassFixt
             (Str(l5, "assignee"), Str(l5, "assignmentReason")));
         await WaitFor(head, "/api/queues/projects", q => q.GetProperty("waiting").GetArrayLength() == 0);
 
-        // The catalogue of the project: CRM licences in stock and the modelling work.
+        // The catalog of the project: CRM licences in stock and the modelling work.
         var tag = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
         var licence = $"CRM-PROF-{tag}";
         var modelling = $"BPM-{tag}";

@@ -37,7 +37,7 @@ public class DealChainTests(LeadNodeFixture fixture)
 
     private static string Stage(JsonElement deal) => deal.GetProperty("stage").GetString()!;
 
-    private async Task<(string Sku, string Name)[]> Catalogue(HttpClient keeper, string tag)
+    private async Task<(string Sku, string Name)[]> Catalog(HttpClient keeper, string tag)
     {
         (string Sku, string Name, string Kind, decimal Price, int Lead)[] items =
         [
@@ -75,7 +75,7 @@ public class DealChainTests(LeadNodeFixture fixture)
             ["s.volkov"] = head,
         };
         var tag = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        var skus = await Catalogue(keeper, tag);
+        var skus = await Catalog(keeper, tag);
 
         // A call from a number nobody knows: a lead in the industrial department, assigned to a manager.
         var pbx = await Node.ClientAsync();

@@ -14,7 +14,7 @@ public class OrderApiTests(NodeFixture fixture)
     private static string NewCode() => $"O-{Guid.NewGuid():N}"[..14].ToUpperInvariant();
 
     /// <summary>A warehouse with a manufactured, a purchased and a stocked SKU; 4 presses and 50 cans of oil on hand.</summary>
-    private async Task<(string Warehouse, string Press, string Pump, string Oil)> Catalogue()
+    private async Task<(string Warehouse, string Press, string Pump, string Oil)> Catalog()
     {
         var keeper = await Node.ClientAsync("w.lager");
         var warehouse = NewCode().ToLowerInvariant();
@@ -36,7 +36,7 @@ public class OrderApiTests(NodeFixture fixture)
     [Fact]
     public async Task An_order_is_seen_and_worked_by_its_responsibles_department_and_the_warehouse_and_refused_to_other_departments()
     {
-        var (warehouse, _, _, oil) = await Catalogue();
+        var (warehouse, _, _, oil) = await Catalog();
         var manager = await Node.ClientAsync("i.petrov");
         var created = await Expect(await manager.PostAsJsonAsync("/api/orders", new { customer = "Scoped GmbH", warehouse, lines = new object[] { new { sku = oil, quantity = 2 } } }),
             HttpStatusCode.Created);
@@ -78,7 +78,7 @@ public class OrderApiTests(NodeFixture fixture)
     [Fact]
     public async Task An_order_goes_from_draft_through_allocation_production_supply_shipment_and_payment_to_completed()
     {
-        var (warehouse, press, pump, oil) = await Catalogue();
+        var (warehouse, press, pump, oil) = await Catalog();
         var manager = await Node.ClientAsync("i.petrov");
         var supervisor = await Node.ClientAsync("s.volkov");
         var keeper = await Node.ClientAsync("w.lager");
@@ -172,7 +172,7 @@ public class OrderApiTests(NodeFixture fixture)
     [Fact]
     public async Task Cancelling_an_approved_order_releases_its_reservations_and_bad_orders_are_refused()
     {
-        var (warehouse, press, _, oil) = await Catalogue();
+        var (warehouse, press, _, oil) = await Catalog();
         var manager = await Node.ClientAsync("i.petrov");
         var supervisor = await Node.ClientAsync("s.volkov");
 
@@ -208,7 +208,7 @@ public class OrderApiTests(NodeFixture fixture)
     [Fact]
     public async Task An_order_made_by_hand_points_at_the_company_picked_and_the_company_page_lists_it()
     {
-        var (warehouse, _, _, oil) = await Catalogue();
+        var (warehouse, _, _, oil) = await Catalog();
         var manager = await Node.ClientAsync("i.petrov");
         var name = $"Камские пластики {Guid.NewGuid():N}"[..24];
         var made = await manager.PostAsJsonAsync("/api/companies", new { name });

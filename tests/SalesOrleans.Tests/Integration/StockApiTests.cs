@@ -31,7 +31,7 @@ public class StockApiTests(NodeFixture fixture)
     }
 
     [Fact]
-    public async Task The_catalogue_creates_lists_and_finds_by_barcode_and_names_bad_fields()
+    public async Task The_catalog_creates_lists_and_finds_by_barcode_and_names_bad_fields()
     {
         var keeper = await Node.ClientAsync("w.lager");
         var sku = NewCode();

@@ -9,7 +9,7 @@ using SalesOrleans.Stock;
 
 namespace SalesOrleans.Tests.Support;
 
-/// <summary>A catalogue for grain tests: every "SKU-…" code exists (manufactured), and warehouses "main" and "north".</summary>
+/// <summary>A catalog for grain tests: every "SKU-…" code exists (manufactured), and warehouses "main" and "north".</summary>
 public sealed class TestStockCatalog : IStockCatalog
 {
     public static readonly IReadOnlyList<WarehouseDefinition> Warehouses = [new("main", "Main warehouse"), new("north", "North depot")];

@@ -6,7 +6,7 @@ using Microsoft.Playwright;
 namespace SalesOrleans.Tests.Ui;
 
 /// <summary>
-/// The deal's lines on its card (issue 11) in Debian's Chromium: a SKU picked from the catalogue fills in its name and
+/// The deal's lines on its card (issue 11) in Debian's Chromium: a SKU picked from the catalog fills in its name and
 /// price, the typing survives a colleague's change pushed meanwhile, saving makes the amount follow the lines; and the
 /// editor fits a phone.
 /// </summary>
@@ -36,7 +36,7 @@ public class DealLinesPageTests(UiFixture fixture)
     }
 
     [Fact]
-    public async Task Lines_are_picked_from_the_catalogue_typed_through_a_push_and_saved_with_the_amount_following()
+    public async Task Lines_are_picked_from_the_catalog_typed_through_a_push_and_saved_with_the_amount_following()
     {
         var keeper = await fixture.Node.ClientAsync("w.lager");
         var owner = await fixture.Node.ClientAsync("k.weber");
@@ -54,11 +54,11 @@ public class DealLinesPageTests(UiFixture fixture)
         var row = page.Locator("#linesTable tr.line").First;
         await row.WaitForAsync(Soon);
 
-        // The SKU is searched in the catalogue; picking it fills in the name and the price.
+        // The SKU is searched in the catalog; picking it fills in the name and the price.
         await row.Locator("input[name=sku]").FillAsync(sku);
         await page.Locator($"#skuChoices option[value='{sku}']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
         await row.Locator("input[name=sku]").PressAsync("Tab");
-        await Until(async () => await row.Locator("input[name=name]").InputValueAsync() == "Gleitlager für Förderband", "the catalogue's name filled in");
+        await Until(async () => await row.Locator("input[name=name]").InputValueAsync() == "Gleitlager für Förderband", "the catalog's name filled in");
         Assert.Equal("120", await row.Locator("input[name=price]").InputValueAsync());
         await row.Locator("input[name=quantity]").FillAsync("3");
         await row.Locator("input[name=discount]").FillAsync("10");

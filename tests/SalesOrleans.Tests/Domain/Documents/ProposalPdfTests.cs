@@ -29,7 +29,7 @@ public class ProposalPdfTests
         Assert.Contains("2026-11-23", pdf.Text);
         Assert.Contains("For: ООО «Уралмаш Сервис»", pdf.Text);
         Assert.Contains("Subject: Прессовая линия для Уралмаш", pdf.Text);
-        Assert.Contains("Гидравлический пресс", pdf.Text); // the catalogue's name of SKU-100, wrapped in its column
+        Assert.Contains("Гидравлический пресс", pdf.Text); // the catalog's name of SKU-100, wrapped in its column
         Assert.Contains("needs: Zwei Pressen für die Halle 3, Lieferung bis März", pdf.Text);
         Assert.Contains("Total, EUR", pdf.Text);
         PdfText.AssertEmbeddedSubsetOfDejaVuSans(bytes, pdf);

@@ -58,7 +58,7 @@ public class OrderTests
     }
 
     [Fact]
-    public void A_new_order_takes_names_units_and_prices_from_the_catalogue_unless_given()
+    public void A_new_order_takes_names_units_and_prices_from_the_catalog_unless_given()
     {
         var order = NewOrder();
 

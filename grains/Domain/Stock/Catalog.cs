@@ -32,8 +32,8 @@ public sealed record SkuDefinition(
 
 public sealed record WarehouseDefinition(string Id, string Name, string? Address = null);
 
-/// <summary>Validation and normalisation of catalogue entries (upper-case SKU codes, lower-case warehouse ids).</summary>
-public static partial class Catalogue
+/// <summary>Validation and normalisation of catalog entries (upper-case SKU codes, lower-case warehouse ids).</summary>
+public static partial class Catalog
 {
     public const int MaxLeadTimeDays = 3650;
 
@@ -141,12 +141,12 @@ public static partial class Catalogue
         return (10 - sum % 10) % 10 == code[12] - '0';
     }
 
-    /// <summary>Who may add to the catalogue: warehouse staff, supervisors, admins and the node itself.</summary>
+    /// <summary>Who may add to the catalog: warehouse staff, supervisors, admins and the node itself.</summary>
     public static void RequireEditor(Actor actor)
     {
         if (!actor.Roles.Any(r => r is Roles.Warehouse or Roles.Supervisor or Roles.Admin or Roles.System))
         {
-            throw new Rejection(RejectionCode.Forbidden, "Only warehouse staff, supervisors and admins edit the catalogue.");
+            throw new Rejection(RejectionCode.Forbidden, "Only warehouse staff, supervisors and admins edit the catalog.");
         }
     }
 
