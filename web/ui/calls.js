@@ -85,7 +85,7 @@ const Calls = {
     return App.el('table', { class: 'call-history' },
       App.el('tr', {}, [App.t('calls.when', 'When'), App.t('calls.from', 'From'), App.t('calls.to', 'To'), App.t('calls.outcome', 'Outcome'), App.t('calls.duration', 'Duration')].map(h => App.el('th', {}, h))),
       list.map(c => App.el('tr', { dataset: { call: c.callId, outcome: c.outcome } }, App.el('td', {}, App.time(c.startedAt)), App.el('td', {}, c.caller || ''),
-        App.el('td', {}, c.called || ''), App.el('td', {}, outcome(c.outcome), c.callBackFor ? App.t('calls.callBack', ' · call-back task for {user}', { user: c.callBackFor }) : ''),
+        App.el('td', {}, c.called || ''), App.el('td', {}, outcome(c.outcome), c.callBackFor ? App.t('calls.callBack', ' · call-back task for {user}', { user: App.name(c.callBackFor) }) : ''),
         App.el('td', {}, c.durationMs ? App.t('calls.seconds', '{seconds} s', { seconds: Math.round(c.durationMs / 1000) }) : ''))));
   },
 };

@@ -43,6 +43,7 @@ const DealCard = {
     // Who last changed the parameters is who changed what a field shows now.
     const changedBy = [...entries].reverse().find(e => e.kind === 'ParametersChanged')?.actor ?? null;
     DealCard.definition = process;
+    DealCard.deal = deal;
     if (!DealCard.ui) DealCard.build(main, deal, process);
     DealCard.seq = deal.seq;
     DealCard.currency = deal.currency;
@@ -111,17 +112,24 @@ const DealCard = {
     };
   },
 
+  // A task's title and a stage's name in the reader's language, from the deal's own process version.
+  taskTitle(d, t) { return App.taskTitle(DealCard.definition, t, d); },
+  stageName(id, fallback) {
+    const stage = DealCard.definition?.stages?.find(s => s.id === id);
+    return stage ? App.local(stage.name, stage.names) : fallback || id;
+  },
+
   summary(d) {
     const status = { Open: App.t('deal.status.open', 'open'), Won: App.t('deal.status.won', 'won'), Lost: App.t('deal.status.lost', 'lost') }[d.status] || d.status;
     return [
-      App.el('div', {}, App.t('deal.summary.process', '{process} v{version} · stage ', { process: d.processKind, version: d.processVersion }),
-        App.el('strong', { id: 'stage' }, d.stageName), ` · `, App.el('span', { id: 'dealStatus', class: d.status === 'Lost' ? 'badge lost' : d.status === 'Won' ? 'badge won' : '' }, status),
-        d.lostReason ? ` (${d.lostReason})` : '', ' · ', DealCard.win(d)),
-      App.el('div', {}, App.t('deal.summary.money', '{amount} · owner {owner} · {department}', { amount: App.money(d.amount, d.currency), owner: d.owner, department: d.department }),
+      App.el('div', {}, App.t('deal.summary.process', '{process} v{version} · stage ', { process: App.processName(DealCard.definition || d.processKind), version: d.processVersion }),
+        App.el('strong', { id: 'stage' }, DealCard.stageName(d.stage, d.stageName)), ` · `, App.el('span', { id: 'dealStatus', class: d.status === 'Lost' ? 'badge lost' : d.status === 'Won' ? 'badge won' : '' }, status),
+        d.lostReason ? ` (${App.lostReason(DealCard.definition, d.lostReason)})` : '', ' · ', DealCard.win(d)),
+      App.el('div', {}, App.t('deal.summary.money', '{amount} · owner {owner} · {department}', { amount: App.money(d.amount, d.currency), owner: App.name(d.owner), department: d.department }),
         d.contact ? App.t('deal.summary.contact', ' · contact {contact}', { contact: d.contact }) : ''),
       typeof CompanyPicker === 'undefined' ? null : CompanyPicker.forDeal(d),
-      d.stuckOn ? App.el('div', { id: 'stuckOn' }, App.t('deal.summary.stuck', 'Stuck on {user} for {duration}', { user: d.stuckOn.user, duration: App.duration(d.stuckOn.since) }),
-        d.stuckOn.taskTitle ? ' — ' + d.stuckOn.taskTitle : '') : null,
+      d.stuckOn ? App.el('div', { id: 'stuckOn' }, App.t('deal.summary.stuck', 'Stuck on {user} for {duration}', { user: App.name(d.stuckOn.user), duration: App.duration(d.stuckOn.since) }),
+        d.stuckOn.taskTitle ? ' — ' + DealCard.taskTitle(d, d.tasks.find(t => t.id === d.stuckOn.taskId) || { title: d.stuckOn.taskTitle }) : '') : null,
     ];
   },
 
@@ -220,8 +228,8 @@ const DealCard = {
       const tasks = d.tasks.filter(t => t.stage === stage.id);
       const stateText = { current: App.t('deal.map.current', 'current'), pending: App.t('deal.map.pending', 'pending') }[state];
       return App.el('div', { class: `stage ${state}`, dataset: { stage: stage.id } },
-        App.el('strong', {}, stage.name), App.el('div', { class: 'muted' }, entered.has(stage.id) ? App.t('deal.map.entered', 'entered {time}', { time: App.time(entered.get(stage.id)) }) : stateText),
-        tasks.map(t => App.el('div', {}, `${App.taskTitle(DealCard.definition, t)} — ${t.executor} (`, t.completedAt ? `${t.status.toLowerCase()} ${App.time(t.completedAt)}` : App.t('deal.map.due', '{status}, due {time}', { status: t.status.toLowerCase(), time: App.time(t.deadline) }), ')')));
+        App.el('strong', {}, App.local(stage.name, stage.names)), App.el('div', { class: 'muted' }, entered.has(stage.id) ? App.t('deal.map.entered', 'entered {time}', { time: App.time(entered.get(stage.id)) }) : stateText),
+        tasks.map(t => App.el('div', { dataset: { task: t.id } }, `${DealCard.taskTitle(d, t)} — ${App.name(t.executor)} (`, t.completedAt ? `${App.taskStatus(t.status)} ${App.time(t.completedAt)}` : App.t('deal.map.due', '{status}, due {time}', { status: App.taskStatus(t.status), time: App.time(t.deadline) }), ')')));
     }));
   },
 
@@ -251,10 +259,10 @@ const DealCard = {
   },
 
   updateTaskRow(row, t) {
-    row.parts.info.replaceChildren(App.el('strong', {}, App.taskTitle(DealCard.definition, t)),
-      App.t('deal.task.line', ' — {executor}, due {time} ', { executor: t.executor, time: App.time(t.deadline) }),
+    row.parts.info.replaceChildren(App.el('strong', {}, DealCard.taskTitle(DealCard.deal, t)),
+      App.t('deal.task.line', ' — {executor}, due {time} ', { executor: App.name(t.executor), time: App.time(t.deadline) }),
       t.overdueAt ? App.el('span', { class: 'badge overdue' }, App.t('deal.task.overdue', 'overdue')) : '',
-      t.escalatedTo ? App.el('span', { class: 'badge overdue' }, App.t('deal.task.escalated', 'escalated to {user}', { user: t.escalatedTo })) : '');
+      t.escalatedTo ? App.el('span', { class: 'badge overdue' }, App.t('deal.task.escalated', 'escalated to {user}', { user: App.name(t.escalatedTo) })) : '');
     const people = DealCard.people.includes(t.executor) ? DealCard.people : [t.executor, ...DealCard.people];
     Merge.options(row.parts.who, people, null, t.executor);
     if (!Merge.editing(row.parts.who)) row.parts.who.value = t.executor;
