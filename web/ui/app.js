@@ -220,6 +220,20 @@ const App = {
   // A deal task's status in words (Open, Done, Cancelled).
   taskStatus(status) { return App.t(`task.status.${String(status).toLowerCase()}`, String(status).toLowerCase()); },
 
+  // A work list that becomes one card per row on a phone (table.stack in app.css): each cell is labelled with its
+  // column's header, in whatever language the header is in.
+  stack(table) {
+    table.classList.add('stack');
+    // Its own rows only (table.rows), never those of a table inside a cell.
+    const head = table.tHead?.rows[0] || [...table.rows].find(r => r.classList.contains('head'));
+    const headers = head ? [...head.cells].map(c => c.textContent.trim()) : [];
+    for (const row of table.rows) {
+      if (row === head) continue;
+      [...row.cells].forEach((cell, i) => { if (cell.tagName === 'TD' && cell.dataset.label !== (headers[i] || '')) cell.dataset.label = headers[i] || ''; });
+    }
+    return table;
+  },
+
   el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [key, value] of Object.entries(attrs || {})) {

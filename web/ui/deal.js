@@ -157,7 +157,7 @@ const DealCard = {
     const stageOf = to => process.stages.find(s => s.id === to);
     const lostStage = d.allowedMoves.find(to => stageOf(to)?.outcome === 'lost');
     const forward = d.allowedMoves.filter(to => to !== lostStage).map(to => {
-      const button = App.el('button', { class: 'primary', dataset: { move: to } }, `→ ${stageOf(to)?.name || to}`);
+      const button = App.el('button', { class: 'primary', dataset: { move: to } }, `→ ${stageOf(to) ? App.local(stageOf(to).name, stageOf(to).names) : to}`);
       button.addEventListener('click', DealCard.busy(button, async () => {
         const r = await App.moveDeal(d.id, { toStage: to });
         if (r.ok) await DealCard.reload(); else message.replaceChildren(App.problem(r));
@@ -264,7 +264,7 @@ const DealCard = {
       t.overdueAt ? App.el('span', { class: 'badge overdue' }, App.t('deal.task.overdue', 'overdue')) : '',
       t.escalatedTo ? App.el('span', { class: 'badge overdue' }, App.t('deal.task.escalated', 'escalated to {user}', { user: App.name(t.escalatedTo) })) : '');
     const people = DealCard.people.includes(t.executor) ? DealCard.people : [t.executor, ...DealCard.people];
-    Merge.options(row.parts.who, people, null, t.executor);
+    Merge.options(row.parts.who, people, App.name, t.executor);
     if (!Merge.editing(row.parts.who)) row.parts.who.value = t.executor;
   },
 
@@ -274,7 +274,7 @@ const DealCard = {
       : App.el('input', { name: f.name, inputmode: f.type === 'number' ? 'decimal' : null }));
     const message = App.el('div');
     const save = App.el('button', { class: 'primary', type: 'submit' }, App.t('deal.parameters.save', 'Save'));
-    const node = App.el('form', {}, process.fields.map((f, i) => App.el('div', {}, App.el('label', {}, `${f.label || f.name} `, inputs[i]))), save, message);
+    const node = App.el('form', {}, process.fields.map((f, i) => App.el('div', {}, App.el('label', {}, `${App.local(f.label || f.name, f.labels)} `, inputs[i]))), save, message);
     let deal = null;
     node.addEventListener('submit', event => {
       event.preventDefault();
@@ -341,7 +341,7 @@ const DealCard = {
       deal = d;
       const values = server(d);
       const people = DealCard.people.includes(d.owner) ? DealCard.people : [d.owner, ...DealCard.people];
-      Merge.options(owner, people, null, Merge.editing(owner) ? owner.value : d.owner);
+      Merge.options(owner, people, App.name, Merge.editing(owner) ? owner.value : d.owner);
       for (const input of fields) Merge.field(input, values[input.name], changedBy);
       const locked = d.status !== 'Open' || hasOrder || !App.can('deal.change');
       for (const input of fields) input.disabled = locked;

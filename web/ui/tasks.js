@@ -30,6 +30,7 @@ const Tasks = {
       ...customers.data.filter(t => t.status === 'Open').map(t => ({ ...t, key: `contact:${t.contactId}/${t.taskId}` })),
     ].sort((a, b) => new Date(a.deadline) - new Date(b.deadline) || a.key.localeCompare(b.key));
     Merge.rows(document.querySelector('#tasks tbody'), items, t => t.key, Tasks.build, Tasks.update, Tasks.rows);
+    App.stack(document.getElementById('tasks'));
     document.getElementById('tasksEmpty').hidden = items.length > 0;
   },
 

@@ -68,12 +68,15 @@ public class TaskTitleLanguageTests(UiFixture fixture)
         Assert.Contains("Первичный контакт", await ruRow.InnerTextAsync());
         Assert.DoesNotContain("Record the client's request", await ruRow.InnerTextAsync());
         Assert.Equal("Мои задачи", await ru.InnerTextAsync("main h1"));
+        // The deadline in the Russian date format ("4 дек. 2026 г., 17:00").
+        Assert.Matches(@"\d{1,2} [а-я]+\.? \d{4} г\.", await ruRow.Locator("td").First.InnerTextAsync());
 
         var de = await fixture.LoginAsync(german, "/tasks.html");
         var deRow = TaskRow(de, deDeal);
         await deRow.WaitForAsync(Soon);
         Assert.Contains("Anfrage des Kunden erfassen", await deRow.InnerTextAsync());
         Assert.Contains("Erstkontakt", await deRow.InnerTextAsync());
+        Assert.Matches(@"\d{2}\.\d{2}\.\d{4}", await deRow.Locator("td").First.InnerTextAsync());
 
         // The deal card: the open task, the process map and whom the deal waits for, in German, with names not logins.
         await de.GotoAsync($"/deal.html?id={deDeal}");
@@ -88,6 +91,8 @@ public class TaskTitleLanguageTests(UiFixture fixture)
         Assert.Contains("Anfrage des Kunden erfassen", stuck);
         Assert.Contains("Jörg Bäcker", stuck);
         Assert.Equal("Erstkontakt", await de.InnerTextAsync("#stage"));
+        // Money in the German format; Intl puts a no-break space before the sign.
+        Assert.Contains("5.400,00 €", (await de.InnerTextAsync("#deal")).Replace('\u00a0', ' ').Replace('\u202f', ' '));
     }
 
     [Fact]
