@@ -7,8 +7,9 @@ public sealed record CompanyListItem(Guid Id, string Name, string? Inn, string? 
 
 public sealed record DossierContact(Guid Id, string? Name, string? Position, IReadOnlyList<string> Phones, IReadOnlyList<string> Emails);
 
+/// <summary>A deal in the dossier; <see cref="Stage"/> is the stage's English name, <see cref="StageId"/> with <see cref="ProcessKind"/> names it in other languages.</summary>
 public sealed record DossierDeal(Guid Id, string Title, string Stage, string Status, decimal Amount, string Currency, string Owner,
-    DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, bool Linked);
+    DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, bool Linked, string? ProcessKind = null, string? StageId = null);
 
 public sealed record DossierOrder(Guid Id, string Status, decimal Total, decimal Paid, decimal BalanceDue, string Currency, string Responsible,
     Guid? DealId, DateTimeOffset CreatedAt);
@@ -96,10 +97,11 @@ public sealed class CustomerQueries(NpgsqlDataSource db, TimeProvider clock)
             SELECT contact_id, name, position, phones, emails FROM contact WHERE company_id = $1 ORDER BY name NULLS LAST LIMIT 200
             """, companyId, name, r => new DossierContact(r.GetGuid(0), Str(r, 1), Str(r, 2), r.GetFieldValue<string[]>(3), r.GetFieldValue<string[]>(4)), ct);
         var deals = await ReadAsync(connection, $"""
-            SELECT d.deal_id, d.title, d.stage_name, d.status, d.amount, d.currency, d.owner, d.created_at, d.closed_at, d.company_id IS NOT NULL
+            SELECT d.deal_id, d.title, d.stage_name, d.status, d.amount, d.currency, d.owner, d.created_at, d.closed_at, d.company_id IS NOT NULL,
+                   d.process_kind, d.stage
             FROM deal d WHERE {DealOfCompany} ORDER BY d.created_at DESC LIMIT 200
             """, companyId, name, r => new DossierDeal(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetDecimal(4), r.GetString(5),
-            r.GetString(6), Time(r, 7)!.Value, Time(r, 8), r.GetBoolean(9)), ct);
+            r.GetString(6), Time(r, 7)!.Value, Time(r, 8), r.GetBoolean(9), r.GetString(10), r.GetString(11)), ct);
         const string orderOfCompany = """
             sales_order o LEFT JOIN deal d ON d.deal_id = o.deal_id
             WHERE o.company_id = $1 OR (o.company_id IS NULL AND (d.company_id = $1 OR (d.company_id IS NULL AND lower(o.customer) = lower($2))))

@@ -105,17 +105,19 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
     {
         var command = new NpgsqlBatchCommand("""
             INSERT INTO deal_task (deal_id, task_id, seq, stage, title, executor, status, created_at, deadline,
-                overdue_at, escalated_at, escalated_to, completed_at, completed_by, result)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                overdue_at, escalated_at, escalated_to, completed_at, completed_by, result, template_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
             ON CONFLICT (deal_id, task_id) DO UPDATE SET
                 seq = EXCLUDED.seq, executor = EXCLUDED.executor, status = EXCLUDED.status, deadline = EXCLUDED.deadline,
                 overdue_at = EXCLUDED.overdue_at, escalated_at = EXCLUDED.escalated_at, escalated_to = EXCLUDED.escalated_to,
-                completed_at = EXCLUDED.completed_at, completed_by = EXCLUDED.completed_by, result = EXCLUDED.result
+                completed_at = EXCLUDED.completed_at, completed_by = EXCLUDED.completed_by, result = EXCLUDED.result,
+                template_id = coalesce(EXCLUDED.template_id, deal_task.template_id)
             WHERE deal_task.seq < EXCLUDED.seq
             """);
-        // The task's own seq (not the deal's), so a replay writes exactly what the first delivery wrote.
+        // The task's own seq (not the deal's), so a replay writes exactly what the first delivery wrote. The template id
+        // (migration 0100) lets pages show the title in the reader's language.
         Add(command, d.Id, t.Id, t.UpdatedSeq, t.Stage, t.Title, t.Executor, t.Status, t.CreatedAt, t.Deadline,
-            t.OverdueAt, t.EscalatedAt, t.EscalatedTo, t.CompletedAt, t.CompletedBy, t.Result);
+            t.OverdueAt, t.EscalatedAt, t.EscalatedTo, t.CompletedAt, t.CompletedBy, t.Result, string.IsNullOrEmpty(t.TemplateId) ? null : t.TemplateId);
         sql.BatchCommands.Add(command);
     }
 

@@ -54,6 +54,11 @@ public sealed record DealListItem(
     }
 }
 
+/// <summary>
+/// A deal task in a list ("My tasks", the supervisor's reviews). <see cref="TemplateId"/> with the deal's process kind and
+/// version names the process task, so a page shows its title in the reader's language; null for tasks projected before
+/// migration 0100 that matched no template (the stored title is shown). Owner and lost reason word a lost-deal review.
+/// </summary>
 public sealed record TaskListItem(
     Guid DealId,
     string DealTitle,
@@ -67,7 +72,12 @@ public sealed record TaskListItem(
     DateTimeOffset? OverdueAt,
     DateTimeOffset? EscalatedAt,
     DateTimeOffset? CompletedAt,
-    string? Result);
+    string? Result,
+    string? TemplateId = null,
+    string? ProcessKind = null,
+    int? ProcessVersion = null,
+    string? DealOwner = null,
+    string? LostReason = null);
 
 public sealed record JournalEntry(long Seq, DateTimeOffset At, string Actor, string Kind, string Stage, string Text, string? TaskId, string? Subject);
 
@@ -124,7 +134,8 @@ public sealed class DealQueries(NpgsqlDataSource db) : IWorkloadSource
     {
         await using var cmd = db.CreateCommand("""
             SELECT t.deal_id, d.title, t.task_id, t.stage, t.title, t.executor, t.status, t.created_at, t.deadline,
-                   t.overdue_at, t.escalated_at, t.completed_at, t.result
+                   t.overdue_at, t.escalated_at, t.completed_at, t.result,
+                   t.template_id, d.process_kind, d.process_version, d.owner, d.lost_reason
             FROM deal_task t JOIN deal d ON d.deal_id = t.deal_id
             WHERE ($1::text IS NULL OR t.executor = $1)
               AND ($2::text IS NULL OR t.status = $2)
@@ -145,7 +156,8 @@ public sealed class DealQueries(NpgsqlDataSource db) : IWorkloadSource
         while (await r.ReadAsync(ct))
         {
             items.Add(new TaskListItem(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-                r.GetString(6), Time(r, 7)!.Value, Time(r, 8)!.Value, Time(r, 9), Time(r, 10), Time(r, 11), r.IsDBNull(12) ? null : r.GetString(12)));
+                r.GetString(6), Time(r, 7)!.Value, Time(r, 8)!.Value, Time(r, 9), Time(r, 10), Time(r, 11), r.IsDBNull(12) ? null : r.GetString(12),
+                r.IsDBNull(13) ? null : r.GetString(13), r.GetString(14), r.GetInt32(15), r.GetString(16), r.IsDBNull(17) ? null : r.GetString(17)));
         }
 
         return items;

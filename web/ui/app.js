@@ -193,10 +193,45 @@ const App = {
     return stage ? App.local(stage.name, stage.names) : (fallback || stageId || '');
   },
   lostReason(process, reason) { return App.local(reason, process?.lostReasonNames?.[reason]); },
-  // A process task's title in the user's language (the task template's optional "titles"); the stored title otherwise.
-  taskTitle(process, task) {
+  // A process version's definition (what a deal runs on), fetched once per page.
+  versions: new Map(),
+  processVersion(kind, version) {
+    const key = `${kind}/${version}`;
+    if (!App.versions.has(key)) {
+      App.versions.set(key, App.api('GET', `/api/processes/${encodeURIComponent(kind)}/versions/${encodeURIComponent(version)}`).then(r => r.ok ? r.data : null));
+    }
+    return App.versions.get(key);
+  },
+  // A deal task's title in the user's language: a process task by its template's optional "titles", the tasks a deal
+  // makes itself (a lost deal's review, an order problem) from the page texts; the stored (English) title otherwise.
+  // deal: { title, lostReason, owner } for a lost deal's review.
+  taskTitle(process, task, deal) {
+    if (task.templateId === 'lost-review' && deal) {
+      return App.t('task.lostReview', 'Review lost deal: {deal} ({reason}, {owner})',
+        { deal: deal.title, reason: App.lostReason(process, deal.lostReason || ''), owner: App.name(deal.owner) });
+    }
+    const problem = 'Fix the deal so its order can be made: ';
+    if (task.templateId === 'order-problem' && task.title.startsWith(problem)) {
+      return App.t('task.orderProblem', 'Fix the deal so its order can be made: {problem}', { problem: task.title.slice(problem.length) });
+    }
     const template = process?.stages?.find(s => s.id === task.stage)?.tasks?.find(t => t.id === task.templateId);
     return template ? App.local(task.title, template.titles) : task.title;
+  },
+  // A deal task's status in words (Open, Done, Cancelled).
+  taskStatus(status) { return App.t(`task.status.${String(status).toLowerCase()}`, String(status).toLowerCase()); },
+
+  // A work list that becomes one card per row on a phone (table.stack in app.css): each cell is labelled with its
+  // column's header, in whatever language the header is in.
+  stack(table) {
+    table.classList.add('stack');
+    // Its own rows only (table.rows), never those of a table inside a cell.
+    const head = table.tHead?.rows[0] || [...table.rows].find(r => r.classList.contains('head'));
+    const headers = head ? [...head.cells].map(c => c.textContent.trim()) : [];
+    for (const row of table.rows) {
+      if (row === head) continue;
+      [...row.cells].forEach((cell, i) => { if (cell.tagName === 'TD' && cell.dataset.label !== (headers[i] || '')) cell.dataset.label = headers[i] || ''; });
+    }
+    return table;
   },
 
   el(tag, attrs, ...children) {

@@ -82,11 +82,11 @@ const Calls = {
       answered: App.t('calls.outcome.answered', 'answered'), busy: App.t('calls.outcome.busy', 'busy'), no_answer: App.t('calls.outcome.noAnswer', 'no answer'),
       cancelled: App.t('calls.outcome.cancelled', 'missed (caller hung up)'), failed: App.t('calls.outcome.failed', 'failed'), open: App.t('calls.outcome.open', 'in progress'),
     }[o] || o);
-    return App.el('table', { class: 'call-history' },
-      App.el('tr', {}, [App.t('calls.when', 'When'), App.t('calls.from', 'From'), App.t('calls.to', 'To'), App.t('calls.outcome', 'Outcome'), App.t('calls.duration', 'Duration')].map(h => App.el('th', {}, h))),
+    return App.stack(App.el('table', { class: 'call-history' },
+      App.el('tr', { class: 'head' }, [App.t('calls.when', 'When'), App.t('calls.from', 'From'), App.t('calls.to', 'To'), App.t('calls.outcome', 'Outcome'), App.t('calls.duration', 'Duration')].map(h => App.el('th', {}, h))),
       list.map(c => App.el('tr', { dataset: { call: c.callId, outcome: c.outcome } }, App.el('td', {}, App.time(c.startedAt)), App.el('td', {}, c.caller || ''),
-        App.el('td', {}, c.called || ''), App.el('td', {}, outcome(c.outcome), c.callBackFor ? App.t('calls.callBack', ' · call-back task for {user}', { user: c.callBackFor }) : ''),
-        App.el('td', {}, c.durationMs ? App.t('calls.seconds', '{seconds} s', { seconds: Math.round(c.durationMs / 1000) }) : ''))));
+        App.el('td', {}, c.called || ''), App.el('td', {}, outcome(c.outcome), c.callBackFor ? App.t('calls.callBack', ' · call-back task for {user}', { user: App.name(c.callBackFor) }) : ''),
+        App.el('td', {}, c.durationMs ? App.t('calls.seconds', '{seconds} s', { seconds: Math.round(c.durationMs / 1000) }) : '')))));
   },
 };
 

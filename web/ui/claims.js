@@ -20,6 +20,8 @@ const Claims = {
     Claims.newForm();
     await Claims.load();
     if (Claims.selected) await Claims.show(Claims.selected);
+    // Live like every page: the bell and the call pop-up; the list is read again after a lost connection comes back.
+    await App.live(() => {}, () => Claims.load());
   },
 
   async load() {

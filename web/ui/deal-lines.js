@@ -84,10 +84,10 @@ const DealLines = {
       remove.hidden = locked;
       return tr;
     };
-    const draw = lines => { body.replaceChildren(...lines.map(row)); refreshTotals(); };
+    const draw = lines => { body.replaceChildren(...lines.map(row)); App.stack(table); refreshTotals(); };
 
     node.addEventListener('input', () => { dirty = true; refreshTotals(); });
-    add.addEventListener('click', () => { const r = row(null); body.append(r); dirty = true; refreshTotals(); r.parts.sku.focus(); });
+    add.addEventListener('click', () => { const r = row(null); body.append(r); App.stack(table); dirty = true; refreshTotals(); r.parts.sku.focus(); });
     node.addEventListener('submit', event => {
       event.preventDefault();
       DealCard.busy(save, async () => {

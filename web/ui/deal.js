@@ -43,6 +43,7 @@ const DealCard = {
     // Who last changed the parameters is who changed what a field shows now.
     const changedBy = [...entries].reverse().find(e => e.kind === 'ParametersChanged')?.actor ?? null;
     DealCard.definition = process;
+    DealCard.deal = deal;
     if (!DealCard.ui) DealCard.build(main, deal, process);
     DealCard.seq = deal.seq;
     DealCard.currency = deal.currency;
@@ -114,17 +115,24 @@ const DealCard = {
     };
   },
 
+  // A task's title and a stage's name in the reader's language, from the deal's own process version.
+  taskTitle(d, t) { return App.taskTitle(DealCard.definition, t, d); },
+  stageName(id, fallback) {
+    const stage = DealCard.definition?.stages?.find(s => s.id === id);
+    return stage ? App.local(stage.name, stage.names) : fallback || id;
+  },
+
   summary(d) {
     const status = { Open: App.t('deal.status.open', 'open'), Won: App.t('deal.status.won', 'won'), Lost: App.t('deal.status.lost', 'lost') }[d.status] || d.status;
     return [
-      App.el('div', {}, App.t('deal.summary.process', '{process} v{version} · stage ', { process: d.processKind, version: d.processVersion }),
-        App.el('strong', { id: 'stage' }, d.stageName), ` · `, App.el('span', { id: 'dealStatus', class: d.status === 'Lost' ? 'badge lost' : d.status === 'Won' ? 'badge won' : '' }, status),
-        d.lostReason ? ` (${d.lostReason})` : '', ' · ', DealCard.win(d)),
-      App.el('div', {}, App.t('deal.summary.money', '{amount} · owner {owner} · {department}', { amount: App.money(d.amount, d.currency), owner: d.owner, department: d.department }),
+      App.el('div', {}, App.t('deal.summary.process', '{process} v{version} · stage ', { process: App.processName(DealCard.definition || d.processKind), version: d.processVersion }),
+        App.el('strong', { id: 'stage' }, DealCard.stageName(d.stage, d.stageName)), ` · `, App.el('span', { id: 'dealStatus', class: d.status === 'Lost' ? 'badge lost' : d.status === 'Won' ? 'badge won' : '' }, status),
+        d.lostReason ? ` (${App.lostReason(DealCard.definition, d.lostReason)})` : '', ' · ', DealCard.win(d)),
+      App.el('div', {}, App.t('deal.summary.money', '{amount} · owner {owner} · {department}', { amount: App.money(d.amount, d.currency), owner: App.name(d.owner), department: d.department }),
         d.contact ? App.t('deal.summary.contact', ' · contact {contact}', { contact: d.contact }) : ''),
       typeof CompanyPicker === 'undefined' ? null : CompanyPicker.forDeal(d),
-      d.stuckOn ? App.el('div', { id: 'stuckOn' }, App.t('deal.summary.stuck', 'Stuck on {user} for {duration}', { user: d.stuckOn.user, duration: App.duration(d.stuckOn.since) }),
-        d.stuckOn.taskTitle ? ' — ' + d.stuckOn.taskTitle : '') : null,
+      d.stuckOn ? App.el('div', { id: 'stuckOn' }, App.t('deal.summary.stuck', 'Stuck on {user} for {duration}', { user: App.name(d.stuckOn.user), duration: App.duration(d.stuckOn.since) }),
+        d.stuckOn.taskTitle ? ' — ' + DealCard.taskTitle(d, d.tasks.find(t => t.id === d.stuckOn.taskId) || { title: d.stuckOn.taskTitle }) : '') : null,
     ];
   },
 
@@ -152,7 +160,7 @@ const DealCard = {
     const stageOf = to => process.stages.find(s => s.id === to);
     const lostStage = d.allowedMoves.find(to => stageOf(to)?.outcome === 'lost');
     const forward = d.allowedMoves.filter(to => to !== lostStage).map(to => {
-      const button = App.el('button', { class: 'primary', dataset: { move: to } }, `→ ${stageOf(to)?.name || to}`);
+      const button = App.el('button', { class: 'primary', dataset: { move: to } }, `→ ${stageOf(to) ? App.local(stageOf(to).name, stageOf(to).names) : to}`);
       button.addEventListener('click', DealCard.busy(button, async () => {
         const r = await App.moveDeal(d.id, { toStage: to });
         if (r.ok) await DealCard.reload(); else message.replaceChildren(App.problem(r));
@@ -223,8 +231,8 @@ const DealCard = {
       const tasks = d.tasks.filter(t => t.stage === stage.id);
       const stateText = { current: App.t('deal.map.current', 'current'), pending: App.t('deal.map.pending', 'pending') }[state];
       return App.el('div', { class: `stage ${state}`, dataset: { stage: stage.id } },
-        App.el('strong', {}, stage.name), App.el('div', { class: 'muted' }, entered.has(stage.id) ? App.t('deal.map.entered', 'entered {time}', { time: App.time(entered.get(stage.id)) }) : stateText),
-        tasks.map(t => App.el('div', {}, `${App.taskTitle(DealCard.definition, t)} — ${t.executor} (`, t.completedAt ? `${t.status.toLowerCase()} ${App.time(t.completedAt)}` : App.t('deal.map.due', '{status}, due {time}', { status: t.status.toLowerCase(), time: App.time(t.deadline) }), ')')));
+        App.el('strong', {}, App.local(stage.name, stage.names)), App.el('div', { class: 'muted' }, entered.has(stage.id) ? App.t('deal.map.entered', 'entered {time}', { time: App.time(entered.get(stage.id)) }) : stateText),
+        tasks.map(t => App.el('div', { dataset: { task: t.id } }, `${DealCard.taskTitle(d, t)} — ${App.name(t.executor)} (`, t.completedAt ? `${App.taskStatus(t.status)} ${App.time(t.completedAt)}` : App.t('deal.map.due', '{status}, due {time}', { status: App.taskStatus(t.status), time: App.time(t.deadline) }), ')')));
     }));
   },
 
@@ -254,12 +262,12 @@ const DealCard = {
   },
 
   updateTaskRow(row, t) {
-    row.parts.info.replaceChildren(App.el('strong', {}, App.taskTitle(DealCard.definition, t)),
-      App.t('deal.task.line', ' — {executor}, due {time} ', { executor: t.executor, time: App.time(t.deadline) }),
+    row.parts.info.replaceChildren(App.el('strong', {}, DealCard.taskTitle(DealCard.deal, t)),
+      App.t('deal.task.line', ' — {executor}, due {time} ', { executor: App.name(t.executor), time: App.time(t.deadline) }),
       t.overdueAt ? App.el('span', { class: 'badge overdue' }, App.t('deal.task.overdue', 'overdue')) : '',
-      t.escalatedTo ? App.el('span', { class: 'badge overdue' }, App.t('deal.task.escalated', 'escalated to {user}', { user: t.escalatedTo })) : '');
+      t.escalatedTo ? App.el('span', { class: 'badge overdue' }, App.t('deal.task.escalated', 'escalated to {user}', { user: App.name(t.escalatedTo) })) : '');
     const people = DealCard.people.includes(t.executor) ? DealCard.people : [t.executor, ...DealCard.people];
-    Merge.options(row.parts.who, people, null, t.executor);
+    Merge.options(row.parts.who, people, App.name, t.executor);
     if (!Merge.editing(row.parts.who)) row.parts.who.value = t.executor;
   },
 
@@ -269,7 +277,7 @@ const DealCard = {
       : App.el('input', { name: f.name, inputmode: f.type === 'number' ? 'decimal' : null }));
     const message = App.el('div');
     const save = App.el('button', { class: 'primary', type: 'submit' }, App.t('deal.parameters.save', 'Save'));
-    const node = App.el('form', {}, process.fields.map((f, i) => App.el('div', {}, App.el('label', {}, `${f.label || f.name} `, inputs[i]))), save, message);
+    const node = App.el('form', {}, process.fields.map((f, i) => App.el('div', {}, App.el('label', {}, `${App.local(f.label || f.name, f.labels)} `, inputs[i]))), save, message);
     let deal = null;
     node.addEventListener('submit', event => {
       event.preventDefault();
@@ -336,7 +344,7 @@ const DealCard = {
       deal = d;
       const values = server(d);
       const people = DealCard.people.includes(d.owner) ? DealCard.people : [d.owner, ...DealCard.people];
-      Merge.options(owner, people, null, Merge.editing(owner) ? owner.value : d.owner);
+      Merge.options(owner, people, App.name, Merge.editing(owner) ? owner.value : d.owner);
       for (const input of fields) Merge.field(input, values[input.name], changedBy);
       const locked = d.status !== 'Open' || hasOrder || !App.can('deal.change');
       for (const input of fields) input.disabled = locked;

@@ -42,6 +42,7 @@ const Leads = {
       .filter(l => showClosed || Leads.open(l) || l.id === focus || l.contactId === contact);
     const body = document.querySelector('#leads tbody');
     Merge.rows(body, leads, l => l.id, Leads.build, Leads.update, Leads.rows);
+    App.stack(document.getElementById('leads'));
     document.getElementById('leadsEmpty').hidden = leads.length > 0;
   },
 
@@ -68,7 +69,7 @@ const Leads = {
     };
     const label = (text, input) => App.el('label', { class: 'field' }, App.el('span', {}, text), input);
     const reason = App.el('input', { size: 10, name: 'reason', 'aria-label': App.t('leads.reason', 'Reason'), placeholder: App.t('leads.reasonHint', 'why not') });
-    const process = App.el('select', { name: 'process' }, Leads.processes.map(p => App.el('option', { value: p.kind }, p.name)));
+    const process = App.el('select', { name: 'process' }, Leads.processes.map(p => App.el('option', { value: p.kind }, App.processName(p))));
     // A caller has no company yet: the deal needs one, so it is asked here (pre-filled when the lead has one).
     const company = App.el('input', { size: 14, name: 'company', value: l.company || '' });
     const needs = App.el('input', { size: 14, name: 'needs', value: l.need || '' });
@@ -78,7 +79,7 @@ const Leads = {
     const dealTitle = App.el('input', { size: 18, name: 'title', value: [l.company || l.name, l.need].filter(Boolean).join(': ').slice(0, 200) });
     const contact = App.el('input', { size: 14, name: 'contact', value: l.name || '' });
     const lines = App.el('textarea', { name: 'lines', rows: 2, cols: 18, placeholder: 'SKU-100 × 2' });
-    const who = App.el('select', { name: 'assignee', 'aria-label': App.t('leads.assignee', 'Assignee') }, Leads.people.map(p => App.el('option', { value: p }, p)));
+    const who = App.el('select', { name: 'assignee', 'aria-label': App.t('leads.assignee', 'Assignee') }, Leads.people.map(p => App.el('option', { value: p }, App.name(p))));
     const take = App.can('lead.work') ? button(App.t('leads.take', 'Take'), async () => done(await App.api('POST', `/api/leads/${l.id}/take`))) : null;
     const assign = App.can('lead.assign') ? [who, button(App.t('leads.assign', 'Assign'), async () =>
       done(await App.api('POST', `/api/leads/${l.id}/assign`, { assignee: who.value, reason: App.t('leads.assignedBySupervisor', 'Assigned by supervisor') })))] : null;

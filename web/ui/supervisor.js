@@ -57,9 +57,10 @@ const Supervisor = {
         App.el('td', { class: 'overdue' }, w.overdueTasks), App.el('td', {}, w.openDeals),
         App.el('td', { class: 'leads' }, members.get(w.user)?.openLeads ?? ''),
         App.el('td', {}, present(members.get(w.user))))));
-    const reviews = (tasks.ok ? tasks.data : []).filter(t => t.stage === 'lost' || t.title.startsWith('Review lost deal'));
+    const reviews = (tasks.ok ? tasks.data : []).filter(t => t.templateId === 'lost-review' || t.stage === 'lost' || t.title.startsWith('Review lost deal'));
+    const title = t => App.taskTitle(App.processes.get(t.processKind), t, { title: t.dealTitle, lostReason: t.lostReason, owner: t.dealOwner });
     document.getElementById('reviews').replaceChildren(...(reviews.length ? reviews.map(t =>
-      App.el('li', {}, App.el('a', { href: `/deal.html?id=${t.dealId}` }, t.title),
+      App.el('li', { dataset: { task: `${t.dealId}/${t.taskId}` } }, App.el('a', { href: `/deal.html?id=${t.dealId}` }, title(t)),
         ' — ', App.t('supervisor.reviewBy', '{who}, due {when}', { who: App.name(t.executor), when: App.fmt.dateTime(t.deadline) })))
       : [App.el('li', { class: 'muted' }, App.t('supervisor.noReviews', 'No lost deal is waiting for a review.'))]));
   },

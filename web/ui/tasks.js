@@ -8,21 +8,10 @@ const Tasks = {
     document.querySelector('#tasks thead tr').replaceChildren(...[App.t('tasks.deadline', 'Deadline'), App.t('tasks.task', 'Task'), App.t('tasks.subject', 'Deal or customer'),
       App.t('tasks.stage', 'Stage'), App.t('tasks.complete', 'Complete'), App.t('tasks.attachHeader', 'Attach a document')].map(h => App.el('th', {}, h)));
     document.getElementById('tasksEmpty').textContent = App.t('tasks.empty', 'No open tasks. New tasks of your deals and call-backs of missed calls appear here.');
-    await Tasks.loadStageNames();
     const reload = Tasks.reload = App.serial(() => Tasks.load(), 250);
     await reload();
     // Any change to a deal, lead, contact or call that concerns me may add, move or close one of my tasks.
     await App.live(() => reload(), reload);
-  },
-
-  stageNames: new Map(),
-
-  // Stage names, not ids, from the processes (a stage id means the same stage in every version of its process).
-  async loadStageNames() {
-    const list = await App.api('GET', '/api/processes');
-    if (!list.ok || !Array.isArray(list.data)) return;
-    const processes = await Promise.all(list.data.map(p => App.api('GET', `/api/processes/${encodeURIComponent(p.kind)}`)));
-    for (const p of processes) for (const stage of (p.ok && p.data?.stages) || []) if (!Tasks.stageNames.has(stage.id)) Tasks.stageNames.set(stage.id, stage.name);
   },
 
   async load() {
@@ -32,11 +21,16 @@ const Tasks = {
       App.can('contact.read') ? App.api('GET', `/api/contact-tasks?executor=${me}`) : Promise.resolve({ ok: true, data: [] }),
     ]);
     if (!deals.ok || !customers.ok) return;
+    // Each deal's own process version, for the task's title and stage name in the reader's language.
+    const wanted = new Map(deals.data.filter(t => t.processKind).map(t => [`${t.processKind}/${t.processVersion}`, t]));
+    const versions = new Map(await Promise.all([...wanted].map(async ([key, t]) => [key, await App.processVersion(t.processKind, t.processVersion)])));
+    for (const t of deals.data) t.process = versions.get(`${t.processKind}/${t.processVersion}`) || null;
     const items = [
       ...deals.data.map(t => ({ ...t, key: `${t.dealId}/${t.taskId}` })),
       ...customers.data.filter(t => t.status === 'Open').map(t => ({ ...t, key: `contact:${t.contactId}/${t.taskId}` })),
     ].sort((a, b) => new Date(a.deadline) - new Date(b.deadline) || a.key.localeCompare(b.key));
     Merge.rows(document.querySelector('#tasks tbody'), items, t => t.key, Tasks.build, Tasks.update, Tasks.rows);
+    App.stack(document.getElementById('tasks'));
     document.getElementById('tasksEmpty').hidden = items.length > 0;
   },
 
@@ -87,17 +81,22 @@ const Tasks = {
     return row;
   },
 
+  stageName(t) {
+    const stage = t.process?.stages?.find(s => s.id === t.stage);
+    return stage ? App.local(stage.name, stage.names) : t.stage;
+  },
+
   update(row, t) {
     const customer = 'contactId' in t;
     const cells = row.parts;
     cells.deadline.replaceChildren(App.time(t.deadline), ' ', t.overdueAt ? App.el('span', { class: 'badge overdue' }, App.t('tasks.overdue', 'overdue')) : '');
-    cells.title.replaceChildren(t.title);
+    cells.title.replaceChildren(customer ? t.title : App.taskTitle(t.process, t, { title: t.dealTitle, lostReason: t.lostReason, owner: t.dealOwner }));
     cells.subject.replaceChildren(customer
       ? App.el('a', { href: `/leads.html?contact=${t.contactId}` }, t.contactName || App.t('tasks.customer', 'customer'))
       : App.el('a', { href: `/deal.html?id=${t.dealId}` }, t.dealTitle));
     cells.stage.replaceChildren(customer
       ? (t.kind === 'call-back' ? App.t('tasks.callBack', 'call back (missed call)') : t.kind)
-      : Tasks.stageNames.get(t.stage) || t.stage);
+      : Tasks.stageName(t));
   },
 };
 Tasks.init();

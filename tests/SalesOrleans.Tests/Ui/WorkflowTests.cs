@@ -211,8 +211,10 @@ public class WorkflowTests(UiFixture fixture)
         // Clicked on the element itself, not at its screen position: other tests' live notifications to k.weber re-render
         // the list and push this item down between Playwright's hit check and its click, which then opened another item.
         await item.Locator("a").EvaluateAsync("a => a.click()");
-        // The URL is enough (DOMContentLoaded): waiting for "load" timed out on a loaded machine while a subresource came.
-        await page.WaitForURLAsync($"**/deal.html?id={id}", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+        // The address, then the deal page's own element: WaitForURL (even with DOMContentLoaded) sometimes missed a
+        // navigation that had already committed by the time it started waiting, and timed out on a page that was there.
+        await Until(() => Task.FromResult(page.Url.EndsWith($"/deal.html?id={id}", StringComparison.Ordinal)), "the bell's link opening the deal", 60);
+        await page.Locator("#deal").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
         var api = await fixture.Node.ClientAsync("k.weber");
         var mine = await Get(api, "/api/notifications?limit=100");
         var notification = mine.EnumerateArray().Single(n => n.GetProperty("sourceId").GetGuid() == id);

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace SalesOrleans.Tests.Ui;
+
+/// <summary>
+/// No console error on any page: every page in web/ui is opened by a signed-in user of the role it is for (the deal card
+/// and the company page with a real deal and company), and the test fails on a console error, an uncaught exception,
+/// a request the browser could not make or one the server refused. A page added to web/ui without an entry here fails
+/// the test, so the list cannot fall behind.
+/// </summary>
+[Trait("Category", "Ui")]
+[Collection(UiCollection.Name)]
+public class EveryPageTests(UiFixture fixture)
+{
+    /// <summary>A page, who opens it, and what shows it has drawn (pages with a live connection also wait for it).</summary>
+    private sealed record PageVisit(string File, string? User, string Path, string Ready, string? ArrivesAt = null);
+
+    [Fact]
+    public async Task Every_page_opens_for_its_role_without_a_console_error_or_a_failed_request()
+    {
+        var keller = await fixture.Node.ClientAsync("e.keller");
+        var deal = await keller.PostAsJsonAsync("/api/deals", new { processKind = "training-sales", title = "Konfliktmanagement", company = "Stadtwerke Lüneburg", amount = 6300, owner = "k.weber" });
+        Assert.Equal(HttpStatusCode.Created, deal.StatusCode);
+        var dealId = JsonDocument.Parse(await deal.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        var company = await keller.PostAsJsonAsync("/api/companies", new { name = $"Stadtwerke Lüneburg {Guid.NewGuid().ToString("N")[..5]}" });
+        Assert.Equal(HttpStatusCode.Created, company.StatusCode);
+        var companyId = JsonDocument.Parse(await company.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+
+        PageVisit[] visits =
+        [
+            new("access.html", "admin", "/access.html", "#matrix tbody tr"),
+            new("account.html", "k.weber", "/account.html", "body[data-ready=on]"),
+            new("admin.html", "admin", "/admin.html", "body[data-ready=on]"),
+            new("analytics.html", "n.marketing", "/analytics.html", "body[data-loaded]"),
+            new("board.html", "k.weber", "/board.html", "body[data-board=ready]"),
+            new("claims.html", "s.volkov", "/claims.html", "#list *"),
+            new("company.html", "e.keller", $"/company.html?id={companyId}", "#calls"),
+            new("company.html", "e.keller", "/company.html", "#create"),
+            new("deal.html", "k.weber", $"/deal.html?id={dealId}", "#tasks form.task"),
+            new("index.html", "w.lager", "/", "#list table", ArrivesAt: "/stock.html"),
+            new("leads.html", "e.keller", "/leads.html", "#leads thead th"),
+            new("login.html", null, "/login.html", "body[data-ready=on]"),
+            new("mail.html", "s.volkov", "/mail.html", "body[data-ready=on]"),
+            new("ops.html", "admin", "/ops.html", "#silos tbody tr"),
+            new("orders.html", "w.lager", "/orders.html", "#list *"),
+            new("processes.html", "e.keller", "/processes.html?kind=training-sales", "body[data-ready=on]"),
+            new("stock.html", "w.lager", "/stock.html", "#list table"),
+            new("supervisor.html", "e.keller", "/supervisor.html", "#workload tbody tr"),
+            new("tasks.html", "k.weber", "/tasks.html", $"#tasks tbody tr[data-task^='{dealId}/']"),
+        ];
+        var pages = Directory.GetFiles(Path.Combine(RepositoryRoot(), "web", "ui"), "*.html").Select(f => Path.GetFileName(f)!).Order().ToList();
+        Assert.Equal(pages, visits.Select(v => v.File).Distinct().Order().ToList());
+
+        var problems = new List<string>();
+        var contexts = new Dictionary<string, IBrowserContext>();
+        foreach (var visit in visits)
+        {
+            var key = visit.User ?? "";
+            if (!contexts.TryGetValue(key, out var context))
+            {
+                context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+                {
+                    BaseURL = fixture.Node.Address.ToString().TrimEnd('/'), ViewportSize = new ViewportSize { Width = 1400, Height = 900 }, Locale = "en-US",
+                });
+                if (visit.User is { } user)
+                {
+                    var login = await context.APIRequest.PostAsync("/api/auth/login", new() { DataObject = new { userName = user, password = "demo" }, Timeout = 60_000 });
+                    Assert.True(login.Ok, $"login of {user}: {login.Status}");
+                }
+
+                contexts[key] = context;
+            }
+
+            var page = await context.NewPageAsync();
+            var watching = true;
+            var what = $"{visit.Path} as {visit.User ?? "a visitor"}";
+            page.Console += (_, m) => { if (watching && m.Type == "error") problems.Add($"{what}: console error {m.Text} ({m.Location})"); };
+            page.PageError += (_, e) => { if (watching) problems.Add($"{what}: uncaught {e}"); };
+            page.RequestFailed += (_, r) => { if (watching) problems.Add($"{what}: request failed {r.Method} {r.Url}: {r.Failure}"); };
+            page.Response += (_, r) => { if (watching && r.Status >= 400) problems.Add($"{what}: {r.Status} for {r.Request.Method} {r.Url}"); };
+
+            try
+            {
+                await page.GotoAsync(visit.Path, new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+                if (visit.ArrivesAt is { } home)
+                {
+                    await page.WaitForURLAsync($"**{home}", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+                }
+
+                await page.Locator(visit.Ready).First.WaitForAsync(new() { Timeout = 30_000 });
+                // A page with a live connection has loaded before it connects (App.live comes after the first load).
+                if (await page.Locator("script[src='/signalr.min.js']").CountAsync() > 0)
+                {
+                    await page.WaitForSelectorAsync("body[data-live=on]", new() { Timeout = 30_000 });
+                }
+
+                // Whatever the page asked for has come back (no request still open), then the page is left.
+                await page.WaitForLoadStateAsync(LoadState.NetworkIdle, new() { Timeout = 30_000 });
+            }
+            catch (TimeoutException e)
+            {
+                problems.Add($"{what}: not drawn: {e.Message.Split('\n')[0]}");
+            }
+
+            watching = false;
+            await page.CloseAsync();
+        }
+
+        foreach (var context in contexts.Values)
+        {
+            await context.CloseAsync();
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SalesOrleans.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("SalesOrleans.sln not found above " + AppContext.BaseDirectory);
+    }
+}
