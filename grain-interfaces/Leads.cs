@@ -522,9 +522,13 @@ public interface ICallGrain : IGrainWithStringKey, IFollowUpGrain
     [Alias("AnswerHandled")]
     Task<CallWork?> AnswerHandled();
 
-    /// <summary>The call is judged: logged on the contact and its lead or deal, the call-back task made for a missed one.</summary>
+    /// <summary>
+    /// The call is judged: logged on the contact and its lead or deal, the call-back task made for a missed one. The
+    /// follow-up grain projected the judged call first: if that was version <paramref name="logShown"/> (no event came
+    /// meanwhile), the same write clears the "log due" mark — one write for the settling, not two.
+    /// </summary>
     [Alias("Settled")]
-    Task<CallWork?> Settled(string outcome, string? callBackTaskFor);
+    Task<CallWork?> Settled(string outcome, string? callBackTaskFor, long logShown);
 
     /// <summary>The call log shows <paramref name="version"/>: the "log due" mark is cleared if nothing changed since.</summary>
     [Alias("LogShown")]

@@ -80,7 +80,13 @@ public sealed class CallFollowUpGrain(
             }
 
             var (outcome, callBackTaskFor) = await Settle(_work);
-            Keep(await Call.Settled(outcome, callBackTaskFor));
+            // The log shows the judged call before the call stores it, so the call's one write for the settling also
+            // clears its "log due" mark (the version the settling makes). Should that write fail, the retry judges
+            // and projects again; should an event come meanwhile, the version differs and the next round projects it.
+            var judged = _work.Version + 1;
+            await sink.PublishCallAsync(_work.View with { Settled = true, Outcome = outcome, CallBackTaskFor = callBackTaskFor }, _work.StartedAt);
+            _projected = Math.Max(_projected, judged);
+            Keep(await Call.Settled(outcome, callBackTaskFor, judged));
         }
 
         await Project();

@@ -90,23 +90,32 @@ public sealed class CallGrain(
 
     public Task<CallWork?> AnswerHandled() => Step(S.MarkAnswerHandled);
 
-    public Task<CallWork?> Settled(string outcome, string? callBackTaskFor) => Step(() =>
+    public async Task<CallWork?> Settled(string outcome, string? callBackTaskFor, long logShown)
     {
-        var was = S.Settled;
-        S.MarkSettled(outcome, callBackTaskFor);
-        return !was;
-    });
+        var work = await Step(() =>
+        {
+            var was = S.Settled;
+            S.MarkSettled(outcome, callBackTaskFor);
+            return !was | S.LogShown(logShown);
+        });
+        DeactivateWhenDone();
+        return work;
+    }
 
     public async Task<CallWork?> LogShown(long version)
     {
         var work = await Step(() => S.LogShown(version));
+        DeactivateWhenDone();
+        return work;
+    }
+
+    private void DeactivateWhenDone()
+    {
         if (S is { Settled: true, WorkDue: false })
         {
             // A settled call only answers the odd late event or lookup: no reason to hold it in memory.
             DeactivateOnIdle();
         }
-
-        return work;
     }
 
     /// <summary>Applies a step the follow-up grain reports and writes it when it changed something.</summary>
