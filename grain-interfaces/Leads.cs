@@ -226,9 +226,13 @@ public interface ILeadGrain : IGrainWithGuidKey, IFollowUpGrain
     [Alias("Log")]
     Task Log(string text, string actor);
 
-    /// <summary>Like <see cref="Log"/>, written once per key (derived from the call or whatever caused it) however often retried.</summary>
+    /// <summary>
+    /// Like <see cref="Log"/>, written once per key (derived from the call or whatever caused it) however often retried.
+    /// A converted lead forwards the note to its deal (keyed there too) unless it noted that key before converting.
+    /// False when there is no such lead.
+    /// </summary>
     [Alias("LogOnce")]
-    Task LogOnce(string key, string text, string actor);
+    Task<bool> LogOnce(string key, string text, string actor);
 
     /// <summary>A person's note in the lead's journal.</summary>
     [Alias("AddNote")]
@@ -506,4 +510,68 @@ public interface ICallGrain : IGrainWithStringKey, IFollowUpGrain
 
     [Alias("Get")]
     Task<CallView?> Get();
+
+    // What the call's follow-up grain (ICallFollowUpGrain) did after an acknowledgement, stored by the call in one
+    // write each; every one idempotent, each answers the call as it now is (null: no such call).
+
+    /// <summary>The inquiry is made (or there was none to make: no contact).</summary>
+    [Alias("InquiryMade")]
+    Task<CallWork?> InquiryMade(CallInquiryResult result);
+
+    /// <summary>The lead was told who answered.</summary>
+    [Alias("AnswerHandled")]
+    Task<CallWork?> AnswerHandled();
+
+    /// <summary>
+    /// The call is judged: logged on the contact and its lead or deal, the call-back task made for a missed one. The
+    /// follow-up grain projected the judged call first: if that was version <paramref name="logShown"/> (no event came
+    /// meanwhile), the same write clears the "log due" mark — one write for the settling, not two.
+    /// </summary>
+    [Alias("Settled")]
+    Task<CallWork?> Settled(string outcome, string? callBackTaskFor, long logShown);
+
+    /// <summary>The call log shows <paramref name="version"/>: the "log due" mark is cleared if nothing changed since.</summary>
+    [Alias("LogShown")]
+    Task<CallWork?> LogShown(long version);
+}
+
+/// <summary>
+/// What a call owes after acknowledging an event, as the call stored it: handed to its follow-up grain after the
+/// reply, and answered back by every step the follow-up grain reports.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.CallWork")]
+public sealed record CallWork(
+    [property: Id(0)] CallView View,
+    [property: Id(1)] long Version,
+    [property: Id(2)] string? CallerName,
+    [property: Id(3)] DateTimeOffset StartedAt,
+    [property: Id(4)] bool InquiryDue,
+    [property: Id(5)] bool AnswerDue,
+    [property: Id(6)] DateTimeOffset? SettleAt,
+    [property: Id(7)] bool LogDue,
+    [property: Id(8)] bool ConfirmLog = false)
+{
+    /// <summary>Anything left for the follow-up grain.</summary>
+    public bool Due => InquiryDue || AnswerDue || SettleAt is not null || LogDue;
+}
+
+/// <summary>What making a call's inquiry found: its department, contact and lead, and the caller card.</summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.CallInquiryResult")]
+public sealed record CallInquiryResult(
+    [property: Id(0)] string? Department,
+    [property: Id(1)] Guid? ContactId,
+    [property: Id(2)] Guid? LeadId,
+    [property: Id(3)] CallerCard? Card);
+
+/// <summary>
+/// The work after a call's acknowledgement ("call:&lt;id&gt;", the call's key): the inquiry, telling the lead who
+/// answered, settling, the call log. Memory only: the call's stored marks (grain_state.work_due) say what is owed,
+/// and the call hands them over after each write, on activation and when the sweep wakes it.
+/// </summary>
+[Alias("SalesOrleans.ICallFollowUpGrain")]
+public interface ICallFollowUpGrain : IGrainWithStringKey
+{
+    /// <summary>Takes what the call owes now (the newest version wins) and works on it; never waits for the work.</summary>
+    [OneWay, Alias("Take")]
+    Task Take(CallWork work);
 }

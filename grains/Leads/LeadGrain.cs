@@ -198,12 +198,26 @@ public sealed class LeadGrain(
         }
     }
 
-    public async Task LogOnce(string key, string text, string actor)
+    public async Task<bool> LogOnce(string key, string text, string actor)
     {
-        if (S.Exists)
+        if (!S.Exists)
         {
-            await Run(l => l.Note(text, actor, clock.GetUtcNow(), key));
+            return false;
         }
+
+        if (S.Status == LeadStatus.Converted)
+        {
+            // The deal carries the customer now; a note the lead already holds (written before the conversion) stays the only one.
+            if (Domain().ForwardedNoteTarget(key) is { } dealId)
+            {
+                await GrainFactory.GetGrain<IDealGrain>(dealId).AddNote(new AddNoteCommand(text, key), new ActorInfo(actor, [actor]));
+            }
+
+            return true;
+        }
+
+        await Run(l => l.Note(text, actor, clock.GetUtcNow(), key));
+        return true;
     }
 
     public Task<LeadResult> AddNote(string text, ActorInfo actor) => Run(l => l.Note(text, actor.User, clock.GetUtcNow()));

@@ -38,13 +38,10 @@ public sealed class LeadOptions
     /// <summary>How long a call waits after its last event before it is judged (late, out-of-order events).</summary>
     public TimeSpan CallSettleDelay { get; set; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>Calls making their inquiry or settling at once on a node (CallWorkGate); event acknowledgements never wait for it.</summary>
-    public int CallWorkConcurrency { get; set; } = 32;
-
     /// <summary>How often a node looks for grains (calls, stock items, orders) whose work a dead node left undone (FollowUpSweeper).</summary>
     public TimeSpan CallSweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a grain with work due must have been quiet before a sweep wakes it (longer than the call work gate's backlog).</summary>
+    /// <summary>How long a grain with work due must have been quiet before a sweep wakes it .</summary>
     public TimeSpan CallSweepQuiet { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>When a manager goes absent, their deal tasks due within this many hours move to colleagues.</summary>

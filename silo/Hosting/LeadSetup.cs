@@ -21,7 +21,6 @@ public static class LeadSetup
         services.AddSingleton(sp => BuildRouter(sp.GetRequiredService<IOptions<LeadOptions>>().Value,
             sp.GetRequiredService<IOptions<TelephonyOptions>>().Value, sp.GetRequiredService<ContactNormalizer>(), sp.GetRequiredService<UserDirectory>()));
         services.AddSingleton<InquiryIntake>();
-        services.AddSingleton<CallWorkGate>();
         services.AddHostedService<SalesOrleans.Infrastructure.FollowUpSweeper>();
         services.AddHostedService<SalesOrleans.Infrastructure.DueWakeSweeper>();
         services.AddSingleton<InquiryDocuments>();

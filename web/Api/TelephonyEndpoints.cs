@@ -271,27 +271,36 @@ public static class TelephonyEndpoints
     /// <summary>The body, at most <see cref="MaxBodyBytes"/> (counted while reading, whatever Content-Length claims).</summary>
     private static async Task<(byte[]? Body, IResult? Error)> ReadBody(HttpContext http, CancellationToken ct)
     {
-        var tooLarge = Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: $"An event is at most {MaxBodyBytes} bytes.");
+        static IResult TooLarge() => Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: $"An event is at most {MaxBodyBytes} bytes.");
         if (http.Request.ContentLength > MaxBodyBytes)
         {
-            return (null, tooLarge);
+            return (null, TooLarge());
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[4096];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
+        // One pooled buffer one byte larger than the limit: an event is a few hundred bytes, read in one or two reads.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)MaxBodyBytes + 1);
+        try
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBodyBytes)
+            var length = 0;
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(buffer.AsMemory(length, (int)MaxBodyBytes + 1 - length), ct)) > 0)
             {
-                return (null, tooLarge);
+                length += read;
+                if (length > MaxBodyBytes)
+                {
+                    return (null, TooLarge());
+                }
             }
-        }
 
-        var body = buffer.ToArray();
-        return http.RequestServices.GetRequiredService<TelephonyWebhookGuard>().CheckSignature(http, body) is { } unsigned ? (null, unsigned) : (body, null);
+            var body = buffer.AsSpan(0, length).ToArray();
+            return http.RequestServices.GetRequiredService<TelephonyWebhookGuard>().CheckSignature(http, body) is { } unsigned ? (null, unsigned) : (body, null);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
+
 
     private static async Task<(string? Text, IResult? Error)> ReadText(HttpContext http, CancellationToken ct)
     {

@@ -272,6 +272,13 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
     }
 
     /// <summary>A journal note; one given a key (the system's, derived from its cause) is written once however often it is asked.</summary>
+    /// <summary>
+    /// Where a keyed note for a converted lead goes: its deal, unless the lead noted that key before it was converted
+    /// (then the note is already in the customer's history once, and the deal gets none). Null for a lead not converted.
+    /// </summary>
+    public Guid? ForwardedNoteTarget(string key) =>
+        state.Status == LeadStatus.Converted && state.DealId is { } dealId && !state.RecentLogKeys.Contains(key, StringComparer.Ordinal) ? dealId : null;
+
     public void Note(string text, string actor, DateTimeOffset now, string? key = null)
     {
         RequireText("text", text, MaxTextLength);

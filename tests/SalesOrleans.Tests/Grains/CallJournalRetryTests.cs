@@ -129,4 +129,50 @@ public class CallJournalRetryTests(LeadClusterFixture fixture)
         Assert.Single(Sink.ContactActivitiesOf(known.ContactId), a => a.Kind == "Call" && a.Text.Contains(id));
         Assert.Single(Sink.ActivitiesOf(known.LeadId!.Value), a => a.Text.StartsWith($"Call {id} "));
     }
+
+    [Fact]
+    public async Task A_lead_converted_between_a_failed_settling_and_its_retry_gets_the_call_noted_once_not_again_on_its_deal()
+    {
+        // The first settling notes the call on the contact and the open lead, then fails making the call-back task (the
+        // responsible's look-up throws) and keeps failing until the test has converted the lead. The retry finds no open
+        // lead but the new deal; the deal has the lead's id, the lead holds the call's key, so nothing is noted twice.
+        var number = NewNumber();
+        var known = await Submit(number, "Dieter Weiß");
+        var contact = fixture.Grains.GetGrain<IContactGrain>(known.ContactId);
+        var lead = fixture.Grains.GetGrain<ILeadGrain>(known.LeadId!.Value);
+        var responsible = $"u-conv-{Guid.NewGuid():N}"[..16];
+        await contact.SetResponsible(responsible, "d1");
+        const int failing = 1_000_000;
+        LeadClusterFixture.Directory.FailingLookups[responsible] = failing;
+        var id = Guid.NewGuid().ToString("N");
+        var call = fixture.Grains.GetGrain<ICallGrain>(CallGrain.KeyOf(id));
+
+        await call.Record(E(id, number, "incoming", 9500.0));
+        await call.Record(E(id, number, "no_answer", 9530.0, 480));
+        await Poll.Until(() => Task.FromResult(LeadClusterFixture.Directory.FailingLookups[responsible] < failing
+            && Sink.ActivitiesOf(known.LeadId!.Value).Any(a => a.Text.StartsWith($"Call {id} "))), "the first settling noted the call on the lead and failed", 30);
+
+        var assignee = (await lead.Get())!.Assignee!;
+        var converted = await lead.Convert(new ConvertLeadCommand(TestProcesses.Kind, null, null, "Drei Pumpen", "Weiß & Söhne KG", "Dieter +7916", 7200m, "EUR"),
+            new ActorInfo(assignee, ["manager"]));
+        Assert.True(converted.Ok, converted.Error?.Message);
+        var dealId = converted.Lead!.DealId!.Value;
+        LeadClusterFixture.Directory.FailingLookups[responsible] = 0;
+
+        var view = await SettledAndFlushed(call, contact, known.ContactId);
+        Assert.Equal("no_answer", view.Outcome);
+        Assert.NotNull(view.CallBackTaskFor);
+        Assert.Single((await contact.Get())!.Tasks, t => t.Id == CallGrain.CallBackTaskId(id));
+        Assert.Single(Sink.ContactActivitiesOf(known.ContactId), a => a.Kind == "Call" && a.Text.Contains(id));
+        Assert.Single(Sink.ActivitiesOf(known.LeadId!.Value), a => a.Text.StartsWith($"Call {id} "));
+        // Everything the deal was told is in its feed once a later note is there: the call is not among it.
+        var marker = $"marker-{Guid.NewGuid():N}";
+        var deal = fixture.Grains.GetGrain<IDealGrain>(dealId);
+        Assert.True((await deal.AddNote(new AddNoteCommand(marker, null), new ActorInfo("system", ["system"]))).Ok);
+        await Poll.Until(() => Task.FromResult(LeadClusterFixture.Deals.ActivitiesOf(dealId).Any(a => a.Text == marker)), "the deal's feed", 20);
+        Assert.DoesNotContain(LeadClusterFixture.Deals.ActivitiesOf(dealId), a => a.Text.StartsWith($"Call {id} "));
+        // Asked again now (a third settling), the converted lead still forwards nothing.
+        Assert.True(await lead.LogOnce(CallGrain.JournalKey(id), "again", "system"));
+        Assert.Single(Sink.ActivitiesOf(known.LeadId!.Value), a => a.Text.StartsWith($"Call {id} "));
+    }
 }

@@ -57,7 +57,6 @@ public sealed class LeadClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(new ContactNormalizer("RU"));
             silo.Services.AddSingleton(sp => new LeadRouter([new RoutingRule(RoutingRuleKind.CalledNumber, Did, "d1")], sp.GetRequiredService<ContactNormalizer>()));
             silo.Services.AddSingleton<InquiryIntake>();
-            silo.Services.AddSingleton<CallWorkGate>();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -84,6 +84,22 @@ public class LeadTests
     }
 
     [Fact]
+    public void A_converted_lead_forwards_a_keyed_note_to_its_deal_only_when_it_did_not_note_that_key_itself()
+    {
+        var lead = NewLead();
+        lead.Take(M1, T0.AddMinutes(1));
+        Assert.Null(lead.ForwardedNoteTarget("call:a"));
+        lead.Note("Call a from +79161234567: no_answer", "system", T0.AddMinutes(2), "call:a");
+        lead.StartQualifying("Rückruf vereinbart", M1, T0.AddMinutes(30));
+        var dealId = Guid.NewGuid();
+        lead.MarkConverted(dealId, "test-flow", M1, T0.AddHours(1));
+
+        // Noted before the conversion: that note stays the only one. A call it never noted goes to the deal.
+        Assert.Null(lead.ForwardedNoteTarget("call:a"));
+        Assert.Equal(dealId, lead.ForwardedNoteTarget("call:b"));
+    }
+
+    [Fact]
     public void Assigning_a_triage_lead_moves_it_to_the_assignees_department()
     {
         var lead = NewLead(null);
