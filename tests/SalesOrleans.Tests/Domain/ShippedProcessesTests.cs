@@ -64,7 +64,8 @@ public class ShippedProcessesTests
 
         Assert.All(all.Values, d => Assert.Empty(ProcessValidator.Validate(d, all)));
         var certification = all["industrial-equipment"].Stage("certification");
-        Assert.Equal(("certification", "engineer"), (certification.SubProcess!.Kind, certification.SubProcess.OwnerRole));
+        Assert.Equal(("certification", null), (certification.SubProcess!.Kind, certification.SubProcess.OwnerRole));
+        Assert.All(all["certification"].Stages.SelectMany(s => s.Tasks), t => Assert.Equal("engineer", t.Executor.Role));
         Assert.Equal(RoutingMode.Automatic, all["certification"].Mode);
         Assert.Contains(all["certification"].Stage("testing").Gates, g => g is { Kind: GateKind.Document, DocumentKind: "certificate" });
     }
