@@ -17,7 +17,15 @@ const DealCard = {
 
   async process(d) {
     const key = `${d.processKind}/${d.processVersion}`;
-    if (!DealCard.processes.has(key)) DealCard.processes.set(key, (await App.api('GET', `/api/processes/${d.processKind}/versions/${d.processVersion}`)).data);
+    if (!DealCard.processes.has(key)) {
+      const p = (await App.api('GET', `/api/processes/${d.processKind}/versions/${d.processVersion}`)).data;
+      // Stored versions leave empty lists out (a process without fields, a stage without tasks): the card reads them as empty.
+      if (p && typeof p === 'object') {
+        p.fields ??= []; p.lostReasons ??= []; p.stages ??= [];
+        for (const s of p.stages) { s.tasks ??= []; s.gates ??= []; s.transitions ??= []; }
+      }
+      DealCard.processes.set(key, p);
+    }
     return DealCard.processes.get(key);
   },
 
