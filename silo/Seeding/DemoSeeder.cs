@@ -128,7 +128,7 @@ public sealed class DemoSeeder(
         var amount = 5_000m + (n * 7_919 % 90) * 1_000m;
         // The amount follows the line (a price to the cent, as an order takes it).
         var created = await deal.Create(new CreateDealCommand(process.Kind, $"{company}: {process.Name}", company, $"Contact {n + 1}", owner, department,
-            null, "EUR", [new DealLineView($"SKU-{100 + n % 7}", "Demo item", 1 + n % 3, decimal.Round(amount / (1 + n % 3), 2))], null), actor);
+            null, "EUR", [new DealLineView(DemoSku(process, n), "Demo item", 1 + n % 3, decimal.Round(amount / (1 + n % 3), 2))], null), actor);
         if (!created.Ok)
         {
             logger.LogWarning("Demo deal {N} not created: {Error}", n, created.Error!.Message);
@@ -151,6 +151,9 @@ public sealed class DemoSeeder(
         // A deal is never further than its order (issue 11): the order follows to where the deal stands.
         await DemoOrders.SettleAsync(grains, process, (await deal.Get())!, n, logger);
     }
+
+    /// <summary>Training deals sell training seats (a service: never reserved, produced or purchased); the others the demo goods.</summary>
+    private static string DemoSku(ProcessDefinition process, int n) => process.Kind == "training-sales" ? "SKU-108" : $"SKU-{100 + n % 7}";
 
     /// <summary>Meets the current stage's gates, completes its tasks and moves on along the main path (not loops or losses).</summary>
     private async Task<DealView?> AdvanceOneStageAsync(ProcessDefinition process, IDealGrain deal, DealView view, ActorInfo actor, int n, CancellationToken ct)

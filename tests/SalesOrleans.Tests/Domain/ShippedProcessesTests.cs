@@ -228,9 +228,10 @@ public class ShippedProcessesTests
         var d = Load("training-sales.json");
         var link = d.OrderLink!;
 
-        Assert.Null(link.CreateAt);
         Assert.Equal("advancePaid", link.PaidField);
         Assert.Contains(Gates(d, "commitment", GateKind.Field), g => g.Field == link.PaidField);
+        // Training sells services: its order is made from the deal's lines at the order stage, like the other processes'.
+        Assert.Equal(("order", "main", true), (link.CreateAt, link.Warehouse, link.Submit));
         var paid = Assert.Single(link.Moves);
         Assert.Equal((OrderLinkTrigger.Paid, "won"), (paid.On, paid.To));
         Assert.Contains(d.Stage("commitment").Transitions, t => t.To == paid.To);
