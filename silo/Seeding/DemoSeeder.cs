@@ -184,6 +184,26 @@ public sealed class DemoSeeder(
             view = done.Deal ?? view;
         }
 
+        // A stage waiting for a sub-process: the child deal is walked to won as well, and the parent hears of it.
+        if (stage.SubProcess is not null && view.SubProcesses?.FirstOrDefault(c => c.Stage == stage.Id && c.Status == "Running") is { } running)
+        {
+            var child = grains.GetGrain<IDealGrain>(running.DealId);
+            if (await child.Get() is { } childView && await catalog.GetAsync(childView.ProcessKind, childView.ProcessVersion, ct) is { } childProcess)
+            {
+                for (var step = 0; step < childProcess.Stages.Count && childView.Status == "Open"; step++)
+                {
+                    childView = await AdvanceOneStageAsync(childProcess, child, childView, actor, n, ct) ?? childView;
+                }
+            }
+
+            for (var i = 0; i < 50 && (await deal.Get())!.SubProcesses!.Any(c => c.DealId == running.DealId && c.Status == "Running"); i++)
+            {
+                await Task.Delay(20, ct);
+            }
+
+            view = (await deal.Get())!;
+        }
+
         if (view.Stage != stage.Id || view.Status != "Open")
         {
             return view;
