@@ -67,7 +67,42 @@ public interface IDealGrain : IGrainWithGuidKey, IFollowUpGrain
     /// <summary>Points the deal at its company (and contact) record.</summary>
     [Alias("LinkCompany")]
     Task<DealResult> LinkCompany(LinkCompanyCommand command, ActorInfo actor);
+
+    /// <summary>
+    /// A child deal this deal's stage started reports its state (Won, Lost with its reason, Open when reopened): the
+    /// stage waiting for it moves on, or is blocked with a task for the owner. Repeats change nothing.
+    /// </summary>
+    [Alias("ApplySubProcessState")]
+    Task<DealResult> ApplySubProcessState(SubProcessStateCommand command);
+
+    /// <summary>
+    /// The same, one-way: used where the caller runs inside this deal's own call chain (the deal's publication starting
+    /// the child, or the child's creation), so it must not wait for this deal's turn.
+    /// </summary>
+    [Alias("TellSubProcessState"), OneWay]
+    Task TellSubProcessState(SubProcessStateCommand command);
 }
+
+/// <summary>A child deal's state as its parent hears it: Open (running, or reopened), Won, Lost (with the reason) or Failed (could not be started).</summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.SubProcessStateCommand")]
+public sealed record SubProcessStateCommand([property: Id(0)] Guid ChildId, [property: Id(1)] string Status, [property: Id(2)] string? Reason);
+
+/// <summary>The deal that started this one as a sub-process, and the stage of it that waits.</summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.DealParentView")]
+public sealed record DealParentView([property: Id(0)] Guid DealId, [property: Id(1)] string Title, [property: Id(2)] string Stage);
+
+/// <summary>A child deal one of this deal's stages started: Running, Won, Lost or Failed (the reason says why).</summary>
+[GenerateSerializer, Immutable, Alias("SalesOrleans.DealSubProcessView")]
+public sealed record DealSubProcessView(
+    [property: Id(0)] Guid DealId,
+    [property: Id(1)] string ProcessKind,
+    [property: Id(2)] string Stage,
+    [property: Id(3)] string Title,
+    [property: Id(4)] string Owner,
+    [property: Id(5)] string Status,
+    [property: Id(6)] string? Reason,
+    [property: Id(7)] DateTimeOffset StartedAt,
+    [property: Id(8)] DateTimeOffset? ClosedAt);
 
 /// <summary>A competitor, subcontractor, influential person or partner around the deal; an empty id adds one.</summary>
 [GenerateSerializer, Immutable, Alias("SalesOrleans.EnvironmentPartyView")]
@@ -106,7 +141,8 @@ public sealed record CreateDealCommand(
     [property: Id(8)] IReadOnlyList<DealLineView>? Lines,
     [property: Id(9)] IReadOnlyDictionary<string, string>? Parameters,
     [property: Id(40)] Guid? CompanyId = null,
-    [property: Id(41)] Guid? ContactId = null);
+    [property: Id(41)] Guid? ContactId = null,
+    [property: Id(42)] DealParentView? Parent = null);
 
 [GenerateSerializer, Immutable, Alias("SalesOrleans.MoveDealCommand")]
 public sealed record MoveDealCommand(
@@ -224,7 +260,9 @@ public sealed record DealView(
     [property: Id(29)] DateOnly? ExpectedCloseDate = null,
     [property: Id(30)] DealOrderInfoView? Order = null,
     [property: Id(40)] Guid? CompanyId = null,
-    [property: Id(41)] Guid? ContactId = null);
+    [property: Id(41)] Guid? ContactId = null,
+    [property: Id(42)] DealParentView? Parent = null,
+    [property: Id(43)] IReadOnlyList<DealSubProcessView>? SubProcesses = null);
 
 /// <summary>
 /// The deal's side of its order (filled from the order's sync): why the automatic order failed (the deal is blocked

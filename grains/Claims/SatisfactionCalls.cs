@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using SalesOrleans.Deals;
 using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
+using SalesOrleans.Processes;
 
 namespace SalesOrleans.Claims;
 
@@ -23,7 +24,8 @@ public sealed class SatisfactionOptions
 /// The customer-satisfaction call of the industrial survey: a won deal gives the chosen role a contact task to call
 /// the customer (keyed by the deal, so a replayed publication makes no second one); recording the survey completes it.
 /// </summary>
-public sealed class SatisfactionCalls(IGrainFactory grains, IDealDirectory directory, IOptions<SatisfactionOptions> options, ILogger<SatisfactionCalls> logger)
+public sealed class SatisfactionCalls(IGrainFactory grains, IDealDirectory directory, IProcessCatalog processes, IOptions<SatisfactionOptions> options,
+    ILogger<SatisfactionCalls> logger)
 {
     public const string Kind = "satisfaction-call";
 
@@ -45,10 +47,8 @@ public sealed class SatisfactionCalls(IGrainFactory grains, IDealDirectory direc
             return;
         }
 
-        var role = options.Value.Role.Trim();
-        var executor = role.Equals("owner", StringComparison.OrdinalIgnoreCase)
-            ? deal.Owner
-            : directory.PickByRole(role, deal.Department, deal.Id) ?? directory.SupervisorOf(deal.Department) ?? deal.Owner;
+        var role = await RoleFor(deal);
+        var executor = ExecutorFor(role, deal.Owner, deal.Department, deal.Id, directory);
         var result = await grains.GetGrain<IContactGrain>(contactId).AddTask(
             new NewContactTask($"Satisfaction call: {deal.Title}", executor, Kind, options.Value.DeadlineHours, TaskIdOf(deal.Id)), System);
         if (!result.Ok)
@@ -56,6 +56,19 @@ public sealed class SatisfactionCalls(IGrainFactory grains, IDealDirectory direc
             logger.LogWarning("Deal {DealId}: satisfaction call not given: {Error}", deal.Id, result.Error!.Message);
         }
     }
+
+    /// <summary>The role that calls: the deal's process version's <c>satisfactionRole</c>, else the setting.</summary>
+    public async Task<string> RoleFor(DealView deal)
+    {
+        var process = await processes.GetAsync(deal.ProcessKind, deal.ProcessVersion);
+        return (process?.SatisfactionRole ?? options.Value.Role).Trim();
+    }
+
+    /// <summary>"owner": the deal's owner; a role: someone holding it in the deal's department, else its head, else the owner.</summary>
+    public static string ExecutorFor(string role, string owner, string department, Guid dealId, IDealDirectory directory) =>
+        role.Equals("owner", StringComparison.OrdinalIgnoreCase)
+            ? owner
+            : directory.PickByRole(role, department, dealId) ?? directory.SupervisorOf(department) ?? owner;
 
     /// <summary>The survey was recorded: its call task is done (if there is one, and not done yet).</summary>
     public async Task CompleteAsync(DealView deal, int score, string? comment, ActorInfo actor)

@@ -81,7 +81,7 @@ public sealed class DealGrain(
         var deal = new Deal(state.State.Deal, process, directory);
         var lines = command.Lines?.Select(l => l.ToLine()).ToList();
         var newDeal = new NewDeal(command.Title, command.Company, command.Contact, command.Owner, command.Department, command.Amount, command.Currency, lines, command.Parameters,
-            command.CompanyId, command.ContactId);
+            command.CompanyId, command.ContactId, command.Parent is { } parent ? new SubProcessOrigin(parent.DealId, parent.Title, parent.Stage) : null);
         return await Execute(deal, d => d.Start(this.GetPrimaryKey(), newDeal, actor.ToActor(), clock.GetUtcNow()));
     }
 
@@ -164,6 +164,33 @@ public sealed class DealGrain(
 
     public Task<DealResult> LinkCompany(LinkCompanyCommand command, ActorInfo actor) =>
         Run(d => d.LinkCompany(command.CompanyId, command.CompanyName, command.ContactId, command.ContactName, actor.ToActor(), clock.GetUtcNow()));
+
+    public async Task<DealResult> ApplySubProcessState(SubProcessStateCommand command)
+    {
+        if (!SubProcessStates.TryGetValue(command.Status ?? "", out var status))
+        {
+            return Refused(Rejection.Invalid("status", $"'status' must be one of {string.Join(", ", SubProcessStates.Keys)}."));
+        }
+
+        return await Run(d => d.ApplySubProcessState(command.ChildId, status, command.Reason, clock.GetUtcNow()));
+    }
+
+    public async Task TellSubProcessState(SubProcessStateCommand command)
+    {
+        var result = await ApplySubProcessState(command);
+        if (!result.Ok)
+        {
+            logger.LogWarning("Deal {DealId}: sub-process {ChildId} state not applied: {Error}", this.GetPrimaryKey(), command.ChildId, result.Error!.Message);
+        }
+    }
+
+    private static readonly Dictionary<string, SubProcessStatus> SubProcessStates = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Open"] = SubProcessStatus.Running,
+        ["Won"] = SubProcessStatus.Won,
+        ["Lost"] = SubProcessStatus.Lost,
+        ["Failed"] = SubProcessStatus.Failed,
+    };
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDeadlines(fromReminderTick: true);
 

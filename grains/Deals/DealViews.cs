@@ -42,7 +42,9 @@ public static class DealViews
             ExpectedCloseDate: s.ExpectedCloseDate,
             Order: OrderInfo(s),
             CompanyId: s.CompanyId,
-            ContactId: s.ContactId);
+            ContactId: s.ContactId,
+            Parent: s.ParentDealId is { } parent ? new DealParentView(parent, s.ParentTitle ?? "", s.ParentStage ?? "") : null,
+            SubProcesses: s.SubProcesses.Select(c => new DealSubProcessView(c.ChildId, c.Kind, c.Stage, c.Title, c.Owner, c.Status.ToString(), c.Reason, c.StartedAt, c.ClosedAt)).ToList());
     }
 
     /// <summary>Null while the deal has neither an order nor an order problem.</summary>

@@ -18,3 +18,21 @@ public interface IProcessCatalog
     /// <summary>Validates the draft and stores it as the next version of its kind; throws <see cref="ProcessDefinitionException"/> listing every problem.</summary>
     Task<ProcessDefinition> PublishAsync(ProcessDefinition draft, string publishedBy, CancellationToken ct = default);
 }
+
+public static class ProcessCatalogExtensions
+{
+    /// <summary>The newest published version of every kind, by kind: what a draft's sub-processes are checked against.</summary>
+    public static async Task<IReadOnlyDictionary<string, ProcessDefinition>> LatestOfEveryKindAsync(this IProcessCatalog catalog, CancellationToken ct = default)
+    {
+        var result = new Dictionary<string, ProcessDefinition>(StringComparer.Ordinal);
+        foreach (var summary in await catalog.ListAsync(ct))
+        {
+            if (await catalog.GetAsync(summary.Kind, summary.Version, ct) is { } definition)
+            {
+                result[summary.Kind] = definition;
+            }
+        }
+
+        return result;
+    }
+}

@@ -77,12 +77,15 @@ public sealed class ProcessCatalog(NpgsqlDataSource db, TimeProvider clock) : IP
         ProcessValidator.EnsureValid(draft);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        // One publisher per kind at a time, so versions are consecutive even across nodes.
-        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('process:' || $1))", connection, tx))
+        // One publisher at a time, so versions are consecutive even across nodes, and two drafts naming each other as
+        // sub-processes cannot both pass the cycle check (each is checked against what the other published).
+        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('process-publish'))", connection, tx))
         {
-            lockCmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = draft.Kind });
             await lockCmd.ExecuteNonQueryAsync(ct);
         }
+
+        _latest.Clear();
+        ProcessValidator.EnsureValid(draft, await this.LatestOfEveryKindAsync(ct));
 
         int version;
         await using (var max = new NpgsqlCommand("SELECT coalesce(max(version), 0) + 1 FROM process_definition WHERE kind = $1", connection, tx))

@@ -24,8 +24,9 @@ public static class CustomerSetup
         var inner = services.LastOrDefault(d => d.ServiceType == typeof(IDealEventSink))
             ?? throw new InvalidOperationException("Register the deal event sink (AddSalesPostgres, AddSalesStock) before AddSalesCustomers.");
         services.Remove(inner);
-        services.AddSingleton<IDealEventSink>(sp => new SatisfactionDealSink(Resolve(sp, inner), sp.GetRequiredService<SatisfactionCalls>(),
-            sp.GetRequiredService<ILogger<SatisfactionDealSink>>()));
+        services.AddSingleton<IDealEventSink>(sp => new SubProcessBridge(
+            new SatisfactionDealSink(Resolve(sp, inner), sp.GetRequiredService<SatisfactionCalls>(), sp.GetRequiredService<ILogger<SatisfactionDealSink>>()),
+            sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<ILogger<SubProcessBridge>>()));
         return services;
     }
 

@@ -147,7 +147,7 @@ public sealed class DemoSeeder(
         // The amount follows the line (a price to the cent, as an order takes it).
         var (companyId, contactId, contactName) = await DemoCustomerAsync(company, department, owner, actor);
         var created = await deal.Create(new CreateDealCommand(process.Kind, $"{company}: {process.Name}", company, contactName, owner, department,
-            null, "EUR", [new DealLineView($"SKU-{100 + n % 7}", "Demo item", 1 + n % 3, decimal.Round(amount / (1 + n % 3), 2))], null)
+            null, "EUR", [new DealLineView(DemoSku(process, n), "Demo item", 1 + n % 3, decimal.Round(amount / (1 + n % 3), 2))], null)
         { CompanyId = companyId, ContactId = contactId }, actor);
         if (!created.Ok)
         {
@@ -198,6 +198,9 @@ public sealed class DemoSeeder(
 
     private static Guid DemoContactId(string company) => new(MD5.HashData(Encoding.UTF8.GetBytes($"demo-contact-{company}")));
 
+    /// <summary>Training deals sell training seats (a service: never reserved, produced or purchased); the others the demo goods.</summary>
+    private static string DemoSku(ProcessDefinition process, int n) => process.Kind == "training-sales" ? "SKU-108" : $"SKU-{100 + n % 7}";
+
     /// <summary>Meets the current stage's gates, completes its tasks and moves on along the main path (not loops or losses).</summary>
     private async Task<DealView?> AdvanceOneStageAsync(ProcessDefinition process, IDealGrain deal, DealView view, ActorInfo actor, int n, CancellationToken ct)
     {
@@ -225,6 +228,26 @@ public sealed class DemoSeeder(
         {
             var done = await deal.CompleteTask(new CompleteTaskCommand(task.Id, "Done (demo)"), system);
             view = done.Deal ?? view;
+        }
+
+        // A stage waiting for a sub-process: the child deal is walked to won as well, and the parent hears of it.
+        if (stage.SubProcess is not null && view.SubProcesses?.FirstOrDefault(c => c.Stage == stage.Id && c.Status == "Running") is { } running)
+        {
+            var child = grains.GetGrain<IDealGrain>(running.DealId);
+            if (await child.Get() is { } childView && await catalog.GetAsync(childView.ProcessKind, childView.ProcessVersion, ct) is { } childProcess)
+            {
+                for (var step = 0; step < childProcess.Stages.Count && childView.Status == "Open"; step++)
+                {
+                    childView = await AdvanceOneStageAsync(childProcess, child, childView, actor, n, ct) ?? childView;
+                }
+            }
+
+            for (var i = 0; i < 50 && (await deal.Get())!.SubProcesses!.Any(c => c.DealId == running.DealId && c.Status == "Running"); i++)
+            {
+                await Task.Delay(20, ct);
+            }
+
+            view = (await deal.Get())!;
         }
 
         if (view.Stage != stage.Id || view.Status != "Open")

@@ -63,13 +63,14 @@ public static class ProcessEndpoints
         }).Accepts<JsonElement>("application/json").Requires(Capability.ProcessPublish);
 
         // The editor's check before publishing: 200 when valid, else the 400 publishing would give (every problem the parser and the validator find); nothing stored.
-        processes.MapPost("/validate", async (HttpRequest request, CancellationToken ct) =>
+        processes.MapPost("/validate", async (HttpRequest request, IProcessCatalog catalog, CancellationToken ct) =>
         {
             using var reader = new StreamReader(request.Body);
             var json = await reader.ReadToEndAsync(ct);
             try
             {
-                var problems = ProcessValidator.Validate(ProcessJson.Parse(json));
+                // Sub-processes are checked against the published processes, as publishing does.
+                var problems = ProcessValidator.Validate(ProcessJson.Parse(json), await catalog.LatestOfEveryKindAsync(ct));
                 return problems.Count == 0 ? Results.Ok(new { valid = true, problems }) : Invalid(problems);
             }
             catch (ProcessDefinitionException ex)

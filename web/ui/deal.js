@@ -17,7 +17,15 @@ const DealCard = {
 
   async process(d) {
     const key = `${d.processKind}/${d.processVersion}`;
-    if (!DealCard.processes.has(key)) DealCard.processes.set(key, (await App.api('GET', `/api/processes/${d.processKind}/versions/${d.processVersion}`)).data);
+    if (!DealCard.processes.has(key)) {
+      const p = (await App.api('GET', `/api/processes/${d.processKind}/versions/${d.processVersion}`)).data;
+      // Stored versions leave empty lists out (a process without fields, a stage without tasks): the card reads them as empty.
+      if (p && typeof p === 'object') {
+        p.fields ??= []; p.lostReasons ??= []; p.stages ??= [];
+        for (const s of p.stages) { s.tasks ??= []; s.gates ??= []; s.transitions ??= []; }
+      }
+      DealCard.processes.set(key, p);
+    }
     return DealCard.processes.get(key);
   },
 
@@ -50,7 +58,7 @@ const DealCard = {
     main.dataset.seq = deal.seq;
     const ui = DealCard.ui;
     ui.title.textContent = `${deal.company}: ${deal.title}`;
-    ui.summary.replaceChildren(...DealCard.summary(deal).filter(Boolean), ...[DealLines.orderInfo(deal)].filter(Boolean));
+    ui.summary.replaceChildren(...DealCard.summary(deal).filter(Boolean), ...[DealLines.orderInfo(deal), ...DealCard.subProcesses(deal)].filter(Boolean));
     ui.moves.replaceChildren(...DealCard.moves(deal, process).filter(Boolean));
     ui.map.replaceChildren(DealCard.map(deal, process, entries));
     DealCard.tasks(deal);
@@ -61,7 +69,7 @@ const DealCard = {
     ui.environment.update(deal);
     ui.calls.replaceChildren(DealCard.calls(calls.ok ? calls.data : []));
     ui.journalList.replaceChildren(...[...entries].reverse().map(e =>
-      App.el('li', {}, App.el('span', { class: 'muted' }, `${App.time(e.at)} · ${e.actor} · `), e.text)));
+      App.el('li', {}, App.el('span', { class: 'muted' }, `${App.time(e.at)} · ${e.actor} · `), e.text, DealCard.journalLink(e))));
     ui.orders.replaceChildren(...await DealCard.orders(orders.ok ? orders.data : []));
     await ui.mail.update(deal);
   },
@@ -134,6 +142,30 @@ const DealCard = {
       d.stuckOn ? App.el('div', { id: 'stuckOn' }, App.t('deal.summary.stuck', 'Stuck on {user} for {duration}', { user: App.name(d.stuckOn.user), duration: App.duration(d.stuckOn.since) }),
         d.stuckOn.taskTitle ? ' — ' + DealCard.taskTitle(d, d.tasks.find(t => t.id === d.stuckOn.taskId) || { title: d.stuckOn.taskTitle }) : '') : null,
     ];
+  },
+
+  // Sub-processes: the deal that started this one (and which of its stages waits), and the child deals this deal's
+  // stages started with their state (a lost one says why: it blocks this deal until it is reopened and won).
+  subProcesses(d) {
+    const link = (id, text) => App.el('a', { href: `/deal.html?id=${encodeURIComponent(id)}` }, text);
+    const status = c => ({
+      Running: App.t('subprocess.status.running', 'running'), Won: App.t('subprocess.status.won', 'won'),
+      Lost: App.t('subprocess.status.lost', 'lost: {reason}', { reason: c.reason ?? '' }),
+      Failed: App.t('subprocess.status.failed', 'could not be started: {reason}', { reason: c.reason ?? '' }),
+    }[c.status] || c.status);
+    return [
+      d.parent ? App.el('div', { id: 'parentDeal' }, App.t('subprocess.parent', 'Sub-process of deal '), link(d.parent.dealId, d.parent.title),
+        App.t('subprocess.parentStage', ' (its stage {stage} waits for this deal)', { stage: d.parent.stage })) : null,
+      d.subProcesses?.length ? App.el('div', { id: 'subProcesses' }, App.el('strong', {}, App.t('subprocess.children', 'Sub-processes')),
+        App.el('ul', {}, d.subProcesses.map(c => App.el('li', { 'data-deal': c.dealId, 'data-status': c.status, class: ['Lost', 'Failed'].includes(c.status) ? 'error' : '' },
+          link(c.dealId, c.title), ` · ${c.processKind} · ${App.name(c.owner)} · `, App.el('span', { class: 'sub-status' }, status(c)))))) : null,
+    ];
+  },
+
+  // A journal line about a sub-process links the other deal.
+  journalLink(e) {
+    if (!['SubProcessStarted', 'SubProcessChanged'].includes(e.kind) || !/^[0-9a-f-]{36}$/i.test(e.subject || '')) return null;
+    return App.el('span', {}, ' ', App.el('a', { href: `/deal.html?id=${encodeURIComponent(e.subject)}`, class: 'journal-deal' }, App.t('subprocess.open', 'open the deal')));
   },
 
   // The win probability: the history model's while it is current, else the stage's (said so, so nobody mistakes one for the other).

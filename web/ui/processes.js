@@ -13,6 +13,7 @@ const ProcessPage = {
     const list = await App.api('GET', '/api/processes');
     if (!list.ok) { document.getElementById('message').replaceChildren(App.problem(list)); return; }
     const select = document.getElementById('kind');
+    ProcessPage.kinds = list.data.map(p => ({ kind: p.kind, name: App.processName(p) }));
     select.replaceChildren(...list.data.map(p => App.el('option', { value: p.kind }, `${App.processName(p)} (${p.kind})`)));
     select.value = App.param('kind') || list.data[0]?.kind || '';
     select.addEventListener('change', () => ProcessPage.open(select.value));
@@ -96,7 +97,11 @@ const ProcessPage = {
         ['manual', 'automatic'].map(m => App.el('option', { value: m }, App.t(`processes.mode.${m}`, m)))), () => d.mode || 'manual', v => { d.mode = v; })),
       App.field(App.t('processes.initialStage', 'First stage'), ProcessPage.bind(App.el('select', { name: 'initialStage' },
         stageIds().map(id => App.el('option', { value: id }, id))), () => d.initialStage, v => { d.initialStage = v; })),
-      text(App.t('processes.grace', 'Escalation after (working hours)'), d, 'escalationGraceHours', { type: 'number', min: 0, step: 0.5 }));
+      text(App.t('processes.grace', 'Escalation after (working hours)'), d, 'escalationGraceHours', { type: 'number', min: 0, step: 0.5 }),
+      // Who calls the customer after a won deal; empty: the node's setting.
+      App.field(App.t('processes.satisfactionRole', 'Satisfaction call by'), ProcessPage.bind(App.el('select', { name: 'satisfactionRole' },
+        [['', App.t('processes.satisfactionRole.default', '(the setting)')], ...['owner', 'manager', 'supervisor', 'marketer', 'engineer', 'warehouse'].map(r => [r, App.t(`processes.role.${r}`, r)])]
+          .map(([v, label]) => App.el('option', { value: v }, label))), () => d.satisfactionRole || '', v => { d.satisfactionRole = v || undefined; })));
     const stages = d.stages.map((s, index) => {
       s.tasks ??= []; s.gates ??= []; s.transitions ??= [];
       const tasks = s.tasks.map(t => {
@@ -135,6 +140,7 @@ const ProcessPage = {
           App.field(App.t('processes.probability', 'Probability (0–1)'), ProcessPage.bind(App.el('input', { name: 'probability', type: 'number', min: 0, max: 1, step: 0.05 }),
             () => s.probability, v => { s.probability = v; }))),
         s.outcome ? null : [
+          ProcessPage.subProcessRow(s, d),
           App.el('h3', {}, App.t('processes.tasks', 'Tasks')), App.el('div', { class: 'rows' }, tasks),
           add(App.t('processes.addTask', 'Add task'), () => s.tasks.push({ id: `task-${s.tasks.length + 1}`, title: App.t('processes.newTask', 'New task'), executor: { kind: 'owner' }, deadlineHours: 8 })),
           App.el('h3', {}, App.t('processes.gates', 'Gates')), App.el('div', { class: 'rows' }, gates),
@@ -159,6 +165,23 @@ const ProcessPage = {
       } }, App.t('processes.addStage', 'Add stage')));
     document.getElementById('form').replaceChildren(head, ...stages, newStage,
       App.field(App.t('processes.orderLink', 'Order link (JSON)'), orderLink));
+  },
+
+  // The stage's sub-process: a published process kind (not this one) whose child deal the stage waits for, and who owns the child.
+  subProcessRow(s, d) {
+    const kinds = (ProcessPage.kinds || []).filter(k => k.kind !== d.kind);
+    if (s.subProcess?.kind && !kinds.some(k => k.kind === s.subProcess.kind)) kinds.push({ kind: s.subProcess.kind, name: s.subProcess.kind });
+    const owner = ProcessPage.bind(App.el('input', { name: 'subProcessOwnerRole', size: 12, placeholder: 'owner', 'aria-label': App.t('processes.subProcess.ownerRole', 'Child owner (owner or a role)') }),
+      () => s.subProcess?.ownerRole, v => { if (s.subProcess) s.subProcess.ownerRole = v.trim() || undefined; });
+    owner.hidden = !s.subProcess;
+    const kind = ProcessPage.bind(App.el('select', { name: 'subProcess', 'aria-label': App.t('processes.subProcess', 'Starts sub-process') },
+      [App.el('option', { value: '' }, App.t('processes.subProcess.none', '(none)')), ...kinds.map(k => App.el('option', { value: k.kind }, `${k.name} (${k.kind})`))]),
+    () => s.subProcess?.kind || '', v => {
+      if (!v) delete s.subProcess; else s.subProcess = { ...(s.subProcess || {}), kind: v };
+      owner.hidden = !v;
+    });
+    return App.el('div', { class: 'row subprocess' }, App.field(App.t('processes.subProcess', 'Starts sub-process'), kind),
+      App.field(App.t('processes.subProcess.ownerRole', 'Child owner (owner or a role)'), owner));
   },
 
   problems(list) {

@@ -14,7 +14,11 @@ public sealed record NewDeal(
     IReadOnlyList<DealLine>? Lines,
     IReadOnlyDictionary<string, string>? Parameters,
     Guid? CompanyId = null,
-    Guid? ContactId = null);
+    Guid? ContactId = null,
+    SubProcessOrigin? Parent = null);
+
+/// <summary>The parent deal and stage that started a deal as a sub-process.</summary>
+public sealed record SubProcessOrigin(Guid DealId, string Title, string Stage);
 
 /// <summary>What a person changes about a deal; null leaves a value as it is.</summary>
 public sealed record DealDetailsChange(string? Title, decimal? Amount, string? Currency, DateOnly? ExpectedCloseDate, string? Owner);
@@ -50,6 +54,19 @@ public sealed class Deal
     public const double OrderProblemHours = 4;
 
     public const int MaxLines = 200;
+
+    public const string SubProcessProblemTaskId = "sub-process-problem";
+
+    /// <summary>Working hours the owner has to decide about a lost sub-process.</summary>
+    public const double SubProcessProblemHours = 8;
+
+    /// <summary>
+    /// The id of the child deal a stage visit starts: derived from the parent's id, the stage and the visit, so a
+    /// retried stage entry (a replayed publication) finds the same child, while a later visit of the stage (a loop
+    /// back after a lost child) starts a fresh one.
+    /// </summary>
+    public static Guid SubProcessIdFor(Guid parentId, string stage, int visit) =>
+        new(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes($"sub-process:{parentId:N}:{stage}:{visit}")));
 
     private readonly DealState _state;
     private readonly ProcessDefinition _process;
@@ -153,6 +170,15 @@ public sealed class Deal
         _state.CreatedBy = actor.User;
 
         Record(ActivityKind.Created, actor, now, $"Deal created in process {_process.Name} (v{_process.Version}), owner {_state.Owner}.");
+        if (command.Parent is { } parent)
+        {
+            _state.ParentDealId = parent.DealId;
+            _state.ParentTitle = parent.Title;
+            _state.ParentStage = parent.Stage;
+            Record(ActivityKind.SubProcessStarted, actor, now, $"Started as a sub-process of deal '{parent.Title}' (stage {parent.Stage}): that deal waits until this one is won.",
+                subject: parent.DealId.ToString());
+        }
+
         Enter(_process.Stage(_process.InitialStage), actor, now);
         AdvanceAutomatically(now);
     }
@@ -802,6 +828,71 @@ public sealed class Deal
         }
     }
 
+    /// <summary>
+    /// What a child deal reports (won, lost, reopened) or that it could not be started: journalled on this deal; a lost
+    /// or failed child blocks the stage that waits for it (its gate says why) and gives the owner a task to decide; a
+    /// won or reopened one closes that task. A repeat of the same state changes nothing.
+    /// </summary>
+    public void ApplySubProcessState(Guid childId, SubProcessStatus status, string? reason, DateTimeOffset now)
+    {
+        var child = _state.SubProcesses.FirstOrDefault(c => c.ChildId == childId);
+        if (child is null || !Enum.IsDefined(status))
+        {
+            return;
+        }
+
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (reason is { Length: > MaxTextLength })
+        {
+            reason = reason[..MaxTextLength];
+        }
+
+        if (child.Status == status && (status == SubProcessStatus.Running || child.Reason == reason))
+        {
+            return;
+        }
+
+        var text = status switch
+        {
+            SubProcessStatus.Won => $"Sub-process won: '{child.Title}' ({child.Kind}).",
+            SubProcessStatus.Lost => $"Sub-process lost: '{child.Title}' ({child.Kind}): {reason}. The stage cannot be left until it is reopened and won.",
+            SubProcessStatus.Failed => $"Sub-process '{child.Kind}' could not be started: {reason}. The stage cannot be left until it is.",
+            _ => $"Sub-process reopened: '{child.Title}' ({child.Kind}).",
+        };
+        var changed = Record(ActivityKind.SubProcessChanged, Actor.System, now, text, subject: childId.ToString());
+        child.Status = status;
+        child.Reason = status is SubProcessStatus.Lost or SubProcessStatus.Failed ? reason : null;
+        child.ClosedAt = status is SubProcessStatus.Won or SubProcessStatus.Lost ? now : null;
+
+        var waiting = IsOpen && child.Stage == _state.Stage && child.StageVisit == _state.StageVisit;
+        if (status is SubProcessStatus.Lost or SubProcessStatus.Failed)
+        {
+            if (waiting && !CurrentVisitTasks().Any(t => t.IsOpen && t.TemplateId == SubProcessProblemTaskId))
+            {
+                AddTask(SubProcessProblemTaskId, status == SubProcessStatus.Lost
+                    ? $"Sub-process '{child.Title}' lost ({reason}): reopen it or decide how the deal goes on"
+                    : $"Sub-process '{child.Kind}' could not be started ({reason}): fix it or decide how the deal goes on",
+                    _state.Owner, SubProcessProblemHours, Actor.System, now);
+            }
+
+            return;
+        }
+
+        foreach (var task in _state.Tasks.Where(t => t.IsOpen && t.TemplateId == SubProcessProblemTaskId && t.Stage == child.Stage && t.StageVisit == child.StageVisit))
+        {
+            task.Status = DealTaskStatus.Done;
+            task.Result = status == SubProcessStatus.Won ? "Sub-process won" : "Sub-process reopened";
+            task.CompletedAt = now;
+            task.CompletedBy = Actor.System.User;
+            task.UpdatedSeq = changed.Seq;
+        }
+
+        if (IsOpen)
+        {
+            AdvanceAutomatically(now);
+        }
+    }
+
     // ---------------------------------------------------------------- queries
 
     /// <summary>The open tasks the last move on this instance cancelled (the move's answer names them).</summary>
@@ -862,6 +953,16 @@ public sealed class Deal
         if (_state.OrderProblem is { } problem)
         {
             missing.Add($"the order from the deal's lines made (now: {problem})");
+        }
+
+        foreach (var child in _state.SubProcesses.Where(c => c.Stage == stage.Id && c.StageVisit == _state.StageVisit && c.Status != SubProcessStatus.Won))
+        {
+            missing.Add(child.Status switch
+            {
+                SubProcessStatus.Lost => $"the sub-process '{child.Title}' won (it was lost: {child.Reason}; reopen it, or take the deal another way)",
+                SubProcessStatus.Failed => $"the sub-process '{child.Kind}' started (it could not be: {child.Reason})",
+                _ => $"the sub-process '{child.Title}' won (running, owner {child.Owner})",
+            });
         }
 
         foreach (var gate in stage.Gates)
@@ -960,6 +1061,11 @@ public sealed class Deal
             AddTask(template.Id, template.Title, ResolveExecutor(template.Executor), template.DeadlineHours, actor, now);
         }
 
+        if (target.SubProcess is { } sub && target.Outcome is null)
+        {
+            StartSubProcess(target, sub, actor, now);
+        }
+
         if (_process.OrderLink?.CreateAt == target.Id && _state.Lines.Count == 0 && _state.Order is null)
         {
             ReportOrderProblem("the deal has no lines (add the goods or services agreed)", now);
@@ -980,6 +1086,42 @@ public sealed class Deal
                 AddTask(LostReviewTaskId, $"Review lost deal: {_state.Title} ({_state.LostReason}, {_state.Owner})", reviewer, LostReviewHours, actor, now);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Records the child deal the stage starts (the grain's publication creates it, with this id, from the record); the
+    /// stage then waits for it to be won.
+    /// </summary>
+    private void StartSubProcess(StageDefinition stage, SubProcessDefinition sub, Actor actor, DateTimeOffset now)
+    {
+        var childId = SubProcessIdFor(_state.Id, stage.Id, _state.StageVisit);
+        if (_state.SubProcesses.Any(c => c.ChildId == childId))
+        {
+            return;
+        }
+
+        var owner = sub.OwnerRole is null or "owner"
+            ? _state.Owner
+            : _directory.PickByRole(sub.OwnerRole, _state.Department, childId) ?? _directory.SupervisorOf(_state.Department) ?? _state.Owner;
+        var title = $"{stage.Name}: {_state.Title}";
+        if (title.Length > MaxTitleLength)
+        {
+            title = title[..MaxTitleLength];
+        }
+
+        _state.SubProcesses.Add(new SubProcessLink
+        {
+            ChildId = childId,
+            Kind = sub.Kind,
+            Stage = stage.Id,
+            StageVisit = _state.StageVisit,
+            Owner = owner,
+            Title = title,
+            Status = SubProcessStatus.Running,
+            StartedAt = now,
+        });
+        Record(ActivityKind.SubProcessStarted, actor, now, $"Sub-process started: '{title}' ({sub.Kind}), owner {owner}; the stage waits until it is won.",
+            subject: childId.ToString());
     }
 
     private void AddTask(string templateId, string title, string executor, double deadlineHours, Actor actor, DateTimeOffset now)

@@ -85,6 +85,17 @@ public sealed class DealState
     /// <summary>The deal's order as its sync last told (id, status, total, production readiness).</summary>
     public DealOrderInfo? Order { get; set; }
 
+    /// <summary>The deal whose stage started this one as a sub-process (null for a deal started by a person).</summary>
+    public Guid? ParentDealId { get; set; }
+
+    public string? ParentTitle { get; set; }
+
+    /// <summary>The parent's stage that waits for this deal.</summary>
+    public string? ParentStage { get; set; }
+
+    /// <summary>The child deals this deal's stages started, and what the deal last heard of each.</summary>
+    public List<SubProcessLink> SubProcesses { get; set; } = [];
+
     public bool Exists => Id != Guid.Empty;
 }
 
@@ -106,6 +117,46 @@ public sealed record DealLine(string Sku, string? Name, decimal Quantity, decima
 
 /// <summary>What the deal knows of its order.</summary>
 public sealed record DealOrderInfo(Guid OrderId, string Status, decimal Total, int? ProductionPercent, DateOnly? ProductionExpectedOn);
+
+public enum SubProcessStatus
+{
+    /// <summary>Started (or reopened) and not closed yet: the parent's stage waits.</summary>
+    Running,
+
+    /// <summary>The child was won: the parent's stage may be left.</summary>
+    Won,
+
+    /// <summary>The child was lost: the parent is blocked until it is reopened and won, or the parent takes another way.</summary>
+    Lost,
+
+    /// <summary>The child could not be started (the text says why): blocks like a lost one.</summary>
+    Failed,
+}
+
+/// <summary>A child deal one of this deal's stages started (its id derived from this deal's id, the stage and the visit).</summary>
+public sealed class SubProcessLink
+{
+    public Guid ChildId { get; set; }
+
+    public string Kind { get; set; } = "";
+
+    public string Stage { get; set; } = "";
+
+    public int StageVisit { get; set; }
+
+    public string Owner { get; set; } = "";
+
+    public string Title { get; set; } = "";
+
+    public SubProcessStatus Status { get; set; }
+
+    /// <summary>The lost reason, or why the child could not be started.</summary>
+    public string? Reason { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset? ClosedAt { get; set; }
+}
 
 public enum DealTaskStatus
 {
@@ -231,6 +282,12 @@ public enum ActivityKind
 
     /// <summary>The deal was linked to a company (and contact) record.</summary>
     CompanyLinked,
+
+    /// <summary>A stage started a child deal (subject: the child's id), or this deal was started as one (subject: the parent's id).</summary>
+    SubProcessStarted,
+
+    /// <summary>A child deal was won, lost, reopened or could not be started (subject: the child's id).</summary>
+    SubProcessChanged,
 }
 
 /// <summary>One entry of the deal's journal (журнал движения) and the event consumers receive.</summary>

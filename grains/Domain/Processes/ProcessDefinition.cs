@@ -43,6 +43,16 @@ public sealed record ProcessDefinition
     /// <summary>How the process's deals hand over to customer orders and how the order then moves the deal; null: no link.</summary>
     public OrderLinkDefinition? OrderLink { get; init; }
 
+    /// <summary>
+    /// Who makes the satisfaction call after a won deal: "owner" (the deal's owner) or a role of the deal's department;
+    /// null: the node's setting (Satisfaction:Role).
+    /// </summary>
+    public string? SatisfactionRole { get; init; }
+
+    /// <summary>The process kinds this version's stages start as sub-processes.</summary>
+    public IEnumerable<string> SubProcessKinds() =>
+        (Stages ?? []).Where(s => s?.SubProcess?.Kind is not null).Select(s => s.SubProcess!.Kind).Distinct(StringComparer.Ordinal);
+
     public StageDefinition? FindStage(string id) => Stages.FirstOrDefault(s => s.Id == id);
 
     public StageDefinition Stage(string id) =>
@@ -149,7 +159,27 @@ public sealed record StageDefinition
     /// <summary>Who may move a deal out of this stage by hand; null: the owner or a supervisor (see <see cref="StageLeaver"/>).</summary>
     public StageLeaver? LeftBy { get; init; }
 
+    /// <summary>
+    /// Entering the stage starts a child deal of another published process kind; the stage is not left forward until
+    /// that child is won (a lost child blocks it visibly). Null: no sub-process.
+    /// </summary>
+    public SubProcessDefinition? SubProcess { get; init; }
+
     public bool IsTerminal => Outcome is not null;
+}
+
+/// <summary>
+/// A sub-process a stage starts (подпроцесс): a child deal run by the newest published version of <see cref="Kind"/>,
+/// for the parent's company, contact and department. Its owner is the parent's owner, or someone holding
+/// <see cref="OwnerRole"/> in the parent's department.
+/// </summary>
+public sealed record SubProcessDefinition
+{
+    /// <summary>The process kind the child deal runs (e.g. "certification"); must be published, and never lead back to this process.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Null or "owner": the parent deal's owner owns the child; otherwise a role picked in the parent's department.</summary>
+    public string? OwnerRole { get; init; }
 }
 
 public sealed record TaskTemplate

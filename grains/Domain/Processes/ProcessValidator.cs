@@ -13,7 +13,14 @@ public static partial class ProcessValidator
     /// <summary>Deals store document kinds lower-cased with at most this many characters.</summary>
     public const int MaxDocumentKindLength = 50;
 
-    public static IReadOnlyList<string> Validate(ProcessDefinition d)
+    public static IReadOnlyList<string> Validate(ProcessDefinition d) => Validate(d, null);
+
+    /// <summary>
+    /// Checks the definition and, given the newest published version of every kind (<paramref name="published"/>), its
+    /// sub-processes against them: each must be published, and none may lead back to this process (directly or through
+    /// other processes' sub-processes), since such a deal would start children for ever.
+    /// </summary>
+    public static IReadOnlyList<string> Validate(ProcessDefinition d, IReadOnlyDictionary<string, ProcessDefinition>? published)
     {
         ArgumentNullException.ThrowIfNull(d);
         var problems = new List<string>();
@@ -38,12 +45,20 @@ public static partial class ProcessValidator
         CheckOrderLink(d, stagesById, fieldsByName, problems);
         CheckSystemFields(d, problems);
         CheckGraph(d, stages, stagesById, problems);
+        CheckSatisfactionRole(d, problems);
+        if (published is not null)
+        {
+            CheckSubProcesses(d, stages, published, problems);
+        }
+
         return problems;
     }
 
-    public static void EnsureValid(ProcessDefinition d)
+    public static void EnsureValid(ProcessDefinition d) => EnsureValid(d, null);
+
+    public static void EnsureValid(ProcessDefinition d, IReadOnlyDictionary<string, ProcessDefinition>? published)
     {
-        var problems = Validate(d);
+        var problems = Validate(d, published);
         if (problems.Count > 0)
         {
             throw new ProcessDefinitionException(problems);
@@ -268,6 +283,7 @@ public static partial class ProcessValidator
         }
 
         CheckLeftBy(d, stage, transitions, where, problems);
+        CheckSubProcess(d, stage, where, problems);
         CheckTasks(tasks, where, problems);
         CheckGates(stage, gates, tasks, where, fieldsByName, problems);
         CheckTransitions(d, stage, transitions, where, stagesById, fieldsByName, problems);
@@ -355,6 +371,107 @@ public static partial class ProcessValidator
         {
             problems.Add($"{where}: leftBy 'order' but no transition leads to a stage an orderLink move goes to");
         }
+    }
+
+    // Roles a person may hold that can own a child deal or make a call (not admin, integration or system accounts).
+    private static readonly string[] WorkingRoles = [Roles.Manager, Roles.Supervisor, Roles.Marketer, Roles.Warehouse, Roles.Engineer];
+
+    private static void CheckSubProcess(ProcessDefinition d, StageDefinition stage, string where, List<string> problems)
+    {
+        if (stage.SubProcess is not { } sub)
+        {
+            return;
+        }
+
+        if (stage.IsTerminal)
+        {
+            problems.Add($"{where}: a terminal stage starts no sub-process (the deal is closed)");
+        }
+
+        if (string.IsNullOrWhiteSpace(sub.Kind))
+        {
+            problems.Add($"{where}: subProcess.kind is required (the process kind the child deal runs)");
+        }
+        else if (!IdPattern().IsMatch(sub.Kind))
+        {
+            problems.Add($"{where}: subProcess.kind '{sub.Kind}' must be a process kind (lower-case letters, digits and single dashes)");
+        }
+        else if (sub.Kind == d.Kind)
+        {
+            problems.Add($"{where}: subProcess.kind '{sub.Kind}' is this process itself: a deal would start itself for ever (a cycle)");
+        }
+
+        if (sub.OwnerRole is { } role && !string.Equals(role, "owner", StringComparison.Ordinal) && !WorkingRoles.Contains(role))
+        {
+            problems.Add($"{where}: subProcess.ownerRole '{role}' is not 'owner' or one of the roles {string.Join(", ", WorkingRoles)}");
+        }
+    }
+
+    private static void CheckSatisfactionRole(ProcessDefinition d, List<string> problems)
+    {
+        if (d.SatisfactionRole is { } role && !string.Equals(role, "owner", StringComparison.Ordinal) && !WorkingRoles.Contains(role))
+        {
+            problems.Add($"satisfactionRole '{role}': must be 'owner' (the deal's owner) or one of the roles {string.Join(", ", WorkingRoles)}");
+        }
+    }
+
+    /// <summary>Every sub-process kind is published, and following sub-processes from this process never comes back to it.</summary>
+    private static void CheckSubProcesses(ProcessDefinition d, List<StageDefinition> stages, IReadOnlyDictionary<string, ProcessDefinition> published, List<string> problems)
+    {
+        for (var i = 0; i < stages.Count; i++)
+        {
+            if (stages[i]?.SubProcess?.Kind is not { Length: > 0 } kind || kind == d.Kind || !IdPattern().IsMatch(kind))
+            {
+                continue;
+            }
+
+            var where = $"stages[{i}] '{stages[i].Id}'";
+            if (!published.ContainsKey(kind))
+            {
+                problems.Add($"{where}: subProcess.kind '{kind}' is not a published process (published: {string.Join(", ", published.Keys.Order(StringComparer.Ordinal))})");
+                continue;
+            }
+
+            if (PathBack(kind, d.Kind, published) is { } path)
+            {
+                problems.Add($"{where}: subProcess.kind '{kind}' leads back to this process: {d.Kind} → {string.Join(" → ", path)} (a cycle: deals would start each other for ever)");
+            }
+        }
+    }
+
+    // The kinds from `from` to `target` following published sub-processes (the draft replaces its own kind's published version), or null.
+    private static List<string>? PathBack(string from, string target, IReadOnlyDictionary<string, ProcessDefinition> published)
+    {
+        var previous = new Dictionary<string, string?>(StringComparer.Ordinal) { [from] = null };
+        var queue = new Queue<string>([from]);
+        while (queue.TryDequeue(out var kind))
+        {
+            if (kind == target)
+            {
+                var path = new List<string>();
+                for (string? k = kind; k is not null; k = previous[k])
+                {
+                    path.Insert(0, k);
+                }
+
+                return path;
+            }
+
+            if (!published.TryGetValue(kind, out var definition))
+            {
+                continue;
+            }
+
+            foreach (var next in definition.SubProcessKinds())
+            {
+                if (previous.TryAdd(next, kind))
+                {
+                    queue.Enqueue(next);
+                }
+            }
+        }
+
+        return null;
     }
 
     private static void CheckExecutor(ExecutorRule? rule, string at, List<string> problems)

@@ -49,9 +49,26 @@ public class ShippedProcessesTests
     private static GateDefinition[] Gates(ProcessDefinition d, string stage, GateKind kind) => [.. d.Stage(stage).Gates.Where(g => g.Kind == kind)];
 
     [Fact]
-    public void The_three_source_processes_are_shipped() =>
-        Assert.Superset(new HashSet<string> { "industrial-equipment.json", "order-driven.json", "training-sales.json" },
+    public void The_three_source_processes_and_the_certification_sub_process_are_shipped() =>
+        Assert.Superset(new HashSet<string> { "certification.json", "industrial-equipment.json", "order-driven.json", "training-sales.json" },
             Directory.GetFiles(ProcessDirectory, "*.json").Select(Path.GetFileName).OfType<string>().ToHashSet());
+
+    /// <summary>Kinds the shipped processes start as sub-processes (they sell nothing themselves).</summary>
+    private static HashSet<string> SubProcessKinds() =>
+        Directory.GetFiles(ProcessDirectory, "*.json").Select(f => ProcessJson.Parse(File.ReadAllText(f))).SelectMany(d => d.SubProcessKinds()).ToHashSet();
+
+    [Fact]
+    public void The_shipped_processes_validate_together_and_the_industrial_certification_starts_the_certification_process()
+    {
+        var all = Directory.GetFiles(ProcessDirectory, "*.json").Select(f => ProcessJson.Parse(File.ReadAllText(f))).ToDictionary(d => d.Kind);
+
+        Assert.All(all.Values, d => Assert.Empty(ProcessValidator.Validate(d, all)));
+        var certification = all["industrial-equipment"].Stage("certification");
+        Assert.Equal(("certification", null), (certification.SubProcess!.Kind, certification.SubProcess.OwnerRole));
+        Assert.All(all["certification"].Stages.SelectMany(s => s.Tasks), t => Assert.Equal("engineer", t.Executor.Role));
+        Assert.Equal(RoutingMode.Automatic, all["certification"].Mode);
+        Assert.Contains(all["certification"].Stage("testing").Gates, g => g is { Kind: GateKind.Document, DocumentKind: "certificate" });
+    }
 
     [Theory]
     [MemberData(nameof(Files))]
@@ -64,8 +81,11 @@ public class ShippedProcessesTests
         Assert.Equal(0, d.Version);
         Assert.False(string.IsNullOrWhiteSpace(d.Description));
         Assert.All(d.Stages.SelectMany(s => s.Tasks), t => Assert.InRange(t.DeadlineHours, 1, 200));
-        Assert.Contains("competitor chosen", d.LostReasons);
-        Assert.Contains("no budget", d.LostReasons);
+        if (!SubProcessKinds().Contains(d.Kind))
+        {
+            Assert.Contains("competitor chosen", d.LostReasons);
+            Assert.Contains("no budget", d.LostReasons);
+        }
     }
 
     [Theory]
@@ -208,9 +228,10 @@ public class ShippedProcessesTests
         var d = Load("training-sales.json");
         var link = d.OrderLink!;
 
-        Assert.Null(link.CreateAt);
         Assert.Equal("advancePaid", link.PaidField);
         Assert.Contains(Gates(d, "commitment", GateKind.Field), g => g.Field == link.PaidField);
+        // Training sells services: its order is made from the deal's lines at the order stage, like the other processes'.
+        Assert.Equal(("order", "main", true), (link.CreateAt, link.Warehouse, link.Submit));
         var paid = Assert.Single(link.Moves);
         Assert.Equal((OrderLinkTrigger.Paid, "won"), (paid.On, paid.To));
         Assert.Contains(d.Stage("commitment").Transitions, t => t.To == paid.To);

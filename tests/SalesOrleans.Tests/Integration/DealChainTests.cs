@@ -194,11 +194,17 @@ public class DealChainTests(LeadNodeFixture fixture)
         deal = await WaitFor(manager, $"/api/deals/{dealId}", d => d.GetProperty("documents").EnumerateArray().Any(x => x.GetProperty("kind").GetString() == "waybill"));
         deal = await CompleteStage(dealId, deal, people);
 
-        // Certification (a climatic chamber), installation, the service offer.
+        // Certification (a climatic chamber) is a sub-process: a certification deal of its own for the same customer,
+        // worked by the engineer; once it is won the industrial deal moves on to installation by itself.
         Assert.Equal("certification", Stage(deal));
-        await Attach(manager, dealId, "certificate");
-        deal = await CompleteStage(dealId, await Expect(await manager.GetAsync($"/api/deals/{dealId}"), HttpStatusCode.OK), people);
-        Assert.Equal("installation", Stage(deal));
+        var certificationId = Assert.Single(deal.GetProperty("subProcesses").EnumerateArray()).GetProperty("dealId").GetGuid();
+        var certification = await WaitFor(manager, $"/api/deals/{certificationId}", c => c.GetProperty("stage").GetString() == "application");
+        Assert.Equal((dealId, deal.GetProperty("company").GetString()), (certification.GetProperty("parent").GetProperty("dealId").GetGuid(), certification.GetProperty("company").GetString()));
+        certification = await CompleteStage(certificationId, certification, people);
+        Assert.Equal("testing", Stage(certification));
+        await Attach(manager, certificationId, "certificate");
+        await CompleteStage(certificationId, await Expect(await manager.GetAsync($"/api/deals/{certificationId}"), HttpStatusCode.OK), people);
+        deal = await WaitFor(manager, $"/api/deals/{dealId}", d => Stage(d) == "installation");
         await Attach(manager, dealId, "commissioning-report");
         deal = await CompleteStage(dealId, await Expect(await manager.GetAsync($"/api/deals/{dealId}"), HttpStatusCode.OK), people);
         Assert.Equal("service-offer", Stage(deal));

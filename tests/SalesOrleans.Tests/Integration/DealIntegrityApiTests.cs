@@ -39,7 +39,9 @@ public class DealIntegrityApiTests(NodeFixture fixture)
     private async Task<(HttpClient Owner, Guid Id, JsonElement Deal)> TrainingAtClientCard(string company)
     {
         var owner = await Node.ClientAsync("k.weber");
-        var id = (await Create(owner, "training-sales", $"Excel-Schulung für {company}", company)).GetProperty("id").GetGuid();
+        // Training sells services (the demo catalog's SKU-108): its order stage makes the order from them.
+        var id = (await Create(owner, "training-sales", $"Excel-Schulung für {company}", company, new[] { new { sku = "SKU-108", name = "Excel-Kurs, ein Platz", quantity = 12, price = 400 } }))
+            .GetProperty("id").GetGuid();
         await Expect(await Set(owner, id, new() { ["request"] = "Excel für 12 Buchhalter" }), HttpStatusCode.OK);
         var deal = await Expect(await Move(owner, id, "client-card", cancelOpenTasks: true), HttpStatusCode.OK);
         return (owner, id, deal);

@@ -101,12 +101,16 @@ public class DealOrderLinkTests(NodeFixture fixture)
         var manager = await Node.ClientAsync("k.weber");
         var supervisor = await Node.ClientAsync("e.keller");
         var sku = $"T-{Guid.NewGuid():N}"[..14].ToUpperInvariant();
-        await Expect(await keeper.PostAsJsonAsync("/api/catalog/skus", new { code = sku, name = "Excel course seat", unit = "pcs", price = 400, kind = "Stocked" }), HttpStatusCode.Created);
-        await Expect(await keeper.PostAsJsonAsync($"/api/stock/{sku}/receipts", new { warehouse = "main", quantity = 20, batch = "SEATS-1" }), HttpStatusCode.Created);
+        // A course seat is a service: never stocked, reserved, produced or purchased.
+        await Expect(await keeper.PostAsJsonAsync("/api/catalog/skus", new { code = sku, name = "Excel course seat", unit = "seat", price = 400, kind = "Service" }), HttpStatusCode.Created);
 
-        var deal = await Expect(await manager.PostAsJsonAsync("/api/deals", new { processKind = "training-sales", title = "Excel course for Hansa Print", company = "Hansa Print", amount = 4800 }),
-            HttpStatusCode.Created);
+        var deal = await Expect(await manager.PostAsJsonAsync("/api/deals", new
+        {
+            processKind = "training-sales", title = "Excel course for Hansa Print", company = "Hansa Print",
+            lines = new[] { new { sku, name = "Excel course seat", quantity = 12, price = 400 } },
+        }), HttpStatusCode.Created);
         var id = deal.GetProperty("id").GetGuid();
+        Assert.Equal(4800m, deal.GetProperty("amount").GetDecimal());
 
         // Walk the deal by hand to "commitment confirmed", meeting each gate.
         await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["request"] = "Excel for 12 accountants" }), HttpStatusCode.OK);
@@ -121,20 +125,23 @@ public class DealOrderLinkTests(NodeFixture fixture)
         await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "proposal", cancelOpenTasks = true }), HttpStatusCode.OK);
         await Attach(manager, id, "proposal");
         await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "order", cancelOpenTasks = true }), HttpStatusCode.OK);
+
+        // Entering the order stage made the customer order from the deal's services, sent for approval; nothing is reserved.
+        var orderId = DealOrderBridge.OrderIdFor(id);
+        var order = await Expect(await manager.GetAsync($"/api/orders/{orderId}"), HttpStatusCode.OK);
+        Assert.Equal(("OnApproval", id, 4800m), (order.GetProperty("status").GetString(), order.GetProperty("dealId").GetGuid(), order.GetProperty("total").GetDecimal()));
+        var line = Assert.Single(order.GetProperty("lines").EnumerateArray());
+        Assert.Equal((sku, 12m, "Service"), (line.GetProperty("sku").GetString(), line.GetProperty("quantity").GetDecimal(), line.GetProperty("kind").GetString()));
+
         await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["orderNumber"] = "HP-77" }), HttpStatusCode.OK);
         await Expect(await manager.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "commitment", cancelOpenTasks = true }), HttpStatusCode.OK);
 
-        // The customer order for the deal, approved and invoiced for the advance.
-        var order = await Expect(await manager.PostAsJsonAsync("/api/orders", new
-        {
-            customer = "Hansa Print",
-            warehouse = "main",
-            lines = new[] { new { sku, quantity = 12, price = 400 } },
-            dealId = id,
-        }), HttpStatusCode.Created);
-        var orderId = order.GetProperty("id").GetGuid();
-        await Expect(await manager.PostAsync($"/api/orders/{orderId}/submit", null), HttpStatusCode.OK);
-        await Expect(await supervisor.PostAsJsonAsync($"/api/orders/{orderId}/approve", new { }), HttpStatusCode.OK);
+        // Approved: services are neither reserved nor produced nor purchased.
+        order = await Expect(await supervisor.PostAsJsonAsync($"/api/orders/{orderId}/approve", new { }), HttpStatusCode.OK);
+        Assert.Equal("Approved", order.GetProperty("status").GetString());
+        Assert.Empty(order.GetProperty("replenishments").EnumerateArray());
+        line = order.GetProperty("lines")[0];
+        Assert.Equal((0m, 0m, 0m), (line.GetProperty("fromStock").GetDecimal(), line.GetProperty("toProduce").GetDecimal(), line.GetProperty("toPurchase").GetDecimal()));
         // The deal as a sync that crashed before the invoice reached it would see it again.
         var beforeInvoice = (await Node.Grains.GetGrain<IDealGrain>(id).Get())!;
         var invoiced = await Expect(await manager.PostAsJsonAsync($"/api/orders/{orderId}/invoices", new { amount = 2400 }), HttpStatusCode.OK);
@@ -181,5 +188,15 @@ public class DealOrderLinkTests(NodeFixture fixture)
             && e.GetProperty("subject").GetString() == "won");
         Assert.Single(journal.EnumerateArray(), e => e.GetProperty("kind").GetString() == "DocumentAttached" && e.GetProperty("subject").GetString() == documentId.ToString());
         Assert.Single(won.GetProperty("documents").EnumerateArray(), d => d.GetProperty("kind").GetString() == "invoice");
+
+        // The rest is paid and the course held: the order completes with nothing taken from stock.
+        await Expect(await manager.PostAsJsonAsync($"/api/orders/{orderId}/payments", new { paymentId = "hp-rest", amount = 3300 }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsJsonAsync($"/api/orders/{orderId}/contract", new { contractNumber = "HP-2026-77", paymentTerms = "50 % advance" }), HttpStatusCode.OK);
+        await Expect(await manager.PostAsync($"/api/orders/{orderId}/execution", null), HttpStatusCode.OK);
+        var rendered = await Expect(await keeper.PostAsync($"/api/orders/{orderId}/shipments", null), HttpStatusCode.OK);
+        Assert.Equal("Completed", rendered.GetProperty("status").GetString());
+        Assert.Empty(rendered.GetProperty("replenishments").EnumerateArray());
+        var stock = await Expect(await keeper.GetAsync($"/api/stock/{sku}"), HttpStatusCode.OK);
+        Assert.Equal((0m, 0m, 0), (stock.GetProperty("onHand").GetDecimal(), stock.GetProperty("reserved").GetDecimal(), stock.GetProperty("warehouses").GetArrayLength()));
     }
 }

@@ -29,7 +29,7 @@ public sealed class InMemoryProcessCatalog : IProcessCatalog
 
     public Task<ProcessDefinition> PublishAsync(ProcessDefinition draft, string publishedBy, CancellationToken ct = default)
     {
-        ProcessValidator.EnsureValid(draft);
+        ProcessValidator.EnsureValid(draft, this.LatestOfEveryKindAsync(ct).GetAwaiter().GetResult());
         var version = _versions.Keys.Where(k => k.Item1 == draft.Kind).Select(k => k.Item2).DefaultIfEmpty(0).Max() + 1;
         var published = draft with { Version = version };
         _versions[(draft.Kind, version)] = published;

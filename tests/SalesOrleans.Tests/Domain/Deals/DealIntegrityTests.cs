@@ -32,7 +32,9 @@ public class DealIntegrityTests
     private Deal Start(string kind, string owner = "m1", IReadOnlyDictionary<string, string>? parameters = null)
     {
         var deal = new Deal(new DealState(), Shipped(kind), _directory);
-        deal.Start(Guid.NewGuid(), new NewDeal("Schulung „Excel für Buchhalter“", "ООО «Ромашка»", "Frau Krüger", owner, TestDirectory.Department, 4800m, "EUR", null, parameters),
+        // Training sells services: the order made at the order stage comes from these lines.
+        IReadOnlyList<DealLine>? lines = kind == "training-sales" ? [new DealLine("SKU-108", "Excel-Kurs, ein Platz", 12, 400)] : null;
+        deal.Start(Guid.NewGuid(), new NewDeal("Schulung „Excel für Buchhalter“", "ООО «Ромашка»", "Frau Krüger", owner, TestDirectory.Department, lines is null ? 4800m : null, "EUR", lines, parameters),
             new Actor(owner, ["manager"]), T0);
         return deal;
     }
