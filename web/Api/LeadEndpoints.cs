@@ -356,7 +356,7 @@ public static partial class LeadEndpoints
         try
         {
             inquiry = intake.Prepare(new RawInquiry($"manual:{Guid.NewGuid():N}", channel, body.Name, body.Phone, body.Email, body.Company, body.Need,
-                new RoutingInput(channel, Text: body.Need), body.Department, user.Name(), NameAloneIsEnough: true, body.Region, body.EquipmentType));
+                new RoutingInput(channel, Text: body.Need, EnteredByDepartment: user.DepartmentOf()), body.Department, user.Name(), NameAloneIsEnough: true, body.Region, body.EquipmentType));
         }
         catch (Rejection rejection)
         {

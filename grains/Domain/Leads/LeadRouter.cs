@@ -23,7 +23,8 @@ public sealed record RoutingInput(
     string? CalledNumber = null,
     string? Mailbox = null,
     IReadOnlyDictionary<string, string>? Fields = null,
-    string? Text = null);
+    string? Text = null,
+    string? EnteredByDepartment = null);
 
 /// <summary>
 /// Picks the department of an inquiry by the first matching configured rule, then by the departments' routing keywords
@@ -77,6 +78,13 @@ public sealed class LeadRouter
         if (_keywords().Match(input.Text) is { } hit)
         {
             return (hit.Department, $"routed by keyword '{hit.Keyword}'");
+        }
+
+        // A lead a person entered by hand that no rule places stays with the department of the one who entered it: they
+        // met the customer, and in triage they could no longer see it.
+        if (!string.IsNullOrWhiteSpace(input.EnteredByDepartment))
+        {
+            return (input.EnteredByDepartment, "no routing rule matched: the department of the person who entered it");
         }
 
         return (null, "no routing rule matched: triage");

@@ -218,6 +218,19 @@ public class LeadApiTests(LeadNodeFixture fixture)
     }
 
     [Fact]
+    public async Task A_manager_s_own_unrouted_lead_stays_in_their_department_and_in_their_inbox()
+    {
+        var manager = await Node.ClientAsync("l.braun");
+        var name = $"Jörg Mäßig {Guid.NewGuid():N}"[..22];
+        var created = await manager.PostAsJsonAsync("/api/leads", new { name, phone = NewNumber(), need = "Traf ihn auf der Messe, will zurückgerufen werden" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var lead = (await Json(created)).GetProperty("lead");
+        Assert.Equal(("Manual", "training"), (lead.GetProperty("channel").GetString(), lead.GetProperty("department").GetString()));
+        var inbox = await Json(await manager.GetAsync($"/api/leads?search={Uri.EscapeDataString(name)}"));
+        Assert.Contains(inbox.EnumerateArray(), l => l.GetProperty("id").GetGuid() == lead.GetProperty("id").GetGuid());
+    }
+
+    [Fact]
     public async Task Queues_show_members_and_only_supervisors_change_policy_or_others_presence()
     {
         var manager = await Node.ClientAsync("l.braun");

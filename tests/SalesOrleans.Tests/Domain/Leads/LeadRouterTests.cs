@@ -34,4 +34,13 @@ public class LeadRouterTests
     [Fact]
     public void An_unmatched_inquiry_goes_to_triage_and_says_so() =>
         Assert.Equal((null, "no routing rule matched: triage"), Router.Route(new RoutingInput(LeadChannel.Phone, CalledNumber: "+74950000000")));
+
+    [Fact]
+    public void A_lead_entered_by_hand_goes_by_its_words_first_and_otherwise_stays_with_the_department_of_who_entered_it()
+    {
+        Assert.Equal("industrial", Router.Route(new RoutingInput(LeadChannel.Manual, Text: "Насос для шахты, pump", EnteredByDepartment: "training")).Department);
+        Assert.Equal(("training", "no routing rule matched: the department of the person who entered it"),
+            Router.Route(new RoutingInput(LeadChannel.Manual, Text: "Traf ihn auf der Messe, will zurückgerufen werden", EnteredByDepartment: "training")));
+        Assert.Null(Router.Route(new RoutingInput(LeadChannel.Marketing, Text: "met at the fair", EnteredByDepartment: " ")).Department);
+    }
 }
