@@ -43,6 +43,7 @@ public class EveryPageTests(UiFixture fixture)
             new("index.html", "w.lager", "/", "#list table", ArrivesAt: "/stock.html"),
             new("leads.html", "e.keller", "/leads.html", "#leads thead th"),
             new("login.html", null, "/login.html", "body[data-ready=on]"),
+            new("mail-templates.html", "s.volkov", "/mail-templates.html", "body[data-ready=on]"),
             new("mail.html", "s.volkov", "/mail.html", "body[data-ready=on]"),
             new("ops.html", "admin", "/ops.html", "#silos tbody tr"),
             new("orders.html", "w.lager", "/orders.html", "#list *"),
