@@ -33,31 +33,16 @@ public sealed class DealMailer(
             return;
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        await SmtpOutbox.PollAsync(async ct =>
         {
-            try
+            var due = await store.ClaimDueAsync(Batch, Lease, ct);
+            if (due.Count > 0)
             {
-                var due = await store.ClaimDueAsync(Batch, Lease, stoppingToken);
-                if (due.Count > 0)
-                {
-                    await SendAsync(due, stoppingToken);
-                }
+                await SendAsync(due, ct);
+            }
 
-                if (due.Count < Batch)
-                {
-                    await Task.Delay(O.PollInterval, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Deal mailer: a round failed");
-                await Task.Delay(O.PollInterval, stoppingToken);
-            }
-        }
+            return due.Count;
+        }, Batch, O.PollInterval, logger, "Deal mailer", stoppingToken);
     }
 
     /// <summary>The message as the customer receives it.</summary>
@@ -81,23 +66,7 @@ public sealed class DealMailer(
     private async Task SendAsync(IReadOnlyList<DueDealMail> due, CancellationToken ct)
     {
         using var smtp = new SmtpClient();
-        Exception? connectError = null;
-        if (due.Any(d => d.Mail.Status == "pending"))
-        {
-            try
-            {
-                smtp.ServerCertificateValidationCallback = MailTls.Validator(O.Tls);
-                await smtp.ConnectAsync(O.Host, O.Port, MailTls.SocketOptions(O.Tls, O.UseSsl), ct);
-                if (!string.IsNullOrEmpty(O.User))
-                {
-                    await smtp.AuthenticateAsync(O.User, O.Password ?? "", ct);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                connectError = ex;
-            }
-        }
+        var connectError = due.Any(d => d.Mail.Status == "pending") ? await SmtpOutbox.ConnectAsync(smtp, O, ct) : null;
 
         foreach (var (mail, attachment) in due)
         {
@@ -115,7 +84,7 @@ public sealed class DealMailer(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    var delay = TimeSpan.FromTicks(Math.Min(O.MaxRetryDelay.Ticks, O.RetryDelay.Ticks * (1L << Math.Min(mail.Attempts, 20))));
+                    var delay = SmtpOutbox.RetryDelay(O, mail.Attempts);
                     await store.MarkFailedAsync(mail.Id, ex.Message, clock.GetUtcNow() + delay, ct);
                     logger.LogWarning("Deal mail {Mail} to {To} not sent (attempt {Attempt}): {Error}; retry in {Delay}", mail.Id, mail.ToAddress, mail.Attempts + 1, ex.Message, delay);
                     continue;

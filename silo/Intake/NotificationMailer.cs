@@ -73,50 +73,22 @@ public sealed class NotificationMailer(
             return;
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        await SmtpOutbox.PollAsync(async ct =>
         {
-            try
+            var due = await store.ClaimDueAsync(Batch, O.MaxAge, Lease, ct);
+            if (due.Count > 0)
             {
-                var due = await store.ClaimDueAsync(Batch, O.MaxAge, Lease, stoppingToken);
-                if (due.Count > 0)
-                {
-                    await SendAsync(due, stoppingToken);
-                }
+                await SendAsync(due, ct);
+            }
 
-                if (due.Count < Batch)
-                {
-                    await Task.Delay(O.PollInterval, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Notification mailer: a round failed");
-                await Task.Delay(O.PollInterval, stoppingToken);
-            }
-        }
+            return due.Count;
+        }, Batch, O.PollInterval, logger, "Notification mailer", stoppingToken);
     }
 
     private async Task SendAsync(IReadOnlyList<PendingMail> due, CancellationToken ct)
     {
         using var smtp = new SmtpClient();
-        Exception? connectError = null;
-        try
-        {
-            smtp.ServerCertificateValidationCallback = MailTls.Validator(O.Tls);
-            await smtp.ConnectAsync(O.Host, O.Port, MailTls.SocketOptions(O.Tls, O.UseSsl), ct);
-            if (!string.IsNullOrEmpty(O.User))
-            {
-                await smtp.AuthenticateAsync(O.User, O.Password ?? "", ct);
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            connectError = ex;
-        }
+        var connectError = await SmtpOutbox.ConnectAsync(smtp, O, ct);
 
         foreach (var mail in due)
         {
@@ -146,7 +118,7 @@ public sealed class NotificationMailer(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                var delay = TimeSpan.FromTicks(Math.Min(O.MaxRetryDelay.Ticks, O.RetryDelay.Ticks * (1L << Math.Min(mail.Attempts, 20))));
+                var delay = SmtpOutbox.RetryDelay(O, mail.Attempts);
                 await store.RecordAsync(mail, null, clock.GetUtcNow() + delay, ct);
                 logger.LogWarning("Notification for {Recipient} not mailed (attempt {Attempt}): {Error}; retry in {Delay}", mail.Recipient, mail.Attempts + 1, ex.Message, delay);
             }
