@@ -42,7 +42,8 @@ public class DealMailPageTests(UiFixture fixture)
             var page = await fixture.LoginAsync("d.orlov", $"/deal.html?id={dealId}");
             await page.Locator($"#mailTemplate option[value='{RussianProposal}']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 20_000 });
             Assert.Equal("Письмо клиенту", await page.Locator("#mail h2").TextContentAsync());
-            Assert.Contains(address, await page.Locator("#mailTo").InputValueAsync());
+            // The templates and the preview (which fills the recipients) load separately: wait for the address itself.
+            await Assertions.Expect(page.Locator("#mailTo")).ToHaveValueAsync(address, new() { Timeout = 20_000 });
 
             await page.Locator("#mailTemplate").SelectOptionAsync(RussianProposal.ToString());
             await Assertions.Expect(page.Locator("#mailSubject")).ToHaveValueAsync("Коммерческое предложение: Внедрение 1С:ERP, этап 1", new() { Timeout = 20_000 });
