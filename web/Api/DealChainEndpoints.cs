@@ -24,7 +24,7 @@ public static class DealChainEndpoints
         app.MapPost("/api/orders/{id:guid}/replenishments/{replenishmentId}/progress", (Guid id, string replenishmentId, ProductionProgressRequest body,
                 ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
             body.Percent is not { } percent
-                ? Task.FromResult(Problems.Invalid("percent", "'percent' (0 to 99) is required."))
+                ? Task.FromResult<IResult>(Problems.Invalid("percent", "'percent' (0 to 99) is required."))
                 : OrderEndpoints.Command(id, user, grains, users, order => order.ReportProduction(new ReportProductionCommand(replenishmentId, percent, body.ExpectedOn), user.Actor())))
             .Requires(Capability.OrderFulfil, Resource.Order()).WithTags("Orders");
     }

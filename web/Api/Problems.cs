@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace SalesOrleans.Web.Api;
@@ -12,32 +13,38 @@ public static class Problems
     /// 400 names the field, 404, 403 and 409 name the field where there is one, 409 lists allowed moves, open tasks or
     /// the stock available, 422 lists missing gates.
     /// </summary>
-    public static IResult From(CommandError e) => e.Code switch
+    public static ProblemHttpResult From(CommandError e) => e.Code switch
     {
         RejectionCode.Invalid => Invalid(e.Field ?? "body", e.Message),
         RejectionCode.NotFound => NotFound(e.Message),
-        RejectionCode.TransitionNotAllowed => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Transition not allowed",
+        RejectionCode.TransitionNotAllowed => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Transition not allowed",
             detail: e.Message, extensions: new Dictionary<string, object?> { ["allowed"] = e.Details }),
-        RejectionCode.GateUnmet => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Gate not met",
+        RejectionCode.GateUnmet => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Gate not met",
             detail: e.Message, extensions: new Dictionary<string, object?> { ["missing"] = e.Details }),
-        RejectionCode.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message, extensions: FieldOf(e)),
-        RejectionCode.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: e.Message, extensions: FieldOf(e)),
-        RejectionCode.OpenTasks => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Open tasks",
+        RejectionCode.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message, extensions: FieldOf(e)),
+        RejectionCode.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: e.Message, extensions: FieldOf(e)),
+        RejectionCode.OpenTasks => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Open tasks",
             detail: e.Message, extensions: new Dictionary<string, object?> { ["openTasks"] = e.Details }),
-        RejectionCode.Insufficient => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Insufficient stock", detail: e.Message,
+        RejectionCode.Insufficient => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Insufficient stock", detail: e.Message,
             extensions: new Dictionary<string, object?> { ["available"] = e.Available, ["requested"] = e.Requested }),
-        RejectionCode.ExceedsReserved => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "More than reserved", detail: e.Message,
+        RejectionCode.ExceedsReserved => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "More than reserved", detail: e.Message,
             extensions: new Dictionary<string, object?> { ["reserved"] = e.Available, ["requested"] = e.Requested }),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.Code, null),
     };
 
     private static Dictionary<string, object?>? FieldOf(CommandError e) => e.Field is null ? null : new() { ["field"] = e.Field };
 
-    public static IResult Invalid(string field, string message) =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message, title: "Invalid input");
+    /// <summary>A 400 naming the field; the same result type as every other refusal, so handlers declare one problem type.</summary>
+    public static ProblemHttpResult Invalid(string field, string message) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "Invalid input",
+            Detail = message,
+        });
 
-    public static IResult NotFound(string message) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: message);
+    public static ProblemHttpResult NotFound(string message) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: message);
 
     /// <summary>Turns a body that is not JSON, or JSON of the wrong shape, into a 400 naming the offending path.</summary>
     public static async ValueTask<bool> TryWriteBadRequestAsync(HttpContext context, Exception exception)
