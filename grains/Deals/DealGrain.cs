@@ -398,7 +398,7 @@ public sealed class DealGrain(
     // No reminder: the next wake is stored with the state (grain_state.wake_at) and DueWakeSweeper wakes a sleeping deal.
     // (Where deals are not in the group-commit storage — the in-memory grain tests — nothing sweeps: a reminder, as before.)
     private NextWake Wake => _nextWake ??= new NextWake(this, DeadlineReminder, () => CheckDeadlines(fromReminderTick: false),
-        useReminder: ServiceProvider.GetKeyedService<Orleans.Storage.IGrainStorage>(StorageNames.GroupCommit) is not GroupCommitGrainStorage);
+        useReminder: ServiceProvider.GetKeyedService<IGrainStateMarks>(StorageNames.GroupCommit) is null);
 
     private async Task<Deal> Load()
     {

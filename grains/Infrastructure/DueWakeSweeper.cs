@@ -29,6 +29,6 @@ public sealed class DueWakeSweeper(IServiceProvider services, IGrainFactory grai
 
     protected override string Retry => "are tried again in a minute";
 
-    protected override Task<IReadOnlyList<string>> ClaimAsync(GroupCommitGrainStorage storage, int batch, CancellationToken ct) =>
+    protected override Task<IReadOnlyList<string>> ClaimAsync(IGrainStateMarks storage, int batch, CancellationToken ct) =>
         storage.ClaimWakesAsync(batch, Lease, ct);
 }

@@ -30,6 +30,6 @@ public sealed class FollowUpSweeper(IServiceProvider services, IGrainFactory gra
 
     protected override string Retry => "stay due";
 
-    protected override Task<IReadOnlyList<string>> ClaimAsync(GroupCommitGrainStorage storage, int batch, CancellationToken ct) =>
+    protected override Task<IReadOnlyList<string>> ClaimAsync(IGrainStateMarks storage, int batch, CancellationToken ct) =>
         storage.WorkDueAsync(null, options.Value.CallSweepQuiet, batch, ct);
 }

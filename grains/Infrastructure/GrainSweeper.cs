@@ -37,11 +37,11 @@ public abstract class GrainSweeper(IServiceProvider services, IGrainFactory grai
     protected abstract string Retry { get; }
 
     /// <summary>The keys (GrainId strings) of up to <paramref name="batch"/> grains to wake.</summary>
-    protected abstract Task<IReadOnlyList<string>> ClaimAsync(GroupCommitGrainStorage storage, int batch, CancellationToken ct);
+    protected abstract Task<IReadOnlyList<string>> ClaimAsync(IGrainStateMarks storage, int batch, CancellationToken ct);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (services.GetKeyedService<IGrainStorage>(StorageNames.GroupCommit) is not GroupCommitGrainStorage storage)
+        if (services.GetKeyedService<IGrainStateMarks>(StorageNames.GroupCommit) is not { } storage)
         {
             return;
         }

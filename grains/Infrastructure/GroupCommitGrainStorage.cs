@@ -17,9 +17,10 @@ namespace SalesOrleans.Infrastructure;
 /// grains is a handful of queries, not a thousand connections). Rows live in <c>grain_state</c>
 /// (deploy/sql/0011_grain_state.sql). Grains that earlier versions kept in Orleans' own storage are read from there
 /// when this table has no row yet (their first write here moves them); a database that never had such rows is not
-/// asked twice.
+/// asked twice. A state with a registered <see cref="IStateProjection"/> carries its read-model rows into the same
+/// statement as its write, applied only when the write is (ADR 0001; issue 12, fourth round).
 /// </summary>
-public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
+public sealed class GroupCommitGrainStorage : IGrainStorage, IGrainStateMarks, IProjectingGrainStorage, IAsyncDisposable
 {
     private const int Writers = 4;
     private const int Readers = 2;
@@ -31,16 +32,21 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     private readonly Batcher<Read, Row?> _reader;
     private readonly IGrainStorage? _legacy;
     private readonly ConcurrentDictionary<string, Task<bool>> _legacyRows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IStateProjection> _projections;
 
-    public GroupCommitGrainStorage(string name, string serviceId, NpgsqlDataSource db, ILogger<GroupCommitGrainStorage> logger, IGrainStorage? legacy = null)
+    public GroupCommitGrainStorage(string name, string serviceId, NpgsqlDataSource db, ILogger<GroupCommitGrainStorage> logger, IGrainStorage? legacy = null,
+        IEnumerable<IStateProjection>? projections = null)
     {
         _name = name;
+        _projections = (projections ?? []).ToDictionary(p => p.StateName, StringComparer.Ordinal);
         _serviceId = serviceId;
         _db = db;
         _legacy = legacy;
         _writer = new Batcher<Write, bool>(WriteBatch, Writers, logger, $"grain state writes ({name})");
         _reader = new Batcher<Read, Row?>(ReadBatch, Readers, logger, $"grain state reads ({name})");
     }
+
+    public bool ProjectsInCommit(string stateName) => _projections.ContainsKey(stateName);
 
     /// <summary>The row key: "type/key", as the grain id prints.</summary>
     public static string KeyOf(GrainId grainId) => grainId.ToString();
@@ -74,8 +80,10 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var expected = grainState.ETag is { } etag ? long.Parse(etag, CultureInfo.InvariantCulture) : (long?)null;
+        // Rows written with the state are what an outbox would have owed: such a state is never due for follow-up work.
+        var rows = _projections.TryGetValue(stateName, out var projection) && grainState.State is { } current ? projection.Rows(current) : null;
         var write = new Write(stateName, KeyOf(grainId), expected, JsonGrainStateSerializer.Instance.Serialize(grainState.State).ToArray(),
-            grainState.State is IWorkDue { WorkDue: true }, (grainState.State as IWakeDue)?.WakeAt);
+            rows is null && grainState.State is IWorkDue { WorkDue: true }, (grainState.State as IWakeDue)?.WakeAt, rows);
         if (!await _writer.RunAsync(write))
         {
             throw new InconsistentStateException($"Version conflict writing {stateName} of {grainId} in storage {_name}: another activation wrote it",
@@ -117,10 +125,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
         grainState.RecordExists = false;
     }
 
-    /// <summary>
-    /// Keys (grain ids) of grains with work due whose last write is older than <paramref name="quietFor"/>, oldest first;
-    /// of one state, or of every state when <paramref name="stateName"/> is null.
-    /// </summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<string>> WorkDueAsync(string? stateName, TimeSpan quietFor, int limit, CancellationToken ct = default)
     {
         await using var cmd = _db.CreateCommand("""
@@ -143,9 +148,9 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     }
 
     /// <summary>
-    /// Claims up to <paramref name="limit"/> grains whose wake time has come, earliest first, through the partial index on
-    /// wake_at: each claimed row's wake moves <paramref name="lease"/> ahead, so other nodes' sweeps pass it by and a
-    /// wake that fails comes round again; the woken grain's next write stores its real next wake. Returns their keys.
+    /// Claims due wakes through the partial index on wake_at: each claimed row's wake moves <paramref name="lease"/> ahead,
+    /// so other nodes' sweeps pass it by and a wake that fails comes round again; the woken grain's next write stores its
+    /// real next wake.
     /// </summary>
     public async Task<IReadOnlyList<string>> ClaimWakesAsync(int limit, TimeSpan lease, CancellationToken ct = default)
     {
@@ -223,9 +228,11 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
             .OrderBy(i => batch[i].StateName, StringComparer.Ordinal).ThenBy(i => batch[i].Key, StringComparer.Ordinal).ToList();
         foreach (var w in order.Select(i => batch[i]))
         {
-            var cmd = new NpgsqlBatchCommand(w.Expected is null
+            var write = w.Expected is null
                 ? "INSERT INTO grain_state (service_id, state_name, grain_key, version, payload, modified_at, work_due, wake_at) VALUES ($1, $2, $3, 1, $4, now(), $5, $6) ON CONFLICT DO NOTHING"
-                : "UPDATE grain_state SET version = version + 1, payload = $4, modified_at = now(), work_due = $5, wake_at = $6 WHERE service_id = $1 AND state_name = $2 AND grain_key = $3 AND version = $7");
+                : "UPDATE grain_state SET version = version + 1, payload = $4, modified_at = now(), work_due = $5, wake_at = $6 WHERE service_id = $1 AND state_name = $2 AND grain_key = $3 AND version = $7";
+            // With rows: one statement, whose row count is the rows' main statement's — 1 exactly when the state applied.
+            var cmd = new NpgsqlBatchCommand(w.Rows is null ? write : $"WITH state_write AS ({write} RETURNING 1)\n{w.Rows.Sql}");
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = w.StateName });
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = w.Key });
@@ -237,6 +244,16 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
             if (w.Expected is { } expected)
             {
                 cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expected });
+            }
+            else if (w.Rows is not null)
+            {
+                // Unused by the insert, but the rows' parameters start at $8.
+                cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = 0 });
+            }
+
+            foreach (var parameter in w.Rows?.Parameters ?? [])
+            {
+                cmd.Parameters.Add(parameter);
             }
 
             sql.BatchCommands.Add(cmd);
@@ -256,5 +273,5 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
 
     private sealed record Row(long Version, byte[] Payload);
 
-    private sealed record Write(string StateName, string Key, long? Expected, byte[] Payload, bool WorkDue, DateTimeOffset? WakeAt);
+    private sealed record Write(string StateName, string Key, long? Expected, byte[] Payload, bool WorkDue, DateTimeOffset? WakeAt, ProjectedRows? Rows);
 }

@@ -8,7 +8,8 @@ namespace SalesOrleans.Leads;
 /// <summary>
 /// A department's lead queue. Reentrant so that state writes batch (as samples/Chirper): every decision is made
 /// synchronously in one turn — read the counts, pick, record — with no await in between, so decisions are exactly
-/// serial however many leads ask at once; callers then wait for the write that holds their decision.
+/// serial however many leads ask at once; callers then wait for the write that holds their decision (a
+/// <see cref="CoalescingWriter"/>: one write at a time, the changes made meanwhile go out together in the next).
 /// Calls leads only from its own timers (draining the waiting list), never inside a lead's call.
 /// </summary>
 [Reentrant]
@@ -26,9 +27,7 @@ public sealed class LeadQueueGrain(
     private LeadQueueState _live = new();
     private readonly Dictionary<string, int> _openLeads = [];
     private Dictionary<string, int> _openTasks = [];
-    private long _version;
-    private long _persisted;
-    private Task? _writing;
+    private CoalescingWriter? _writer;
     private bool _draining;
 
     public static string KeyOf(string department) => Prefix + department;
@@ -213,47 +212,21 @@ public sealed class LeadQueueGrain(
         return true;
     }
 
-    /// <summary>
-    /// Waits until a write that includes every change made so far is stored. One write at a time; changes made
-    /// while it runs go out together in the next one (group commit).
-    /// </summary>
-    private async Task Persist()
+    /// <summary>Waits until a write that includes every change made so far is stored (group commit).</summary>
+    private Task Persist() => (_writer ??= new CoalescingWriter(WriteOnce)).WriteAsync();
+
+    private async Task WriteOnce()
     {
-        var mine = ++_version;
-        while (_persisted < mine)
+        state.State = _live.Copy();
+        try
         {
-            if (_writing is null)
-            {
-                var upTo = _version;
-                state.State = _live.Copy();
-                _writing = state.WriteStateAsync();
-                try
-                {
-                    await _writing;
-                    _persisted = Math.Max(_persisted, upTo);
-                }
-                catch
-                {
-                    // Memory is ahead of storage: start again from what was stored.
-                    DeactivateOnIdle();
-                    throw;
-                }
-                finally
-                {
-                    _writing = null;
-                }
-            }
-            else
-            {
-                try
-                {
-                    await _writing;
-                }
-                catch
-                {
-                    // The writer reports it; this caller's change is retried by the loop.
-                }
-            }
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Memory is ahead of storage: start again from what was stored (this write's callers get the error).
+            DeactivateOnIdle();
+            throw;
         }
     }
 

@@ -4,12 +4,19 @@ using SalesOrleans.Stock;
 
 namespace SalesOrleans.Live;
 
-/// <summary>Stock changes: projected first (awaited), then a light push so stock pages reload what they show.</summary>
+/// <summary>
+/// Stock changes: projected first (awaited; unless the storage wrote the rows with the state), then a light push so stock
+/// pages reload what they show.
+/// </summary>
 public sealed class StockLivePublisher(StockProjector projector, LiveFanOut live) : IStockEventSink
 {
     public async Task PublishAsync(StockPublication publication, CancellationToken ct = default)
     {
-        await projector.PublishAsync(publication, ct);
+        if (!publication.Projected)
+        {
+            await projector.PublishAsync(publication, ct);
+        }
+
         // Stock is not a department's: every stock page may show it (the "all" group and each department's).
         live.Publish(new LiveChange("stock", $"{publication.Sku}@{publication.Warehouse}", publication.Seq, null, [], "{}"));
     }

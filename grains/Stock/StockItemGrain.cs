@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 using SalesOrleans.Deals;
 using SalesOrleans.Domain;
@@ -11,9 +12,16 @@ namespace SalesOrleans.Stock;
 /// Thin shell around the <see cref="StockItem"/> aggregate that commits bursts of commands in one state write.
 /// <para>
 /// The grain is reentrant, but every command validates and applies its change to the live state in one turn with no
-/// await in between, so each sees every change before it. Changes that arrive while a write is in flight are flushed
-/// together by the next write; each caller is answered only once the write holding its change is durable. Storage
-/// serializes an immutable snapshot, never the live state, because it does so off the grain's scheduler.
+/// await in between, so each sees every change before it. Writes go through a <see cref="CoalescingWriter"/>: changes
+/// that arrive while a write is in flight are flushed together by the next write; each caller is answered only once the
+/// write holding its change is durable. Storage serializes an immutable snapshot, never the live state, because it does
+/// so off the grain's scheduler.
+/// </para>
+/// <para>
+/// Where the storage writes the stock read model in the same commit (<see cref="IProjectingGrainStorage"/>, the
+/// group-commit storage with <c>StockRowsInCommit</c>), the outbox holds only the movements since the last durable write
+/// — they ride the next write into the journal — and nothing is owed afterwards but a best-effort live push. Elsewhere
+/// (in-memory grain tests) movements stay in the outbox until <see cref="IStockEventSink"/> took them (FollowUpWork).
 /// </para>
 /// A failed write leaves memory ahead of storage: every waiting caller gets the error, the activation refuses new
 /// work and deactivates, and the next call starts over from what was stored (reservation and operation ids make
@@ -21,12 +29,14 @@ namespace SalesOrleans.Stock;
 /// </summary>
 [Reentrant]
 public sealed class StockItemGrain(
-    [PersistentState("stockItem", StorageNames.GroupCommit)] IPersistentState<StockItemState> state,
+    [PersistentState(StockItemGrain.StateName, StorageNames.GroupCommit)] IPersistentState<StockItemState> state,
     IStockCatalog catalog,
     IStockEventSink sink,
     TimeProvider clock,
     ILogger<StockItemGrain> logger) : Grain, IStockItemGrain
 {
+    public const string StateName = "stockItem";
+
     private string _sku = "";
     private string _warehouse = "";
     private StockItemState _live = null!;
@@ -36,10 +46,11 @@ public sealed class StockItemGrain(
     private StockItemState _durable = null!;
     private StockItemView? _durableView;
 
-    /// <summary>The write in flight, and the one after it that gathers every change made meanwhile.</summary>
-    private TaskCompletionSource? _inFlight;
-    private TaskCompletionSource? _next;
+    private CoalescingWriter _writer = null!;
     private Exception? _broken;
+
+    /// <summary>The storage writes the read-model rows with the state.</summary>
+    private bool _rowsInCommit;
 
     private bool _catalogChecked;
 
@@ -59,11 +70,18 @@ public sealed class StockItemGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_sku, _warehouse) = StockKeys.Parse(this.GetPrimaryKeyString());
+        _rowsInCommit = ServiceProvider.GetKeyedService<IProjectingGrainStorage>(StorageNames.GroupCommit)?.ProjectsInCommit(StateName) == true;
         _live = state.State;
         _item = new StockItem(_live, _sku, _warehouse);
         _durable = _live.Snapshot();
+        _writer = new CoalescingWriter(WriteOnce);
         _publishedSeq = _live.Outbox.Count > 0 ? _live.Outbox.Min(m => m.Seq) - 1 : _live.Seq;
-        if (_durable.Seq > _publishedSeq)
+        if (_rowsInCommit)
+        {
+            // A stored outbox is written again with the next write (rewriting its rows changes nothing); nothing to publish.
+            _publishedSeq = _live.Seq;
+        }
+        else if (_durable.Seq > _publishedSeq)
         {
             // The node may have gone between a write and its publication: deliver again (consumers dedupe).
             PublishWork.Kick();
@@ -89,13 +107,17 @@ public sealed class StockItemGrain(
 
     /// <summary>
     /// The sweep's wake-up (FollowUpSweeper): storage says movements may be undelivered (its outbox is not empty). Delivers
-    /// them (consumers dedupe) and, once they are, writes the state without them so the mark clears.
+    /// them (consumers dedupe; with rows in commit, the write does) and writes the state without them so the mark clears.
     /// </summary>
     public async Task Resume()
     {
         ThrowIfBroken();
         await WhenDurable();
-        await Publish();
+        if (!_rowsInCommit)
+        {
+            await Publish();
+        }
+
         if (_durable.Outbox.Count > 0)
         {
             await Persist();
@@ -184,57 +206,77 @@ public sealed class StockItemGrain(
     }
 
     /// <summary>Completes once every change applied so far is durable.</summary>
-    private Task WhenDurable() => _next?.Task ?? _inFlight?.Task ?? Task.CompletedTask;
+    private Task WhenDurable() => _writer.WhenDurable();
 
     /// <summary>Joins the next write (starting it when none is in flight) and completes when it is durable.</summary>
-    private Task Persist()
+    private Task Persist() => _writer.WriteAsync();
+
+    /// <summary>One write of the live state as it is now (the writer calls it; its snapshot is taken before any await).</summary>
+    private async Task WriteOnce()
     {
-        _next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var durable = _next.Task;
-        if (_inFlight is null)
+        // Memory is ahead of storage after a failed write: the callers of later writes get the error too, and retry.
+        ThrowIfBroken();
+        if (!_rowsInCommit)
         {
-            _ = WriteLoop();
+            _live.Outbox.RemoveAll(m => m.Seq <= _publishedSeq);
         }
 
-        return durable;
+        var snapshot = _live.Snapshot();
+        var view = _item.ToView(clock.GetUtcNow());
+        state.State = snapshot;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            Break(ex);
+            throw;
+        }
+
+        _durable = snapshot;
+        _durableView = view;
+        if (_rowsInCommit)
+        {
+            // Its movements are in the journal now, written with the state: the next write carries only newer ones.
+            var movements = snapshot.Outbox.Where(m => m.Seq > _publishedSeq).ToList();
+            _live.Outbox.RemoveAll(m => m.Seq <= snapshot.Seq);
+            _publishedSeq = Math.Max(_publishedSeq, snapshot.Seq);
+            PushLive(snapshot, movements);
+        }
+        else
+        {
+            PublishWork.Kick();
+        }
     }
 
-    private async Task WriteLoop()
+    /// <summary>With the rows in the commit only the live push is left: best effort, as every push (browsers reload).</summary>
+    private void PushLive(StockItemState snapshot, List<StockMovement> movements)
     {
-        while (_next is { } batch)
+        if (movements.Count == 0)
         {
-            _next = null;
-            _inFlight = batch;
-            try
-            {
-                _live.Outbox.RemoveAll(m => m.Seq <= _publishedSeq);
-                var snapshot = _live.Snapshot();
-                var view = _item.ToView(clock.GetUtcNow());
-                state.State = snapshot;
-                await state.WriteStateAsync();
-                _durable = snapshot;
-                _durableView = view;
-            }
-            catch (Exception ex)
-            {
-                Break(ex);
-                return;
-            }
+            return;
+        }
 
-            _inFlight = null;
-            batch.TrySetResult();
-            PublishWork.Kick();
+        try
+        {
+            var pushed = sink.PublishAsync(new StockPublication(_sku, _warehouse, snapshot.Seq, snapshot.Batches, [], [], movements, Projected: true));
+            if (!pushed.IsCompletedSuccessfully)
+            {
+                _ = pushed.ContinueWith(t => logger.LogDebug(t.Exception, "Stock item {Sku}@{Warehouse}: live push failed", _sku, _warehouse),
+                    CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogDebug(ex, "Stock item {Sku}@{Warehouse}: live push failed", _sku, _warehouse);
         }
     }
 
     private void Break(Exception ex)
     {
         logger.LogWarning(ex, "Writing stock item {Sku}@{Warehouse} failed; the activation starts over from storage", _sku, _warehouse);
-        _broken = ex;
-        _inFlight?.TrySetException(ex);
-        _next?.TrySetException(ex);
-        _inFlight = null;
-        _next = null;
+        _broken ??= ex;
         DeactivateOnIdle();
     }
 

@@ -64,9 +64,14 @@ public static class OrleansSetup
         });
         // Grains on the lead path (calls, inquiries, identities, contacts, companies, leads): their writes share commits.
         // What earlier versions stored for them in Orleans' table is read from there until rewritten.
-        silo.Services.AddGrainStorage(StorageNames.GroupCommit, (services, name) => new GroupCommitGrainStorage(name,
+        // States with a registered IStateProjection (stock items) carry their read-model rows into the same commit.
+        silo.Services.AddKeyedSingleton(StorageNames.GroupCommit, (services, name) => new GroupCommitGrainStorage((string)name!,
             services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, dataSource, services.GetRequiredService<ILogger<GroupCommitGrainStorage>>(),
-            legacy: services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Store)));
+            legacy: services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Store), projections: services.GetServices<IStateProjection>()));
+        silo.Services.AddGrainStorage(StorageNames.GroupCommit, (services, name) => services.GetRequiredKeyedService<GroupCommitGrainStorage>(name));
+        // Sweepers and grains ask for the capabilities by the storage's name, not for the class.
+        silo.Services.AddKeyedSingleton<IGrainStateMarks>(StorageNames.GroupCommit, (services, name) => services.GetRequiredKeyedService<GroupCommitGrainStorage>(name));
+        silo.Services.AddKeyedSingleton<IProjectingGrainStorage>(StorageNames.GroupCommit, (services, name) => services.GetRequiredKeyedService<GroupCommitGrainStorage>(name));
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;

@@ -25,6 +25,8 @@ public static class StockSetup
         services.AddSingleton<ProposalService>();
         services.AddSingleton<IOrderDocuments, OrderDocuments>();
         services.AddSingleton<StockProjector>();
+        // Stock items' read-model rows ride their state's commit in the group-commit storage (issue 12, fourth round).
+        services.AddSingleton<SalesOrleans.Infrastructure.IStateProjection, StockRowsInCommit>();
         services.AddSingleton<IStockEventSink, SalesOrleans.Live.StockLivePublisher>();
         services.AddSingleton<OrderProjector>();
         services.AddSingleton<IOrderEventSink, SalesOrleans.Live.OrderLivePublisher>();

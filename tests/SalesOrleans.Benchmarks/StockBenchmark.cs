@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans;
 using SalesOrleans;
@@ -27,13 +28,16 @@ public static class StockBenchmark
         //
         // Each worker loops: reserve 1 unit (timed and counted), and once it holds more than --open reservations, release
         // its oldest one (so both sides run the same steady state instead of piling up reservations forever).
-        // --only hot|spread runs one scenario; --no-projection and --lz4 are for finding where the time goes.
+        // --only hot|spread runs one scenario; --no-projection and --lz4 are for finding where the time goes; --rows-behind
+        // projects the stock read model behind the reply as before issue 12's fourth round (outbox, projector, sweep).
 
         var options = BenchOptions.Parse(args);
         Console.WriteLine($"concurrency {options.Concurrency}, {options.Seconds} s measured after {options.WarmupSeconds} s warm-up, " +
             $"{options.Skus:N0} SKUs spread, {options.Open} open reservations per worker");
 
-        await using var node = await StockBenchNode.StartAsync(options.Connection, options.NoProjection);
+        await using var node = await StockBenchNode.StartAsync(options.Connection, options.NoProjection, options.RowsBehind);
+        Console.WriteLine(options.NoProjection ? "Stock read model left out (diagnostic)." : options.RowsBehind
+            ? "Stock read model projected behind the reply (outbox and projector, as before)." : "Stock read model rows written in the state's commit.");
         var grains = node.Services.GetRequiredService<IGrainFactory>();
         var catalog = node.Services.GetRequiredService<CatalogStore>();
         await using var baselineDb = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(options.Connection)
@@ -460,7 +464,7 @@ internal sealed class Baseline(NpgsqlDataSource db) : IReserver
 /// <summary>One real node (silo + web, as deploy/run.sh starts it) without demo data, on free ports.</summary>
 internal static class StockBenchNode
 {
-    public static async Task<WebApplication> StartAsync(string connection, bool noProjection)
+    public static async Task<WebApplication> StartAsync(string connection, bool noProjection, bool rowsBehind)
     {
         string[] args =
         [
@@ -476,7 +480,19 @@ internal static class StockBenchNode
             "--Logging:LogLevel:Orleans=Error",
         ];
         // Diagnostics: --no-projection leaves the stock read model out, to see what the projection costs.
-        var app = await NodeHost.BuildAsync(args, noProjection ? b => b.Services.AddSingleton<IStockEventSink, NoSink>() : null);
+        // --rows-behind: no rows in the state's commit, so stock items publish through the outbox to the projector.
+        var app = await NodeHost.BuildAsync(args, b =>
+        {
+            if (noProjection || rowsBehind)
+            {
+                b.Services.RemoveAll<SalesOrleans.Infrastructure.IStateProjection>();
+            }
+
+            if (noProjection)
+            {
+                b.Services.AddSingleton<IStockEventSink, NoSink>();
+            }
+        });
         await app.StartAsync();
         return app;
     }
@@ -494,7 +510,7 @@ internal sealed class NoSink : IStockEventSink
     public Task PublishAsync(StockPublication publication, CancellationToken ct = default) => Task.CompletedTask;
 }
 
-internal sealed record BenchOptions(string Connection, int Concurrency, int Seconds, int WarmupSeconds, int Skus, int Open, string? Only, bool NoProjection, bool Lz4)
+internal sealed record BenchOptions(string Connection, int Concurrency, int Seconds, int WarmupSeconds, int Skus, int Open, string? Only, bool NoProjection, bool Lz4, bool RowsBehind)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -502,6 +518,6 @@ internal sealed record BenchOptions(string Connection, int Concurrency, int Seco
         int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var connection = Value("--connection") ?? Environment.GetEnvironmentVariable("ConnectionStrings__Sales")
             ?? throw new ArgumentException("Give --connection \"Host=…\" (deploy/bench-stock.sh does).");
-        return new BenchOptions(connection, Int("--concurrency", 64), Int("--seconds", 10), Int("--warmup", 3), Int("--skus", 10_000), Int("--open", 16), Value("--only"), args.Contains("--no-projection"), args.Contains("--lz4"));
+        return new BenchOptions(connection, Int("--concurrency", 64), Int("--seconds", 10), Int("--warmup", 3), Int("--skus", 10_000), Int("--open", 16), Value("--only"), args.Contains("--no-projection"), args.Contains("--lz4"), args.Contains("--rows-behind"));
     }
 }
