@@ -67,7 +67,7 @@ public static class DealEndpoints
         var documentBytes = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DocumentOptions>>().Value.MaxBytes;
         deals.MapPost("/{id:guid}/documents", AttachDocument).WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(documentBytes + 64 * 1024))
             .Requires(Capability.DealDocumentAttach, Resource.Deal());
-        deals.MapGet("/{id:guid}/documents/{documentId:guid}", GetDocument).Requires(Capability.DealRead, Resource.Deal());
+        deals.MapGet("/{id:guid}/documents/{documentId:guid}", GetDocument).Produces(StatusCodes.Status200OK, typeof(Stream), Downloads.Fallback).Requires(Capability.DealRead, Resource.Deal());
 
         app.MapGet("/api/tasks", ListTasks).Requires(Capability.TaskRead).WithTags("Tasks");
         app.MapGet("/api/managers/{user}/workload", GetWorkload).Requires(Capability.WorkloadRead, Resource.User()).WithTags("Managers");

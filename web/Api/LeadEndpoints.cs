@@ -82,7 +82,7 @@ public static partial class LeadEndpoints
         leads.MapGet("/{id:guid}", GetLead).Requires(Capability.LeadRead, Resource.Lead());
         leads.MapGet("/{id:guid}/journal", GetLeadJournal).Requires(Capability.LeadRead, Resource.Lead());
         leads.MapGet("/{id:guid}/documents", ListLeadDocuments).Requires(Capability.LeadRead, Resource.Lead());
-        leads.MapGet("/{id:guid}/documents/{documentId:guid}", GetLeadDocument).Requires(Capability.LeadRead, Resource.Lead());
+        leads.MapGet("/{id:guid}/documents/{documentId:guid}", GetLeadDocument).Produces(StatusCodes.Status200OK, typeof(Stream), Downloads.Fallback).Requires(Capability.LeadRead, Resource.Lead());
         leads.MapPost("/{id:guid}/take", TakeLead).Requires(Capability.LeadWork, Resource.Lead());
         leads.MapPost("/{id:guid}/assign", AssignLead).Requires(Capability.LeadAssign, Resource.Lead());
         leads.MapPost("/{id:guid}/qualify", QualifyLead).Requires(Capability.LeadWork, Resource.Lead());
@@ -95,7 +95,7 @@ public static partial class LeadEndpoints
         contacts.MapGet("/{id:guid}/journal", GetContactJournal).Requires(Capability.ContactRead, Resource.Contact());
         contacts.MapGet("/{id:guid}/calls", ListContactCalls).Requires(Capability.ContactRead, Resource.Contact());
         contacts.MapGet("/{id:guid}/documents", ListContactDocuments).Requires(Capability.ContactRead, Resource.Contact());
-        contacts.MapGet("/{id:guid}/documents/{documentId:guid}", GetContactDocument).Requires(Capability.ContactRead, Resource.Contact());
+        contacts.MapGet("/{id:guid}/documents/{documentId:guid}", GetContactDocument).Produces(StatusCodes.Status200OK, typeof(Stream), Downloads.Fallback).Requires(Capability.ContactRead, Resource.Contact());
         contacts.MapPost("/{id:guid}/tasks", AddContactTask).Requires(Capability.ContactTask, Resource.Contact());
         contacts.MapPost("/{id:guid}/tasks/{taskId}/complete", CompleteContactTask).Requires(Capability.ContactTask, Resource.Contact());
         app.MapGet("/api/contact-tasks", ListContactTasks).Requires(Capability.ContactRead).WithTags("Contacts");
@@ -153,7 +153,6 @@ public static partial class LeadEndpoints
     private static async Task<Ok<IReadOnlyList<DocumentEntry>>> ListLeadDocuments(Guid id, DocumentStore documents, CancellationToken ct) =>
         TypedResults.Ok(await documents.ListAsync(id, null, ct));
 
-    [ProducesResponseType(typeof(Stream), StatusCodes.Status200OK, Downloads.Fallback)]
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetLeadDocument(Guid id, Guid documentId, DocumentStore documents,
         CancellationToken ct) =>
         Download(await documents.GetInquiryDocumentAsync(id, null, documentId, ct), documentId);
@@ -193,7 +192,6 @@ public static partial class LeadEndpoints
     private static async Task<Ok<IReadOnlyList<DocumentEntry>>> ListContactDocuments(Guid id, DocumentStore documents, CancellationToken ct) =>
         TypedResults.Ok(await documents.ListAsync(null, id, ct));
 
-    [ProducesResponseType(typeof(Stream), StatusCodes.Status200OK, Downloads.Fallback)]
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetContactDocument(Guid id, Guid documentId, DocumentStore documents,
         CancellationToken ct) =>
         Download(await documents.GetInquiryDocumentAsync(null, id, documentId, ct), documentId);

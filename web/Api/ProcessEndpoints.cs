@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using SalesOrleans.Domain.Processes;
 using SalesOrleans.Domain;
 using SalesOrleans.Processes;
@@ -31,9 +30,9 @@ public static class ProcessEndpoints
 
         processes.MapGet("/", ListProcesses).Requires(Capability.ProcessRead);
 
-        processes.MapGet("/{kind}", GetLatest).Requires(Capability.ProcessRead);
+        processes.MapGet("/{kind}", GetLatest).Produces<ProcessDefinition>(StatusCodes.Status200OK, "application/json").Requires(Capability.ProcessRead);
 
-        processes.MapGet("/{kind}/versions/{version:int}", GetVersion).Requires(Capability.ProcessRead);
+        processes.MapGet("/{kind}/versions/{version:int}", GetVersion).Produces<ProcessDefinition>(StatusCodes.Status200OK, "application/json").Requires(Capability.ProcessRead);
 
         processes.MapPost("/", Publish).Accepts<JsonElement>("application/json").Requires(Capability.ProcessPublish);
 
@@ -47,11 +46,9 @@ public static class ProcessEndpoints
     private static async Task<Ok<IReadOnlyList<ProcessSummary>>> ListProcesses(IProcessCatalog catalog, CancellationToken ct) =>
         TypedResults.Ok(await catalog.ListAsync(ct));
 
-    [ProducesResponseType(typeof(ProcessDefinition), StatusCodes.Status200OK, "application/json")]
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetLatest(string kind, IProcessCatalog catalog, CancellationToken ct) =>
         await catalog.GetLatestAsync(kind, ct) is { } p ? Json(p) : Problems.NotFound($"Unknown process '{kind}'.");
 
-    [ProducesResponseType(typeof(ProcessDefinition), StatusCodes.Status200OK, "application/json")]
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetVersion(string kind, int version, IProcessCatalog catalog, CancellationToken ct) =>
         await catalog.GetAsync(kind, version, ct) is { } p ? Json(p) : Problems.NotFound($"Process '{kind}' has no version {version}.");
 
@@ -129,6 +126,6 @@ public static class ProcessEndpoints
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["definition"] = problems.ToArray() },
             detail: $"The process definition has {problems.Count} problem(s).", title: "Invalid process definition");
 
-    // The definition's own JSON shape (enums as strings, camelCase) is the one a supervisor edits and publishes.
+    // The definition's own JSON shape (enums as strings, camelCase) is the one a supervisor edits and publishes (text, so the route declares its type).
     private static ContentHttpResult Json(ProcessDefinition p) => TypedResults.Text(ProcessJson.Serialize(p), "application/json");
 }
