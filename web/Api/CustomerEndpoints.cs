@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SalesOrleans.Claims;
 using SalesOrleans.Domain.Claims;
@@ -28,6 +29,13 @@ public sealed record SatisfactionRequest(int? Score, string? Comment);
 
 public sealed record ClaimListQuery(string? Status, string? Responsible, string? Department, Guid? CompanyId, bool? Overdue, int? Limit);
 
+/// <summary>A satisfaction survey as recorded.</summary>
+public sealed record SatisfactionView(Guid DealId, int Score, string? Comment);
+
+/// <summary>What the claim and customer handlers are given: the grains, the access checks and the customer read model.</summary>
+public readonly record struct CustomerServices(IGrainFactory Grains, AccessGuard Access, AccessPolicy Policy, CustomerQueries Queries, ClaimsPrincipal User,
+    CancellationToken Ct);
+
 /// <summary>
 /// Companies as records (search, the client dossier, new contacts, a deal's company link), customer claims with their
 /// journal and analytics, and satisfaction surveys after won deals.
@@ -37,11 +45,8 @@ public static class CustomerEndpoints
     public static void MapCustomerEndpoints(this IEndpointRouteBuilder app)
     {
         var companies = app.MapGroup("/api/companies").WithTags("Contacts");
-        companies.MapGet("/", (string? search, int? limit, CustomerQueries queries, CancellationToken ct) =>
-            queries.SearchCompaniesAsync(search, limit ?? 20, ct)).Requires(Capability.CompanyRead);
-        companies.MapGet("/{id:guid}/dossier", async (Guid id, CustomerQueries queries, CancellationToken ct) =>
-            await queries.DossierAsync(id, ct) is { } dossier ? Results.Ok(dossier) : Problems.NotFound($"Company {id} does not exist."))
-            .Requires(Capability.CompanyRead, Resource.Company());
+        companies.MapGet("/", SearchCompanies).Requires(Capability.CompanyRead);
+        companies.MapGet("/{id:guid}/dossier", GetDossier).Requires(Capability.CompanyRead, Resource.Company());
         companies.MapPost("/{id:guid}/contacts", NewContact).Requires(Capability.CompanyCreate, Resource.Company());
 
         app.MapPost("/api/deals/{id:guid}/company", LinkDealCompany).Requires(Capability.DealChange, Resource.Deal()).WithTags("Deals");
@@ -50,28 +55,63 @@ public static class CustomerEndpoints
         var claims = app.MapGroup("/api/claims").WithTags("Claims");
         claims.MapPost("/", OpenClaim).Requires(Capability.ClaimWork);
         claims.MapGet("/", ListClaims).Requires(Capability.ClaimRead);
-        claims.MapGet("/reasons", () => Results.Ok(ClaimReasons.All)).Requires(Capability.ClaimRead);
-        claims.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, IGrainFactory grains, AccessGuard access, CancellationToken ct) =>
-            Visible(id, user, grains, access, Capability.ClaimRead, ct, claim => Task.FromResult(Results.Ok(claim))))
-            .Requires(Capability.ClaimRead);
-        claims.MapPost("/{id:guid}/assign", (Guid id, AssignClaimRequest body, ClaimsPrincipal user, IGrainFactory grains, AccessGuard access, CancellationToken ct) =>
-            Command(id, user, grains, access, ct, g => g.Assign(body.Responsible ?? "", body.Comment, user.Actor()))).Requires(Capability.ClaimWork);
-        claims.MapPost("/{id:guid}/escalate", (Guid id, ClaimCommentRequest? body, ClaimsPrincipal user, IGrainFactory grains, AccessGuard access, CancellationToken ct) =>
-            Command(id, user, grains, access, ct, g => g.Escalate(body?.Comment, user.Actor()))).Requires(Capability.ClaimWork);
-        claims.MapPost("/{id:guid}/resolve", (Guid id, ResolveClaimRequest body, ClaimsPrincipal user, IGrainFactory grains, AccessGuard access, CancellationToken ct) =>
-            Command(id, user, grains, access, ct, g => g.Resolve(new ResolveClaimCommand(body.Resolution ?? "", body.Cost, body.Comment), user.Actor())))
-            .Requires(Capability.ClaimWork);
-        claims.MapPost("/{id:guid}/notes", (Guid id, ClaimNoteRequest body, ClaimsPrincipal user, IGrainFactory grains, AccessGuard access, CancellationToken ct) =>
-            Command(id, user, grains, access, ct, g => g.AddNote(body.Text ?? "", user.Actor()))).Requires(Capability.ClaimWork);
+        claims.MapGet("/reasons", ListClaimReasons).Requires(Capability.ClaimRead);
+        claims.MapGet("/{id:guid}", GetClaim).Requires(Capability.ClaimRead);
+        claims.MapPost("/{id:guid}/assign", AssignClaim).Requires(Capability.ClaimWork);
+        claims.MapPost("/{id:guid}/escalate", EscalateClaim).Requires(Capability.ClaimWork);
+        claims.MapPost("/{id:guid}/resolve", ResolveClaim).Requires(Capability.ClaimWork);
+        claims.MapPost("/{id:guid}/notes", AddClaimNote).Requires(Capability.ClaimWork);
 
         var analytics = app.MapGroup("/api/analytics").WithTags("Analytics");
         analytics.MapGet("/claims", ClaimAnalytics).Requires(Capability.AnalyticsRead);
-        analytics.MapGet("/satisfaction", (DateTimeOffset? from, DateTimeOffset? to, CustomerQueries queries, CancellationToken ct) =>
-            queries.SatisfactionAsync(from, to, ct)).Requires(Capability.AnalyticsRead);
-        analytics.MapGet("/loyalty", (CustomerQueries queries, CancellationToken ct) => queries.LoyaltyAsync(ct)).Requires(Capability.AnalyticsRead);
+        analytics.MapGet("/satisfaction", Satisfaction).Requires(Capability.AnalyticsRead);
+        analytics.MapGet("/loyalty", Loyalty).Requires(Capability.AnalyticsRead);
     }
 
-    private static async Task<IResult> LinkDealCompany(Guid id, LinkCompanyRequest body, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<CompanyListItem>>> SearchCompanies(string? search, int? limit, CustomerQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.SearchCompaniesAsync(search, limit ?? 20, ct));
+
+    private static async Task<Results<Ok<CompanyDossier>, ProblemHttpResult>> GetDossier(Guid id, CustomerQueries queries, CancellationToken ct) =>
+        await queries.DossierAsync(id, ct) is { } dossier ? TypedResults.Ok(dossier) : Problems.NotFound($"Company {id} does not exist.");
+
+    private static Ok<IReadOnlyList<string>> ListClaimReasons() => TypedResults.Ok(ClaimReasons.All);
+
+    private static async Task<Results<Ok<ClaimView>, ProblemHttpResult>> GetClaim(Guid id, [AsParameters] CustomerServices s) =>
+        await VisibleAsync(id, s, Capability.ClaimRead) is { } claim ? TypedResults.Ok(claim) : ClaimNotFound(id);
+
+    private static Task<Results<Ok<ClaimView>, ProblemHttpResult>> AssignClaim(Guid id, AssignClaimRequest body, [AsParameters] CustomerServices s)
+    {
+        var user = s.User;
+        return Command(id, s, g => g.Assign(body.Responsible ?? "", body.Comment, user.Actor()));
+    }
+
+    private static Task<Results<Ok<ClaimView>, ProblemHttpResult>> EscalateClaim(Guid id, ClaimCommentRequest? body, [AsParameters] CustomerServices s)
+    {
+        var user = s.User;
+        return Command(id, s, g => g.Escalate(body?.Comment, user.Actor()));
+    }
+
+    private static Task<Results<Ok<ClaimView>, ProblemHttpResult>> ResolveClaim(Guid id, ResolveClaimRequest body, [AsParameters] CustomerServices s)
+    {
+        var user = s.User;
+        return Command(id, s, g => g.Resolve(new ResolveClaimCommand(body.Resolution ?? "", body.Cost, body.Comment), user.Actor()));
+    }
+
+    private static Task<Results<Ok<ClaimView>, ProblemHttpResult>> AddClaimNote(Guid id, ClaimNoteRequest body, [AsParameters] CustomerServices s)
+    {
+        var user = s.User;
+        return Command(id, s, g => g.AddNote(body.Text ?? "", user.Actor()));
+    }
+
+    private static async Task<Ok<IReadOnlyList<SatisfactionRow>>> Satisfaction(DateTimeOffset? from, DateTimeOffset? to, CustomerQueries queries,
+        CancellationToken ct) =>
+        TypedResults.Ok(await queries.SatisfactionAsync(from, to, ct));
+
+    private static async Task<Ok<IReadOnlyList<CompanyLoyalty>>> Loyalty(CustomerQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.LoyaltyAsync(ct));
+
+    private static async Task<Results<Ok<DealView>, ProblemHttpResult>> LinkDealCompany(Guid id, LinkCompanyRequest body, ClaimsPrincipal user, IGrainFactory grains,
+        CancellationToken ct)
     {
         if (body.CompanyId is null)
         {
@@ -86,33 +126,34 @@ public static class CustomerEndpoints
 
         var result = await grains.GetGrain<IDealGrain>(id).LinkCompany(
             new LinkCompanyCommand(body.CompanyId.Value, records.Company!, body.ContactId, records.Contact), user.Actor());
-        return result.Ok ? Results.Ok(result.Deal) : Problems.From(result.Error!);
+        return result.Ok ? TypedResults.Ok(result.Deal) : Problems.From(result.Error!);
     }
 
-    private static async Task<IResult> NewContact(Guid id, NewContactRequest body, ClaimsPrincipal user, IGrainFactory grains, ContactCreation creation,
-        CancellationToken ct)
+    private static async Task<Results<Created<ContactView>, ProblemHttpResult>> NewContact(Guid id, NewContactRequest body, ContactCreation creation,
+        [AsParameters] CustomerServices s)
     {
-        if (await grains.GetGrain<ICompanyGrain>(id).Get() is not { } company)
+        if (await s.Grains.GetGrain<ICompanyGrain>(id).Get() is not { } company)
         {
             return Problems.NotFound($"Company {id} does not exist.");
         }
 
-        var (contact, problem) = await creation.CreateAsync(body.Name, body.Phone, body.Email, body.Position, company, user.Actor(), ct);
-        return contact is not null ? Results.Created($"/api/contacts/{contact.Id}", contact) : Problems.Invalid(problem!.Field, problem.Message);
+        var (contact, problem) = await creation.CreateAsync(body.Name, body.Phone, body.Email, body.Position, company, s.User.Actor(), s.Ct);
+        return contact is not null ? TypedResults.Created($"/api/contacts/{contact.Id}", contact) : Problems.Invalid(problem!.Field, problem.Message);
     }
 
-    private static async Task<IResult> OpenClaim(OpenClaimRequest body, ClaimsPrincipal user, IGrainFactory grains, AccessGuard access, CancellationToken ct)
+    private static async Task<Results<Created<ClaimView>, ProblemHttpResult>> OpenClaim(OpenClaimRequest body, [AsParameters] CustomerServices s)
     {
+        var (user, ct) = (s.User, s.Ct);
         string? company = null;
-        if (body.OrderId is { } orderId && await access.DenyAsync(user, Capability.OrderRead, ResourceKind.Order, orderId.ToString(), ct) is { } hidden)
+        if (body.OrderId is { } orderId && await s.Access.DenyAsync(user, Capability.OrderRead, ResourceKind.Order, orderId.ToString(), ct) is { } hidden)
         {
             // An order the caller may not see is one they cannot claim on: answered as if it did not exist, naming the field.
-            return hidden is IStatusCodeHttpResult { StatusCode: 404 } ? Problems.Invalid("orderId", $"Order {orderId} does not exist.") : hidden;
+            return hidden.StatusCode == StatusCodes.Status404NotFound ? Problems.Invalid("orderId", $"Order {orderId} does not exist.") : hidden;
         }
 
         if (body.CompanyId is { } companyId)
         {
-            if (await grains.GetGrain<ICompanyGrain>(companyId).Get() is not { } record)
+            if (await s.Grains.GetGrain<ICompanyGrain>(companyId).Get() is not { } record)
             {
                 return Problems.Invalid("companyId", $"Company {companyId} does not exist.");
             }
@@ -121,27 +162,29 @@ public static class CustomerEndpoints
         }
 
         var id = body.Id ?? Guid.NewGuid();
-        var result = await grains.GetGrain<IClaimGrain>(id).Open(new OpenClaimCommand(body.OrderId, body.CompanyId, company, body.Reason ?? "",
+        var result = await s.Grains.GetGrain<IClaimGrain>(id).Open(new OpenClaimCommand(body.OrderId, body.CompanyId, company, body.Reason ?? "",
             body.Description, body.Items, body.Responsible, body.DeadlineHours), user.Actor());
-        return result.Ok ? Results.Created($"/api/claims/{id}", result.Claim) : Problems.From(result.Error!);
+        return result.Ok ? TypedResults.Created($"/api/claims/{id}", result.Claim) : Problems.From(result.Error!);
     }
 
-    private static async Task<IResult> ListClaims([AsParameters] ClaimListQuery q, ClaimsPrincipal user, CustomerQueries queries, AccessPolicy access, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<ClaimListItem>>> ListClaims([AsParameters] ClaimListQuery q, [AsParameters] CustomerServices s)
     {
+        var user = s.User;
         var filter = new ClaimFilter(q.Status, q.Responsible, q.Department, q.CompanyId, q.Overdue, q.Limit ?? 200);
-        if (await access.ScopeAsync(user, Capability.ClaimRead, ct) != AccessScope.All)
+        if (await s.Policy.ScopeAsync(user, Capability.ClaimRead, s.Ct) != AccessScope.All)
         {
             // Short of "all", the user's own department's claims (or, without one, the claims they work on).
             filter = user.DepartmentOf() is { } department ? filter with { Department = department } : filter with { Responsible = user.Name() };
         }
 
-        return Results.Ok(await queries.ListClaimsAsync(filter, ct));
+        return TypedResults.Ok(await s.Queries.ListClaimsAsync(filter, s.Ct));
     }
 
-    private static async Task<IResult> ClaimAnalytics(DateTimeOffset? from, DateTimeOffset? to, string? department, ClaimsPrincipal user, CustomerQueries queries,
-        AccessPolicy access, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<ClaimAnalyticsRow>>, ProblemHttpResult>> ClaimAnalytics(DateTimeOffset? from, DateTimeOffset? to,
+        string? department, [AsParameters] CustomerServices s)
     {
-        if (await access.ScopeAsync(user, Capability.AnalyticsRead, ct) != AccessScope.All)
+        var user = s.User;
+        if (await s.Policy.ScopeAsync(user, Capability.AnalyticsRead, s.Ct) != AccessScope.All)
         {
             if (department is not null && department != user.DepartmentOf())
             {
@@ -151,12 +194,13 @@ public static class CustomerEndpoints
             department = user.DepartmentOf();
         }
 
-        return Results.Ok(await queries.ClaimAnalyticsAsync(from, to, department, ct));
+        return TypedResults.Ok(await s.Queries.ClaimAnalyticsAsync(from, to, department, s.Ct));
     }
 
-    private static async Task<IResult> RecordSatisfaction(Guid id, SatisfactionRequest body, ClaimsPrincipal user, IGrainFactory grains, CustomerQueries queries,
-        SatisfactionCalls calls, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<SatisfactionView>, ProblemHttpResult>> RecordSatisfaction(Guid id, SatisfactionRequest body, SatisfactionCalls calls,
+        TimeProvider clock, [AsParameters] CustomerServices s)
     {
+        var (user, ct) = (s.User, s.Ct);
         if (body.Score is not (>= 1 and <= 5))
         {
             return Problems.Invalid("score", "'score' must be a whole number from 1 to 5.");
@@ -167,7 +211,7 @@ public static class CustomerEndpoints
             return Problems.Invalid("comment", $"'comment' is longer than {SalesOrleans.Domain.Claims.Claim.MaxTextLength} characters.");
         }
 
-        if (await grains.GetGrain<IDealGrain>(id).Get() is not { } deal)
+        if (await s.Grains.GetGrain<IDealGrain>(id).Get() is not { } deal)
         {
             return Problems.NotFound($"Deal {id} does not exist.");
         }
@@ -178,35 +222,39 @@ public static class CustomerEndpoints
         }
 
         var comment = string.IsNullOrWhiteSpace(body.Comment) ? null : body.Comment.Trim();
-        await queries.RecordSurveyAsync(deal.Id, deal.CompanyId, deal.Company, deal.Owner, deal.ProcessKind, body.Score.Value, comment, user.Name(),
+        await s.Queries.RecordSurveyAsync(deal.Id, deal.CompanyId, deal.Company, deal.Owner, deal.ProcessKind, body.Score.Value, comment, user.Name(),
             clock.GetUtcNow(), ct);
         await calls.CompleteAsync(deal, body.Score.Value, comment, user.Actor());
-        return Results.Ok(new { dealId = deal.Id, score = body.Score.Value, comment });
+        return TypedResults.Ok(new SatisfactionView(deal.Id, body.Score.Value, comment));
     }
 
-    /// <summary>The claim if the caller may see it (their department's, or all with that scope); else 404 as if it did not exist.</summary>
-    private static async Task<IResult> Visible(Guid id, ClaimsPrincipal user, IGrainFactory grains, AccessGuard access, Capability capability, CancellationToken ct,
-        Func<ClaimView, Task<IResult>> then)
+    /// <summary>The claim if the caller may see it (their department's, or all with that scope); else null, answered as if it did not exist.</summary>
+    private static async Task<ClaimView?> VisibleAsync(Guid id, CustomerServices s, Capability capability)
     {
-        if (await grains.GetGrain<IClaimGrain>(id).Get() is not { } claim)
+        if (await s.Grains.GetGrain<IClaimGrain>(id).Get() is not { } claim)
         {
-            return Problems.NotFound($"Claim {id} does not exist.");
+            return null;
         }
 
-        if (claim.Department is { } department && claim.Responsible != user.Name() && claim.EscalatedTo != user.Name()
-            && await access.DenyAsync(user, capability, ResourceKind.Department, department, ct) is not null)
+        if (claim.Department is { } department && claim.Responsible != s.User.Name() && claim.EscalatedTo != s.User.Name()
+            && await s.Access.DenyAsync(s.User, capability, ResourceKind.Department, department, s.Ct) is not null)
         {
-            return Problems.NotFound($"Claim {id} does not exist.");
+            return null;
         }
 
-        return await then(claim);
+        return claim;
     }
 
-    private static Task<IResult> Command(Guid id, ClaimsPrincipal user, IGrainFactory grains, AccessGuard access, CancellationToken ct,
-        Func<IClaimGrain, Task<ClaimResult>> command) =>
-        Visible(id, user, grains, access, Capability.ClaimRead, ct, async _ =>
+    private static ProblemHttpResult ClaimNotFound(Guid id) => Problems.NotFound($"Claim {id} does not exist.");
+
+    private static async Task<Results<Ok<ClaimView>, ProblemHttpResult>> Command(Guid id, CustomerServices s, Func<IClaimGrain, Task<ClaimResult>> command)
+    {
+        if (await VisibleAsync(id, s, Capability.ClaimRead) is null)
         {
-            var result = await command(grains.GetGrain<IClaimGrain>(id));
-            return result.Ok ? Results.Ok(result.Claim) : Problems.From(result.Error!);
-        });
+            return ClaimNotFound(id);
+        }
+
+        var result = await command(s.Grains.GetGrain<IClaimGrain>(id));
+        return result.Ok ? TypedResults.Ok(result.Claim) : Problems.From(result.Error!);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using SalesOrleans.Domain.Stock;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Stock;
@@ -12,6 +13,9 @@ public sealed record DealLineRequest(string? Sku, string? Name, decimal? Quantit
 
 public sealed record ProductionProgressRequest(int? Percent, DateOnly? ExpectedOn);
 
+/// <summary>What editing a deal's lines is given: the deal grain, whether its order exists, the catalog.</summary>
+public readonly record struct DealChainServices(IGrainFactory Grains, WorkflowQueries Queries, IStockCatalog Catalog, ClaimsPrincipal User, CancellationToken Ct);
+
 /// <summary>
 /// The lead → deal → order chain without retyping: a deal's lines are edited until its order exists (the amount
 /// follows them), and production reports how far a production order is (the deal shows it).
@@ -21,38 +25,45 @@ public static class DealChainEndpoints
     public static void MapDealChainEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPut("/api/deals/{id:guid}/lines", SetLines).Requires(Capability.DealChange, Resource.Deal()).WithTags("Deals");
-        app.MapPost("/api/orders/{id:guid}/replenishments/{replenishmentId}/progress", (Guid id, string replenishmentId, ProductionProgressRequest body,
-                ClaimsPrincipal user, IGrainFactory grains, UserDirectory users) =>
-            body.Percent is not { } percent
-                ? Task.FromResult<IResult>(Problems.Invalid("percent", "'percent' (0 to 99) is required."))
-                : OrderEndpoints.Command(id, user, grains, users, order => order.ReportProduction(new ReportProductionCommand(replenishmentId, percent, body.ExpectedOn), user.Actor())))
+        app.MapPost("/api/orders/{id:guid}/replenishments/{replenishmentId}/progress", ReportProgress)
             .Requires(Capability.OrderFulfil, Resource.Order()).WithTags("Orders");
+    }
+
+    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> ReportProgress(Guid id, string replenishmentId, ProductionProgressRequest body,
+        ClaimsPrincipal user, IGrainFactory grains, UserDirectory users)
+    {
+        if (body.Percent is not { } percent)
+        {
+            return Problems.Invalid("percent", "'percent' (0 to 99) is required.");
+        }
+
+        return TypedReplies.OkOrProblem<OrderView>(await OrderEndpoints.Command(id, user, grains, users,
+            order => order.ReportProduction(new ReportProductionCommand(replenishmentId, percent, body.ExpectedOn), user.Actor())));
     }
 
     /// <summary>
     /// Replaces the lines; each SKU must be in the catalog (its name and price fill in what the line leaves out),
     /// so the order made from them later cannot fail on an unknown SKU. 409 once the deal has an order.
     /// </summary>
-    private static async Task<IResult> SetLines(Guid id, DealLinesRequest body, ClaimsPrincipal user, IGrainFactory grains, WorkflowQueries queries,
-        IStockCatalog catalog, CancellationToken ct)
+    private static async Task<Results<Ok<DealView>, ProblemHttpResult>> SetLines(Guid id, DealLinesRequest body, [AsParameters] DealChainServices s)
     {
         if (body.Lines is null)
         {
             return Problems.Invalid("lines", "'lines' (a list, may be empty) is required.");
         }
 
-        var (lines, problem) = await ResolveAsync(body.Lines, catalog);
+        var (lines, problem) = await ResolveAsync(body.Lines, s.Catalog);
         if (problem is not null)
         {
             return problem;
         }
 
-        var result = await grains.GetGrain<IDealGrain>(id).SetLines(new SetDealLinesCommand(lines), await queries.DealHasOrderAsync(id, ct), user.Actor());
-        return result.Ok ? Results.Ok(result.Deal) : Problems.From(result.Error!);
+        var result = await s.Grains.GetGrain<IDealGrain>(id).SetLines(new SetDealLinesCommand(lines), await s.Queries.DealHasOrderAsync(id, s.Ct), s.User.Actor());
+        return result.Ok ? TypedResults.Ok(result.Deal) : Problems.From(result.Error!);
     }
 
     /// <summary>Checks the lines against the catalog; the lead conversion uses it too.</summary>
-    public static async Task<(IReadOnlyList<DealLineView> Lines, IResult? Problem)> ResolveAsync(IReadOnlyList<DealLineRequest?> input, IStockCatalog catalog)
+    public static async Task<(IReadOnlyList<DealLineView> Lines, ProblemHttpResult? Problem)> ResolveAsync(IReadOnlyList<DealLineRequest?> input, IStockCatalog catalog)
     {
         var lines = new List<DealLineView>();
         for (var i = 0; i < input.Count; i++)

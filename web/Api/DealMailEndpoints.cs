@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using SalesOrleans.Deals;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.ReadModel;
@@ -21,6 +22,9 @@ public sealed record DealMailView(
         m.Subject, m.Body, m.Language, m.TemplateId, m.AttachmentName, m.CreatedAt, m.Status, m.Attempts, m.SentAt, m.LastError);
 }
 
+/// <summary>The template list with the placeholders a template may use.</summary>
+public sealed record MailTemplatesView(IReadOnlyList<string> Placeholders, IReadOnlyList<MailTemplateRecord> Templates);
+
 /// <summary>
 /// Outgoing mail from the deal (1C:CRM project): templates per language (admins and department heads edit them), the
 /// deal card's filled-in preview, and sending — queued once per mail id, sent by the silo's mailer, journalled on the
@@ -31,24 +35,26 @@ public static class DealMailEndpoints
     public static void MapDealMailEndpoints(this IEndpointRouteBuilder app)
     {
         var templates = app.MapGroup("/api/mail-templates").WithTags("Mail templates");
-        templates.MapGet("/", async (DealMailStore store, CancellationToken ct) => Results.Ok(new
-        {
-            Placeholders = DealMail.Placeholders,
-            Templates = await store.ListTemplatesAsync(ct),
-        })).Requires(Capability.DealMail);
+        templates.MapGet("/", ListTemplates).Requires(Capability.DealMail);
         templates.MapPut("/{id:guid}", SaveTemplate).Requires(Capability.MailTemplate);
-        templates.MapDelete("/{id:guid}", async (Guid id, DealMailStore store, CancellationToken ct) =>
-            await store.DeleteTemplateAsync(id, ct) ? Results.NoContent() : Problems.NotFound($"There is no mail template {id}."))
-            .Requires(Capability.MailTemplate);
+        templates.MapDelete("/{id:guid}", DeleteTemplate).Requires(Capability.MailTemplate);
 
         var deals = app.MapGroup("/api/deals").WithTags("Deals");
         deals.MapPost("/{id:guid}/mails/preview", Preview).Requires(Capability.DealMail, Resource.Deal());
         deals.MapPost("/{id:guid}/mails", Send).Requires(Capability.DealMail, Resource.Deal());
-        deals.MapGet("/{id:guid}/mails", async (Guid id, DealMailStore store, CancellationToken ct) =>
-            Results.Ok((await store.ListForDealAsync(id, ct)).Select(DealMailView.Of))).Requires(Capability.DealRead, Resource.Deal());
+        deals.MapGet("/{id:guid}/mails", ListMails).Requires(Capability.DealRead, Resource.Deal());
     }
 
-    private static async Task<IResult> SaveTemplate(Guid id, MailTemplateRequest body, ClaimsPrincipal user, DealMailStore store, CancellationToken ct)
+    private static async Task<Ok<MailTemplatesView>> ListTemplates(DealMailStore store, CancellationToken ct) =>
+        TypedResults.Ok(new MailTemplatesView(DealMail.Placeholders, await store.ListTemplatesAsync(ct)));
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteTemplate(Guid id, DealMailStore store, CancellationToken ct) =>
+        await store.DeleteTemplateAsync(id, ct) ? TypedResults.NoContent() : Problems.NotFound($"There is no mail template {id}.");
+
+    private static async Task<Ok<IReadOnlyList<DealMailView>>> ListMails(Guid id, DealMailStore store, CancellationToken ct) =>
+        TypedResults.Ok<IReadOnlyList<DealMailView>>((await store.ListForDealAsync(id, ct)).Select(DealMailView.Of).ToList());
+
+    private static async Task<Results<Ok<MailTemplateRecord>, Created<MailTemplateRecord>, ProblemHttpResult>> SaveTemplate(Guid id, MailTemplateRequest body, ClaimsPrincipal user, DealMailStore store, CancellationToken ct)
     {
         if (id == Guid.Empty)
         {
@@ -72,15 +78,15 @@ public static class DealMailEndpoints
         }
 
         var saved = await store.GetTemplateAsync(id, ct);
-        return existed ? Results.Ok(saved) : Results.Created($"/api/mail-templates/{id}", saved);
+        return existed ? TypedResults.Ok(saved) : TypedResults.Created($"/api/mail-templates/{id}", saved);
     }
 
-    private static async Task<IResult> Preview(Guid id, DealMailPreviewRequest? body, ClaimsPrincipal user, DealMailService mails, CancellationToken ct)
+    private static async Task<Results<Ok<DealMailDraft>, ProblemHttpResult>> Preview(Guid id, DealMailPreviewRequest? body, ClaimsPrincipal user, DealMailService mails, CancellationToken ct)
     {
         try
         {
             return await mails.ComposeAsync(id, body?.TemplateId, body?.Language, user.Name(), ct) is { } draft
-                ? Results.Ok(draft)
+                ? TypedResults.Ok(draft)
                 : Problems.NotFound($"Deal {id} does not exist.");
         }
         catch (Rejection e)
@@ -89,7 +95,7 @@ public static class DealMailEndpoints
         }
     }
 
-    private static async Task<IResult> Send(Guid id, SendDealMailRequest body, ClaimsPrincipal user, DealMailService mails, CancellationToken ct)
+    private static async Task<Results<Accepted<DealMailView>, Ok<DealMailView>, ProblemHttpResult>> Send(Guid id, SendDealMailRequest body, ClaimsPrincipal user, DealMailService mails, CancellationToken ct)
     {
         if (body.MailId is not { } mailId)
         {
@@ -105,11 +111,11 @@ public static class DealMailEndpoints
             }
 
             var view = DealMailView.Of(queued.Mail);
-            return queued.Created ? Results.Accepted($"/api/deals/{id}/mails", view) : Results.Ok(view);
+            return queued.Created ? TypedResults.Accepted($"/api/deals/{id}/mails", view) : TypedResults.Ok(view);
         }
         catch (Rejection e) when (e.Code == RejectionCode.Conflict)
         {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message);
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message);
         }
         catch (Rejection e)
         {

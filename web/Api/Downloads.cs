@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace SalesOrleans.Web.Api;
 
 /// <summary>
@@ -35,6 +37,6 @@ public static class Downloads
         return media is not null && SafeTypes.Contains(media) ? media.ToLowerInvariant() : Fallback;
     }
 
-    public static IResult File(byte[] content, string? contentType, string fileName) =>
-        Results.File(content, ServedType(contentType), string.IsNullOrWhiteSpace(fileName) ? "document" : fileName);
+    public static FileContentHttpResult File(byte[] content, string? contentType, string fileName) =>
+        TypedResults.File(content, ServedType(contentType), string.IsNullOrWhiteSpace(fileName) ? "document" : fileName);
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using MimeKit;
 using SalesOrleans.Deals;
 using SalesOrleans.Domain.Deals;
@@ -20,6 +21,10 @@ public sealed record QuarantineItem(Guid Id, string Mailbox, string? Sender, str
         m.State, m.DecidedBy, m.DecidedAt, m.ContactId, m.LeadId, m.DealId);
 }
 
+/// <summary>What the quarantine's decisions are given: the mail store, the intake's mail path, the customer and the caller's reach.</summary>
+public readonly record struct MailServices(MailboxStore Store, MailInquiries Inquiries, IGrainFactory Grains, AccessGuard Access, TimeProvider Clock,
+    ClaimsPrincipal User, CancellationToken Ct);
+
 /// <summary>
 /// The mail quarantine: mail the intake could not make an inquiry of (and automatic mail it filed), for the head of sales
 /// to make a lead of (the intake's own path and key: once), attach to a customer, or discard. Every decision records who
@@ -30,17 +35,18 @@ public static class MailEndpoints
     public static void MapMailEndpoints(this IEndpointRouteBuilder app)
     {
         var mail = app.MapGroup("/api/mail/quarantine").WithTags("Mail");
-        mail.MapGet("/", async (bool? open, int? limit, MailboxStore store, CancellationToken ct) =>
-            (await store.ListQuarantineAsync(limit ?? 200, open ?? false, ct)).Select(QuarantineItem.Of).ToList())
-            .Requires(Capability.MailQuarantine);
+        mail.MapGet("/", ListQuarantine).Requires(Capability.MailQuarantine);
         mail.MapPost("/{id:guid}/lead", MakeLead).Requires(Capability.MailQuarantine);
         mail.MapPost("/{id:guid}/attach", Attach).Requires(Capability.MailQuarantine);
         mail.MapPost("/{id:guid}/discard", Discard).Requires(Capability.MailQuarantine);
     }
 
-    private static async Task<IResult> MakeLead(Guid id, MailLeadRequest? body, ClaimsPrincipal user, MailboxStore store, MailInquiries inquiries,
-        TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<List<QuarantineItem>>> ListQuarantine(bool? open, int? limit, MailboxStore store, CancellationToken ct) =>
+        TypedResults.Ok((await store.ListQuarantineAsync(limit ?? 200, open ?? false, ct)).Select(QuarantineItem.Of).ToList());
+
+    private static async Task<Results<Ok<QuarantineItem>, ProblemHttpResult>> MakeLead(Guid id, MailLeadRequest? body, [AsParameters] MailServices s)
     {
+        var (user, store, inquiries, clock, ct) = (s.User, s.Store, s.Inquiries, s.Clock, s.Ct);
         if (await Open(id, QuarantineStates.Lead, store, ct) is { } answer)
         {
             return answer;
@@ -67,9 +73,9 @@ public static class MailEndpoints
         return await Decided(id, QuarantineStates.Lead, store, ct);
     }
 
-    private static async Task<IResult> Attach(Guid id, MailAttachRequest? body, ClaimsPrincipal user, MailboxStore store, MailInquiries inquiries,
-        IGrainFactory grains, AccessGuard access, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<QuarantineItem>, ProblemHttpResult>> Attach(Guid id, MailAttachRequest? body, [AsParameters] MailServices s)
     {
+        var (user, store, inquiries, grains, access, clock, ct) = (s.User, s.Store, s.Inquiries, s.Grains, s.Access, s.Clock, s.Ct);
         if (body?.ContactId is not { } contactId || contactId == Guid.Empty)
         {
             return Problems.Invalid("contactId", "'contactId' names the customer the mail joins.");
@@ -102,8 +108,9 @@ public static class MailEndpoints
         return await Decided(id, QuarantineStates.Attached, store, ct);
     }
 
-    private static async Task<IResult> Discard(Guid id, ClaimsPrincipal user, MailboxStore store, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<QuarantineItem>, ProblemHttpResult>> Discard(Guid id, [AsParameters] MailServices s)
     {
+        var (user, store, clock, ct) = (s.User, s.Store, s.Clock, s.Ct);
         if (await Open(id, QuarantineStates.Discarded, store, ct) is { } answer)
         {
             return answer;
@@ -117,7 +124,7 @@ public static class MailEndpoints
     private static string FallbackKey(QuarantinedMail m) => $"{m.Mailbox}/{m.UidValidity}/{m.Uid}";
 
     /// <summary>Null while the mail is open; otherwise the answer: 404, the earlier same decision (200), or 409 naming who decided what.</summary>
-    private static async Task<IResult?> Open(Guid id, string state, MailboxStore store, CancellationToken ct)
+    private static async Task<Results<Ok<QuarantineItem>, ProblemHttpResult>?> Open(Guid id, string state, MailboxStore store, CancellationToken ct)
     {
         if (await store.GetQuarantinedAsync(id, ct) is not { } found)
         {
@@ -127,17 +134,17 @@ public static class MailEndpoints
         return found.Mail.State == QuarantineStates.Open ? null : Answer(found.Mail, state);
     }
 
-    private static async Task<IResult> Decided(Guid id, string state, MailboxStore store, CancellationToken ct) =>
+    private static async Task<Results<Ok<QuarantineItem>, ProblemHttpResult>> Decided(Guid id, string state, MailboxStore store, CancellationToken ct) =>
         await store.GetQuarantinedAsync(id, ct) is { } found ? Answer(found.Mail, state) : Problems.NotFound($"No quarantined mail {id}.");
 
-    private static IResult Answer(QuarantinedMail mail, string state) =>
+    private static Results<Ok<QuarantineItem>, ProblemHttpResult> Answer(QuarantinedMail mail, string state) =>
         mail.State == state
-            ? Results.Ok(QuarantineItem.Of(mail))
-            : Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already decided",
+            ? TypedResults.Ok(QuarantineItem.Of(mail))
+            : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already decided",
                 detail: $"This mail was already {mail.State} by {mail.DecidedBy} at {mail.DecidedAt:u}.",
                 extensions: new Dictionary<string, object?> { ["state"] = mail.State });
 
-    private static IResult NotKept() => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Message not kept",
+    private static ProblemHttpResult NotKept() => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Message not kept",
         detail: "This mail was quarantined before messages were kept (or was too large): find it in the mailbox's quarantine folder.");
 
     private static async Task<(QuarantinedMail Mail, MimeMessage? Message)> Message(Guid id, MailboxStore store, CancellationToken ct)

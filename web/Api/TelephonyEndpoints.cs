@@ -2,12 +2,25 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SalesOrleans.Domain.Leads;
 using SalesOrleans.Leads;
 using SalesOrleans.ReadModel;
 
 namespace SalesOrleans.Web.Api;
+
+/// <summary>What the webhook answers for an event it recorded (or had already: <paramref name="Duplicate"/>).</summary>
+public sealed record CallEventReceipt(string CallId, string Event, bool Duplicate);
+
+/// <summary>What the AMI webhook answers for an event that says nothing about a call's stage.</summary>
+public sealed record IgnoredEvent(bool Ignored);
+
+/// <summary>What the webhooks are given: the raw request (they read and sign-check the body themselves), the key and the call grains.</summary>
+public readonly record struct TelephonyWebhookServices(HttpContext Http, IOptions<TelephonyOptions> Options, IGrainFactory Grains, CancellationToken Ct);
+
+/// <summary>What the call list is given: the read model and the caller's reach.</summary>
+public readonly record struct CallListServices(LeadQueries Queries, AccessPolicy Access, System.Security.Claims.ClaimsPrincipal User, CancellationToken Ct);
 
 /// <summary>
 /// The PBX webhook: X-Api-Key from configuration (optionally a signature, see TelephonyWebhookGuard), one JSON event per call stage, handed to the call's grain.
@@ -23,21 +36,25 @@ public static class TelephonyEndpoints
         var telephony = app.MapGroup("/api/telephony").WithTags("Telephony");
         telephony.MapPost("/calls", Calls).Public("the PBX webhook: checked by its own X-Api-Key").DisableAntiforgery();
         telephony.MapPost("/ami", Ami).Public("the PBX webhook: checked by its own X-Api-Key").DisableAntiforgery();
-        telephony.MapGet("/calls/{callId}", async (string callId, IGrainFactory grains) =>
-            await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callId)).Get() is { } call ? Results.Ok(call) : Problems.NotFound($"No call '{callId}'."))
-            .Requires(Capability.TelephonyRead, Resource.Call());
-        // Short of "all", the calls of the user's own department.
-        telephony.MapGet("/calls", async (int? limit, System.Security.Claims.ClaimsPrincipal user, LeadQueries queries, AccessPolicy access, CancellationToken ct) =>
-            await access.ScopeAsync(user, Capability.TelephonyRead, ct) switch
-            {
-                AccessScope.All => await queries.ListCallsAsync(null, limit ?? 100, ct),
-                AccessScope.Department when user.DepartmentOf() is { } department => await queries.ListCallsAsync(null, limit ?? 100, ct, department),
-                _ => Array.Empty<CallLogItem>(),
-            }).Requires(Capability.TelephonyRead);
+        telephony.MapGet("/calls/{callId}", GetCall).Requires(Capability.TelephonyRead, Resource.Call());
+        telephony.MapGet("/calls", ListCalls).Requires(Capability.TelephonyRead);
     }
 
-    private static async Task<IResult> Calls(HttpContext http, IOptions<TelephonyOptions> options, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Ok<CallView>, ProblemHttpResult>> GetCall(string callId, IGrainFactory grains) =>
+        await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callId)).Get() is { } call ? TypedResults.Ok(call) : Problems.NotFound($"No call '{callId}'.");
+
+    /// <summary>Short of "all", the calls of the user's own department.</summary>
+    private static async Task<Ok<IReadOnlyList<CallLogItem>>> ListCalls(int? limit, [AsParameters] CallListServices s) =>
+        TypedResults.Ok(await s.Access.ScopeAsync(s.User, Capability.TelephonyRead, s.Ct) switch
+        {
+            AccessScope.All => await s.Queries.ListCallsAsync(null, limit ?? 100, s.Ct),
+            AccessScope.Department when s.User.DepartmentOf() is { } department => await s.Queries.ListCallsAsync(null, limit ?? 100, s.Ct, department),
+            _ => [],
+        });
+
+    private static async Task<Results<Accepted<CallEventReceipt>, ProblemHttpResult>> Calls([AsParameters] TelephonyWebhookServices s)
     {
+        var (http, options, grains, ct) = (s.Http, s.Options, s.Grains, s.Ct);
         if (Unauthorized(http, options.Value) is { } denied)
         {
             return denied;
@@ -64,13 +81,14 @@ public static class TelephonyEndpoints
             }
 
             var recorded = await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callEvent.CallId)).Record(callEvent);
-            return Results.Accepted(value: new { callId = callEvent.CallId, @event = callEvent.Event, duplicate = !recorded });
+            return TypedResults.Accepted((string?)null, new CallEventReceipt(callEvent.CallId, callEvent.Event, !recorded));
         }
     }
 
     /// <summary>Asterisk AMI-style events (Newchannel, Newstate, Hangup), as a JSON object of strings or as AMI's own "Key: Value" lines (text/plain), mapped to the same model.</summary>
-    private static async Task<IResult> Ami(HttpContext http, IOptions<TelephonyOptions> options, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Results<Accepted<CallEventReceipt>, Accepted<IgnoredEvent>, ProblemHttpResult>> Ami([AsParameters] TelephonyWebhookServices s)
     {
+        var (http, options, grains, ct) = (s.Http, s.Options, s.Grains, s.Ct);
         if (Unauthorized(http, options.Value) is { } denied)
         {
             return denied;
@@ -127,7 +145,7 @@ public static class TelephonyEndpoints
 
         if (callEvent is null)
         {
-            return Results.Accepted(value: new { ignored = true });
+            return TypedResults.Accepted((string?)null, new IgnoredEvent(true));
         }
 
         if (http.RequestServices.GetRequiredService<TelephonyWebhookGuard>().EventTimeProblem(callEvent.Ts) is { } late)
@@ -136,7 +154,7 @@ public static class TelephonyEndpoints
         }
 
         var recorded = await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callEvent.CallId)).Record(callEvent);
-        return Results.Accepted(value: new { callId = callEvent.CallId, @event = callEvent.Event, duplicate = !recorded });
+        return TypedResults.Accepted((string?)null, new CallEventReceipt(callEvent.CallId, callEvent.Event, !recorded));
     }
 
     /// <summary>Checks the webhook's JSON; on failure names the field. The event names are the webhook's (snake case).</summary>
@@ -265,13 +283,13 @@ public static class TelephonyEndpoints
     }
 
     // Key, signature and failure limit: see TelephonyWebhookGuard.
-    private static IResult? Unauthorized(HttpContext http, TelephonyOptions options) =>
+    private static ProblemHttpResult? Unauthorized(HttpContext http, TelephonyOptions options) =>
         http.RequestServices.GetRequiredService<TelephonyWebhookGuard>().CheckKey(http, options.ApiKey, ApiKeyHeader);
 
     /// <summary>The body, at most <see cref="MaxBodyBytes"/> (counted while reading, whatever Content-Length claims).</summary>
-    private static async Task<(byte[]? Body, IResult? Error)> ReadBody(HttpContext http, CancellationToken ct)
+    private static async Task<(byte[]? Body, ProblemHttpResult? Error)> ReadBody(HttpContext http, CancellationToken ct)
     {
-        static IResult TooLarge() => Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: $"An event is at most {MaxBodyBytes} bytes.");
+        static ProblemHttpResult TooLarge() => TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: $"An event is at most {MaxBodyBytes} bytes.");
         if (http.Request.ContentLength > MaxBodyBytes)
         {
             return (null, TooLarge());
@@ -302,13 +320,13 @@ public static class TelephonyEndpoints
     }
 
 
-    private static async Task<(string? Text, IResult? Error)> ReadText(HttpContext http, CancellationToken ct)
+    private static async Task<(string? Text, ProblemHttpResult? Error)> ReadText(HttpContext http, CancellationToken ct)
     {
         var (body, error) = await ReadBody(http, ct);
         return body is null ? (null, error) : (Encoding.UTF8.GetString(body), null);
     }
 
-    private static async Task<(JsonDocument? Document, IResult? Error)> ReadObject(HttpContext http, CancellationToken ct)
+    private static async Task<(JsonDocument? Document, ProblemHttpResult? Error)> ReadObject(HttpContext http, CancellationToken ct)
     {
         var (body, error) = await ReadBody(http, ct);
         if (body is null)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SalesOrleans.Web.Auth;
 
@@ -40,13 +41,13 @@ public sealed class TelephonyWebhookGuard(IOptions<TelephonyWebhookOptions> opti
     private readonly FailureLimit _failures = new(options.Value.FailuresPerMinute, TimeSpan.FromMinutes(1));
 
     /// <summary>429 when the address has used up its failures; 401 (counted) when the key is wrong; null when it may go on.</summary>
-    public IResult? CheckKey(HttpContext http, string? expected, string headerName)
+    public ProblemHttpResult? CheckKey(HttpContext http, string? expected, string headerName)
     {
         var address = Address(http);
         if (_failures.RetryAfter(address) is { } wait)
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed requests",
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed requests",
                 detail: $"Too many requests with a wrong key or signature from this address; try again in {Math.Ceiling(wait.TotalSeconds)} s.");
         }
 
@@ -60,11 +61,11 @@ public sealed class TelephonyWebhookGuard(IOptions<TelephonyWebhookOptions> opti
         }
 
         _failures.Failed(address);
-        return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: $"A valid {headerName} header is required.");
+        return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: $"A valid {headerName} header is required.");
     }
 
     /// <summary>With a signing secret configured: 401 (counted) unless the body carries a fresh, valid signature.</summary>
-    public IResult? CheckSignature(HttpContext http, ReadOnlySpan<byte> body)
+    public ProblemHttpResult? CheckSignature(HttpContext http, ReadOnlySpan<byte> body)
     {
         var secret = options.Value.SigningSecret;
         if (string.IsNullOrEmpty(secret))
@@ -79,7 +80,7 @@ public sealed class TelephonyWebhookGuard(IOptions<TelephonyWebhookOptions> opti
         }
 
         _failures.Failed(Address(http));
-        return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: problem);
+        return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: problem);
     }
 
     /// <summary>Why the event time is refused (400 naming <c>ts</c>), or null when it is plausible.</summary>
