@@ -163,7 +163,7 @@ public static partial class LeadEndpoints
         var queues = app.MapGroup("/api/queues").WithTags("Queues");
         queues.MapGet("/{department}", async (string department, ILeadDirectory directory, IGrainFactory grains) =>
             directory.DepartmentExists(department)
-                ? Results.Ok(await grains.GetGrain<ILeadQueueGrain>(LeadQueueGrain.KeyOf(department)).Get())
+                ? Results.Ok(await grains.GetGrain<ILeadQueueGrain>(LeadQueueKeys.Of(department)).Get())
                 : Problems.NotFound($"Unknown department '{department}'.")).Requires(Capability.QueueRead, Resource.Department());
         queues.MapPost("/{department}/presence", async (string department, PresenceRequest body, ClaimsPrincipal user, ILeadDirectory directory,
             AbsenceHandover handover, AccessGuard access, CancellationToken ct) =>
@@ -199,7 +199,7 @@ public static partial class LeadEndpoints
                 return Problems.Invalid("capacity", "'capacity' must be between 0 (no cap) and 10000.");
             }
 
-            var queue = grains.GetGrain<ILeadQueueGrain>(LeadQueueGrain.KeyOf(department));
+            var queue = grains.GetGrain<ILeadQueueGrain>(LeadQueueKeys.Of(department));
             var current = await queue.Get();
             await queue.Configure(body.Policy ?? current.Policy, body.Capacity ?? current.Capacity);
             return Results.Ok(await queue.Get());

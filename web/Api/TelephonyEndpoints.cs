@@ -24,7 +24,7 @@ public static class TelephonyEndpoints
         telephony.MapPost("/calls", Calls).Public("the PBX webhook: checked by its own X-Api-Key").DisableAntiforgery();
         telephony.MapPost("/ami", Ami).Public("the PBX webhook: checked by its own X-Api-Key").DisableAntiforgery();
         telephony.MapGet("/calls/{callId}", async (string callId, IGrainFactory grains) =>
-            await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callId)).Get() is { } call ? Results.Ok(call) : Problems.NotFound($"No call '{callId}'."))
+            await grains.GetGrain<ICallGrain>(CallKeys.Of(callId)).Get() is { } call ? Results.Ok(call) : Problems.NotFound($"No call '{callId}'."))
             .Requires(Capability.TelephonyRead, Resource.Call());
         // Short of "all", the calls of the user's own department.
         telephony.MapGet("/calls", async (int? limit, System.Security.Claims.ClaimsPrincipal user, LeadQueries queries, AccessPolicy access, CancellationToken ct) =>
@@ -63,7 +63,7 @@ public static class TelephonyEndpoints
                 return Problems.Invalid("ts", late);
             }
 
-            var recorded = await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callEvent.CallId)).Record(callEvent);
+            var recorded = await grains.GetGrain<ICallGrain>(CallKeys.Of(callEvent.CallId)).Record(callEvent);
             return Results.Accepted(value: new { callId = callEvent.CallId, @event = callEvent.Event, duplicate = !recorded });
         }
     }
@@ -135,7 +135,7 @@ public static class TelephonyEndpoints
             return Problems.Invalid("ts", late);
         }
 
-        var recorded = await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callEvent.CallId)).Record(callEvent);
+        var recorded = await grains.GetGrain<ICallGrain>(CallKeys.Of(callEvent.CallId)).Record(callEvent);
         return Results.Accepted(value: new { callId = callEvent.CallId, @event = callEvent.Event, duplicate = !recorded });
     }
 
