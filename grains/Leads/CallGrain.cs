@@ -19,9 +19,9 @@ public sealed class CallGrain(
     ILeadDirectory directory,
     ILogger<CallGrain> logger) : Grain, ICallGrain
 {
-    private const string Prefix = "call:";
+    private const string Prefix = CallKeys.Prefix;
 
-    public static string KeyOf(string callId) => Prefix + callId;
+    public static string KeyOf(string callId) => CallKeys.Of(callId);
 
     /// <summary>
     /// The key of the call's journal line on its contact and lead (or deal): fixed by the call, so a settling retried

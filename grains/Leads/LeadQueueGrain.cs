@@ -20,7 +20,7 @@ public sealed class LeadQueueGrain(
     TimeProvider clock,
     ILogger<LeadQueueGrain> logger) : Grain, ILeadQueueGrain
 {
-    private const string Prefix = "queue:";
+    private const string Prefix = LeadQueueKeys.Prefix;
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(30);
 
     // The live queue; the stored state gets a copy at each write, so a write in flight never sees a later change.
@@ -30,7 +30,7 @@ public sealed class LeadQueueGrain(
     private CoalescingWriter? _writer;
     private bool _draining;
 
-    public static string KeyOf(string department) => Prefix + department;
+    public static string KeyOf(string department) => LeadQueueKeys.Of(department);
 
     private string Department => this.GetPrimaryKeyString()[Prefix.Length..];
 

@@ -1,11 +1,5 @@
 namespace SalesOrleans.Managers;
 
-/// <summary>Reads the shares the read model holds for a person, to rebuild a manager grain's workload on activation.</summary>
-public interface IWorkloadSource
-{
-    Task<IReadOnlyList<WorkloadShareReport>> LoadSharesAsync(string user, CancellationToken ct = default);
-}
-
 /// <summary>
 /// A person's workload: the sum of the shares every deal reports. Nothing of its own is stored — the read model
 /// already holds each deal's tasks and owner with their seq — so reports cost no extra write.

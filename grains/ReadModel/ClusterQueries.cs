@@ -32,9 +32,25 @@ public sealed class ClusterQueries(NpgsqlDataSource db)
             // SuspectTimes: "address@time|address@time…", one entry per vote against the silo.
             var suspicions = reader.IsDBNull(8) ? 0 : reader.GetString(8).Split('|', StringSplitOptions.RemoveEmptyEntries).Length;
             silos.Add(new SiloEntry(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4),
-                ((SiloStatus)reader.GetInt32(5)).ToString(), reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7), suspicions));
+                StatusName(reader.GetInt32(5)), reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7), suspicions));
         }
 
         return silos;
     }
+
+    /// <summary>
+    /// The name of Orleans' SiloStatus value the table stores as a number; spelled out here so the read model needs no
+    /// Orleans assembly (ClusterQueriesTests checks it against the enum).
+    /// </summary>
+    public static string StatusName(int status) => status switch
+    {
+        0 => "None",
+        1 => "Created",
+        2 => "Joining",
+        3 => "Active",
+        4 => "ShuttingDown",
+        5 => "Stopping",
+        6 => "Dead",
+        _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }

@@ -239,7 +239,7 @@ public static partial class LeadEndpoints
 
     private static async Task<Results<Ok<QueueView>, ProblemHttpResult>> GetQueue(string department, ILeadDirectory directory, IGrainFactory grains) =>
         directory.DepartmentExists(department)
-            ? TypedResults.Ok(await grains.GetGrain<ILeadQueueGrain>(LeadQueueGrain.KeyOf(department)).Get())
+            ? TypedResults.Ok(await grains.GetGrain<ILeadQueueGrain>(LeadQueueKeys.Of(department)).Get())
             : Problems.NotFound($"Unknown department '{department}'.");
 
     private static async Task<Results<Ok<HandoverReport>, ProblemHttpResult>> SetPresence(string department, PresenceRequest body, [AsParameters] QueueServices s)
@@ -277,7 +277,7 @@ public static partial class LeadEndpoints
             return Problems.Invalid("capacity", "'capacity' must be between 0 (no cap) and 10000.");
         }
 
-        var queue = grains.GetGrain<ILeadQueueGrain>(LeadQueueGrain.KeyOf(department));
+        var queue = grains.GetGrain<ILeadQueueGrain>(LeadQueueKeys.Of(department));
         var current = await queue.Get();
         await queue.Configure(body.Policy ?? current.Policy, body.Capacity ?? current.Capacity);
         return TypedResults.Ok(await queue.Get());

@@ -41,7 +41,7 @@ public static class TelephonyEndpoints
     }
 
     private static async Task<Results<Ok<CallView>, ProblemHttpResult>> GetCall(string callId, IGrainFactory grains) =>
-        await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callId)).Get() is { } call ? TypedResults.Ok(call) : Problems.NotFound($"No call '{callId}'.");
+        await grains.GetGrain<ICallGrain>(CallKeys.Of(callId)).Get() is { } call ? TypedResults.Ok(call) : Problems.NotFound($"No call '{callId}'.");
 
     /// <summary>Short of "all", the calls of the user's own department.</summary>
     private static async Task<Ok<IReadOnlyList<CallLogItem>>> ListCalls(int? limit, [AsParameters] CallListServices s) =>
@@ -80,7 +80,7 @@ public static class TelephonyEndpoints
                 return Problems.Invalid("ts", late);
             }
 
-            var recorded = await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callEvent.CallId)).Record(callEvent);
+            var recorded = await grains.GetGrain<ICallGrain>(CallKeys.Of(callEvent.CallId)).Record(callEvent);
             return TypedResults.Accepted((string?)null, new CallEventReceipt(callEvent.CallId, callEvent.Event, !recorded));
         }
     }
@@ -153,7 +153,7 @@ public static class TelephonyEndpoints
             return Problems.Invalid("ts", late);
         }
 
-        var recorded = await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(callEvent.CallId)).Record(callEvent);
+        var recorded = await grains.GetGrain<ICallGrain>(CallKeys.Of(callEvent.CallId)).Record(callEvent);
         return TypedResults.Accepted((string?)null, new CallEventReceipt(callEvent.CallId, callEvent.Event, !recorded));
     }
 

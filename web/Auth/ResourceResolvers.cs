@@ -149,7 +149,7 @@ public sealed class ResourceResolvers(IGrainFactory grains, UserDirectory users,
     }
 
     private async Task<ResourceFacts?> CallAsync(string key) =>
-        key.Length is > 0 and <= 200 && await grains.GetGrain<ICallGrain>(CallGrain.KeyOf(key)).Get() is { } call
+        key.Length is > 0 and <= 200 && await grains.GetGrain<ICallGrain>(CallKeys.Of(key)).Get() is { } call
             ? ResourceFacts.Of(call.Department, call.RingsFor, call.CallBackTaskFor)
             : null;
 }

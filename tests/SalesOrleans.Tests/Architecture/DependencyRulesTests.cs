@@ -1,6 +1,6 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using SalesOrleans.Deals;
-using SalesOrleans.Leads;
 using SalesOrleans.Silo.Hosting;
 using SalesOrleans.Web;
 
@@ -8,30 +8,57 @@ namespace SalesOrleans.Tests.Architecture;
 
 /// <summary>
 /// The project graph as it is (docs/architecture.md draws it), read from the compiled assemblies: what each project
-/// references, what the domain namespace may use, and which grain classes the web front may name. A change that breaks
-/// a rule fails here; a change that removes a dependency never does (the rules are upper bounds).
+/// references, which namespaces each assembly holds, what the domain may use, and which types of the grains assembly
+/// the web front may name. A change that breaks a rule fails here; a change that removes a dependency never does (the
+/// graph rules are upper bounds), except that the web front's allow-list must then shrink with it.
 /// </summary>
 [Trait("Category", "Unit")]
 public class DependencyRulesTests
 {
     private static readonly Assembly GrainInterfaces = typeof(IDealGrain).Assembly;
+    private static readonly Assembly Domain = typeof(SalesOrleans.Domain.Deals.Deal).Assembly;
+    private static readonly Assembly ReadModel = typeof(SalesOrleans.ReadModel.DealQueries).Assembly;
     private static readonly Assembly Grains = typeof(DealGrain).Assembly;
     private static readonly Assembly Web = typeof(WebSetup).Assembly;
     private static readonly Assembly Silo = typeof(NodeHost).Assembly;
+
+    /// <summary>Bottom to top: each project may reference only projects before it, so the graph has no cycle.</summary>
+    private static readonly Assembly[] Layers = [GrainInterfaces, Domain, ReadModel, Grains, Web, Silo];
 
     private static IEnumerable<string> OursReferencedBy(Assembly assembly) =>
         assembly.GetReferencedAssemblies().Select(r => r.Name!).Where(n => n.StartsWith("SalesOrleans.", StringComparison.Ordinal)).Order();
 
     private static string Describe(IEnumerable<Type> types) => string.Join("\n", types.Select(t => t.FullName).Order());
 
+    private static string NameOf(Assembly assembly) => assembly.GetName().Name!;
+
+    /// <summary>The types a compiler wrote for us (closures, state machines, regex and Orleans code) are not ours to place.</summary>
+    private static bool IsOurs(Type t) =>
+        !t.IsDefined(typeof(CompilerGeneratedAttribute), false) && t.Namespace is { } n && n.StartsWith("SalesOrleans", StringComparison.Ordinal)
+        && !t.FullName!.Contains('<');
+
     [Fact]
     public void Projects_reference_only_the_layers_below_them()
     {
-        // grain-interfaces ← grains ← web ← silo (the host); tests and benchmarks sit on the silo.
+        // grain-interfaces ← domain ← read model ← grains ← web ← silo (the host); tests and benchmarks sit on the silo.
         Assert.Empty(OursReferencedBy(GrainInterfaces));
-        Assert.Subset(new HashSet<string> { "SalesOrleans.GrainInterfaces" }, OursReferencedBy(Grains).ToHashSet());
-        Assert.Subset(new HashSet<string> { "SalesOrleans.GrainInterfaces", "SalesOrleans.Grains" }, OursReferencedBy(Web).ToHashSet());
-        Assert.Subset(new HashSet<string> { "SalesOrleans.GrainInterfaces", "SalesOrleans.Grains", "SalesOrleans.Web" }, OursReferencedBy(Silo).ToHashSet());
+        Assert.Subset(new HashSet<string> { "SalesOrleans.GrainInterfaces" }, OursReferencedBy(Domain).ToHashSet());
+        Assert.Subset(new HashSet<string> { "SalesOrleans.GrainInterfaces", "SalesOrleans.Domain" }, OursReferencedBy(ReadModel).ToHashSet());
+        Assert.Subset(new HashSet<string> { "SalesOrleans.GrainInterfaces", "SalesOrleans.Domain", "SalesOrleans.ReadModel" }, OursReferencedBy(Grains).ToHashSet());
+        Assert.Subset(new HashSet<string> { "SalesOrleans.GrainInterfaces", "SalesOrleans.Domain", "SalesOrleans.ReadModel", "SalesOrleans.Grains" }, OursReferencedBy(Web).ToHashSet());
+        Assert.Subset(new HashSet<string> { "SalesOrleans.GrainInterfaces", "SalesOrleans.Domain", "SalesOrleans.ReadModel", "SalesOrleans.Grains", "SalesOrleans.Web" }, OursReferencedBy(Silo).ToHashSet());
+    }
+
+    [Fact]
+    public void The_project_graph_has_no_cycle()
+    {
+        // Stronger than the lists above in one way: it also holds for a project added later between the layers.
+        for (var i = 0; i < Layers.Length; i++)
+        {
+            var above = Layers[i..].Select(NameOf).ToHashSet();
+            var upward = OursReferencedBy(Layers[i]).Where(above.Contains).ToList();
+            Assert.True(upward.Count == 0, $"{NameOf(Layers[i])} references {string.Join(", ", upward)} (its own layer or above)");
+        }
     }
 
     [Fact]
@@ -45,12 +72,38 @@ public class DependencyRulesTests
     }
 
     [Fact]
+    public void The_domain_assembly_references_no_orleans_storage_hosting_or_web()
+    {
+        var forbidden = Domain.GetReferencedAssemblies().Select(r => r.Name!)
+            .Where(n => n.StartsWith("Orleans", StringComparison.Ordinal) || n.StartsWith("Npgsql", StringComparison.Ordinal)
+                || n.StartsWith("Microsoft.Extensions", StringComparison.Ordinal) || n.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Empty(forbidden);
+    }
+
+    [Fact]
+    public void The_read_model_needs_npgsql_but_no_orleans_or_web()
+    {
+        // Queries and stores are plain classes over NpgsqlDataSource: grains, web and the silo call them, and a test
+        // calls them without a silo. Grain-interfaces' wire types are fine; Orleans itself (even its abstractions) is not.
+        var forbidden = ReadModel.GetReferencedAssemblies().Select(r => r.Name!)
+            .Where(n => n.StartsWith("Orleans", StringComparison.Ordinal) || n.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal))
+            .ToList();
+        Assert.Empty(forbidden);
+
+        var grainInterfaces = ReadModel.GetTypes().SelectMany(TypeReferences.UsedBy)
+            .Where(t => t.Assembly == GrainInterfaces && typeof(IAddressable).IsAssignableFrom(t)).ToHashSet();
+        Assert.True(grainInterfaces.Count == 0, Describe(grainInterfaces));
+    }
+
+    [Fact]
     public void The_domain_namespace_uses_no_orleans_storage_hosting_or_web_types()
     {
         // Pure domain logic (grains/Domain) runs in a unit test without a silo: no grain base, no IPersistentState,
         // no [GenerateSerializer], no Npgsql, no DI, logging or options, no ASP.NET Core.
         string[] forbidden = ["Orleans", "Microsoft.Orleans", "Npgsql", "Microsoft.Extensions", "Microsoft.AspNetCore"];
-        var offending = TypeReferences.InNamespace(Grains, "SalesOrleans.Domain")
+        var offending = TypeReferences.InNamespace(Domain, "SalesOrleans.Domain")
             .SelectMany(t => TypeReferences.UsedBy(t).Select(used => (t, used)))
             .Where(x => forbidden.Any(f => x.used.Assembly.GetName().Name!.StartsWith(f, StringComparison.Ordinal)))
             .Select(x => $"{x.t.FullName} uses {x.used.FullName}")
@@ -62,12 +115,11 @@ public class DependencyRulesTests
     [Fact]
     public void The_domain_namespace_uses_of_ours_only_itself_and_the_wire_types_of_grain_interfaces()
     {
-        var used = TypeReferences.InNamespace(Grains, "SalesOrleans.Domain").SelectMany(TypeReferences.UsedBy).ToHashSet();
+        var used = TypeReferences.InNamespace(Domain, "SalesOrleans.Domain").SelectMany(TypeReferences.UsedBy).ToHashSet();
 
-        // Not the grains, read model, infrastructure or services around it (compiler-made helpers have no namespace).
-        var outside = used.Where(t => t.Assembly == Grains && !string.IsNullOrEmpty(t.Namespace)
-            && !t.Namespace.StartsWith("SalesOrleans.Domain", StringComparison.Ordinal)
-            && t.Namespace != "System.Text.RegularExpressions.Generated").ToList();
+        // Not the grains, read model, infrastructure or services around it (the domain assembly cannot reference them).
+        var outside = used.Where(t => t.Assembly != Domain && t.Assembly != GrainInterfaces && t.Namespace is { } n
+            && n.StartsWith("SalesOrleans", StringComparison.Ordinal)).ToList();
         Assert.True(outside.Count == 0, Describe(outside));
 
         // Commands, views and enums of grain-interfaces are shared vocabulary; a grain interface is not.
@@ -76,14 +128,96 @@ public class DependencyRulesTests
     }
 
     [Fact]
-    public void Web_reaches_grains_through_their_interfaces_and_names_no_grain_class_but_two_key_helpers()
+    public void Each_assembly_holds_its_own_namespaces()
     {
-        // Today web builds two grain keys with the grain classes' static KeyOf (issue 13 moves them to grain-interfaces);
-        // no other grain class may be named, and none of these two may become more than that.
-        var known = new HashSet<Type> { typeof(CallGrain), typeof(LeadQueueGrain) };
+        // The domain assembly is exactly the namespace SalesOrleans.Domain.*, and that namespace lives nowhere else.
+        var notDomain = Domain.GetTypes().Where(IsOurs).Where(t => !t.Namespace!.StartsWith("SalesOrleans.Domain", StringComparison.Ordinal)).ToList();
+        Assert.True(notDomain.Count == 0, Describe(notDomain));
+        var strays = new[] { GrainInterfaces, ReadModel, Grains, Web, Silo }.SelectMany(a => TypeReferences.InNamespace(a, "SalesOrleans.Domain")).ToList();
+        Assert.True(strays.Count == 0, Describe(strays));
+
+        // The read model assembly: SalesOrleans.ReadModel, plus the two ports grains declare and it implements (they
+        // keep their feature's namespace so their callers did not change).
+        string[] readModelPorts = ["SalesOrleans.Processes.IProcessCatalog", "SalesOrleans.Processes.ProcessSummary",
+            "SalesOrleans.Processes.ProcessCatalogExtensions", "SalesOrleans.Managers.IWorkloadSource"];
+        var notReadModel = ReadModel.GetTypes().Where(IsOurs)
+            .Where(t => t.Namespace != "SalesOrleans.ReadModel" && !readModelPorts.Contains(t.FullName)).ToList();
+        Assert.True(notReadModel.Count == 0, Describe(notReadModel));
+
+        // SalesOrleans.ReadModel in the grains assembly: only the projection adapters of grains/Projection, which
+        // implement the grains' event sinks (IDealEventSink, ...) and so cannot live in the read model assembly.
+        string[] projection = ["DealProjector", "LeadProjector", "OrderProjector", "StockProjector", "ClaimProjector",
+            "AnalyticsProjection", "BatchingWriter`1", "Batcher`2", "DeadLetterStore", "DeadLetter", "DeadLetterRetryOutcome",
+            "ProjectionFailure"];
+        var readModelInGrains = TypeReferences.InNamespace(Grains, "SalesOrleans.ReadModel").Where(IsOurs)
+            .Where(t => !t.IsNested && !projection.Contains(t.Name)).ToList();
+        Assert.True(readModelInGrains.Count == 0, Describe(readModelInGrains));
+    }
+
+    [Fact]
+    public void Web_names_no_grain_class()
+    {
+        // Web reaches grains through IGrainFactory and the interfaces; grain keys come from grain-interfaces
+        // (CallKeys, LeadQueueKeys, StockKeys).
         var grainClasses = Web.GetTypes().SelectMany(TypeReferences.UsedBy)
             .Where(t => t.Assembly == Grains && typeof(Grain).IsAssignableFrom(t)).ToHashSet();
 
-        Assert.True(grainClasses.IsSubsetOf(known), Describe(grainClasses.Except(known)));
+        Assert.True(grainClasses.Count == 0, Describe(grainClasses));
+    }
+
+    /// <summary>
+    /// What web may use of the grains assembly: services it calls in process (intake, imports, stock, documents,
+    /// mail, analytics) and the projection's dead letters. Exactly this list: a new use fails, and a use that goes
+    /// away must leave the list too, so it only shrinks. Queries and stores come from the read model assembly,
+    /// rules and validation from the domain, grain keys from grain-interfaces.
+    /// </summary>
+    private static readonly string[] WebMayUseOfGrains =
+    [
+        // Services web calls in process.
+        "SalesOrleans.Analytics.AnalyticsService", "SalesOrleans.Analytics.Bcg", "SalesOrleans.Analytics.Forecast",
+        "SalesOrleans.Analytics.ProbabilityRefresh",
+        "SalesOrleans.Claims.SatisfactionCalls",
+        "SalesOrleans.Deals.DealDocuments", "SalesOrleans.Deals.DealMailDraft", "SalesOrleans.Deals.DealMailRequest",
+        "SalesOrleans.Deals.DealMailService",
+        "SalesOrleans.Documents.OrderPaper", "SalesOrleans.Documents.ProposalService",
+        "SalesOrleans.Import.CatalogImport", "SalesOrleans.Import.ContactCreation", "SalesOrleans.Import.CustomerImport",
+        "SalesOrleans.Import.ImportReport", "SalesOrleans.Import.TableReader",
+        "SalesOrleans.Leads.AbsenceHandover", "SalesOrleans.Leads.HandoverReport", "SalesOrleans.Leads.InquiryIntake",
+        "SalesOrleans.Leads.MailInquiries", "SalesOrleans.Leads.MailLeadDetails", "SalesOrleans.Leads.RawInquiry",
+        "SalesOrleans.Stock.CatalogResult`1", "SalesOrleans.Stock.CatalogService", "SalesOrleans.Stock.IStockCatalog",
+        "SalesOrleans.Stock.StockOverview", "SalesOrleans.Stock.StockService",
+        // Options web reads (lead and telephony settings).
+        "SalesOrleans.Leads.LeadOptions", "SalesOrleans.Leads.TelephonyOptions",
+        // Infrastructure: the live push latency metric, and the storage-fault test behind the 503 responses.
+        "SalesOrleans.Infrastructure.SalesMetrics", "SalesOrleans.Infrastructure.StorageFaults",
+        // The projection's dead letters (ops endpoints list and retry them).
+        "SalesOrleans.ReadModel.DeadLetter", "SalesOrleans.ReadModel.DeadLetterRetryOutcome", "SalesOrleans.ReadModel.DeadLetterStore",
+    ];
+
+    [Fact]
+    public void Web_uses_of_the_grains_assembly_exactly_its_allow_list()
+    {
+        var used = Web.GetTypes().SelectMany(TypeReferences.UsedBy)
+            .Where(t => t.Assembly == Grains)
+            .Select(t => t.IsConstructedGenericType ? t.GetGenericTypeDefinition() : t)
+            .Select(t => t.IsNested ? OuterOf(t) : t)
+            .Where(IsOurs)
+            .Select(t => t.FullName!)
+            .ToHashSet();
+
+        var added = used.Except(WebMayUseOfGrains).Order().ToList();
+        var gone = WebMayUseOfGrains.Except(used).Order().ToList();
+        Assert.True(added.Count == 0, "web uses grains types not on the allow-list (reach them through an interface, the read model or the domain, or argue for them in docs/architecture.md):\n" + string.Join("\n", added));
+        Assert.True(gone.Count == 0, "web no longer uses these; take them off the allow-list:\n" + string.Join("\n", gone));
+    }
+
+    private static Type OuterOf(Type t)
+    {
+        while (t.DeclaringType is { } outer)
+        {
+            t = outer;
+        }
+
+        return t;
     }
 }
