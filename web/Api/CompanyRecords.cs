@@ -1,7 +1,7 @@
 namespace SalesOrleans.Web.Api;
 
 /// <summary>The company (and contact) records a request names, resolved to their names; a 400 naming the field when one does not exist.</summary>
-public sealed record CompanyRecords(string? Company, string? Contact, IResult? Problem)
+public sealed record CompanyRecords(string? Company, string? Contact, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Problem)
 {
     /// <summary>Null when the request names no company record.</summary>
     public static async Task<CompanyRecords?> ResolveAsync(Guid? companyId, Guid? contactId, IGrainFactory grains)

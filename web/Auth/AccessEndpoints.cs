@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace SalesOrleans.Web.Auth;
 
@@ -94,7 +95,7 @@ public sealed class AccessGuard(AccessPolicy policy, ResourceResolvers resolvers
     }
 
     /// <summary>For resources a request body names (an order's deal, a lead's new assignee): null when allowed, else the 404 or 403 to answer.</summary>
-    public async Task<IResult?> DenyAsync(ClaimsPrincipal user, Capability capability, ResourceKind kind, string key, CancellationToken ct = default) =>
+    public async Task<ProblemHttpResult?> DenyAsync(ClaimsPrincipal user, Capability capability, ResourceKind kind, string key, CancellationToken ct = default) =>
         await DecideAsync(user, capability, kind, [key], ct) switch
         {
             AccessDecision.Allowed => null,
@@ -105,12 +106,12 @@ public sealed class AccessGuard(AccessPolicy policy, ResourceResolvers resolvers
 /// <summary>Every access refusal, written one way.</summary>
 public static class AccessProblems
 {
-    public static IResult For(AccessDecision decision, Capability capability, ResourceKind? kind, string key) =>
+    public static ProblemHttpResult For(AccessDecision decision, Capability capability, ResourceKind? kind, string key) =>
         decision == AccessDecision.Hidden && kind is { } k ? NotFound(k, key) : Forbidden(capability, kind);
 
     /// <summary>Exactly what a missing one answers: nothing tells an invisible resource from one that does not exist.</summary>
-    public static IResult NotFound(ResourceKind kind, string key) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: kind switch
+    public static ProblemHttpResult NotFound(ResourceKind kind, string key) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: kind switch
         {
             ResourceKind.Department => $"Unknown department '{key}'.",
             ResourceKind.User => $"Unknown user '{key}'.",
@@ -121,8 +122,8 @@ public static class AccessProblems
         });
 
     /// <summary>Names the capability, never the owner or the department of what was refused.</summary>
-    public static IResult Forbidden(Capability capability, ResourceKind? kind = null) =>
-        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+    public static ProblemHttpResult Forbidden(Capability capability, ResourceKind? kind = null) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
             detail: kind is { } k
                 ? $"Your role does not allow '{capability.Name}' ({capability.Description.ToLowerInvariant()}) on this {k.ToString().ToLowerInvariant()}."
                 : $"Your role does not allow '{capability.Name}' ({capability.Description.ToLowerInvariant()}).",
