@@ -138,15 +138,7 @@ public static partial class LeadEndpoints
         }).Requires(Capability.ContactTask, Resource.Contact());
         app.MapGet("/api/contact-tasks", ListContactTasks).Requires(Capability.ContactRead).WithTags("Contacts");
 
-        // The customer base from the old system; the same import group and report as SKUs, stock and orders.
-        var import = app.MapGroup("/api/import").WithTags("Import");
-        // The role is checked by the authorization middleware, before the upload is read.
-        import.MapPost("/companies", (HttpRequest request, ClaimsPrincipal user, CustomerImport importer, CancellationToken ct) =>
-            StockEndpoints.Import(request, (file, name) => importer.ImportCompaniesAsync(file, name, user.Actor(), ct), ct))
-            .Requires(Capability.ImportCustomers);
-        import.MapPost("/contacts", (HttpRequest request, ClaimsPrincipal user, CustomerImport importer, CancellationToken ct) =>
-            StockEndpoints.Import(request, (file, name) => importer.ImportContactsAsync(file, name, user.Actor(), ct), ct))
-            .Requires(Capability.ImportCustomers);
+        // The customer base's imports (/api/import/companies, /contacts) are mapped with the others in ImportEndpoints.
 
         var companies = app.MapGroup("/api/companies").WithTags("Contacts");
         companies.MapPost("/", CreateCompany).Requires(Capability.CompanyCreate);
