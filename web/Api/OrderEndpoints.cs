@@ -40,6 +40,9 @@ public sealed record PaymentRequest(string? PaymentId, decimal? Amount, string? 
 /// <summary>Customer orders: commands go to the order grain, lists and journals come from the read model.</summary>
 public static class OrderEndpoints
 {
+    // A file result declares no response type of its own: the route says it.
+    private const string Pdf = "application/pdf";
+
     public static void MapOrderEndpoints(this IEndpointRouteBuilder app)
     {
         var orders = app.MapGroup("/api/orders").WithTags("Orders");
@@ -48,8 +51,8 @@ public static class OrderEndpoints
         orders.MapGet("/", ListOrders).Requires(Capability.OrderRead);
         orders.MapGet("/{id:guid}", GetOrder).Requires(Capability.OrderRead, Resource.Order());
         // The order's papers as PDF, laid out from the order as it is (the deal keeps the copy made when they were issued).
-        orders.MapGet("/{id:guid}/invoices/{number}.pdf", GetInvoicePdf).Requires(Capability.OrderRead, Resource.Order());
-        orders.MapGet("/{id:guid}/shipments/{waybill}.pdf", GetWaybillPdf).Requires(Capability.OrderRead, Resource.Order());
+        orders.MapGet("/{id:guid}/invoices/{number}.pdf", GetInvoicePdf).Produces(StatusCodes.Status200OK, contentType: Pdf).Requires(Capability.OrderRead, Resource.Order());
+        orders.MapGet("/{id:guid}/shipments/{waybill}.pdf", GetWaybillPdf).Produces(StatusCodes.Status200OK, contentType: Pdf).Requires(Capability.OrderRead, Resource.Order());
         orders.MapGet("/{id:guid}/journal", GetJournal).Requires(Capability.OrderRead, Resource.Order());
         orders.MapPost("/{id:guid}/submit", Submit).Requires(Capability.OrderChange, Resource.Order());
         orders.MapPost("/{id:guid}/approve", Approve).Requires(Capability.OrderApprove, Resource.Order());
@@ -193,7 +196,7 @@ public static class OrderEndpoints
 
         var language = await languages.GetAsync(s.User.Name());
         return paper.Render(order, options.SellerName, language) is { } content
-            ? TypedResults.File(content, "application/pdf", paper.FileName)
+            ? TypedResults.File(content, Pdf, paper.FileName)
             : Problems.NotFound($"Order {order.Id} has no {paper.Kind} '{paper.Number}'.");
     }
 
