@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -122,7 +123,7 @@ public static class WebSetup
         app.UseStatusCodePages();
         // The pages and scripts are public (they hold no data; every API call they make is authorized).
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new EmbeddedFileProvider(typeof(WebSetup).Assembly, "SalesOrleans.Web.ui") });
-        app.MapGet("/", () => Results.Redirect("/index.html")).Public("redirects to the start page, which sends each role to its own page").ExcludeFromDescription();
+        app.MapGet("/", RedirectToStart).Public("redirects to the start page, which sends each role to its own page").ExcludeFromDescription();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseSalesCsrf();
@@ -140,6 +141,9 @@ public static class WebSetup
         app.MapProcessEndpoints();
         app.MapDealEndpoints();
         app.MapStockEndpoints();
+        app.MapOrderEndpoints();
+        app.MapProposalEndpoints();
+        app.MapImportEndpoints();
         app.MapAnalyticsEndpoints();
         app.MapReceivablesEndpoints();
         app.MapOpsEndpoints();
@@ -150,6 +154,8 @@ public static class WebSetup
         app.UseSalesLeads();
         return app;
     }
+
+    private static RedirectHttpResult RedirectToStart() => TypedResults.Redirect("/index.html");
 
     private static System.Net.IPNetwork[] MetricsNetworks(IConfiguration configuration) =>
         (configuration.GetSection("Metrics:AllowedNetworks").Get<string[]>() ?? []).Select(n => System.Net.IPNetwork.Parse(n)).ToArray();

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using SalesOrleans.Web.Auth;
 
 namespace SalesOrleans.Web.Api;
@@ -23,10 +24,10 @@ public static class AccessMatrixEndpoints
         access.MapPut("/matrix", PutMatrix).Requires(Capability.AccessAdmin);
     }
 
-    private static async Task<IResult> GetMatrix(AccessPolicy policy, CancellationToken ct) =>
+    private static async Task<Ok<AccessMatrixResponse>> GetMatrix(AccessPolicy policy, CancellationToken ct) =>
         TypedResults.Ok(Describe(await policy.MatrixAsync(ct)));
 
-    private static async Task<IResult> PutMatrix(List<AccessCellRequest>? body, ClaimsPrincipal user, AccessPolicy policy, CancellationToken ct)
+    private static async Task<Results<Ok<AccessMatrixResponse>, ProblemHttpResult>> PutMatrix(List<AccessCellRequest>? body, ClaimsPrincipal user, AccessPolicy policy, CancellationToken ct)
     {
         if (body is null || body.Count is 0 or > 2000)
         {

@@ -30,15 +30,15 @@ public static class DealChainEndpoints
     }
 
     private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> ReportProgress(Guid id, string replenishmentId, ProductionProgressRequest body,
-        ClaimsPrincipal user, IGrainFactory grains, UserDirectory users)
+        ClaimsPrincipal user, IGrainFactory grains)
     {
         if (body.Percent is not { } percent)
         {
             return Problems.Invalid("percent", "'percent' (0 to 99) is required.");
         }
 
-        return TypedReplies.OkOrProblem<OrderView>(await OrderEndpoints.Command(id, user, grains, users,
-            order => order.ReportProduction(new ReportProductionCommand(replenishmentId, percent, body.ExpectedOn), user.Actor())));
+        return await OrderEndpoints.Run(id, grains,
+            order => order.ReportProduction(new ReportProductionCommand(replenishmentId, percent, body.ExpectedOn), user.Actor()));
     }
 
     /// <summary>

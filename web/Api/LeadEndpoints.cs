@@ -100,11 +100,7 @@ public static partial class LeadEndpoints
         contacts.MapPost("/{id:guid}/tasks/{taskId}/complete", CompleteContactTask).Requires(Capability.ContactTask, Resource.Contact());
         app.MapGet("/api/contact-tasks", ListContactTasks).Requires(Capability.ContactRead).WithTags("Contacts");
 
-        // The customer base from the old system; the same import group and report as SKUs, stock and orders.
-        var import = app.MapGroup("/api/import").WithTags("Import");
-        // The role is checked by the authorization middleware, before the upload is read.
-        import.MapPost("/companies", ImportCompanies).Requires(Capability.ImportCustomers);
-        import.MapPost("/contacts", ImportContacts).Requires(Capability.ImportCustomers);
+        // The customer base's imports (/api/import/companies, /contacts) are mapped with the others in ImportEndpoints.
 
         var companies = app.MapGroup("/api/companies").WithTags("Contacts");
         companies.MapPost("/", CreateCompany).Requires(Capability.CompanyCreate);
@@ -218,14 +214,6 @@ public static partial class LeadEndpoints
         var result = await grains.GetGrain<IContactGrain>(id).CompleteTask(taskId, body?.Note, user.Actor());
         return result.Ok ? TypedResults.Ok(result.Contact) : Problems.From(result.Error!);
     }
-
-    private static async Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportCompanies(HttpRequest request, ClaimsPrincipal user, CustomerImport importer,
-        CancellationToken ct) =>
-        TypedReplies.OkOrProblem<ImportReport>(await StockEndpoints.Import(request, (file, name) => importer.ImportCompaniesAsync(file, name, user.Actor(), ct), ct));
-
-    private static async Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportContacts(HttpRequest request, ClaimsPrincipal user, CustomerImport importer,
-        CancellationToken ct) =>
-        TypedReplies.OkOrProblem<ImportReport>(await StockEndpoints.Import(request, (file, name) => importer.ImportContactsAsync(file, name, user.Actor(), ct), ct));
 
     private static async Task<Results<Ok<CompanyView>, ProblemHttpResult>> GetCompany(Guid id, IGrainFactory grains) =>
         await grains.GetGrain<ICompanyGrain>(id).Get() is { } c ? TypedResults.Ok(c) : Problems.NotFound($"Company {id} does not exist.");

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using SalesOrleans.Documents;
 using SalesOrleans.Web.Auth;
 
@@ -9,10 +10,12 @@ public static class ProposalEndpoints
 {
     public static void MapProposalEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/deals/{id:guid}/proposal", async (Guid id, ClaimsPrincipal user, ProposalService proposals, CancellationToken ct) =>
-        {
-            var (result, documentId) = await proposals.AttachProposalAsync(id, user.Actor(), ct);
-            return result.Ok ? Results.Created($"/api/deals/{id}/documents/{documentId}", result.Deal) : Problems.From(result.Error!);
-        }).Requires(Capability.DealDocumentAttach, Resource.Deal()).WithTags("Deals");
+        app.MapPost("/api/deals/{id:guid}/proposal", AttachProposal).Requires(Capability.DealDocumentAttach, Resource.Deal()).WithTags("Deals");
+    }
+
+    private static async Task<Results<Created<DealView>, ProblemHttpResult>> AttachProposal(Guid id, ClaimsPrincipal user, ProposalService proposals, CancellationToken ct)
+    {
+        var (result, documentId) = await proposals.AttachProposalAsync(id, user.Actor(), ct);
+        return result.Ok ? TypedResults.Created($"/api/deals/{id}/documents/{documentId}", result.Deal) : Problems.From(result.Error!);
     }
 }

@@ -1,8 +1,12 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Web.Auth;
 
 namespace SalesOrleans.Web.Api;
+
+/// <summary>The receivables report as JSON: the day it is aged to and a row per customer.</summary>
+public sealed record ReceivablesReport(DateOnly AsOf, IReadOnlyList<ReceivablesRow> Rows);
 
 /// <summary>
 /// Receivables by customer and age across orders (issue 11): open invoice amounts aged by due date, for sales heads
@@ -13,32 +17,37 @@ public static class ReceivablesEndpoints
 {
     public static void MapReceivablesEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/analytics/receivables", async (DateOnly? asOf, string? department, string? format, ClaimsPrincipal user, ReceivablesQueries queries,
-            AccessPolicy access, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet("/api/analytics/receivables", GetReceivables).Requires(Capability.AnalyticsRead).WithTags("Analytics");
+    }
+
+    /// <summary>What the receivables handler is given besides its query.</summary>
+    public readonly record struct ReceivablesServices(ClaimsPrincipal User, ReceivablesQueries Queries, AccessPolicy Access, TimeProvider Clock, CancellationToken Ct);
+
+    private static async Task<Results<Ok<ReceivablesReport>, ReportFile, ProblemHttpResult>> GetReceivables(DateOnly? asOf, string? department, string? format,
+        [AsParameters] ReceivablesServices s)
+    {
+        if (format is not null && !ReportExport.IsFile(format))
         {
-            if (format is not null && !ReportExport.IsFile(format))
-            {
-                return Problems.Invalid("format", "Use csv or xlsx (or leave it out for JSON).");
-            }
+            return Problems.Invalid("format", "Use csv or xlsx (or leave it out for JSON).");
+        }
 
-            var scope = await access.ScopeAsync(user, Capability.AnalyticsRead, ct);
-            string? only;
-            if (scope == AccessScope.All)
-            {
-                only = string.IsNullOrWhiteSpace(department) ? null : department.Trim();
-            }
-            else if (scope == AccessScope.Department && user.DepartmentOf() is { } own && (department is null || department == own))
-            {
-                only = own;
-            }
-            else
-            {
-                return AccessProblems.Forbidden(Capability.AnalyticsRead, department is null ? null : ResourceKind.Department);
-            }
+        var scope = await s.Access.ScopeAsync(s.User, Capability.AnalyticsRead, s.Ct);
+        string? only;
+        if (scope == AccessScope.All)
+        {
+            only = string.IsNullOrWhiteSpace(department) ? null : department.Trim();
+        }
+        else if (scope == AccessScope.Department && s.User.DepartmentOf() is { } own && (department is null || department == own))
+        {
+            only = own;
+        }
+        else
+        {
+            return AccessProblems.Forbidden(Capability.AnalyticsRead, department is null ? null : ResourceKind.Department);
+        }
 
-            var day = asOf ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            var rows = await queries.ByCustomerAsync(day, only, ct);
-            return ReportExport.IsFile(format) ? ReportExport.Write($"receivables-{day:yyyy-MM-dd}", format!, rows) : Results.Ok(new { asOf = day, rows });
-        }).Requires(Capability.AnalyticsRead).WithTags("Analytics");
+        var day = asOf ?? DateOnly.FromDateTime(s.Clock.GetUtcNow().UtcDateTime);
+        var rows = await s.Queries.ByCustomerAsync(day, only, s.Ct);
+        return ReportExport.IsFile(format) ? ReportExport.Write($"receivables-{day:yyyy-MM-dd}", format!, rows) : TypedResults.Ok(new ReceivablesReport(day, rows));
     }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Reflection;
 using CsvHelper;
+using Microsoft.AspNetCore.Http.Metadata;
 using MiniExcelLibs;
 
 namespace SalesOrleans.Web.Api;
@@ -12,10 +14,13 @@ public static partial class ReportExport
 {
     public static bool IsFile(string? format) => format is "csv" or "xlsx";
 
-    public static IResult Write<T>(string name, string format, IAsyncEnumerable<T> rows) =>
-        format == "xlsx" ? new XlsxResult<T>(name, rows) : new CsvResult<T>(name, rows);
+    public const string CsvType = "text/csv";
+    public const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-    public static IResult Write<T>(string name, string format, IEnumerable<T> rows) => Write(name, format, rows.ToAsyncEnumerable());
+    public static ReportFile Write<T>(string name, string format, IAsyncEnumerable<T> rows) =>
+        new(format == "xlsx" ? new XlsxResult<T>(name, rows) : new CsvResult<T>(name, rows));
+
+    public static ReportFile Write<T>(string name, string format, IEnumerable<T> rows) => Write(name, format, rows.ToAsyncEnumerable());
 
     /// <summary>
     /// Text that starts with = + - @, tab or CR gets a leading ' (OWASP's advice against CSV injection): a name like
@@ -99,10 +104,26 @@ public static partial class ReportExport
                 FileOptions.DeleteOnClose | FileOptions.Asynchronous);
             await Task.Run(() => WriteXlsxAsync(file, rows, http.RequestAborted));
             file.Position = 0;
-            http.Response.ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+            http.Response.ContentType = XlsxType;
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.xlsx\"";
             http.Response.ContentLength = file.Length;
             await file.CopyToAsync(http.Response.Body, http.RequestAborted);
         }
     }
+}
+
+/// <summary>
+/// A report written as a file (<see cref="ReportExport.Write{T}(string, string, IAsyncEnumerable{T})"/>): a result type of its own,
+/// so a handler declares it in its <c>Results&lt;…&gt;</c> and OpenAPI lists the 200 with the CSV and XLSX types.
+/// </summary>
+public sealed class ReportFile : IResult, IEndpointMetadataProvider
+{
+    private readonly IResult _file;
+
+    internal ReportFile(IResult file) => _file = file;
+
+    public Task ExecuteAsync(HttpContext httpContext) => _file.ExecuteAsync(httpContext);
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(byte[]), [ReportExport.CsvType, ReportExport.XlsxType]));
 }

@@ -1,8 +1,12 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.SignalR;
 
 namespace SalesOrleans.Web.Auth;
+
+/// <summary>The token a signed-in browser sends back in the <see cref="CsrfProtection.HeaderName"/> header.</summary>
+public sealed record CsrfToken(string? Token, string HeaderName);
 
 /// <summary>
 /// CSRF protection for what a browser does with its login cookie: every cookie-authenticated POST, PUT, PATCH or
@@ -41,8 +45,8 @@ public static class CsrfProtection
     });
 
     /// <summary>Hands the signed-in browser its token (bound to this user) and sets the matching antiforgery cookie.</summary>
-    public static IResult IssueToken(HttpContext http, IAntiforgery antiforgery) =>
-        Results.Ok(new { token = antiforgery.GetAndStoreTokens(http).RequestToken, headerName = HeaderName });
+    public static Ok<CsrfToken> IssueToken(HttpContext http, IAntiforgery antiforgery) =>
+        TypedResults.Ok(new CsrfToken(antiforgery.GetAndStoreTokens(http).RequestToken, HeaderName));
 
     private static bool NeedsToken(HttpContext http)
     {

@@ -15,44 +15,15 @@ namespace SalesOrleans.Tests.Architecture;
 [Collection(SecurityCollection.Name)]
 public sealed class RouteTableTests(SecurityFixture fixture, ITestOutputHelper output)
 {
-    /// <summary>
-    /// Endpoint classes converted on the parallel branch (routes-b) and not yet merged here: skipped until then.
-    /// Whoever merges both branches empties this set, and from then on every /api endpoint is checked.
-    /// </summary>
-    private static readonly HashSet<string> NotYetConverted =
-    [
-        "AccessMatrixEndpoints",
-        "AccountEndpoints",
-        "AdminEndpoints",
-        "AnalyticsEndpoints",
-        "AuthEndpoints",
-        "CsrfProtection", // its IssueToken is mapped by AuthEndpoints
-        "I18nEndpoints",
-        "OpsEndpoints",
-        "OrderEndpoints",
-        "ProposalEndpoints",
-        "ReceivablesEndpoints",
-        "StockEndpoints",
-    ];
-
     [Fact]
     public void Every_api_endpoint_is_a_named_handler_declaring_a_success_response()
     {
-        var checkedRoutes = ApiRoutes().Where(r => !NotYetConverted.Contains(r.Owner)).ToList();
+        var checkedRoutes = ApiRoutes();
         var wrong = checkedRoutes.SelectMany(r => r.Problems).Order().ToList();
 
-        output.WriteLine($"{checkedRoutes.Count} /api endpoints checked; classes still skipped: {string.Join(", ", NotYetConverted.Order())}");
+        output.WriteLine($"{checkedRoutes.Count} /api endpoints checked");
         Assert.True(checkedRoutes.Count > 50, $"Only {checkedRoutes.Count} /api endpoints were checked: is the route table read at all?");
         Assert.True(wrong.Count == 0, "Not a route table of named, typed handlers:\n" + string.Join("\n", wrong));
-    }
-
-    [Fact]
-    public void Only_unconverted_classes_are_skipped()
-    {
-        // Once a skipped class maps only named, typed handlers (or maps nothing any more), it leaves the set.
-        var routes = ApiRoutes();
-        var stale = NotYetConverted.Where(c => !routes.Any(r => r.Owner == c && r.Problems.Count > 0)).Order().ToList();
-        Assert.True(stale.Count == 0, "Converted (or gone), drop from NotYetConverted: " + string.Join(", ", stale));
     }
 
     private sealed record ApiRoute(string Name, string Owner, IReadOnlyList<string> Problems);
