@@ -127,6 +127,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
                     joinErrors.Add($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
                 }
 
+                // Paced load (about 40 creates a second), not a wait for anything.
                 await Task.Delay(25);
             }
         });
