@@ -146,6 +146,7 @@ public class NodeFaultTests(ITestOutputHelper output)
                 }
 
                 Assert.True(attempt < 300, "No definite answer within a minute.");
+                // Back off before asking again, as a client would.
                 await Task.Delay(200);
             }
         }
@@ -214,6 +215,7 @@ public class NodeFaultTests(ITestOutputHelper output)
                 return caughtUp;
             });
 
+            // Load on the survivors for 15 s after the kill: the window the recovery is measured in.
             await Task.Delay(TimeSpan.FromSeconds(15));
             var browserCaughtUp = await browserCheck;
             stop.Cancel();
@@ -266,6 +268,7 @@ public class NodeFaultTests(ITestOutputHelper output)
                 Task.Run(() => ReservationWorker(nodes, ledger, $"{tag}-{w}", stop.Token)),
             }).Append(Task.Run(() => CallWorker(nodes, ledger, 0, stop.Token))).ToList();
 
+            // 4 s of load first, so the SIGTERM lands on a node with requests in flight.
             await Task.Delay(TimeSpan.FromSeconds(4));
             var watch = Stopwatch.StartNew();
             processes[1].Terminate();
@@ -278,6 +281,7 @@ public class NodeFaultTests(ITestOutputHelper output)
                 nodes.Dead.Add(1);
             }
 
+            // 3 s more load afterwards, whose answers must be right too.
             await Task.Delay(TimeSpan.FromSeconds(3));
             stop.Cancel();
             await Task.WhenAll(workers);
@@ -392,6 +396,7 @@ public class NodeFaultTests(ITestOutputHelper output)
             var startedAt = DateTime.UtcNow;
             await pg.StartAgainAsync();
             var resumedAt = await UntilAcknowledgedAfter(ledger, startedAt);
+            // 3 s more load afterwards, whose answers must be right too.
             await Task.Delay(TimeSpan.FromSeconds(3));
             stop.Cancel();
             await Task.WhenAll(workers);
@@ -540,6 +545,7 @@ public class NodeFaultTests(ITestOutputHelper output)
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
             {
                 Interlocked.Increment(ref ledger.Failures);
+                // Back off before the next note, as a client would.
                 await Task.Delay(200, CancellationToken.None);
             }
         }

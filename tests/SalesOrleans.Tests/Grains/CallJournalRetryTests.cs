@@ -32,22 +32,9 @@ public class CallJournalRetryTests(LeadClusterFixture fixture)
     private async Task<CallView> SettledAndFlushed(ICallGrain call, IContactGrain contact, Guid contactId)
     {
         var marker = $"marker-{Guid.NewGuid():N}";
-        CallView? view = null;
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (view?.Settled != true)
-        {
-            Assert.True(DateTime.UtcNow < until, "the call never settled");
-            await Task.Delay(100);
-            view = await call.Get();
-        }
-
+        var view = await Poll.Until(async () => await call.Get() is { Settled: true } settled ? settled : null, "the call never settled", 20);
         await contact.Log("Note", marker, "system");
-        while (!Sink.ContactActivitiesOf(contactId).Any(a => a.Text == marker))
-        {
-            Assert.True(DateTime.UtcNow < until, "the contact's journal never reached the sink");
-            await Task.Delay(50);
-        }
-
+        await Poll.Until(() => Task.FromResult(Sink.ContactActivitiesOf(contactId).Any(a => a.Text == marker)), "the contact's journal never reached the sink", 20);
         return view;
     }
 

@@ -138,6 +138,7 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
         var c1Lead = a.Assignee == "c1" ? a : b;
         var c2Lead = a.Assignee == "c2" ? a : b;
         Assert.True((await Lead(c1Lead.Id).Disqualify("Duplicate of an older request", new ActorInfo("csup", ["supervisor"]))).Ok);
+        // Nothing is to happen here: give a wrong assignment 300 ms to show itself.
         await Task.Delay(300);
         Assert.Equal(LeadStatus.New, (await Lead(waiting.Id).Get())!.Status);
 
@@ -223,31 +224,20 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
         Assert.True(await call.Record(E("answered", 1004.0)));
         Assert.False(await call.Record(E("incoming", 1000.0)));
         Assert.True(await call.Record(E("ringing", 1000.5)));
-        await Task.Delay(800);
 
-        var view = (await call.Get())!;
+        var view = await Settled(call, v => v.Settled && v.LeadId is not null);
         Assert.Equal(["incoming", "ringing", "answered", "hangup"], view.Events);
         Assert.Equal(("answered", true, (string?)null, "d1"), (view.Outcome, view.Settled, view.CallBackTaskFor, view.Department));
         var lead = (await Lead(view.LeadId!.Value).Get())!;
         Assert.Equal((LeadChannel.Phone, "Olga", "d1"), (lead.Channel, lead.Name, lead.Department));
+        await Poll.Until(() => Task.FromResult(Sink.ActivitiesOf(lead.Id).Any(a => a.Kind == LeadActivityKind.Note && a.Text.Contains("answered, 26 s"))),
+            "the lead's note of the answered call");
         Assert.Contains(Sink.ActivitiesOf(lead.Id), a => a.Kind == LeadActivityKind.Note && a.Text.Contains("answered, 26 s"));
     }
 
     /// <summary>The call's view once <paramref name="done"/> holds: the inquiry is made just after the event is acknowledged.</summary>
-    private static async Task<CallView> Settled(ICallGrain call, Func<CallView, bool> done)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (await call.Get() is { } view && done(view))
-            {
-                return view;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("The call's inquiry was not made within 5 s.");
-    }
+    private static Task<CallView> Settled(ICallGrain call, Func<CallView, bool> done, int seconds = 5) =>
+        Poll.Until(async () => await call.Get() is { } view && done(view) ? view : null, $"The call did not get there within {seconds} s.", seconds);
 
     [Fact]
     public async Task The_extension_that_rings_last_names_who_gets_the_pop_up_and_the_card_tells_a_new_caller_from_a_known_one()
@@ -285,9 +275,8 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
 
         await call.Record(new CallEvent("incoming", id, "+7" + number, "84952233211", 2000.0, null, null, null, null));
         await call.Record(new CallEvent("busy", id, "+7" + number, "84952233211", 2001.0, null, null, null, 486));
-        await Task.Delay(800);
 
-        var view = (await call.Get())!;
+        var view = await Settled(call, v => v.Settled);
         Assert.Equal(("busy", responsible, known.ContactId), (view.Outcome, view.CallBackTaskFor, view.ContactId));
         var contact = (await fixture.Grains.GetGrain<IContactGrain>(known.ContactId).Get())!;
         var task = Assert.Single(contact.Tasks, t => t.Kind == "call-back");
@@ -314,14 +303,9 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
         var call = fixture.Grains.GetGrain<ICallGrain>(CallGrain.KeyOf(id));
         await call.Record(new CallEvent("incoming", id, "+7" + number, "84952233211", 6000.0, null, null, null, null));
         await call.Record(new CallEvent("no_answer", id, "+7" + number, "84952233211", 6030.0, null, null, null, 480));
-        CallView? view = null;
-        for (var i = 0; i < 100 && view?.Settled != true; i++)
-        {
-            await Task.Delay(100);
-            view = await call.Get();
-        }
+        var view = await Settled(call, v => v.Settled, 10);
 
-        Assert.Equal(("no_answer", true, responsible), (view!.Outcome, view.Settled, view.CallBackTaskFor));
+        Assert.Equal(("no_answer", true, responsible), (view.Outcome, view.Settled, view.CallBackTaskFor));
         var task = Assert.Single((await contact.Get())!.Tasks, t => t.Kind == "call-back");
         Assert.Equal(CallGrain.CallBackTaskId(id), task.Id);
     }
@@ -344,16 +328,11 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
         await call.Record(new CallEvent("incoming", id, "+7" + number, "84952233211", 5000.0, "Jürgen", null, null, null));
         await call.Record(new CallEvent("no_answer", id, "+7" + number, "84952233211", 5030.0, "Jürgen", null, null, 480));
         // Keeping the call busy with reads (as the sweep does every 5 s) must not stop its retries.
-        CallView? view = null;
-        for (var i = 0; i < 200 && view?.Settled != true; i++)
-        {
-            view = await call.Get();
-            await Task.Delay(100);
-        }
+        var view = await Settled(call, v => v.Settled, 20);
 
         output.WriteLine($"settled after {watch.ElapsedMilliseconds} ms");
         Assert.Equal(0, LeadClusterFixture.Directory.FailingLookups[responsible]);
-        Assert.Equal(("no_answer", true, responsible), (view!.Outcome, view.Settled, view.CallBackTaskFor));
+        Assert.Equal(("no_answer", true, responsible), (view.Outcome, view.Settled, view.CallBackTaskFor));
         var task = Assert.Single((await contact.Get())!.Tasks, t => t.Kind == "call-back");
         Assert.Equal(responsible, task.Executor);
         // The call log got the settled call.
@@ -368,13 +347,8 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
         var given = await contact.AddTask(new NewContactTask("Call back quickly", "m1", "call-back", 1.0 / 3600), new ActorInfo("mk", ["marketer"]));
         Assert.True(given.Ok, given.Error?.Message);
 
-        var until = DateTime.UtcNow.AddSeconds(10);
-        IReadOnlyList<ContactActivity> activities = [];
-        while (DateTime.UtcNow < until && !activities.Any(a => a.Kind == "TaskEscalated"))
-        {
-            await Task.Delay(100);
-            activities = Sink.ContactActivitiesOf(outcome.ContactId);
-        }
+        await Poll.Until(() => Task.FromResult(Sink.ContactActivitiesOf(outcome.ContactId).Any(a => a.Kind == "TaskEscalated")), "the task's escalation", 10);
+        var activities = Sink.ContactActivitiesOf(outcome.ContactId);
 
         Assert.Contains(activities, a => a.Kind == "Notified" && a.Subject == "m1" && a.Text.StartsWith("Overdue: Call back quickly"));
         Assert.Contains(activities, a => a.Kind == "Notified" && a.Subject == "sup" && a.Text.StartsWith("Escalated: m1"));

@@ -63,14 +63,8 @@ public class OrderGrainTests(StockClusterFixture fixture)
         Assert.Equal(("Allocating", 1), (allocating.Order!.Status, allocating.Order.PendingStockActions));
 
         // The order tries again by itself (and whenever it is read); the reservation id makes it happen once.
-        OrderView? view = null;
-        for (var i = 0; i < 100 && view?.Status != "Approved"; i++)
-        {
-            await Task.Delay(100);
-            view = await order.Get();
-        }
-
-        Assert.Equal("Approved", view!.Status);
+        var view = await Poll.Until(async () => await order.Get() is { Status: "Approved" } approved ? approved : null, "the order approved by its retry", 10);
+        Assert.Equal("Approved", view.Status);
         Assert.Equal(4m, view.Lines.Single().Reserved);
         var stock = (await item.Get())!;
         Assert.Equal((4m, 1), (stock.Reserved, stock.OpenReservations));

@@ -89,12 +89,8 @@ public class StockItemGrainTests(StockClusterFixture fixture)
         Assert.All(view.Batches, b => Assert.InRange(b.Reserved, 0, b.OnHand));
 
         // The published movements add up to the item exactly, with no gap and no duplicate seq.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        IReadOnlyList<StockMovement> movements;
-        while ((movements = Sink.MovementsOf(sku, "main")).Count < view.Seq && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Poll.Until(() => Task.FromResult(Sink.MovementsOf(sku, "main").Count >= view.Seq), "every movement published", 10);
+        var movements = Sink.MovementsOf(sku, "main");
 
         Assert.Equal(Enumerable.Range(1, (int)view.Seq).Select(i => (long)i), movements.Select(m => m.Seq));
         Assert.Equal(view.OnHand, movements.Sum(m => m.OnHandDelta));
@@ -128,20 +124,20 @@ public class StockItemGrainTests(StockClusterFixture fixture)
         }
 
         // Nothing of the failed burst survived; the retry with the same id reserves once.
-        StockItemView? view = null;
-        for (var i = 0; i < 50 && view is null; i++)
+        var view = await Poll.Until(async () =>
         {
             try
             {
-                view = await item.Get();
+                return await item.Get();
             }
             catch (Exception)
             {
-                await Task.Delay(100);
+                // The failed write deactivated the item; it reads again once reactivated from what was stored.
+                return null;
             }
-        }
+        }, "the item reading again after its failed write", 10);
 
-        Assert.Equal((100m, 0m), (view!.OnHand, view.Reserved));
+        Assert.Equal((100m, 0m), (view.OnHand, view.Reserved));
         var retried = await item.Reserve(new ReserveStockCommand("r0", 1, "ORD-1", 1), Seller);
         var again = await item.Reserve(new ReserveStockCommand("r0", 1, "ORD-1", 1), Seller);
         Assert.True(retried.Ok && again.Ok);
@@ -170,11 +166,7 @@ public class StockItemGrainTests(StockClusterFixture fixture)
         Assert.Equal((50m, 20m, 30m), (view.OnHand, view.Reserved, view.Available));
         var reservation = (await item.GetReservation("r1"))!;
         Assert.Equal(("ORD-1", 20m, "Open"), (reservation.Order, reservation.Reserved, reservation.Status));
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (Sink.MovementsOf(sku, "main").Count < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Poll.Until(() => Task.FromResult(Sink.MovementsOf(sku, "main").Count >= 2), "the receipt's and the reservation's movements", 15);
 
         Assert.Equal([MovementKind.Receipt, MovementKind.Reservation], Sink.MovementsOf(sku, "main").Select(m => m.Kind));
     }

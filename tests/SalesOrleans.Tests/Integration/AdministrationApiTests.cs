@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using SalesOrleans.Domain.Calendar;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -305,30 +306,12 @@ public class AdministrationApiTests(AdministrationNodeFixture fixture) : IClassF
         await Ok(await admin.PutAsJsonAsync("/api/admin/users/m.sokolova", Person(sokolova, b => { b["extension"] = "299"; b["calendarId"] = "DE"; })));
 
         // Well inside the 30 s periodic reload: the other node heard the change announced.
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (directory.Find("m.sokolova")?.Extension != "299")
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "the other node did not reload its directory");
-            await Task.Delay(50);
-        }
+        await Poll.Until(() => Task.FromResult(directory.Find("m.sokolova")?.Extension == "299"), "the other node did not reload its directory", 10);
 
         Assert.Contains(new DateOnly(2027, 5, 6), directory.CalendarOf("m.sokolova").Holidays);
     }
 
-    private static async Task<JsonElement> Eventually(Func<Task<JsonElement?>> probe)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the read model did not catch up in 20 s");
-            await Task.Delay(100);
-        }
-    }
+    private static Task<JsonElement> Eventually(Func<Task<JsonElement?>> probe) => Poll.Until(probe, "the read model did not catch up in 20 s", 20);
 
     /// <summary>The first Berlin working day (Mon–Fri) whose working hours are not over yet.</summary>
     private static DateOnly NextWorkingDay(DateTimeOffset now)

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using MiniExcelLibs;
 using SalesOrleans.Domain.Leads;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -113,21 +114,9 @@ public class CustomerImportTests(LeadNodeFixture fixture)
         });
         Assert.True(incoming.IsSuccessStatusCode, await incoming.Content.ReadAsStringAsync());
 
-        JsonElement journal = default;
-        for (var i = 0; i < 100 && !journal.ValueKind.Equals(JsonValueKind.Array); i++)
-        {
-            var entries = await Get(admin, $"/api/contacts/{contactId}/journal");
-            if (entries.EnumerateArray().Any(e => e.GetProperty("text").GetString()!.Contains(callId)))
-            {
-                journal = entries;
-            }
-            else
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        Assert.True(journal.ValueKind == JsonValueKind.Array, "the call never joined the imported contact's history");
+        var journal = await Poll.Until(async () => await Get(admin, $"/api/contacts/{contactId}/journal") is var entries
+                && entries.EnumerateArray().Any(e => e.GetProperty("text").GetString()!.Contains(callId)) ? entries : (JsonElement?)null,
+            "the call never joined the imported contact's history", 10);
         Assert.Contains(journal.EnumerateArray(), e => e.GetProperty("kind").GetString() == "Inquiry" && e.GetProperty("text").GetString()!.Contains(callId));
         Assert.Contains(journal.EnumerateArray(), e => e.GetProperty("kind").GetString() == "Notified" && e.GetProperty("subject").GetString() == "i.petrov");
         var after = await Get(admin, $"/api/contacts/{contactId}");
@@ -139,13 +128,8 @@ public class CustomerImportTests(LeadNodeFixture fixture)
         {
             ["event"] = "incoming", ["call_id"] = $"call-{Guid.NewGuid():N}", ["caller"] = $"+7{stranger}", ["called"] = IndustrialDid, ["ts"] = 1_790_100_010,
         });
-        var leads = 0;
-        for (var i = 0; i < 100 && leads == 0; i++)
-        {
-            leads = (await Get(admin, $"/api/leads?status=all&search={Uri.EscapeDataString(stranger)}")).GetArrayLength();
-            await Task.Delay(leads == 0 ? 100 : 0);
-        }
-
+        var leads = await Poll.Until(async () => (await Get(admin, $"/api/leads?status=all&search={Uri.EscapeDataString(stranger)}")).GetArrayLength() is > 0 and var n ? n : (int?)null,
+            "the stranger's call never made a lead", 10);
         Assert.Equal(1, leads);
     }
 

@@ -6,6 +6,7 @@ using SalesOrleans.Domain;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Processes;
 using SalesOrleans.Processes;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -92,13 +93,5 @@ public class DealReplyBeforeProjectionTests
         return Convert.ToInt64(await cmd.ExecuteScalarAsync() ?? -1L, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "the read model did not follow within 20 s");
-            await Task.Delay(20);
-        }
-    }
+    private static Task Eventually(Func<Task<bool>> condition) => Poll.Until(condition, "the read model did not follow within 20 s", 20);
 }

@@ -4,6 +4,7 @@ using Npgsql;
 using SalesOrleans.Domain;
 using SalesOrleans.Domain.Processes;
 using SalesOrleans.Processes;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -78,18 +79,14 @@ public class DueWakeSweeperTests
         await management.ForceActivationCollection(TimeSpan.Zero);
         Assert.DoesNotContain(grainId, await management.GetActiveGrains(grainId.Type));
 
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        DateTime? overdueAt = null;
-        while (overdueAt is null)
+        var overdueAt = await Poll.Until(async () =>
         {
-            Assert.True(DateTime.UtcNow < until, "the sleeping deal's overdue task was not flagged within 60 s");
             await using var cmd = db.CreateCommand("SELECT overdue_at FROM deal_task WHERE deal_id = $1 AND overdue_at IS NOT NULL");
             cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = deal.Id });
-            overdueAt = await cmd.ExecuteScalarAsync() as DateTime?;
-            await Task.Delay(100);
-        }
+            return await cmd.ExecuteScalarAsync() as DateTime?;
+        }, "the sleeping deal's overdue task was not flagged within 60 s", 60);
 
-        Assert.InRange(new DateTimeOffset(overdueAt.Value, TimeSpan.Zero) - deadline, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Assert.InRange(new DateTimeOffset(overdueAt, TimeSpan.Zero) - deadline, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         Assert.NotNull((await grain.Get())!.Tasks[0].OverdueAt);
     }
 }

@@ -416,18 +416,5 @@ public class GroupCommitGrainStorageTests
             return await cmd.ExecuteScalarAsync() is true ? true : (bool?)null;
         }));
 
-    private static async Task<T> Eventually<T>(Func<Task<T?>> probe) where T : struct
-    {
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            Assert.True(DateTime.UtcNow < until, "timed out");
-            await Task.Delay(100);
-        }
-    }
+    private static Task<T> Eventually<T>(Func<Task<T?>> probe) where T : struct => Poll.Until(probe, "timed out", 20);
 }

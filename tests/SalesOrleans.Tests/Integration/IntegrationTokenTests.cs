@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -22,20 +23,7 @@ public class IntegrationTokenTests(LeadNodeFixture fixture)
         return client;
     }
 
-    private static async Task<JsonElement> Until(Func<Task<JsonElement?>> probe, string what)
-    {
-        for (var i = 0; i < 150; i++)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException(what);
-    }
+    private static Task<JsonElement> Until(Func<Task<JsonElement?>> probe, string what) => Poll.Until(probe, what, 15);
 
     [Fact]
     public async Task An_integration_token_reads_the_leads_contacts_and_calls_its_events_created()

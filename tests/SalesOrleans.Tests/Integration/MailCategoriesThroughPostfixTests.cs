@@ -144,11 +144,7 @@ public class MailCategoriesThroughPostfixTests(ITestOutputHelper output)
             });
         var store = node.Services.GetRequiredService<MailboxStore>();
         var mailbox = $"sales@127.0.0.1:{dovecot.Port}/INBOX";
-        var until = DateTime.UtcNow.AddSeconds(90);
-        while ((await store.GetMarkAsync(mailbox))?.LastUid != messages.Length && DateTime.UtcNow < until)
-        {
-            await Task.Delay(200);
-        }
+        await Poll.Until(async () => (await store.GetMarkAsync(mailbox))?.LastUid == messages.Length, "every message read", 90);
 
         Assert.Equal(messages.Length, (await store.GetMarkAsync(mailbox))?.LastUid);
         var leads = await node.Services.GetRequiredService<LeadQueries>().ListLeadsAsync(new LeadFilter(Search: tag));

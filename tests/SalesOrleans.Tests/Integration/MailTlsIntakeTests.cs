@@ -53,21 +53,10 @@ public class MailTlsIntakeTests(ITestOutputHelper output)
 
     private static Task<TestNode> Start(string db, DovecotServer dovecot, int port, Dictionary<string, string?> tls) => MailNode.StartAsync(db, dovecot, tls, port);
 
-    private static async Task<LeadListItem> LeadOf(TestNode node, string email)
+    private static Task<LeadListItem> LeadOf(TestNode node, string email)
     {
         var queries = node.Services.GetRequiredService<LeadQueries>();
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < until)
-        {
-            if ((await queries.ListLeadsAsync(new LeadFilter(Search: email))).SingleOrDefault() is { } lead)
-            {
-                return lead;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"no lead for {email}");
+        return Poll.Until(async () => (await queries.ListLeadsAsync(new LeadFilter(Search: email))).SingleOrDefault(), $"no lead for {email}", 30);
     }
 
     private static async Task<string> Ready(TestNode node) => await (await node.ClientAsync()).GetStringAsync("/health/ready");
@@ -86,15 +75,10 @@ public class MailTlsIntakeTests(ITestOutputHelper output)
         var untrustedDb = await TestDatabase.CreateAsync();
         await using (var node = await Start(untrustedDb, dovecot, dovecot.ImapsPort, new() { ["Mail:Tls:Security"] = "SslOnConnect" }))
         {
-            var until = DateTime.UtcNow.AddSeconds(30);
-            var ready = await Ready(node);
-            while (!ready.Contains("Degraded", StringComparison.Ordinal) && DateTime.UtcNow < until)
-            {
-                await Task.Delay(200);
-                ready = await Ready(node);
-            }
-
+            var ready = "";
+            await Poll.Until(async () => (ready = await Ready(node)).Contains("Degraded", StringComparison.Ordinal), "readiness Degraded without trust", 30);
             Assert.Equal("Degraded", ready);
+            // Proving nothing is read without trust: give the watcher two seconds to (wrongly) read the mail.
             await Task.Delay(2000);
             Assert.Empty(await node.Services.GetRequiredService<LeadQueries>().ListLeadsAsync(new LeadFilter(Search: tag)));
             Assert.Null(await node.Services.GetRequiredService<MailboxStore>().GetMarkAsync($"sales@127.0.0.1:{dovecot.ImapsPort}/INBOX"));

@@ -148,17 +148,7 @@ public class OrderApiTests(NodeFixture fixture)
         Assert.Equal(("Completed", 0m), (paid.GetProperty("status").GetString(), Dec(paid, "balanceDue")));
 
         // The read model lists the order and its journal holds the waybills, the invoice and the payments.
-        JsonElement journal = default;
-        for (var i = 0; i < 50; i++)
-        {
-            journal = await Expect(await manager.GetAsync($"/api/orders/{id}/journal"), HttpStatusCode.OK);
-            if (journal.GetArrayLength() == paid.GetProperty("seq").GetInt64())
-            {
-                break;
-            }
-
-            await Task.Delay(50);
-        }
+        var journal = await WaitFor(manager, $"/api/orders/{id}/journal", j => j.GetArrayLength() == paid.GetProperty("seq").GetInt64(), 10);
 
         var kinds = journal.EnumerateArray().Select(a => a.GetProperty("kind").GetString()).ToList();
         Assert.Equal(paid.GetProperty("seq").GetInt64(), kinds.Count);

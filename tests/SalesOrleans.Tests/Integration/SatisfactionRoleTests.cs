@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -53,19 +54,11 @@ public class SatisfactionRoleTests(NodeFixture fixture)
         await Expect(await manager.PostAsJsonAsync($"/api/deals/{dealId}/moves", new { toStage = "won" }), HttpStatusCode.OK);
 
         var taskId = $"satisfaction-{dealId:N}";
-        for (var i = 0; i < 100; i++)
-        {
-            var view = await Expect(await manager.GetAsync($"/api/contacts/{contactId}"), HttpStatusCode.OK);
-            if (view.GetProperty("tasks").EnumerateArray().FirstOrDefault(t => t.GetProperty("id").GetString() == taskId) is { ValueKind: JsonValueKind.Object } task)
-            {
-                return task.GetProperty("executor").GetString()!;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"No satisfaction call for deal {dealId}");
-        return "";
+        var task = await Poll.Until(async () =>
+            (await Expect(await manager.GetAsync($"/api/contacts/{contactId}"), HttpStatusCode.OK)).GetProperty("tasks").EnumerateArray()
+                .FirstOrDefault(t => t.GetProperty("id").GetString() == taskId) is { ValueKind: JsonValueKind.Object } found ? found : (JsonElement?)null,
+            $"No satisfaction call for deal {dealId}", 10);
+        return task.GetProperty("executor").GetString()!;
     }
 
     [Fact]

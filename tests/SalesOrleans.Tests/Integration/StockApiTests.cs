@@ -100,17 +100,7 @@ public class StockApiTests(NodeFixture fixture)
 
         // The journal (read model) adds up to the stock item; it is written just after the reply, so wait for it.
         var seq = item.GetProperty("seq").GetInt64();
-        JsonElement journal = default;
-        for (var i = 0; i < 100; i++)
-        {
-            journal = await Expect(await manager.GetAsync($"/api/stock/{sku}/movements?warehouse={warehouse}"), HttpStatusCode.OK);
-            if (journal.GetArrayLength() == seq)
-            {
-                break;
-            }
-
-            await Task.Delay(50);
-        }
+        var journal = await WaitFor(manager, $"/api/stock/{sku}/movements?warehouse={warehouse}", j => j.GetArrayLength() == seq, 10);
 
         var movements = journal.EnumerateArray().ToList();
         Assert.Equal(Enumerable.Range(1, (int)seq).Select(i => (long)i), movements.Select(m => m.GetProperty("seq").GetInt64()));

@@ -76,6 +76,7 @@ public class StockRaceTests(ITestOutputHelper output)
 
                 Interlocked.Increment(ref Retries);
                 Assert.True(attempt < 600, "No definite answer within a minute.");
+                // Back off before asking again, as a client would.
                 await Task.Delay(100);
             }
         }
@@ -114,6 +115,7 @@ public class StockRaceTests(ITestOutputHelper output)
 
         async Task RunOrder((string Id, int Quantity, int Follow, int Delay) plan)
         {
+            // The plan's staggered start (see above).
             await Task.Delay(plan.Delay);
             var (status, body) = await cluster.Send(false, c => c.PostAsJsonAsync($"/api/stock/{Sku}/reservations",
                 new { warehouse = Warehouse, quantity = plan.Quantity, order = $"ORD-{plan.Id}", line = 1, reservationId = plan.Id }));
@@ -249,6 +251,7 @@ public class StockRaceTests(ITestOutputHelper output)
 
         async Task RunOrder((Guid Id, int Quantity, int Delay) plan)
         {
+            // The plan's staggered start (see above).
             await Task.Delay(plan.Delay);
             var (status, _) = await cluster.Send(false, c => c.PostAsJsonAsync("/api/orders",
                 new { id = plan.Id, customer = $"Customer {plan.Id:N}", warehouse = "main", lines = new[] { new { sku, quantity = plan.Quantity } } }));

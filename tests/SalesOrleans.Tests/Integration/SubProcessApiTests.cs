@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using SalesOrleans.Domain.Deals;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -25,27 +26,7 @@ public class SubProcessApiTests(NodeFixture fixture)
         return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
     }
 
-    private static async Task<JsonElement> WaitFor(HttpClient client, string url, Func<JsonElement, bool> done)
-    {
-        JsonElement last = default;
-        for (var i = 0; i < 300; i++)
-        {
-            var response = await client.GetAsync(url);
-            if (response.IsSuccessStatusCode)
-            {
-                last = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-                if (done(last))
-                {
-                    return last;
-                }
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"{url} never got there: {last}");
-        return last;
-    }
+    private static Task<JsonElement> WaitFor(HttpClient client, string url, Func<JsonElement, bool> done) => ApiSteps.WaitFor(client, url, done, 15);
 
     private static string Draft(string kind, string subKind) => $$"""
         {

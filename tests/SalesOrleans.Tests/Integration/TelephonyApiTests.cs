@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SalesOrleans.ReadModel;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Integration;
 
@@ -48,20 +49,7 @@ public class TelephonyApiTests(LeadNodeFixture fixture)
         return pbx.PostAsJsonAsync("/api/telephony/calls", body);
     }
 
-    private static async Task<JsonElement> Until(Func<Task<JsonElement?>> probe, string what)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException(what);
-    }
+    private static Task<JsonElement> Until(Func<Task<JsonElement?>> probe, string what) => Poll.Until(probe, what, 10);
 
     [Theory]
     [InlineData(null, "{\"event\":\"incoming\",\"call_id\":\"c-401a\",\"caller\":\"+79160000000\",\"called\":\"+74952233211\",\"ts\":1}", HttpStatusCode.Unauthorized, null)]

@@ -6,9 +6,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using SalesOrleans.Tests.Support;
 using SalesOrleans.Silo.Seeding;
 using SalesOrleans.Web.Auth;
 using Xunit.Abstractions;
+using static SalesOrleans.Tests.Support.ApiSteps;
 
 namespace SalesOrleans.Tests.Security;
 
@@ -274,18 +276,7 @@ public sealed partial class AccessTests(SecurityFixture fixture, ITestOutputHelp
         var approved = await volkov.PostAsJsonAsync($"/api/orders/{orderId}/approve", new { });
         Assert.True(approved.IsSuccessStatusCode, await approved.Content.ReadAsStringAsync());
 
-        JsonElement reservation = default;
-        for (var i = 0; i < 100 && reservation.ValueKind == JsonValueKind.Undefined; i++)
-        {
-            var list = await admin.GetFromJsonAsync<JsonElement>($"/api/reservations?order={orderId:N}&open=true");
-            reservation = list.EnumerateArray().FirstOrDefault();
-            if (reservation.ValueKind == JsonValueKind.Undefined)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        Assert.NotEqual(JsonValueKind.Undefined, reservation.ValueKind);
+        var reservation = (await WaitFor(admin, $"/api/reservations?order={orderId:N}&open=true", list => list.GetArrayLength() > 0, 10))[0];
         var id = reservation.GetProperty("reservationId").GetString();
         var path = $"/api/stock/SKU-102/reservations/{id}?warehouse=main";
         var weber = await fixture.Node.ClientAsync("k.weber");
@@ -413,22 +404,14 @@ public sealed partial class AccessTests(SecurityFixture fixture, ITestOutputHelp
 
         try
         {
-            var seen = false;
-            for (var i = 0; i < 60 && !seen; i++)
-            {
-                seen = await policy.ScopeAsync(manager, Capability.WorkloadRead) == AccessScope.None;
-                if (!seen)
-                {
-                    await Task.Delay(100);
-                }
-            }
-
-            Assert.True(seen, "the change from the database was not applied within 6 s");
+            await Poll.Until(async () => await policy.ScopeAsync(manager, Capability.WorkloadRead) == AccessScope.None,
+                "the change from the database was not applied within 6 s", 6);
         }
         finally
         {
             await using var delete = db.CreateCommand("DELETE FROM access_matrix WHERE role = 'manager' AND capability = 'workload.read'");
             await delete.ExecuteNonQueryAsync();
+            // Let this node's copy go stale so the next read reloads the default back for the other tests.
             await Task.Delay(AccessPolicy.Freshness + TimeSpan.FromMilliseconds(200));
             await policy.ScopeAsync(manager, Capability.WorkloadRead);
         }

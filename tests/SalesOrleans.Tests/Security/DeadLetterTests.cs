@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using SalesOrleans.Tests.Integration;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Security;
 
@@ -79,18 +80,5 @@ public sealed class DeadLetterTests
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail("condition not met within 20 s");
-    }
+    private static Task Eventually(Func<Task<bool>> condition) => Poll.Until(condition, "condition not met within 20 s", 20);
 }

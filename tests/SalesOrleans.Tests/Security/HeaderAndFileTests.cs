@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using SalesOrleans.Web;
 using SalesOrleans.Web.Api;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Security;
 
@@ -122,18 +123,8 @@ public sealed partial class HeaderAndFileTests(SecurityFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
 
         var admin = await fixture.Node.ClientAsync("admin");
-        string? line = null;
-        for (var i = 0; i < 60 && line is null; i++)
-        {
-            var csv = await admin.GetStringAsync("/api/exports/contacts?format=csv");
-            line = csv.Split("\r\n").FirstOrDefault(l => l.Contains(marker, StringComparison.Ordinal));
-            if (line is null)
-            {
-                await Task.Delay(500);
-            }
-        }
-
-        Assert.NotNull(line);
+        var line = await Poll.Until(async () => (await admin.GetStringAsync("/api/exports/contacts?format=csv"))
+            .Split("\r\n").FirstOrDefault(l => l.Contains(marker, StringComparison.Ordinal)), "the web form's contact in the CSV export", 30);
         Assert.DoesNotContain(",=", line);
         Assert.DoesNotContain(",+", line);
         Assert.Contains("'+cmd", line);

@@ -16,7 +16,7 @@ namespace SalesOrleans.Tests.Security;
 /// </summary>
 public sealed partial class SecurityFixture : IAsyncLifetime
 {
-    /// <summary>The public endpoints the README documents; every other one needs a login or an API token.</summary>
+    /// <summary>The public endpoints docs/operations.md documents (Security); every other one needs a login or an API token.</summary>
     public static readonly string[] PublicEndpoints =
     [
         "GET /",

@@ -7,6 +7,7 @@ using Npgsql;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Tests.Integration;
 using SalesOrleans.Web.Auth;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Security;
 
@@ -58,20 +59,17 @@ public sealed class SessionTests(SecurityFixture fixture)
     private static async Task<TimeSpan> Until(HttpClient client, string path, HttpStatusCode expected, TimeSpan? within = null)
     {
         var watch = Stopwatch.StartNew();
-        HttpStatusCode last;
-        do
+        HttpStatusCode last = default;
+        try
         {
-            last = (await client.GetAsync(path)).StatusCode;
-            if (last == expected)
-            {
-                return watch.Elapsed;
-            }
-
-            await Task.Delay(200);
+            await Poll.Until(async () => (last = (await client.GetAsync(path)).StatusCode) == expected, path,
+                (int)Math.Ceiling((within ?? TimeSpan.FromSeconds(10)).TotalSeconds));
         }
-        while (watch.Elapsed < (within ?? TimeSpan.FromSeconds(10)));
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{path} still answers {(int)last} after {watch.Elapsed.TotalSeconds:0.0} s, expected {(int)expected}");
+        }
 
-        Assert.Fail($"{path} still answers {(int)last} after {watch.Elapsed.TotalSeconds:0.0} s, expected {(int)expected}");
         return watch.Elapsed;
     }
 

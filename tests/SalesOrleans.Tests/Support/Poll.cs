@@ -1,6 +1,9 @@
 namespace SalesOrleans.Tests.Support;
 
-/// <summary>Waiting on a condition instead of sleeping before an assert: asks every 100-200 ms until it holds or the time is up.</summary>
+/// <summary>
+/// Waiting on a condition instead of sleeping before an assert: asks every 100-200 ms until it holds or the time is up.
+/// The one polling helper of the tests (docs/testing.md); <see cref="ApiSteps.WaitFor"/> polls an HTTP resource through it.
+/// </summary>
 public static class Poll
 {
     /// <summary>Until <paramref name="probe"/> answers true; a <see cref="TimeoutException"/> naming <paramref name="what"/> after <paramref name="seconds"/>.</summary>
@@ -22,6 +25,23 @@ public static class Poll
 
     /// <summary>Until <paramref name="probe"/> finds something, which it returns.</summary>
     public static async Task<T> Until<T>(Func<Task<T?>> probe, string what, int seconds = 20) where T : class
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < until)
+        {
+            if (await probe() is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException(what);
+    }
+
+    /// <summary>Until <paramref name="probe"/> finds a value (a JSON element, a time, a number), which it returns.</summary>
+    public static async Task<T> Until<T>(Func<Task<T?>> probe, string what, int seconds = 20) where T : struct
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < until)

@@ -39,19 +39,8 @@ public sealed class RecordingLeadSink : ILeadEventSink
     public IReadOnlyList<ContactActivity> ContactActivitiesOf(Guid contactId) =>
         Contacts.Where(p => p.Contact.Id == contactId).SelectMany(p => p.Activities).DistinctBy(a => a.Seq).OrderBy(a => a.Seq).ToList();
 
-    public async Task<LeadActivity> WaitFor(Guid leadId, LeadActivityKind kind, TimeSpan timeout)
-    {
-        var until = DateTimeOffset.UtcNow + timeout;
-        while (DateTimeOffset.UtcNow < until)
-        {
-            if (ActivitiesOf(leadId).FirstOrDefault(a => a.Kind == kind) is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"Lead {leadId} published no {kind} within {timeout}.");
-    }
+    /// <summary>The first <paramref name="kind"/> the lead published (see <see cref="Poll"/>).</summary>
+    public Task<LeadActivity> WaitFor(Guid leadId, LeadActivityKind kind, TimeSpan timeout) =>
+        Poll.Until(() => Task.FromResult(ActivitiesOf(leadId).FirstOrDefault(a => a.Kind == kind)),
+            $"Lead {leadId} published no {kind} within {timeout}.", (int)Math.Ceiling(timeout.TotalSeconds));
 }

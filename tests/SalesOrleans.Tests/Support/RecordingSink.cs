@@ -25,22 +25,13 @@ public sealed class RecordingSink : IDealEventSink
     public IReadOnlyList<DealActivity> ActivitiesOf(Guid dealId) =>
         Received.Where(r => r.Publication.Deal.Id == dealId).SelectMany(r => r.Publication.Activities).ToList();
 
-    public async Task<(DateTimeOffset At, DealActivity Activity)> WaitFor(Guid dealId, ActivityKind kind, TimeSpan timeout)
-    {
-        var until = DateTimeOffset.UtcNow + timeout;
-        while (DateTimeOffset.UtcNow < until)
-        {
-            foreach (var (at, publication) in Received)
-            {
-                if (publication.Deal.Id == dealId && publication.Activities.FirstOrDefault(a => a.Kind == kind) is { } found)
-                {
-                    return (at, found);
-                }
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"Deal {dealId} published no {kind} within {timeout}.");
-    }
+    /// <summary>The first <paramref name="kind"/> the deal published and when it arrived here (see <see cref="Poll"/>).</summary>
+    public Task<(DateTimeOffset At, DealActivity Activity)> WaitFor(Guid dealId, ActivityKind kind, TimeSpan timeout) =>
+        Poll.Until(() => Task.FromResult(Received
+                .Where(r => r.Publication.Deal.Id == dealId)
+                .Select(r => (r.At, Activity: r.Publication.Activities.FirstOrDefault(a => a.Kind == kind)))
+                .Where(r => r.Activity is not null)
+                .Select(r => ((DateTimeOffset At, DealActivity Activity)?)(r.At, r.Activity!))
+                .FirstOrDefault()),
+            $"Deal {dealId} published no {kind} within {timeout}.", (int)Math.Ceiling(timeout.TotalSeconds));
 }

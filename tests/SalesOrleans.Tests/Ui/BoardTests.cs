@@ -157,6 +157,7 @@ public class BoardTests(UiFixture fixture)
         var known = colleague.Locator($".call-popup[data-call='{again}'] .card-line", new() { HasTextString = "Oleg Caller" });
         await known.WaitForAsync(new() { Timeout = 10_000 });
         Assert.Contains("2 inquiries", await known.InnerTextAsync());
+        // Proving a pop-up does NOT come: give it the time it took the colleague's to come, then look.
         await Task.Delay(500);
         Assert.Equal(0, await page.Locator($".call-popup[data-call='{again}']").CountAsync());
 

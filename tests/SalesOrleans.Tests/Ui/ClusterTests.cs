@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using SalesOrleans.Tests.Integration;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Ui;
 
@@ -21,12 +22,8 @@ public class ClusterTests(UiFixture fixture)
         try
         {
             var membership = nodeB.Services.GetRequiredService<IClusterMembershipService>();
-            var until = DateTime.UtcNow.AddSeconds(30);
-            while (membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active) < 2 && DateTime.UtcNow < until)
-            {
-                await Task.Delay(200);
-            }
-
+            await Poll.Until(() => Task.FromResult(membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active) >= 2),
+                "both nodes active", 30);
             Assert.Equal(2, membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active));
 
             var page = await fixture.LoginAsync("e.keller", "/supervisor.html", nodeB);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Ui;
 
@@ -19,21 +20,7 @@ public class DealLinesPageTests(UiFixture fixture)
     private static async Task<JsonElement> Get(HttpClient client, string path) =>
         JsonDocument.Parse(await (await client.GetAsync(path)).Content.ReadAsStringAsync()).RootElement;
 
-    private static async Task Until(Func<Task<bool>> probe, string what, int seconds = 15)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < until)
-        {
-            if (await probe())
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException(what);
-    }
+    private static Task Until(Func<Task<bool>> probe, string what, int seconds = 15) => Poll.Until(probe, what, seconds);
 
     [Fact]
     public async Task Lines_are_picked_from_the_catalog_typed_through_a_push_and_saved_with_the_amount_following()

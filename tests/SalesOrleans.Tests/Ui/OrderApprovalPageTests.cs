@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Ui;
 
@@ -76,22 +77,6 @@ public class OrderApprovalPageTests(UiFixture fixture)
         var overflow = await head.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
         Assert.False(overflow, "the orders page scrolls sideways on a phone");
 
-        async Task<JsonElement> WaitForOrder(Func<JsonElement, bool> done)
-        {
-            JsonElement last = default;
-            for (var i = 0; i < 100; i++)
-            {
-                last = JsonDocument.Parse(await api.GetStringAsync($"/api/orders/{id}")).RootElement;
-                if (done(last))
-                {
-                    return last;
-                }
-
-                await Task.Delay(50);
-            }
-
-            Assert.Fail($"Order {id} never got there: {last}");
-            return last;
-        }
+        Task<JsonElement> WaitForOrder(Func<JsonElement, bool> done) => ApiSteps.WaitFor(api, $"/api/orders/{id}", done, 10);
     }
 }

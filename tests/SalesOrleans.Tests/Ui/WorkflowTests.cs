@@ -254,6 +254,7 @@ public class WorkflowTests(UiFixture fixture)
             await Send("answered", ts + 3);
             await page.Locator($".call-popup[data-call='{callId}'][data-state=answered]").WaitForAsync(Soon);
             await popup.Locator(".lead-line", new() { HasTextString = "The lead is yours." }).WaitForAsync(Soon);
+            // The pop-up must stay for the whole call: let time pass, then it is still there.
             await Task.Delay(1500);
             Assert.Equal(1, await popup.CountAsync());
             var manager = await fixture.Node.ClientAsync("m.sokolova");
