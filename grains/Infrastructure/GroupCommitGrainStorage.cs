@@ -74,8 +74,10 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var expected = grainState.ETag is { } etag ? long.Parse(etag, CultureInfo.InvariantCulture) : (long?)null;
+        var timer = Deals.DealCommandTimings.Start();
         var write = new Write(stateName, KeyOf(grainId), expected, JsonGrainStateSerializer.Instance.Serialize(grainState.State).ToArray(),
             grainState.State is IWorkDue { WorkDue: true }, (grainState.State as IWakeDue)?.WakeAt);
+        Deals.DealCommandTimings.Stop(Deals.DealCommandTimings.Phase.Serialize, timer);
         if (!await _writer.RunAsync(write))
         {
             throw new InconsistentStateException($"Version conflict writing {stateName} of {grainId} in storage {_name}: another activation wrote it",
