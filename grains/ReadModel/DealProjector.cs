@@ -34,6 +34,11 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
         await using var connection = await _db.OpenConnectionAsync();
         // One batch is one round trip and one implicit transaction: all of it lands or none of it.
         await using var sql = new NpgsqlBatch(connection);
+        // The read model is derived: its commit does not wait for its own WAL flush (issue 12). The grain's outbox stays
+        // in its durable state until a later write drops it, and that write's synchronous commit flushes the WAL up to
+        // here first; if the server dies before, the outbox is still stored and is published again (every statement is
+        // keyed by seq). So a deal command's state write no longer queues behind a projection's flush.
+        sql.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
         // A fixed order of deals keeps concurrent writers from deadlocking on each other's rows.
         var deals = batch.GroupBy(p => p.Deal.Id).OrderBy(g => g.Key).ToList();
         var tasks = new List<(DealView Deal, DealTaskView Task)>();
