@@ -145,10 +145,7 @@ public static class DealCommandBenchmark
                 await Task.Delay(300); // the publications behind the last replies
                 var cost = (await meter.TakeAsync()).Minus(before);
                 var phases = SalesOrleans.Deals.DealCommandTimings.Take();
-                if (statements is not null && name == "deal")
-                {
-                    lines.AppendLine(await statements.TopAsync(count));
-                }
+                var top = statements is not null && name == "deal" ? await statements.TopAsync(count) : null;
                 lines.AppendLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {clients,2} clients, {name,-6}: {count / 2.0,7:0}/s, mean {meanMs,6:0.00} ms | node CPU {cost.NodeCpuMs / count,5:0.00} ms, PostgreSQL CPU {cost.PgCpuMs / count,5:0.00} ms, commits {(double)cost.Commits / count,4:0.00}, WAL {(double)cost.WalBytes / count,6:0} B"));
                 foreach (var (what, b) in cost.Batchers.Where(b => b.Value.Items > 0))
@@ -171,6 +168,11 @@ public static class DealCommandBenchmark
                     }
 
                     lines.AppendLine();
+                }
+
+                if (top is not null)
+                {
+                    lines.AppendLine(top);
                 }
             }
 
