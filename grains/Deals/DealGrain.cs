@@ -201,11 +201,16 @@ public sealed class DealGrain(
             return Refused(new Rejection(RejectionCode.NotFound, $"Deal {this.GetPrimaryKey()} does not exist."));
         }
 
-        return await Execute(await Load(), command);
+        var t = DealCommandTimings.Start();
+        var deal = await Load();
+        DealCommandTimings.Stop(DealCommandTimings.Phase.Load, t);
+        return await Execute(deal, command, t);
     }
 
-    private async Task<DealResult> Execute(Deal deal, Action<Deal> command)
+    private async Task<DealResult> Execute(Deal deal, Action<Deal> command, long started = 0)
     {
+        var t = DealCommandTimings.Start();
+        var begin = started != 0 ? started : t;
         var sharesBefore = deal.WorkloadShares();
         try
         {
@@ -216,12 +221,15 @@ public sealed class DealGrain(
             return Refused(rejection);
         }
 
+        t = DealCommandTimings.Stop(DealCommandTimings.Phase.Command, t);
         var view = deal.ToView();
+        DealCommandTimings.Stop(DealCommandTimings.Phase.View, t);
         if (deal.Recorded.Count > 0)
         {
             await Commit(deal, view, sharesBefore);
         }
 
+        DealCommandTimings.Stop(DealCommandTimings.Phase.InGrain, begin);
         return new DealResult(view, null);
     }
 
@@ -247,12 +255,15 @@ public sealed class DealGrain(
 
     private async Task Commit(Deal deal, DealView view, IReadOnlyDictionary<string, WorkloadShare> sharesBefore, bool fromReminderTick = false)
     {
+        var t = DealCommandTimings.Start();
         state.State.Deal.Outbox.RemoveAll(a => a.Seq <= Delivery.DeliveredSeq);
         DealHistoryBound.Trim(state.State.Deal, Delivery.DeliveredSeq);
         try
         {
             await ScheduleWake(deal, fromReminderTick, inCommand: true);
+            t = DealCommandTimings.Stop(DealCommandTimings.Phase.Prepare, t);
             await state.WriteStateAsync();
+            t = DealCommandTimings.Stop(DealCommandTimings.Phase.Write, t);
         }
         catch
         {
@@ -274,6 +285,8 @@ public sealed class DealGrain(
         {
             await TryPublish(deal, view, republish: false, sharesBefore.Keys);
         }
+
+        DealCommandTimings.Stop(DealCommandTimings.Phase.AfterWrite, t);
     }
 
     /// <summary>
@@ -359,7 +372,9 @@ public sealed class DealGrain(
             {
                 var activities = s.Outbox.Where(a => a.Seq > from).ToList();
                 var changedTasks = s.Tasks.Where(t => t.UpdatedSeq > from).Select(t => t.Id).ToList();
+                var timer = DealCommandTimings.Start();
                 await sink.PublishAsync(new DealPublication(view, activities, changedTasks));
+                timer = DealCommandTimings.Stop(DealCommandTimings.Phase.Project, timer);
 
                 var sharesAfter = deal.WorkloadShares();
                 // After a crash we no longer know who had a share before, so everyone the deal ever involved is told.
@@ -372,6 +387,7 @@ public sealed class DealGrain(
                     return GrainFactory.GetGrain<IManagerGrain>(person)
                         .ReportShare(new WorkloadShareReport(s.Id, s.Seq, share.OpenTasks, share.OverdueTasks, share.OpenDeals));
                 }));
+                DealCommandTimings.Stop(DealCommandTimings.Phase.Shares, timer);
             },
             async () =>
             {

@@ -82,8 +82,10 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IGrainStateMarks, I
         var expected = grainState.ETag is { } etag ? long.Parse(etag, CultureInfo.InvariantCulture) : (long?)null;
         // Rows written with the state are what an outbox would have owed: such a state is never due for follow-up work.
         var rows = _projections.TryGetValue(stateName, out var projection) && grainState.State is { } current ? projection.Rows(current) : null;
+        var timer = Deals.DealCommandTimings.Start();
         var write = new Write(stateName, KeyOf(grainId), expected, JsonGrainStateSerializer.Instance.Serialize(grainState.State).ToArray(),
             rows is null && grainState.State is IWorkDue { WorkDue: true }, (grainState.State as IWakeDue)?.WakeAt, rows);
+        Deals.DealCommandTimings.Stop(Deals.DealCommandTimings.Phase.Serialize, timer);
         if (!await _writer.RunAsync(write))
         {
             throw new InconsistentStateException($"Version conflict writing {stateName} of {grainId} in storage {_name}: another activation wrote it",

@@ -10,8 +10,10 @@ namespace SalesOrleans.ReadModel;
 /// </summary>
 internal static class AnalyticsProjection
 {
-    public static void Add(NpgsqlBatch sql, DealView deal, IEnumerable<DealActivity> activities)
+    /// <summary>Adds the deal's visit and fact statements; true when a stage visit was entered or left (then the batch counts the funnel).</summary>
+    public static bool Add(NpgsqlBatch sql, DealView deal, IEnumerable<DealActivity> activities)
     {
+        var visits = false;
         var ordered = activities.OrderBy(a => a.Seq).ToList();
         // A terminal stage is entered by a StageChanged followed, in the same command, by Won or Lost.
         var closings = ordered.Where(a => a.Kind is ActivityKind.Won or ActivityKind.Lost).ToList();
@@ -22,14 +24,17 @@ internal static class AnalyticsProjection
             {
                 Leave(sql, deal.Id, a, "Passed", stage, null);
                 Enter(sql, deal, a, stage);
+                visits = true;
             }
             else if (a.Kind is ActivityKind.Won or ActivityKind.Lost)
             {
                 Leave(sql, deal.Id, a, a.Kind.ToString(), null, a.Kind == ActivityKind.Lost ? a.Subject : null);
+                visits = true;
             }
         }
 
         Fact(sql, deal, ordered);
+        return visits;
     }
 
     /// <summary>

@@ -34,34 +34,50 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
         await using var connection = await _db.OpenConnectionAsync();
         // One batch is one round trip and one implicit transaction: all of it lands or none of it.
         await using var sql = new NpgsqlBatch(connection);
+        // The read model is derived: its commit does not wait for its own WAL flush (issue 12). The grain's outbox stays
+        // in its durable state until a later write drops it, and that write's synchronous commit flushes the WAL up to
+        // here first; if the server dies before, the outbox is still stored and is published again (every statement is
+        // keyed by seq). So a deal command's state write no longer queues behind a projection's flush.
+        sql.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
         // A fixed order of deals keeps concurrent writers from deadlocking on each other's rows.
         var deals = batch.GroupBy(p => p.Deal.Id).OrderBy(g => g.Key).ToList();
+        var tasks = new List<(DealView Deal, DealTaskView Task)>();
+        var activities = new List<(DealView Deal, DealActivity Activity)>();
+        var notifications = new List<(Guid DealId, DealActivity Activity, DealNotification Notification)>();
+        var visits = false;
         foreach (var publications in deals)
         {
             // The newest snapshot of a deal carries every change of the older ones in the same batch.
             var newest = publications.MaxBy(p => p.Deal.Seq)!.Deal;
             AddDeal(sql, newest);
             var changed = publications.SelectMany(p => p.ChangedTaskIds).ToHashSet();
-            foreach (var task in newest.Tasks.Where(t => changed.Contains(t.Id)))
-            {
-                AddTask(sql, newest, task);
-            }
+            tasks.AddRange(newest.Tasks.Where(t => changed.Contains(t.Id)).Select(t => (newest, t)));
 
-            var activities = publications.SelectMany(p => p.Activities).DistinctBy(a => a.Seq).ToList();
-            foreach (var activity in activities)
+            var dealActivities = publications.SelectMany(p => p.Activities).DistinctBy(a => a.Seq).ToList();
+            foreach (var activity in dealActivities)
             {
-                AddActivity(sql, newest.Id, activity);
+                activities.Add((newest, activity));
                 var task = activity.TaskId is null ? null : newest.Tasks.FirstOrDefault(t => t.Id == activity.TaskId);
                 if (DealNotifications.For(activity, task?.Title, task?.Executor, newest.Title, newest.Company) is { } notification)
                 {
-                    AddNotification(sql, newest.Id, activity, notification);
+                    notifications.Add((newest.Id, activity, notification));
                 }
             }
 
-            AnalyticsProjection.Add(sql, newest, activities);
+            visits |= AnalyticsProjection.Add(sql, newest, dealActivities);
         }
 
-        AnalyticsProjection.CountFunnel(sql, [.. deals.Select(g => g.Key)]);
+        // Tasks, journal lines and notifications of the whole batch: one statement each, not one per row (issue 12).
+        AddTasks(sql, tasks);
+        AddActivities(sql, activities);
+        AddNotifications(sql, notifications);
+
+        // Visits are flagged uncounted only by the statements of the batch that counts them, so a batch that entered
+        // and left none (task completions, notes) has nothing to count.
+        if (visits)
+        {
+            AnalyticsProjection.CountFunnel(sql, [.. deals.Select(g => g.Key)]);
+        }
 
         await sql.ExecuteNonQueryAsync();
     }
@@ -101,12 +117,18 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
         }
     }
 
-    private static void AddTask(NpgsqlBatch sql, DealView d, DealTaskView t)
+    private static void AddTasks(NpgsqlBatch sql, List<(DealView Deal, DealTaskView Task)> rows)
     {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
         var command = new NpgsqlBatchCommand("""
             INSERT INTO deal_task (deal_id, task_id, seq, stage, title, executor, status, created_at, deadline,
                 overdue_at, escalated_at, escalated_to, completed_at, completed_by, result, template_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
+                $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::text[])
             ON CONFLICT (deal_id, task_id) DO UPDATE SET
                 seq = EXCLUDED.seq, executor = EXCLUDED.executor, status = EXCLUDED.status, deadline = EXCLUDED.deadline,
                 overdue_at = EXCLUDED.overdue_at, escalated_at = EXCLUDED.escalated_at, escalated_to = EXCLUDED.escalated_to,
@@ -116,32 +138,76 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
             """);
         // The task's own seq (not the deal's), so a replay writes exactly what the first delivery wrote. The template id
         // (migration 0100) lets pages show the title in the reader's language.
-        Add(command, d.Id, t.Id, t.UpdatedSeq, t.Stage, t.Title, t.Executor, t.Status, t.CreatedAt, t.Deadline,
-            t.OverdueAt, t.EscalatedAt, t.EscalatedTo, t.CompletedAt, t.CompletedBy, t.Result, string.IsNullOrEmpty(t.TemplateId) ? null : t.TemplateId);
+        command.Parameters.Add(Column(rows.Select(r => r.Deal.Id), NpgsqlDbType.Uuid));
+        command.Parameters.Add(Column(rows.Select(r => r.Task.Id), NpgsqlDbType.Text));
+        command.Parameters.Add(Column(rows.Select(r => r.Task.UpdatedSeq), NpgsqlDbType.Bigint));
+        command.Parameters.Add(Column(rows.Select(r => r.Task.Stage), NpgsqlDbType.Text));
+        command.Parameters.Add(Column(rows.Select(r => r.Task.Title), NpgsqlDbType.Text));
+        command.Parameters.Add(Column(rows.Select(r => r.Task.Executor), NpgsqlDbType.Text));
+        command.Parameters.Add(Column(rows.Select(r => r.Task.Status), NpgsqlDbType.Text));
+        command.Parameters.Add(Times(rows.Select(r => (DateTimeOffset?)r.Task.CreatedAt)));
+        command.Parameters.Add(Times(rows.Select(r => (DateTimeOffset?)r.Task.Deadline)));
+        command.Parameters.Add(Times(rows.Select(r => r.Task.OverdueAt)));
+        command.Parameters.Add(Times(rows.Select(r => r.Task.EscalatedAt)));
+        command.Parameters.Add(Column(rows.Select(r => r.Task.EscalatedTo), NpgsqlDbType.Text));
+        command.Parameters.Add(Times(rows.Select(r => r.Task.CompletedAt)));
+        command.Parameters.Add(Column(rows.Select(r => r.Task.CompletedBy), NpgsqlDbType.Text));
+        command.Parameters.Add(Column(rows.Select(r => r.Task.Result), NpgsqlDbType.Text));
+        command.Parameters.Add(Column(rows.Select(r => string.IsNullOrEmpty(r.Task.TemplateId) ? null : r.Task.TemplateId), NpgsqlDbType.Text));
         sql.BatchCommands.Add(command);
     }
 
-    private static void AddActivity(NpgsqlBatch sql, Guid dealId, DealActivity a)
+    private static void AddActivities(NpgsqlBatch sql, List<(DealView Deal, DealActivity Activity)> rows)
     {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
         var command = new NpgsqlBatchCommand("""
             INSERT INTO deal_activity (deal_id, seq, at, actor, kind, stage, text, task_id, subject)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
             ON CONFLICT (deal_id, seq) DO NOTHING
             """);
-        Add(command, dealId, a.Seq, a.At, a.Actor, a.Kind.ToString(), a.Stage, a.Text, a.TaskId, a.Subject);
+        command.Parameters.Add(Column(rows.Select(r => r.Deal.Id), NpgsqlDbType.Uuid));
+        command.Parameters.Add(Column(rows.Select(r => r.Activity.Seq), NpgsqlDbType.Bigint));
+        command.Parameters.Add(Times(rows.Select(r => (DateTimeOffset?)r.Activity.At)));
+        command.Parameters.Add(Column(rows.Select(r => r.Activity.Actor), NpgsqlDbType.Text));
+        command.Parameters.Add(Column(rows.Select(r => r.Activity.Kind.ToString()), NpgsqlDbType.Text));
+        command.Parameters.Add(Column(rows.Select(r => r.Activity.Stage), NpgsqlDbType.Text));
+        command.Parameters.Add(Column(rows.Select(r => r.Activity.Text), NpgsqlDbType.Text));
+        command.Parameters.Add(Column(rows.Select(r => r.Activity.TaskId), NpgsqlDbType.Text));
+        command.Parameters.Add(Column(rows.Select(r => r.Activity.Subject), NpgsqlDbType.Text));
         sql.BatchCommands.Add(command);
     }
 
     /// <summary>Keyed by the activity: a replay or a second node's copy of the publication notifies nobody again.</summary>
-    private static void AddNotification(NpgsqlBatch sql, Guid dealId, DealActivity a, DealNotification n)
+    private static void AddNotifications(NpgsqlBatch sql, List<(Guid DealId, DealActivity Activity, DealNotification Notification)> rows)
     {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
         var command = new NpgsqlBatchCommand("""
-            INSERT INTO notification (source, source_id, seq, recipient, at, text) VALUES ('deal', $1, $2, $3, $4, $5)
+            INSERT INTO notification (source, source_id, seq, recipient, at, text)
+            SELECT 'deal', * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::timestamptz[], $5::text[])
             ON CONFLICT (source, source_id, seq) DO NOTHING
             """);
-        Add(command, dealId, a.Seq, n.Recipient, a.At, n.Text);
+        command.Parameters.Add(Column(rows.Select(r => r.DealId), NpgsqlDbType.Uuid));
+        command.Parameters.Add(Column(rows.Select(r => r.Activity.Seq), NpgsqlDbType.Bigint));
+        command.Parameters.Add(Column(rows.Select(r => r.Notification.Recipient), NpgsqlDbType.Text));
+        command.Parameters.Add(Times(rows.Select(r => (DateTimeOffset?)r.Activity.At)));
+        command.Parameters.Add(Column(rows.Select(r => r.Notification.Text), NpgsqlDbType.Text));
         sql.BatchCommands.Add(command);
     }
+
+    /// <summary>One column of an unnest: an array parameter.</summary>
+    private static NpgsqlParameter Column<T>(IEnumerable<T> values, NpgsqlDbType type) =>
+        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | type };
+
+    private static NpgsqlParameter Times(IEnumerable<DateTimeOffset?> values) =>
+        Column(values.Select(v => v?.UtcDateTime), NpgsqlDbType.TimestampTz);
 
     internal static void Add(NpgsqlBatchCommand command, params object?[] values)
     {

@@ -59,6 +59,11 @@ public static class DealCommandBenchmark
         var owners = new[] { "i.petrov", "m.sokolova", "k.weber", "l.braun", "a.ivanova", "d.orlov" };
         var actor = new ActorInfo("system", ["system"]);
         var results = new List<(Figures Deal, Figures Ceiling, Figures Lag)>();
+        var profiles = new List<string>();
+        using var meter = await Probe.StartAsync(dataSource);
+        SalesOrleans.Deals.DealCommandTimings.Enabled = true;
+        // With PG_EXTRA_OPTS="-c shared_preload_libraries=pg_stat_statements": PostgreSQL's time per statement too.
+        var statements = await StatementStats.TryStartAsync(dataSource);
 
         foreach (var clients in clientCounts)
         {
@@ -69,6 +74,7 @@ public static class DealCommandBenchmark
             await stopProbe.CancelAsync();
             var lags = (await probe).Order().ToArray();
             results.Add((deal, ceiling, new Figures("read model lag", clients, lags.Length, 1, Pct(lags, 0.5), Pct(lags, 0.99))));
+            profiles.Add(await Profile(clients));
             Console.WriteLine($"  {clients,2} clients done");
         }
 
@@ -83,6 +89,10 @@ public static class DealCommandBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{d.Clients,7} | {d.PerSecond,10:0} {d.P50Ms,7:0.00} {d.P99Ms,7:0.00} | {c.PerSecond,9:0} {c.P50Ms,7:0.00} {c.P99Ms,7:0.00} | {d.PerSecond / c.PerSecond,6:0.00} | {lag.P50Ms,12:0.0} / {lag.P99Ms,10:0.0}"));
         }
+
+        Console.WriteLine();
+        Console.WriteLine("Where the time goes (each alone for 2 s after its turns; per command or upsert; in-grain phases summed over commands):");
+        profiles.ForEach(Console.WriteLine);
 
         Console.WriteLine();
         Console.WriteLine("One deal's stored write (grain_state payload) as its history grows:");
@@ -114,6 +124,80 @@ public static class DealCommandBenchmark
                     ? Ok(await grain.CompleteTask(new CompleteTaskCommand(open.Id, "done"), actor))
                     : Ok(await grain.Move(new MoveDealCommand(view.Stage == "a" ? "b" : "a"), actor));
             };
+        }
+
+        // Each side alone for 2 s: CPU of the node process (node and load generator) and of PostgreSQL, commits and WAL
+        // per operation, the batchers' wait and batch time, and the deal grain's own phases.
+        async Task<string> Profile(int clients)
+        {
+            var lines = new System.Text.StringBuilder();
+            foreach (var (name, make) in new (string, Func<int, Func<Task>>)[] { ("deal", DealClient), ("upsert", _ => UpsertCeiling.Client(dataSource, 1024)) })
+            {
+                var ops = Enumerable.Range(0, clients).Select(make).ToArray();
+                await Alone(ops, TimeSpan.FromMilliseconds(300));
+                var phasesBefore = SalesOrleans.Deals.DealCommandTimings.Take();
+                if (statements is not null)
+                {
+                    await statements.ResetAsync();
+                }
+                var before = await meter.TakeAsync();
+                var (count, meanMs) = await Alone(ops, TimeSpan.FromSeconds(2));
+                await Task.Delay(300); // the publications behind the last replies
+                var cost = (await meter.TakeAsync()).Minus(before);
+                var phases = SalesOrleans.Deals.DealCommandTimings.Take();
+                var top = statements is not null && name == "deal" ? await statements.TopAsync(count) : null;
+                lines.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {clients,2} clients, {name,-6}: {count / 2.0,7:0}/s, mean {meanMs,6:0.00} ms | node CPU {cost.NodeCpuMs / count,5:0.00} ms, PostgreSQL CPU {cost.PgCpuMs / count,5:0.00} ms, commits {(double)cost.Commits / count,4:0.00}, WAL {(double)cost.WalBytes / count,6:0} B"));
+                foreach (var (what, b) in cost.Batchers.Where(b => b.Value.Items > 0))
+                {
+                    lines.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                        $"      {what,-40} {(double)b.Batches / count,5:0.00} batches/op, {(double)b.Items / Math.Max(1, b.Batches),5:0.0} items/batch, wait {b.WaitMs / b.Items,6:0.00} ms/item, batch {b.RunMs / Math.Max(1, b.Batches),6:0.00} ms"));
+                }
+
+                if (name == "deal")
+                {
+                    lines.Append("      in grain, ms per command:");
+                    foreach (var (phase, (n, ms)) in phases)
+                    {
+                        var (n0, ms0) = phasesBefore[phase];
+                        lines.Append(string.Create(CultureInfo.InvariantCulture, $" {phase} {(ms - ms0) / Math.Max(1, count):0.000}"));
+                        if (phase is SalesOrleans.Deals.DealCommandTimings.Phase.Project or SalesOrleans.Deals.DealCommandTimings.Phase.Shares)
+                        {
+                            lines.Append(string.Create(CultureInfo.InvariantCulture, $" ({n - n0} runs, {(ms - ms0) / Math.Max(1, n - n0):0.00} ms each)"));
+                        }
+                    }
+
+                    lines.AppendLine();
+                }
+
+                if (top is not null)
+                {
+                    lines.AppendLine(top);
+                }
+            }
+
+            return lines.ToString().TrimEnd();
+        }
+
+        static async Task<(long Count, double MeanMs)> Alone(Func<Task>[] ops, TimeSpan length)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var runs = await Task.WhenAll(ops.Select(op => Task.Run(async () =>
+            {
+                long n = 0;
+                double total = 0;
+                while (clock.Elapsed < length)
+                {
+                    var t0 = clock.Elapsed.TotalMilliseconds;
+                    await op();
+                    total += clock.Elapsed.TotalMilliseconds - t0;
+                    n++;
+                }
+
+                return (n, total);
+            })));
+            var count = runs.Sum(r => r.n);
+            return (count, runs.Sum(r => r.total) / Math.Max(1, count));
         }
 
         // How long after a reply the read model shows the command: one probe deal, a command every 20 ms, polled every ms.
@@ -188,4 +272,46 @@ public static class DealCommandBenchmark
 internal sealed class NoProjection : SalesOrleans.Deals.IDealEventSink
 {
     public Task PublishAsync(SalesOrleans.Deals.DealPublication publication, CancellationToken ct = default) => Task.CompletedTask;
+}
+
+/// <summary>PostgreSQL's own time per statement (pg_stat_statements), when the server preloads it; diagnosis only.</summary>
+internal sealed class StatementStats(NpgsqlDataSource db)
+{
+    public static async Task<StatementStats?> TryStartAsync(NpgsqlDataSource db)
+    {
+        try
+        {
+            await using var cmd = db.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()");
+            await cmd.ExecuteNonQueryAsync();
+            return new StatementStats(db);
+        }
+        catch (PostgresException)
+        {
+            return null;
+        }
+    }
+
+    public async Task ResetAsync()
+    {
+        await using var cmd = db.CreateCommand("SELECT pg_stat_statements_reset()");
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The statements that took most of the server's execution time, per operation.</summary>
+    public async Task<string> TopAsync(long operations)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT calls, total_exec_time, wal_bytes, regexp_replace(left(query, 90), '\s+', ' ', 'g')
+            FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 12
+            """);
+        var text = new System.Text.StringBuilder("      PostgreSQL execution time by statement (pg_stat_statements), per command:\n");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"        {reader.GetInt64(0) / (double)operations,5:0.00} calls {reader.GetDouble(1) / operations,6:0.000} ms {(double)reader.GetDecimal(2) / operations,6:0} B WAL  {reader.GetString(3)}"));
+        }
+
+        return text.ToString().TrimEnd();
+    }
 }
