@@ -24,31 +24,22 @@ public static class Poll
     }
 
     /// <summary>Until <paramref name="probe"/> finds something, which it returns.</summary>
-    public static async Task<T> Until<T>(Func<Task<T?>> probe, string what, int seconds = 20) where T : class
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < until)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException(what);
-    }
+    public static Task<T> Until<T>(Func<Task<T?>> probe, string what, int seconds = 20) where T : class =>
+        Found(async () => await probe() is { } found ? (true, found) : (false, default!), what, seconds);
 
     /// <summary>Until <paramref name="probe"/> finds a value (a JSON element, a time, a number), which it returns.</summary>
-    public static async Task<T> Until<T>(Func<Task<T?>> probe, string what, int seconds = 20) where T : struct
+    public static Task<T> Until<T>(Func<Task<T?>> probe, string what, int seconds = 20) where T : struct =>
+        Found(async () => await probe() is { } found ? (true, found) : (false, default), what, seconds);
+
+    // The one loop behind both: nullable references and nullable values cannot share a signature.
+    private static async Task<T> Found<T>(Func<Task<(bool Found, T Value)>> probe, string what, int seconds)
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < until)
         {
-            if (await probe() is { } found)
+            if (await probe() is (true, var value))
             {
-                return found;
+                return value;
             }
 
             await Task.Delay(100);
