@@ -22,16 +22,6 @@ public sealed class CallFollowUpGrain(
 {
     private const string Prefix = "call:";
 
-    /// <summary>
-    /// Follow-up rounds running at once on this node (process). Acknowledgements never wait for follow-up work, so
-    /// without a limit a burst of new callers (each an inquiry: contact, lead, queue) took the CPU from them; beyond
-    /// the limit a call's round waits its turn, holding only its own follow-up grain, and the hand-overs that arrive
-    /// meanwhile are taken together in its next round. The stored marks (grain_state.work_due) keep what waits safe.
-    /// </summary>
-    public static readonly int MaxConcurrentRounds = Math.Max(8, Environment.ProcessorCount * 8);
-
-    private static readonly SemaphoreSlim RoundsGate = new(MaxConcurrentRounds);
-
     private CallWork? _work;
     private bool _confirmLog;
     private long _projected = -1;
@@ -58,7 +48,7 @@ public sealed class CallFollowUpGrain(
         }
     }
 
-    /// <summary>One round of what the call owes, in its turn under the node's limit.</summary>
+    /// <summary>One round of what the call owes, step by step; a failure anywhere is retried from the step still due.</summary>
     private async Task<TimeSpan?> Round()
     {
         if (_work is null)
@@ -66,21 +56,7 @@ public sealed class CallFollowUpGrain(
             return FollowUpWork.Done;
         }
 
-        await RoundsGate.WaitAsync();
-        try
-        {
-            return await Steps();
-        }
-        finally
-        {
-            RoundsGate.Release();
-        }
-    }
-
-    /// <summary>What the call owes, step by step; a failure anywhere is retried from the step still due.</summary>
-    private async Task<TimeSpan?> Steps()
-    {
-        if (_work!.InquiryDue)
+        if (_work.InquiryDue)
         {
             // The inquiry grain answers a repeat the same, so trying again is safe.
             Keep(await Call.InquiryMade(await MakeInquiry(_work)));
