@@ -54,7 +54,7 @@ public sealed class TelephonyWebhookGuard(IOptions<TelephonyWebhookOptions> opti
         var given = http.Request.Headers[headerName].ToString();
         // Fixed-time comparison: the response time does not tell how much of a guessed key was right.
         var ok = !string.IsNullOrEmpty(expected) && given.Length > 0
-            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), HashOf(expected));
         if (ok)
         {
             return null;
@@ -141,6 +141,22 @@ public sealed class TelephonyWebhookGuard(IOptions<TelephonyWebhookOptions> opti
         hmac.AppendData(body);
         return hmac.GetHashAndReset();
     }
+
+    /// <summary>The configured key's hash, computed once per key (the key can change with the configuration).</summary>
+    private byte[] HashOf(string expected)
+    {
+        var cached = _expectedHash;
+        if (cached is null || !ReferenceEquals(cached.Key, expected))
+        {
+            _expectedHash = cached = new KeyHash(expected, SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+        }
+
+        return cached.Hash;
+    }
+
+    private KeyHash? _expectedHash;
+
+    private sealed record KeyHash(string Key, byte[] Hash);
 
     private static string Address(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

@@ -46,6 +46,14 @@ public class LeadBenchmarks(ITestOutputHelper output)
     {
         var db = await TestDatabase.CreateAsync();
         await using var node = await TestNode.StartAsync(db, configure: b => b.Configuration.AddInMemoryCollection(LeadNodeFixture.Settings(permitsPerMinute: 1_000_000)));
+        if (Environment.GetEnvironmentVariable("SALES_BENCH_ONLY") == "webhook-new")
+        {
+            // deploy/bench-leads.sh --webhook-new: only the webhook with new callers (each an inquiry), after the same warm-up.
+            await Webhook(node, knownShare: 0.5, rates: [150], seconds: 30, report: false);
+            await Webhook(node, knownShare: 0);
+            return;
+        }
+
         await RawPostgres(db);
         await GrainStateWrites(node);
         await QueueAssignments(node);
