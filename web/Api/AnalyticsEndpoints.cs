@@ -109,7 +109,7 @@ public static class AnalyticsEndpoints
         return ReportExport.IsFile(q.Format) ? ReportExport.Write("forecast", q.Format!, forecast.Months) : TypedResults.Ok(forecast);
     }
 
-    private static Ok<ProbabilityRefresh?> GetProbability(AnalyticsService service) => TypedResults.Ok(service.Last);
+    private static Ok<ProbabilityRefresh?> GetProbability(AnalyticsService service) => TypedResults.Ok<ProbabilityRefresh?>(service.Last);
 
     private static async Task<Ok<ProbabilityRefresh>> RefreshProbability(AnalyticsService service, CancellationToken ct) =>
         TypedResults.Ok(await service.RefreshProbabilitiesAsync(ct));
