@@ -15,6 +15,13 @@ public sealed class UserDirectory(UserStore store, CalendarStore calendars, User
     private Snapshot _snapshot = new([], [], [], []);
     private (IReadOnlyList<DepartmentKeywords> Lists, KeywordMatcher Matcher) _keywords = ([], KeywordMatcher.Empty);
 
+    // Reloads overlap (a NOTIFY, the 30 s poll, an admin write's own reload): each takes a ticket when it starts reading,
+    // and a reload installs its snapshot only if no later-started one has installed already, so a slow reload that read
+    // before a change can never put the old people back after a faster one that read after it.
+    private readonly Lock _install = new();
+    private long _lastTicket;
+    private long _installedTicket;
+
     // Role-based tasks this node handed out that the read model may not show yet (its projector trails the grains), so
     // a burst is still shared out; a pick is forgotten once the read model holds that person's task on that deal.
     private static readonly TimeSpan PickMemory = TimeSpan.FromMinutes(10);
@@ -34,6 +41,7 @@ public sealed class UserDirectory(UserStore store, CalendarStore calendars, User
 
     public async Task ReloadAsync(CancellationToken ct = default)
     {
+        var ticket = Interlocked.Increment(ref _lastTicket);
         var (users, departments) = await store.LoadAllAsync(ct);
         var holidayCalendars = await calendars.LoadAllAsync(ct);
         var keywords = await keywordStore.LoadAllAsync(ct);
@@ -50,8 +58,19 @@ public sealed class UserDirectory(UserStore store, CalendarStore calendars, User
             }
         }
 
-        _snapshot = new Snapshot(users, departments, holidayCalendars, load);
-        _keywords = (keywords, new KeywordMatcher(keywords));
+        var snapshot = new Snapshot(users, departments, holidayCalendars, load);
+        var matcher = new KeywordMatcher(keywords);
+        lock (_install)
+        {
+            if (ticket < _installedTicket)
+            {
+                return;
+            }
+
+            _installedTicket = ticket;
+            _snapshot = snapshot;
+            _keywords = (keywords, matcher);
+        }
     }
 
     public UserRecord? Find(string user) => _snapshot.ByName.GetValueOrDefault(user);

@@ -311,6 +311,58 @@ public class AdministrationApiTests(AdministrationNodeFixture fixture) : IClassF
         Assert.Contains(new DateOnly(2027, 5, 6), directory.CalendarOf("m.sokolova").Holidays);
     }
 
+    [Fact]
+    public async Task Overlapping_reloads_never_put_an_older_directory_back()
+    {
+        // The 30 s poll, a NOTIFY and an admin write each reload; a slow reload that read before a change must not win
+        // over one that read after it (seen once: an admin read back the department he had just replaced).
+        var directory = Node.Services.GetRequiredService<SalesOrleans.ReadModel.UserDirectory>();
+        var db = Node.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+        var user = $"r{Guid.NewGuid():N}"[..12];
+        await Node.Services.GetRequiredService<SalesOrleans.ReadModel.UserStore>().CreateUserIfMissingAsync(new SalesOrleans.ReadModel.UserRecord(user,
+            "Rita Reload", $"{user}@salesorleans.test", ["manager"], "training", "700", "Europe/Berlin", new TimeOnly(9, 0), new TimeOnly(18, 0),
+            [1, 2, 3, 4, 5], true), "not-a-login");
+        var installed = -1; // the highest round whose reload (started after its write) has finished
+        var regressions = new List<string>();
+        using var stop = new CancellationTokenSource();
+
+        async Task Background()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await directory.ReloadAsync();
+                var floor = Volatile.Read(ref installed);
+                var seen = directory.Find(user)?.Extension;
+                if (floor >= 0 && seen is { } ext && ext.StartsWith('7') && int.Parse(ext[1..]) < floor)
+                {
+                    lock (regressions)
+                    {
+                        regressions.Add($"round {floor}, saw {ext}");
+                    }
+                }
+            }
+        }
+
+        var racers = Enumerable.Range(0, 3).Select(_ => Task.Run(Background)).ToArray();
+        for (var round = 0; round < 40; round++)
+        {
+            await using (var update = db.CreateCommand("UPDATE app_user SET extension = $1 WHERE user_name = $2"))
+            {
+                update.Parameters.AddWithValue($"7{round:D2}");
+                update.Parameters.AddWithValue(user);
+                await update.ExecuteNonQueryAsync();
+            }
+
+            await directory.ReloadAsync();
+            Volatile.Write(ref installed, round);
+            Assert.Equal($"7{round:D2}", directory.Find(user)?.Extension);
+        }
+
+        stop.Cancel();
+        await Task.WhenAll(racers);
+        Assert.True(regressions.Count == 0, string.Join("; ", regressions));
+    }
+
     private static Task<JsonElement> Eventually(Func<Task<JsonElement?>> probe) => Poll.Until(probe, "the read model did not catch up in 20 s", 20);
 
     /// <summary>The first Berlin working day (Mon–Fri) whose working hours are not over yet.</summary>
