@@ -24,10 +24,12 @@ const AdminPage = {
     for (const panel of document.querySelectorAll('.panel')) panel.hidden = panel.id !== name;
   },
 
+  // A refusal always shows; a success shows only when it has something to say, so a follow-up read (the days after an
+  // import) does not wipe the confirmation the person is reading.
   say(result, okText) {
     const message = document.getElementById('message');
     if (result && !result.ok) { message.replaceChildren(App.problem(result)); return false; }
-    message.replaceChildren(App.el('span', { class: 'ok' }, okText));
+    if (okText) message.replaceChildren(App.el('span', { class: 'ok' }, okText));
     return true;
   },
 
@@ -262,7 +264,7 @@ const AdminPage = {
 
   async showDays(id) {
     const r = await App.api('GET', `/api/calendars/${encodeURIComponent(id)}`);
-    if (!AdminPage.say(r, '')) return;
+    if (!AdminPage.say(r)) return;
     document.getElementById('daysTitle').textContent = r.data.name;
     document.getElementById('dayTable').replaceChildren(App.table(r.data.days, [
       { key: 'date', label: App.t('admin.calendar.date', 'Date'), value: d => App.fmt.date(new Date(d.date + 'T12:00:00')) },
