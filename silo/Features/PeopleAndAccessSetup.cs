@@ -23,8 +23,8 @@ public static class PeopleAndAccessSetup
         services.AddSingleton<UserAdminStore>();
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<IDealDirectory>(sp => sp.GetRequiredService<UserDirectory>());
-        // The first hosted service of the node to start (see NodeHost); the silo loads the directory before it takes grains
-        // (DirectoriesBeforeActive), this keeps it fresh afterwards.
+        // Starts before the web front's hosted services and the silo (see NodeHost); the silo loads the directory before it
+        // takes grains (DirectoriesBeforeActive), this keeps it fresh afterwards.
         services.AddHostedService<DirectoryRefresher>();
 
         // Web: passwords and the login throttle (login, password change).
