@@ -18,7 +18,12 @@ using SalesOrleans.Web.Live;
 
 namespace SalesOrleans.Web;
 
-/// <summary>The web front: API, auth, ProblemDetails, health and OpenAPI. Co-hosted with the silo (see the silo's Program).</summary>
+/// <summary>
+/// The web front's cross-cutting parts: ProblemDetails and the exception handlers, input hygiene, JSON, OpenAPI, health,
+/// body limits, authentication (cookie sessions, API tokens), authorization and the access layer, CSRF, Data Protection,
+/// localization, the rate limiter, static files and the SignalR hub. Co-hosted with the silo (see the silo's NodeHost);
+/// each feature's services and endpoints are registered and mapped by its setup in silo/Features.
+/// </summary>
 public static class WebSetup
 {
     public const string ReadyTag = "ready";
@@ -44,25 +49,21 @@ public static class WebSetup
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi();
         services.AddHealthChecks();
-        services.Configure<DocumentOptions>(configuration.GetSection("Documents"));
         // Every request body is capped here; the upload endpoints raise it for themselves (RequestSizeLimit metadata).
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
             o.Limits.MaxRequestBodySize = configuration.GetValue("Web:MaxBodyBytes", DefaultMaxBodyBytes));
-        services.AddSingleton<Credentials>();
         services.AddSalesAccess();
-        services.Configure<LoginOptions>(configuration.GetSection(LoginOptions.Section));
-        services.AddSingleton<LoginThrottle>();
+        // Login sessions and API tokens: what the cookie and token schemes below check every request against.
         services.Configure<LoginSessionOptions>(configuration.GetSection(LoginSessionOptions.Section));
         services.AddSingleton<AccountStore>();
+        // Each person's language: refusals (ProblemLanguage) and papers are written in it.
         services.AddSingleton<UserLanguageStore>();
-        services.AddBoardFilters();
-        services.AddSingleton<SearchQueries>();
         services.AddLocalization(o => o.ResourcesPath = I18nEndpoints.ResourcesPath);
         services.AddSingleton<Sessions>();
         services.AddTrustedProxies(configuration);
-        services.Configure<TelephonyWebhookOptions>(configuration.GetSection("Telephony"));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<TelephonyWebhookGuard>();
+        // The middleware and its answer; the policies are the features' (Leads: the public web form's, per address).
+        services.AddRateLimiter(o => o.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
         services.AddSalesCsrf();
         services.AddSignalR();
         services.AddSingleton<HubLiveObserver>();
@@ -128,30 +129,12 @@ public static class WebSetup
         app.UseAuthorization();
         app.UseSalesCsrf();
         app.UseSalesInputHygiene();
+        app.UseRateLimiter();
 
         app.MapOpenApi().Public("the API description holds no data");
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).Public("liveness probe");
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(ReadyTag) }).Public("readiness probe");
-        app.MapAuthEndpoints();
-        app.MapAccessEndpoints();
-        app.MapAccountEndpoints();
-        app.MapI18nEndpoints();
-        app.MapBoardFilterEndpoints();
-        app.MapSearchEndpoints();
-        app.MapProcessEndpoints();
-        app.MapDealEndpoints();
-        app.MapStockEndpoints();
-        app.MapOrderEndpoints();
-        app.MapProposalEndpoints();
-        app.MapImportEndpoints();
-        app.MapAnalyticsEndpoints();
-        app.MapReceivablesEndpoints();
-        app.MapOpsEndpoints();
-        app.MapAdminEndpoints();
-        app.MapCustomerEndpoints();
-        app.MapDealMailEndpoints();
         app.MapHub<LiveHub>("/hubs/live").SignedIn("live updates: the hub joins each connection to its own user's and department's groups only");
-        app.UseSalesLeads();
         return app;
     }
 

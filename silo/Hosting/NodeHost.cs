@@ -1,9 +1,8 @@
 using Npgsql;
-using Orleans.Dashboard;
 using SalesOrleans.ReadModel;
+using SalesOrleans.Silo.Features;
 using SalesOrleans.Silo.Seeding;
 using SalesOrleans.Web;
-using SalesOrleans.Web.Auth;
 
 namespace SalesOrleans.Silo.Hosting;
 
@@ -39,26 +38,41 @@ public static class NodeHost
         builder.Services.PostConfigure<SeedOptions>(o => o.DemoData &= demo);
         builder.Services.PostConfigure<SalesOrleans.Leads.TelephonyOptions>(o => o.ApiKey = string.IsNullOrEmpty(o.ApiKey) && demo ? DemoOptions.TelephonyKey : o.ApiKey);
 
-        builder.Services.AddSalesPostgres(dataSource);
-        builder.Services.AddSalesStock();
-        builder.Services.AddSalesWeb(builder.Configuration);
-        builder.Services.AddSalesLeads(builder.Configuration);
-        builder.Services.AddSalesAnalytics();
-        builder.Services.AddSalesCustomers(builder.Configuration);
-        builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("silo-and-postgres", tags: [WebSetup.ReadyTag]);
-        builder.Services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
-        builder.Services.Configure<SalesOrleans.Deals.DealOptions>(builder.Configuration.GetSection(SalesOrleans.Deals.DealOptions.Section));
+        // Infrastructure, then the features, each registering everything it needs (silo/Features/<Feature>Setup.cs).
+        // The order is behaviour, not taste: hosted services start in registration order (people's directory refresher,
+        // the web front's, the grain sweepers, mail intake, the mailers, the probability refresh; the silo after them and
+        // the seeder last), and Stock & Orders and then Customers wrap the deal event sink Deals registers.
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddSalesInfrastructure(dataSource);
+        services.AddPeopleAndAccess(configuration);
+        services.AddSalesWeb(configuration);
+        services.AddGrainSweepers();
+        services.AddLeads(configuration);
+        services.AddDeals(configuration);
+        services.AddStockAndOrders(configuration);
+        services.AddAnalytics(configuration);
+        services.AddCustomers(configuration);
+        services.AddOps(configuration);
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("silo-and-postgres", tags: [WebSetup.ReadyTag]);
+        services.Configure<SeedOptions>(configuration.GetSection("Seed"));
         builder.Host.UseOrleans(silo => silo.AddSalesSilo(dataSource, node));
         builder.AddSalesTelemetry(node);
 
         // Registered after the silo, so it starts once the silo is active.
-        builder.Services.AddHostedService<StartupSeeder>();
+        services.AddHostedService<StartupSeeder>();
         configure?.Invoke(builder);
 
+        // The cross-cutting middleware (UseSalesWeb), then each feature's endpoints.
         var app = builder.Build();
         app.UseSalesWeb();
-        app.MapOrleansDashboard("/dashboard").Requires(Capability.OpsDashboard);
-        app.MapSalesMetrics();
+        app.MapPeopleAndAccess();
+        app.MapLeads();
+        app.MapDeals();
+        app.MapStockAndOrders();
+        app.MapAnalytics();
+        app.MapCustomers();
+        app.MapOps();
         return app;
     }
 

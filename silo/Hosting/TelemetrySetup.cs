@@ -38,7 +38,7 @@ public static class TelemetrySetup
         return builder;
     }
 
-    public static WebApplication MapSalesMetrics(this WebApplication app)
+    public static IEndpointRouteBuilder MapSalesMetrics(this IEndpointRouteBuilder app)
     {
         app.MapPrometheusScrapingEndpoint(MetricsPath).RequiresPolicy(WebSetup.MetricsPolicy, "the Prometheus scrape: an admin, or a caller from Metrics:AllowedNetworks");
         return app;

@@ -74,7 +74,7 @@ public static partial class LeadEndpoints
 
     public static void MapLeadEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/leads/webform", WebForm).Public("the public web form: rate-limited per address, size-limited, idempotent by submission id").DisableAntiforgery().RequireRateLimiting(LeadWebSetup.WebFormPolicy).WithTags("Leads");
+        app.MapPost("/api/leads/webform", WebForm).Public("the public web form: rate-limited per address, size-limited, idempotent by submission id").DisableAntiforgery().RequireRateLimiting(WebFormOptions.RateLimitPolicy).WithTags("Leads");
 
         var leads = app.MapGroup("/api/leads").WithTags("Leads");
         leads.MapPost("/", CreateLead).Requires(Capability.LeadCreate);

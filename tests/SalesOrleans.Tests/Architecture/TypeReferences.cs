@@ -127,7 +127,7 @@ public static class TypeReferences
     }
 
     /// <summary>The fields, methods and types a method body's instructions name.</summary>
-    private static IEnumerable<MemberInfo> MembersInBody(MethodBase method)
+    public static IEnumerable<MemberInfo> MembersInBody(MethodBase method)
     {
         var il = method.GetMethodBody()?.GetILAsByteArray();
         if (il is null)

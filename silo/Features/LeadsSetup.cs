@@ -1,3 +1,6 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using SalesOrleans.Domain.Leads;
 using SalesOrleans.Domain.Leads.Mail;
@@ -5,14 +8,21 @@ using SalesOrleans.Leads;
 using SalesOrleans.ReadModel;
 using SalesOrleans.Silo.Intake;
 using SalesOrleans.Web;
+using SalesOrleans.Web.Api;
 
-namespace SalesOrleans.Silo.Hosting;
+namespace SalesOrleans.Silo.Features;
 
-public static class LeadSetup
+/// <summary>
+/// Leads: the PBX webhook (calls), mail intake, the public web form and manual leads all become inquiries
+/// (<see cref="InquiryIntake"/>), routed to a department's queue; contacts and their tasks, the mail quarantine,
+/// notifications and their mails, and absence handover. The flow is in docs/lead-path.md; the grains are in
+/// grains/Leads, the mail intake and mailers in silo/Intake.
+/// </summary>
+public static class LeadsSetup
 {
-    /// <summary>Leads, contacts, routing, queues, telephony and the web form: options, domain services, read model and web limits.</summary>
-    public static IServiceCollection AddSalesLeads(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddLeads(this IServiceCollection services, IConfiguration configuration)
     {
+        // Options, the department directory and routing.
         services.Configure<LeadOptions>(configuration.GetSection(LeadOptions.Section));
         services.Configure<TelephonyOptions>(configuration.GetSection(TelephonyOptions.Section));
         services.AddSingleton<LeadDirectory>();
@@ -20,16 +30,19 @@ public static class LeadSetup
         services.AddSingleton(sp => new ContactNormalizer(sp.GetRequiredService<IOptions<LeadOptions>>().Value.DefaultRegion));
         services.AddSingleton(sp => BuildRouter(sp.GetRequiredService<IOptions<LeadOptions>>().Value,
             sp.GetRequiredService<IOptions<TelephonyOptions>>().Value, sp.GetRequiredService<ContactNormalizer>(), sp.GetRequiredService<UserDirectory>()));
+
+        // Intake and the services around leads.
         services.AddSingleton<InquiryIntake>();
-        services.AddHostedService<SalesOrleans.Infrastructure.FollowUpSweeper>();
-        services.AddHostedService<SalesOrleans.Infrastructure.DueWakeSweeper>();
         services.AddSingleton<InquiryDocuments>();
-        services.AddSingleton<SalesOrleans.Import.CustomerImport>();
         services.AddSingleton<AbsenceHandover>();
+
+        // Read model and live push.
         services.AddSingleton<LeadQueries>();
         services.AddSingleton<WorkflowQueries>();
         services.AddSingleton<LeadProjector>();
         services.AddSingleton<ILeadEventSink, LeadLivePublisher>();
+
+        // Mail intake (IMAP IDLE), with its readiness check.
         services.AddSingleton<MailboxStore>();
         services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
         services.AddSingleton(sp => BuildMailReader(sp.GetRequiredService<IOptions<MailOptions>>().Value,
@@ -38,15 +51,36 @@ public static class LeadSetup
         services.AddSingleton<MailIntakeHealth>();
         services.AddHealthChecks().AddCheck<MailIntakeHealthCheck>("mail-intake", tags: [WebSetup.ReadyTag]);
         services.AddHostedService<MailIntakeService>();
+
+        // Notifications and their mails (the SMTP settings are shared with the deal mailer, DealsSetup).
         services.AddSingleton<NotificationStore>();
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
         services.AddHostedService<NotificationMailer>();
-        services.AddSingleton<DealMailStore>();
-        services.Configure<SalesOrleans.Deals.DealMailOptions>(configuration.GetSection(SalesOrleans.Deals.DealMailOptions.Section));
-        services.AddSingleton<SalesOrleans.Deals.DealMailService>();
-        services.AddHostedService<DealMailer>();
-        services.AddSalesLeadsWeb(configuration);
+
+        // Web: the PBX webhook's key and replay guard, and the public form's limits (the rate limiter itself is WebSetup's).
+        services.Configure<TelephonyWebhookOptions>(configuration.GetSection("Telephony"));
+        services.AddSingleton<TelephonyWebhookGuard>();
+        services.Configure<WebFormOptions>(configuration.GetSection(WebFormOptions.Section));
+        services.Configure<RateLimiterOptions>(o =>
+            // Per client address: one noisy sender cannot starve the others.
+            o.AddPolicy(WebFormOptions.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = Math.Max(1, http.RequestServices.GetRequiredService<IOptions<WebFormOptions>>().Value.PermitsPerMinute),
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                })));
         return services;
+    }
+
+    public static IEndpointRouteBuilder MapLeads(this IEndpointRouteBuilder app)
+    {
+        app.MapLeadEndpoints();
+        app.MapTelephonyEndpoints();
+        app.MapMailEndpoints();
+        app.MapWorkflowEndpoints();
+        return app;
     }
 
     /// <summary>The mail reader of the watched mailbox: our identities plus the address our notifications go out from (a loop otherwise).</summary>

@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Routing;
 using SalesOrleans.Analytics;
 using SalesOrleans.ReadModel;
+using SalesOrleans.Web.Api;
 
-namespace SalesOrleans.Silo.Hosting;
+namespace SalesOrleans.Silo.Features;
 
 public sealed class AnalyticsOptions
 {
@@ -9,16 +11,27 @@ public sealed class AnalyticsOptions
     public double RefreshMinutes { get; set; } = 10;
 }
 
+/// <summary>
+/// Analytics: the funnel, lost reasons, bottlenecks, managers, forecast, BCG matrix and the win-probability model with its
+/// periodic refresh. The tables are kept by the projectors (<c>AnalyticsProjection</c>); receivables are
+/// <see cref="StockAndOrdersSetup"/>'s, loyalty and satisfaction <see cref="CustomersSetup"/>'s.
+/// </summary>
 public static class AnalyticsSetup
 {
-    /// <summary>Analytics queries, the probability service and its periodic refresh (the tables are kept by the projector).</summary>
-    public static IServiceCollection AddSalesAnalytics(this IServiceCollection services)
+    public static IServiceCollection AddAnalytics(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<AnalyticsQueries>();
         services.AddSingleton<AnalyticsService>();
+        // Bound from the node's configuration when first read (section "Analytics").
         services.AddOptions<AnalyticsOptions>().BindConfiguration("Analytics");
         services.AddHostedService<ProbabilityRefresher>();
         return services;
+    }
+
+    public static IEndpointRouteBuilder MapAnalytics(this IEndpointRouteBuilder app)
+    {
+        app.MapAnalyticsEndpoints();
+        return app;
     }
 }
 
