@@ -16,6 +16,7 @@ public static class AnalyticsSetup
     {
         services.AddSingleton<AnalyticsQueries>();
         services.AddSingleton<AnalyticsService>();
+        services.AddSingleton<IAnalyticsService>(sp => sp.GetRequiredService<AnalyticsService>());
         services.AddOptions<AnalyticsOptions>().BindConfiguration("Analytics");
         services.AddHostedService<ProbabilityRefresher>();
         return services;

@@ -19,7 +19,9 @@ public static class CustomerSetup
         services.AddSingleton<IClaimEventSink>(sp => sp.GetRequiredService<ClaimProjector>());
         services.AddSingleton<CustomerQueries>();
         services.AddSingleton<ContactCreation>();
+        services.AddSingleton<IContactCreation>(sp => sp.GetRequiredService<ContactCreation>());
         services.AddSingleton<SatisfactionCalls>();
+        services.AddSingleton<ISatisfactionCalls>(sp => sp.GetRequiredService<SatisfactionCalls>());
         // Wraps whatever deal event sink was registered before (the publisher, the order bridge), as the bridge does.
         var inner = services.LastOrDefault(d => d.ServiceType == typeof(IDealEventSink))
             ?? throw new InvalidOperationException("Register the deal event sink (AddSalesPostgres, AddSalesStock) before AddSalesCustomers.");

@@ -21,11 +21,14 @@ public static class LeadSetup
         services.AddSingleton(sp => BuildRouter(sp.GetRequiredService<IOptions<LeadOptions>>().Value,
             sp.GetRequiredService<IOptions<TelephonyOptions>>().Value, sp.GetRequiredService<ContactNormalizer>(), sp.GetRequiredService<UserDirectory>()));
         services.AddSingleton<InquiryIntake>();
+        services.AddSingleton<IInquiryIntake>(sp => sp.GetRequiredService<InquiryIntake>());
         services.AddHostedService<SalesOrleans.Infrastructure.FollowUpSweeper>();
         services.AddHostedService<SalesOrleans.Infrastructure.DueWakeSweeper>();
         services.AddSingleton<InquiryDocuments>();
         services.AddSingleton<SalesOrleans.Import.CustomerImport>();
+        services.AddSingleton<SalesOrleans.Import.ICustomerImport>(sp => sp.GetRequiredService<SalesOrleans.Import.CustomerImport>());
         services.AddSingleton<AbsenceHandover>();
+        services.AddSingleton<IAbsenceHandover>(sp => sp.GetRequiredService<AbsenceHandover>());
         services.AddSingleton<LeadQueries>();
         services.AddSingleton<WorkflowQueries>();
         services.AddSingleton<LeadProjector>();
@@ -35,6 +38,7 @@ public static class LeadSetup
         services.AddSingleton(sp => BuildMailReader(sp.GetRequiredService<IOptions<MailOptions>>().Value,
             sp.GetRequiredService<IOptions<LeadOptions>>().Value, sp.GetRequiredService<IOptions<SmtpOptions>>().Value));
         services.AddSingleton<MailInquiries>();
+        services.AddSingleton<IMailInquiries>(sp => sp.GetRequiredService<MailInquiries>());
         services.AddSingleton<MailIntakeHealth>();
         services.AddHealthChecks().AddCheck<MailIntakeHealthCheck>("mail-intake", tags: [WebSetup.ReadyTag]);
         services.AddHostedService<MailIntakeService>();
@@ -44,6 +48,7 @@ public static class LeadSetup
         services.AddSingleton<DealMailStore>();
         services.Configure<SalesOrleans.Deals.DealMailOptions>(configuration.GetSection(SalesOrleans.Deals.DealMailOptions.Section));
         services.AddSingleton<SalesOrleans.Deals.DealMailService>();
+        services.AddSingleton<SalesOrleans.Deals.IDealMailService>(sp => sp.GetRequiredService<SalesOrleans.Deals.DealMailService>());
         services.AddHostedService<DealMailer>();
         services.AddSalesLeadsWeb(configuration);
         return services;

@@ -29,6 +29,7 @@ public static class PostgresSetup
         services.AddSingleton<ReceivablesQueries>();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<SalesOrleans.Deals.DealDocuments>();
+        services.AddSingleton<SalesOrleans.Deals.IDealDocuments>(sp => sp.GetRequiredService<SalesOrleans.Deals.DealDocuments>());
         services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<DealProjector>();
         services.AddSingleton<SalesOrleans.Live.LiveFanOut>();

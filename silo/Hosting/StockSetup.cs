@@ -19,10 +19,15 @@ public static class StockSetup
         services.AddSingleton<StockCatalog>();
         services.AddSingleton<IStockCatalog>(sp => sp.GetRequiredService<StockCatalog>());
         services.AddSingleton<CatalogService>();
+        services.AddSingleton<ICatalogService>(sp => sp.GetRequiredService<CatalogService>());
         services.AddSingleton<StockService>();
+        services.AddSingleton<IStockService>(sp => sp.GetRequiredService<StockService>());
         services.AddSingleton<StockQueries>();
         services.AddSingleton<CatalogImport>();
+        services.AddSingleton<ICatalogImport>(sp => sp.GetRequiredService<CatalogImport>());
         services.AddSingleton<ProposalService>();
+        services.AddSingleton<IProposalService>(sp => sp.GetRequiredService<ProposalService>());
+        services.AddSingleton<IOrderPapers, OrderPaperRenderer>();
         services.AddSingleton<IOrderDocuments, OrderDocuments>();
         services.AddSingleton<StockProjector>();
         // Stock items' read-model rows ride their state's commit in the group-commit storage (issue 12, fourth round).

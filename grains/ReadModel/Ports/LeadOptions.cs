@@ -71,14 +71,3 @@ public sealed class RoutingRuleOptions
 
     public string? Field { get; set; }
 }
-
-/// <summary>Configuration section "Telephony": the webhook's key and the DID → department map.</summary>
-public sealed class TelephonyOptions
-{
-    public const string Section = "Telephony";
-
-    /// <summary>The X-Api-Key the PBX sends; when empty the webhook refuses everything.</summary>
-    public string? ApiKey { get; set; }
-
-    public Dictionary<string, string> Dids { get; set; } = [];
-}
