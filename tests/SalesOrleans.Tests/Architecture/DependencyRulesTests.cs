@@ -8,9 +8,9 @@ namespace SalesOrleans.Tests.Architecture;
 
 /// <summary>
 /// The project graph as it is (docs/architecture.md draws it), read from the compiled assemblies: what each project
-/// references, which namespaces each assembly holds, what the domain may use, and which types of the grains assembly
-/// the web front may name. A change that breaks a rule fails here; a change that removes a dependency never does (the
-/// graph rules are upper bounds), except that the web front's allow-list must then shrink with it.
+/// references, which namespaces each assembly holds, what the domain may use, and that the web front stays off the
+/// grains assembly (it calls grains through grain interfaces and ports). A change that breaks a rule fails here; a
+/// change that removes a dependency never does (the graph rules are upper bounds).
 /// </summary>
 [Trait("Category", "Unit")]
 public class DependencyRulesTests
