@@ -2,6 +2,9 @@ using SalesOrleans.Domain.Leads;
 
 namespace SalesOrleans.Leads;
 
+// Pure configuration both sides read (issue 13): grains the SLA, routing and sweep settings, web the head of sales.
+// Here, not in grain-interfaces, because it names domain types (LeadSla, RoutingRuleKind).
+
 /// <summary>Configuration section "Leads".</summary>
 public sealed class LeadOptions
 {
