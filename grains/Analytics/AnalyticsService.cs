@@ -5,18 +5,11 @@ using SalesOrleans.ReadModel;
 
 namespace SalesOrleans.Analytics;
 
-public sealed record Forecast(IReadOnlyList<ForecastMonth> Months, decimal NextQuarter, decimal NextYear, decimal Next12Months);
-
-/// <summary>The matrix and the two periods it compares (previous: the same length right before the current one).</summary>
-public sealed record Bcg(string By, DateTimeOffset PreviousFrom, DateTimeOffset From, DateTimeOffset To, BcgThresholds Thresholds, IReadOnlyList<BcgItem> Items);
-
-public sealed record ProbabilityRefresh(int TrainingVisits, int OpenDeals, BrierScore Brier, TimeSpan Training, TimeSpan Scoring);
-
 /// <summary>
 /// Between the analytics API and the read model: learns the win-probability model from closed deals, scores every
 /// open deal with it and records the day's forecast. The reports themselves are plain queries.
 /// </summary>
-public sealed class AnalyticsService(AnalyticsQueries queries, IProcessCatalog catalog, TimeProvider time)
+public sealed class AnalyticsService(AnalyticsQueries queries, IProcessCatalog catalog, TimeProvider time) : IAnalyticsService
 {
     private volatile ProbabilityRefresh? _last;
 

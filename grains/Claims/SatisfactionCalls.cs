@@ -25,7 +25,7 @@ public sealed class SatisfactionOptions
 /// the customer (keyed by the deal, so a replayed publication makes no second one); recording the survey completes it.
 /// </summary>
 public sealed class SatisfactionCalls(IGrainFactory grains, IDealDirectory directory, IProcessCatalog processes, IOptions<SatisfactionOptions> options,
-    ILogger<SatisfactionCalls> logger)
+    ILogger<SatisfactionCalls> logger) : ISatisfactionCalls
 {
     public const string Kind = "satisfaction-call";
 

@@ -6,7 +6,7 @@ namespace SalesOrleans.Deals;
 /// The one way a document joins a deal: its bytes are stored as pending, the deal grain accepts or refuses it, and
 /// then they are kept — or dropped, so a refused attach leaves nothing behind.
 /// </summary>
-public sealed class DealDocuments(IGrainFactory grains, DocumentStore documents)
+public sealed class DealDocuments(IGrainFactory grains, DocumentStore documents) : IDealDocuments
 {
     /// <param name="repeatable">
     /// The id comes from the document's source, so a repeat may find it attached already: that Conflict counts as done.

@@ -22,14 +22,6 @@ public sealed class DealMailOptions
     public string? Phone { get; set; }
 }
 
-/// <summary>A filled-in mail for the deal card's preview, and to whom it may go.</summary>
-public sealed record DealMailDraft(
-    string? To, string? ToName, IReadOnlyList<string> Recipients, string Subject, string Body, string Language, Guid? TemplateId,
-    IReadOnlyList<string> Missing, bool HasProposal);
-
-/// <summary>What a manager asks to send (after editing the preview).</summary>
-public sealed record DealMailRequest(Guid MailId, Guid? TemplateId, string? To, string? Subject, string? Body, bool AttachProposal, string? Language);
-
 /// <summary>
 /// Outgoing mail from a deal: the preview of a template filled from the deal (<see cref="DealMail"/>), and the queueing
 /// of the mail the manager sends into the deal_mail outbox (once per mail id; the proposal PDF's bytes go with it, so a
@@ -44,7 +36,7 @@ public sealed class DealMailService(
     UserLanguageStore languages,
     IOptions<DealMailOptions> options,
     IOptions<DocumentOptions> documentOptions,
-    IConfiguration configuration)
+    IConfiguration configuration) : IDealMailService
 {
     /// <summary>The sending address (Reply-To goes to intake).</summary>
     public string FromAddress => Pick(options.Value.From, configuration["Mail:Address"], "sales@salesorleans.test");

@@ -1,29 +1,21 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace SalesOrleans.Documents;
 
-/// <summary>A generated paper of an order: an invoice or a waybill, named by its number on the order.</summary>
-public sealed record OrderPaper(Guid OrderId, string Kind, string Number)
+/// <summary>Renders <see cref="OrderPaper"/>s (the record is a contract in grain-interfaces; the PDF is laid out here).</summary>
+public static class OrderPaperRendering
 {
-    public const string Invoice = "invoice";
-    public const string Waybill = "waybill";
-
-    /// <summary>
-    /// Fixed by the order and the paper's number, so attaching it again (a sync repeated after a crash) finds the same
-    /// document on the deal instead of making a second one.
-    /// </summary>
-    public Guid DocumentId => new(SHA256.HashData(Encoding.UTF8.GetBytes($"order-document:{OrderId:N}:{Kind}:{Number}")).AsSpan(0, 16));
-
-    public string FileName => $"{Kind}-{Number}.pdf";
-
     /// <summary>The PDF from the order as it is now, in <paramref name="language"/> (<see cref="PaperTexts"/>); null when the order has no such invoice or waybill.</summary>
-    public byte[]? Render(OrderView order, string seller, string? language = null) => Kind switch
+    public static byte[]? Render(this OrderPaper paper, OrderView order, string seller, string? language = null) => paper.Kind switch
     {
-        Invoice => order.Invoices.FirstOrDefault(i => i.Number == Number) is { } invoice ? InvoicePdf.Render(order, invoice, seller, language) : null,
-        Waybill => order.Shipments.FirstOrDefault(s => s.Waybill == Number) is { } shipment ? WaybillPdf.Render(order, shipment, seller, language) : null,
+        OrderPaper.Invoice => order.Invoices.FirstOrDefault(i => i.Number == paper.Number) is { } invoice ? InvoicePdf.Render(order, invoice, seller, language) : null,
+        OrderPaper.Waybill => order.Shipments.FirstOrDefault(s => s.Waybill == paper.Number) is { } shipment ? WaybillPdf.Render(order, shipment, seller, language) : null,
         _ => null,
     };
+}
+
+/// <summary>The port web renders order papers through.</summary>
+public sealed class OrderPaperRenderer : IOrderPapers
+{
+    public byte[]? Render(OrderPaper paper, OrderView order, string seller, string? language = null) => paper.Render(order, seller, language);
 }
 
 /// <summary>Lays out an invoice for part or all of an order: seller, buyer, the order's lines and the amount invoiced.</summary>

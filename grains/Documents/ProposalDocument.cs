@@ -49,7 +49,7 @@ public static class ProposalPdf
 }
 
 /// <summary>Generates the proposal PDF of a deal and attaches it to the deal's current stage as a "proposal" document.</summary>
-public sealed class ProposalService(IGrainFactory grains, DealDocuments documents, IStockCatalog catalog, TimeProvider clock, UserLanguageStore? languages = null)
+public sealed class ProposalService(IGrainFactory grains, DealDocuments documents, IStockCatalog catalog, TimeProvider clock, UserLanguageStore? languages = null) : IProposalService
 {
     public async Task<(DealResult Result, Guid? DocumentId)> AttachProposalAsync(Guid dealId, ActorInfo actor, CancellationToken ct = default)
     {

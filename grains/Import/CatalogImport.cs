@@ -6,19 +6,13 @@ using SalesOrleans.Stock;
 
 namespace SalesOrleans.Import;
 
-/// <summary>A row that was not imported, and why (the field names the column).</summary>
-public sealed record ImportProblem(int Row, string? Field, string Message);
-
-/// <summary>What an import did: rows read, rows applied (new or changed), rows already there, and the rows refused.</summary>
-public sealed record ImportReport(string Table, int Rows, int Applied, int Unchanged, IReadOnlyList<ImportProblem> Rejected);
-
 /// <summary>
 /// Migration import of SKUs, of stock balances by batch and of open orders from CSV or XLSX. Every row is validated by the same
 /// domain rules as the API and applied on its own: a bad row is reported and the others still go in. Running the
 /// same file again changes nothing: SKUs that exist identically are left alone, and each stock row is a receipt
 /// whose id is derived from the row's content.
 /// </summary>
-public sealed class CatalogImport(CatalogService catalog, StockService stock, IGrainFactory grains)
+public sealed class CatalogImport(CatalogService catalog, StockService stock, IGrainFactory grains) : ICatalogImport
 {
     public const int MaxRows = 50_000;
 

@@ -7,7 +7,7 @@ namespace SalesOrleans.Import;
 /// address registered with the identity grains, so a call from that number is known. A phone or address that
 /// already belongs to a contact is refused (naming the field): that contact is found by search instead.
 /// </summary>
-public sealed class ContactCreation(IGrainFactory grains, ContactNormalizer normalizer, ILeadDirectory directory)
+public sealed class ContactCreation(IGrainFactory grains, ContactNormalizer normalizer, ILeadDirectory directory) : IContactCreation
 {
     public async Task<(ContactView? Contact, FieldProblem? Problem)> CreateAsync(string? name, string? phone, string? email, string? position,
         CompanyView company, ActorInfo actor, CancellationToken ct = default)

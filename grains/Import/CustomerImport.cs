@@ -11,7 +11,7 @@ namespace SalesOrleans.Import;
 /// overwrite different values, so running the same file again changes nothing. Contacts register their phones and
 /// addresses with the same identity grains calls and mail resolve, so an imported customer who calls is known.
 /// </summary>
-public sealed class CustomerImport(IGrainFactory grains, ContactNormalizer normalizer, ILeadDirectory directory, LeadQueries queries)
+public sealed class CustomerImport(IGrainFactory grains, ContactNormalizer normalizer, ILeadDirectory directory, LeadQueries queries) : ICustomerImport
 {
     /// <summary>Companies: name, inn, externalId, parent (the group's external id or INN), region, segment, department.</summary>
     public async Task<ImportReport> ImportCompaniesAsync(Stream file, string fileName, ActorInfo actor, CancellationToken ct = default)

@@ -70,8 +70,7 @@ public static class TableRefused
 /// </summary>
 public static class TableReader
 {
-    public static bool IsSupported(string fileName) =>
-        fileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase);
+    public static bool IsSupported(string fileName) => ImportFiles.IsSupported(fileName);
 
     public static IEnumerable<TableRow> Read(Stream stream, string fileName)
     {

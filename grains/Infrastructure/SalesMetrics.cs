@@ -5,10 +5,12 @@ namespace SalesOrleans.Infrastructure;
 /// <summary>
 /// Our own OpenTelemetry instruments, on the meter "SalesOrleans" (the node exports it beside Orleans', ASP.NET
 /// Core's and the runtime's). Static, so grains record without a dependency; the meter lives as long as the process.
+/// The read model's dead-letter counter (ReadModelMetrics) and web's live-push latency (LiveMetrics) are on the same
+/// meter name, created where they are recorded.
 /// </summary>
 public static class SalesMetrics
 {
-    public const string MeterName = "SalesOrleans";
+    public const string MeterName = SalesOrleans.ReadModel.ReadModelMetrics.MeterName;
 
     private static readonly Meter Meter = new(MeterName);
 
@@ -23,14 +25,6 @@ public static class SalesMetrics
     /// <summary>From a lead's creation to its assignment to a manager (by the queue at once, or by hand later).</summary>
     public static readonly Histogram<double> AssignmentLatency =
         Meter.CreateHistogram<double>("salesorleans.leads.assignment.duration", "s", "Time from a lead's creation to its assignment");
-
-    /// <summary>Publications the read model refused for good and set aside (dead letters), by sink.</summary>
-    public static readonly Counter<long> DeadLetters =
-        Meter.CreateCounter<long>("salesorleans.projection.dead_letters", "{event}", "Publications set aside because the read model refused them");
-
-    /// <summary>From a committed change entering the live fan-out to its push to this node's browsers.</summary>
-    public static readonly Histogram<double> PushLatency =
-        Meter.CreateHistogram<double>("salesorleans.live.push.duration", "s", "Time from a committed change to its push to browsers");
 
     /// <summary>Batches a node's batchers (group-commit writes and reads, projectors) carried out, by what they carry.</summary>
     public static readonly Counter<long> Batches =

@@ -3,14 +3,12 @@ using SalesOrleans.ReadModel;
 
 namespace SalesOrleans.Leads;
 
-public sealed record HandoverReport(string User, bool Absent, int LeadsMoved, IReadOnlyList<string> TasksMoved, QueueView Queue);
-
 /// <summary>
 /// Presence changes: a manager going absent leaves the queue's rotation, their leads not yet contacted go to
 /// colleagues by the queue's policy, and their deal tasks due within the horizon go to the least-loaded present
 /// colleague — each move journaled by the lead or deal it belongs to.
 /// </summary>
-public sealed class AbsenceHandover(IGrainFactory grains, DealQueries deals, LeadQueries leads, IOptions<LeadOptions> options, TimeProvider clock)
+public sealed class AbsenceHandover(IGrainFactory grains, DealQueries deals, LeadQueries leads, IOptions<LeadOptions> options, TimeProvider clock) : IAbsenceHandover
 {
     public async Task<HandoverReport> SetPresenceAsync(string department, string user, bool absent, ActorInfo actor, CancellationToken ct = default)
     {

@@ -3,27 +3,11 @@ using SalesOrleans.Domain.Leads;
 
 namespace SalesOrleans.Leads;
 
-/// <summary>An inquiry as a channel received it, before normalisation and routing.</summary>
-public sealed record RawInquiry(
-    string Key,
-    LeadChannel Channel,
-    string? Name,
-    string? Phone,
-    string? Email,
-    string? Company,
-    string? Need,
-    RoutingInput Routing,
-    string? Department = null,
-    string? SubmittedBy = null,
-    bool NameAloneIsEnough = false,
-    string? Region = null,
-    string? EquipmentType = null);
-
 /// <summary>
 /// Every channel's way in: normalises the contact data, picks the department (explicit, else the routing rules,
 /// else triage) and hands the inquiry to its inquiry grain, which dedupes by key and by identity.
 /// </summary>
-public sealed class InquiryIntake(IGrainFactory grains, ContactNormalizer normalizer, LeadRouter router, ILeadDirectory directory, TimeProvider clock)
+public sealed class InquiryIntake(IGrainFactory grains, ContactNormalizer normalizer, LeadRouter router, ILeadDirectory directory, TimeProvider clock) : IInquiryIntake
 {
     public const int MaxNameLength = 200;
     public const int MaxNeedLength = 4000;

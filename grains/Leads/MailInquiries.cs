@@ -11,9 +11,6 @@ namespace SalesOrleans.Leads;
 /// <summary>What became of a mail the intake read: an inquiry's outcome, or why it is quarantined or filed.</summary>
 public sealed record MailHandled(string? Reason, bool Automatic, InquiryOutcome? Outcome = null, MailTemplate? Template = null);
 
-/// <summary>What a person adds when making a lead of a quarantined mail: the contact data the mail lacked, a department.</summary>
-public sealed record MailLeadDetails(string? Name, string? Phone, string? Email, string? Company, string? Department);
-
 /// <summary>
 /// One way from a mail to an inquiry, for the intake and for a person deciding on a quarantined mail: the mail reader,
 /// the same normalising and routing (<see cref="InquiryIntake"/>), the inquiry key from the Message-Id (so each path is
@@ -26,7 +23,7 @@ public sealed class MailInquiries(
     IOptions<DocumentOptions> documentOptions,
     IGrainFactory grains,
     TimeProvider clock,
-    ILogger<MailInquiries> logger)
+    ILogger<MailInquiries> logger) : IMailInquiries
 {
     public MailReader Reader => reader;
 

@@ -4,17 +4,11 @@ using SalesOrleans.ReadModel;
 
 namespace SalesOrleans.Stock;
 
-/// <summary>The outcome of a catalog write: the entry as stored, whether it is new, or why it was refused.</summary>
-public sealed record CatalogResult<T>(T? Entry, bool Created, CommandError? Error) where T : class
-{
-    public bool Ok => Error is null;
-}
-
 /// <summary>
 /// Adds SKUs and warehouses: the domain validates and checks the editor's role, the store keeps them. Creating an
 /// entry that exists with the same content is a success (a retried request); with other content it is a conflict.
 /// </summary>
-public sealed class CatalogService(CatalogStore store)
+public sealed class CatalogService(CatalogStore store) : ICatalogService
 {
     public async Task<CatalogResult<SkuDefinition>> CreateSkuAsync(SkuDefinition draft, ActorInfo actor, CancellationToken ct = default)
     {

@@ -2,23 +2,11 @@ using SalesOrleans.Domain.Stock;
 
 namespace SalesOrleans.Stock;
 
-/// <summary>A SKU's stock over all warehouses: the totals and each warehouse's stock item.</summary>
-public sealed record StockOverview(
-    string Sku,
-    string Name,
-    string Unit,
-    SkuKind Kind,
-    decimal OnHand,
-    decimal Reserved,
-    decimal Available,
-    decimal Expired,
-    IReadOnlyList<StockItemView> Warehouses);
-
 /// <summary>
 /// Between the API (and orders) and the stock item grains: resolves what was typed or scanned — a SKU code or its
 /// EAN-13, a warehouse id — against the catalog, then hands the command to the SKU's grain in that warehouse.
 /// </summary>
-public sealed class StockService(IGrainFactory grains, IStockCatalog catalog)
+public sealed class StockService(IGrainFactory grains, IStockCatalog catalog) : IStockService
 {
     public Task<StockResult> ReceiveAsync(string sku, string? warehouse, ReceiveStockCommand command, ActorInfo actor) =>
         WithItem(sku, warehouse, g => g.Receive(command, actor));

@@ -22,6 +22,7 @@ public static class AnalyticsSetup
     {
         services.AddSingleton<AnalyticsQueries>();
         services.AddSingleton<AnalyticsService>();
+        services.AddSingleton<SalesOrleans.Analytics.IAnalyticsService>(sp => sp.GetRequiredService<AnalyticsService>());
         // Bound from the node's configuration when first read (section "Analytics").
         services.AddOptions<AnalyticsOptions>().BindConfiguration("Analytics");
         services.AddHostedService<ProbabilityRefresher>();

@@ -22,8 +22,11 @@ public static class CustomersSetup
         services.AddSingleton<IClaimEventSink>(sp => sp.GetRequiredService<ClaimProjector>());
         services.AddSingleton<CustomerQueries>();
         services.AddSingleton<ContactCreation>();
+        services.AddSingleton<SalesOrleans.Import.IContactCreation>(sp => sp.GetRequiredService<ContactCreation>());
         services.AddSingleton<CustomerImport>();
+        services.AddSingleton<SalesOrleans.Import.ICustomerImport>(sp => sp.GetRequiredService<CustomerImport>());
         services.AddSingleton<SatisfactionCalls>();
+        services.AddSingleton<SalesOrleans.Claims.ISatisfactionCalls>(sp => sp.GetRequiredService<SatisfactionCalls>());
 
         // Web: the search box.
         services.AddSingleton<SearchQueries>();

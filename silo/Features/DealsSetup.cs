@@ -29,6 +29,7 @@ public static class DealsSetup
         services.Configure<DocumentOptions>(configuration.GetSection("Documents"));
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<DealDocuments>();
+        services.AddSingleton<IDealDocuments>(sp => sp.GetRequiredService<DealDocuments>());
 
         // After a deal's write: the projector and the live push (wrapped by the order bridge and the customers' sinks).
         services.AddSingleton<DealProjector>();
@@ -41,6 +42,7 @@ public static class DealsSetup
         services.AddSingleton<DealMailStore>();
         services.Configure<DealMailOptions>(configuration.GetSection(DealMailOptions.Section));
         services.AddSingleton<DealMailService>();
+        services.AddSingleton<IDealMailService>(sp => sp.GetRequiredService<DealMailService>());
         services.AddHostedService<DealMailer>();
         return services;
     }

@@ -33,8 +33,10 @@ public static class LeadsSetup
 
         // Intake and the services around leads.
         services.AddSingleton<InquiryIntake>();
+        services.AddSingleton<IInquiryIntake>(sp => sp.GetRequiredService<InquiryIntake>());
         services.AddSingleton<InquiryDocuments>();
         services.AddSingleton<AbsenceHandover>();
+        services.AddSingleton<IAbsenceHandover>(sp => sp.GetRequiredService<AbsenceHandover>());
 
         // Read model and live push.
         services.AddSingleton<LeadQueries>();
@@ -48,6 +50,7 @@ public static class LeadsSetup
         services.AddSingleton(sp => BuildMailReader(sp.GetRequiredService<IOptions<MailOptions>>().Value,
             sp.GetRequiredService<IOptions<LeadOptions>>().Value, sp.GetRequiredService<IOptions<SmtpOptions>>().Value));
         services.AddSingleton<MailInquiries>();
+        services.AddSingleton<IMailInquiries>(sp => sp.GetRequiredService<MailInquiries>());
         services.AddSingleton<MailIntakeHealth>();
         services.AddHealthChecks().AddCheck<MailIntakeHealthCheck>("mail-intake", tags: [WebSetup.ReadyTag]);
         services.AddHostedService<MailIntakeService>();

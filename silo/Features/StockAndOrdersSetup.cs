@@ -24,12 +24,17 @@ public static class StockAndOrdersSetup
         services.AddSingleton<StockCatalog>();
         services.AddSingleton<IStockCatalog>(sp => sp.GetRequiredService<StockCatalog>());
         services.AddSingleton<CatalogService>();
+        services.AddSingleton<SalesOrleans.Stock.ICatalogService>(sp => sp.GetRequiredService<CatalogService>());
         services.AddSingleton<StockService>();
+        services.AddSingleton<SalesOrleans.Stock.IStockService>(sp => sp.GetRequiredService<StockService>());
         services.AddSingleton<StockQueries>();
         services.AddSingleton<CatalogImport>();
+        services.AddSingleton<SalesOrleans.Import.ICatalogImport>(sp => sp.GetRequiredService<CatalogImport>());
 
         // Papers: proposals, invoices and waybills.
         services.AddSingleton<ProposalService>();
+        services.AddSingleton<SalesOrleans.Documents.IProposalService>(sp => sp.GetRequiredService<ProposalService>());
+        services.AddSingleton<SalesOrleans.Documents.IOrderPapers, SalesOrleans.Documents.OrderPaperRenderer>();
         services.AddSingleton<IOrderDocuments, OrderDocuments>();
 
         // After a write: projectors and live push. Stock items' read-model rows ride their state's commit in the

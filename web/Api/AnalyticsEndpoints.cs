@@ -37,7 +37,7 @@ public static class AnalyticsEndpoints
     }
 
     /// <summary>What every report handler is given besides its query.</summary>
-    public readonly record struct AnalyticsServices(ClaimsPrincipal User, AnalyticsService Service, AccessPolicy Access, CancellationToken Ct);
+    public readonly record struct AnalyticsServices(ClaimsPrincipal User, IAnalyticsService Service, AnalyticsQueries Queries, AccessPolicy Access, CancellationToken Ct);
 
     private static Task<Results<Ok<IReadOnlyList<FunnelStage>>, ReportFile, ProblemHttpResult>> GetFunnel([AsParameters] AnalyticsQuery q,
         [AsParameters] AnalyticsServices s) =>
@@ -45,15 +45,15 @@ public static class AnalyticsEndpoints
 
     private static Task<Results<Ok<IReadOnlyList<StageDuration>>, ReportFile, ProblemHttpResult>> GetBottlenecks([AsParameters] AnalyticsQuery q, string? by,
         [AsParameters] AnalyticsServices s) =>
-        Report(q, s, "bottlenecks", f => s.Service.Queries.StageDurationsAsync(f, by == "executor", s.Ct));
+        Report(q, s, "bottlenecks", f => s.Queries.StageDurationsAsync(f, by == "executor", s.Ct));
 
     private static Task<Results<Ok<IReadOnlyList<LostGroup>>, ReportFile, ProblemHttpResult>> GetLost([AsParameters] AnalyticsQuery q,
         [AsParameters] AnalyticsServices s) =>
-        Report(q, s, "lost-deals", f => s.Service.Queries.LostAsync(f, s.Ct));
+        Report(q, s, "lost-deals", f => s.Queries.LostAsync(f, s.Ct));
 
     private static Task<Results<Ok<IReadOnlyList<ManagerPerformance>>, ReportFile, ProblemHttpResult>> GetManagers([AsParameters] AnalyticsQuery q,
         [AsParameters] AnalyticsServices s) =>
-        Report(q, s, "managers", f => s.Service.Queries.ManagersAsync(f, s.Ct));
+        Report(q, s, "managers", f => s.Queries.ManagersAsync(f, s.Ct));
 
     private static Task<Results<Ok<IReadOnlyList<LeadFateRow>>, ReportFile, ProblemHttpResult>> GetLeadFate([AsParameters] AnalyticsQuery q,
         [AsParameters] AnalyticsServices s) =>
@@ -109,9 +109,9 @@ public static class AnalyticsEndpoints
         return ReportExport.IsFile(q.Format) ? ReportExport.Write("forecast", q.Format!, forecast.Months) : TypedResults.Ok(forecast);
     }
 
-    private static Ok<ProbabilityRefresh?> GetProbability(AnalyticsService service) => TypedResults.Ok<ProbabilityRefresh?>(service.Last);
+    private static Ok<ProbabilityRefresh?> GetProbability(IAnalyticsService service) => TypedResults.Ok<ProbabilityRefresh?>(service.Last);
 
-    private static async Task<Ok<ProbabilityRefresh>> RefreshProbability(AnalyticsService service, CancellationToken ct) =>
+    private static async Task<Ok<ProbabilityRefresh>> RefreshProbability(IAnalyticsService service, CancellationToken ct) =>
         TypedResults.Ok(await service.RefreshProbabilitiesAsync(ct));
 
     private static async Task<Results<ReportFile, ProblemHttpResult>> ExportContacts([AsParameters] ContactExportQuery q, AnalyticsQueries queries,

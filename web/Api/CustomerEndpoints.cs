@@ -129,7 +129,7 @@ public static class CustomerEndpoints
         return result.Ok ? TypedResults.Ok(result.Deal) : Problems.From(result.Error!);
     }
 
-    private static async Task<Results<Created<ContactView>, ProblemHttpResult>> NewContact(Guid id, NewContactRequest body, ContactCreation creation,
+    private static async Task<Results<Created<ContactView>, ProblemHttpResult>> NewContact(Guid id, NewContactRequest body, IContactCreation creation,
         [AsParameters] CustomerServices s)
     {
         if (await s.Grains.GetGrain<ICompanyGrain>(id).Get() is not { } company)
@@ -197,7 +197,7 @@ public static class CustomerEndpoints
         return TypedResults.Ok(await s.Queries.ClaimAnalyticsAsync(from, to, department, s.Ct));
     }
 
-    private static async Task<Results<Ok<SatisfactionView>, ProblemHttpResult>> RecordSatisfaction(Guid id, SatisfactionRequest body, SatisfactionCalls calls,
+    private static async Task<Results<Ok<SatisfactionView>, ProblemHttpResult>> RecordSatisfaction(Guid id, SatisfactionRequest body, ISatisfactionCalls calls,
         TimeProvider clock, [AsParameters] CustomerServices s)
     {
         var (user, ct) = (s.User, s.Ct);

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Logging;
-using SalesOrleans.Infrastructure;
 
 namespace SalesOrleans.Web.Api;
 

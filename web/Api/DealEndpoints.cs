@@ -38,7 +38,7 @@ public readonly record struct DealServices(IGrainFactory Grains, AccessGuard Acc
     ClaimsPrincipal User, CancellationToken Ct);
 
 /// <summary>What attaching a document is given: the deal grain, the document store and its size limit.</summary>
-public readonly record struct DealDocumentServices(IGrainFactory Grains, SalesOrleans.Deals.DealDocuments Documents,
+public readonly record struct DealDocumentServices(IGrainFactory Grains, SalesOrleans.Deals.IDealDocuments Documents,
     Microsoft.Extensions.Options.IOptions<DocumentOptions> Options, ClaimsPrincipal User, CancellationToken Ct);
 
 /// <summary>Deal commands go to the deal grain; lists and journals come from the read model.</summary>

@@ -81,7 +81,7 @@ public static class DealMailEndpoints
         return existed ? TypedResults.Ok(saved) : TypedResults.Created($"/api/mail-templates/{id}", saved);
     }
 
-    private static async Task<Results<Ok<DealMailDraft>, ProblemHttpResult>> Preview(Guid id, DealMailPreviewRequest? body, ClaimsPrincipal user, DealMailService mails, CancellationToken ct)
+    private static async Task<Results<Ok<DealMailDraft>, ProblemHttpResult>> Preview(Guid id, DealMailPreviewRequest? body, ClaimsPrincipal user, IDealMailService mails, CancellationToken ct)
     {
         try
         {
@@ -95,7 +95,7 @@ public static class DealMailEndpoints
         }
     }
 
-    private static async Task<Results<Accepted<DealMailView>, Ok<DealMailView>, ProblemHttpResult>> Send(Guid id, SendDealMailRequest body, ClaimsPrincipal user, DealMailService mails, CancellationToken ct)
+    private static async Task<Results<Accepted<DealMailView>, Ok<DealMailView>, ProblemHttpResult>> Send(Guid id, SendDealMailRequest body, ClaimsPrincipal user, IDealMailService mails, CancellationToken ct)
     {
         if (body.MailId is not { } mailId)
         {

@@ -30,19 +30,19 @@ public static class ImportEndpoints
     /// <summary>What every import handler is given besides its importer: the upload, who sends it.</summary>
     public readonly record struct ImportServices(HttpRequest Request, ClaimsPrincipal User, CancellationToken Ct);
 
-    private static Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportSkus(CatalogImport importer, [AsParameters] ImportServices s) =>
+    private static Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportSkus(ICatalogImport importer, [AsParameters] ImportServices s) =>
         Import(s, (file, name) => importer.ImportSkusAsync(file, name, s.User.Actor(), s.Ct));
 
-    private static Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportStock(CatalogImport importer, [AsParameters] ImportServices s) =>
+    private static Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportStock(ICatalogImport importer, [AsParameters] ImportServices s) =>
         Import(s, (file, name) => importer.ImportStockAsync(file, name, s.User.Actor(), s.Ct));
 
-    private static Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportOrders(CatalogImport importer, [AsParameters] ImportServices s) =>
+    private static Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportOrders(ICatalogImport importer, [AsParameters] ImportServices s) =>
         Import(s, (file, name) => importer.ImportOrdersAsync(file, name, s.User.Actor(), s.Ct));
 
-    private static Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportCompanies(CustomerImport importer, [AsParameters] ImportServices s) =>
+    private static Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportCompanies(ICustomerImport importer, [AsParameters] ImportServices s) =>
         Import(s, (file, name) => importer.ImportCompaniesAsync(file, name, s.User.Actor(), s.Ct));
 
-    private static Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportContacts(CustomerImport importer, [AsParameters] ImportServices s) =>
+    private static Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportContacts(ICustomerImport importer, [AsParameters] ImportServices s) =>
         Import(s, (file, name) => importer.ImportContactsAsync(file, name, s.User.Actor(), s.Ct));
 
     /// <summary>Runs an import of the uploaded CSV or XLSX: 200 with the report (rejected rows included), 400 when there is no usable file.</summary>
@@ -61,7 +61,7 @@ public static class ImportEndpoints
             return Problems.Invalid("file", "A non-empty 'file' is required.");
         }
 
-        if (!TableReader.IsSupported(file.FileName))
+        if (!ImportFiles.IsSupported(file.FileName))
         {
             return Problems.Invalid("file", "Only .csv and .xlsx files are imported.");
         }

@@ -62,10 +62,10 @@ public readonly record struct LeadServices(IGrainFactory Grains, AccessGuard Acc
     ClaimsPrincipal User, CancellationToken Ct);
 
 /// <summary>What a queue's presence change is given: the departments, the absence handover and the reach of the person named.</summary>
-public readonly record struct QueueServices(ILeadDirectory Directory, AbsenceHandover Handover, AccessGuard Access, ClaimsPrincipal User, CancellationToken Ct);
+public readonly record struct QueueServices(ILeadDirectory Directory, IAbsenceHandover Handover, AccessGuard Access, ClaimsPrincipal User, CancellationToken Ct);
 
 /// <summary>What the public form is given: the raw request (it reads the body itself), the intake and its limits.</summary>
-public readonly record struct WebFormServices(HttpContext Http, InquiryIntake Intake, IOptions<WebFormOptions> Options, CancellationToken Ct);
+public readonly record struct WebFormServices(HttpContext Http, IInquiryIntake Intake, IOptions<WebFormOptions> Options, CancellationToken Ct);
 
 /// <summary>Leads, contacts, companies, queues and notifications. Commands go to grains; lists come from the read model.</summary>
 public static partial class LeadEndpoints
@@ -408,7 +408,7 @@ public static partial class LeadEndpoints
     }
 
     private static async Task<Results<Created<LeadIntakeView>, Ok<LeadIntakeView>, ProblemHttpResult>> CreateLead(CreateLeadRequest body, ClaimsPrincipal user,
-        InquiryIntake intake, IGrainFactory grains)
+        IInquiryIntake intake, IGrainFactory grains)
     {
         var channel = body.Channel ?? (user.IsInRole(Roles.Marketer) ? LeadChannel.Marketing : LeadChannel.Manual);
         if (channel is LeadChannel.Phone or LeadChannel.Email or LeadChannel.WebForm)

@@ -22,7 +22,7 @@ public sealed record QuarantineItem(Guid Id, string Mailbox, string? Sender, str
 }
 
 /// <summary>What the quarantine's decisions are given: the mail store, the intake's mail path, the customer and the caller's reach.</summary>
-public readonly record struct MailServices(MailboxStore Store, MailInquiries Inquiries, IGrainFactory Grains, AccessGuard Access, TimeProvider Clock,
+public readonly record struct MailServices(MailboxStore Store, IMailInquiries Inquiries, IGrainFactory Grains, AccessGuard Access, TimeProvider Clock,
     ClaimsPrincipal User, CancellationToken Ct);
 
 /// <summary>

@@ -131,12 +131,12 @@ public static class OrderEndpoints
         await grains.GetGrain<IOrderGrain>(id).Get() is { } order ? TypedResults.Ok(order) : Missing(id);
 
     private static Task<Results<FileContentHttpResult, ProblemHttpResult>> GetInvoicePdf(Guid id, string number, IOptions<DocumentOptions> options,
-        UserLanguageStore languages, [AsParameters] OrderServices s) =>
-        Paper(new OrderPaper(id, OrderPaper.Invoice, number), options.Value, languages, s);
+        UserLanguageStore languages, IOrderPapers papers, [AsParameters] OrderServices s) =>
+        Paper(new OrderPaper(id, OrderPaper.Invoice, number), papers, options.Value, languages, s);
 
     private static Task<Results<FileContentHttpResult, ProblemHttpResult>> GetWaybillPdf(Guid id, string waybill, IOptions<DocumentOptions> options,
-        UserLanguageStore languages, [AsParameters] OrderServices s) =>
-        Paper(new OrderPaper(id, OrderPaper.Waybill, waybill), options.Value, languages, s);
+        UserLanguageStore languages, IOrderPapers papers, [AsParameters] OrderServices s) =>
+        Paper(new OrderPaper(id, OrderPaper.Waybill, waybill), papers, options.Value, languages, s);
 
     private static async Task<Results<Ok<IReadOnlyList<OrderJournalEntry>>, ProblemHttpResult>> GetJournal(Guid id, long? afterSeq, int? limit,
         OrderQueries queries, IGrainFactory grains, CancellationToken ct) =>
@@ -186,7 +186,7 @@ public static class OrderEndpoints
         Run(id, s.Grains, order => order.Archive(s.User.Actor()));
 
     /// <summary>The paper in the language of whoever downloads it (<see cref="PaperTexts"/>); 404 if the order vanished meanwhile.</summary>
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Paper(OrderPaper paper, DocumentOptions options, UserLanguageStore languages,
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Paper(OrderPaper paper, IOrderPapers papers, DocumentOptions options, UserLanguageStore languages,
         OrderServices s)
     {
         if (await s.Grains.GetGrain<IOrderGrain>(paper.OrderId).Get() is not { } order)
@@ -195,7 +195,7 @@ public static class OrderEndpoints
         }
 
         var language = await languages.GetAsync(s.User.Name());
-        return paper.Render(order, options.SellerName, language) is { } content
+        return papers.Render(paper, order, options.SellerName, language) is { } content
             ? TypedResults.File(content, Pdf, paper.FileName)
             : Problems.NotFound($"Order {order.Id} has no {paper.Kind} '{paper.Number}'.");
     }

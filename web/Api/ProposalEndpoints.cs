@@ -13,7 +13,7 @@ public static class ProposalEndpoints
         app.MapPost("/api/deals/{id:guid}/proposal", AttachProposal).Requires(Capability.DealDocumentAttach, Resource.Deal()).WithTags("Deals");
     }
 
-    private static async Task<Results<Created<DealView>, ProblemHttpResult>> AttachProposal(Guid id, ClaimsPrincipal user, ProposalService proposals, CancellationToken ct)
+    private static async Task<Results<Created<DealView>, ProblemHttpResult>> AttachProposal(Guid id, ClaimsPrincipal user, IProposalService proposals, CancellationToken ct)
     {
         var (result, documentId) = await proposals.AttachProposalAsync(id, user.Actor(), ct);
         return result.Ok ? TypedResults.Created($"/api/deals/{id}/documents/{documentId}", result.Deal) : Problems.From(result.Error!);

@@ -48,7 +48,7 @@ public sealed record AvailableToPromise(string Sku, string Name, string Unit, de
 public sealed record WarehouseAvailability(string Warehouse, decimal OnHand, decimal Reserved, decimal Available);
 
 /// <summary>
-/// Catalog (SKUs, warehouses) and stock. Commands go through <see cref="StockService"/> to the stock item grains;
+/// Catalog (SKUs, warehouses) and stock. Commands go through <see cref="IStockService"/> to the stock item grains;
 /// lists and the movement journal come from the read model. In stock routes {sku} is a SKU code or its EAN-13, so a
 /// scanned barcode works wherever a code does. Orders (<see cref="OrderEndpoints"/>) and imports (<see cref="ImportEndpoints"/>) map their own routes.
 /// </summary>
@@ -83,7 +83,7 @@ public static class StockEndpoints
     }
 
     /// <summary>What the reservation handlers are given: the caller, stock, and what decides which orders they reach.</summary>
-    public readonly record struct ReservationServices(ClaimsPrincipal User, StockService Stock, StockQueries Queries, AccessPolicy Access, AccessGuard Guard,
+    public readonly record struct ReservationServices(ClaimsPrincipal User, IStockService Stock, StockQueries Queries, AccessPolicy Access, AccessGuard Guard,
         ResourceResolvers Resources, CancellationToken Ct);
 
     /// <summary>Short of "all", only reservations of orders within the user's reach (and those held for no order of ours).</summary>
@@ -112,11 +112,11 @@ public static class StockEndpoints
         CancellationToken ct) =>
         TypedResults.Ok(await store.ListSkusAsync(search, kind, limit ?? 200, offset ?? 0, ct));
 
-    private static async Task<Results<Ok<SkuDefinition>, ProblemHttpResult>> GetSku(string code, StockService stock) =>
+    private static async Task<Results<Ok<SkuDefinition>, ProblemHttpResult>> GetSku(string code, IStockService stock) =>
         await stock.FindSkuAsync(code) is { } sku ? TypedResults.Ok(sku) : Problems.NotFound($"Unknown SKU '{code}'.");
 
     private static async Task<Results<Created<SkuDefinition>, Ok<SkuDefinition>, ProblemHttpResult>> CreateSku(CreateSkuRequest body, ClaimsPrincipal user,
-        CatalogService service, CancellationToken ct)
+        ICatalogService service, CancellationToken ct)
     {
         if (body.Kind is null)
         {
@@ -135,7 +135,7 @@ public static class StockEndpoints
         TypedResults.Ok(await stock.ListWarehousesAsync(ct));
 
     private static async Task<Results<Created<WarehouseDefinition>, Ok<WarehouseDefinition>, ProblemHttpResult>> CreateWarehouse(CreateWarehouseRequest body,
-        ClaimsPrincipal user, CatalogService service, CancellationToken ct)
+        ClaimsPrincipal user, ICatalogService service, CancellationToken ct)
     {
         var result = await service.CreateWarehouseAsync(new WarehouseDefinition(body.Id ?? "", body.Name ?? "", body.Address), user.Actor(), ct);
         return !result.Ok ? Problems.From(result.Error!)
@@ -148,10 +148,10 @@ public static class StockEndpoints
         TypedResults.Ok(await queries.ListAsync(warehouse is null ? null : Catalog.NormalizeWarehouseId(warehouse), sku is null ? null : Catalog.NormalizeSkuCode(sku),
             search, available ?? false, limit ?? 500, offset ?? 0, ct));
 
-    private static async Task<Results<Ok<StockOverview>, ProblemHttpResult>> GetStock(string sku, StockService service) =>
+    private static async Task<Results<Ok<StockOverview>, ProblemHttpResult>> GetStock(string sku, IStockService service) =>
         await service.GetAsync(sku) is { } overview ? TypedResults.Ok(overview) : Problems.NotFound($"Unknown SKU '{sku}'.");
 
-    private static async Task<Results<Ok<AvailableToPromise>, ProblemHttpResult>> GetAvailableToPromise(string sku, StockService service, OrderQueries orders,
+    private static async Task<Results<Ok<AvailableToPromise>, ProblemHttpResult>> GetAvailableToPromise(string sku, IStockService service, OrderQueries orders,
         CancellationToken ct)
     {
         if (await service.GetAsync(sku) is not { } overview)
@@ -173,12 +173,12 @@ public static class StockEndpoints
     }
 
     private static async Task<Results<Ok<IReadOnlyList<StockMovementEntry>>, ProblemHttpResult>> ListMovements(string sku, string? warehouse, long? afterSeq,
-        int? limit, StockService service, StockQueries queries, CancellationToken ct) =>
+        int? limit, IStockService service, StockQueries queries, CancellationToken ct) =>
         await service.FindSkuAsync(sku) is { } found
             ? TypedResults.Ok(await queries.MovementsAsync(found.Code, warehouse is null ? null : Catalog.NormalizeWarehouseId(warehouse), afterSeq ?? 0, limit ?? 1000, ct))
             : Problems.NotFound($"Unknown SKU '{sku}'.");
 
-    private static async Task<Results<Created<StockResult>, ProblemHttpResult>> Receive(string sku, ReceiptRequest body, ClaimsPrincipal user, StockService service)
+    private static async Task<Results<Created<StockResult>, ProblemHttpResult>> Receive(string sku, ReceiptRequest body, ClaimsPrincipal user, IStockService service)
     {
         var reserveFor = body.ReserveFor is { } r ? new ReserveReceiptFor(r.ReservationId ?? "", r.Order ?? "", r.Line, r.Quantity ?? 0) : null;
         var command = new ReceiveStockCommand(body.Batch ?? "", body.Quantity ?? 0, body.Expiry, body.ReceivedAt, body.ReceiptId, body.Source, reserveFor);
@@ -212,24 +212,24 @@ public static class StockEndpoints
         return TypedResults.Created($"/api/stock/{reservation.Sku}/reservations/{reservation.Id}?warehouse={reservation.Warehouse}", result);
     }
 
-    private static async Task<Results<Ok<StockReservationView>, ProblemHttpResult>> GetReservation(string sku, string id, string? warehouse, StockService service)
+    private static async Task<Results<Ok<StockReservationView>, ProblemHttpResult>> GetReservation(string sku, string id, string? warehouse, IStockService service)
     {
         var (reservation, error) = await service.GetReservationAsync(sku, warehouse, id);
         return error is null ? TypedResults.Ok(reservation) : Problems.From(error);
     }
 
     private static Task<Results<Ok<StockResult>, ProblemHttpResult>> ReleaseReservation(string sku, string id, string? warehouse, string? reason,
-        ClaimsPrincipal user, StockService service) =>
+        ClaimsPrincipal user, IStockService service) =>
         Reply(service.ReleaseAsync(sku, warehouse, new ReleaseStockCommand(id, null, null, reason), user.Actor()));
 
-    private static Task<Results<Ok<StockResult>, ProblemHttpResult>> Release(string sku, string id, ReleaseRequest body, ClaimsPrincipal user, StockService service) =>
+    private static Task<Results<Ok<StockResult>, ProblemHttpResult>> Release(string sku, string id, ReleaseRequest body, ClaimsPrincipal user, IStockService service) =>
         Reply(service.ReleaseAsync(sku, body.Warehouse, new ReleaseStockCommand(id, body.Quantity, body.OperationId, body.Reason), user.Actor()));
 
     private static Task<Results<Ok<StockResult>, ProblemHttpResult>> Ship(string sku, string id, ShipmentRequest? body, string? warehouse, ClaimsPrincipal user,
-        StockService service) =>
+        IStockService service) =>
         Reply(service.ShipAsync(sku, body?.Warehouse ?? warehouse, new ShipStockCommand(id, body?.Quantity, body?.ShipmentId), user.Actor()));
 
-    private static Task<Results<Ok<StockResult>, ProblemHttpResult>> Adjust(string sku, AdjustmentRequest body, ClaimsPrincipal user, StockService service) =>
+    private static Task<Results<Ok<StockResult>, ProblemHttpResult>> Adjust(string sku, AdjustmentRequest body, ClaimsPrincipal user, IStockService service) =>
         Reply(service.AdjustAsync(sku, body.Warehouse,
             new AdjustStockCommand(body.Batch ?? "", body.Counted, body.Delta, body.Reason ?? "", body.AdjustmentId, body.Expiry), user.Actor()));
 

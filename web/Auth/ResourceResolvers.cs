@@ -64,7 +64,7 @@ public static class Resource
 /// One resolver per resource kind: the facts that scope it (departments, owners and executors), from the grain's
 /// view or the read model; null when it does not exist.
 /// </summary>
-public sealed class ResourceResolvers(IGrainFactory grains, UserDirectory users, ILeadDirectory departments, StockService stock, IStockCatalog catalog, DealQueries deals, UserAdminStore owners)
+public sealed class ResourceResolvers(IGrainFactory grains, UserDirectory users, ILeadDirectory departments, IStockService stock, IStockCatalog catalog, DealQueries deals, UserAdminStore owners)
 {
     public Task<ResourceFacts?> ResolveAsync(ResourceKind kind, string[] keys, CancellationToken ct = default) => kind switch
     {

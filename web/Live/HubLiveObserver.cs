@@ -160,7 +160,7 @@ public sealed class HubLiveObserver : ILiveObserver, IAsyncDisposable
     {
         if (change.PublishedAt != default)
         {
-            SalesOrleans.Infrastructure.SalesMetrics.PushLatency.Record(Math.Max(0, (DateTime.UtcNow - change.PublishedAt).TotalSeconds),
+            LiveMetrics.PushLatency.Record(Math.Max(0, (DateTime.UtcNow - change.PublishedAt).TotalSeconds),
                 new KeyValuePair<string, object?>("kind", change.Kind));
         }
     }

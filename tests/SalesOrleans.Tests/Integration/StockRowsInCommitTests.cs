@@ -95,18 +95,18 @@ public class StockRowsInCommitTests
 
         // The live activation receives (seq 1), a second activation reads that, the live one reserves (seq 2).
         var live = new GrainState<StockItemState>(new StockItemState());
-        var item = new StockItem(live.State, "STALE-1", Warehouse);
+        var item = new StockItem(live.State!, "STALE-1", Warehouse);
         item.Receive(new ReceiveStockCommand("B1", 10, ReceiptId: "rc"), new Actor("w.lager", [Roles.Warehouse]), at);
         await storage.WriteStateAsync(StockRowsInCommit.State, id, live);
         var stale = new GrainState<StockItemState>(new StockItemState());
         await storage.ReadStateAsync(StockRowsInCommit.State, id, stale);
-        live.State.Outbox.Clear();
+        live.State!.Outbox.Clear();
         item.Reserve(new ReserveStockCommand("live", 3, "ORD-LIVE"), new Actor("w.lager", [Roles.Warehouse]), at);
         await storage.WriteStateAsync(StockRowsInCommit.State, id, live);
 
         // The stale one makes two changes (seq 2 and 3, past the live seq) and writes: refused, and its rows with it.
-        var staleItem = new StockItem(stale.State, "STALE-1", Warehouse);
-        stale.State.Outbox.Clear();
+        var staleItem = new StockItem(stale.State!, "STALE-1", Warehouse);
+        stale.State!.Outbox.Clear();
         staleItem.Reserve(new ReserveStockCommand("stale", 4, "ORD-STALE"), new Actor("w.lager", [Roles.Warehouse]), at);
         staleItem.Release(new ReleaseStockCommand("stale", 1, "op-1"), new Actor("w.lager", [Roles.Warehouse]), at);
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(StockRowsInCommit.State, id, stale));

@@ -2,6 +2,9 @@ using SalesOrleans.Domain.Leads;
 
 namespace SalesOrleans.Leads;
 
+// Pure configuration both sides read (issue 13): grains the SLA, routing and sweep settings, web the head of sales.
+// Here, not in grain-interfaces, because it names domain types (LeadSla, RoutingRuleKind).
+
 /// <summary>Configuration section "Leads".</summary>
 public sealed class LeadOptions
 {
@@ -70,15 +73,4 @@ public sealed class RoutingRuleOptions
     public string Department { get; set; } = "";
 
     public string? Field { get; set; }
-}
-
-/// <summary>Configuration section "Telephony": the webhook's key and the DID → department map.</summary>
-public sealed class TelephonyOptions
-{
-    public const string Section = "Telephony";
-
-    /// <summary>The X-Api-Key the PBX sends; when empty the webhook refuses everything.</summary>
-    public string? ApiKey { get; set; }
-
-    public Dictionary<string, string> Dids { get; set; } = [];
 }

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Npgsql;
 using SalesOrleans.Domain;
-using SalesOrleans.Infrastructure;
 
 namespace SalesOrleans.ReadModel;
 
@@ -64,9 +63,9 @@ public static class ProjectionFailure
 
 /// <summary>
 /// The dead-letter table (deploy/sql/0013_dead_letters.sql). A projector hands each write here when it fails for good:
-/// the publication is recorded (its JSON for ops), counted in <see cref="SalesMetrics.DeadLetters"/>, and the write
+/// the publication is recorded (its JSON for ops), counted in <see cref="ReadModelMetrics.DeadLetters"/>, and the write
 /// counts as done, so the grain's outbox moves on and later events of the same and other aggregates project.
-/// Transient failures are thrown on: the grain retries them with backoff (<see cref="OutboxDelivery"/>).
+/// Transient failures are thrown on: the grain retries them with backoff (OutboxDelivery, in grains).
 /// <para>
 /// Retry on demand runs the same write again. It needs the publication itself, which this node keeps in memory
 /// from the moment it set it aside until the node stops; a dead letter set aside by another node (or before a
@@ -110,7 +109,7 @@ public sealed class DeadLetterStore(NpgsqlDataSource db, ILogger<DeadLetterStore
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeName });
         var id = (long)(await cmd.ExecuteScalarAsync())!;
         _held[id] = write;
-        SalesMetrics.DeadLetters.Add(1, new KeyValuePair<string, object?>("sink", sink));
+        ReadModelMetrics.DeadLetters.Add(1, new KeyValuePair<string, object?>("sink", sink));
         logger.LogError(error, "The read model refused {Sink} {Key} seq {Seq} for good; set aside as dead letter {Id}, later events go on", sink, key, seq, id);
         return id;
     }
