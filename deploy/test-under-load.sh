@@ -7,7 +7,6 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 hogs=${2:-2}
-commit=$(git rev-parse --short HEAD)
 out=/tmp/under-load
 mkdir -p "$out"
 
@@ -22,6 +21,7 @@ failed=0
 for run in $(seq 1 "$runs"); do
     dir=$(mktemp -d /tmp/under-load-clone.XXXXXX)
     git clone -q . "$dir"
+    commit=$(git -C "$dir" rev-parse --short HEAD)
     for _ in $(seq 1 "$hogs"); do
         bash -c 'while :; do :; done' &
         hog_pids+=($!)
