@@ -38,16 +38,19 @@ internal static class AnalyticsProjection
     }
 
     /// <summary>
-    /// Folds the visits this batch entered or left into stage_funnel and stage_duration, once per batch and in key order, so
-    /// concurrent batches wait for each other's counter rows instead of deadlocking. A replay set no flag, so
-    /// it counts nothing.
+    /// Folds the flagged (entered or left, not yet counted) visits of <paramref name="dealIds"/> — of every deal when null —
+    /// into stage_funnel and stage_duration and clears their flags, in key order, so concurrent counts wait for each
+    /// other's rows instead of deadlocking: visits are locked in (deal, seq) order as the projection batches lock them, and
+    /// locked before they are read, so a visit is counted once however many counts run. A replay set no flag, so it counts
+    /// nothing. Run by <see cref="DealProjector"/>'s counter behind the projection batches.
     /// </summary>
-    public static void CountFunnel(NpgsqlBatch sql, Guid[] dealIds)
+    public static void CountFunnel(NpgsqlBatch sql, Guid[]? dealIds)
     {
-        var command = new NpgsqlBatchCommand("""
+        var command = new NpgsqlBatchCommand($"""
             WITH pending AS (
                 SELECT deal_id, entered_seq, uncounted_enter, uncounted_leave FROM deal_stage_visit
-                WHERE deal_id = ANY($1) AND (uncounted_enter OR uncounted_leave)),
+                WHERE {(dealIds is null ? "" : "deal_id = ANY($1) AND ")}(uncounted_enter OR uncounted_leave)
+                ORDER BY deal_id, entered_seq FOR UPDATE),
             counted AS (
                 -- RETURNING shows new values, so the flags as they were come from the pending rows.
                 UPDATE deal_stage_visit v SET uncounted_enter = false, uncounted_leave = false
@@ -74,7 +77,11 @@ internal static class AnalyticsProjection
                 entered = f.entered + EXCLUDED.entered, passed = f.passed + EXCLUDED.passed,
                 lost = f.lost + EXCLUDED.lost, won = f.won + EXCLUDED.won
             """);
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = dealIds });
+        if (dealIds is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = dealIds });
+        }
+
         sql.BatchCommands.Add(command);
     }
 
@@ -118,12 +125,18 @@ internal static class AnalyticsProjection
             System.Text.Json.JsonSerializer.Serialize(lines));
         sql.BatchCommands.Add(command);
 
-        // The executor the open visit is stuck on, from the newest snapshot that knows it.
+        // The executor the open visit is stuck on, from the newest snapshot that knows it. Written only when it changes
+        // (issue 12): the column is in an index, so each rewrite of the same name was a non-HOT update with new entries
+        // in the visit's four indexes, on about every other command. A snapshot older than the deal row (which this
+        // batch has just brought up to its newest snapshot) changes nothing, so a late replay cannot bring back an
+        // earlier executor.
         if (d.StuckOn is { } stuck)
         {
             var stuckCommand = new NpgsqlBatchCommand("""
                 UPDATE deal_stage_visit SET stuck_on = $2, stuck_seq = $3
                 WHERE deal_id = $1 AND left_seq IS NULL AND entered_seq <= $3 AND (stuck_seq IS NULL OR stuck_seq < $3)
+                  AND stuck_on IS DISTINCT FROM $2
+                  AND NOT EXISTS (SELECT 1 FROM deal WHERE deal.deal_id = $1 AND deal.seq > $3)
                 """);
             DealProjector.Add(stuckCommand, d.Id, stuck.User, d.Seq);
             sql.BatchCommands.Add(stuckCommand);
