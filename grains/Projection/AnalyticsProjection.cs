@@ -17,13 +17,18 @@ internal static class AnalyticsProjection
         var ordered = activities.OrderBy(a => a.Seq).ToList();
         // A terminal stage is entered by a StageChanged followed, in the same command, by Won or Lost.
         var closings = ordered.Where(a => a.Kind is ActivityKind.Won or ActivityKind.Lost).ToList();
+        var enters = ordered.Where(a => a.Kind == ActivityKind.StageChanged && a.Subject is { } stage
+            && !closings.Any(c => c.Seq > a.Seq && c.Stage == stage)).ToList();
         foreach (var a in ordered)
         {
-            if (a.Kind == ActivityKind.StageChanged && a.Subject is { } stage
-                && !closings.Any(c => c.Seq > a.Seq && c.Stage == stage))
+            if (enters.Contains(a))
             {
+                var stage = a.Subject!;
                 Leave(sql, deal.Id, a, "Passed", stage, null);
-                Enter(sql, deal, a, stage);
+                // The visit the snapshot is in is entered with the executor it is stuck on, so the stuck-on statement
+                // below finds it set (a new visit is the one case where that statement would still write).
+                var current = a == enters[^1] && deal.Stage == stage ? deal.StuckOn : null;
+                Enter(sql, deal, a, stage, current);
                 visits = true;
             }
             else if (a.Kind is ActivityKind.Won or ActivityKind.Lost)
@@ -97,14 +102,16 @@ internal static class AnalyticsProjection
         sql.BatchCommands.Add(command);
     }
 
-    private static void Enter(NpgsqlBatch sql, DealView d, DealActivity a, string stage)
+    private static void Enter(NpgsqlBatch sql, DealView d, DealActivity a, string stage, StuckOnView? stuck)
     {
         var command = new NpgsqlBatchCommand("""
-            INSERT INTO deal_stage_visit (deal_id, entered_seq, stage, process_kind, process_version, department_id, owner, amount, entered_at, uncounted_enter)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true)
+            INSERT INTO deal_stage_visit (deal_id, entered_seq, stage, process_kind, process_version, department_id, owner, amount, entered_at,
+                uncounted_enter, stuck_on, stuck_seq)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, $10, $11)
             ON CONFLICT (deal_id, entered_seq) DO NOTHING
             """);
-        DealProjector.Add(command, d.Id, a.Seq, stage, d.ProcessKind, d.ProcessVersion, d.Department, d.Owner, d.Amount, a.At);
+        DealProjector.Add(command, d.Id, a.Seq, stage, d.ProcessKind, d.ProcessVersion, d.Department, d.Owner, d.Amount, a.At,
+            stuck?.User, stuck is null ? null : d.Seq);
         sql.BatchCommands.Add(command);
     }
 
