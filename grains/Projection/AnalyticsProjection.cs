@@ -11,7 +11,9 @@ namespace SalesOrleans.ReadModel;
 internal static class AnalyticsProjection
 {
     /// <summary>Adds the deal's visit and fact statements; true when a stage visit was entered or left (then the batch counts the funnel).</summary>
-    public static bool Add(NpgsqlBatch sql, DealView deal, IEnumerable<DealActivity> activities)
+    /// <param name="tasksChanged">Whether the publications changed a task: the executor a visit is stuck on follows from the open
+    /// tasks of the current visit, so without a changed task or an entered visit it cannot have changed.</param>
+    public static bool Add(NpgsqlBatch sql, DealView deal, IEnumerable<DealActivity> activities, bool tasksChanged = true)
     {
         var visits = false;
         var ordered = activities.OrderBy(a => a.Seq).ToList();
@@ -38,7 +40,9 @@ internal static class AnalyticsProjection
             }
         }
 
-        Fact(sql, deal, ordered);
+        // The stuck-on statement only where the executor may have changed and the batch did not just enter the visit with it.
+        var enteredCurrent = enters.Count > 0 && deal.Stage == enters[^1].Subject;
+        Fact(sql, deal, ordered, stuckMayChange: tasksChanged && !enteredCurrent);
         return visits;
     }
 
@@ -104,18 +108,29 @@ internal static class AnalyticsProjection
 
     private static void Enter(NpgsqlBatch sql, DealView d, DealActivity a, string stage, StuckOnView? stuck)
     {
-        var command = new NpgsqlBatchCommand("""
-            INSERT INTO deal_stage_visit (deal_id, entered_seq, stage, process_kind, process_version, department_id, owner, amount, entered_at,
-                uncounted_enter, stuck_on, stuck_seq)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, $10, $11)
-            ON CONFLICT (deal_id, entered_seq) DO NOTHING
-            """);
+        // With the executor (the snapshot's current visit), a replay that finds the visit brings its executor up to date as
+        // the stuck-on statement would (which the batch leaves out then).
+        var command = new NpgsqlBatchCommand(stuck is null
+            ? """
+              INSERT INTO deal_stage_visit (deal_id, entered_seq, stage, process_kind, process_version, department_id, owner, amount, entered_at,
+                  uncounted_enter, stuck_on, stuck_seq)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, $10, $11)
+              ON CONFLICT (deal_id, entered_seq) DO NOTHING
+              """
+            : """
+              INSERT INTO deal_stage_visit AS v (deal_id, entered_seq, stage, process_kind, process_version, department_id, owner, amount, entered_at,
+                  uncounted_enter, stuck_on, stuck_seq)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, $10, $11)
+              ON CONFLICT (deal_id, entered_seq) DO UPDATE SET stuck_on = EXCLUDED.stuck_on, stuck_seq = EXCLUDED.stuck_seq
+              WHERE v.left_seq IS NULL AND v.stuck_on IS DISTINCT FROM EXCLUDED.stuck_on AND (v.stuck_seq IS NULL OR v.stuck_seq < EXCLUDED.stuck_seq)
+                AND NOT EXISTS (SELECT 1 FROM deal WHERE deal.deal_id = EXCLUDED.deal_id AND deal.seq > EXCLUDED.stuck_seq)
+              """);
         DealProjector.Add(command, d.Id, a.Seq, stage, d.ProcessKind, d.ProcessVersion, d.Department, d.Owner, d.Amount, a.At,
             stuck?.User, stuck is null ? null : d.Seq);
         sql.BatchCommands.Add(command);
     }
 
-    private static void Fact(NpgsqlBatch sql, DealView d, List<DealActivity> activities)
+    private static void Fact(NpgsqlBatch sql, DealView d, List<DealActivity> activities, bool stuckMayChange)
     {
         var lastAt = activities.Count == 0 ? d.CreatedAt : activities.Max(a => a.At);
         var command = new NpgsqlBatchCommand("""
@@ -137,7 +152,7 @@ internal static class AnalyticsProjection
         // in the visit's four indexes, on about every other command. A snapshot older than the deal row (which this
         // batch has just brought up to its newest snapshot) changes nothing, so a late replay cannot bring back an
         // earlier executor.
-        if (d.StuckOn is { } stuck)
+        if (stuckMayChange && d.StuckOn is { } stuck)
         {
             var stuckCommand = new NpgsqlBatchCommand("""
                 UPDATE deal_stage_visit SET stuck_on = $2, stuck_seq = $3

@@ -201,7 +201,7 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
                 }
             }
 
-            visits |= AnalyticsProjection.Add(sql, newest, dealActivities);
+            visits |= AnalyticsProjection.Add(sql, newest, dealActivities, tasksChanged: changed.Count > 0);
         }
 
         // Tasks, journal lines and notifications of the whole batch: one statement each, not one per row (issue 12).
