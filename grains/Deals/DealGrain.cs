@@ -399,7 +399,17 @@ public sealed class DealGrain(
     /// <summary>Arms the next wake; a change of the reminder is written here only outside a command (which writes anyway).</summary>
     private async Task ScheduleWake(Deal deal, bool fromReminderTick, bool inCommand)
     {
-        var due = await Wake.ArmAsync(deal.NextWakeAt, state.State.ReminderDueAt, clock.GetUtcNow(), fromReminderTick);
+        var now = clock.GetUtcNow();
+        var due = await Wake.ArmAsync(deal.NextWakeAt, state.State.ReminderDueAt, now, fromReminderTick);
+        // A command keeps a stored wake that is still ahead and earlier than the new one (issue 12): wake_at is indexed,
+        // so changing it makes the state write a non-HOT update with new entries in all of grain_state's indexes, and most
+        // commands would change it (a task done, a task added). Waking early is harmless: the wake finds nothing due and
+        // stores the exact next one (outside a command, below). A timer for the exact wake is armed all the same.
+        if (inCommand && state.State.ReminderDueAt is { } stored && stored > now && (due is null || due > stored))
+        {
+            due = stored;
+        }
+
         // A tick of a reminder an earlier version registered (now dropped) writes too, so the wake lands in grain_state.wake_at.
         if (due != state.State.ReminderDueAt || (fromReminderTick && !inCommand))
         {

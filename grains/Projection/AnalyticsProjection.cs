@@ -11,19 +11,26 @@ namespace SalesOrleans.ReadModel;
 internal static class AnalyticsProjection
 {
     /// <summary>Adds the deal's visit and fact statements; true when a stage visit was entered or left (then the batch counts the funnel).</summary>
-    public static bool Add(NpgsqlBatch sql, DealView deal, IEnumerable<DealActivity> activities)
+    /// <param name="tasksChanged">Whether the publications changed a task: the executor a visit is stuck on follows from the open
+    /// tasks of the current visit, so without a changed task or an entered visit it cannot have changed.</param>
+    public static bool Add(NpgsqlBatch sql, DealView deal, IEnumerable<DealActivity> activities, bool tasksChanged = true)
     {
         var visits = false;
         var ordered = activities.OrderBy(a => a.Seq).ToList();
         // A terminal stage is entered by a StageChanged followed, in the same command, by Won or Lost.
         var closings = ordered.Where(a => a.Kind is ActivityKind.Won or ActivityKind.Lost).ToList();
+        var enters = ordered.Where(a => a.Kind == ActivityKind.StageChanged && a.Subject is { } stage
+            && !closings.Any(c => c.Seq > a.Seq && c.Stage == stage)).ToList();
         foreach (var a in ordered)
         {
-            if (a.Kind == ActivityKind.StageChanged && a.Subject is { } stage
-                && !closings.Any(c => c.Seq > a.Seq && c.Stage == stage))
+            if (enters.Contains(a))
             {
+                var stage = a.Subject!;
                 Leave(sql, deal.Id, a, "Passed", stage, null);
-                Enter(sql, deal, a, stage);
+                // The visit the snapshot is in is entered with the executor it is stuck on, so the stuck-on statement
+                // below finds it set (a new visit is the one case where that statement would still write).
+                var current = a == enters[^1] && deal.Stage == stage ? deal.StuckOn : null;
+                Enter(sql, deal, a, stage, current);
                 visits = true;
             }
             else if (a.Kind is ActivityKind.Won or ActivityKind.Lost)
@@ -33,21 +40,26 @@ internal static class AnalyticsProjection
             }
         }
 
-        Fact(sql, deal, ordered);
+        // The stuck-on statement only where the executor may have changed and the batch did not just enter the visit with it.
+        var enteredCurrent = enters.Count > 0 && deal.Stage == enters[^1].Subject;
+        Fact(sql, deal, ordered, stuckMayChange: tasksChanged && !enteredCurrent);
         return visits;
     }
 
     /// <summary>
-    /// Folds the visits this batch entered or left into stage_funnel and stage_duration, once per batch and in key order, so
-    /// concurrent batches wait for each other's counter rows instead of deadlocking. A replay set no flag, so
-    /// it counts nothing.
+    /// Folds the flagged (entered or left, not yet counted) visits of <paramref name="dealIds"/> — of every deal when null —
+    /// into stage_funnel and stage_duration and clears their flags, in key order, so concurrent counts wait for each
+    /// other's rows instead of deadlocking: visits are locked in (deal, seq) order as the projection batches lock them, and
+    /// locked before they are read, so a visit is counted once however many counts run. A replay set no flag, so it counts
+    /// nothing. Run by <see cref="DealProjector"/>'s counter behind the projection batches.
     /// </summary>
-    public static void CountFunnel(NpgsqlBatch sql, Guid[] dealIds)
+    public static void CountFunnel(NpgsqlBatch sql, Guid[]? dealIds)
     {
-        var command = new NpgsqlBatchCommand("""
+        var command = new NpgsqlBatchCommand($"""
             WITH pending AS (
                 SELECT deal_id, entered_seq, uncounted_enter, uncounted_leave FROM deal_stage_visit
-                WHERE deal_id = ANY($1) AND (uncounted_enter OR uncounted_leave)),
+                WHERE {(dealIds is null ? "" : "deal_id = ANY($1) AND ")}(uncounted_enter OR uncounted_leave)
+                ORDER BY deal_id, entered_seq FOR UPDATE),
             counted AS (
                 -- RETURNING shows new values, so the flags as they were come from the pending rows.
                 UPDATE deal_stage_visit v SET uncounted_enter = false, uncounted_leave = false
@@ -74,7 +86,11 @@ internal static class AnalyticsProjection
                 entered = f.entered + EXCLUDED.entered, passed = f.passed + EXCLUDED.passed,
                 lost = f.lost + EXCLUDED.lost, won = f.won + EXCLUDED.won
             """);
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = dealIds });
+        if (dealIds is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = dealIds });
+        }
+
         sql.BatchCommands.Add(command);
     }
 
@@ -90,18 +106,31 @@ internal static class AnalyticsProjection
         sql.BatchCommands.Add(command);
     }
 
-    private static void Enter(NpgsqlBatch sql, DealView d, DealActivity a, string stage)
+    private static void Enter(NpgsqlBatch sql, DealView d, DealActivity a, string stage, StuckOnView? stuck)
     {
-        var command = new NpgsqlBatchCommand("""
-            INSERT INTO deal_stage_visit (deal_id, entered_seq, stage, process_kind, process_version, department_id, owner, amount, entered_at, uncounted_enter)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true)
-            ON CONFLICT (deal_id, entered_seq) DO NOTHING
-            """);
-        DealProjector.Add(command, d.Id, a.Seq, stage, d.ProcessKind, d.ProcessVersion, d.Department, d.Owner, d.Amount, a.At);
+        // With the executor (the snapshot's current visit), a replay that finds the visit brings its executor up to date as
+        // the stuck-on statement would (which the batch leaves out then).
+        var command = new NpgsqlBatchCommand(stuck is null
+            ? """
+              INSERT INTO deal_stage_visit (deal_id, entered_seq, stage, process_kind, process_version, department_id, owner, amount, entered_at,
+                  uncounted_enter, stuck_on, stuck_seq)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, $10, $11)
+              ON CONFLICT (deal_id, entered_seq) DO NOTHING
+              """
+            : """
+              INSERT INTO deal_stage_visit AS v (deal_id, entered_seq, stage, process_kind, process_version, department_id, owner, amount, entered_at,
+                  uncounted_enter, stuck_on, stuck_seq)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, $10, $11)
+              ON CONFLICT (deal_id, entered_seq) DO UPDATE SET stuck_on = EXCLUDED.stuck_on, stuck_seq = EXCLUDED.stuck_seq
+              WHERE v.left_seq IS NULL AND v.stuck_on IS DISTINCT FROM EXCLUDED.stuck_on AND (v.stuck_seq IS NULL OR v.stuck_seq < EXCLUDED.stuck_seq)
+                AND NOT EXISTS (SELECT 1 FROM deal WHERE deal.deal_id = EXCLUDED.deal_id AND deal.seq > EXCLUDED.stuck_seq)
+              """);
+        DealProjector.Add(command, d.Id, a.Seq, stage, d.ProcessKind, d.ProcessVersion, d.Department, d.Owner, d.Amount, a.At,
+            stuck?.User, stuck is null ? null : d.Seq);
         sql.BatchCommands.Add(command);
     }
 
-    private static void Fact(NpgsqlBatch sql, DealView d, List<DealActivity> activities)
+    private static void Fact(NpgsqlBatch sql, DealView d, List<DealActivity> activities, bool stuckMayChange)
     {
         var lastAt = activities.Count == 0 ? d.CreatedAt : activities.Max(a => a.At);
         var command = new NpgsqlBatchCommand("""
@@ -118,12 +147,18 @@ internal static class AnalyticsProjection
             System.Text.Json.JsonSerializer.Serialize(lines));
         sql.BatchCommands.Add(command);
 
-        // The executor the open visit is stuck on, from the newest snapshot that knows it.
-        if (d.StuckOn is { } stuck)
+        // The executor the open visit is stuck on, from the newest snapshot that knows it. Written only when it changes
+        // (issue 12): the column is in an index, so each rewrite of the same name was a non-HOT update with new entries
+        // in the visit's four indexes, on about every other command. A snapshot older than the deal row (which this
+        // batch has just brought up to its newest snapshot) changes nothing, so a late replay cannot bring back an
+        // earlier executor.
+        if (stuckMayChange && d.StuckOn is { } stuck)
         {
             var stuckCommand = new NpgsqlBatchCommand("""
                 UPDATE deal_stage_visit SET stuck_on = $2, stuck_seq = $3
                 WHERE deal_id = $1 AND left_seq IS NULL AND entered_seq <= $3 AND (stuck_seq IS NULL OR stuck_seq < $3)
+                  AND stuck_on IS DISTINCT FROM $2
+                  AND NOT EXISTS (SELECT 1 FROM deal WHERE deal.deal_id = $1 AND deal.seq > $3)
                 """);
             DealProjector.Add(stuckCommand, d.Id, stuck.User, d.Seq);
             sql.BatchCommands.Add(stuckCommand);

@@ -15,19 +15,156 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
     // Several writers: batches fill while others commit, and PostgreSQL groups their commits into one flush.
     private const int Writers = 4;
 
+    // How long the funnel counter gathers visits after the first batch that entered or left one: the counters follow
+    // the visits within about this much (plus the count's own statement).
+    private static readonly TimeSpan CountEvery = TimeSpan.FromMilliseconds(20);
+
+    private static readonly TimeSpan CountRetry = TimeSpan.FromSeconds(1);
+
     private readonly NpgsqlDataSource _db;
+    private readonly ILogger _logger;
     private readonly BatchingWriter<DealPublication> _writer;
+
+    // Deals whose committed visits wait to be counted into stage_funnel and stage_duration.
+    private readonly object _gate = new();
+    private HashSet<Guid> _uncounted = [];
+    private readonly System.Threading.Channels.Channel<bool> _countSignal =
+        System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
+    private readonly SemaphoreSlim _counting = new(1, 1);
+    private readonly Task _counter;
 
     public DealProjector(NpgsqlDataSource db, ILogger<DealProjector> logger, DeadLetterStore? deadLetters = null)
     {
         _db = db;
+        _logger = logger;
         _writer = new BatchingWriter<DealPublication>(WriteBatch, Writers, logger, "deal publications", deadLetters,
             p => ($"deal:{p.Deal.Id}", p.Deal.Seq, p));
+        _counter = Task.Run(CountLoop);
     }
 
     public Task PublishAsync(DealPublication publication, CancellationToken ct = default) => _writer.WriteAsync(publication);
 
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync();
+        _countSignal.Writer.TryComplete();
+        await _counter;
+    }
+
+    /// <summary>
+    /// Counts now what the batches so far entered and left into stage_funnel and stage_duration (otherwise done by the
+    /// counter loop within <see cref="CountEvery"/> of a batch).
+    /// </summary>
+    public Task CountFunnelAsync() => CountAsync(all: false);
+
+    /// <summary>
+    /// The funnel counters, off the projection's transaction (issue 12, fifth round): a batch flags the visits it enters
+    /// and leaves, and this loop folds the flagged visits of all batches of the last <see cref="CountEvery"/> into the
+    /// counter rows in one statement. Counted in the batches, the counters were the projection's costliest statement
+    /// and a handful of hot rows that every concurrent batch with a stage move queued on. The flags and the counters
+    /// change in one transaction, so a count that does not commit leaves its visits flagged for the next; at start the
+    /// loop counts every flagged visit, which is what a node that died between a batch and its count left.
+    /// </summary>
+    private async Task CountLoop()
+    {
+        var catchUp = true;
+        while (true)
+        {
+            if (!catchUp)
+            {
+                if (!await _countSignal.Reader.WaitToReadAsync())
+                {
+                    break;
+                }
+
+                _countSignal.Reader.TryRead(out _);
+                await Task.Delay(CountEvery);
+            }
+
+            try
+            {
+                await CountAsync(all: catchUp);
+                catchUp = false;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "Counting the funnel failed; retried");
+                await Task.Delay(CountRetry);
+                if (_countSignal.Reader.Completion.IsCompleted)
+                {
+                    break;
+                }
+
+                _countSignal.Writer.TryWrite(true);
+            }
+        }
+
+        // Stopping: what the last batches flagged.
+        try
+        {
+            await CountAsync(all: false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Counting the funnel at shutdown failed; the next node start counts the flagged visits");
+        }
+    }
+
+    private void Uncounted(IEnumerable<Guid> deals)
+    {
+        lock (_gate)
+        {
+            _uncounted.UnionWith(deals);
+        }
+
+        _countSignal.Writer.TryWrite(true);
+    }
+
+    /// <summary>
+    /// Counts the flagged visits of the deals batches handed over so far, or of every deal (<paramref name="all"/>). One
+    /// count at a time, and the deals are taken inside it, so a caller returns after every batch before it is counted.
+    /// </summary>
+    private async Task CountAsync(bool all)
+    {
+        await _counting.WaitAsync();
+        Guid[]? deals = null;
+        try
+        {
+            if (!all)
+            {
+                lock (_gate)
+                {
+                    if (_uncounted.Count == 0)
+                    {
+                        return;
+                    }
+
+                    deals = [.. _uncounted];
+                    _uncounted = [];
+                }
+            }
+
+            await using var connection = await _db.OpenConnectionAsync();
+            await using var sql = new NpgsqlBatch(connection);
+            // Derived like the projection: the flags it clears and the counters it adds commit together or not at all.
+            sql.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+            AnalyticsProjection.CountFunnel(sql, deals);
+            await sql.ExecuteNonQueryAsync();
+        }
+        catch when (deals is not null)
+        {
+            lock (_gate)
+            {
+                _uncounted.UnionWith(deals);
+            }
+
+            throw;
+        }
+        finally
+        {
+            _counting.Release();
+        }
+    }
 
     private async Task WriteBatch(IReadOnlyList<DealPublication> batch)
     {
@@ -64,7 +201,7 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
                 }
             }
 
-            visits |= AnalyticsProjection.Add(sql, newest, dealActivities);
+            visits |= AnalyticsProjection.Add(sql, newest, dealActivities, tasksChanged: changed.Count > 0);
         }
 
         // Tasks, journal lines and notifications of the whole batch: one statement each, not one per row (issue 12).
@@ -72,14 +209,14 @@ public sealed class DealProjector : IDealEventSink, IAsyncDisposable
         AddActivities(sql, activities);
         AddNotifications(sql, notifications);
 
-        // Visits are flagged uncounted only by the statements of the batch that counts them, so a batch that entered
-        // and left none (task completions, notes) has nothing to count.
+        await sql.ExecuteNonQueryAsync();
+
+        // The visits this batch entered and left are counted behind it (CountLoop); a batch that entered and left none
+        // (task completions, notes) has nothing to count.
         if (visits)
         {
-            AnalyticsProjection.CountFunnel(sql, [.. deals.Select(g => g.Key)]);
+            Uncounted(deals.Select(g => g.Key));
         }
-
-        await sql.ExecuteNonQueryAsync();
     }
 
     private static void AddDeal(NpgsqlBatch sql, DealView d)

@@ -173,6 +173,7 @@ public static class DealCommandBenchmark
                 if (top is not null)
                 {
                     lines.AppendLine(top);
+                    lines.AppendLine(await statements!.WalAsync(count));
                 }
             }
 
@@ -291,25 +292,134 @@ internal sealed class StatementStats(NpgsqlDataSource db)
         }
     }
 
+    private string? _fromLsn;
+    private Dictionary<string, (long Updates, long Hot)> _tables = [];
+
     public async Task ResetAsync()
     {
-        await using var cmd = db.CreateCommand("SELECT pg_stat_statements_reset()");
-        await cmd.ExecuteNonQueryAsync();
+        await using (var cmd = db.CreateCommand("SELECT pg_stat_statements_reset()"))
+        {
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        _tables = await TableUpdates();
+        try
+        {
+            await using var lsn = db.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_walinspect; SELECT pg_current_wal_flush_lsn()::text");
+            _fromLsn = (string?)await lsn.ExecuteScalarAsync();
+        }
+        catch (PostgresException)
+        {
+            _fromLsn = null;
+        }
+    }
+
+    private async Task<Dictionary<string, (long Updates, long Hot)>> TableUpdates()
+    {
+        await using var cmd = db.CreateCommand("SELECT pg_stat_clear_snapshot(); SELECT relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE n_tup_upd > 0");
+        var rows = new Dictionary<string, (long, long)>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        await reader.NextResultAsync();
+        while (await reader.ReadAsync())
+        {
+            rows[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The WAL since the reset by record type (pg_walinspect), and each table's updates and how many were HOT.</summary>
+    public async Task<string> WalAsync(long operations)
+    {
+        var text = new System.Text.StringBuilder();
+        // Table statistics reach shared memory within a second of a backend's transaction end.
+        await Task.Delay(1100);
+        var tables = await TableUpdates();
+        text.Append("      updates per command (HOT of them):");
+        foreach (var (table, (updates, hot)) in tables.OrderByDescending(t => t.Value.Updates))
+        {
+            var (u0, h0) = _tables.GetValueOrDefault(table);
+            if (updates - u0 > 0)
+            {
+                text.Append(string.Create(CultureInfo.InvariantCulture, $" {table} {(updates - u0) / (double)operations:0.00} ({(hot - h0) / (double)operations:0.00})"));
+            }
+        }
+
+        text.AppendLine();
+        if (_fromLsn is null)
+        {
+            return text.ToString().TrimEnd();
+        }
+
+        await using var cmd = db.CreateCommand("""
+            SELECT "resource_manager/record_type", count, record_size, fpi_size, combined_size
+            FROM pg_get_wal_stats($1::pg_lsn, pg_current_wal_flush_lsn(), true) WHERE count > 0 ORDER BY combined_size DESC LIMIT 14
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _fromLsn });
+        text.AppendLine("      WAL by record type (pg_walinspect), per command:");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"        {reader.GetString(0),-28} {reader.GetInt64(1) / (double)operations,6:0.00} records {reader.GetInt64(2) / (double)operations,6:0} B {reader.GetInt64(3) / (double)operations,6:0} B FPI"));
+        }
+
+        return text.ToString().TrimEnd();
     }
 
     /// <summary>The statements that took most of the server's execution time, per operation.</summary>
     public async Task<string> TopAsync(long operations)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT calls, total_exec_time, wal_bytes, regexp_replace(left(query, 90), '\s+', ' ', 'g')
-            FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 12
+            SELECT calls, total_exec_time, wal_bytes, wal_fpi, shared_blks_dirtied, rows, regexp_replace(left(query, 90), '\s+', ' ', 'g')
+            FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 14;
+            SELECT coalesce(sum(total_exec_time), 0), coalesce(sum(wal_bytes), 0), coalesce(sum(wal_fpi), 0), coalesce(sum(shared_blks_dirtied), 0)
+            FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%';
+            SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter
             """);
-        var text = new System.Text.StringBuilder("      PostgreSQL execution time by statement (pg_stat_statements), per command:\n");
+        var text = new System.Text.StringBuilder("      PostgreSQL execution time by statement (pg_stat_statements), per command (full-page images and pages dirtied per command too):\n");
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"        {reader.GetInt64(0) / (double)operations,5:0.00} calls {reader.GetDouble(1) / operations,6:0.000} ms {(double)reader.GetDecimal(2) / operations,6:0} B WAL  {reader.GetString(3)}"));
+                $"        {reader.GetInt64(0) / (double)operations,5:0.00} calls {reader.GetDouble(1) / operations,6:0.000} ms {(double)reader.GetDecimal(2) / operations,6:0} B WAL {reader.GetInt64(3) / (double)operations,5:0.00} FPI {reader.GetInt64(4) / (double)operations,5:0.00} dirtied {reader.GetInt64(5) / (double)operations,5:0.00} rows  {reader.GetString(6)}"));
+        }
+
+        await reader.NextResultAsync();
+        if (await reader.ReadAsync())
+        {
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"        all statements: {reader.GetDouble(0) / operations,6:0.000} ms {(double)reader.GetDecimal(1) / operations,6:0} B WAL {(double)reader.GetDecimal(2) / operations,5:0.00} FPI {(double)reader.GetDecimal(3) / operations,5:0.00} dirtied"));
+        }
+
+        await reader.NextResultAsync();
+        if (await reader.ReadAsync())
+        {
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"        checkpoints since the server started: {reader.GetInt64(0)}"));
+        }
+
+        await reader.CloseAsync();
+        // The same WAL by the relation of each record's first block (a toast table shows as its owner's name + " toast").
+        await using var byRelation = db.CreateCommand("""
+            WITH r AS (
+                SELECT substring(block_ref from 'rel \d+/\d+/(\d+)') AS rel, count(*) AS n, sum(record_length)::bigint AS b, sum(fpi_length)::bigint AS f
+                FROM pg_get_wal_records_info($1::pg_lsn, pg_current_wal_flush_lsn()) GROUP BY 1)
+            SELECT coalesce(CASE WHEN c.relkind = 't' THEN t.relname || ' toast' WHEN ti.relname IS NOT NULL THEN ti.relname || ' toast index' ELSE c.relname END,
+                            r.rel, '(no block)'), r.n, r.b, r.f
+            FROM r
+            LEFT JOIN pg_class c ON c.relfilenode::text = r.rel
+            LEFT JOIN pg_class t ON c.relkind = 't' AND t.reltoastrelid = c.oid
+            LEFT JOIN pg_index i ON c.relkind = 'i' AND c.relnamespace = 'pg_toast'::regnamespace AND i.indexrelid = c.oid
+            LEFT JOIN pg_class ti ON ti.reltoastrelid = i.indrelid
+            ORDER BY r.b DESC LIMIT 16
+            """);
+        byRelation.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _fromLsn });
+        text.AppendLine("      WAL by relation (first block of each record), per command:");
+        await using var rows = await byRelation.ExecuteReaderAsync();
+        while (await rows.ReadAsync())
+        {
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"        {rows.GetString(0),-36} {rows.GetInt64(1) / (double)operations,6:0.00} records {rows.GetInt64(2) / (double)operations,6:0} B {rows.GetInt64(3) / (double)operations,6:0} B FPI"));
         }
 
         return text.ToString().TrimEnd();
