@@ -36,7 +36,7 @@ for run in $(seq 1 "$runs"); do
     if [[ $status -ne 0 ]]; then failed=$((failed + 1)); fi
     echo "run $run/$runs at $commit with $hogs hogs: ${summary:-no summary} (exit $status), $minutes min, load $load"
     if [[ $status -ne 0 ]]; then
-        grep -E '^\s+Failed [A-Za-z]' "$out/run-$run.log" | head -20
+        grep -E '^\s+Failed [A-Za-z0-9_.]+ \[' "$out/run-$run.log" | sort -u | head -20
     fi
     rm -rf "$dir"
 done
