@@ -103,7 +103,9 @@ public class EveryPageTests(UiFixture fixture)
             }
             catch (TimeoutException e)
             {
-                problems.Add($"{what}: not drawn: {e.Message.Split('\n')[0]}");
+                // Playwright's call log names the step that waited (the navigation, the redirect, the drawing) and the page's
+                // address then; a 60 s wait once went unexplained in a run beside two CPU hogs.
+                problems.Add($"{what}: not drawn at {page.Url}: {string.Join(" | ", e.Message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(6))}");
             }
 
             watching = false;
