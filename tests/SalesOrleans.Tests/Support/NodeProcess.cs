@@ -220,24 +220,58 @@ public sealed class NodeProcess : IAsyncDisposable
 
     private static readonly HashSet<int> HandedOut = [];
 
+    // Below the kernel's ephemeral range (net.ipv4.ip_local_port_range, 32768–60999 on Debian): a port handed out from
+    // that range (binding port 0) could be taken as the local port of any outgoing connection (to PostgreSQL, between
+    // silos, the browser) before the node binds it, and was, once, beside two CPU hogs: "Address already in use".
+    private const int FirstPort = 20000;
+    private static readonly int PortSpan = EphemeralStart() - FirstPort;
+    private static int _nextPort = FirstPort + Random.Shared.Next(PortSpan);
+
     /// <summary>
-    /// A loopback port nobody listens on now (for a node's HTTP, silo and gateway ports), and never one this process
-    /// handed out before: nodes starting together would otherwise be given the same port before either binds it.
+    /// A loopback port nobody listens on now (for a node's HTTP, silo and gateway ports, and the test mail servers), below
+    /// the ephemeral range so no outgoing connection takes it in the meantime, and never one this process handed out
+    /// before: nodes starting together would otherwise be given the same port before either binds it. The start is
+    /// random, so two test processes on one machine rarely probe the same ports.
     /// </summary>
     public static int FreePort()
     {
-        while (true)
+        for (var tries = 0; tries < PortSpan; tries++)
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            int port;
             lock (HandedOut)
             {
-                if (HandedOut.Add(port))
+                port = FirstPort + (_nextPort++ - FirstPort) % PortSpan;
+                if (!HandedOut.Add(port))
                 {
-                    return port;
+                    continue;
                 }
             }
+
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Someone listens there: the next one.
+            }
+        }
+
+        throw new InvalidOperationException($"no free loopback port between {FirstPort} and {FirstPort + PortSpan}");
+    }
+
+    private static int EphemeralStart()
+    {
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            return Math.Max(FirstPort + 1000, int.Parse(range[0]));
+        }
+        catch (Exception)
+        {
+            return 32768;
         }
     }
 }
