@@ -435,7 +435,7 @@ public static partial class AdminEndpoints
         var email = NullIfEmpty(body.Email);
         if (email is not null && (email.Length > MaxText || !EmailPattern().IsMatch(email)))
         {
-            return Bad("email", "'email' is an address such as 'j.mueller@example.de'.");
+            return Bad("email", "'email' is not an e-mail address.");
         }
 
         var extension = NullIfEmpty(body.Extension);

@@ -45,10 +45,16 @@ const AdminPage = {
     AdminPage.renderCalendars();
   },
 
+  // At phone size each list becomes one card per row (App.stack), so no column is squeezed to a letter a line.
+  table(items, columns, rowAttrs) {
+    const table = App.table(items, columns, rowAttrs);
+    return table.tagName === 'TABLE' ? App.stack(table) : table;
+  },
+
   calendarName(id) { return AdminPage.calendars.find(c => c.id === id)?.name || id || ''; },
 
   renderPeople() {
-    const table = App.table(AdminPage.users, [
+    const table = AdminPage.table(AdminPage.users, [
       { key: 'displayName', label: App.t('admin.col.name', 'Name'), value: u => App.el('span', {}, u.displayName, App.el('small', {}, ` ${u.userName}`)) },
       { key: 'roles', label: App.t('admin.col.roles', 'Roles'), value: u => u.roles.map(r => App.t(`role.${r}`, r)).join(', ') },
       { key: 'department', label: App.t('admin.col.department', 'Department') },
@@ -164,7 +170,7 @@ const AdminPage = {
         if (AdminPage.say(r, App.t('admin.saved', 'Saved: {name}.', { name: f.name.value }))) await AdminPage.load();
       });
     };
-    document.getElementById('departmentTable').replaceChildren(App.table(AdminPage.departments, [
+    document.getElementById('departmentTable').replaceChildren(AdminPage.table(AdminPage.departments, [
       { key: 'id', label: App.t('admin.department.id', 'Id') },
       { key: 'name', label: App.t('admin.displayName', 'Name') },
       { key: 'supervisor', label: App.t('admin.department.head', 'Head'), value: d => App.name(d.supervisor) },
@@ -250,11 +256,11 @@ const AdminPage = {
         }
       });
     };
-    document.getElementById('calendarTable').replaceChildren(App.table(AdminPage.calendars, [
+    document.getElementById('calendarTable').replaceChildren(AdminPage.table(AdminPage.calendars, [
       { key: 'id', label: App.t('admin.department.id', 'Id') },
       { key: 'name', label: App.t('admin.displayName', 'Name') },
       { key: 'country', label: App.t('admin.calendar.country', 'Country (ISO)') },
-      { key: 'years', label: App.t('admin.calendar.years', 'Years') },
+      { key: 'years', label: App.t('admin.calendar.years', 'Years'), value: c => (c.years || []).join(', ') }, // years, not amounts: no digit grouping
       { key: 'holidays', label: App.t('admin.calendar.holidays', 'Holidays') },
       { key: 'workdays', label: App.t('admin.calendar.workdays', 'Working weekend days') },
       { key: 'shortDays', label: App.t('admin.calendar.shortDays', 'Short days') },
@@ -266,7 +272,7 @@ const AdminPage = {
     const r = await App.api('GET', `/api/calendars/${encodeURIComponent(id)}`);
     if (!AdminPage.say(r)) return;
     document.getElementById('daysTitle').textContent = r.data.name;
-    document.getElementById('dayTable').replaceChildren(App.table(r.data.days, [
+    document.getElementById('dayTable').replaceChildren(AdminPage.table(r.data.days, [
       { key: 'date', label: App.t('admin.calendar.date', 'Date'), value: d => App.fmt.date(new Date(d.date + 'T12:00:00')) },
       { key: 'kind', label: App.t('admin.calendar.kind', 'Kind'), value: d => AdminPage.kindText(d) },
       { key: 'name', label: App.t('admin.displayName', 'Name') },

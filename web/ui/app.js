@@ -473,7 +473,8 @@ const App = {
     return App.t(`col.${key}`, words.charAt(0).toUpperCase() + words.slice(1));
   },
 
-  // A list of records as a table, every value as text. Columns are keys, or { key, label, value(item) }.
+  // A list of records as a table, every value as text. Columns are keys, or { key, label, value(item) }; label '' is a
+  // column without a heading (its buttons say what they do), never the key's English words.
   table(items, columns, rowAttrs, emptyText) {
     if (!items || !items.length) return App.empty(emptyText || App.t('common.none', 'Nothing here yet.'));
     const cols = (columns || Object.keys(items[0])).map(c => typeof c === 'string' ? { key: c } : c);
@@ -481,7 +482,7 @@ const App = {
       : typeof v === 'number' ? App.fmt.number(v)
       : typeof v === 'object' ? (Array.isArray(v) ? v.map(cell).join(', ') : Object.entries(v).map(([k, x]) => `${App.header_(k)}: ${cell(x)}`).join('; '))
       : /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v) ? App.fmt.dateTime(v) : String(v);
-    return App.el('table', {}, App.el('thead', {}, App.el('tr', {}, cols.map(c => App.el('th', { scope: 'col' }, c.label || App.header_(c.key))))),
+    return App.el('table', {}, App.el('thead', {}, App.el('tr', {}, cols.map(c => App.el('th', { scope: 'col' }, c.label ?? App.header_(c.key))))),
       App.el('tbody', {}, items.map(item => App.el('tr', rowAttrs ? rowAttrs(item) : {}, cols.map(c => App.el('td', {}, c.value ? c.value(item) : cell(item[c.key])))))));
   },
 

@@ -3,14 +3,19 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using SalesOrleans.ReadModel;
+using SalesOrleans.Tests.Support;
+using SalesOrleans.Web.Auth;
 
 namespace SalesOrleans.Tests.Ui;
 
 /// <summary>
 /// Administration without a technician in Debian's Chromium: the process editor (edit a version as a form, see the
 /// validator's message on the stage, publish, compare versions; running deals keep their version) and the people and
-/// working-calendar pages (create a person, import a holiday list, give the person that calendar), desktop and phone.
+/// working-calendar pages (create a person, import a holiday list, give the person that calendar), desktop and phone;
+/// the same work in Russian on a phone while a colleague adds people.
 /// </summary>
 [Trait("Category", "Ui")]
 [Collection(UiCollection.Name)]
@@ -158,5 +163,98 @@ public class AdministrationPageTests(UiFixture fixture)
         await Assertions.Expect(page.Locator("#newPerson")).ToBeVisibleAsync();
         var overflow = await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth + 1");
         Assert.False(overflow, "the page is wider than the phone");
+    }
+    [Fact]
+    public async Task A_Russian_admin_on_a_phone_adds_a_person_and_a_calendar_while_a_colleague_adds_people()
+    {
+        var admin = $"ru{Guid.NewGuid():N}"[..10];
+        await fixture.Node.Services.GetRequiredService<UserStore>().CreateUserIfMissingAsync(new UserRecord(admin, "Ольга Савельева", null, ["admin"], null, null,
+            "Europe/Moscow", new TimeOnly(9, 0), new TimeOnly(18, 0), [1, 2, 3, 4, 5], true), Credentials.HashPassword(admin, "demo"));
+        await fixture.Node.Services.GetRequiredService<UserLanguageStore>().SetAsync(admin, "ru");
+        await fixture.Node.Services.GetRequiredService<UserDirectory>().ReloadAsync();
+        var page = await fixture.LoginAsync(admin, "/admin.html", 390, 844);
+        await page.WaitForSelectorAsync("body[data-ready=on]");
+        Assert.Equal("ru", await page.GetAttributeAsync("html", "lang"));
+
+        // A colleague adds people the whole time.
+        var colleague = await fixture.Node.ClientAsync("admin");
+        var added = 0;
+        using var stop = new CancellationTokenSource();
+        var colleagueWork = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var created = await colleague.PostAsJsonAsync("/api/admin/users", new
+                {
+                    userName = $"k{Guid.NewGuid():N}"[..10], password = "Kollege-Passwort-99", displayName = $"Коллега Ёжиков {added}",
+                    roles = new[] { "manager" }, department = "projects", language = "ru",
+                });
+                Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+                Interlocked.Increment(ref added);
+                await Task.Delay(150); // a person typing, not a load generator
+            }
+        });
+        async Task ColleagueAddsMore(int count)
+        {
+            var from = Volatile.Read(ref added);
+            await Poll.Until(() => Task.FromResult(colleagueWork.IsFaulted || Volatile.Read(ref added) >= from + count), "the colleague's people");
+            Assert.False(colleagueWork.IsFaulted, colleagueWork.Exception?.ToString());
+        }
+
+        var login = $"p{Guid.NewGuid():N}"[..10];
+        await page.ClickAsync("#newPerson");
+        var form = page.Locator("#personForm");
+        await form.Locator("input[name=userName]").FillAsync(login);
+        await form.Locator("input[name=password]").FillAsync("Ёлка-Пароль-2027!");
+        await form.Locator("input[name=displayName]").FillAsync("Пётр Ёлкин");
+        await ColleagueAddsMore(3);
+        await form.Locator("select[name=department]").SelectOptionAsync("projects");
+        await form.Locator("select[name=language]").SelectOptionAsync("ru");
+        // An address without a domain: refused in Russian naming the field, and nothing typed is lost.
+        await form.Locator("input[name=email]").FillAsync("p.yolkin@localhost");
+        await form.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("«email» — не адрес электронной почты.");
+        await ColleagueAddsMore(3);
+        Assert.Equal(login, await form.Locator("input[name=userName]").InputValueAsync());
+        Assert.Equal("Пётр Ёлкин", await form.Locator("input[name=displayName]").InputValueAsync());
+        Assert.Equal("projects", await form.Locator("select[name=department]").InputValueAsync());
+        await form.Locator("input[name=email]").FillAsync("p.yolkin@uralmash.ru");
+        await form.Locator("button[type=submit]").ClickAsync();
+        var row = page.Locator($"#peopleTable tr[data-user='{login}']");
+        await Assertions.Expect(row).ToContainTextAsync("Пётр Ёлкин");
+        // On the phone each person is a card: every cell under its column's name, none squeezed beside the others.
+        await Assertions.Expect(page.Locator("#peopleTable table.stack")).ToBeVisibleAsync();
+        Assert.Equal("Роли", await row.Locator("td").Nth(1).GetAttributeAsync("data-label"));
+
+        var calendar = $"RU-{Guid.NewGuid():N}"[..9];
+        await page.ClickAsync("#tab-calendars");
+        var create = page.Locator("#calendarForm");
+        await create.Locator("input[name=id]").FillAsync(calendar);
+        await create.Locator("input[name=name]").FillAsync("Урал (праздники)");
+        await create.Locator("input[name=country]").FillAsync("RU");
+        await create.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator($"#calendarTable tr[data-calendar='{calendar}']")).ToBeVisibleAsync();
+        await page.Locator("#importForm select[name=calendar]").SelectOptionAsync(calendar);
+        await page.Locator("#importForm input[type=file]").SetInputFilesAsync(new FilePayload
+        {
+            Name = "праздники-2027.csv", MimeType = "text/csv",
+            Buffer = Encoding.UTF8.GetBytes("date;kind;name\n2027-01-07;holiday;Рождество Христово\n2027-05-09;holiday;День Победы\n"),
+        });
+        var imported = await page.RunAndWaitForResponseAsync(() => page.Locator("#importForm").EvaluateAsync("f => f.requestSubmit(f.querySelector('button[type=submit]'))"),
+            r => r.Url.Contains($"/api/calendars/{calendar}/days") && r.Request.Method == "POST");
+        Assert.Equal(200, imported.Status);
+        await Assertions.Expect(page.Locator("#dayTable tr[data-date='2027-01-07']")).ToContainTextAsync("Рождество Христово");
+        await Assertions.Expect(page.Locator("#message .ok")).ToContainTextAsync("Загружено дней: 2");
+        // A year is written as a year ("2027"), not as an amount with digit grouping ("2 027").
+        await Assertions.Expect(page.Locator($"#calendarTable tr[data-calendar='{calendar}'] td").Nth(3)).ToHaveTextAsync("2027");
+        // Columns of buttons have no heading rather than an English one.
+        var headings = await page.Locator("#calendarTable th, #dayTable th").AllInnerTextsAsync();
+        Assert.DoesNotContain(headings, h => h.Trim() is "Show" or "Edit");
+        var overflow = await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth + 1");
+        Assert.False(overflow, "the page is wider than the phone");
+        await UiFixture.Screenshot(page, "administration-ru-phone");
+
+        stop.Cancel();
+        await colleagueWork;
     }
 }
