@@ -274,11 +274,26 @@ public sealed partial class LanguageAndPhoneTests(UiFixture fixture)
         await page.FillAsync("input[name=userName]", user);
         await page.FillAsync("input[name=password]", "demo");
         await page.PressAsync("input[name=password]", "Enter");
-        await page.WaitForURLAsync($"**{home}", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+        // Which wait timed out, and where the page was then: both waits read the same in Playwright's message, and one
+        // went unexplained once beside two CPU hogs.
+        async Task Lands(string after)
+        {
+            try
+            {
+                await page.WaitForURLAsync($"**{home}", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+            }
+            catch (TimeoutException e)
+            {
+                var shown = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 }).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "?");
+                throw new TimeoutException($"{user} not at {home} after {after}: still at {page.Url}, showing '{shown[..Math.Min(300, shown.Length)]}'", e);
+            }
+        }
+
+        await Lands("the login");
 
         // The start address sends them there too, and the warehouse sees no lead or board link.
         await page.GotoAsync("/");
-        await page.WaitForURLAsync($"**{home}", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+        await Lands("opening /");
         await page.WaitForSelectorAsync("header.top");
         if (user == "w.lager")
         {
