@@ -28,6 +28,25 @@ public class AdministrationPageTests(UiFixture fixture)
         return JsonDocument.Parse(text).RootElement;
     }
 
+    /// <summary>On the admin page: a new working calendar, then a CSV of its days imported into it, as an admin does it.</summary>
+    private static async Task CreateCalendarAndImportDays(IPage page, string calendar, string name, string country, string fileName, string csv)
+    {
+        await page.ClickAsync("#tab-calendars");
+        var create = page.Locator("#calendarForm");
+        await create.Locator("input[name=id]").FillAsync(calendar);
+        await create.Locator("input[name=name]").FillAsync(name);
+        await create.Locator("input[name=country]").FillAsync(country);
+        await create.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator($"#calendarTable tr[data-calendar='{calendar}']")).ToBeVisibleAsync();
+        await page.Locator("#importForm select[name=calendar]").SelectOptionAsync(calendar);
+        await page.Locator("#importForm input[type=file]").SetInputFilesAsync(new FilePayload { Name = fileName, MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
+        // Submitted as the button would, without a pointer click: in the shared UI node other tests' live notifications
+        // pop up over the admin's page, and a click landing on one navigated away (seen twice in full runs, never alone).
+        var imported = await page.RunAndWaitForResponseAsync(() => page.Locator("#importForm").EvaluateAsync("f => f.requestSubmit(f.querySelector('button[type=submit]'))"),
+            r => r.Url.Contains($"/api/calendars/{calendar}/days") && r.Request.Method == "POST");
+        Assert.Equal(200, imported.Status);
+    }
+
     [Fact]
     public async Task A_head_edits_a_process_sees_the_validation_message_publishes_and_running_deals_keep_their_version()
     {
@@ -123,24 +142,8 @@ public class AdministrationPageTests(UiFixture fixture)
         await form.Locator("input[name=email]").FillAsync("b.kaefer@alpen-maschinenbau.de");
 
         // A Bavarian calendar with Epiphany, imported from a CSV file.
-        await page.ClickAsync("#tab-calendars");
-        var create = page.Locator("#calendarForm");
-        await create.Locator("input[name=id]").FillAsync(calendar);
-        await create.Locator("input[name=name]").FillAsync("Bayern (Feiertage)");
-        await create.Locator("input[name=country]").FillAsync("DE");
-        await create.Locator("button[type=submit]").ClickAsync();
-        await Assertions.Expect(page.Locator($"#calendarTable tr[data-calendar='{calendar}']")).ToBeVisibleAsync();
-        await page.Locator("#importForm select[name=calendar]").SelectOptionAsync(calendar);
-        await page.Locator("#importForm input[type=file]").SetInputFilesAsync(new FilePayload
-        {
-            Name = "bayern-2027.csv", MimeType = "text/csv",
-            Buffer = Encoding.UTF8.GetBytes("date;kind;name\n2027-01-06;holiday;Heilige Drei Könige\n2027-08-15;holiday;Mariä Himmelfahrt\n"),
-        });
-        // Submitted as the button would, without a pointer click: in the shared UI node other tests' live notifications
-        // pop up over the admin's page, and a click landing on one navigated away (seen twice in full runs, never alone).
-        var imported = await page.RunAndWaitForResponseAsync(() => page.Locator("#importForm").EvaluateAsync("f => f.requestSubmit(f.querySelector('button[type=submit]'))"),
-            r => r.Url.Contains($"/api/calendars/{calendar}/days") && r.Request.Method == "POST");
-        Assert.Equal(200, imported.Status);
+        await CreateCalendarAndImportDays(page, calendar, "Bayern (Feiertage)", "DE", "bayern-2027.csv",
+            "date;kind;name\n2027-01-06;holiday;Heilige Drei Könige\n2027-08-15;holiday;Mariä Himmelfahrt\n");
         await Assertions.Expect(page.Locator("#dayTable tr[data-date='2027-01-06']")).ToContainTextAsync("Heilige Drei Könige");
         // The confirmation is still there once the days have loaded (the days' read used to wipe it under load).
         await Assertions.Expect(page.Locator("#message .ok")).ToContainTextAsync("2");
@@ -227,22 +230,8 @@ public class AdministrationPageTests(UiFixture fixture)
         Assert.Equal("Роли", await row.Locator("td").Nth(1).GetAttributeAsync("data-label"));
 
         var calendar = $"RU-{Guid.NewGuid():N}"[..9];
-        await page.ClickAsync("#tab-calendars");
-        var create = page.Locator("#calendarForm");
-        await create.Locator("input[name=id]").FillAsync(calendar);
-        await create.Locator("input[name=name]").FillAsync("Урал (праздники)");
-        await create.Locator("input[name=country]").FillAsync("RU");
-        await create.Locator("button[type=submit]").ClickAsync();
-        await Assertions.Expect(page.Locator($"#calendarTable tr[data-calendar='{calendar}']")).ToBeVisibleAsync();
-        await page.Locator("#importForm select[name=calendar]").SelectOptionAsync(calendar);
-        await page.Locator("#importForm input[type=file]").SetInputFilesAsync(new FilePayload
-        {
-            Name = "праздники-2027.csv", MimeType = "text/csv",
-            Buffer = Encoding.UTF8.GetBytes("date;kind;name\n2027-01-07;holiday;Рождество Христово\n2027-05-09;holiday;День Победы\n"),
-        });
-        var imported = await page.RunAndWaitForResponseAsync(() => page.Locator("#importForm").EvaluateAsync("f => f.requestSubmit(f.querySelector('button[type=submit]'))"),
-            r => r.Url.Contains($"/api/calendars/{calendar}/days") && r.Request.Method == "POST");
-        Assert.Equal(200, imported.Status);
+        await CreateCalendarAndImportDays(page, calendar, "Урал (праздники)", "RU", "праздники-2027.csv",
+            "date;kind;name\n2027-01-07;holiday;Рождество Христово\n2027-05-09;holiday;День Победы\n");
         await Assertions.Expect(page.Locator("#dayTable tr[data-date='2027-01-07']")).ToContainTextAsync("Рождество Христово");
         await Assertions.Expect(page.Locator("#message .ok")).ToContainTextAsync("Загружено дней: 2");
         // A year is written as a year ("2027"), not as an amount with digit grouping ("2 027").
