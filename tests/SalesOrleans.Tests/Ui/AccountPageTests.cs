@@ -62,7 +62,7 @@ public sealed class AccountPageTests(UiFixture fixture)
 
         // The user's page is signed out on its next call.
         await user.ReloadAsync();
-        await user.WaitForURLAsync("**/login.html**");
+        await UiFixture.WaitForAddress(user, @"/login\.html");
 
         await admin.Locator($"#users tr[data-user='{name}'] input[type=checkbox]").UncheckAsync();
         await Assertions.Expect(admin.Locator("#users-message")).ToContainTextAsync($"{name} is now inactive");

@@ -37,7 +37,7 @@ public class CompanyAndClaimPageTests(UiFixture fixture)
         // Submitted as the button would, without a pointer click: in the shared UI node other tests' live notifications
         // pop up over a phone-sized page, and a click landing on one goes elsewhere (AdministrationPageTests saw the same).
         await page.Locator("#newCompany").EvaluateAsync("f => f.requestSubmit(f.querySelector('button[type=submit]'))");
-        await page.WaitForURLAsync("**/company.html?id=*");
+        await UiFixture.WaitForAddress(page, @"/company\.html\?id=[^&#]+$");
         await page.Locator("#companyTitle", new() { HasTextString = name }).WaitForAsync();
         Assert.Equal("neu", await page.Locator("#loyalty").TextContentAsync());
         var companyId = Guid.Parse(page.Url[(page.Url.IndexOf("id=", StringComparison.Ordinal) + 3)..]);
@@ -56,7 +56,7 @@ public class CompanyAndClaimPageTests(UiFixture fixture)
         await page.FillAsync("#newDeal input[name=amount]", "18500");
         await page.SelectOptionAsync("#newDeal select[name=contactId]", new SelectOptionValue { Label = "Jürgen Böhm" });
         await page.ClickAsync("#newDeal button[type=submit]");
-        await page.WaitForURLAsync("**/deal.html?id=*");
+        await UiFixture.WaitForAddress(page, @"/deal\.html\?id=[^&#]+$");
         await page.Locator("#companyLink", new() { HasTextString = name }).WaitForAsync();
         Assert.Equal($"/company.html?id={companyId}", await page.GetAttributeAsync("#companyLink", "href"));
 

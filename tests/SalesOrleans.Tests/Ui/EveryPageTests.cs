@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -88,7 +89,7 @@ public class EveryPageTests(UiFixture fixture)
                 await page.GotoAsync(visit.Path, new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
                 if (visit.ArrivesAt is { } home)
                 {
-                    await page.WaitForURLAsync($"**{home}", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+                    await UiFixture.WaitForAddress(page, Regex.Escape(home) + "$");
                 }
 
                 await page.Locator(visit.Ready).First.WaitForAsync(new() { Timeout = 30_000 });

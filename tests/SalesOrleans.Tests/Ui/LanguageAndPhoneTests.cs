@@ -53,7 +53,7 @@ public sealed partial class LanguageAndPhoneTests(UiFixture fixture)
         await page.FillAsync("input[name=userName]", user);
         await page.FillAsync("input[name=password]", "demo");
         await page.PressAsync("input[name=password]", "Enter");
-        await page.WaitForURLAsync($"**{path}", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+        await UiFixture.WaitForAddress(page, Regex.Escape(path) + "$");
         return page;
     }
 
@@ -274,13 +274,12 @@ public sealed partial class LanguageAndPhoneTests(UiFixture fixture)
         await page.FillAsync("input[name=userName]", user);
         await page.FillAsync("input[name=password]", "demo");
         await page.PressAsync("input[name=password]", "Enter");
-        // Which wait timed out, and where the page was then: both waits read the same in Playwright's message, and one
-        // went unexplained once beside two CPU hogs.
+        // Which arrival timed out, and what the page showed then.
         async Task Lands(string after)
         {
             try
             {
-                await page.WaitForURLAsync($"**{home}", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+                await UiFixture.WaitForAddress(page, Regex.Escape(home) + "$");
             }
             catch (TimeoutException e)
             {

@@ -54,7 +54,7 @@ public class LeadConversionPageTests(UiFixture fixture)
         await form.Locator("button[type=submit]").ClickAsync();
         try
         {
-            await page.WaitForURLAsync("**/deal.html?id=*", new() { Timeout = 30_000 });
+            await UiFixture.WaitForAddress(page, @"/deal\.html\?id=[^&#]+$", 30_000);
         }
         catch (TimeoutException)
         {

@@ -72,7 +72,7 @@ public class SubProcessPageTests(UiFixture fixture)
 
         // Following the link opens the child, which links back to the parent.
         await child.Locator("a").ClickAsync();
-        await page.WaitForURLAsync($"**/deal.html?id={childId}", new() { Timeout = 20_000 });
+        await UiFixture.WaitForAddress(page, $@"/deal\.html\?id={childId}$", 20_000);
         var back = page.Locator("#parentDeal a");
         await back.WaitForAsync(Soon);
         Assert.Contains("Klimakammer für НИИ «Полюс»", await back.InnerTextAsync());

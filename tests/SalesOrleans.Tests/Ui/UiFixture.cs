@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SalesOrleans.Tests.Integration;
 
@@ -54,6 +55,27 @@ public sealed class UiFixture : IAsyncLifetime
         // machine (the live script, a font) must not fail a test.
         await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
         return page;
+    }
+
+    /// <summary>
+    /// Waits until the page's address matches <paramref name="address"/> (a regular expression) and its document has
+    /// loaded. Not WaitForURLAsync: that reads the last address the test process heard of and only then listens for the
+    /// next navigation, so a script redirect (the start page, the login, a new deal) that lands in between is never seen
+    /// and the wait runs out on the right page — seen beside CPU hogs and on CI. The expectation polls in the browser.
+    /// </summary>
+    public static async Task WaitForAddress(IPage page, string address, int timeout = 60_000)
+    {
+        try
+        {
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex(address), new() { Timeout = timeout });
+        }
+        catch (PlaywrightException e)
+        {
+            // A failed expectation reads as what it is to the callers: the page did not get there in time.
+            throw new TimeoutException($"not at {address} within {timeout} ms: still at {page.Url}", e);
+        }
+
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded, new() { Timeout = timeout });
     }
 
     public static async Task WaitLive(IPage page) => await page.WaitForSelectorAsync("body[data-live=on]");
