@@ -108,6 +108,19 @@ public static class LiveBenchmark
         var next = 0;
         var failed = 0;
         var commandLatencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        // Where a change's time goes after its command: the node's own push instrument, from the change entering the
+        // fan-out (the command is durable and projected) to its send to this node's browsers having been written.
+        var fanOutToSent = new System.Collections.Concurrent.ConcurrentBag<double>();
+        using var pushes = new System.Diagnostics.Metrics.MeterListener();
+        pushes.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Name == "salesorleans.live.push.duration")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        pushes.SetMeasurementEventCallback<double>((_, seconds, _, _) => fanOutToSent.Add(seconds * 1000));
+        pushes.Start();
         // Each rate twice in the same run: coalesced, then one message per change (as before coalescing).
         var observer = node.Services.GetRequiredService<SalesOrleans.Web.Live.HubLiveObserver>();
         foreach (var (rate, coalesce) in Rates.SelectMany(r => new[] { (r, true), (r, false) }))
@@ -123,7 +136,10 @@ public static class LiveBenchmark
             }
 
             commandLatencies.Clear();
+            fanOutToSent.Clear();
             var changes = (int)(rate * seconds);
+            // Node and clients share this process: a collection pauses both, and so shows in every client's latency.
+            var (gen0, gen1, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
             var start = clock.Elapsed.TotalMilliseconds;
             var inflight = new List<Task>(changes);
             for (var i = 0; i < changes; i++)
@@ -149,12 +165,14 @@ public static class LiveBenchmark
             }
 
             var sent = clock.Elapsed.TotalMilliseconds - start;
+            var gcs = string.Create(CultureInfo.InvariantCulture,
+                $"{GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:0} ms");
             await Task.Delay(TimeSpan.FromSeconds(3));
             var all = watchers.SelectMany(w => w.Latencies).Order().ToArray();
             var expected = (long)changes * Clients;
             var messages = watchers.Sum(w => w.Messages);
             results.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{rate,7} | {(coalesce ? "coalesced" : "per change"),-10} | {changes / (sent / 1000),9:0} | {all.Length / (sent / 1000),12:0} | {messages / (sent / 1000),10:0} | {100.0 * all.Length / expected,6:0.0}% | {Percentile(all, 0.5),7:0.0} | {Percentile(all, 0.99),7:0.0} | {Percentile(commandLatencies.Order().ToArray(), 0.5),7:0.0} | {Percentile(commandLatencies.Order().ToArray(), 0.99),7:0.0}"));
+                $"{rate,7} | {(coalesce ? "coalesced" : "per change"),-10} | {changes / (sent / 1000),9:0} | {all.Length / (sent / 1000),12:0} | {messages / (sent / 1000),10:0} | {100.0 * all.Length / expected,6:0.0}% | {Percentile(all, 0.5),7:0.0} | {Percentile(all, 0.99),7:0.0} | {Percentile(commandLatencies.Order().ToArray(), 0.5),7:0.0} | {Percentile(commandLatencies.Order().ToArray(), 0.99),7:0.0} | {Percentile(fanOutToSent.Order().ToArray(), 0.5),7:0.0} | {Percentile(fanOutToSent.Order().ToArray(), 0.99),7:0.0} | {gcs}"));
             Console.WriteLine(results[^1]);
             foreach (var w in watchers)
             {
@@ -180,7 +198,7 @@ public static class LiveBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Board query, {Deals} open deals in the department (500 shown): p50 {Percentile(board.ToArray(), 0.5):0.0} ms, p99 {Percentile(board.ToArray(), 0.99):0.0} ms; department list p50 {Percentile(stuck.ToArray(), 0.5):0.0} ms"));
         Console.WriteLine($"Live pushes to {Clients} SignalR clients of the department (change→client = command sent → client has it)");
-        Console.WriteLine("changes/s wanted | sending | changes/s sent | pushes/s delivered | messages/s | delivered | p50 ms | p99 ms | command p50 ms | command p99 ms");
+        Console.WriteLine("changes/s wanted | sending | changes/s sent | pushes/s delivered | messages/s | delivered | p50 ms | p99 ms | command p50 ms | command p99 ms | fan-out→sent p50 ms | p99 ms | collections gen0/1/2, paused (while sending)");
         results.ForEach(Console.WriteLine);
 
         await Task.WhenAll(watchers.Select(w => w.Connection.DisposeAsync().AsTask()));
