@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace SalesOrleans.Benchmarks;
@@ -22,6 +21,7 @@ public static class LiveBenchmark
     public static async Task RunAsync(string connectionString, string[] args)
     {
         var seconds = args.Length > 0 && double.TryParse(args[0], CultureInfo.InvariantCulture, out var s) ? s : 10;
+        var inNode = !args.Contains("--clients-apart");
         // The machine may be loaded by other work: a slow statement is not a failure here (the node's default is 15 s).
         if (!connectionString.Contains("Command Timeout", StringComparison.OrdinalIgnoreCase))
         {
@@ -76,33 +76,13 @@ public static class LiveBenchmark
 
         stuck.Sort();
 
-        // 1,000 browsers of the department.
-        var issued = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
-        var watchers = new Watcher[Clients];
+        // 1,000 browsers of the department, in the node's process unless asked (--clients-apart: a process of their own,
+        // which on two shared cores cannot read what the node sends; see docs/benchmarks.md, 2026-12-05).
         t0 = clock.Elapsed;
-        for (var batch = 0; batch < Clients; batch += 50)
-        {
-            await Task.WhenAll(Enumerable.Range(batch, Math.Min(50, Clients - batch)).Select(async i =>
-            {
-                var connection = new HubConnectionBuilder().WithUrl(new Uri(address, "/hubs/live"), o => o.Cookies = cookies).Build();
-                var watcher = watchers[i] = new Watcher(connection);
-                connection.On<List<Push>>("changes", pushes =>
-                {
-                    var now = clock.Elapsed.TotalMilliseconds;
-                    watcher.Messages++;
-                    foreach (var push in pushes)
-                    {
-                        if (issued.TryGetValue(push.Id, out var sentAt) && watcher.Seen.Add(push.Id))
-                        {
-                            watcher.Latencies.Add(now - sentAt);
-                        }
-                    }
-                });
-                await connection.StartAsync();
-            }));
-        }
-
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Clients} SignalR clients connected in {(clock.Elapsed - t0).TotalSeconds:0.0} s"));
+        ILiveAudience audience = inNode
+            ? await LiveClients.ConnectAsync(address, Clients, "s.volkov")
+            : await LiveClientProcess.StartAsync(address, Clients, "s.volkov");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Clients} SignalR clients connected in {(clock.Elapsed - t0).TotalSeconds:0.0} s, {(inNode ? "in the node's process" : "in a process of their own")}"));
 
         var results = new List<string>();
         var next = 0;
@@ -126,19 +106,11 @@ public static class LiveBenchmark
         foreach (var (rate, coalesce) in Rates.SelectMany(r => new[] { (r, true), (r, false) }))
         {
             observer.Coalesce = coalesce;
-            foreach (var w in watchers)
-            {
-                lock (w)
-                {
-                    w.Latencies.Clear();
-                    w.Messages = 0;
-                }
-            }
 
             commandLatencies.Clear();
             fanOutToSent.Clear();
             var changes = (int)(rate * seconds);
-            // Node and clients share this process: a collection pauses both, and so shows in every client's latency.
+            // The node's collections (and the clients', unless --clients-apart): a pause shows in every client's latency.
             var (gen0, gen1, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
             var start = clock.Elapsed.TotalMilliseconds;
             var inflight = new List<Task>(changes);
@@ -153,7 +125,7 @@ public static class LiveBenchmark
 
                 // Each change is a durable command on a different deal, so every push is told apart by its deal.
                 var id = ids[next++ % ids.Length];
-                issued[id.ToString()] = clock.Elapsed.TotalMilliseconds;
+                audience.Issued(id.ToString(), Stopwatch.GetTimestamp());
                 inflight.Add(Command(grains.GetGrain<IDealGrain>(id), i));
             }
 
@@ -168,16 +140,11 @@ public static class LiveBenchmark
             var gcs = string.Create(CultureInfo.InvariantCulture,
                 $"{GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:0} ms");
             await Task.Delay(TimeSpan.FromSeconds(3));
-            var all = watchers.SelectMany(w => w.Latencies).Order().ToArray();
+            var received = await audience.EndRow();
             var expected = (long)changes * Clients;
-            var messages = watchers.Sum(w => w.Messages);
             results.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{rate,7} | {(coalesce ? "coalesced" : "per change"),-10} | {changes / (sent / 1000),9:0} | {all.Length / (sent / 1000),12:0} | {messages / (sent / 1000),10:0} | {100.0 * all.Length / expected,6:0.0}% | {Percentile(all, 0.5),7:0.0} | {Percentile(all, 0.99),7:0.0} | {Percentile(commandLatencies.Order().ToArray(), 0.5),7:0.0} | {Percentile(commandLatencies.Order().ToArray(), 0.99),7:0.0} | {Percentile(fanOutToSent.Order().ToArray(), 0.5),7:0.0} | {Percentile(fanOutToSent.Order().ToArray(), 0.99),7:0.0} | {gcs}"));
+                $"{rate,7} | {(coalesce ? "coalesced" : "per change"),-10} | {changes / (sent / 1000),9:0} | {received.Pushes / (sent / 1000),12:0} | {received.Messages / (sent / 1000),10:0} | {100.0 * received.Pushes / expected,6:0.0}% | {received.P50,7:0.0} | {received.P99,7:0.0} | {Percentile(commandLatencies.Order().ToArray(), 0.5),7:0.0} | {Percentile(commandLatencies.Order().ToArray(), 0.99),7:0.0} | {Percentile(fanOutToSent.Order().ToArray(), 0.5),7:0.0} | {Percentile(fanOutToSent.Order().ToArray(), 0.99),7:0.0} | {gcs}"));
             Console.WriteLine(results[^1]);
-            foreach (var w in watchers)
-            {
-                w.Seen.Clear();
-            }
         }
 
         async Task Command(IDealGrain deal, int i)
@@ -201,24 +168,9 @@ public static class LiveBenchmark
         Console.WriteLine("changes/s wanted | sending | changes/s sent | pushes/s delivered | messages/s | delivered | p50 ms | p99 ms | command p50 ms | command p99 ms | fan-out→sent p50 ms | p99 ms | collections gen0/1/2, paused (while sending)");
         results.ForEach(Console.WriteLine);
 
-        await Task.WhenAll(watchers.Select(w => w.Connection.DisposeAsync().AsTask()));
+        await audience.DisposeAsync();
         await node.StopAsync();
     }
 
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
-
-    private sealed class Watcher(HubConnection connection)
-    {
-        public HubConnection Connection { get; } = connection;
-
-        // A connection's handlers run one at a time, so these need no locks while the run is going.
-        public HashSet<string> Seen { get; } = [];
-
-        public List<double> Latencies { get; } = [];
-
-        public long Messages { get; set; }
-    }
-
-    private sealed record Push(string Kind, string Id, long Seq, string Json);
+    private static double Percentile(double[] sorted, double p) => LiveClients.Percentile(sorted, p);
 }

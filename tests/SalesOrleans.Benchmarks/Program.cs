@@ -7,9 +7,16 @@ if (args.FirstOrDefault()?.StartsWith("--", StringComparison.Ordinal) == true)
     return;
 }
 
+// The live benchmark's clients in a process of their own (LiveClientProcess starts it).
+if (args.FirstOrDefault() == "live-clients")
+{
+    await LiveClients.RunProcessAsync(args[1..]);
+    return;
+}
+
 // Usage: SalesOrleans.Benchmarks <connection string> deals [seconds per run] [--no-projection]
 //        SalesOrleans.Benchmarks <connection string> deadlines [deals] [due] [active] [window seconds]
-//        SalesOrleans.Benchmarks <connection string> live [seconds per rate]
+//        SalesOrleans.Benchmarks <connection string> live [seconds per rate] [--clients-apart]
 //        SalesOrleans.Benchmarks <connection string> analytics [closed deals] [open deals]
 //        SalesOrleans.Benchmarks <connection string> soak [minutes] [seconds per window]
 //        SalesOrleans.Benchmarks <connection string> calls [seconds per row]
