@@ -11,8 +11,10 @@ namespace SalesOrleans.Web.Api;
 
 /// <summary>
 /// Refusals in the caller's language: the signed-in person's (app_user.language), else the browser's (Accept-Language),
-/// else English. The titles and the commonest validation and access details come from web/Resources/Problems*.resx;
-/// any other detail stays as the server wrote it. Field names and the "errors" keys stay as they are (the pages read them).
+/// else English. The titles and the details come from web/Resources/Problems*.resx: a detail the server wrote in the
+/// words of an English template there ("Unknown department '{department}'.") is said again with that key's template in
+/// the caller's language, the placeholders carried over. A detail no template says stays as the server wrote it. Field
+/// names and the "errors" keys stay as they are (the pages read them).
 /// </summary>
 public static partial class ProblemLanguage
 {
@@ -27,19 +29,44 @@ public static partial class ProblemLanguage
         ["Open tasks"] = "problem.title.openTasks",
     };
 
-    /// <summary>An English detail's shape and the resource key that says it in another language ({field}, {max}).</summary>
-    private static readonly (Regex Shape, string Key)[] Details =
+    /// <summary>
+    /// Details that go on in the system's own words after what is translated (a JSON reader's message, a capability's
+    /// description): matched by their start, so their English templates are not shapes.
+    /// </summary>
+    private static readonly (Regex Shape, string Key)[] Openings =
     [
-        (Required(), "problem.required"),
-        (TooLong(), "problem.tooLong"),
-        (Positive(), "problem.positive"),
-        (NotNegative(), "problem.notNegative"),
-        (NotEmail(), "problem.notEmail"),
-        (NotPhone(), "problem.notPhone"),
         (NotJson(), "problem.notJson"),
         (RoleForbidsAction(), "problem.roleForbidsAction"),
-        (RoleForbids(), "problem.roleForbids"),
     ];
+
+    private static (Regex Shape, string Key)[]? _shapes;
+
+    /// <summary>The English templates' shapes, made once from the neutral resources.</summary>
+    private static (Regex Shape, string Key)[] Shapes(IStringLocalizerFactory factory) => _shapes ??= [.. I18nEndpoints.Strings(factory, Languages.Neutral)
+        .Where(t => t.Key.StartsWith("problem.", StringComparison.Ordinal) && !t.Key.StartsWith("problem.title.", StringComparison.Ordinal)
+            && !Openings.Any(o => o.Key == t.Key))
+        // The longest literal first: "'name' is required (plain text, …)" before "'{field}' is required."
+        .OrderByDescending(t => Placeholder().Replace(t.Value, "").Length)
+        .Select(t => (ShapeOf(t.Value), t.Key))];
+
+    /// <summary>A template's text as a pattern: its words exactly, each {name} any text on one line.</summary>
+    public static Regex ShapeOf(string template)
+    {
+        var pattern = new System.Text.StringBuilder("^");
+        var at = 0;
+        foreach (Match m in Placeholder().Matches(template))
+        {
+            pattern.Append(Regex.Escape(template[at..m.Index])).Append("(?<").Append(m.Groups["name"].Value).Append(">[^\\n]{0,400}?)");
+            at = m.Index + m.Length;
+        }
+
+        pattern.Append(Regex.Escape(template[at..])).Append('$');
+        return new Regex(pattern.ToString(), RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+    }
+
+    /// <summary>The placeholders of a template: {field}, {max}, {department} …</summary>
+    [GeneratedRegex(@"\{(?<name>[A-Za-z]{1,40})\}")]
+    public static partial Regex Placeholder();
 
     private static readonly ConcurrentDictionary<string, Dictionary<string, string>> Texts = new(StringComparer.Ordinal);
 
@@ -57,12 +84,13 @@ public static partial class ProblemLanguage
             problem.Title = translated;
         }
 
-        problem.Detail = Say(problem.Detail, texts);
+        var shapes = Shapes(factory);
+        problem.Detail = Say(problem.Detail, texts, shapes);
         if (problem is HttpValidationProblemDetails validation)
         {
             foreach (var (field, messages) in validation.Errors.ToList())
             {
-                validation.Errors[field] = messages.Select(m => Say(m, texts)!).ToArray();
+                validation.Errors[field] = messages.Select(m => Say(m, texts, shapes)!).ToArray();
             }
         }
     }
@@ -96,50 +124,29 @@ public static partial class ProblemLanguage
         return Languages.Neutral;
     }
 
-    private static string? Say(string? english, Dictionary<string, string> texts)
+    private static string? Say(string? english, Dictionary<string, string> texts, (Regex Shape, string Key)[] shapes)
     {
         if (english is null)
         {
             return null;
         }
 
-        foreach (var (shape, key) in Details)
+        foreach (var (shape, key) in Openings.Concat(shapes))
         {
-            if (shape.Match(english) is { Success: true } m && texts.TryGetValue(key, out var pattern))
+            if (shape.Match(english) is { Success: true } m && texts.TryGetValue(key, out var template))
             {
-                return pattern.Replace("{field}", m.Groups["field"].Value, StringComparison.Ordinal).Replace("{max}", m.Groups["max"].Value, StringComparison.Ordinal);
+                return Placeholder().Replace(template, p => m.Groups[p.Groups["name"].Value] is { Success: true } g ? g.Value : p.Value);
             }
         }
 
         return english;
     }
 
-    [GeneratedRegex(@"^'(?<field>[^']{1,200})' is required\.$")]
-    private static partial Regex Required();
-
-    [GeneratedRegex(@"^'(?<field>[^']{1,200})' is longer than (?<max>\d+) characters\.$")]
-    private static partial Regex TooLong();
-
-    [GeneratedRegex(@"^'(?<field>[^']{1,200})' must be positive\.$")]
-    private static partial Regex Positive();
-
-    [GeneratedRegex(@"^'(?<field>[^']{1,200})' must not be negative\.$")]
-    private static partial Regex NotNegative();
-
-    [GeneratedRegex(@"^'(?<field>[^']{1,200})' is not an e-mail address\.$")]
-    private static partial Regex NotEmail();
-
-    [GeneratedRegex(@"^'(?<field>[^']{1,200})' is not a phone number\.$")]
-    private static partial Regex NotPhone();
-
     [GeneratedRegex(@"^The request body is not valid JSON for this endpoint at '(?<field>[^']{1,200})':")]
     private static partial Regex NotJson();
 
     [GeneratedRegex(@"^Your role does not allow '(?<field>[^']{1,100})' \(")]
     private static partial Regex RoleForbidsAction();
-
-    [GeneratedRegex(@"^Your role does not allow this\.$")]
-    private static partial Regex RoleForbids();
 }
 
 /// <summary>

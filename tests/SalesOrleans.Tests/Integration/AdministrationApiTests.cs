@@ -58,6 +58,60 @@ public class AdministrationApiTests(AdministrationNodeFixture fixture) : IClassF
         (await Ok(await admin.GetAsync("/api/admin/users"))).EnumerateArray().Single(u => u.GetProperty("userName").GetString() == user);
 
     [Fact]
+    public async Task A_Russian_admin_reads_every_refusal_of_the_administration_in_Russian_and_nothing_changes()
+    {
+        var admin = await Node.ClientAsync("admin");
+        admin.DefaultRequestHeaders.AcceptLanguage.ParseAdd("ru-RU,ru;q=0.9,en;q=0.5");
+        var petrov = await UserView(admin, "i.petrov");
+        var departments = (await Ok(await admin.GetAsync("/api/admin/departments"))).GetRawText();
+        var calendars = (await Ok(await admin.GetAsync("/api/calendars"))).GetRawText();
+
+        async Task Refused(Task<HttpResponseMessage> call, string field, string russian)
+        {
+            var response = await call;
+            var problem = await Json(response);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {problem}");
+            Assert.Equal(("Неверные данные", russian), (problem.GetProperty("title").GetString(), problem.GetProperty("detail").GetString()));
+            Assert.Equal(russian, problem.GetProperty("errors").GetProperty(field)[0].GetString());
+        }
+
+        Task<HttpResponseMessage> ChangePetrov(Action<Dictionary<string, object?>> change) => admin.PutAsJsonAsync("/api/admin/users/i.petrov", Person(petrov, change));
+
+        await Refused(admin.PostAsJsonAsync("/api/admin/users", new { userName = "Иван Петров", password = "Lange-Passwort-99", displayName = "Иван", roles = new[] { "manager" } }),
+            "userName", "Логин — от 2 до 64 строчных латинских букв, цифр, точек, дефисов или подчёркиваний, начинается с буквы (например, «j.mueller»).");
+        await Refused(admin.PostAsJsonAsync("/api/admin/users", new { userName = "i.petrov", password = "Lange-Passwort-99", displayName = "Иван", roles = new[] { "manager" } }),
+            "userName", "«i.petrov» уже существует.");
+        await Refused(ChangePetrov(b => b["department"] = "sibir"), "department", "Отдел «sibir» не найден.");
+        await Refused(ChangePetrov(b => b["extension"] = "1"), "extension", "Внутренний номер — от 2 до 8 цифр.");
+        await Refused(ChangePetrov(b => b["timeZone"] = "Europe/Novosibirskk"), "timeZone",
+            "Часовой пояс «Europe/Novosibirskk» не найден: укажите идентификатор IANA, например «Europe/Moscow».");
+        await Refused(ChangePetrov(b => b["workStart"] = "9 утра"), "workStart", "Начало рабочего дня — в виде ЧЧ:ММ.");
+        await Refused(ChangePetrov(b => b["calendarId"] = "KZ"), "calendarId", "Календарь «KZ» не найден (пусто — календарь отдела).");
+        await Refused(ChangePetrov(b => b["language"] = "uk"), "language", "Язык — один из en, ru, de (или пусто: язык браузера).");
+        await Refused(admin.PutAsJsonAsync("/api/admin/departments/Отдел_1", new { name = "Сибирь" }), "department",
+            "Код отдела — от 2 до 40 строчных латинских букв, цифр или дефисов (например, «service-east»).");
+        await Refused(admin.PutAsJsonAsync("/api/admin/departments/sibir", new { name = "Сибирь", supervisor = "a.nobody" }), "supervisor",
+            "Пользователь «a.nobody» не найден или отключён.");
+        await Refused(admin.PutAsJsonAsync("/api/admin/departments/sibir", new { name = "Сибирь", calendarId = "RU-NSK" }), "calendarId", "Календарь «RU-NSK» не найден.");
+        await Refused(admin.PutAsJsonAsync("/api/admin/departments/sibir", new { name = " " }), "name", "Поле «name» обязательно (простой текст, не длиннее 200 символов).");
+        await Refused(admin.PutAsJsonAsync("/api/calendars/RU-NSK", new { name = "Новосибирск", country = "RUS" }), "country",
+            "Страна — двухбуквенный код ISO, например «RU» или «DE».");
+        await Refused(admin.PutAsJsonAsync("/api/calendars/RU/days/2026-11-31", new { kind = "holiday", name = "Нет такого дня" }), "date",
+            $"Дата — в виде ГГГГ-ММ-ДД, с {HolidayList.Earliest.Year} по {HolidayList.Latest.Year} год.");
+        await Refused(admin.PutAsJsonAsync("/api/calendars/RU/days/2026-11-30", new { kind = "отгул", name = "День" }), "kind",
+            "Вид дня — «holiday» (выходной), «workday» (рабочий) или «short» (сокращённый).");
+
+        // A calendar that is not there is a 404, in Russian too.
+        var missing = await admin.PutAsJsonAsync("/api/calendars/KZ/days/2026-11-30", new { kind = "holiday", name = "День" });
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("Календаря «KZ» нет.", (await Json(missing)).GetProperty("detail").GetString());
+
+        Assert.Equal(petrov.GetRawText(), (await UserView(admin, "i.petrov")).GetRawText());
+        Assert.Equal(departments, (await Ok(await admin.GetAsync("/api/admin/departments"))).GetRawText());
+        Assert.Equal(calendars, (await Ok(await admin.GetAsync("/api/calendars"))).GetRawText());
+    }
+
+    [Fact]
     public async Task The_shipped_calendars_hold_russian_and_german_holidays_for_2026_to_2028()
     {
         var manager = await Node.ClientAsync("k.weber");

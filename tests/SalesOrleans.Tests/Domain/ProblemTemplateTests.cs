@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SalesOrleans.Web.Api;
+
+namespace SalesOrleans.Tests.Domain;
+
+/// <summary>
+/// Refusal texts: the English template of each key is what the server writes, and Russian and German say the same with
+/// the same placeholders, so what varies (a department, a calendar, a limit) reaches the reader in every language.
+/// </summary>
+[Trait("Category", "Unit")]
+public class ProblemTemplateTests
+{
+    private static readonly IStringLocalizerFactory Factory = new ResourceManagerStringLocalizerFactory(
+        Options.Create(new LocalizationOptions { ResourcesPath = I18nEndpoints.ResourcesPath }), NullLoggerFactory.Instance);
+
+    private static IEnumerable<KeyValuePair<string, string>> Templates(string language) =>
+        I18nEndpoints.Strings(Factory, language).Where(t => t.Key.StartsWith("problem.", StringComparison.Ordinal));
+
+    private static string[] PlaceholdersOf(string template) =>
+        [.. ProblemLanguage.Placeholder().Matches(template).Select(m => m.Groups["name"].Value).Order()];
+
+    [Theory]
+    [InlineData("ru")]
+    [InlineData("de")]
+    public void Every_refusal_is_translated_with_the_placeholders_of_its_English_text(string language)
+    {
+        var translated = I18nEndpoints.Strings(Factory, language);
+        foreach (var (key, english) in Templates("en"))
+        {
+            Assert.True(translated.TryGetValue(key, out var text) && text != english, $"{key} is not said in '{language}'");
+            Assert.Equal(PlaceholdersOf(english), PlaceholdersOf(text!));
+        }
+    }
+
+    [Theory]
+    [InlineData("Unknown department 'service-north'.", "ru", "Отдел «service-north» не найден.")]
+    [InlineData("Unknown calendar 'DE-BY' (empty: the department's).", "de", "Unbekannter Kalender „DE-BY“ (leer: der der Abteilung).")]
+    [InlineData("'name' is required (plain text, at most 200 characters).", "ru", "Поле «name» обязательно (простой текст, не длиннее 200 символов).")]
+    [InlineData("'title' is required.", "de", "Das Feld „title“ ist erforderlich.")]
+    [InlineData("Extension 204 belongs to Ирина Соколова (i.sokolova).", "de", "Die Durchwahl 204 gehört Ирина Соколова (i.sokolova).")]
+    [InlineData("'date' is YYYY-MM-DD between 2020 and 2035.", "ru", "Дата — в виде ГГГГ-ММ-ДД, с 2020 по 2035 год.")]
+    // A name that looks like the words around it is still only a name.
+    [InlineData("Unknown department 'x'. Unknown department 'y'.", "ru", "Отдел «x'. Unknown department 'y» не найден.")]
+    // What no template says stays as written.
+    [InlineData("The moon is not a department.", "ru", "The moon is not a department.")]
+    public void A_detail_in_the_words_of_a_template_is_said_in_the_callers_language(string english, string language, string expected)
+    {
+        var problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["field"] = [english] })
+        {
+            Title = "Invalid input", Detail = english, Status = StatusCodes.Status400BadRequest,
+        };
+        ProblemLanguage.Translate(problem, language, Factory);
+        Assert.Equal(expected, problem.Detail);
+        Assert.Equal(expected, Assert.Single(problem.Errors["field"]));
+    }
+
+    [Fact]
+    public void Each_English_template_is_matched_by_its_own_shape()
+    {
+        var templates = Templates("en").Where(t => !t.Key.StartsWith("problem.title.", StringComparison.Ordinal)).ToList();
+        foreach (var (key, english) in templates)
+        {
+            var sample = ProblemLanguage.Placeholder().Replace(english, m => $"<{m.Groups["name"].Value}>");
+            Assert.True(ProblemLanguage.ShapeOf(english).IsMatch(sample), $"{key}: its shape misses '{sample}'");
+        }
+    }
+}
