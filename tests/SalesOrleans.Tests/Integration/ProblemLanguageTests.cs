@@ -62,4 +62,38 @@ public class ProblemLanguageTests(LeadNodeFixture fixture)
         var browser = await Problem(await klaus.SendAsync(request), HttpStatusCode.BadRequest);
         Assert.Equal("Das Feld „title“ ist erforderlich.", browser.GetProperty("detail").GetString());
     }
+
+    [Fact]
+    public async Task A_refused_move_is_explained_in_Russian_with_the_stage_and_the_reasons()
+    {
+        var ivan = await fixture.Node.ClientAsync("i.petrov");
+        Assert.True((await ivan.PutAsJsonAsync("/api/account/language", new { language = "ru" })).IsSuccessStatusCode);
+        try
+        {
+            var created = await ivan.PostAsJsonAsync("/api/deals", new { processKind = "training-sales", title = "Обучение 1С: Бухгалтерия, 8 человек", company = "ООО «Уралмаш»", amount = 96000 });
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+            var deal = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
+            var id = deal.GetProperty("id").GetString();
+            var stage = deal.GetProperty("stageName").GetString();
+
+            var jump = await ivan.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "won" });
+            var refused = JsonDocument.Parse(await jump.Content.ReadAsStringAsync()).RootElement;
+            Assert.False(jump.IsSuccessStatusCode);
+            Assert.Equal("Такой переход не разрешён", refused.GetProperty("title").GetString());
+            Assert.StartsWith($"С этапа «{stage}» нельзя перейти на «won»", refused.GetProperty("detail").GetString());
+
+            var lost = await ivan.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "lost", lostReason = "дорого" });
+            var reason = JsonDocument.Parse(await lost.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal(HttpStatusCode.BadRequest, lost.StatusCode);
+            Assert.StartsWith("Неизвестная причина проигрыша «дорого»: укажите одну из ", reason.GetProperty("detail").GetString());
+
+            // Nothing moved.
+            var after = JsonDocument.Parse(await ivan.GetStringAsync($"/api/deals/{id}")).RootElement;
+            Assert.Equal(stage, after.GetProperty("stageName").GetString());
+        }
+        finally
+        {
+            await ivan.PutAsJsonAsync("/api/account/language", new { language = "" });
+        }
+    }
 }
