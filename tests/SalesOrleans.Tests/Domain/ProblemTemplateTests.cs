@@ -36,6 +36,9 @@ public class ProblemTemplateTests
         "Задача 3 «Проверить КП» — у a.ivanova: выполнить её может только исполнитель, руководитель отдела «industrial» или администратор.")]
     [InlineData("Task 4 'Freigabe' reviews the work of the deal's owner (k.weber): the owner cannot complete it (four-eyes); it is s.volkov's.", "de",
         "Die Aufgabe 4 „Freigabe“ prüft die Arbeit der verantwortlichen Person (k.weber): diese kann sie nicht erledigen (Vier-Augen-Prinzip); sie liegt bei s.volkov.")]
+    [InlineData("Only 1200.5 EUR of the order is not invoiced yet.", "de", "Vom Auftrag sind nur noch 1200.5 EUR nicht in Rechnung gestellt.")]
+    [InlineData("Execution needs contract number and payment terms.", "ru", "Для исполнения нужны номер договора и условия оплаты.")]
+    [InlineData("Only the warehouse or a supervisor may ship.", "de", "Versenden darf nur das Lager oder die Teamleitung.")]
     // A name that looks like the words around it is still only a name.
     [InlineData("Unknown department 'x'. Unknown department 'y'.", "ru", "Отдел «x'. Unknown department 'y» не найден.")]
     // What no template says stays as written.
