@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
@@ -63,5 +64,52 @@ public class ProblemTemplateTests
             var sample = ProblemLanguage.Placeholder().Replace(english, m => $"<{m.Groups["name"].Value}>");
             Assert.True(ProblemLanguage.ShapeOf(english).IsMatch(sample), $"{key}: its shape misses '{sample}'");
         }
+    }
+
+    /// <summary>
+    /// Details the code puts together from parts (a verb, a status, a list joined with "and", a part said only when a
+    /// head or a role is known): no one literal holds them. Their templates are checked by the rewrites above.
+    /// </summary>
+    private static readonly HashSet<string> Composed =
+    [
+        "problem.deal.noSuchMove", "problem.deal.noSuchMoveNone", "problem.deal.moveNotForParameters", "problem.deal.moveNotForParametersNone",
+        "problem.deal.reopenWon", "problem.deal.reopenOpen", "problem.deal.closedWon", "problem.deal.closedLost",
+        "problem.deal.reopenHead", "problem.deal.reopenHeadNamed", "problem.deal.reviewStageHead", "problem.deal.reviewStageHeadNamed",
+        "problem.task.alreadyDone", "problem.task.alreadyCancelled", "problem.task.executorOnly", "problem.task.executorOrRole",
+        "problem.order.warehouseShip", "problem.order.warehouseStartProduction", "problem.order.warehouseReceive", "problem.order.warehouseReport",
+        "problem.order.needsContract", "problem.order.needsTerms", "problem.order.needsContractAndTerms",
+        "problem.notJson", "problem.roleForbidsAction",
+    ];
+
+    [Fact]
+    public void The_words_of_every_English_template_are_still_what_the_code_writes()
+    {
+        // A reworded message in the code would silently stay English for everyone else: each literal run of a template
+        // (the text between its placeholders) must still stand in the source of the node.
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "SalesOrleans.sln")))
+        {
+            root = root.Parent;
+        }
+
+        Assert.NotNull(root);
+        var source = string.Join("\n", new[] { "grains", "web" }
+            .SelectMany(d => Directory.EnumerateFiles(Path.Combine(root!.FullName, d), "*.cs", SearchOption.AllDirectories))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(File.ReadAllText)).Replace("\\\"", "\"", StringComparison.Ordinal);
+        var lost = new List<string>();
+        foreach (var (key, english) in Templates("en").Where(t => !t.Key.StartsWith("problem.title.", StringComparison.Ordinal) && !Composed.Contains(t.Key)))
+        {
+            foreach (var run in ProblemLanguage.Placeholder().Split(english).Where(r => r.Length >= 4 && !Regex.IsMatch(r, "^[A-Za-z]{1,40}$")))
+            {
+                if (!source.Contains(run, StringComparison.Ordinal))
+                {
+                    lost.Add($"{key}: '{run}'");
+                }
+            }
+        }
+
+        Assert.True(lost.Count == 0, "Not in the code any more:\n" + string.Join("\n", lost));
     }
 }
