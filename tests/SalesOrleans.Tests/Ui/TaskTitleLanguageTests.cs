@@ -14,7 +14,8 @@ namespace SalesOrleans.Tests.Ui;
 /// Deal task titles in the reader's language wherever tasks are listed: "My tasks" of a Russian and a German manager
 /// (title and stage from the deal's own process version), the deal card (open tasks, the process map, "stuck on") and
 /// the supervisor's lost-deal reviews; the read model keeps each task's template id (migration 0100), and rows from
-/// before it get theirs from their English title or keep the stored title.
+/// before it get theirs from their English title or keep the stored title. A refused move on the deal card is explained
+/// in the reader's language too.
 /// </summary>
 [Trait("Category", "Ui")]
 [Collection(UiCollection.Name)]
@@ -50,6 +51,26 @@ public class TaskTitleLanguageTests(UiFixture fixture)
     }
 
     private static ILocator TaskRow(IPage page, Guid deal) => page.Locator($"#tasks tbody tr[data-task^='{deal}/']");
+
+    [Fact]
+    public async Task A_Russian_manager_reads_in_Russian_why_a_colleagues_deal_did_not_move()
+    {
+        var owner = await NewManager("Ольга Смирнова", "ru");
+        var colleague = await NewManager("Пётр Кузнецов", "ru");
+        var deal = await CreateDeal(owner, "Курс 1С:Управление торговлей", "ООО «Сибирский текстиль»");
+
+        // The colleague sees the department's deal and its move; only its owner or a supervisor moves it.
+        var page = await fixture.LoginAsync(colleague, $"/deal.html?id={deal}");
+        var move = page.Locator("button[data-move]").First;
+        await move.WaitForAsync(Soon);
+        await move.ClickAsync();
+        var message = page.Locator("#moveMessage .error");
+        await message.WaitForAsync(Soon);
+        Assert.Equal($"Переводить сделку по этапам может только ответственный ({owner}) или руководитель отдела.", (await message.InnerTextAsync()).Trim());
+
+        var view = JsonDocument.Parse(await (await fixture.Node.ClientAsync(owner)).GetStringAsync($"/api/deals/{deal}")).RootElement;
+        Assert.Equal("first-contact", view.GetProperty("stage").GetString());
+    }
 
     [Fact]
     public async Task A_Russian_and_a_German_manager_read_their_task_titles_and_stages_in_their_language_on_my_tasks_and_the_deal_card()
