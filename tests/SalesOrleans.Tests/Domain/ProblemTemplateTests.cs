@@ -40,6 +40,8 @@ public class ProblemTemplateTests
     [InlineData("Only 1200.5 EUR of the order is not invoiced yet.", "de", "Vom Auftrag sind nur noch 1200.5 EUR nicht in Rechnung gestellt.")]
     [InlineData("Execution needs contract number and payment terms.", "ru", "Для исполнения нужны номер договора и условия оплаты.")]
     [InlineData("Only the warehouse or a supervisor may ship.", "de", "Versenden darf nur das Lager oder die Teamleitung.")]
+    [InlineData("Only 3 of PUMP-7 available in hamburg; 5 requested.", "de", "Nur 3 von PUMP-7 im Lager hamburg verfügbar; angefragt: 5.")]
+    [InlineData("The lead waits in the training queue; only its managers take it.", "ru", "Лид ждёт в очереди отдела training; взять его могут только менеджеры этого отдела.")]
     // A name that looks like the words around it is still only a name.
     [InlineData("Unknown department 'x'. Unknown department 'y'.", "ru", "Отдел «x'. Unknown department 'y» не найден.")]
     // What no template says stays as written.
