@@ -42,6 +42,9 @@ public class ProblemTemplateTests
     [InlineData("Only the warehouse or a supervisor may ship.", "de", "Versenden darf nur das Lager oder die Teamleitung.")]
     [InlineData("Only 3 of PUMP-7 available in hamburg; 5 requested.", "de", "Nur 3 von PUMP-7 im Lager hamburg verfügbar; angefragt: 5.")]
     [InlineData("The lead waits in the training queue; only its managers take it.", "ru", "Лид ждёт в очереди отдела training; взять его могут только менеджеры этого отдела.")]
+    // The fixed wording goes before the template it would also fit ({min} = "4 different").
+    [InlineData("'newPassword' needs at least 4 different characters.", "ru", "В новом пароле нужно хотя бы 4 разных символа.")]
+    [InlineData("'newPassword' needs at least 12 characters.", "ru", "Новый пароль должен быть не короче 12 символов.")]
     // A name that looks like the words around it is still only a name.
     [InlineData("Unknown department 'x'. Unknown department 'y'.", "ru", "Отдел «x'. Unknown department 'y» не найден.")]
     // What no template says stays as written.
