@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Architecture;
 
@@ -13,7 +14,7 @@ public partial class DocsLinksTests
     [Fact]
     public void Every_relative_link_in_the_readme_and_docs_resolves()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var files = new[] { Path.Combine(root, "README.md") }
             .Concat(Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories))
             .ToList();
@@ -53,7 +54,7 @@ public partial class DocsLinksTests
     [Fact]
     public void The_readme_keeps_the_two_commands_ci_runs()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var readme = File.ReadAllText(Path.Combine(root, "README.md"));
         Assert.Contains("deploy/run.sh     # the whole system with a demo, on http://127.0.0.1:5000", readme);
         Assert.Contains("deploy/test.sh    # every test against a throwaway PostgreSQL; ends with \"N passed, N failed\"", readme);
@@ -109,19 +110,6 @@ public partial class DocsLinksTests
         InlineCode().Replace(WithoutFences(markdown), "");
 
     private static string WithoutFences(string markdown) => Fence().Replace(markdown.Replace("\r\n", "\n", StringComparison.Ordinal), "");
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SalesOrleans.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("SalesOrleans.sln not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"!?\[[^\]]*\]\((?<target>[^)\s]+)(?:\s+""[^""]*"")?\)")]
     private static partial Regex Link();

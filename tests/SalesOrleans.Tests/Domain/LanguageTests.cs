@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SalesOrleans.Domain;
 using SalesOrleans.Domain.Processes;
 using SalesOrleans.Web.Api;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Domain;
 
@@ -79,7 +80,7 @@ public partial class LanguageTests
     public void Every_text_every_page_asks_for_is_in_the_resource_files_and_every_page_has_a_viewport()
     {
         var strings = I18nEndpoints.Strings(Factory(), "en");
-        var ui = Path.Combine(RepositoryRoot(), "web", "ui");
+        var ui = Path.Combine(Repository.Root, "web", "ui");
         // Every page script and every page (a new one is checked without being listed here).
         foreach (var page in Directory.GetFiles(ui, "*.js").Select(Path.GetFileNameWithoutExtension).Order())
         {
@@ -115,17 +116,4 @@ public partial class LanguageTests
 
     [GeneratedRegex(@"data-t(?:-placeholder|-title)?=""(?<key>[^""]+)""")]
     private static partial Regex MarkupKey();
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "deploy", "pg.sh")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("deploy/pg.sh not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SalesOrleans.Tests.Support;
 using SalesOrleans.Web.Api;
 
 namespace SalesOrleans.Tests.Domain;
@@ -91,15 +92,8 @@ public class ProblemTemplateTests
     {
         // A reworded message in the code would silently stay English for everyone else: each literal run of a template
         // (the text between its placeholders) must still stand in the source of the node.
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "SalesOrleans.sln")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
         var source = string.Join("\n", new[] { "grains", "web" }
-            .SelectMany(d => Directory.EnumerateFiles(Path.Combine(root!.FullName, d), "*.cs", SearchOption.AllDirectories))
+            .SelectMany(d => Directory.EnumerateFiles(Path.Combine(Repository.Root, d), "*.cs", SearchOption.AllDirectories))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Select(File.ReadAllText)).Replace("\\\"", "\"", StringComparison.Ordinal);

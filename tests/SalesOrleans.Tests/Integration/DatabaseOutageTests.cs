@@ -259,7 +259,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
     {
         var info = new ProcessStartInfo("bash", ["-c", $"source deploy/pg.sh && {command}"])
         {
-            WorkingDirectory = RepositoryRoot(),
+            WorkingDirectory = Repository.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -268,18 +268,5 @@ public sealed class PrivatePostgres : IAsyncDisposable
         var stdout = process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"{command}: {await stdout}{await stderr}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "deploy", "pg.sh")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("deploy/pg.sh not found above " + AppContext.BaseDirectory);
     }
 }

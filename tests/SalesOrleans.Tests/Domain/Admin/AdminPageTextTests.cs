@@ -3,6 +3,7 @@ using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SalesOrleans.Web.Api;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Domain.Admin;
 
@@ -17,7 +18,7 @@ public partial class AdminPageTextTests
     {
         var strings = I18nEndpoints.Strings(new ResourceManagerStringLocalizerFactory(
             Options.Create(new LocalizationOptions { ResourcesPath = I18nEndpoints.ResourcesPath }), NullLoggerFactory.Instance), "en");
-        var ui = Path.Combine(RepositoryRoot(), "web", "ui");
+        var ui = Path.Combine(Repository.Root, "web", "ui");
         foreach (Match m in TextCall().Matches(File.ReadAllText(Path.Combine(ui, page + ".js"))))
         {
             Assert.True(strings.ContainsKey(m.Groups["key"].Value), $"{page}.js: '{m.Groups["key"].Value}' is in no resource file");
@@ -43,17 +44,4 @@ public partial class AdminPageTextTests
 
     [GeneratedRegex(@"data-t(?:-placeholder|-title)?=""(?<key>[^""]+)""")]
     private static partial Regex MarkupKey();
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "deploy", "pg.sh")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("deploy/pg.sh not found above " + AppContext.BaseDirectory);
-    }
 }
