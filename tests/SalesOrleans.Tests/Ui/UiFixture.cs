@@ -58,10 +58,12 @@ public sealed class UiFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Waits until the page's address matches <paramref name="address"/> (a regular expression) and its document has
-    /// loaded. Not WaitForURLAsync: that reads the last address the test process heard of and only then listens for the
-    /// next navigation, so a script redirect (the start page, the login, a new deal) that lands in between is never seen
-    /// and the wait runs out on the right page — seen beside CPU hogs and on CI. The expectation polls in the browser.
+    /// Waits until the page's address matches <paramref name="address"/> (a regular expression); callers then wait for
+    /// what they need on the page. Neither WaitForURLAsync nor WaitForLoadStateAsync: both read the frame's state as the
+    /// test process last heard it (its address, its load states) and then listen for the next event, and beside CPU hogs
+    /// that state went stale after a script redirect (the start page, the login, a new deal): the wait ran out with the
+    /// page already there and rendered (CI at fe30239; a hog run at 809255d, with the load states). The expectation polls
+    /// in the browser.
     /// </summary>
     public static async Task WaitForAddress(IPage page, string address, int timeout = 60_000)
     {
@@ -74,8 +76,6 @@ public sealed class UiFixture : IAsyncLifetime
             // A failed expectation reads as what it is to the callers: the page did not get there in time.
             throw new TimeoutException($"not at {address} within {timeout} ms: still at {page.Url}", e);
         }
-
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded, new() { Timeout = timeout });
     }
 
     public static async Task WaitLive(IPage page) => await page.WaitForSelectorAsync("body[data-live=on]");
