@@ -56,7 +56,8 @@ public sealed class CallFollowUpGrain(
             return FollowUpWork.Done;
         }
 
-        if (_work.InquiryDue)
+        // A call whose end came before its "incoming" waits out the settle delay first: a late "incoming" names the caller.
+        if (_work.InquiryDue && (_work.View.Events.Contains("incoming") || _work.SettleAt is not { } due || due <= DateTimeOffset.UtcNow))
         {
             // The inquiry grain answers a repeat the same, so trying again is safe.
             Keep(await Call.InquiryMade(await MakeInquiry(_work)));

@@ -65,7 +65,7 @@ public sealed class LeadProjector : ILeadEventSink, IAsyncDisposable
                 deal_id, assign_due_at, first_contact_due_at, sla_breaches, inquiries, region, equipment_type, updated_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, now())
             ON CONFLICT (lead_id) DO UPDATE SET
-                seq = EXCLUDED.seq, status = EXCLUDED.status, company_id = EXCLUDED.company_id, department_id = EXCLUDED.department_id,
+                seq = EXCLUDED.seq, status = EXCLUDED.status, name = EXCLUDED.name, company = EXCLUDED.company, company_id = EXCLUDED.company_id, department_id = EXCLUDED.department_id,
                 assignee = EXCLUDED.assignee, assignment_reason = EXCLUDED.assignment_reason, assigned_at = EXCLUDED.assigned_at,
                 first_contact_at = EXCLUDED.first_contact_at, closed_at = EXCLUDED.closed_at, disqualify_reason = EXCLUDED.disqualify_reason,
                 deal_id = EXCLUDED.deal_id, assign_due_at = EXCLUDED.assign_due_at, first_contact_due_at = EXCLUDED.first_contact_due_at,

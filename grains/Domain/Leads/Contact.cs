@@ -219,6 +219,8 @@ public sealed class Contact(ContactState state, ILeadDirectory directory, string
         }
 
         state.Inquiries++;
+        // A contact first known only by number gets the name a later inquiry brings (as its lead does).
+        state.Name ??= Clean(inquiry.Name);
         Record("Inquiry", Roles.System, now, $"Inquiry {inquiry.Key}{(string.IsNullOrWhiteSpace(inquiry.Need) ? "" : $": {inquiry.Need.Trim()}")}", inquiry.Key);
         if (state.OpenLeadId is null && Owner is { } owner)
         {

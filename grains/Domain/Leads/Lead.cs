@@ -265,6 +265,10 @@ public sealed class Lead(LeadState state, ILeadDirectory directory, Func<string,
         }
 
         state.Inquiries.Add(new LeadInquiry(inquiry.Key, inquiry.Channel, inquiry.ReceivedAt, Clean(inquiry.Need)));
+        // A PBX may post a call's end before (or without) the event that names the caller: a later inquiry fills in
+        // what the lead still lacks, never what someone has written.
+        state.Name ??= Clean(inquiry.Name);
+        state.Company ??= Clean(inquiry.Company);
         if (state.IsOpen && (state.Assignee ?? Supervisor) is { } who)
         {
             Notify(who, now, $"{state.Name ?? state.Phone ?? state.Email} got in touch again by {Describe(inquiry.Channel)}{NotificationTemplates.Wrote(inquiry.Need)}");

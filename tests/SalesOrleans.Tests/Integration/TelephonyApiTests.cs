@@ -121,6 +121,40 @@ public class TelephonyApiTests(LeadNodeFixture fixture)
     }
 
     [Fact]
+    public async Task A_caller_whose_name_comes_late_or_only_on_a_later_call_is_named_on_the_lead_and_contact()
+    {
+        var pbx = await Pbx();
+        var staff = await Node.ClientAsync("s.volkov");
+        async Task<JsonElement> LeadOf(string caller, Func<JsonElement, bool> ready) => await Until(async () =>
+        {
+            var leads = (await Json(await staff.GetAsync($"/api/leads?status=all&search={Uri.EscapeDataString(caller)}"))).EnumerateArray().ToList();
+            return leads.Count == 1 && ready(leads[0]) ? leads[0] : null;
+        }, $"the lead of {caller}");
+        static string? Name(JsonElement e) => e.GetProperty("name").ValueKind == JsonValueKind.String ? e.GetProperty("name").GetString() : null;
+
+        // Kamailio's async workers delivered the busy signal before the INVITE's "incoming", which alone names the caller.
+        var olga = NewNumber();
+        var late = $"call-{Guid.NewGuid():N}";
+        await Post(pbx, late, "busy", olga, 1_790_000_301, new { sip_code = 486 });
+        await Post(pbx, late, "incoming", olga, 1_790_000_300, new { caller_name = "Ольга Сергеевна Ким" });
+        var named = await LeadOf(olga, l => l.GetProperty("inquiries").GetInt32() >= 1);
+        Assert.Equal("Ольга Сергеевна Ким", Name(named));
+
+        // The first call's "incoming" never came at all: the lead starts nameless, and the next call that names the caller fills it in.
+        var juergen = NewNumber();
+        await Post(pbx, $"call-{Guid.NewGuid():N}", "no_answer", juergen, 1_790_000_400, new { sip_code = 480 });
+        var nameless = await LeadOf(juergen, l => l.GetProperty("inquiries").GetInt32() == 1);
+        Assert.Null(Name(nameless));
+        var again = $"call-{Guid.NewGuid():N}";
+        await Post(pbx, again, "incoming", juergen, 1_790_000_500, new { caller_name = "Jürgen Groß" });
+        await Post(pbx, again, "cancelled", juergen, 1_790_000_505);
+        var filled = await LeadOf(juergen, l => l.GetProperty("inquiries").GetInt32() == 2);
+        Assert.Equal(("Jürgen Groß", nameless.GetProperty("id").GetGuid()), (Name(filled), filled.GetProperty("id").GetGuid()));
+        var contact = await Json(await staff.GetAsync($"/api/contacts/{filled.GetProperty("contactId").GetGuid()}"));
+        Assert.Equal("Jürgen Groß", contact.GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task A_missed_call_from_a_known_number_joins_the_history_and_gives_the_responsible_manager_a_call_back_task()
     {
         var pbx = await Pbx();

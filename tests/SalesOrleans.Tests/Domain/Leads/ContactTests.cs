@@ -42,6 +42,19 @@ public class ContactTests
     }
 
     [Fact]
+    public void A_contact_known_only_by_number_takes_the_name_a_later_inquiry_brings_and_keeps_it()
+    {
+        var contact = new Contact(new ContactState(), new TestLeadDirectory(), "head");
+        contact.Register(Guid.NewGuid(), new InquiryInfo("call:busy-1", LeadChannel.Phone, T0, null, "+79161234567", null, null, null, "d1", "test"),
+            Guid.NewGuid(), "d1", "m1", T0);
+
+        contact.RecordInquiry(new InquiryInfo("call:2", LeadChannel.Phone, T0, "Ольга Ким", "+79161234567", null, null, null, "d1", "test"), T0.AddMinutes(1));
+        contact.RecordInquiry(new InquiryInfo("call:3", LeadChannel.Phone, T0, "O. Kim", "+79161234567", null, null, null, "d1", "test"), T0.AddMinutes(2));
+
+        Assert.Equal(("Ольга Ким", 3), (contact.State.Name, contact.State.Inquiries));
+    }
+
+    [Fact]
     public void A_task_goes_to_the_owner_by_default_and_only_its_executor_or_a_supervisor_moves_it()
     {
         var contact = NewContact();

@@ -156,6 +156,22 @@ public class LeadTests
     }
 
     [Fact]
+    public void A_lead_opened_by_number_alone_takes_the_name_and_company_a_later_inquiry_brings_and_keeps_them()
+    {
+        var lead = new Lead(new LeadState(), _directory, _ => new LeadSla(1, 2), "head");
+        lead.Open(Guid.NewGuid(), new OpenLeadCommand(Guid.NewGuid(),
+            new InquiryInfo("call:busy-1", LeadChannel.Phone, T0, null, "+79161234567", null, null, null, "d1", "test"), null), T0);
+        Assert.Null(lead.State.Name);
+
+        lead.AddInquiry(new InquiryInfo("call:2", LeadChannel.Phone, T0, "  ", "+79161234567", null, null, null, "d1", "test"), T0.AddMinutes(1));
+        Assert.Null(lead.State.Name);
+        lead.AddInquiry(new InquiryInfo("call:3", LeadChannel.Phone, T0, " Ольга Ким ", "+79161234567", null, "ООО «Ромашка»", null, "d1", "test"), T0.AddMinutes(2));
+        lead.AddInquiry(new InquiryInfo("mail:4", LeadChannel.Email, T0, "Jürgen Groß", null, "jg@example.de", "Groß GmbH", null, "d1", "test"), T0.AddMinutes(3));
+
+        Assert.Equal(("Ольга Ким", "ООО «Ромашка»", 4), (lead.State.Name, lead.State.Company, lead.State.Inquiries.Count));
+    }
+
+    [Fact]
     public void Sla_breaches_escalate_to_the_supervisor_once_each()
     {
         var lead = NewLead();
