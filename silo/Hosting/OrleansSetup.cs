@@ -65,8 +65,8 @@ public static class OrleansSetup
             o.DataSource = dataSource;
             o.GrainStorageSerializer = new JsonGrainStateSerializer();
         });
-        // Grains on the lead path (calls, inquiries, identities, contacts, companies, leads): their writes share commits.
-        // What earlier versions stored for them in Orleans' table is read from there until rewritten.
+        // Grains whose writes are on a caller's path (the lead path, deals, orders, stock items, claims): their writes share
+        // commits. What earlier versions stored for them in Orleans' table is read from there until rewritten.
         // States with a registered IStateProjection (stock items) carry their read-model rows into the same commit.
         silo.Services.AddKeyedSingleton(StorageNames.GroupCommit, (services, name) => new GroupCommitGrainStorage((string)name!,
             services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, dataSource, services.GetRequiredService<ILogger<GroupCommitGrainStorage>>(),
