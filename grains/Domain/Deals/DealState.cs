@@ -2,7 +2,7 @@ namespace SalesOrleans.Domain.Deals;
 
 /// <summary>
 /// Everything a deal grain persists, in one record so that state and outbox are written together
-/// (DESIGN rule 1). Plain mutable class: the domain mutates it only after all checks pass.
+/// (docs/architecture.md, "Storage and follow-up rules"). Plain mutable class: the domain mutates it only after all checks pass.
 /// The name is for the long term: stored rows carry no CLR type name (see the storage serializer).
 /// </summary>
 public sealed class DealState

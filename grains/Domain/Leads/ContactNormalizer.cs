@@ -4,7 +4,7 @@ using PhoneNumbers;
 namespace SalesOrleans.Domain.Leads;
 
 /// <summary>
-/// Contact normalisation (DESIGN): phones to E.164 via libphonenumber with a default region for numbers written
+/// Contact normalisation: phones to E.164 via libphonenumber with a default region for numbers written
 /// nationally, e-mail addresses trimmed and lower-cased. "8 (916) 123-45-67", "+7 916 1234567" and "79161234567"
 /// are one number in region RU. Pure and thread-safe.
 /// </summary>

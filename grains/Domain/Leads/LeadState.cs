@@ -1,7 +1,7 @@
 namespace SalesOrleans.Domain.Leads;
 
 /// <summary>
-/// Everything a lead grain persists, state and outbox in one record (DESIGN rule 1). Mutated only by
+/// Everything a lead grain persists, state and outbox in one record (docs/architecture.md, "Storage and follow-up rules"). Mutated only by
 /// <see cref="Lead"/> after all its checks pass. Stored without CLR type names (see the storage serializer).
 /// </summary>
 public sealed class LeadState

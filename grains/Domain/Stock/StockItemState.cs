@@ -4,7 +4,7 @@ namespace SalesOrleans.Domain.Stock;
 
 /// <summary>
 /// Everything a stock item grain persists: batches, reservations, recently applied operation ids and the outbox of
-/// movements, in one record so state and journal are written together (DESIGN rule 1). Batches, reservations and
+/// movements, in one record so state and journal are written together (docs/architecture.md, "Storage and follow-up rules"). Batches, reservations and
 /// movements are immutable records: the domain replaces them, so <see cref="Snapshot"/> is a cheap shallow copy that
 /// a storage write can serialize while the grain goes on changing its live state. Derived properties are not stored
 /// (<see cref="JsonIgnoreAttribute"/>): the whole state is rewritten on every flush, so every byte counts.
