@@ -78,6 +78,7 @@ public sealed class FollowUpWork
             delay = TimeSpan.Zero;
         }
 
+        // Orleans' timers run on the machine's clock, so their due times are kept on it too.
         var due = DateTimeOffset.UtcNow + delay;
         if (_timer is not null && _timerDue <= due)
         {

@@ -18,6 +18,7 @@ public sealed class CallFollowUpGrain(
     InquiryIntake intake,
     IOptions<LeadOptions> options,
     ILeadEventSink sink,
+    TimeProvider clock,
     ILogger<CallFollowUpGrain> logger) : Grain, ICallFollowUpGrain
 {
     private const string Prefix = "call:";
@@ -57,7 +58,7 @@ public sealed class CallFollowUpGrain(
         }
 
         // A call whose end came before its "incoming" waits out the settle delay first: a late "incoming" names the caller.
-        if (_work.InquiryDue && (_work.View.Events.Contains("incoming") || _work.SettleAt is not { } due || due <= DateTimeOffset.UtcNow))
+        if (_work.InquiryDue && (_work.View.Events.Contains("incoming") || _work.SettleAt is not { } due || due <= clock.GetUtcNow()))
         {
             // The inquiry grain answers a repeat the same, so trying again is safe.
             Keep(await Call.InquiryMade(await MakeInquiry(_work)));
@@ -72,7 +73,7 @@ public sealed class CallFollowUpGrain(
 
         if (_work.SettleAt is { } settleAt)
         {
-            var wait = settleAt - DateTimeOffset.UtcNow;
+            var wait = settleAt - clock.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {
                 // Project what there is meanwhile; the settling waits for late events.

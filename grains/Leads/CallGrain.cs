@@ -17,6 +17,7 @@ public sealed class CallGrain(
     [PersistentState("call", StorageNames.GroupCommit)] IPersistentState<CallState> state,
     IOptions<LeadOptions> options,
     ILeadDirectory directory,
+    TimeProvider clock,
     ILogger<CallGrain> logger) : Grain, ICallGrain
 {
     private const string Prefix = CallKeys.Prefix;
@@ -48,7 +49,7 @@ public sealed class CallGrain(
 
     public async Task<bool> Record(CallEvent callEvent)
     {
-        if (!S.Apply(this.GetPrimaryKeyString()[Prefix.Length..], callEvent, directory.UserAtExtension, DateTimeOffset.UtcNow, options.Value.CallSettleDelay))
+        if (!S.Apply(this.GetPrimaryKeyString()[Prefix.Length..], callEvent, directory.UserAtExtension, clock.GetUtcNow(), options.Value.CallSettleDelay))
         {
             return false;
         }

@@ -31,6 +31,7 @@ public sealed class LiveFanOut : IAsyncDisposable
         _loop = Task.Run(Loop);
     }
 
+    // The machine's clock, not a TimeProvider: the stamp times the push (metrics, the push benchmark's other process).
     public void Publish(LiveChange change) => _queue.Writer.TryWrite(change with { PublishedAt = DateTime.UtcNow });
 
     public async ValueTask DisposeAsync()

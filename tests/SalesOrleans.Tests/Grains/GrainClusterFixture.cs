@@ -24,9 +24,13 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>The silo's clock: real time, moved ahead by a test that needs a lease or deadline to run out.</summary>
+    public TestClock Clock { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
+        var clock = Clock;
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Store, o => o.GrainStorageSerializer = new JsonGrainStateSerializer());
@@ -38,7 +42,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IDealDirectory, TestDirectory>();
             silo.Services.AddSingleton<IDealEventSink>(Sink);
             silo.Services.AddSingleton<IWorkloadSource, NoShares>();
-            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSingleton<TimeProvider>(clock);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -28,9 +28,13 @@ public sealed class LeadClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>The silo's clock: real time, moved ahead by a test that needs a lease or deadline to run out.</summary>
+    public TestClock Clock { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
+        var clock = Clock;
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Store, o => o.GrainStorageSerializer = new JsonGrainStateSerializer());
@@ -43,7 +47,7 @@ public sealed class LeadClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IDealEventSink>(Deals);
             silo.Services.AddSingleton<ILeadEventSink>(Sink);
             silo.Services.AddSingleton<IWorkloadSource, NoShares>();
-            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSingleton<TimeProvider>(clock);
             silo.Services.Configure<LeadOptions>(o =>
             {
                 o.HeadOfSales = "head";

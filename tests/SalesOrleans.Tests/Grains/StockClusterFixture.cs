@@ -28,9 +28,13 @@ public sealed class StockClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>The silo's clock: real time, moved ahead by a test that needs a lease or deadline to run out.</summary>
+    public TestClock Clock { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
+        var clock = Clock;
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddGrainStorage(StorageNames.Store, (_, _) => Storage);
@@ -46,7 +50,7 @@ public sealed class StockClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IDealEventSink>(new RecordingSink());
             silo.Services.AddSingleton<IWorkloadSource, NoShares>();
             silo.UseInMemoryReminderService();
-            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSingleton<TimeProvider>(clock);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
