@@ -1,19 +1,17 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Orleans.TestingHost;
 using SalesOrleans.Deals;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Domain.Leads;
 using SalesOrleans.Infrastructure;
 using SalesOrleans.Leads;
-using SalesOrleans.Managers;
 using SalesOrleans.Processes;
 using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Grains;
 
 /// <summary>One in-process silo with in-memory storage for the lead grains (identity, inquiry, lead, contact, queue, call) and the deal grain they convert into.</summary>
-public sealed class LeadClusterFixture : IAsyncLifetime
+public sealed class LeadClusterFixture : SiloFixture
 {
     public const string Did = "+74952233211";
 
@@ -24,54 +22,30 @@ public sealed class LeadClusterFixture : IAsyncLifetime
     /// <summary>The silo's user directory (tests make look-ups fail through it).</summary>
     public static readonly TestLeadDirectory Directory = new();
 
-    public InProcessTestCluster Cluster { get; private set; } = null!;
-
-    public IGrainFactory Grains => Cluster.Client;
-
-    /// <summary>The silo's clock: real time, moved ahead by a test that needs a lease or deadline to run out.</summary>
-    public TestClock Clock { get; } = new();
-
-    public async Task InitializeAsync()
+    protected override void Configure(ISiloBuilder silo)
     {
-        var builder = new InProcessTestClusterBuilder(1);
-        var clock = Clock;
-        builder.ConfigureSilo((_, silo) =>
+        silo.AddMemoryGrainStorage(StorageNames.Store, o => o.GrainStorageSerializer = new JsonGrainStateSerializer());
+        silo.AddMemoryGrainStorage(StorageNames.GroupCommit, o => o.GrainStorageSerializer = new JsonGrainStateSerializer());
+        silo.UseInMemoryReminderService();
+        var directory = Directory;
+        silo.Services.AddSingleton<IProcessCatalog>(new InMemoryProcessCatalog(TestProcesses.Manual()));
+        silo.Services.AddSingleton<IDealDirectory>(directory);
+        silo.Services.AddSingleton<ILeadDirectory>(directory);
+        silo.Services.AddSingleton<IDealEventSink>(Deals);
+        silo.Services.AddSingleton<ILeadEventSink>(Sink);
+        silo.Services.Configure<LeadOptions>(o =>
         {
-            silo.AddMemoryGrainStorage(StorageNames.Store, o => o.GrainStorageSerializer = new JsonGrainStateSerializer());
-            silo.AddMemoryGrainStorage(StorageNames.GroupCommit, o => o.GrainStorageSerializer = new JsonGrainStateSerializer());
-            silo.UseInMemoryReminderService();
-            var directory = Directory;
-            silo.Services.AddSingleton<IProcessCatalog>(new InMemoryProcessCatalog(TestProcesses.Manual()));
-            silo.Services.AddSingleton<IDealDirectory>(directory);
-            silo.Services.AddSingleton<ILeadDirectory>(directory);
-            silo.Services.AddSingleton<IDealEventSink>(Deals);
-            silo.Services.AddSingleton<ILeadEventSink>(Sink);
-            silo.Services.AddSingleton<IWorkloadSource, NoShares>();
-            silo.Services.AddSingleton<TimeProvider>(clock);
-            silo.Services.Configure<LeadOptions>(o =>
-            {
-                o.HeadOfSales = "head";
-                o.RespectShifts = false;
-                o.DefaultSla = new SlaOptions { AssignHours = 100, FirstContactHours = 100 };
-                // Observable in seconds: one second to assign.
-                o.Sla["empty"] = new SlaOptions { AssignHours = 1.0 / 3600, FirstContactHours = 100 };
-                o.CallSettleDelay = TimeSpan.FromMilliseconds(300);
-                o.TaskEscalationGraceHours = 1.0 / 3600;
-            });
-            silo.Services.AddSingleton(new ContactNormalizer("RU"));
-            silo.Services.AddSingleton(sp => new LeadRouter([new RoutingRule(RoutingRuleKind.CalledNumber, Did, "d1")], sp.GetRequiredService<ContactNormalizer>()));
-            silo.Services.AddSingleton<InquiryIntake>();
+            o.HeadOfSales = "head";
+            o.RespectShifts = false;
+            o.DefaultSla = new SlaOptions { AssignHours = 100, FirstContactHours = 100 };
+            // Observable in seconds: one second to assign.
+            o.Sla["empty"] = new SlaOptions { AssignHours = 1.0 / 3600, FirstContactHours = 100 };
+            o.CallSettleDelay = TimeSpan.FromMilliseconds(300);
+            o.TaskEscalationGraceHours = 1.0 / 3600;
         });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
-
-    private sealed class NoShares : IWorkloadSource
-    {
-        public Task<IReadOnlyList<WorkloadShareReport>> LoadSharesAsync(string user, CancellationToken ct = default) =>
-            Task.FromResult<IReadOnlyList<WorkloadShareReport>>([]);
+        silo.Services.AddSingleton(new ContactNormalizer("RU"));
+        silo.Services.AddSingleton(sp => new LeadRouter([new RoutingRule(RoutingRuleKind.CalledNumber, Did, "d1")], sp.GetRequiredService<ContactNormalizer>()));
+        silo.Services.AddSingleton<InquiryIntake>();
     }
 }
 

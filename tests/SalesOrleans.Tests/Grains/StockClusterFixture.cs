@@ -1,10 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Hosting;
-using Orleans.TestingHost;
 using SalesOrleans.Deals;
 using SalesOrleans.Domain.Deals;
 using SalesOrleans.Infrastructure;
-using SalesOrleans.Managers;
 using SalesOrleans.Orders;
 using SalesOrleans.Processes;
 using SalesOrleans.Stock;
@@ -16,7 +14,7 @@ namespace SalesOrleans.Tests.Grains;
 /// One in-process silo for the stock item and order grains, over <see cref="SlowCountingStorage"/> (so batching is visible and
 /// off-turn serialization is exercised). Persistence on PostgreSQL is covered by the integration tests.
 /// </summary>
-public sealed class StockClusterFixture : IAsyncLifetime
+public sealed class StockClusterFixture : SiloFixture
 {
     public static readonly RecordingStockSink Sink = new();
 
@@ -24,44 +22,20 @@ public sealed class StockClusterFixture : IAsyncLifetime
 
     public static readonly RecordingOrderSink Orders = new();
 
-    public InProcessTestCluster Cluster { get; private set; } = null!;
-
-    public IGrainFactory Grains => Cluster.Client;
-
-    /// <summary>The silo's clock: real time, moved ahead by a test that needs a lease or deadline to run out.</summary>
-    public TestClock Clock { get; } = new();
-
-    public async Task InitializeAsync()
+    protected override void Configure(ISiloBuilder silo)
     {
-        var builder = new InProcessTestClusterBuilder(1);
-        var clock = Clock;
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.Services.AddGrainStorage(StorageNames.Store, (_, _) => Storage);
-            // Stock items and orders store in the group-commit storage (their work-due mark); here both are the counting one.
-            silo.Services.AddGrainStorage(StorageNames.GroupCommit, (_, _) => Storage);
-            silo.Services.AddSingleton<IStockCatalog, TestStockCatalog>();
-            silo.Services.AddSingleton<IStockEventSink>(Sink);
-            silo.Services.AddSingleton<IOrderEventSink>(Orders);
-            silo.Services.AddSingleton<IOrderDocuments>(new RecordingOrderDocuments());
-            silo.Services.AddSingleton<IDealDirectory, TestDirectory>();
-            // Deals too, so an order that names a deal meets a real deal grain (the link rule is the deal's).
-            silo.Services.AddSingleton<IProcessCatalog>(new InMemoryProcessCatalog(TestProcesses.Manual()));
-            silo.Services.AddSingleton<IDealEventSink>(new RecordingSink());
-            silo.Services.AddSingleton<IWorkloadSource, NoShares>();
-            silo.UseInMemoryReminderService();
-            silo.Services.AddSingleton<TimeProvider>(clock);
-        });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
-
-    private sealed class NoShares : IWorkloadSource
-    {
-        public Task<IReadOnlyList<WorkloadShareReport>> LoadSharesAsync(string user, CancellationToken ct = default) =>
-            Task.FromResult<IReadOnlyList<WorkloadShareReport>>([]);
+        silo.Services.AddGrainStorage(StorageNames.Store, (_, _) => Storage);
+        // Stock items and orders store in the group-commit storage (their work-due mark); here both are the counting one.
+        silo.Services.AddGrainStorage(StorageNames.GroupCommit, (_, _) => Storage);
+        silo.Services.AddSingleton<IStockCatalog, TestStockCatalog>();
+        silo.Services.AddSingleton<IStockEventSink>(Sink);
+        silo.Services.AddSingleton<IOrderEventSink>(Orders);
+        silo.Services.AddSingleton<IOrderDocuments>(new RecordingOrderDocuments());
+        silo.Services.AddSingleton<IDealDirectory, TestDirectory>();
+        // Deals too, so an order that names a deal meets a real deal grain (the link rule is the deal's).
+        silo.Services.AddSingleton<IProcessCatalog>(new InMemoryProcessCatalog(TestProcesses.Manual()));
+        silo.Services.AddSingleton<IDealEventSink>(new RecordingSink());
+        silo.UseInMemoryReminderService();
     }
 }
 
