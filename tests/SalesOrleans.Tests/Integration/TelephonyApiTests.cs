@@ -60,6 +60,10 @@ public class TelephonyApiTests(LeadNodeFixture fixture)
     [InlineData(LeadNodeFixture.PbxKey, "{\"event\":\"incoming\",\"call_id\":\"c-400d\",\"caller\":\"+79160000000\",\"called\":\"+74952233211\",\"ts\":\"now\"}", HttpStatusCode.BadRequest, "ts")]
     [InlineData(LeadNodeFixture.PbxKey, "{\"event\":\"hangup\",\"call_id\":\"c-400e\",\"caller\":\"+79160000000\",\"called\":\"+74952233211\",\"ts\":1,\"duration_ms\":-5}", HttpStatusCode.BadRequest, "duration_ms")]
     [InlineData(LeadNodeFixture.PbxKey, "{\"event\":\"busy\",\"call_id\":\"c-400f\",\"caller\":\"+79160000000\",\"called\":\"+74952233211\",\"ts\":1,\"sip_code\":99}", HttpStatusCode.BadRequest, "sip_code")]
+    // A wrong JSON type, a caller that is no number, an id longer than the column: each named, as a model binder would not.
+    [InlineData(LeadNodeFixture.PbxKey, "{\"event\":\"incoming\",\"call_id\":\"c-400g\",\"caller\":79160000000,\"called\":\"+74952233211\",\"ts\":1}", HttpStatusCode.BadRequest, "caller")]
+    [InlineData(LeadNodeFixture.PbxKey, "{\"event\":\"incoming\",\"call_id\":\"c-400h\",\"caller\":\"Иван из бухгалтерии\",\"called\":\"+74952233211\",\"ts\":1}", HttpStatusCode.BadRequest, "caller")]
+    [InlineData(LeadNodeFixture.PbxKey, "{\"event\":\"incoming\",\"call_id\":\"c-400i-01234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901\",\"caller\":\"+79160000000\",\"called\":\"+74952233211\",\"ts\":1}", HttpStatusCode.BadRequest, "call_id")]
     [InlineData(LeadNodeFixture.PbxKey, "[1,2]", HttpStatusCode.BadRequest, "body")]
     [InlineData(LeadNodeFixture.PbxKey, "{oops", HttpStatusCode.BadRequest, "body")]
     public async Task Refused_webhook_requests_say_why_and_record_nothing(string? key, string body, HttpStatusCode status, string? field)
@@ -77,7 +81,7 @@ public class TelephonyApiTests(LeadNodeFixture fixture)
 
         Assert.Equal((leads, calls), (await Queries.CountAsync("lead"), await Queries.CountAsync("call_log")));
         var staff = await Node.ClientAsync("s.volkov");
-        foreach (var id in new[] { "c-401a", "c-401b", "c-400a", "c-400c", "c-400d", "c-400e", "c-400f" })
+        foreach (var id in new[] { "c-401a", "c-401b", "c-400a", "c-400c", "c-400d", "c-400e", "c-400f", "c-400g", "c-400h" })
         {
             Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/api/telephony/calls/{id}")).StatusCode);
         }
