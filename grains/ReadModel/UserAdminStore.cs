@@ -49,38 +49,53 @@ public sealed class UserAdminStore(NpgsqlDataSource db)
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    /// <summary>Open tasks per executor in the read model (it trails the grains by the projector's delay).</summary>
-    public async Task<Dictionary<string, int>> OpenTaskCountsAsync(CancellationToken ct = default)
+    /// <summary>
+    /// The read model's open tasks per executor, and which of the picks <paramref name="picks"/> names (asked for once
+    /// the counts are read) it already holds a task for, both from one snapshot of the database. The snapshot is taken
+    /// before the picks are asked for, so a pick made after that has its task projected after it too: a pick is in the
+    /// answer exactly when its task is in the counts (or already done), never one without the other. The answer carries
+    /// where its snapshot stands among others (<see cref="TaskLoad.IsNewerThan"/>).
+    /// </summary>
+    public async Task<TaskLoad> TaskLoadAsync(Func<IReadOnlyCollection<(string User, Guid Deal)>> picks, CancellationToken ct = default)
     {
-        var result = new Dictionary<string, int>();
-        await using var cmd = db.CreateCommand("SELECT executor, count(*)::int FROM deal_task WHERE status = 'Open' GROUP BY executor");
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        // The first statement fixes the transaction's snapshot; this one also says where it stands.
+        long xmax;
+        int inProgress;
+        await using (var cmd = new NpgsqlCommand(
+            "SELECT pg_snapshot_xmax(s)::text::bigint, (SELECT count(*)::int FROM pg_snapshot_xip(s)) FROM pg_current_snapshot() s", connection, tx))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
-            result[r.GetString(0)] = r.GetInt32(1);
+            await r.ReadAsync(ct);
+            (xmax, inProgress) = (r.GetInt64(0), r.GetInt32(1));
         }
 
-        return result;
-    }
-
-    /// <summary>Which (executor, deal) pairs the read model already holds an open or done task for, among the given deals.</summary>
-    public async Task<HashSet<(string User, Guid Deal)>> ProjectedTasksAsync(IReadOnlyCollection<Guid> deals, CancellationToken ct = default)
-    {
-        var result = new HashSet<(string, Guid)>();
-        if (deals.Count == 0)
+        var open = new Dictionary<string, int>();
+        await using (var cmd = new NpgsqlCommand("SELECT executor, count(*)::int FROM deal_task WHERE status = 'Open' GROUP BY executor", connection, tx))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
-            return result;
+            while (await r.ReadAsync(ct))
+            {
+                open[r.GetString(0)] = r.GetInt32(1);
+            }
         }
 
-        await using var cmd = db.CreateCommand("SELECT DISTINCT executor, deal_id FROM deal_task WHERE deal_id = ANY($1)");
-        cmd.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = deals.ToArray() });
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
+        var projected = new HashSet<(string, Guid)>();
+        var asked = picks();
+        if (asked.Count > 0)
         {
-            result.Add((r.GetString(0), r.GetGuid(1)));
+            await using var cmd = new NpgsqlCommand("SELECT DISTINCT executor, deal_id FROM deal_task WHERE deal_id = ANY($1)", connection, tx);
+            cmd.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = asked.Select(p => p.Deal).Distinct().ToArray() });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                projected.Add((r.GetString(0), r.GetGuid(1)));
+            }
         }
 
-        return result;
+        await tx.CommitAsync(ct);
+        return new TaskLoad(open, projected, xmax, inProgress);
     }
 
     public async Task<string?> ProcessOwnerAsync(string kind, CancellationToken ct = default)
@@ -166,4 +181,18 @@ public sealed class UserAdminStore(NpgsqlDataSource db)
         cmd.Parameters.Add(new NpgsqlParameter<DateOnly?> { TypedValue = u.AbsentUntil });
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = u.Deputy });
     }
+}
+
+/// <summary>
+/// Open tasks per executor and the picks they hold, as of one database snapshot. <see cref="Xmax"/> (the first
+/// transaction id not yet started) and <see cref="InProgress"/> (how many below it were still running) order snapshots
+/// as they were taken: a later one has a higher xmax, or the same xmax and fewer still running, and sees everything an
+/// earlier one saw.
+/// </summary>
+public sealed record TaskLoad(Dictionary<string, int> Open, HashSet<(string User, Guid Deal)> Projected, long Xmax, int InProgress)
+{
+    public static readonly TaskLoad None = new([], [], 0, 0);
+
+    /// <summary>Whether this snapshot saw at least what <paramref name="other"/> saw.</summary>
+    public bool IsNewerThan(TaskLoad other) => Xmax > other.Xmax || (Xmax == other.Xmax && InProgress <= other.InProgress);
 }

@@ -12,7 +12,8 @@ namespace SalesOrleans.ReadModel;
 /// </summary>
 public sealed class UserDirectory(UserStore store, CalendarStore calendars, UserAdminStore admin, RoutingKeywordStore keywordStore, TimeProvider clock) : IDealDirectory
 {
-    private Snapshot _snapshot = new([], [], [], []);
+    private Snapshot _snapshot = new([], [], []);
+    private TaskLoad _taskLoad = TaskLoad.None;
     private (IReadOnlyList<DepartmentKeywords> Lists, KeywordMatcher Matcher) _keywords = ([], KeywordMatcher.Empty);
 
     // Reloads overlap (a NOTIFY, the 30 s poll, an admin write's own reload): each takes a ticket when it starts reading,
@@ -45,31 +46,34 @@ public sealed class UserDirectory(UserStore store, CalendarStore calendars, User
         var (users, departments) = await store.LoadAllAsync(ct);
         var holidayCalendars = await calendars.LoadAllAsync(ct);
         var keywords = await keywordStore.LoadAllAsync(ct);
-        // Which picks the read model holds, asked before the counts: a task projected in between is counted twice for a
-        // while (a person looks busier), never missed.
-        var projected = await admin.ProjectedTasksAsync(_pendingPicks.Keys.Select(k => k.Deal).Distinct().ToArray(), ct);
-        var load = await admin.OpenTaskCountsAsync(ct);
-        var now = clock.GetUtcNow();
-        foreach (var (key, pick) in _pendingPicks)
-        {
-            if (projected.Contains(key) || now - pick.At > PickMemory)
-            {
-                _pendingPicks.TryRemove(key, out _);
-            }
-        }
-
-        var snapshot = new Snapshot(users, departments, holidayCalendars, load);
+        // The counts and which picks they hold, from one snapshot: each pick is counted once, by the counts or as pending.
+        var load = await admin.TaskLoadAsync(() => _pendingPicks.ToArray().Select(p => p.Key).ToList(), ct);
+        var snapshot = new Snapshot(users, departments, holidayCalendars);
         var matcher = new KeywordMatcher(keywords);
         lock (_install)
         {
-            if (ticket < _installedTicket)
+            if (ticket >= _installedTicket)
             {
-                return;
+                _installedTicket = ticket;
+                _snapshot = snapshot;
+                _keywords = (keywords, matcher);
             }
 
-            _installedTicket = ticket;
-            _snapshot = snapshot;
-            _keywords = (keywords, matcher);
+            // Counts are installed in the order of their database snapshots, not of the reloads' starts (a reload that
+            // started later may have read earlier). Only the counts installed forget the picks they hold, and only as
+            // they saw them: a pick on the same deal made meanwhile stays.
+            if (load.IsNewerThan(_taskLoad))
+            {
+                _taskLoad = load;
+                var now = clock.GetUtcNow();
+                foreach (var pick in _pendingPicks)
+                {
+                    if (load.Projected.Contains(pick.Key) || now - pick.Value.At > PickMemory)
+                    {
+                        _pendingPicks.TryRemove(pick);
+                    }
+                }
+            }
         }
     }
 
@@ -101,7 +105,7 @@ public sealed class UserDirectory(UserStore store, CalendarStore calendars, User
 
     /// <summary>Open tasks of a person: the read model's count at the last reload plus this node's role-based picks it did not show yet.</summary>
     public int OpenTasks(string user) =>
-        _snapshot.Load.GetValueOrDefault(user) + _pendingPicks.Where(p => p.Key.User == user).Sum(p => p.Value.Count);
+        _taskLoad.Open.GetValueOrDefault(user) + _pendingPicks.Where(p => p.Key.User == user).Sum(p => p.Value.Count);
 
     public string? DepartmentOf(string user) => Find(user)?.Department;
 
@@ -131,12 +135,11 @@ public sealed class UserDirectory(UserStore store, CalendarStore calendars, User
     private sealed class Snapshot
     {
         public Snapshot(IReadOnlyList<UserRecord> users, IReadOnlyList<DepartmentRecord> departments,
-            IReadOnlyList<HolidayCalendarRecord> holidayCalendars, Dictionary<string, int> load)
+            IReadOnlyList<HolidayCalendarRecord> holidayCalendars)
         {
             Users = users;
             Departments = departments;
             HolidayCalendars = holidayCalendars;
-            Load = load;
             ByName = users.ToDictionary(u => u.UserName);
             var byId = holidayCalendars.ToDictionary(c => c.Id);
             Calendars = users.ToDictionary(u => u.UserName, u => CalendarFor(u, CalendarIdOf(u, departments) is { } id ? byId.GetValueOrDefault(id) : null));
@@ -147,8 +150,6 @@ public sealed class UserDirectory(UserStore store, CalendarStore calendars, User
         public IReadOnlyList<DepartmentRecord> Departments { get; }
 
         public IReadOnlyList<HolidayCalendarRecord> HolidayCalendars { get; }
-
-        public Dictionary<string, int> Load { get; }
 
         public Dictionary<string, UserRecord> ByName { get; }
 
