@@ -33,11 +33,12 @@ public class SipTelephonyTests
         await sip.CallAsync("uac-fail", (anna, "74950000002", "Anna Lebedeva"), (boris, "74950000003", "Boris Kim"));
         await sip.CallAsync("uac-cancel", (clara, "74950000003", "Clara Berg"));
 
-        var calls = await Until(async () =>
+        IReadOnlyList<CallLogItem> seen = [];
+        var calls = await sip.Explained(() => Until(async () =>
         {
-            var all = await queries.ListCallsAsync(null, 50);
-            return all.Count == 5 && all.All(c => c.Settled) ? all : null;
-        }, "five settled calls");
+            seen = await queries.ListCallsAsync(null, 50);
+            return seen.Count == 5 && seen.All(c => c.Settled) ? seen : null;
+        }, "five settled calls"), () => string.Join("\n", seen.Select(c => $"{c.Caller} → {c.Called}: {c.Outcome}, settled {c.Settled}, events {string.Join(",", c.Events)}")));
         Assert.Equal(["answered", "answered", "busy", "cancelled", "no_answer"], calls.Select(c => c.Outcome).Order());
         Assert.All(calls, c => Assert.Equal("industrial", c.Department));
         Assert.All(calls.Where(c => c.Outcome == "answered"), c => Assert.InRange(c.DurationMs!.Value, 900, 5000));

@@ -58,7 +58,8 @@ public sealed partial class SipLab : IAsyncDisposable
                 .Replace("@RUNDIR@", $"{dir}/run");
             await File.WriteAllTextAsync(Path.Combine(dir, "kamailio.cfg"), config);
             // Absolute paths: the daemon changes directory to /.
-            await Run("/usr/sbin/kamailio", $"-f {dir}/kamailio.cfg -Y {dir}/run -m 64 -M 8 -P {dir}/run/kamailio.pid");
+            // Its log (webhook deliveries that failed) stays in the lab's folder for ProxyLogAsync.
+            await Run("/usr/sbin/kamailio", $"-f {dir}/kamailio.cfg -Y {dir}/run -m 64 -M 8 -P {dir}/run/kamailio.pid", log: Path.Combine(dir, "kamailio.log"));
             for (var i = 0; i < 50 && !File.Exists($"{dir}/run/kamailio.pid"); i++)
             {
                 await Task.Delay(50);
@@ -141,15 +142,44 @@ public sealed partial class SipLab : IAsyncDisposable
         }
     }
 
-    private static async Task<string> Run(string file, string args, params int[] okExitCodes)
+    /// <summary>
+    /// Runs a wait; if it times out, the timeout says what the test saw (<paramref name="seen"/>) and what the proxy
+    /// logged, so a failure on a busy CI machine tells a lost webhook delivery from a call that did not settle.
+    /// </summary>
+    public async Task<T> Explained<T>(Func<Task<T>> wait, Func<string> seen)
     {
-        var output = Path.Combine(Path.GetTempPath(), $"sip-{Guid.NewGuid():N}.out");
+        try
+        {
+            return await wait();
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\nseen:\n{seen()}\nproxy log:\n{await ProxyLogAsync()}", ex);
+        }
+    }
+
+    /// <summary>What the proxy logged (a webhook delivery it gave up on, for one): for a failing test's message.</summary>
+    public async Task<string> ProxyLogAsync()
+    {
+        var log = Path.Combine(_dir, "kamailio.log");
+        return File.Exists(log) ? await File.ReadAllTextAsync(log) : "";
+    }
+
+    private static Task<string> Run(string file, string args, params int[] okExitCodes) => Run(file, args, null, okExitCodes);
+
+    /// <param name="log">Where the output goes and stays (a daemon's log); otherwise a temporary file read and deleted.</param>
+    private static async Task<string> Run(string file, string args, string? log, params int[] okExitCodes)
+    {
+        var output = log ?? Path.Combine(Path.GetTempPath(), $"sip-{Guid.NewGuid():N}.out");
         // Output through a file: SIPp's and Kamailio's background children would hold a pipe open forever.
         using var process = Process.Start(new ProcessStartInfo("/bin/sh", $"-c \"exec {file} {args} > {output} 2>&1\"") { UseShellExecute = false })!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150));
         await process.WaitForExitAsync(timeout.Token);
         var text = File.Exists(output) ? await File.ReadAllTextAsync(output) : "";
-        File.Delete(output);
+        if (log is null)
+        {
+            File.Delete(output);
+        }
         if (!(okExitCodes.Length == 0 ? [0] : okExitCodes).Contains(process.ExitCode))
         {
             throw new InvalidOperationException($"{Path.GetFileName(file)} exited with {process.ExitCode}: {text[..Math.Min(text.Length, 2000)]}");
