@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
 using SalesOrleans.Tests.Integration;
 using SalesOrleans.Tests.Support;
 
@@ -99,5 +100,30 @@ public class AnalyticsApiTests
         Assert.Equal(0, refresh.GetProperty("openDeals").GetInt32());
         var forecast = await Json(await supervisor.GetAsync("/api/analytics/forecast"));
         Assert.Equal(21, forecast.GetProperty("months").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task The_background_refresh_scores_a_deal_opened_since_its_last_period()
+    {
+        // A period of three seconds instead of ten minutes: the refresher runs at start, then again on each tick.
+        await using var node = await TestNode.StartAsync(await TestDatabase.CreateAsync(),
+            configure: b => b.Configuration["Analytics:RefreshMinutes"] = "0.05");
+        var manager = await node.ClientAsync("k.weber");
+        var created = await manager.PostAsJsonAsync("/api/deals", new { processKind = "training-sales", title = "Word for 4", company = "Hansa Print", amount = 1200 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await Json(await manager.GetAsync(created.Headers.Location))).GetProperty("id").GetGuid();
+
+        await using var db = NpgsqlDataSource.Create(node.ConnectionString);
+        var scored = await Poll.Until<DateTime>(async () =>
+        {
+            await using var cmd = db.CreateCommand("SELECT scored_at FROM deal_fact WHERE deal_id = $1 AND scored_at IS NOT NULL");
+            cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+            return await cmd.ExecuteScalarAsync() is DateTime at ? at : null;
+        }, "the deal scored by the background refresh", seconds: 30);
+
+        // No closed history in this database: the model has not learned the process, so the deal keeps its stage's figure.
+        var win = (await Json(await manager.GetAsync($"/api/deals/{id}"))).GetProperty("win");
+        Assert.Equal("stage", win.GetProperty("source").GetString());
+        Assert.True(scored > DateTime.UtcNow.AddMinutes(-1), $"scored at {scored:O}");
     }
 }

@@ -65,6 +65,9 @@ public sealed class TestNode : IAsyncDisposable
             $"--Seed:DemoDeals={demoDeals}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
+            // Tests refresh the win-probability model when they mean to: a refresh on its 10-minute period would rescore
+            // every open deal and overwrite a score a test has just written (seen: a board test beside two CPU hogs).
+            "--Analytics:RefreshMinutes=0",
         ];
         var app = await NodeHost.BuildAsync(args, configure);
         await app.StartAsync();

@@ -57,7 +57,6 @@ public sealed partial class SecurityFixture : IAsyncLifetime
         {
             // The fuzz posts the public form many times; its own limit has a test of its own.
             b.Configuration["WebForm:PermitsPerMinute"] = "100000";
-            b.Configuration["Analytics:RefreshMinutes"] = "0";
         });
 
         var admin = await Node.ClientAsync("admin");
