@@ -34,6 +34,9 @@ public sealed class RecordingBalancer : IAsyncDisposable
     /// <summary>Every answer passed back, in order: the call, the event and the status.</summary>
     public ConcurrentQueue<(string CallId, string Event, int Status)> Answers { get; } = new();
 
+    /// <summary>Every answer other than a 2xx with what was posted and what came back: a failing test says why.</summary>
+    public ConcurrentQueue<(int Status, string Request, string Answer)> Refusals { get; } = new();
+
     public Uri Address => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     public static async Task<RecordingBalancer> StartAsync(IReadOnlyList<Uri> backends)
@@ -82,6 +85,11 @@ public sealed class RecordingBalancer : IAsyncDisposable
         }
 
         Answers.Enqueue((callId, name, status));
+        if (status is < 200 or > 299)
+        {
+            Refusals.Enqueue((status, System.Text.Encoding.UTF8.GetString(bytes), System.Text.Encoding.UTF8.GetString(answer)));
+        }
+
         context.Response.StatusCode = status;
         await context.Response.Body.WriteAsync(answer);
     }
