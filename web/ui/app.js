@@ -321,6 +321,8 @@ const App = {
     connection.onclose(() => { indicator()?.classList.remove('on'); App.offline(true); });
     await connection.start();
     indicator()?.classList.add('on');
+    // The page read what it shows before it listened: a change in between came as no push, so it reads once more.
+    await onConnected();
     document.body.dataset.live = 'on';
     return connection;
   },

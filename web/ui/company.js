@@ -13,7 +13,8 @@ const CompanyPage = {
     const reload = App.serial(() => CompanyPage.id ? CompanyPage.dossier() : CompanyPage.search(), 250);
     await reload();
     // Live on the search page too (the bell and the call pop-up); the dossier follows its customer's changes.
-    await App.live(kind => { if (CompanyPage.id && ['deal', 'order', 'contact', 'call'].includes(kind)) reload(); }, reload);
+    // The search page shows nothing that changes (a search and a form being typed): only the dossier is read again.
+    await App.live(kind => { if (CompanyPage.id && ['deal', 'order', 'contact', 'call'].includes(kind)) reload(); }, () => CompanyPage.id ? reload() : null);
   },
 
   section(id, title, ...children) {

@@ -78,4 +78,39 @@ const Merge = {
     select.dataset.options = signature;
     if (keep !== undefined && keep !== null) select.value = keep;
   },
+
+  // A part drawn anew as a whole (an order's detail with its forms) after a push: each field, by name, takes back what
+  // was typed or chosen in it over the fresh drawing, and the field being typed in keeps focus and caret. A value the
+  // server changed underneath keeps the typed one with a note. Not after one's own save: then the fresh drawing is the truth.
+  redraw(container, replace) {
+    const initial = el => el.type === 'checkbox' ? el.defaultChecked
+      : el.tagName === 'SELECT' ? ([...el.options].find(o => o.defaultSelected) ?? el.options[0])?.value : el.defaultValue;
+    const current = el => el.type === 'checkbox' ? el.checked : el.value;
+    const fields = root => [...root.querySelectorAll('input[name], textarea[name], select[name]')].filter(el => !['file', 'hidden', 'radio', 'button', 'submit'].includes(el.type));
+    // A field is known by its name within its form, and a form by its data attributes (one form per production order).
+    const key = el => `${JSON.stringify({ ...el.closest('form')?.dataset })}/${el.name}`;
+    const focused = container.contains(document.activeElement) ? document.activeElement : null;
+    const typed = new Map();
+    for (const el of fields(container)) {
+      if (!typed.has(key(el)) && (current(el) !== initial(el) || el === focused)) typed.set(key(el), { value: current(el), base: initial(el) });
+    }
+    const focusKey = focused?.name ? key(focused) : null;
+    let caret = null;
+    try { if (focused && typeof focused.selectionStart === 'number') caret = [focused.selectionStart, focused.selectionEnd]; } catch { caret = null; }
+    replace();
+    for (const el of fields(container)) {
+      const was = typed.get(key(el));
+      if (!was) continue;
+      typed.delete(key(el));
+      const server = initial(el);
+      if (el.type === 'checkbox') el.checked = was.value; else el.value = was.value;
+      if (server !== was.base && server !== was.value) {
+        Merge.note(el, App.t('merge.changedBy', 'changed by {who} to “{value}”', { who: App.t('merge.someone', 'someone'), value: String(server ?? '') || '—' }));
+      }
+      if (key(el) === focusKey) {
+        el.focus();
+        try { if (caret) el.setSelectionRange(...caret); } catch { /* number inputs have no caret to set */ }
+      }
+    }
+  },
 };

@@ -71,7 +71,8 @@ const Orders = {
     App.t('orders.none', 'No orders yet. Orders are made from a deal (its order stage) or imported from the old system.')));
   },
 
-  async show(id) {
+  // fresh: after one's own action the server's values replace the forms; a push keeps what is being typed (Merge.redraw).
+  async show(id, fresh = false) {
     Orders.selected = id;
     const detail = document.getElementById('detail');
     const result = await App.api('GET', `/api/orders/${id}`);
@@ -83,7 +84,7 @@ const Orders = {
       const payload = body ? body() : undefined;
       if (payload === null) return;
       const r = await App.api('POST', `/api/orders/${id}/${path}`, payload);
-      if (r.ok) await Orders.show(id); else message.replaceChildren(App.problem(r));
+      if (r.ok) await Orders.show(id, true); else message.replaceChildren(App.problem(r));
     }) }, label);
     const input = (name, label, attrs) => App.field(label, App.el('input', { name, ...attrs }));
     const value = (form, name) => form.querySelector(`[name=${name}]`).value;
@@ -138,7 +139,7 @@ const Orders = {
       numbers.map(n => [App.el('a', { href: `/api/orders/${id}/${kind}/${encodeURIComponent(n)}.pdf` }, `${n}.pdf`), ' ']));
     const m = key => x => App.fmt.money(x[key], o.currency);
     // replaceChildren would print a null as the text "null": the parts not shown are left out.
-    detail.replaceChildren(...[
+    const draw = () => detail.replaceChildren(...[
       App.el('h2', { id: 'orderTitle', dataset: { companyId: o.companyId || '' } }, `${o.customer} — ${Orders.status(o.status)}`),
       typeof CompanyPicker === 'undefined' ? '' : CompanyPicker.forOrder(o),
       App.el('div', {}, App.t('orders.who', 'Responsible: {who} · warehouse {warehouse} · total {total} · paid {paid}',
@@ -157,6 +158,8 @@ const Orders = {
       App.el('h3', {}, App.t('orders.shipments', 'Shipments')), App.table(o.shipments, null, null, App.t('orders.shipments.none', 'Nothing shipped yet.')), papers('shipments', o.shipments.map(s => s.waybill)),
       App.el('h3', {}, App.t('orders.invoices', 'Invoices')), App.table(o.invoices, null, null, App.t('orders.invoices.none', 'No invoice yet.')), papers('invoices', o.invoices.map(i => i.number)),
       App.el('h3', {}, App.t('orders.payments', 'Payments')), App.table(o.payments, null, null, App.t('orders.payments.none', 'No payment yet.'))].filter(part => part !== null && part !== undefined));
+    if (!fresh && detail.dataset.order === id) Merge.redraw(detail, draw); else draw();
+    detail.dataset.order = id;
   },
 };
 Orders.init();

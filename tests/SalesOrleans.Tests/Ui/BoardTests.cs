@@ -235,4 +235,59 @@ public class BoardTests(UiFixture fixture)
         await owner.Locator("#journal").WaitForAsync();
         await UiFixture.Screenshot(owner, "deal");
     }
+
+    [Fact]
+    public async Task A_deal_moved_while_the_board_reads_its_list_shows_in_its_new_column_without_a_reload()
+    {
+        var first = await CreateDeal("k.weber", "training-sales", "Elbe Druck");
+        var second = await CreateDeal("k.weber", "training-sales", "Haffkrug Hotel");
+        var api = await fixture.Node.ClientAsync("k.weber");
+        foreach (var id in new[] { first, second })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["request"] = "Excel for 6" })).StatusCode);
+        }
+
+        // The board's list reads are held after the server answered: the first before the page listens for pushes, the
+        // second (its catch-up once listening) while a push arrives. Each time the deal moves in between.
+        var page = await fixture.LoginAsync("k.weber", "/account.html");
+        var reads = 0;
+        var answered = new[] { Signal(), Signal() };
+        var release = new[] { Signal(), Signal() };
+        await page.RouteAsync(url => url.Contains("/api/deals?process=training-sales"), async route =>
+        {
+            var n = Interlocked.Increment(ref reads) - 1;
+            if (n > 1)
+            {
+                await route.ContinueAsync();
+                return;
+            }
+
+            var response = await route.FetchAsync();
+            answered[n].SetResult();
+            await release[n].Task;
+            await route.FulfillAsync(new() { Response = response });
+        });
+        await page.GotoAsync("/board.html?process=training-sales");
+        string In(string stage, Guid id) => $".column[data-stage='{stage}'] .card[data-id='{id}']";
+
+        // Moved after the first read and before the page listens: no push reaches it, so its catch-up read shows the move.
+        await answered[0].Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Move(first);
+        release[0].SetResult();
+        await answered[1].Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await page.Locator(In("first-contact", first)).WaitForAsync();
+
+        // Moved while the catch-up read is held: the push moves the card, and the older read does not move it back.
+        await Move(second);
+        await page.Locator(In("client-card", second)).WaitForAsync(new() { Timeout = 10_000 });
+        release[1].SetResult();
+        await UiFixture.WaitLive(page);
+        Assert.Equal(1, await page.Locator(In("client-card", first)).CountAsync());
+        Assert.Equal(1, await page.Locator(In("client-card", second)).CountAsync());
+        Assert.Equal(0, await page.Locator(In("first-contact", second)).CountAsync());
+
+        static TaskCompletionSource Signal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task Move(Guid id) => Assert.Equal(HttpStatusCode.OK,
+            (await api.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card", cancelOpenTasks = true })).StatusCode);
+    }
 }

@@ -79,4 +79,38 @@ public class OrderApprovalPageTests(UiFixture fixture)
 
         Task<JsonElement> WaitForOrder(Func<JsonElement, bool> done) => ApiSteps.WaitFor(api, $"/api/orders/{id}", done, 10);
     }
+
+    [Fact]
+    public async Task A_reason_being_typed_on_an_order_survives_the_responsible_changing_it_meanwhile()
+    {
+        var api = await fixture.Node.ClientAsync("a.ivanova");
+        var created = await api.PostAsJsonAsync("/api/orders", new
+        {
+            customer = "ИП Кузнецова", responsible = "a.ivanova", warehouse = "main", currency = "RUB",
+            lines = new[] { new { sku = "SKU-102", quantity = 1, price = 310000 } },
+        });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        Assert.True((await api.PostAsync($"/api/orders/{id}/submit", null)).IsSuccessStatusCode);
+
+        var head = await fixture.LoginAsync("o.smirnova", $"/orders.html?id={id}");
+        await UiFixture.WaitLive(head);
+        await head.Locator("#detail tr[data-step='supervisor'][data-status='Pending']").WaitForAsync(new() { Timeout = 10_000 });
+        const string Reason = "Скидка 12 % не согласована с коммерческим директором";
+        await head.FillAsync("#detail input[name=reason]", Reason);
+        await head.EvaluateAsync("() => document.getElementById('orderTitle').dataset.before = 'yes'");
+
+        // The responsible sets the contract meanwhile: the push draws the order anew, with the half-written reason in it.
+        var contract = await api.PostAsJsonAsync($"/api/orders/{id}/contract", new { contractNumber = "Д-2026/117", paymentTerms = "50 % предоплата" });
+        Assert.True(contract.IsSuccessStatusCode, await contract.Content.ReadAsStringAsync());
+        await head.WaitForFunctionAsync("() => document.getElementById('orderTitle') && !document.getElementById('orderTitle').dataset.before", null, new() { Timeout = 10_000 });
+        Assert.Equal(Reason, await head.InputValueAsync("#detail input[name=reason]"));
+        Assert.True(await head.EvaluateAsync<bool>("() => document.activeElement?.name === 'reason'"), "the reason keeps the focus");
+
+        await head.Locator("#detail button", new() { HasTextRegex = RejectButton }).ClickAsync();
+        await head.Locator("#detail [data-round='1'] tr[data-step='supervisor'][data-status='Rejected']").WaitForAsync(new() { Timeout = 10_000 });
+        var order = await ApiSteps.WaitFor(api, $"/api/orders/{id}", o => o.GetProperty("status").GetString() == "Revision", 10);
+        Assert.Equal(Reason, order.GetProperty("rejectionReason").GetString());
+        Assert.Equal("50 % предоплата", order.GetProperty("paymentTerms").GetString());
+    }
 }
