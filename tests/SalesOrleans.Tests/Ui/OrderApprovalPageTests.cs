@@ -23,14 +23,7 @@ public class OrderApprovalPageTests(UiFixture fixture)
     public async Task An_approver_rejects_with_a_reason_the_responsible_revises_and_resubmits_and_the_approver_approves_round_two()
     {
         var api = await fixture.Node.ClientAsync("a.ivanova");
-        var created = await api.PostAsJsonAsync("/api/orders", new
-        {
-            customer = "ООО «Северный Ветер»", responsible = "a.ivanova", warehouse = "main", currency = "EUR",
-            lines = new[] { new { sku = "SKU-102", quantity = 2, price = 3100 } },
-        });
-        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
-        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
-        Assert.True((await api.PostAsync($"/api/orders/{id}/submit", null)).IsSuccessStatusCode);
+        var id = await SubmittedOrder(api, "ООО «Северный Ветер»", "EUR", quantity: 2, price: 3100);
 
         // The responsible sees the route but no approve or reject button: she never approves her own order.
         var owner = await fixture.LoginAsync("a.ivanova", $"/orders.html?id={id}");
@@ -84,14 +77,7 @@ public class OrderApprovalPageTests(UiFixture fixture)
     public async Task A_reason_being_typed_on_an_order_survives_the_responsible_changing_it_meanwhile()
     {
         var api = await fixture.Node.ClientAsync("a.ivanova");
-        var created = await api.PostAsJsonAsync("/api/orders", new
-        {
-            customer = "ИП Кузнецова", responsible = "a.ivanova", warehouse = "main", currency = "RUB",
-            lines = new[] { new { sku = "SKU-102", quantity = 1, price = 310000 } },
-        });
-        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
-        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
-        Assert.True((await api.PostAsync($"/api/orders/{id}/submit", null)).IsSuccessStatusCode);
+        var id = await SubmittedOrder(api, "ИП Кузнецова", "RUB", quantity: 1, price: 310000);
 
         var head = await fixture.LoginAsync("o.smirnova", $"/orders.html?id={id}");
         await UiFixture.WaitLive(head);
@@ -112,5 +98,19 @@ public class OrderApprovalPageTests(UiFixture fixture)
         var order = await ApiSteps.WaitFor(api, $"/api/orders/{id}", o => o.GetProperty("status").GetString() == "Revision", 10);
         Assert.Equal(Reason, order.GetProperty("rejectionReason").GetString());
         Assert.Equal("50 % предоплата", order.GetProperty("paymentTerms").GetString());
+    }
+
+    /// <summary>An order of a.ivanova's for one line of SKU-102, sent for approval.</summary>
+    private static async Task<Guid> SubmittedOrder(HttpClient api, string customer, string currency, int quantity, decimal price)
+    {
+        var created = await api.PostAsJsonAsync("/api/orders", new
+        {
+            customer, responsible = "a.ivanova", warehouse = "main", currency,
+            lines = new[] { new { sku = "SKU-102", quantity, price } },
+        });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        Assert.True((await api.PostAsync($"/api/orders/{id}/submit", null)).IsSuccessStatusCode);
+        return id;
     }
 }
