@@ -250,6 +250,23 @@ const App = {
     return node;
   },
 
+  // Puts a freshly drawn part in place unless it draws the same as what stands, and says whether it did. A read that
+  // changed nothing (the catch-up read once the live connection stands, a push about another record) must not swap a
+  // button or row from under a pointer: a click whose press and release land on two different elements is no click.
+  // Kept elements keep their handlers, so those read the current record when clicked, not the one they were drawn from.
+  draw(container, ...nodes) {
+    if (App.drawsSame(container, nodes)) return false;
+    container.replaceChildren(...nodes.flat(Infinity).filter(node => node !== null && node !== undefined && node !== false));
+    return true;
+  },
+
+  // Whether nodes would draw exactly what container shows (markup only: typed values are not markup).
+  drawsSame(container, nodes) {
+    const copy = document.createElement(container.tagName);
+    for (const node of nodes.flat(Infinity)) if (node !== null && node !== undefined && node !== false) copy.append(node instanceof Node ? node.cloneNode(true) : String(node));
+    return copy.innerHTML === container.innerHTML;
+  },
+
   // An input with its visible label (screen readers and a tap on the text reach the input).
   field(label, input) { return App.el('label', { class: 'field' }, App.el('span', {}, label), input); },
 

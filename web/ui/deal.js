@@ -58,8 +58,8 @@ const DealCard = {
     main.dataset.seq = deal.seq;
     const ui = DealCard.ui;
     ui.title.textContent = `${deal.company}: ${deal.title}`;
-    ui.summary.replaceChildren(...DealCard.summary(deal).filter(Boolean), ...[DealLines.orderInfo(deal), ...DealCard.subProcesses(deal)].filter(Boolean));
-    ui.moves.replaceChildren(...DealCard.moves(deal, process).filter(Boolean));
+    App.draw(ui.summary, DealCard.summary(deal), DealLines.orderInfo(deal), DealCard.subProcesses(deal));
+    App.draw(ui.moves, DealCard.moves(deal, process));
     ui.map.replaceChildren(DealCard.map(deal, process, entries));
     DealCard.tasks(deal);
     DealCard.parameters(deal, changedBy);
@@ -185,7 +185,7 @@ const DealCard = {
     const message = App.el('div', { id: 'moveMessage' });
     if (d.status === 'Lost') {
       return App.can('deal.reopen')
-        ? [App.el('button', { class: 'primary', id: 'reopenDeal', onclick: () => DealCard.reopen(d) }, App.t('deal.reopen.button', 'Reopen the deal…')), message]
+        ? [App.el('button', { class: 'primary', id: 'reopenDeal', onclick: () => DealCard.reopen(DealCard.deal) }, App.t('deal.reopen.button', 'Reopen the deal…')), message]
         : [App.el('div', { class: 'muted' }, App.t('deal.reopen.who', 'Lost. Only the head of the department can reopen it.'))];
     }
     if (d.status !== 'Open') return [App.el('div', { class: 'muted' }, App.t('deal.closed', 'The deal is closed.'))];
@@ -200,7 +200,7 @@ const DealCard = {
       return button;
     });
     const lose = lostStage && App.can('deal.move')
-      ? App.el('button', { class: 'danger', id: 'markLost', onclick: () => DealCard.lose(d, process, lostStage) }, App.t('deal.lost.button', 'Mark as lost…'))
+      ? App.el('button', { class: 'danger', id: 'markLost', onclick: () => DealCard.lose(DealCard.deal, DealCard.definition, lostStage) }, App.t('deal.lost.button', 'Mark as lost…'))
       : null;
     return [
       App.el('div', { class: 'move-bar' }, App.el('div', { class: 'forward' }, forward.length ? forward.flatMap(b => [b, ' ']) : App.el('span', { class: 'muted' }, App.t('deal.moves.none', 'No forward move from this stage.'))), lose),

@@ -56,7 +56,7 @@ const Orders = {
     const list = document.getElementById('list');
     if (!result.ok) { list.replaceChildren(App.problem(result)); return; }
     const money = key => o => App.fmt.money(o[key], o.currency);
-    list.replaceChildren(App.table(result.data, [
+    App.draw(list, App.table(result.data, [
       { key: 'customer', label: App.t('orders.col.customer', 'Customer') },
       { key: 'responsible', label: App.t('orders.col.responsible', 'Responsible'), value: o => App.name(o.responsible) },
       { key: 'status', label: App.t('orders.col.status', 'Status'), value: o => Orders.status(o.status) },
@@ -139,7 +139,7 @@ const Orders = {
       numbers.map(n => [App.el('a', { href: `/api/orders/${id}/${kind}/${encodeURIComponent(n)}.pdf` }, `${n}.pdf`), ' ']));
     const m = key => x => App.fmt.money(x[key], o.currency);
     // replaceChildren would print a null as the text "null": the parts not shown are left out.
-    const draw = () => detail.replaceChildren(...[
+    const parts = [
       App.el('h2', { id: 'orderTitle', dataset: { companyId: o.companyId || '' } }, `${o.customer} — ${Orders.status(o.status)}`),
       typeof CompanyPicker === 'undefined' ? '' : CompanyPicker.forOrder(o),
       App.el('div', {}, App.t('orders.who', 'Responsible: {who} · warehouse {warehouse} · total {total} · paid {paid}',
@@ -157,8 +157,10 @@ const Orders = {
       OrderProduction.view(o, act, input, value),
       App.el('h3', {}, App.t('orders.shipments', 'Shipments')), App.table(o.shipments, null, null, App.t('orders.shipments.none', 'Nothing shipped yet.')), papers('shipments', o.shipments.map(s => s.waybill)),
       App.el('h3', {}, App.t('orders.invoices', 'Invoices')), App.table(o.invoices, null, null, App.t('orders.invoices.none', 'No invoice yet.')), papers('invoices', o.invoices.map(i => i.number)),
-      App.el('h3', {}, App.t('orders.payments', 'Payments')), App.table(o.payments, null, null, App.t('orders.payments.none', 'No payment yet.'))].filter(part => part !== null && part !== undefined));
-    if (!fresh && detail.dataset.order === id) Merge.redraw(detail, draw); else draw();
+      App.el('h3', {}, App.t('orders.payments', 'Payments')), App.table(o.payments, null, null, App.t('orders.payments.none', 'No payment yet.'))].filter(part => part !== null && part !== undefined);
+    const draw = () => detail.replaceChildren(...parts);
+    if (fresh || detail.dataset.order !== id) draw();
+    else if (!App.drawsSame(detail, parts)) Merge.redraw(detail, draw);
     detail.dataset.order = id;
   },
 };

@@ -20,7 +20,7 @@ const Stock = {
     document.getElementById('warehouses').replaceChildren(...warehouses.map(w => App.el('option', { value: w })));
     // Quantities stay plain numbers in their cells (data-value keeps the exact one for scripts and tests).
     const qty = key => ({ key, value: i => App.el('span', { dataset: { value: i[key] } }, App.fmt.number(i[key])) });
-    list.replaceChildren(App.table(result.data, [
+    App.draw(list, App.table(result.data, [
       { key: 'sku', label: App.t('stock.col.sku', 'SKU') }, { key: 'name', label: App.t('stock.col.name', 'Name') },
       { key: 'warehouse', label: App.t('stock.col.warehouse', 'Warehouse') },
       { ...qty('onHand'), label: App.t('stock.col.onHand', 'On hand') }, { ...qty('reserved'), label: App.t('stock.col.reserved', 'Reserved') },
@@ -31,16 +31,17 @@ const Stock = {
       : App.t('stock.none', 'No stock yet. Receive goods below or import the catalog.')));
   },
   async show(sku) {
-    Stock.selected = sku;
     const detail = document.getElementById('detail');
-    detail.replaceChildren(App.loading(3));
+    // Another SKU shows a placeholder while it loads; the one shown stays until its fresh drawing replaces it.
+    if (Stock.selected !== sku) detail.replaceChildren(App.loading(3));
+    Stock.selected = sku;
     const [item, movements, reservations] = await Promise.all([
       App.api('GET', `/api/stock/${encodeURIComponent(sku)}`),
       App.api('GET', `/api/stock/${encodeURIComponent(sku)}/movements?limit=50`),
       App.can('reservation.read') ? App.api('GET', `/api/reservations?sku=${encodeURIComponent(sku)}&open=true`) : Promise.resolve({ ok: true, data: [] })]);
     if (!item.ok) { detail.replaceChildren(App.problem(item)); return; }
     const warehouses = item.data.warehouses || [item.data];
-    detail.replaceChildren(App.el('h2', {}, sku),
+    App.draw(detail, App.el('h2', {}, sku),
       ...warehouses.flatMap(w => [App.el('h3', {}, App.t('stock.summary', '{warehouse}: on hand {onHand}, reserved {reserved}, available {available}',
         { warehouse: w.warehouse, onHand: App.fmt.number(w.onHand), reserved: App.fmt.number(w.reserved), available: App.fmt.number(w.available) })),
         App.table(w.batches, null, null, App.t('stock.batches.none', 'No batches in this warehouse.'))]),

@@ -61,14 +61,14 @@ const Supervisor = {
     const people = App.pickable(App.me.capabilities['deal.read'] === 'all' ? null : App.me.department, ['manager', 'supervisor']).map(p => p.userName);
     if (people.join() !== Supervisor.people.join()) { Supervisor.people = people; Supervisor.rows.clear(); Supervisor.draw(); }
     const present = m => !m ? '' : m.absent ? App.t('supervisor.absent', 'absent') : m.onShift ? App.t('common.yes', 'yes') : App.t('supervisor.offShift', 'off shift');
-    document.querySelector('#workload tbody').replaceChildren(...(workload.ok ? workload.data : []).map(w =>
+    App.draw(document.querySelector('#workload tbody'), (workload.ok ? workload.data : []).map(w =>
       App.el('tr', { dataset: { user: w.user } }, App.el('td', {}, App.name(w.user)), App.el('td', { class: 'open' }, w.openTasks),
         App.el('td', { class: 'overdue' }, w.overdueTasks), App.el('td', {}, w.openDeals),
         App.el('td', { class: 'leads' }, members.get(w.user)?.openLeads ?? ''),
         App.el('td', {}, present(members.get(w.user))))));
     const reviews = (tasks.ok ? tasks.data : []).filter(t => t.templateId === 'lost-review' || t.stage === 'lost' || t.title.startsWith('Review lost deal'));
     const title = t => App.taskTitle(App.processes.get(t.processKind), t, { title: t.dealTitle, lostReason: t.lostReason, owner: t.dealOwner });
-    document.getElementById('reviews').replaceChildren(...(reviews.length ? reviews.map(t =>
+    App.draw(document.getElementById('reviews'), (reviews.length ? reviews.map(t =>
       App.el('li', { dataset: { task: `${t.dealId}/${t.taskId}` } }, App.el('a', { href: `/deal.html?id=${t.dealId}` }, title(t)),
         ' — ', App.t('supervisor.reviewBy', '{who}, due {when}', { who: App.name(t.executor), when: App.fmt.dateTime(t.deadline) })))
       : [App.el('li', { class: 'muted' }, App.t('supervisor.noReviews', 'No lost deal is waiting for a review.'))]));

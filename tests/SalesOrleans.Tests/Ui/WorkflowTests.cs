@@ -187,6 +187,29 @@ public class WorkflowTests(UiFixture fixture)
     }
 
     [Fact]
+    public async Task A_click_pressed_while_the_deal_card_reads_itself_again_opens_its_dialog()
+    {
+        // The card reads itself once more when its live connection stands (and on every push about the deal). A read that
+        // changed nothing must keep the buttons: a press on one, a redraw, and the release on its replacement is no click.
+        var id = await CreateDeal("l.braun", "Excel refresher", "Ostsee Druck");
+        var page = await fixture.LoginAsync("l.braun", $"/deal.html?id={id}");
+        await UiFixture.WaitLive(page);
+        var box = await page.Locator("#markLost").BoundingBoxAsync();
+        Assert.NotNull(box);
+        await page.Mouse.MoveAsync(box.X + (box.Width / 2), box.Y + (box.Height / 2));
+        await page.Mouse.DownAsync();
+        await page.EvaluateAsync("() => DealCard.reload()");
+        await page.Mouse.UpAsync();
+        await page.Locator("#lostDialog").WaitForAsync(Soon);
+        await page.Keyboard.PressAsync("Escape");
+
+        // A real change still shows: the card follows a parameter set by someone else.
+        var manager = await fixture.Node.ClientAsync("l.braun");
+        Assert.Equal(HttpStatusCode.OK, (await manager.PostAsJsonAsync($"/api/deals/{id}/parameters", new Dictionary<string, string> { ["request"] = "Excel for 9 clerks" })).StatusCode);
+        await page.WaitForFunctionAsync("() => document.querySelector('#parameters input[name=request]')?.value === 'Excel for 9 clerks'", null, new() { Timeout = 15_000 });
+    }
+
+    [Fact]
     public async Task A_new_deal_task_rings_its_executors_bell_and_opens_the_deal()
     {
         var page = await fixture.LoginAsync("k.weber", "/tasks.html");
