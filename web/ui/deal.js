@@ -81,6 +81,8 @@ const DealCard = {
       title: App.el('h1'),
       summary: App.el('section', { class: 'panel', id: 'summary' }),
       moves: App.el('div'),
+      // Outside the drawn moves, so a refusal stays readable when the card reads itself again.
+      moveMessage: App.el('div', { id: 'moveMessage' }),
       map: App.el('div'),
       taskList: App.el('div', { class: 'task-list' }),
       lines: App.el('div'),
@@ -98,7 +100,7 @@ const DealCard = {
     ui.lines.replaceChildren(ui.linesForm.node);
     main.replaceChildren(
       ui.title, ui.summary,
-      section('moves', App.t('deal.moves.title', 'Move'), ui.moves),
+      section('moves', App.t('deal.moves.title', 'Move'), ui.moves, ui.moveMessage),
       section('details', App.t('deal.details.title', 'Deal details'), ui.details.node),
       section('processMap', App.t('deal.map.title', 'Process map'), ui.map),
       App.el('div', { class: 'grid' },
@@ -182,10 +184,10 @@ const DealCard = {
   // Forward moves are buttons; losing the deal is a separate, deliberate action with its own dialog; a lost deal can
   // be reopened by the head of its department.
   moves(d, process) {
-    const message = App.el('div', { id: 'moveMessage' });
+    const message = DealCard.ui.moveMessage;
     if (d.status === 'Lost') {
       return App.can('deal.reopen')
-        ? [App.el('button', { class: 'primary', id: 'reopenDeal', onclick: () => DealCard.reopen(DealCard.deal) }, App.t('deal.reopen.button', 'Reopen the deal…')), message]
+        ? [App.el('button', { class: 'primary', id: 'reopenDeal', onclick: () => DealCard.reopen(DealCard.deal) }, App.t('deal.reopen.button', 'Reopen the deal…'))]
         : [App.el('div', { class: 'muted' }, App.t('deal.reopen.who', 'Lost. Only the head of the department can reopen it.'))];
     }
     if (d.status !== 'Open') return [App.el('div', { class: 'muted' }, App.t('deal.closed', 'The deal is closed.'))];
@@ -195,7 +197,7 @@ const DealCard = {
       const button = App.el('button', { class: 'primary', dataset: { move: to } }, `→ ${stageOf(to) ? App.local(stageOf(to).name, stageOf(to).names) : to}`);
       button.addEventListener('click', DealCard.busy(button, async () => {
         const r = await App.moveDeal(d.id, { toStage: to });
-        if (r.ok) await DealCard.reload(); else message.replaceChildren(App.problem(r));
+        if (r.ok) { message.replaceChildren(); await DealCard.reload(); } else message.replaceChildren(App.problem(r));
       }));
       return button;
     });
@@ -205,7 +207,6 @@ const DealCard = {
     return [
       App.el('div', { class: 'move-bar' }, App.el('div', { class: 'forward' }, forward.length ? forward.flatMap(b => [b, ' ']) : App.el('span', { class: 'muted' }, App.t('deal.moves.none', 'No forward move from this stage.'))), lose),
       d.missingToLeave.length ? App.el('div', { class: 'muted' }, App.t('deal.moves.missing', 'To leave this stage: {missing}', { missing: d.missingToLeave.join('; ') })) : null,
-      message,
     ];
   },
 

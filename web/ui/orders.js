@@ -79,7 +79,10 @@ const Orders = {
     if (!result.ok) { detail.replaceChildren(App.problem(result)); return; }
     const o = result.data;
     const allowed = new Set(o.allowed || []);
-    const message = App.el('div', { 'aria-live': 'polite' });
+    // One message element for the order shown, carried into every drawing of it: a refusal stays readable when a push
+    // draws the order anew; another order, or one's own action that went through, starts it empty.
+    if (fresh || detail.dataset.order !== id || !Orders.message) Orders.message = App.el('div', { 'aria-live': 'polite' });
+    const message = Orders.message;
     const act = (label, path, body) => App.el('button', { type: 'button', onclick: e => App.busy(e.currentTarget, async () => {
       const payload = body ? body() : undefined;
       if (payload === null) return;

@@ -36,6 +36,9 @@ public class OrderApprovalPageTests(UiFixture fixture)
         await head.Locator("#detail tr[data-step='supervisor'][data-status='Pending']").WaitForAsync(new() { Timeout = 10_000 });
         await head.Locator("#detail button", new() { HasTextRegex = RejectButton }).ClickAsync();
         await head.Locator("#detail [role=alert]").WaitForAsync();
+        // A push draws the order anew: the refusal stays.
+        await head.EvaluateAsync("() => Orders.show(Orders.selected)");
+        Assert.Equal(1, await head.Locator("#detail [role=alert]").CountAsync());
         await head.FillAsync("#detail input[name=reason]", "Цена ниже прайса на 3 % — нужна предоплата");
         await head.Locator("#detail button", new() { HasTextRegex = RejectButton }).ClickAsync();
         var rejected = head.Locator("#detail [data-round='1'] tr[data-step='supervisor'][data-status='Rejected']");

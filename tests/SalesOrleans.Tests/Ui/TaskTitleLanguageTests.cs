@@ -66,6 +66,8 @@ public class TaskTitleLanguageTests(UiFixture fixture)
         await move.ClickAsync();
         var message = page.Locator("#moveMessage .error");
         await message.WaitForAsync(Soon);
+        // The card reads itself again (its catch-up once live, any push): the refusal stays readable.
+        await page.EvaluateAsync("() => DealCard.reload()");
         Assert.Equal($"Переводить сделку по этапам может только ответственный ({owner}) или руководитель отдела.", (await message.InnerTextAsync()).Trim());
 
         var view = JsonDocument.Parse(await (await fixture.Node.ClientAsync(owner)).GetStringAsync($"/api/deals/{deal}")).RootElement;
