@@ -15,6 +15,7 @@ const CustomerAnalytics = {
       const body = document.querySelector(`#${id} tbody`);
       if (!result.ok) { body.replaceChildren(App.el('tr', {}, App.el('td', { colspan: 7 }, App.problem(result)))); return; }
       body.replaceChildren(...result.data.map(r => App.el('tr', { dataset: { dimension: r.dimension, key: r.key } }, cells(r).map(c => App.el('td', {}, c)))));
+      App.stack(body.closest('table'));
     };
     fill('claimStats', claims, r => [by(r.dimension), key(r), App.fmt.number(r.claims), App.fmt.number(r.open), App.fmt.number(r.overdue),
       App.fmt.number(r.cost), r.averageHoursToResolve == null ? '—' : App.fmt.number(r.averageHoursToResolve)]);

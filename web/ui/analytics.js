@@ -155,8 +155,11 @@ const Analytics = {
   },
   // A table's rows, or one row saying there is nothing for this filter.
   rows(selector, rows, columns) {
-    document.querySelector(selector).replaceChildren(...(rows.length ? rows
+    const body = document.querySelector(selector);
+    body.replaceChildren(...(rows.length ? rows
       : [App.el('tr', {}, App.el('td', { colspan: String(columns), class: 'muted' }, App.t('analytics.empty', 'Nothing in this period for this filter. Widen the dates or clear the filter.')))]));
+    // On a phone a report's rows become cards (six or seven columns do not fit 390 px).
+    App.stack(body.closest('table'));
   },
 
   leadFate(rows) {

@@ -229,7 +229,11 @@ const App = {
     const headers = head ? [...head.cells].map(c => c.textContent.trim()) : [];
     for (const row of table.rows) {
       if (row === head) continue;
-      [...row.cells].forEach((cell, i) => { if (cell.tagName === 'TD' && cell.dataset.label !== (headers[i] || '')) cell.dataset.label = headers[i] || ''; });
+      // A cell across several columns (a "nothing here" row) speaks for the whole row: no column name above it.
+      [...row.cells].forEach((cell, i) => {
+        const label = cell.colSpan > 1 ? '' : headers[i] || '';
+        if (cell.tagName === 'TD' && cell.dataset.label !== label) cell.dataset.label = label;
+      });
     }
     return table;
   },
@@ -501,8 +505,10 @@ const App = {
       : typeof v === 'number' ? App.fmt.number(v)
       : typeof v === 'object' ? (Array.isArray(v) ? v.map(cell).join(', ') : Object.entries(v).map(([k, x]) => `${App.header_(k)}: ${cell(x)}`).join('; '))
       : /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v) ? App.fmt.dateTime(v) : String(v);
-    return App.el('table', {}, App.el('thead', {}, App.el('tr', {}, cols.map(c => App.el('th', { scope: 'col' }, c.label ?? App.header_(c.key))))),
-      App.el('tbody', {}, items.map(item => App.el('tr', rowAttrs ? rowAttrs(item) : {}, cols.map(c => App.el('td', {}, c.value ? c.value(item) : cell(item[c.key])))))));
+    // At phone size a row becomes a card, each value under its column's name (App.stack): an order's lines, a stock
+    // item's batches or an approval route would otherwise squeeze their columns to a letter a line.
+    return App.stack(App.el('table', {}, App.el('thead', {}, App.el('tr', {}, cols.map(c => App.el('th', { scope: 'col' }, c.label ?? App.header_(c.key))))),
+      App.el('tbody', {}, items.map(item => App.el('tr', rowAttrs ? rowAttrs(item) : {}, cols.map(c => App.el('td', {}, c.value ? c.value(item) : cell(item[c.key]))))))));
   },
 
   param(name) { return new URLSearchParams(location.search).get(name); },

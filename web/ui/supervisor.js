@@ -87,6 +87,7 @@ const Supervisor = {
     for (const th of document.querySelectorAll('#stuck th[data-sort]')) th.setAttribute('aria-sort', th.dataset.sort === key ? (asc ? 'ascending' : 'descending') : 'none');
     // The people list is part of each row (the reassign choice), so a change in it draws the rows again.
     App.keyedRows(document.querySelector('#stuck tbody'), rows, d => d.id, Supervisor.row, Supervisor.rows);
+    App.stack(document.getElementById('stuck'));
     document.getElementById('stuckState').replaceChildren(rows.length ? '' : App.empty(Supervisor.deals.size
       ? App.t('supervisor.noMatch', 'No deal matches the filter. Clear the filter to see every open deal.')
       : App.t('supervisor.noDeals', 'No open deals in your department. New deals appear here as soon as they are opened.')));

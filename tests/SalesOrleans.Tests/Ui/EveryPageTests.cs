@@ -22,6 +22,46 @@ public class EveryPageTests(UiFixture fixture)
     [Fact]
     public async Task Every_page_opens_for_its_role_without_a_console_error_or_a_failed_request()
     {
+        var visits = await Visits();
+        var pages = Directory.GetFiles(Path.Combine(RepositoryRoot(), "web", "ui"), "*.html").Select(f => Path.GetFileName(f)!).Order().ToList();
+        Assert.Equal(pages, visits.Select(v => v.File).Distinct().Order().ToList());
+
+        var problems = await Open(visits, 1400, 900, page => Task.FromResult<IEnumerable<string>>([]));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>
+    /// Every page on a phone (390×844), with a deal, a company and an order of its own in it: nothing wider than the
+    /// screen, and no table column squeezed so narrow that its words break a few letters a line (a table's rows become
+    /// cards there, see App.stack).
+    /// </summary>
+    [Fact]
+    public async Task Every_page_fits_a_phone_without_a_column_squeezed_to_a_few_letters_a_line()
+    {
+        var problems = await Open(await Visits(), 390, 844, async page =>
+        {
+            var found = new List<string>();
+            var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+            if (width > 391)
+            {
+                found.Add($"the page is {width} px wide");
+            }
+
+            // A visible cell at most 60 px wide whose text runs over three lines or more, with a word of four letters in it.
+            found.AddRange(await page.EvaluateAsync<string[]>("""
+                () => [...document.querySelectorAll('main td, main th')].filter(c => {
+                  const r = c.getBoundingClientRect(), font = parseFloat(getComputedStyle(c).fontSize) || 14;
+                  return r.width > 0 && r.width <= 60 && r.height > 3 * 1.3 * font && /[^\s]{4,}/u.test(c.textContent);
+                }).slice(0, 5).map(c => `${c.closest('table')?.id || c.closest('section, [id]')?.id || 'a table'}: “${c.textContent.trim().slice(0, 30)}” in a cell ${Math.round(c.getBoundingClientRect().width)} px wide`)
+                """));
+            return found;
+        });
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>Every page, who opens it, and what shows it has drawn: a real deal, company and order where a page shows one.</summary>
+    private async Task<PageVisit[]> Visits()
+    {
         var keller = await fixture.Node.ClientAsync("e.keller");
         var deal = await keller.PostAsJsonAsync("/api/deals", new { processKind = "training-sales", title = "Konfliktmanagement", company = "Stadtwerke Lüneburg", amount = 6300, owner = "k.weber" });
         Assert.Equal(HttpStatusCode.Created, deal.StatusCode);
@@ -30,7 +70,18 @@ public class EveryPageTests(UiFixture fixture)
         Assert.Equal(HttpStatusCode.Created, company.StatusCode);
         var companyId = JsonDocument.Parse(await company.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
 
-        PageVisit[] visits =
+        // An order with lines, sent for approval (its route is a table too), for its responsible to open.
+        var ivanova = await fixture.Node.ClientAsync("a.ivanova");
+        var order = await ivanova.PostAsJsonAsync("/api/orders", new
+        {
+            customer = "ООО «Торговый дом Северо-Западный регион»", responsible = "a.ivanova", warehouse = "main", currency = "RUB",
+            lines = new[] { new { sku = "SKU-102", quantity = 12, price = 31250.50m } },
+        });
+        Assert.True(order.IsSuccessStatusCode, await order.Content.ReadAsStringAsync());
+        var orderId = JsonDocument.Parse(await order.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        Assert.True((await ivanova.PostAsync($"/api/orders/{orderId}/submit", null)).IsSuccessStatusCode);
+
+        return
         [
             new("access.html", "admin", "/access.html", "#matrix tbody tr"),
             new("account.html", "k.weber", "/account.html", "body[data-ready=on]"),
@@ -48,14 +99,20 @@ public class EveryPageTests(UiFixture fixture)
             new("mail.html", "s.volkov", "/mail.html", "body[data-ready=on]"),
             new("ops.html", "admin", "/ops.html", "#silos tbody tr"),
             new("orders.html", "w.lager", "/orders.html", "#list *"),
+            new("orders.html", "a.ivanova", $"/orders.html?id={orderId}", "#detail tr[data-step]"),
             new("processes.html", "e.keller", "/processes.html?kind=training-sales", "body[data-ready=on]"),
             new("stock.html", "w.lager", "/stock.html", "#list table"),
             new("supervisor.html", "e.keller", "/supervisor.html", "#workload tbody tr"),
             new("tasks.html", "k.weber", "/tasks.html", $"#tasks tbody tr[data-task^='{dealId}/']"),
         ];
-        var pages = Directory.GetFiles(Path.Combine(RepositoryRoot(), "web", "ui"), "*.html").Select(f => Path.GetFileName(f)!).Order().ToList();
-        Assert.Equal(pages, visits.Select(v => v.File).Distinct().Order().ToList());
+    }
 
+    /// <summary>
+    /// Opens each page at the given size and collects what went wrong: a console error, an uncaught exception, a failed
+    /// or refused request, a page not drawn, and whatever <paramref name="check"/> finds once the page has settled.
+    /// </summary>
+    private async Task<List<string>> Open(PageVisit[] visits, int width, int height, Func<IPage, Task<IEnumerable<string>>> check)
+    {
         var problems = new List<string>();
         var contexts = new Dictionary<string, IBrowserContext>();
         foreach (var visit in visits)
@@ -65,7 +122,7 @@ public class EveryPageTests(UiFixture fixture)
             {
                 context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
                 {
-                    BaseURL = fixture.Node.Address.ToString().TrimEnd('/'), ViewportSize = new ViewportSize { Width = 1400, Height = 900 }, Locale = "en-US",
+                    BaseURL = fixture.Node.Address.ToString().TrimEnd('/'), ViewportSize = new ViewportSize { Width = width, Height = height }, Locale = "en-US",
                 });
                 if (visit.User is { } user)
                 {
@@ -92,15 +149,17 @@ public class EveryPageTests(UiFixture fixture)
                     await UiFixture.WaitForAddress(page, Regex.Escape(home) + "$");
                 }
 
-                await page.Locator(visit.Ready).First.WaitForAsync(new() { Timeout = 30_000 });
+                // Attached, not visible: a table's head row is hidden on a phone, where its rows are cards.
+                await page.Locator(visit.Ready).First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
                 // A page with a live connection has loaded before it connects (App.live comes after the first load).
                 if (await page.Locator("script[src='/signalr.min.js']").CountAsync() > 0)
                 {
                     await page.WaitForSelectorAsync("body[data-live=on]", new() { Timeout = 30_000 });
                 }
 
-                // Whatever the page asked for has come back (no request still open), then the page is left.
+                // Whatever the page asked for has come back (no request still open), then the page is looked at and left.
                 await page.WaitForLoadStateAsync(LoadState.NetworkIdle, new() { Timeout = 30_000 });
+                problems.AddRange((await check(page)).Select(p => $"{what}: {p}"));
             }
             catch (TimeoutException e)
             {
@@ -118,7 +177,7 @@ public class EveryPageTests(UiFixture fixture)
             await context.CloseAsync();
         }
 
-        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        return problems;
     }
 
     private static string RepositoryRoot()
