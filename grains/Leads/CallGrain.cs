@@ -49,7 +49,7 @@ public sealed class CallGrain(
 
     public async Task<bool> Record(CallEvent callEvent)
     {
-        if (!S.Apply(this.GetPrimaryKeyString()[Prefix.Length..], callEvent, directory.UserAtExtension, clock.GetUtcNow(), options.Value.CallSettleDelay))
+        if (!S.Apply(this.GetPrimaryKeyString()[Prefix.Length..], callEvent, directory.UserAtExtension, clock.GetUtcNow(), options.Value.CallSettleDelay, options.Value.CallEndLimit))
         {
             return false;
         }
@@ -60,9 +60,20 @@ public sealed class CallGrain(
         return true;
     }
 
-    /// <summary>The sweep's wake-up: the stored marks to the follow-up grain, which clears them once the work is done.</summary>
-    public Task Resume()
+    /// <summary>
+    /// The sweeps' wake-up: a call whose end is overdue is judged without it (DueWakeSweeper, grain_state.wake_at); the
+    /// stored marks go to the follow-up grain, which clears them once the work is done (FollowUpSweeper).
+    /// </summary>
+    public async Task Resume()
     {
+        if (S.CallId is not null && S.GiveUpEnd(clock.GetUtcNow()))
+        {
+            logger.LogInformation("Call {CallId}: no end event within {Limit}; judged without one", S.CallId, options.Value.CallEndLimit);
+            await Save();
+            HandOver();
+            return;
+        }
+
         if (S.CallId is not null)
         {
             // Storage says due; memory may say otherwise (a write that failed after memory moved on): confirm the log,
@@ -73,11 +84,9 @@ public sealed class CallGrain(
             }
             else
             {
-                return Save();
+                await Save();
             }
         }
-
-        return Task.CompletedTask;
     }
 
     public Task<CallView?> Get() => Task.FromResult(S.CallId is null ? null : S.View());

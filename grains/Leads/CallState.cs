@@ -8,10 +8,13 @@ namespace SalesOrleans.Leads;
 /// after an acknowledgement (IWorkDue, grain_state.work_due). Each change is a plain method here — no awaits, no
 /// grains — and <see cref="CallGrain"/> writes the state once after it.
 /// </summary>
-public sealed class CallState : IWorkDue
+public sealed class CallState : IWorkDue, IWakeDue
 {
-    /// <summary>Adds an event (kept in timestamp order, a repeat ignored); false for a repeat, which changes nothing.</summary>
-    public bool Apply(string callId, CallEvent callEvent, Func<string, string?> userAtExtension, DateTimeOffset now, TimeSpan settleDelay)
+    /// <summary>
+    /// Adds an event (kept in timestamp order, a repeat ignored); false for a repeat, which changes nothing. A call
+    /// without its end is given up on <paramref name="endLimit"/> after its last event (see <see cref="GiveUpEnd"/>).
+    /// </summary>
+    public bool Apply(string callId, CallEvent callEvent, Func<string, string?> userAtExtension, DateTimeOffset now, TimeSpan settleDelay, TimeSpan endLimit)
     {
         if (!CallAssembly.Add(Events, new CallEventRecord(callEvent.Event, callEvent.Ts, callEvent.HangupBy, callEvent.DurationMs, callEvent.SipCode)))
         {
@@ -36,6 +39,12 @@ public sealed class CallState : IWorkDue
             SettleAt = now + settleDelay;
         }
 
+        // Moved on only by more than a tenth of the limit: events seconds apart keep the stored wake, so their writes
+        // change no indexed column and stay in place (HOT) on the telephony path.
+        EndBy = Settled || HasEnd || EndGivenUp ? null
+            : EndBy is { } endBy && now + endLimit - endBy <= endLimit / 10 ? endBy
+            : now + endLimit;
+
         Changed();
         return true;
     }
@@ -53,6 +62,24 @@ public sealed class CallState : IWorkDue
         Card = result.Card;
         InquiryDone = true;
         Changed();
+    }
+
+    /// <summary>
+    /// The call's end never came by <see cref="EndBy"/>: it is judged without one, now (answered if it was, else missed).
+    /// False when there is nothing to give up (settled, ended, or not yet due), which changes nothing.
+    /// </summary>
+    public bool GiveUpEnd(DateTimeOffset now)
+    {
+        if (Settled || HasEnd || EndGivenUp || EndBy is not { } endBy || endBy > now)
+        {
+            return false;
+        }
+
+        EndGivenUp = true;
+        EndBy = null;
+        SettleAt = now;
+        Changed();
+        return true;
     }
 
     public bool MarkAnswerHandled()
@@ -99,7 +126,7 @@ public sealed class CallState : IWorkDue
     }
 
     public CallView View() => new(CallId!, Caller, Called, Department, Events.Select(e => e.Event).ToList(),
-        Settled ? Outcome! : CallAssembly.Outcome(Events), ContactId, LeadId, CallBackTaskFor, CallAssembly.DurationMs(Events), Settled,
+        Settled ? Outcome! : CallAssembly.Outcome(Events, EndGivenUp), ContactId, LeadId, CallBackTaskFor, CallAssembly.DurationMs(Events), Settled,
         Card, Extension, RingsFor);
 
     /// <summary>What is owed, for the follow-up grain.</summary>
@@ -112,9 +139,16 @@ public sealed class CallState : IWorkDue
     [System.Text.Json.Serialization.JsonIgnore]
     public bool InquiryDue => !InquiryDone && Events.Any(e => e.Event == "incoming");
 
-    /// <summary>A call that ended but is not judged yet.</summary>
+    /// <summary>A call that ended (or whose end was given up on) but is not judged yet.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool SettleDue => !Settled && Events.Any(e => CallAssembly.IsTerminal(e.Event));
+    public bool SettleDue => !Settled && (HasEnd || EndGivenUp);
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    private bool HasEnd => Events.Any(e => CallAssembly.IsTerminal(e.Event));
+
+    /// <summary>A call waiting for its end is woken when the end is overdue (grain_state.wake_at), asleep or not.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTimeOffset? WakeAt => Settled ? null : EndBy;
 
     /// <summary>Work left after the write: what the follow-up grain is handed and FollowUpSweeper wakes the call for.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -135,6 +169,12 @@ public sealed class CallState : IWorkDue
 
     /// <summary>Counts the changes the call log shows (events, inquiry, settling), so a projection can say which it showed.</summary>
     public long Version { get; set; }
+
+    /// <summary>Until when a call without its end waits for it (its last event plus the end limit); null once it ended or was given up on.</summary>
+    public DateTimeOffset? EndBy { get; set; }
+
+    /// <summary>The end never came in time and the call was judged without it.</summary>
+    public bool EndGivenUp { get; set; }
 
     /// <summary>When the call may be judged (the last terminal event plus the settle delay).</summary>
     public DateTimeOffset? SettleAt { get; set; }

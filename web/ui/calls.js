@@ -80,6 +80,7 @@ const Calls = {
   history(list) {
     const outcome = o => ({
       answered: App.t('calls.outcome.answered', 'answered'), busy: App.t('calls.outcome.busy', 'busy'), no_answer: App.t('calls.outcome.noAnswer', 'no answer'),
+      no_end: App.t('calls.outcome.noEnd', 'missed (its end never came)'),
       cancelled: App.t('calls.outcome.cancelled', 'missed (caller hung up)'), failed: App.t('calls.outcome.failed', 'failed'), open: App.t('calls.outcome.open', 'in progress'),
     }[o] || o);
     return App.stack(App.el('table', { class: 'call-history' },

@@ -15,7 +15,11 @@ public static class CallAssembly
 
     private static readonly HashSet<string> Terminal = ["hangup", "busy", "no_answer", "cancelled", "failed"];
 
-    private static readonly HashSet<string> Missed = ["busy", "no_answer", "cancelled"];
+    /// <summary>The outcome of a call whose end never came (the PBX lost or never sent it) and that was not answered.</summary>
+    public const string NoEnd = "no_end";
+
+    // A call that rang and whose end never came is treated as missed: a call back too many beats a customer nobody calls.
+    private static readonly HashSet<string> Missed = ["busy", "no_answer", "cancelled", NoEnd];
 
     public static bool IsKnown(string? name) => name is not null && Events.Contains(name);
 
@@ -39,14 +43,15 @@ public static class CallAssembly
 
     /// <summary>
     /// "open" until a terminal event; then "answered" if it was answered at any time, else the terminal kind, a
-    /// hang-up before an answer counting as "cancelled" (the caller gave up).
+    /// hang-up before an answer counting as "cancelled" (the caller gave up). A call given up waiting for its end
+    /// (<paramref name="endGivenUp"/>) is "answered" if it was, else "no_end".
     /// </summary>
-    public static string Outcome(IReadOnlyList<CallEventRecord> events)
+    public static string Outcome(IReadOnlyList<CallEventRecord> events, bool endGivenUp = false)
     {
         var terminal = events.FirstOrDefault(e => IsTerminal(e.Event));
         if (terminal is null)
         {
-            return "open";
+            return !endGivenUp ? "open" : events.Any(e => e.Event == "answered") ? "answered" : NoEnd;
         }
 
         if (events.Any(e => e.Event == "answered"))

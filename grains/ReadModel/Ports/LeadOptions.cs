@@ -41,6 +41,12 @@ public sealed class LeadOptions
     /// <summary>How long a call waits after its last event before it is judged (late, out-of-order events).</summary>
     public TimeSpan CallSettleDelay { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How long a call may go without any event and without its end before it is judged without one (the PBX lost the
+    /// hang-up, a webhook retry gave up): answered if it was, else a missed call with its call-back task.
+    /// </summary>
+    public TimeSpan CallEndLimit { get; set; } = TimeSpan.FromHours(4);
+
     /// <summary>How often a node looks for grains (calls, stock items, orders) whose work a dead node left undone (FollowUpSweeper).</summary>
     public TimeSpan CallSweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 

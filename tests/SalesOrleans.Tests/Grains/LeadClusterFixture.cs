@@ -41,6 +41,8 @@ public sealed class LeadClusterFixture : SiloFixture
             // Observable in seconds: one second to assign.
             o.Sla["empty"] = new SlaOptions { AssignHours = 1.0 / 3600, FirstContactHours = 100 };
             o.CallSettleDelay = TimeSpan.FromMilliseconds(300);
+            // A call's end is given up on two seconds after its last event (when a sweep wakes it; tests call Resume).
+            o.CallEndLimit = TimeSpan.FromSeconds(2);
             o.TaskEscalationGraceHours = 1.0 / 3600;
         });
         silo.Services.AddSingleton(new ContactNormalizer("RU"));

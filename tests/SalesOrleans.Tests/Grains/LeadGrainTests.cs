@@ -286,6 +286,37 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task A_call_whose_hang_up_never_comes_is_judged_missed_and_gives_the_responsible_a_call_back_task()
+    {
+        var number = NewNumber();
+        var known = await Submit(Inquiry(number));
+        var responsible = (await Lead(known.LeadId!.Value).Get())!.Assignee;
+        var id = Guid.NewGuid().ToString("N");
+        var call = fixture.Grains.GetGrain<ICallGrain>(CallGrain.KeyOf(id));
+        await call.Record(new CallEvent("incoming", id, "+7" + number, "84952233211", 2000.0, "Мария", null, null, null));
+        await call.Record(new CallEvent("ringing", id, "+7" + number, "84952233211", 2000.8, "Мария", null, null, null, "101"));
+
+        // Woken before the end limit (a sweep, a crash's repair), the call keeps waiting for its end.
+        await call.Resume();
+        Assert.Equal("open", (await call.Get())!.Outcome);
+
+        // The wake sweep comes once the limit (2 s here) has passed: judged without an end, as a missed call.
+        var view = await Poll.Until(async () =>
+        {
+            await call.Resume();
+            return await call.Get() is { Settled: true } settled ? settled : null;
+        }, "The call was not judged after its end limit.", 10);
+        Assert.Equal((CallAssembly.NoEnd, responsible), (view.Outcome, view.CallBackTaskFor));
+        var contact = (await fixture.Grains.GetGrain<IContactGrain>(known.ContactId).Get())!;
+        Assert.Single(contact.Tasks, t => t.Kind == "call-back" && t.Executor == responsible);
+
+        // The hang-up arriving late changes nothing judged and makes no second task.
+        Assert.True(await call.Record(new CallEvent("hangup", id, "+7" + number, "84952233211", 2030.0, "Мария", "caller", null, null)));
+        Assert.Equal(CallAssembly.NoEnd, (await call.Get())!.Outcome);
+        Assert.Single((await fixture.Grains.GetGrain<IContactGrain>(known.ContactId).Get())!.Tasks, t => t.Kind == "call-back");
+    }
+
+    [Fact]
     public async Task A_settling_retried_after_its_call_back_task_was_made_finds_that_task_and_makes_no_second()
     {
         // The crash window: a first settling made the call-back task on the contact, then its node died (or its write

@@ -195,6 +195,55 @@ public class TelephonyApiTests(LeadNodeFixture fixture)
     }
 
     [Fact]
+    public async Task A_call_whose_end_never_comes_is_judged_missed_after_the_end_limit_even_across_a_restart()
+    {
+        // The PBX rings a known customer's call through to a manager and then loses it: no hang-up, no retry. The node
+        // that took the events goes down too; the call's stored wake brings it back on the next node.
+        var db = await TestDatabase.CreateAsync();
+        var settings = LeadNodeFixture.Settings();
+        settings["Leads:CallEndLimit"] = "00:00:03";
+        settings["Deals:WakeSweepInterval"] = "00:00:01";
+        var caller = NewNumber();
+        var second = $"call-{Guid.NewGuid():N}";
+        JsonElement lead;
+        await using (var node = await TestNode.StartAsync(db, configure: b => b.Configuration.AddInMemoryCollection(settings)))
+        {
+            var pbx = await node.ClientAsync();
+            pbx.DefaultRequestHeaders.Add("X-Api-Key", LeadNodeFixture.PbxKey);
+            var first = $"call-{Guid.NewGuid():N}";
+            await Post(pbx, first, "incoming", caller, 1_790_000_100, new { caller_name = "Мария Петрова" });
+            await Post(pbx, first, "answered", caller, 1_790_000_103);
+            await Post(pbx, first, "hangup", caller, 1_790_000_200);
+            var staff = await node.ClientAsync("s.volkov");
+            lead = await Until(async () =>
+            {
+                var leads = (await Json(await staff.GetAsync($"/api/leads?status=all&search={Uri.EscapeDataString(caller)}"))).EnumerateArray().ToList();
+                return leads.Count == 1 ? leads[0] : (JsonElement?)null;
+            }, "the caller's lead");
+
+            Assert.Equal(HttpStatusCode.Accepted, (await Post(pbx, second, "incoming", caller, 1_790_003_000)).StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, (await Post(pbx, second, "ringing", caller, 1_790_003_001, new { extension = "101" })).StatusCode);
+        }
+
+        await using (var node = await TestNode.StartAsync(db, configure: b => b.Configuration.AddInMemoryCollection(settings)))
+        {
+            var staff = await node.ClientAsync("s.volkov");
+            var contactId = lead.GetProperty("contactId").GetGuid();
+            var call = await Poll.Until(async () =>
+            {
+                var calls = await Json(await staff.GetAsync($"/api/contacts/{contactId}/calls"));
+                return calls.EnumerateArray().FirstOrDefault(c => c.GetProperty("callId").GetString() == second && c.GetProperty("outcome").GetString() == "no_end")
+                    is { ValueKind: JsonValueKind.Object } found ? found : (JsonElement?)null;
+            }, "the call judged without its end", 60);
+            var responsible = lead.GetProperty("assignee").GetString()!;
+            Assert.Equal(responsible, call.GetProperty("callBackFor").GetString());
+            var tasks = await Json(await (await node.ClientAsync(responsible)).GetAsync($"/api/contact-tasks?executor={responsible}&contactId={contactId}"));
+            var task = Assert.Single(tasks.EnumerateArray(), t => t.GetProperty("kind").GetString() == "call-back");
+            Assert.Contains("missed call (no end)", task.GetProperty("title").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Ami_style_events_take_the_second_path_to_the_same_model()
     {
         var pbx = await Pbx();
