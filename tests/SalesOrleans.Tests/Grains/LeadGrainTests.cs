@@ -264,15 +264,20 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
         Assert.Equal(view.ContactId, known.ContactId);
     }
 
-    [Fact]
-    public async Task A_missed_call_from_a_known_customer_gives_the_responsible_manager_a_call_back_task()
+    /// <summary>A customer known from an earlier inquiry (with its lead's assignee) and a new call of theirs, no event yet.</summary>
+    private async Task<(string Number, InquiryOutcome Known, string? Responsible, string CallId, ICallGrain Call)> NewCallOfAKnownCustomer()
     {
         var number = NewNumber();
         var known = await Submit(Inquiry(number));
         var responsible = (await Lead(known.LeadId!.Value).Get())!.Assignee;
         var id = Guid.NewGuid().ToString("N");
-        var call = fixture.Grains.GetGrain<ICallGrain>(CallGrain.KeyOf(id));
+        return (number, known, responsible, id, fixture.Grains.GetGrain<ICallGrain>(CallGrain.KeyOf(id)));
+    }
 
+    [Fact]
+    public async Task A_missed_call_from_a_known_customer_gives_the_responsible_manager_a_call_back_task()
+    {
+        var (number, known, responsible, id, call) = await NewCallOfAKnownCustomer();
         await call.Record(new CallEvent("incoming", id, "+7" + number, "84952233211", 2000.0, null, null, null, null));
         await call.Record(new CallEvent("busy", id, "+7" + number, "84952233211", 2001.0, null, null, null, 486));
 
@@ -288,11 +293,7 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
     [Fact]
     public async Task A_call_whose_hang_up_never_comes_is_judged_missed_and_gives_the_responsible_a_call_back_task()
     {
-        var number = NewNumber();
-        var known = await Submit(Inquiry(number));
-        var responsible = (await Lead(known.LeadId!.Value).Get())!.Assignee;
-        var id = Guid.NewGuid().ToString("N");
-        var call = fixture.Grains.GetGrain<ICallGrain>(CallGrain.KeyOf(id));
+        var (number, known, responsible, id, call) = await NewCallOfAKnownCustomer();
         await call.Record(new CallEvent("incoming", id, "+7" + number, "84952233211", 2000.0, "Мария", null, null, null));
         await call.Record(new CallEvent("ringing", id, "+7" + number, "84952233211", 2000.8, "Мария", null, null, null, "101"));
 
