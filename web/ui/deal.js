@@ -231,6 +231,7 @@ const DealCard = {
         if (!reason.value) { reason.focus(); return { error: App.t('deal.lost.needReason', 'Choose the reason the deal was lost.') }; }
         const r = await App.api('POST', `/api/deals/${d.id}/moves`, { toStage: lostStage, lostReason: reason.value, comment: comment.value || null, cancelOpenTasks: true });
         if (!r.ok) return { error: App.problem(r) };
+        DealCard.ui.moveMessage.replaceChildren();
         await DealCard.reload();
         return true;
       },
@@ -250,6 +251,7 @@ const DealCard = {
       submit: async () => {
         const r = await App.api('POST', `/api/deals/${d.id}/reopen`, { comment: comment.value || null });
         if (!r.ok) return { error: App.problem(r) };
+        DealCard.ui.moveMessage.replaceChildren();
         await DealCard.reload();
         return true;
       },
