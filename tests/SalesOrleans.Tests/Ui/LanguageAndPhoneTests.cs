@@ -122,6 +122,13 @@ public sealed partial class LanguageAndPhoneTests(UiFixture fixture)
         await dialog.WaitForAsync();
         Assert.Equal("", await dialog.Locator("#lostReason").InputValueAsync());
         Assert.Contains("Preis zu hoch", await dialog.Locator("#lostReason").InnerTextAsync());
+        Assert.Equal("lostReason", await de.EvaluateAsync<string>("() => document.activeElement?.id"));
+        // Tab and Shift+Tab go round the dialog's four controls and never leave it.
+        foreach (var key in new[] { "Tab", "Tab", "Tab", "Tab", "Tab", "Shift+Tab", "Shift+Tab" })
+        {
+            await de.Keyboard.PressAsync(key);
+            Assert.True(await de.EvaluateAsync<bool>("() => document.getElementById('lostDialog').contains(document.activeElement)"));
+        }
         await de.Keyboard.PressAsync("Escape");
         await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });
         Assert.Equal(1, await de.Locator($".column[data-stage='first-contact'] .card[data-id='{germanDeal}']").CountAsync());
