@@ -338,12 +338,12 @@ const App = {
       }
     });
     connection.onreconnecting(() => { indicator()?.classList.remove('on'); App.offline(true); });
-    connection.onreconnected(async () => { indicator()?.classList.add('on'); App.offline(false); await onConnected(); });
+    connection.onreconnected(async () => { indicator()?.classList.add('on'); App.offline(false); await onConnected(connection); });
     connection.onclose(() => { indicator()?.classList.remove('on'); App.offline(true); });
     await connection.start();
     indicator()?.classList.add('on');
     // The page read what it shows before it listened: a change in between came as no push, so it reads once more.
-    await onConnected();
+    await onConnected(connection);
     document.body.dataset.live = 'on';
     return connection;
   },
