@@ -2,10 +2,11 @@
 # Benchmarks, against a durable PostgreSQL (fsync and synchronous_commit on) that this script starts:
 #   deploy/bench.sh deals [seconds per run]   durable deal commands at 1, 8 and 32 clients vs. the raw single-row
 #                                             upsert ceiling of the same PostgreSQL, in one run
-#   deploy/bench.sh deadlines [deals=20000] [due=1000] [active=100] [window s=60]
+#   deploy/bench.sh deadlines [deals=20000] [due=1000] [active=100] [window s=60] [--nodes 3]
 #                                             open deals with deadlines (loaded by SQL; 1000000 for the size):
 #                                             due-work scan, overdue latency asleep/active, memory, node start
-#   deploy/bench.sh live [seconds per rate] [--clients-apart]   1,000 SignalR clients and the board query over 10,000 open deals
+#   deploy/bench.sh live [seconds per rate] [--clients-apart] [--nodes 3]   1,000 SignalR clients and the board query over
+#                                             10,000 open deals; with --nodes a cluster, commands and clients spread over it
 #   deploy/bench.sh analytics [closed] [open] funnel, bottleneck, lost and manager reports, the win-probability refresh and
 #                                             a CSV export over 1,000,000 closed and 100,000 open generated deals
 #   deploy/bench.sh calls [seconds per row]     PBX events through the webhook's HTTP path, durable before the reply: one

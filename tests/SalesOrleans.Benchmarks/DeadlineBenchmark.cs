@@ -15,12 +15,16 @@ namespace SalesOrleans.Benchmarks;
 /// weeks ahead. Prints: the due-work scan (wake index size, the claim query's time over all N rows, Orleans reminder
 /// rows), overdue flagged latency for sleeping and active deals, node memory and activations against the active set,
 /// and a node's start time with the N deals stored.
-/// Usage: deadlines [deals=20000] [due=1000] [active=100] [window seconds=60]
+/// Usage: deadlines [deals=20000] [due=1000] [active=100] [window seconds=60] [--nodes N]. With --nodes, N nodes in this
+/// process share the wakes (each claims due rows with SKIP LOCKED) and the deal activations are counted per node.
 /// </summary>
 public static class DeadlineBenchmark
 {
     public static async Task RunAsync(string connectionString, string[] args)
     {
+        var at = Array.IndexOf(args, "--nodes");
+        var nodeCount = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : 1;
+        args = at >= 0 ? args[..at] : args;
         int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], CultureInfo.InvariantCulture, out var v) ? v : fallback;
         var total = Arg(0, 20_000);
         var dueCount = Math.Min(total, Arg(1, 1_000));
@@ -31,6 +35,13 @@ public static class DeadlineBenchmark
         var clock = Stopwatch.StartNew();
         var node = await BenchNode.StartAsync(connectionString, b => b.Configuration["Deals:ReplyBeforeProjection"] = "true");
         var firstStart = clock.Elapsed;
+        var others = new List<Microsoft.AspNetCore.Builder.WebApplication>();
+        for (var n = 1; n < nodeCount; n++)
+        {
+            others.Add(await BenchNode.StartAsync(connectionString, b => b.Configuration["Deals:ReplyBeforeProjection"] = "true"));
+        }
+
+        var factories = others.Select(o => o.Services.GetRequiredService<IGrainFactory>()).Prepend(node.Services.GetRequiredService<IGrainFactory>()).ToArray();
         var grains = node.Services.GetRequiredService<IGrainFactory>();
         var db = node.Services.GetRequiredService<NpgsqlDataSource>();
         var (heap0, ws0) = Memory();
@@ -114,7 +125,8 @@ public static class DeadlineBenchmark
 
         var step = Math.Max(1, due.Count / Math.Max(1, activeCount));
         var active = due.Where((_, i) => i % step == 0).Take(activeCount).Select(d => d.Id).ToHashSet();
-        await Parallel.ForEachAsync(active, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (id, _) => await grains.GetGrain<IDealGrain>(id).Get());
+        await Parallel.ForEachAsync(active, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (id, _) =>
+            await factories[(id.GetHashCode() & int.MaxValue) % factories.Length].GetGrain<IDealGrain>(id).Get());
         var (heapActive, wsActive) = Memory();
 
         // The due-work scan: index size, the claim's inner query over all N rows, reminder rows.
@@ -147,11 +159,16 @@ public static class DeadlineBenchmark
 
         var (heapAfter, wsAfter) = Memory();
         var stats = await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
-        var dealActivations = stats.Where(s => s.GrainType.Contains("DealGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
-        await node.StopAsync();
-        await node.DisposeAsync();
+        var dealStats = stats.Where(s => s.GrainType.Contains("DealGrain", StringComparison.Ordinal)).ToList();
+        var dealActivations = dealStats.Sum(s => s.ActivationCount);
+        var perNode = string.Join(", ", dealStats.GroupBy(s => s.SiloAddress).OrderBy(g => g.Key.ToString()).Select(g => g.Sum(s => s.ActivationCount).ToString("N0", CultureInfo.InvariantCulture)));
+        foreach (var n in others.Prepend(node).Reverse())
+        {
+            await n.StopAsync();
+            await n.DisposeAsync();
+        }
 
-        // A node's start with the N deals stored (nothing of them is loaded at start: no reminders, no scan).
+        // One node's start with the N deals stored (nothing of them is loaded at start: no reminders, no scan).
         clock.Restart();
         var again = await BenchNode.StartAsync(connectionString, b => b.Configuration["Deals:ReplyBeforeProjection"] = "true");
         var restart = clock.Elapsed;
@@ -162,11 +179,11 @@ public static class DeadlineBenchmark
         var sleeping = Lat(false);
         var awake = Lat(true);
         Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{total:N0} open deals with deadlines, loaded by SQL in {loadSeconds:0.0} s ({total / loadSeconds:N0}/s); one node"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{total:N0} open deals with deadlines, loaded by SQL in {loadSeconds:0.0} s ({total / loadSeconds:N0}/s); {(nodeCount == 1 ? "one node" : $"{nodeCount} nodes in one process")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  due-work scan: wake index {indexBytes / 1024.0 / 1024:0.0} MiB; claim query (1,000 due of {total:N0}) {scanMs:0.00} ms; Orleans reminder rows {reminders}; timers = active deals only ({active.Count})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  overdue flagged, sleeping deals: {sleeping.Length:N0}/{due.Count - active.Count:N0}  p50 {P(sleeping, 0.5):0.0} s  p99 {P(sleeping, 0.99):0.0} s  max {P(sleeping, 1):0.0} s   (target ≤ 120 s)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  overdue flagged, active deals:   {awake.Length:N0}/{active.Count:N0}  p50 {P(awake, 0.5):0.00} s  p99 {P(awake, 0.99):0.00} s  max {P(awake, 1):0.00} s   (target ≤ 2 s)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  node memory (GC heap / working set): started {heap0 / 1e6:0} / {ws0 / 1e6:0} MB; {active.Count} active {heapActive / 1e6:0} / {wsActive / 1e6:0} MB; after the wakes {heapAfter / 1e6:0} / {wsAfter / 1e6:0} MB with {dealActivations:N0} deal activations"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  node memory (GC heap / working set): started {heap0 / 1e6:0} / {ws0 / 1e6:0} MB; {active.Count} active {heapActive / 1e6:0} / {wsActive / 1e6:0} MB; after the wakes {heapAfter / 1e6:0} / {wsAfter / 1e6:0} MB with {dealActivations:N0} deal activations{(nodeCount > 1 ? $" (per node: {perNode}; memory is the one process's)" : "")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  node start: empty database {firstStart.TotalSeconds:0.0} s (schema, seeding); with the {total:N0} deals stored {restart.TotalSeconds:0.0} s   (target ≤ 60 s)"));
     }
 

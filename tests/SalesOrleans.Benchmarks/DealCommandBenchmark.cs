@@ -13,7 +13,8 @@ namespace SalesOrleans.Benchmarks;
 /// Commands are answered once durable and published right after (Deals:ReplyBeforeProjection); --await-projection
 /// measures the answer waiting for the read model too (the node's default). --no-projection (diagnosis only): the read
 /// model is replaced by a no-op, to see what the grain and its state write cost alone. Also prints how far the read
-/// model trails the replies, and a deal's stored write size after 10, 100 and 1,000 commands.
+/// model trails the replies, a row at 32 clients against an upsert of a deal's own stored state (its size, its JSON),
+/// and a deal's stored write size after 10, 100 and 1,000 commands.
 /// </summary>
 public static class DealCommandBenchmark
 {
@@ -78,6 +79,11 @@ public static class DealCommandBenchmark
             Console.WriteLine($"  {clients,2} clients done");
         }
 
+        // The same 32 clients against a single-row upsert of what a command durably writes before its reply: a deal's
+        // own stored state (the median payload of the deals this run made), in the same turns. The ratio to it says how
+        // much of the gap to the 1 KB ceiling is the state's size and how much the rest of a command.
+        var statePayload = await MedianDealPayload();
+        var (dealAgain, sameSize) = await UpsertCeiling.InTurns(DealClient, _ => UpsertCeiling.Client(dataSource, statePayload), 32, duration);
         var sizes = await WriteSizes();
 
         Console.WriteLine();
@@ -90,6 +96,8 @@ public static class DealCommandBenchmark
                 $"{d.Clients,7} | {d.PerSecond,10:0} {d.P50Ms,7:0.00} {d.P99Ms,7:0.00} | {c.PerSecond,9:0} {c.P50Ms,7:0.00} {c.P99Ms,7:0.00} | {d.PerSecond / c.PerSecond,6:0.00} | {lag.P50Ms,12:0.0} / {lag.P99Ms,10:0.0}"));
         }
 
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{32,7} | {dealAgain.PerSecond,10:0} {dealAgain.P50Ms,7:0.00} {dealAgain.P99Ms,7:0.00} | {sameSize.PerSecond,9:0} {sameSize.P50Ms,7:0.00} {sameSize.P99Ms,7:0.00} | {dealAgain.PerSecond / sameSize.PerSecond,6:0.00} | against an upsert of a deal's own state ({statePayload.Length:N0} characters of its JSON)"));
         Console.WriteLine();
         Console.WriteLine("Where the time goes (each alone for 2 s after its turns; per command or upsert; in-grain phases summed over commands):");
         profiles.ForEach(Console.WriteLine);
@@ -235,6 +243,16 @@ public static class DealCommandBenchmark
             }
 
             return lags;
+        }
+
+        // The stored JSON of the deal whose state is the median size among those this run made.
+        async Task<string> MedianDealPayload()
+        {
+            await using var cmd = dataSource.CreateCommand("""
+                SELECT convert_from(payload, 'UTF8') FROM grain_state WHERE state_name = 'deal'
+                ORDER BY octet_length(payload) OFFSET (SELECT count(*) / 2 FROM grain_state WHERE state_name = 'deal') LIMIT 1
+                """);
+            return (string)(await cmd.ExecuteScalarAsync())!;
         }
 
         // One deal driven through 1,000 commands by one client: its stored payload after 10, 100 and 1,000.

@@ -36,19 +36,24 @@ public sealed class LiveClients : ILiveAudience
     private readonly List<Watcher> _watchers = [];
     private readonly List<double> _late = [];
 
-    public static async Task<LiveClients> ConnectAsync(Uri address, int clients, string user)
+    /// <summary>Connects the clients spread evenly over the nodes' addresses, each node's with its own sign-in.</summary>
+    public static async Task<LiveClients> ConnectAsync(IReadOnlyList<Uri> addresses, int clients, string user)
     {
-        var cookies = new CookieContainer();
-        using (var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = address })
+        var signedIn = new List<CookieContainer>();
+        foreach (var address in addresses)
         {
+            var cookies = new CookieContainer();
+            using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = address };
             (await http.PostAsJsonAsync("/api/auth/login", new { userName = user, password = "demo" })).EnsureSuccessStatusCode();
+            signedIn.Add(cookies);
         }
 
         var audience = new LiveClients();
         for (var batch = 0; batch < clients; batch += 50)
         {
-            var watchers = await Task.WhenAll(Enumerable.Range(batch, Math.Min(50, clients - batch)).Select(async _ =>
+            var watchers = await Task.WhenAll(Enumerable.Range(batch, Math.Min(50, clients - batch)).Select(async n =>
             {
+                var (address, cookies) = (addresses[n % addresses.Count], signedIn[n % addresses.Count]);
                 var connection = new HubConnectionBuilder().WithUrl(new Uri(address, "/hubs/live"), o => o.Cookies = cookies).Build();
                 var watcher = new Watcher(connection);
                 connection.On<List<Push>>("changes", pushes => audience.Received(watcher, pushes));
@@ -139,12 +144,12 @@ public sealed class LiveClients : ILiveAudience
     }
 
     /// <summary>
-    /// <c>live-clients &lt;address&gt; &lt;clients&gt; &lt;user&gt;</c>: the clients in a process of their own, driven over stdin
+    /// <c>live-clients &lt;address[,address…]&gt; &lt;clients&gt; &lt;user&gt;</c>: the clients in a process of their own, driven over stdin
     /// ("I id timestamp" for each change, "R" to end a row, answered by one line of receipts) until stdin closes.
     /// </summary>
     public static async Task RunProcessAsync(string[] args)
     {
-        await using var audience = await ConnectAsync(new Uri(args[0]), int.Parse(args[1], CultureInfo.InvariantCulture), args[2]);
+        await using var audience = await ConnectAsync(args[0].Split(',').Select(a => new Uri(a)).ToList(), int.Parse(args[1], CultureInfo.InvariantCulture), args[2]);
         Console.WriteLine("ready");
         while (await Console.In.ReadLineAsync() is { } line)
         {
@@ -183,7 +188,7 @@ public sealed class LiveClientProcess : ILiveAudience
 
     private LiveClientProcess(Process process) => _process = process;
 
-    public static async Task<LiveClientProcess> StartAsync(Uri address, int clients, string user)
+    public static async Task<LiveClientProcess> StartAsync(IReadOnlyList<Uri> addresses, int clients, string user)
     {
         var self = Environment.ProcessPath!;
         var info = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
@@ -193,7 +198,7 @@ public sealed class LiveClientProcess : ILiveAudience
             info.ArgumentList.Add(typeof(LiveClientProcess).Assembly.Location);
         }
 
-        foreach (var arg in new[] { "live-clients", address.ToString(), clients.ToString(CultureInfo.InvariantCulture), user })
+        foreach (var arg in new[] { "live-clients", string.Join(',', addresses), clients.ToString(CultureInfo.InvariantCulture), user })
         {
             info.ArgumentList.Add(arg);
         }

@@ -22,14 +22,25 @@ public static class LiveBenchmark
     {
         var seconds = args.Length > 0 && double.TryParse(args[0], CultureInfo.InvariantCulture, out var s) ? s : 10;
         var inNode = !args.Contains("--clients-apart");
+        // --nodes 3: a cluster of nodes in this process, the deals' commands and the clients spread evenly over them.
+        var at = Array.IndexOf(args, "--nodes");
+        var nodeCount = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : 1;
         // The machine may be loaded by other work: a slow statement is not a failure here (the node's default is 15 s).
         if (!connectionString.Contains("Command Timeout", StringComparison.OrdinalIgnoreCase))
         {
             connectionString += ";Command Timeout=120";
         }
 
-        await using var node = await BenchNode.StartAsync(connectionString);
-        var grains = node.Services.GetRequiredService<IGrainFactory>();
+        var nodes = new List<Microsoft.AspNetCore.Builder.WebApplication>();
+        for (var n = 0; n < nodeCount; n++)
+        {
+            nodes.Add(await BenchNode.StartAsync(connectionString));
+        }
+
+        var node = nodes[0];
+        var addresses = nodes.Select(n => n.Address()).ToList();
+        var factories = nodes.Select(n => n.Services.GetRequiredService<IGrainFactory>()).ToArray();
+        IGrainFactory Through(int i) => factories[i % factories.Length];
         var address = node.Address();
         var clock = Stopwatch.StartNew();
 
@@ -40,7 +51,7 @@ public static class LiveBenchmark
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (id, _) =>
         {
             var owner = id.GetHashCode() % 2 == 0 ? "i.petrov" : "m.sokolova";
-            var r = await grains.GetGrain<IDealGrain>(id).Create(new CreateDealCommand("industrial-equipment", "Press line", $"Customer {id:N}"[..17], null, owner, "industrial", 25_000m, "EUR", null, null), actor);
+            var r = await Through(id.GetHashCode() & int.MaxValue).GetGrain<IDealGrain>(id).Create(new CreateDealCommand("industrial-equipment", "Press line", $"Customer {id:N}"[..17], null, owner, "industrial", 25_000m, "EUR", null, null), actor);
             if (!r.Ok)
             {
                 throw new InvalidOperationException(r.Error!.Message);
@@ -80,9 +91,10 @@ public static class LiveBenchmark
         // which on two shared cores cannot read what the node sends; see docs/benchmarks.md, 2026-12-05).
         t0 = clock.Elapsed;
         ILiveAudience audience = inNode
-            ? await LiveClients.ConnectAsync(address, Clients, "s.volkov")
-            : await LiveClientProcess.StartAsync(address, Clients, "s.volkov");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Clients} SignalR clients connected in {(clock.Elapsed - t0).TotalSeconds:0.0} s, {(inNode ? "in the node's process" : "in a process of their own")}"));
+            ? await LiveClients.ConnectAsync(addresses, Clients, "s.volkov")
+            : await LiveClientProcess.StartAsync(addresses, Clients, "s.volkov");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{Clients} SignalR clients connected in {(clock.Elapsed - t0).TotalSeconds:0.0} s, {(inNode ? "in the node's process" : "in a process of their own")}, spread over {nodes.Count} node(s)"));
 
         var results = new List<string>();
         var next = 0;
@@ -102,10 +114,10 @@ public static class LiveBenchmark
         pushes.SetMeasurementEventCallback<double>((_, seconds, _, _) => fanOutToSent.Add(seconds * 1000));
         pushes.Start();
         // Each rate twice in the same run: coalesced, then one message per change (as before coalescing).
-        var observer = node.Services.GetRequiredService<SalesOrleans.Web.Live.HubLiveObserver>();
+        var observers = nodes.Select(n => n.Services.GetRequiredService<SalesOrleans.Web.Live.HubLiveObserver>()).ToList();
         foreach (var (rate, coalesce) in Rates.SelectMany(r => new[] { (r, true), (r, false) }))
         {
-            observer.Coalesce = coalesce;
+            observers.ForEach(o => o.Coalesce = coalesce);
 
             commandLatencies.Clear();
             fanOutToSent.Clear();
@@ -126,7 +138,7 @@ public static class LiveBenchmark
                 // Each change is a durable command on a different deal, so every push is told apart by its deal.
                 var id = ids[next++ % ids.Length];
                 audience.Issued(id.ToString(), Stopwatch.GetTimestamp());
-                inflight.Add(Command(grains.GetGrain<IDealGrain>(id), i));
+                inflight.Add(Command(Through(i).GetGrain<IDealGrain>(id), i));
             }
 
             await Task.WhenAll(inflight);
@@ -164,12 +176,16 @@ public static class LiveBenchmark
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Board query, {Deals} open deals in the department (500 shown): p50 {Percentile(board.ToArray(), 0.5):0.0} ms, p99 {Percentile(board.ToArray(), 0.99):0.0} ms; department list p50 {Percentile(stuck.ToArray(), 0.5):0.0} ms"));
-        Console.WriteLine($"Live pushes to {Clients} SignalR clients of the department (change→client = command sent → client has it)");
+        Console.WriteLine($"Live pushes to {Clients} SignalR clients of the department over {nodes.Count} node(s) (change→client = command sent → client has it)");
         Console.WriteLine("changes/s wanted | sending | changes/s sent | pushes/s delivered | messages/s | delivered | p50 ms | p99 ms | command p50 ms | command p99 ms | fan-out→sent p50 ms | p99 ms | collections gen0/1/2, paused (while sending)");
         results.ForEach(Console.WriteLine);
 
         await audience.DisposeAsync();
-        await node.StopAsync();
+        foreach (var n in Enumerable.Reverse(nodes))
+        {
+            await n.StopAsync();
+            await n.DisposeAsync();
+        }
     }
 
     private static double Percentile(double[] sorted, double p) => LiveClients.Percentile(sorted, p);

@@ -15,8 +15,8 @@ if (args.FirstOrDefault() == "live-clients")
 }
 
 // Usage: SalesOrleans.Benchmarks <connection string> deals [seconds per run] [--no-projection]
-//        SalesOrleans.Benchmarks <connection string> deadlines [deals] [due] [active] [window seconds]
-//        SalesOrleans.Benchmarks <connection string> live [seconds per rate] [--clients-apart]
+//        SalesOrleans.Benchmarks <connection string> deadlines [deals] [due] [active] [window seconds] [--nodes N]
+//        SalesOrleans.Benchmarks <connection string> live [seconds per rate] [--clients-apart] [--nodes N]
 //        SalesOrleans.Benchmarks <connection string> analytics [closed deals] [open deals]
 //        SalesOrleans.Benchmarks <connection string> soak [minutes] [seconds per window]
 //        SalesOrleans.Benchmarks <connection string> calls [seconds per row]

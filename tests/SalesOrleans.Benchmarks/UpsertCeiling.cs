@@ -11,15 +11,27 @@ public static class UpsertCeiling
 {
     public static async Task CreateTableAsync(NpgsqlDataSource dataSource)
     {
-        await using var create = dataSource.CreateCommand("CREATE TABLE IF NOT EXISTS bench_ceiling (id uuid PRIMARY KEY, version int NOT NULL, payload text NOT NULL)");
+        // Compressed as grain_state's payload is (lz4 where the server has it), for a payload large enough to be.
+        await using var create = dataSource.CreateCommand("""
+            CREATE TABLE IF NOT EXISTS bench_ceiling (id uuid PRIMARY KEY, version int NOT NULL, payload text NOT NULL);
+            DO $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) THEN
+                    ALTER TABLE bench_ceiling ALTER COLUMN payload SET COMPRESSION lz4;
+                END IF;
+            END
+            $$;
+            """);
         await create.ExecuteNonQueryAsync();
     }
 
     /// <summary>One client: upserts its own row with a payload of <paramref name="payloadBytes"/> characters.</summary>
-    public static Func<Task> Client(NpgsqlDataSource dataSource, int payloadBytes)
+    public static Func<Task> Client(NpgsqlDataSource dataSource, int payloadBytes) => Client(dataSource, new string('x', payloadBytes));
+
+    /// <summary>One client: upserts its own row with <paramref name="payload"/> (e.g. a real state's JSON, as compressible as it is).</summary>
+    public static Func<Task> Client(NpgsqlDataSource dataSource, string payload)
     {
         var id = Guid.NewGuid();
-        var payload = new string('x', payloadBytes);
         return async () =>
         {
             await using var cmd = dataSource.CreateCommand("""

@@ -28,12 +28,17 @@ const Analytics = {
     form.addEventListener('submit', e => { e.preventDefault(); Analytics.load(); });
     document.getElementById('contacts').addEventListener('input', () => Analytics.links());
     document.getElementById('bcgBy').addEventListener('change', () => Analytics.load());
-    await Analytics.load();
     // Pushes of the own department arrive anyway; supervisors, admins and marketers also watch every department's
     // deal and lead changes (signals only). Groups do not survive a reconnect, so the watch is renewed with it.
-    const watch = async () => { if (wide && !me.roles.includes('manager')) await Analytics.connection?.invoke('WatchAnalytics'); };
-    Analytics.connection = await App.live(() => Analytics.soon(), async () => { await watch(); await Analytics.load(); });
-    await watch();
+    const watch = async connection => { if (wide && !me.roles.includes('manager')) await connection.invoke('WatchAnalytics'); };
+    // The page listens first and reads once it is listening (App.live's read on connecting is the first read): the
+    // reports are heavy queries, and reading before listening would read all of them twice at every open. Without a
+    // live connection it reads anyway.
+    try {
+      Analytics.connection = await App.live(() => Analytics.soon(), async connection => { await watch(connection); await Analytics.load(); });
+    } catch {
+      await Analytics.load();
+    }
     document.body.dataset.watching = 'on';
   },
 

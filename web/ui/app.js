@@ -338,12 +338,12 @@ const App = {
       }
     });
     connection.onreconnecting(() => { indicator()?.classList.remove('on'); App.offline(true); });
-    connection.onreconnected(async () => { indicator()?.classList.add('on'); App.offline(false); await onConnected(); });
+    connection.onreconnected(async () => { indicator()?.classList.add('on'); App.offline(false); await onConnected(connection); });
     connection.onclose(() => { indicator()?.classList.remove('on'); App.offline(true); });
     await connection.start();
     indicator()?.classList.add('on');
     // The page read what it shows before it listened: a change in between came as no push, so it reads once more.
-    await onConnected();
+    await onConnected(connection);
     document.body.dataset.live = 'on';
     return connection;
   },
@@ -417,33 +417,47 @@ const App = {
        { id: 'keepTasks', text: App.t('move.cancelTasks.keep', 'Keep them'), value: false }]);
   },
 
-  // A modal dialog: focus moves into it and stays there, Escape closes it (as the last button), the focus returns.
+  // Puts a panel over the page as a modal: focus moves into it and Tab stays inside, Escape calls onEscape, and the
+  // close it returns takes the panel away and gives the focus back to where it was. App.dialog and Dialog.open both
+  // stand on it, so a dialog behaves the same wherever it opens.
+  modal(panel, onEscape) {
+    const before = document.activeElement;
+    const host = App.el('div', { class: 'modal' }, panel);
+    const focusable = () => [...panel.querySelectorAll('input, select, textarea, button, a[href]')].filter(n => !n.disabled);
+    const keys = e => {
+      if (host !== [...document.querySelectorAll('body > .modal')].pop()) return; // a modal opened over this one has the keys
+      if (e.key === 'Escape') { e.preventDefault(); onEscape(); return; }
+      if (e.key !== 'Tab') return;
+      const items = focusable();
+      if (!items.length) return;
+      const first = items[0], last = items[items.length - 1];
+      if (e.shiftKey && (document.activeElement === first || !panel.contains(document.activeElement))) { e.preventDefault(); last.focus(); }
+      else if (!e.shiftKey && (document.activeElement === last || !panel.contains(document.activeElement))) { e.preventDefault(); first.focus(); }
+    };
+    document.addEventListener('keydown', keys, true);
+    document.body.append(host);
+    (panel.querySelector('select, input, textarea') || panel.querySelector('button.primary') || focusable()[0])?.focus();
+    return () => {
+      host.remove();
+      document.removeEventListener('keydown', keys, true);
+      if (before && before.isConnected) before.focus();
+    };
+  },
+
+  // A question with buttons: each button's value answers it (Escape answers as the last button does).
   dialog(id, title, body, buttons) {
     return new Promise(resolve => {
-      let host = document.getElementById('modal');
-      if (!host) { host = App.el('div', { id: 'modal' }); document.body.append(host); }
-      const before = document.activeElement;
-      const close = value => { host.replaceChildren(); before?.focus?.(); resolve(value); };
+      const last = buttons[buttons.length - 1];
+      const answer = value => { close(); resolve(value); };
       const panel = App.el('div', { class: 'panel', id, role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': `${id}-title` },
         App.el('h2', { id: `${id}-title` }, title), body,
         App.el('div', { class: 'buttons' }, buttons.map(b => App.el('button', { type: 'button', id: b.id, class: b.primary ? 'primary' : b.danger ? 'danger' : '',
           onclick: () => {
             // A button whose value is undefined keeps the dialog open (e.g. a required choice not made yet).
             const value = typeof b.value === 'function' ? b.value() : b.value;
-            if (value !== undefined) close(value);
+            if (value !== undefined) answer(value);
           } }, b.text))));
-      panel.addEventListener('keydown', e => {
-        const last = buttons[buttons.length - 1];
-        if (e.key === 'Escape') { e.preventDefault(); close(typeof last.value === 'function' ? null : last.value); }
-        if (e.key !== 'Tab') return;
-        const focusable = [...panel.querySelectorAll('button, select, input, textarea, a[href]')].filter(n => !n.disabled);
-        if (!focusable.length) return;
-        const first = focusable[0], end = focusable[focusable.length - 1];
-        if (e.shiftKey && document.activeElement === first) { e.preventDefault(); end.focus(); }
-        else if (!e.shiftKey && document.activeElement === end) { e.preventDefault(); first.focus(); }
-      });
-      host.replaceChildren(App.el('div', { class: 'modal' }, panel));
-      (panel.querySelector('select, input, textarea') || panel.querySelector('button.primary') || panel.querySelector('button'))?.focus();
+      const close = App.modal(panel, () => answer(typeof last.value === 'function' ? null : last.value));
     });
   },
 
@@ -518,5 +532,25 @@ const App = {
     if ((store.get(id) ?? -1) >= seq) return false;
     store.set(id, seq);
     return true;
+  },
+
+  // A list read while pushes keep coming. The read model is read at one moment, so a push that lands during the read
+  // can be newer than what the read returns: the page notes each push meanwhile and, with the answer, keeps per item the
+  // newer of the two. combine(pushed, read) makes the kept card when the push wins (read is undefined if the item was
+  // not in the list).
+  pushesDuringRead() {
+    const pushed = new Map();
+    return {
+      note(id, card, seq) { pushed.set(id, { card, seq }); },
+      newest(items, combine = p => p.card) {
+        const rows = new Map(items.map(item => [item.id, { card: item, seq: item.seq }]));
+        for (const [id, push] of pushed) {
+          const read = rows.get(id);
+          if (read && read.seq >= push.seq) continue;
+          rows.set(id, { card: combine(push, read?.card), seq: push.seq });
+        }
+        return rows;
+      },
+    };
   },
 };

@@ -5,7 +5,7 @@ const Board = {
   process: null,
   cards: new Map(),   // deal id -> card data
   seqs: new Map(),    // deal id -> newest seq shown
-  arrived: null,      // while a load reads: deal id -> { card, seq } of each push meanwhile, which may be newer than the read
+  reading: null,      // while a load reads: the pushes meanwhile (App.pushesDuringRead), which may be newer than the read
 
   // Days without activity after which a card turns amber, then red.
   rotDays: [7, 14],
@@ -70,25 +70,20 @@ const Board = {
       return;
     }
     localStorage.setItem('board.process', f.process);
-    const arrived = Board.arrived = new Map();
+    const reading = Board.reading = App.pushesDuringRead();
     const query = new URLSearchParams({ process: f.process, status: 'all', limit: '500' });
     if (f.owner) query.set('owner', f.owner);
     if (f.department) query.set('department', f.department);
     const [definition, deals] = await Promise.all([
       App.api('GET', `/api/processes/${encodeURIComponent(f.process)}`),
       App.api('GET', `/api/deals?${query}`)]);
-    if (Board.arrived === arrived) Board.arrived = null;
+    if (Board.reading === reading) Board.reading = null;
     if (!definition.ok || !deals.ok) { document.getElementById('board').replaceChildren(App.problem(definition.ok ? deals : definition)); return; }
     Board.process = definition.data;
     App.processes.set(Board.process.kind, Board.process);
-    // A push that landed while the list was read can be newer than the read (the read model is read at one moment):
-    // the newer card stays, with the read's win estimate while it is the same stage (a push carries none).
-    const rows = new Map(deals.data.map(d => [d.id, { card: d, seq: d.seq }]));
-    for (const [id, pushed] of arrived) {
-      const read = rows.get(id);
-      if (read && read.seq >= pushed.seq) continue;
-      rows.set(id, { card: { ...pushed.card, win: read && read.card.stage === pushed.card.stage ? read.card.win : pushed.card.win }, seq: pushed.seq });
-    }
+    // A newer push stays, with the read's win estimate while it is the same stage (a push carries none).
+    const rows = reading.newest(deals.data, (pushed, read) =>
+      ({ ...pushed.card, win: read && read.stage === pushed.card.stage ? read.win : pushed.card.win }));
     Board.cards.clear();
     Board.seqs.clear();
     Board.render();
@@ -124,7 +119,7 @@ const Board = {
     const focused = document.activeElement?.closest?.(`.card[data-id="${card.id}"]`) ? document.activeElement.className : null;
     document.querySelector(`.card[data-id="${card.id}"]`)?.remove();
     Board.cards.set(card.id, card);
-    if (!quiet) Board.arrived?.set(card.id, { card, seq });
+    if (!quiet) Board.reading?.note(card.id, card, seq);
     const column = document.querySelector(`.column[data-stage="${CSS.escape(card.stage)}"]`);
     if (column && Board.matches(card)) {
       const element = Board.card(card);

@@ -3,35 +3,19 @@
 const Dialog = {
   open({ id, title, fields, submitLabel, danger, submit }) {
     return new Promise(resolve => {
-      const previous = document.activeElement;
       const message = App.el('div', { class: 'dialog-message', role: 'alert' });
       const submitButton = App.el('button', { type: 'submit', class: danger ? 'danger' : 'primary', dataset: { action: 'submit' } }, submitLabel);
       const cancel = App.el('button', { type: 'button', dataset: { action: 'cancel' }, onclick: () => close(false) }, App.t('dialog.cancel', 'Cancel'));
       const heading = App.el('h2', { id: `${id}Title` }, title);
       const form = App.el('form', { class: 'panel dialog', id, role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': `${id}Title`, novalidate: true },
         heading, fields, message, App.el('div', { class: 'dialog-actions' }, submitButton, ' ', cancel));
-      const host = App.el('div', { class: 'modal' }, form);
-      const close = value => {
-        host.remove();
-        document.removeEventListener('keydown', keys, true);
-        if (previous && previous.isConnected) previous.focus();
-        resolve(value);
-      };
-      const focusable = () => [...form.querySelectorAll('input, select, textarea, button, a[href]')].filter(e => !e.disabled);
-      const keys = event => {
-        if (event.key === 'Escape') { event.preventDefault(); close(false); return; }
-        // Enter submits from any field, a choice list included (Chromium would open its list instead).
-        if (event.key === 'Enter' && form.contains(event.target) && !['TEXTAREA', 'BUTTON', 'A'].includes(event.target.tagName)) {
+      // Enter submits from any field, a choice list included (Chromium would open its list instead).
+      form.addEventListener('keydown', event => {
+        if (event.key === 'Enter' && !['TEXTAREA', 'BUTTON', 'A'].includes(event.target.tagName)) {
           event.preventDefault();
           form.requestSubmit();
-          return;
         }
-        if (event.key !== 'Tab') return;
-        const items = focusable();
-        const first = items[0], last = items[items.length - 1];
-        if (event.shiftKey && (document.activeElement === first || !form.contains(document.activeElement))) { event.preventDefault(); last.focus(); }
-        else if (!event.shiftKey && (document.activeElement === last || !form.contains(document.activeElement))) { event.preventDefault(); first.focus(); }
-      };
+      }, true);
       form.addEventListener('submit', async event => {
         event.preventDefault();
         if (submitButton.disabled) return;
@@ -43,9 +27,8 @@ const Dialog = {
           close(answer ?? true);
         } finally { submitButton.disabled = false; }
       });
-      document.addEventListener('keydown', keys, true);
-      document.body.append(host);
-      (focusable()[0] || submitButton).focus();
+      const hide = App.modal(form, () => close(false));
+      const close = value => { hide(); resolve(value); };
     });
   },
 };

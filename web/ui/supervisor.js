@@ -29,7 +29,7 @@ const Supervisor = {
     await Supervisor.load();
     await App.live((kind, id, seq, card) => {
       if (kind !== 'deal' || !App.newer(Supervisor.seqs, id, seq)) return;
-      Supervisor.arrived?.set(id, { card, seq });
+      Supervisor.reading?.note(id, card, seq);
       if (card.status === 'Open') Supervisor.deals.set(id, card); else Supervisor.deals.delete(id);
       Supervisor.draw();
       Supervisor.refreshSide();
@@ -37,18 +37,13 @@ const Supervisor = {
   },
 
   async load() {
-    const arrived = Supervisor.arrived = new Map();
+    const reading = Supervisor.reading = App.pushesDuringRead();
     const result = await App.api('GET', '/api/deals?limit=500');
-    if (Supervisor.arrived === arrived) Supervisor.arrived = null;
+    if (Supervisor.reading === reading) Supervisor.reading = null;
     if (!result.ok) { document.getElementById('stuckState').replaceChildren(App.problem(result)); return; }
-    Supervisor.deals = new Map(result.data.map(d => [d.id, d]));
-    Supervisor.seqs = new Map(result.data.map(d => [d.id, d.seq]));
-    // A push that landed while the list was read can be newer than the read: it stays.
-    for (const [id, { card, seq }] of arrived) {
-      if ((Supervisor.seqs.get(id) ?? -1) >= seq) continue;
-      Supervisor.seqs.set(id, seq);
-      if (card.status === 'Open') Supervisor.deals.set(id, card); else Supervisor.deals.delete(id);
-    }
+    const rows = [...reading.newest(result.data)];
+    Supervisor.seqs = new Map(rows.map(([id, r]) => [id, r.seq]));
+    Supervisor.deals = new Map(rows.filter(([, r]) => r.card.status === 'Open').map(([id, r]) => [id, r.card]));
     Supervisor.render();
     await Supervisor.refreshSide();
   },

@@ -379,7 +379,7 @@ public class LeadGrainTests(LeadClusterFixture fixture, ITestOutputHelper output
         var given = await contact.AddTask(new NewContactTask("Call back quickly", "m1", "call-back", 1.0 / 3600), new ActorInfo("mk", ["marketer"]));
         Assert.True(given.Ok, given.Error?.Message);
 
-        await Poll.Until(() => Task.FromResult(Sink.ContactActivitiesOf(outcome.ContactId).Any(a => a.Kind == "TaskEscalated")), "the task's escalation", 10);
+        await Poll.Until(() => Task.FromResult(Sink.ContactActivitiesOf(outcome.ContactId).Any(a => a.Kind == "TaskEscalated")), "the task's escalation", 30);
         var activities = Sink.ContactActivitiesOf(outcome.ContactId);
 
         Assert.Contains(activities, a => a.Kind == "Notified" && a.Subject == "m1" && a.Text.StartsWith("Overdue: Call back quickly"));

@@ -68,7 +68,8 @@ public class MailIntakeTests(ITestOutputHelper output)
             Mail("Mail Delivery System", "MAILER-DAEMON@mx.example", "Undelivered Mail Returned to Sender", "This is the mail system."),
             WithAttachment(Mail("Jonas Richter", jonas, "ERP for three plants", $"Hello,\nwe plan an ERP rollout.\n--\nJonas {tag}\nHansa Print GmbH"), "plants.pdf", spec));
 
-        await using (var node = await Start(db, dovecot))
+        // The node polls only every ten minutes: a mail read within the wait below can only have come through IDLE.
+        await using (var node = await Start(db, dovecot, new() { ["Mail:PollInterval"] = "00:10:00" }))
         {
             var queries = node.Services.GetRequiredService<LeadQueries>();
             var leads = await Until(async () =>
@@ -89,9 +90,8 @@ public class MailIntakeTests(ITestOutputHelper output)
             {
                 var lead = (await queries.ListLeadsAsync(new LeadFilter(Search: jonas))).SingleOrDefault();
                 return lead is { Inquiries: 2 } ? lead : null;
-            }, "the second mail of a known sender to join its lead");
+            }, "the second mail of a known sender to join its lead", 60);
             output.WriteLine($"IDLE: new mail became an inquiry after {watch.ElapsedMilliseconds} ms");
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), $"took {watch.Elapsed}");
 
             // Both mails' attachments are documents of the lead, byte for byte, and in its journal.
             var jonasLead = (await queries.ListLeadsAsync(new LeadFilter(Search: jonas))).Single();
@@ -311,6 +311,5 @@ public class MailIntakeTests(ITestOutputHelper output)
         Assert.Contains(filed, q => q.Reason.Contains("mail loop"));
         Assert.Equal((8, 4), await Folders(dovecot, "Automatic"));
         Assert.Equal((8, 0), await Folders(dovecot, "Quarantine"));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"took {watch.Elapsed}");
     }
 }

@@ -39,6 +39,27 @@ public class AnalyticsPageTests(UiFixture fixture)
     }
 
     [Fact]
+    public async Task Opening_the_dashboard_reads_each_report_once_and_listens_before_it_reads()
+    {
+        // The reports are heavy queries: the page connects first, and its read on connecting is its only read.
+        var page = await fixture.LoginAsync("l.braun", "/account.html");
+        var funnelReads = 0;
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/api/analytics/funnel?"))
+            {
+                Interlocked.Increment(ref funnelReads);
+            }
+        };
+        await page.GotoAsync("/analytics.html");
+        await page.WaitForSelectorAsync("body[data-watching=on]");
+        await page.WaitForFunctionAsync("() => Number(document.body.dataset.loaded) >= 1", null, Soon);
+        Assert.Equal(1, await page.EvaluateAsync<int>("() => Number(document.body.dataset.loaded)"));
+        Assert.Equal(1, Volatile.Read(ref funnelReads));
+        Assert.Equal("on", await page.EvaluateAsync<string>("() => document.body.dataset.live"));
+    }
+
+    [Fact]
     public async Task A_marketers_dashboard_reloads_live_on_any_departments_leads_and_deals_and_exports_the_segment()
     {
         var page = await fixture.LoginAsync("n.marketing", "/analytics.html");

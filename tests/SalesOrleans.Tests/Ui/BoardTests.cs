@@ -290,4 +290,46 @@ public class BoardTests(UiFixture fixture)
         async Task Move(Guid id) => Assert.Equal(HttpStatusCode.OK,
             (await api.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "client-card", cancelOpenTasks = true })).StatusCode);
     }
+
+    [Fact]
+    public async Task A_deal_lost_or_moved_while_the_supervisors_page_reads_its_list_is_not_put_back_as_it_was()
+    {
+        var lost = await CreateDeal("l.braun", "training-sales", "Rügener Reederei");
+        var moved = await CreateDeal("l.braun", "training-sales", "Kieler Werft & Söhne");
+        var api = await fixture.Node.ClientAsync("l.braun");
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/deals/{moved}/parameters", new Dictionary<string, string> { ["request"] = "Excel for 4" })).StatusCode);
+
+        // The page's second read of the list (its catch-up once it listens) is held after the server answered, with
+        // both deals open in the first stage; meanwhile one is lost and the other moved, and their pushes arrive.
+        var page = await fixture.LoginAsync("e.keller", "/account.html");
+        var reads = 0;
+        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync(url => url.Contains("/api/deals?limit="), async route =>
+        {
+            if (Interlocked.Increment(ref reads) != 2)
+            {
+                await route.ContinueAsync();
+                return;
+            }
+
+            var response = await route.FetchAsync();
+            answered.SetResult();
+            await release.Task;
+            await route.FulfillAsync(new() { Response = response });
+        });
+        await page.GotoAsync("/supervisor.html");
+        await answered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/deals/{lost}/moves", new { toStage = "lost", lostReason = "no budget", cancelOpenTasks = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/deals/{moved}/moves", new { toStage = "client-card", cancelOpenTasks = true })).StatusCode);
+        var clientCard = await page.EvaluateAsync<string>("() => App.stageName('training-sales', 'client-card')");
+        var stage = $"() => document.querySelector(\"#stuck tr[data-id='{moved}'] td:nth-child(2)\")?.textContent";
+        await page.WaitForFunctionAsync($"() => !document.querySelector(\"#stuck tr[data-id='{lost}']\") && ({stage})() === {JsonSerializer.Serialize(clientCard)}", null, Soon);
+
+        // The older read comes back: the lost deal stays gone and the moved one stays in its new stage.
+        release.SetResult();
+        await page.WaitForFunctionAsync("() => Supervisor.reading === null", null, Soon);
+        Assert.Equal(0, await page.Locator($"#stuck tr[data-id='{lost}']").CountAsync());
+        Assert.Equal(clientCard, await page.EvaluateAsync<string>(stage));
+    }
 }

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SalesOrleans.ReadModel;
+using SalesOrleans.Tests.Support;
 using SalesOrleans.Web.Auth;
 
 namespace SalesOrleans.Tests.Ui;
@@ -122,6 +123,13 @@ public sealed partial class LanguageAndPhoneTests(UiFixture fixture)
         await dialog.WaitForAsync();
         Assert.Equal("", await dialog.Locator("#lostReason").InputValueAsync());
         Assert.Contains("Preis zu hoch", await dialog.Locator("#lostReason").InnerTextAsync());
+        Assert.Equal("lostReason", await de.EvaluateAsync<string>("() => document.activeElement?.id"));
+        // Tab and Shift+Tab go round the dialog's four controls and never leave it.
+        foreach (var key in new[] { "Tab", "Tab", "Tab", "Tab", "Tab", "Shift+Tab", "Shift+Tab" })
+        {
+            await de.Keyboard.PressAsync(key);
+            Assert.True(await de.EvaluateAsync<bool>("() => document.getElementById('lostDialog').contains(document.activeElement)"));
+        }
         await de.Keyboard.PressAsync("Escape");
         await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });
         Assert.Equal(1, await de.Locator($".column[data-stage='first-contact'] .card[data-id='{germanDeal}']").CountAsync());
@@ -184,7 +192,11 @@ public sealed partial class LanguageAndPhoneTests(UiFixture fixture)
         Assert.Contains("Lena Braun", owners);
         Assert.DoesNotContain(owners, o => o.Contains("Integrations", StringComparison.Ordinal) || o.Contains("Ivan Petrov", StringComparison.Ordinal));
 
-        // By digits of the phone, however they are spaced; and by company.
+        // By digits of the phone, however they are spaced; and by company. The box asks once per typing, so the lead and
+        // its contact are first in the read model (they follow the command within moments; on a loaded machine, later).
+        await Poll.Until(async () => (await api.GetFromJsonAsync<JsonElement>("/api/search?q=" + Uri.EscapeDataString("9876 54"))).EnumerateArray()
+            .Where(h => h.GetRawText().Contains("Petra Sucher", StringComparison.Ordinal)).Select(h => h.GetProperty("kind").GetString())
+            .Distinct().Count(k => k is "lead" or "contact") == 2, "the lead and its contact searchable", 60);
         await page.FillAsync("#search", "9876 54");
         await page.Locator("#searchResults li[data-kind=lead]", new() { HasTextString = "Petra Sucher" }).WaitForAsync(new() { Timeout = 10_000 });
         await page.FillAsync("#search", company);
