@@ -22,9 +22,7 @@ public static class DeadlineBenchmark
 {
     public static async Task RunAsync(string connectionString, string[] args)
     {
-        var at = Array.IndexOf(args, "--nodes");
-        var nodeCount = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : 1;
-        args = at >= 0 ? args[..at] : args;
+        (var nodeCount, args) = BenchNode.NodesOption(args);
         int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], CultureInfo.InvariantCulture, out var v) ? v : fallback;
         var total = Arg(0, 20_000);
         var dueCount = Math.Min(total, Arg(1, 1_000));
@@ -33,15 +31,10 @@ public static class DeadlineBenchmark
         var lead = TimeSpan.FromSeconds(20);
 
         var clock = Stopwatch.StartNew();
-        var node = await BenchNode.StartAsync(connectionString, b => b.Configuration["Deals:ReplyBeforeProjection"] = "true");
+        var node = await BenchNode.StartAsync(connectionString, ReplyBeforeProjection);
         var firstStart = clock.Elapsed;
-        var others = new List<Microsoft.AspNetCore.Builder.WebApplication>();
-        for (var n = 1; n < nodeCount; n++)
-        {
-            others.Add(await BenchNode.StartAsync(connectionString, b => b.Configuration["Deals:ReplyBeforeProjection"] = "true"));
-        }
-
-        var factories = others.Select(o => o.Services.GetRequiredService<IGrainFactory>()).Prepend(node.Services.GetRequiredService<IGrainFactory>()).ToArray();
+        var nodes = (await BenchNode.StartClusterAsync(connectionString, nodeCount - 1, ReplyBeforeProjection)).Prepend(node).ToList();
+        var factories = nodes.Select(n => n.Services.GetRequiredService<IGrainFactory>()).ToArray();
         var grains = node.Services.GetRequiredService<IGrainFactory>();
         var db = node.Services.GetRequiredService<NpgsqlDataSource>();
         var (heap0, ws0) = Memory();
@@ -162,15 +155,11 @@ public static class DeadlineBenchmark
         var dealStats = stats.Where(s => s.GrainType.Contains("DealGrain", StringComparison.Ordinal)).ToList();
         var dealActivations = dealStats.Sum(s => s.ActivationCount);
         var perNode = string.Join(", ", dealStats.GroupBy(s => s.SiloAddress).OrderBy(g => g.Key.ToString()).Select(g => g.Sum(s => s.ActivationCount).ToString("N0", CultureInfo.InvariantCulture)));
-        foreach (var n in others.Prepend(node).Reverse())
-        {
-            await n.StopAsync();
-            await n.DisposeAsync();
-        }
+        await BenchNode.StopAllAsync(nodes);
 
         // One node's start with the N deals stored (nothing of them is loaded at start: no reminders, no scan).
         clock.Restart();
-        var again = await BenchNode.StartAsync(connectionString, b => b.Configuration["Deals:ReplyBeforeProjection"] = "true");
+        var again = await BenchNode.StartAsync(connectionString, ReplyBeforeProjection);
         var restart = clock.Elapsed;
         await again.StopAsync();
         await again.DisposeAsync();
@@ -186,6 +175,9 @@ public static class DeadlineBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  node memory (GC heap / working set): started {heap0 / 1e6:0} / {ws0 / 1e6:0} MB; {active.Count} active {heapActive / 1e6:0} / {wsActive / 1e6:0} MB; after the wakes {heapAfter / 1e6:0} / {wsAfter / 1e6:0} MB with {dealActivations:N0} deal activations{(nodeCount > 1 ? $" (per node: {perNode}; memory is the one process's)" : "")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  node start: empty database {firstStart.TotalSeconds:0.0} s (schema, seeding); with the {total:N0} deals stored {restart.TotalSeconds:0.0} s   (target ≤ 60 s)"));
     }
+
+    private static void ReplyBeforeProjection(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) =>
+        builder.Configuration["Deals:ReplyBeforeProjection"] = "true";
 
     private static (long Heap, long WorkingSet) Memory()
     {

@@ -23,20 +23,14 @@ public static class LiveBenchmark
         var seconds = args.Length > 0 && double.TryParse(args[0], CultureInfo.InvariantCulture, out var s) ? s : 10;
         var inNode = !args.Contains("--clients-apart");
         // --nodes 3: a cluster of nodes in this process, the deals' commands and the clients spread evenly over them.
-        var at = Array.IndexOf(args, "--nodes");
-        var nodeCount = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : 1;
+        var (nodeCount, _) = BenchNode.NodesOption(args);
         // The machine may be loaded by other work: a slow statement is not a failure here (the node's default is 15 s).
         if (!connectionString.Contains("Command Timeout", StringComparison.OrdinalIgnoreCase))
         {
             connectionString += ";Command Timeout=120";
         }
 
-        var nodes = new List<Microsoft.AspNetCore.Builder.WebApplication>();
-        for (var n = 0; n < nodeCount; n++)
-        {
-            nodes.Add(await BenchNode.StartAsync(connectionString));
-        }
-
+        var nodes = await BenchNode.StartClusterAsync(connectionString, nodeCount);
         var node = nodes[0];
         var addresses = nodes.Select(n => n.Address()).ToList();
         var factories = nodes.Select(n => n.Services.GetRequiredService<IGrainFactory>()).ToArray();
@@ -181,11 +175,7 @@ public static class LiveBenchmark
         results.ForEach(Console.WriteLine);
 
         await audience.DisposeAsync();
-        foreach (var n in Enumerable.Reverse(nodes))
-        {
-            await n.StopAsync();
-            await n.DisposeAsync();
-        }
+        await BenchNode.StopAllAsync(nodes);
     }
 
     private static double Percentile(double[] sorted, double p) => LiveClients.Percentile(sorted, p);
