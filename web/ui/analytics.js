@@ -76,7 +76,8 @@ const Analytics = {
     document.getElementById('contactsXlsx').href = `/api/exports/contacts?${q}&format=xlsx`;
   },
 
-  async load() {
+  // One read of every report; Analytics.load (below) is what runs it.
+  async read() {
     Analytics.links();
     const [funnel, durations, forecast, lost, managers, probability, leads, bcg] = await Promise.all([
       App.api('GET', '/api/analytics/funnel?' + Analytics.query()),
@@ -221,5 +222,10 @@ const Analytics = {
     });
   },
 };
+
+// Every reload (a push, the filter, the chart picker, a reconnect) goes through one queue: a read asked for while one
+// runs is one more read after it. Two reads at once can finish out of order, and the older one, drawn last, would leave
+// the page showing numbers from before the change that asked for the newer.
+Analytics.load = App.serial(() => Analytics.read());
 
 Analytics.init();

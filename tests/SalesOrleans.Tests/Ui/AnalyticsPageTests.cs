@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SalesOrleans.ReadModel;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Ui;
 
@@ -30,7 +31,17 @@ public class AnalyticsPageTests(UiFixture fixture)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "lost", lostReason = "no response", cancelOpenTasks = true })).StatusCode);
-        await page.WaitForFunctionAsync($"() => Number(document.body.dataset.loaded) > {loaded} && document.querySelector('#lost tbody').textContent.includes('no response')", null, Soon);
+        var lostAt = DateTimeOffset.UtcNow;
+        try
+        {
+            await page.WaitForFunctionAsync($"() => Number(document.body.dataset.loaded) > {loaded} && document.querySelector('#lost tbody').textContent.includes('no response')", null, Soon);
+        }
+        catch (TimeoutException e)
+        {
+            // Which half did not happen (no reload, or a reload without the lost deal), and whether the node could answer.
+            var seen = await page.EvaluateAsync<string>("() => `loaded ${document.body.dataset.loaded}, live ${document.body.dataset.live}, lost table: ${document.querySelector('#lost tbody').textContent.slice(0, 200)}`");
+            throw new TimeoutException($"no reload with the lost deal within 10 s (loaded {loaded} before): {seen}; {ThreadPoolWatch.Since(lostAt)}", e);
+        }
 
         var csv = await page.Locator("a.export[data-report=funnel]").First.GetAttributeAsync("href");
         Assert.StartsWith("/api/analytics/funnel?", csv);
@@ -57,6 +68,60 @@ public class AnalyticsPageTests(UiFixture fixture)
         Assert.Equal(1, await page.EvaluateAsync<int>("() => Number(document.body.dataset.loaded)"));
         Assert.Equal(1, Volatile.Read(ref funnelReads));
         Assert.Equal("on", await page.EvaluateAsync<string>("() => document.body.dataset.live"));
+    }
+
+    [Fact]
+    public async Task A_slow_read_never_draws_over_the_newer_one_a_pushed_change_asked_for()
+    {
+        var page = await fixture.LoginAsync("e.keller", "/analytics.html");
+        await page.WaitForSelectorAsync("body[data-watching=on]");
+        await page.WaitForFunctionAsync("() => Number(document.body.dataset.loaded) >= 1", null, Soon);
+        var loaded = await page.EvaluateAsync<int>("() => Number(document.body.dataset.loaded)");
+        var before = await page.EvaluateAsync<string>("() => document.querySelector('#lost tbody').textContent");
+
+        // Reads at once, counted by their funnel request; the first read's lost report is read from the server at once
+        // and handed to the page only after a newer read has been drawn (or 5 s): a slow answer on a busy machine.
+        var reading = 0;
+        var most = 0;
+        page.Request += (_, r) => { if (r.Url.Contains("/api/analytics/funnel?")) { most = Math.Max(most, Interlocked.Increment(ref reading)); } };
+        page.RequestFinished += (_, r) => { if (r.Url.Contains("/api/analytics/funnel?")) { Interlocked.Decrement(ref reading); } };
+        var lostReads = 0;
+        var slowReadAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/api/analytics/lost?**", async route =>
+        {
+            if (Interlocked.Increment(ref lostReads) != 1)
+            {
+                await route.ContinueAsync();
+                return;
+            }
+
+            var answer = await route.FetchAsync();
+            slowReadAsked.SetResult();
+            try
+            {
+                await page.WaitForFunctionAsync($"() => Number(document.body.dataset.loaded) > {loaded}", null, new() { Timeout = 5_000 });
+            }
+            catch (TimeoutException)
+            {
+                // No newer read was drawn meanwhile (they wait for this one): the slow answer arrives now.
+            }
+
+            await route.FulfillAsync(new() { Response = answer });
+        });
+        await page.EvaluateAsync("() => { Analytics.load(); }");
+        await slowReadAsked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The change comes after the slow read had its answer; its push asks for a newer read.
+        var api = await fixture.Node.ClientAsync("l.braun");
+        var created = await api.PostAsJsonAsync("/api/deals", new { processKind = "training-sales", title = "Deeskalationstraining", company = "Hafenbetriebe Kiel", amount = 2400 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/deals/{id}/moves", new { toStage = "lost", lostReason = "no budget", cancelOpenTasks = true })).StatusCode);
+
+        // What is drawn last is the newer read: once both are drawn, the lost table is no longer the one from before.
+        await page.WaitForFunctionAsync($"() => Number(document.body.dataset.loaded) >= {loaded + 2} && document.querySelector('#lost tbody').textContent !== {JsonSerializer.Serialize(before)}",
+            null, new() { Timeout = 30_000 });
+        Assert.Equal(1, Volatile.Read(ref most));
     }
 
     [Fact]
