@@ -65,12 +65,12 @@ public class SubProcessApiTests(NodeFixture fixture)
         return moved;
     }
 
-    private static Task Attach(HttpClient client, Guid deal, string kind) =>
-        Expect(client.PostAsync($"/api/deals/{deal}/documents", new MultipartFormDataContent
+    private static async Task Attach(HttpClient client, Guid deal, string kind) =>
+        await Expect(await client.PostAsync($"/api/deals/{deal}/documents", new MultipartFormDataContent
         {
             { new StringContent(kind), "kind" },
             { new ByteArrayContent(Encoding.UTF8.GetBytes($"%PDF-1.4 {kind}")), "file", $"{kind}.pdf" },
-        }).Result, HttpStatusCode.Created);
+        }), HttpStatusCode.Created);
 
     [Fact]
     public async Task A_stage_starts_a_certification_child_and_the_parent_moves_on_once_the_child_is_won()

@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using SalesOrleans.Tests.Support;
 
 namespace SalesOrleans.Tests.Ui;
 
@@ -140,32 +142,49 @@ public class EveryPageTests(UiFixture fixture)
             page.PageError += (_, e) => { if (watching) problems.Add($"{what}: uncaught {e}"); };
             page.RequestFailed += (_, r) => { if (watching) problems.Add($"{what}: request failed {r.Method} {r.Url}: {r.Failure}"); };
             page.Response += (_, r) => { if (watching && r.Status >= 400) problems.Add($"{what}: {r.Status} for {r.Request.Method} {r.Url}"); };
+            // What the page still waits for when it is not drawn in time (a request the server has not answered).
+            var open = new ConcurrentDictionary<Microsoft.Playwright.IRequest, DateTimeOffset>();
+            var lastAnswer = DateTimeOffset.UtcNow;
+            page.Request += (_, r) => open[r] = DateTimeOffset.UtcNow;
+            page.RequestFinished += (_, r) => { open.TryRemove(r, out DateTimeOffset _); lastAnswer = DateTimeOffset.UtcNow; };
+            page.RequestFailed += (_, r) => { open.TryRemove(r, out DateTimeOffset _); lastAnswer = DateTimeOffset.UtcNow; };
+            var opened = DateTimeOffset.UtcNow;
+            var step = "opening";
 
             try
             {
                 await page.GotoAsync(visit.Path, new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
                 if (visit.ArrivesAt is { } home)
                 {
+                    step = "arriving at " + home;
                     await UiFixture.WaitForAddress(page, Regex.Escape(home) + "$");
                 }
 
                 // Attached, not visible: a table's head row is hidden on a phone, where its rows are cards.
+                step = $"drawing {visit.Ready}";
                 await page.Locator(visit.Ready).First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
                 // A page with a live connection has loaded before it connects (App.live comes after the first load).
                 if (await page.Locator("script[src='/signalr.min.js']").CountAsync() > 0)
                 {
+                    step = "connecting live";
                     await page.WaitForSelectorAsync("body[data-live=on]", new() { Timeout = 30_000 });
                 }
 
-                // Whatever the page asked for has come back (no request still open), then the page is looked at and left.
-                await page.WaitForLoadStateAsync(LoadState.NetworkIdle, new() { Timeout = 30_000 });
+                // Whatever the page asked for has come back (no request open for half a second), then the page is looked at
+                // and left. Counted from the page's own request events, not Playwright's "networkidle" load state: the load
+                // states are the frame's state as the test process last heard it, which went stale beside CPU hogs (UiFixture).
+                step = "settling (no request open for 500 ms)";
+                await Poll.Until(() => Task.FromResult(open.IsEmpty && DateTimeOffset.UtcNow - lastAnswer >= TimeSpan.FromMilliseconds(500)), "a request still open", 30);
+                step = "looking";
                 problems.AddRange((await check(page)).Select(p => $"{what}: {p}"));
             }
             catch (TimeoutException e)
             {
-                // Playwright's call log names the step that waited (the navigation, the redirect, the drawing) and the page's
-                // address then; a 60 s wait once went unexplained in a run beside two CPU hogs.
-                problems.Add($"{what}: not drawn at {page.Url}: {string.Join(" | ", e.Message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(6))}");
+                // The step that waited, the page's address then, what it still waited for and how late the test process's
+                // thread pool (the node's too) ran: a 60 s wait beside CPU hogs and a 30 s one on CI went unexplained without them.
+                var waiting = open.OrderBy(r => r.Value).Select(r => $"{r.Key.Method} {new Uri(r.Key.Url).PathAndQuery} for {(DateTimeOffset.UtcNow - r.Value).TotalSeconds:0.0} s").ToList();
+                problems.Add($"{what}: not drawn at {page.Url}, {step}: {string.Join(" | ", e.Message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(6))}; " +
+                    (waiting.Count == 0 ? "no request unanswered" : "unanswered: " + string.Join(", ", waiting)) + "; " + ThreadPoolWatch.Since(opened));
             }
 
             watching = false;
