@@ -1,7 +1,7 @@
 // The analytics page's customer sections: claims by reason, product and manager, and satisfaction by manager and
 // process, with the page's period; reloaded when the filter is applied.
 const CustomerAnalytics = {
-  async load() {
+  async read() {
     const form = document.getElementById('filters');
     const q = new URLSearchParams();
     if (form.from.value) q.set('from', form.from.value + 'T00:00:00Z');
@@ -22,6 +22,8 @@ const CustomerAnalytics = {
     fill('satisfaction', satisfaction, r => [by(r.dimension), key(r), App.fmt.number(r.surveys), App.fmt.number(r.averageScore)]);
   },
 };
+// One read at a time, one more after it when the filter is applied meanwhile: the older read never draws last.
+CustomerAnalytics.load = App.serial(() => CustomerAnalytics.read());
 document.getElementById('filters').addEventListener('submit', () => CustomerAnalytics.load());
 // After the page's own start (language and header): then the names are the user's.
 const customerAnalyticsStart = () => document.querySelector('header.top') ? CustomerAnalytics.load() : setTimeout(customerAnalyticsStart, 100);

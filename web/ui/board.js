@@ -77,7 +77,10 @@ const Board = {
     const [definition, deals] = await Promise.all([
       App.api('GET', `/api/processes/${encodeURIComponent(f.process)}`),
       App.api('GET', `/api/deals?${query}`)]);
-    if (Board.reading === reading) Board.reading = null;
+    // A newer read started meanwhile (another process, owner or department picked, a reconnect): it draws, this one,
+    // answered late, would draw over it with the filter from before.
+    if (Board.reading !== reading) return;
+    Board.reading = null;
     if (!definition.ok || !deals.ok) { document.getElementById('board').replaceChildren(App.problem(definition.ok ? deals : definition)); return; }
     Board.process = definition.data;
     App.processes.set(Board.process.kind, Board.process);

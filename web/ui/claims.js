@@ -24,7 +24,8 @@ const Claims = {
     await App.live(() => {}, () => Claims.load());
   },
 
-  async load() {
+  // One read of the list; Claims.load (below) is what runs it.
+  async read() {
     const status = document.getElementById('filter').value;
     const result = await App.api('GET', `/api/claims${status ? `?status=${status}` : ''}`);
     const list = document.getElementById('list');
@@ -119,4 +120,7 @@ const Claims = {
         App.el('li', {}, App.el('span', { class: 'muted' }, `${App.time(a.at)} · ${App.name(a.actor)} · `), a.text)))].filter(Boolean));
   },
 };
+// One read at a time, and one more after it when asked meanwhile (the filter changed, a claim saved): two at once could
+// be answered out of order, and the older, drawn last, would show the list for the filter from before.
+Claims.load = App.serial(() => Claims.read());
 Claims.init();

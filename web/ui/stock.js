@@ -4,11 +4,13 @@ const Stock = {
     await App.start('stock');
     document.getElementById('receiptPanel').hidden = !App.can('stock.receive');
     document.getElementById('list').replaceChildren(App.loading(5));
+    // Typing, pushes and a reconnect read the list one read at a time: a search answered late never draws over the
+    // list for what was typed after it.
+    const reload = Stock.reload = App.serial(async () => { await Stock.load(); if (Stock.selected) await Stock.show(Stock.selected); });
     let timer = null;
-    document.getElementById('search').addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => Stock.load(), 200); });
+    document.getElementById('search').addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(reload, 200); });
     document.getElementById('receipt').addEventListener('submit', e => { e.preventDefault(); Stock.receive(); });
-    await Stock.load();
-    const reload = App.serial(async () => { await Stock.load(); if (Stock.selected) await Stock.show(Stock.selected); });
+    await reload();
     await App.live(kind => { if (kind === 'stock' || kind === 'order') reload(); }, reload);
   },
   async load() {
@@ -55,7 +57,7 @@ const Stock = {
       const r = await App.api('POST', `/api/stock/${encodeURIComponent(f.sku)}/receipts`,
         { warehouse: f.warehouse, quantity: Number(f.quantity), batch: f.batch, expiry: f.expiry || null });
       document.getElementById('receiptMessage').replaceChildren(r.ok ? App.el('span', { class: 'ok' }, App.t('stock.received', 'Received.')) : App.problem(r));
-      if (r.ok) { await Stock.load(); await Stock.show(f.sku); }
+      if (r.ok) { await Stock.reload(); await Stock.show(f.sku); }
     });
   },
 };

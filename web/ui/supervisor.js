@@ -39,7 +39,9 @@ const Supervisor = {
   async load() {
     const reading = Supervisor.reading = App.pushesDuringRead();
     const result = await App.api('GET', '/api/deals?limit=500');
-    if (Supervisor.reading === reading) Supervisor.reading = null;
+    // A newer read started meanwhile (a reconnect): it draws, this one, answered late, would draw older rows over it.
+    if (Supervisor.reading !== reading) return;
+    Supervisor.reading = null;
     if (!result.ok) { document.getElementById('stuckState').replaceChildren(App.problem(result)); return; }
     const rows = [...reading.newest(result.data)];
     Supervisor.seqs = new Map(rows.map(([id, r]) => [id, r.seq]));

@@ -1,0 +1,99 @@
+using Microsoft.Playwright;
+using SalesOrleans.Tests.Support;
+
+namespace SalesOrleans.Tests.Ui;
+
+/// <summary>
+/// A read answered late never draws over a newer one: a person who picks another process on the board, or types on in
+/// the stock search, while the server is slow to answer the earlier choice, sees what they chose last. Each test holds
+/// the earlier read's answer (read from the server at once, handed to the page later), as a busy machine does.
+/// </summary>
+[Trait("Category", "Ui")]
+[Collection(UiCollection.Name)]
+public class LateReadTests(UiFixture fixture)
+{
+    private static readonly LocatorWaitForOptions Soon = new() { Timeout = 20_000 };
+
+    /// <summary>
+    /// Holds the first request matching <paramref name="url"/>: its answer is read from the server at once and handed to
+    /// the page when <paramref name="release"/> completes (or after 5 s). Completes the returned task once it was read.
+    /// </summary>
+    private static async Task<(Task Asked, Task Answered)> HoldFirst(IPage page, string url, Func<Task> release)
+    {
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seen = 0;
+        await page.RouteAsync(url, async route =>
+        {
+            if (Interlocked.Increment(ref seen) != 1)
+            {
+                await route.ContinueAsync();
+                return;
+            }
+
+            var answer = await route.FetchAsync();
+            asked.SetResult();
+            await Task.WhenAny(release(), Task.Delay(5_000));
+            await route.FulfillAsync(new() { Response = answer });
+            answered.SetResult();
+        });
+        return (asked.Task, answered.Task);
+    }
+
+    /// <summary>True when <paramref name="expression"/> holds in the page for a whole second (checked every 50 ms).</summary>
+    private static Task<bool> Stays(IPage page, string expression) => page.EvaluateAsync<bool>($$"""
+        () => new Promise(done => {
+          const end = Date.now() + 1000;
+          const timer = setInterval(() => {
+            if (!({{expression}})) { clearInterval(timer); done(false); } else if (Date.now() > end) { clearInterval(timer); done(true); }
+          }, 50);
+        })
+        """);
+
+    [Fact]
+    public async Task The_board_shows_the_process_picked_last_when_the_one_picked_before_is_answered_after_it()
+    {
+        var page = await fixture.LoginAsync("e.keller", "/board.html?process=training-sales");
+        await page.Locator("#board .column").First.WaitForAsync(Soon);
+
+        // Industrial equipment picked first, its deals answered late; order-driven picked while it waits.
+        var (asked, answered) = await HoldFirst(page, "**/api/deals?process=industrial-equipment*",
+            () => page.WaitForFunctionAsync("() => Board.process?.kind === 'order-driven'", null, new() { Timeout = 5_000 }).ContinueWith(_ => { }));
+        await page.SelectOptionAsync("#process", "industrial-equipment");
+        await asked.WaitAsync(TimeSpan.FromSeconds(30));
+        await page.SelectOptionAsync("#process", "order-driven");
+        await answered.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The late answer arrives: the board stays on what was picked last, columns and all.
+        const string Picked = "Board.process?.kind === 'order-driven' && document.getElementById('process').value === 'order-driven'";
+        await page.WaitForFunctionAsync($"() => {Picked}", null, new() { Timeout = 20_000 });
+        Assert.True(await Stays(page, Picked), $"the board went back to {await page.EvaluateAsync<string>("() => Board.process?.kind")}");
+        var stages = await page.EvaluateAsync<string[]>("() => Board.process.stages.map(s => s.id)");
+        Assert.Equal(stages, await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#board .column')].map(c => c.dataset.stage)"));
+    }
+
+    [Fact]
+    public async Task The_stock_list_shows_what_was_typed_last_when_the_search_before_is_answered_after_it()
+    {
+        var page = await fixture.LoginAsync("w.lager", "/stock.html");
+        await page.Locator("#list table tr[data-sku='SKU-102']").First.WaitForAsync(Soon);
+        var finished = 0;
+        page.RequestFinished += (_, r) => { if (r.Url.Contains("/api/stock?")) { Interlocked.Increment(ref finished); } };
+
+        // "SKU-1" answered late (every demo SKU matches); typed on to "SKU-102" meanwhile.
+        var (asked, answered) = await HoldFirst(page, "**/api/stock?limit=200&search=SKU-1",
+            () => page.WaitForFunctionAsync("() => document.querySelectorAll('#list tr[data-sku]').length === document.querySelectorAll(\"#list tr[data-sku='SKU-102']\").length", null, new() { Timeout = 5_000 }).ContinueWith(_ => { }));
+        var before = Volatile.Read(ref finished);
+        await page.FillAsync("#search", "SKU-1");
+        await asked.WaitAsync(TimeSpan.FromSeconds(30));
+        await page.FillAsync("#search", "SKU-102");
+        await answered.WaitAsync(TimeSpan.FromSeconds(30));
+        await Poll.Until(() => Task.FromResult(Volatile.Read(ref finished) >= before + 2), "both searches answered", 30);
+
+        // Only SKU-102's rows, and they stay.
+        const string OnlyTyped = "document.querySelectorAll('#list tr[data-sku]').length > 0 && [...document.querySelectorAll('#list tr[data-sku]')].every(r => r.dataset.sku === 'SKU-102')";
+        await page.WaitForFunctionAsync($"() => {OnlyTyped}", null, new() { Timeout = 20_000 });
+        Assert.True(await Stays(page, OnlyTyped), "the list went back to every SKU-1… row");
+        Assert.Equal("SKU-102", await page.InputValueAsync("#search"));
+    }
+}
