@@ -3,8 +3,11 @@
 const Ops = {
   async init() {
     await App.start('ops');
-    await Ops.refresh();
-    setInterval(Ops.refresh, 2000);
+    // One read at a time: during a failover a read can take longer than the 2 s period, and an older answer drawn
+    // after a newer one would show the cluster as it was.
+    const refresh = App.serial(() => Ops.refresh());
+    await refresh();
+    setInterval(refresh, 2000);
   },
 
   async refresh() {

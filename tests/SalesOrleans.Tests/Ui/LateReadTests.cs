@@ -4,8 +4,9 @@ using SalesOrleans.Tests.Support;
 namespace SalesOrleans.Tests.Ui;
 
 /// <summary>
-/// A read answered late never draws over a newer one: a person who picks another process on the board, or types on in
-/// the stock search, while the server is slow to answer the earlier choice, sees what they chose last. Each test holds
+/// A read answered late never draws over a newer one: a person who picks another process on the board or in the process
+/// editor, or types on in the stock search, while the server is slow to answer the earlier choice, sees what they chose
+/// last. Each test holds
 /// the earlier read's answer (read from the server at once, handed to the page later), as a busy machine does.
 /// </summary>
 [Trait("Category", "Ui")]
@@ -70,6 +71,26 @@ public class LateReadTests(UiFixture fixture)
         Assert.True(await Stays(page, Picked), $"the board went back to {await page.EvaluateAsync<string>("() => Board.process?.kind")}");
         var stages = await page.EvaluateAsync<string[]>("() => Board.process.stages.map(s => s.id)");
         Assert.Equal(stages, await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#board .column')].map(c => c.dataset.stage)"));
+    }
+
+    [Fact]
+    public async Task The_process_editor_holds_the_process_picked_last_when_the_one_picked_before_is_answered_after_it()
+    {
+        var page = await fixture.LoginAsync("admin", "/processes.html?kind=training-sales");
+        await page.WaitForSelectorAsync("body[data-ready=on]");
+
+        // Industrial equipment picked first, its definition answered late; certification picked while it waits. The late
+        // definition must not land in the editor under certification's name (publishing would then publish the wrong one).
+        var (asked, answered) = await HoldFirst(page, "**/api/processes/industrial-equipment",
+            () => page.WaitForFunctionAsync("() => ProcessPage.draft?.kind === 'certification'", null, new() { Timeout = 5_000 }).ContinueWith(_ => { }));
+        await page.SelectOptionAsync("#kind", "industrial-equipment");
+        await asked.WaitAsync(TimeSpan.FromSeconds(30));
+        await page.SelectOptionAsync("#kind", "certification");
+        await answered.WaitAsync(TimeSpan.FromSeconds(30));
+
+        const string Picked = "ProcessPage.draft?.kind === 'certification' && ProcessPage.kind === 'certification' && document.getElementById('kind').value === 'certification'";
+        await page.WaitForFunctionAsync($"() => {Picked}", null, new() { Timeout = 20_000 });
+        Assert.True(await Stays(page, Picked), $"the editor holds {await page.EvaluateAsync<string>("() => ProcessPage.draft?.kind")}");
     }
 
     [Fact]
