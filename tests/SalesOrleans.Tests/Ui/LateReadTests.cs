@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Playwright;
 using SalesOrleans.Tests.Support;
 
@@ -91,6 +94,31 @@ public class LateReadTests(UiFixture fixture)
         const string Picked = "ProcessPage.draft?.kind === 'certification' && ProcessPage.kind === 'certification' && document.getElementById('kind').value === 'certification'";
         await page.WaitForFunctionAsync($"() => {Picked}", null, new() { Timeout = 20_000 });
         Assert.True(await Stays(page, Picked), $"the editor holds {await page.EvaluateAsync<string>("() => ProcessPage.draft?.kind")}");
+    }
+
+    [Fact]
+    public async Task A_deal_line_offers_the_SKUs_for_what_was_typed_last_when_an_earlier_search_is_answered_after_it()
+    {
+        var owner = await fixture.Node.ClientAsync("k.weber");
+        var created = await owner.PostAsJsonAsync("/api/deals", new { processKind = "training-sales", title = "Ersatzteile Förderband", company = "Förderanlagen Süd GmbH", amount = 3100 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        var page = await fixture.LoginAsync("k.weber", $"/deal.html?id={id}");
+        await UiFixture.WaitLive(page);
+        await page.Locator("#addLine").ClickAsync();
+        var sku = page.Locator("#linesTable tr.line").First.Locator("input[name=sku]");
+
+        // "SKU-1" answered late (every demo SKU matches); typed on to "SKU-102" meanwhile.
+        const string OnlyTyped = "document.querySelectorAll('#skuChoices option').length > 0 && [...document.querySelectorAll('#skuChoices option')].every(o => o.value === 'SKU-102')";
+        var (asked, answered) = await HoldFirst(page, "**/api/catalog/skus?search=SKU-1&limit=20",
+            () => page.WaitForFunctionAsync($"() => {OnlyTyped}", null, new() { Timeout = 5_000 }).ContinueWith(_ => { }));
+        await sku.FillAsync("SKU-1");
+        await asked.WaitAsync(TimeSpan.FromSeconds(30));
+        await sku.FillAsync("SKU-102");
+        await answered.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await page.WaitForFunctionAsync($"() => {OnlyTyped}", null, new() { Timeout = 20_000 });
+        Assert.True(await Stays(page, OnlyTyped), "the choices went back to every SKU-1…");
     }
 
     [Fact]
