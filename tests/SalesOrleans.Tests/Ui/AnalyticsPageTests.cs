@@ -85,31 +85,10 @@ public class AnalyticsPageTests(UiFixture fixture)
         var most = 0;
         page.Request += (_, r) => { if (r.Url.Contains("/api/analytics/funnel?")) { most = Math.Max(most, Interlocked.Increment(ref reading)); } };
         page.RequestFinished += (_, r) => { if (r.Url.Contains("/api/analytics/funnel?")) { Interlocked.Decrement(ref reading); } };
-        var lostReads = 0;
-        var slowReadAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await page.RouteAsync("**/api/analytics/lost?**", async route =>
-        {
-            if (Interlocked.Increment(ref lostReads) != 1)
-            {
-                await route.ContinueAsync();
-                return;
-            }
-
-            var answer = await route.FetchAsync();
-            slowReadAsked.SetResult();
-            try
-            {
-                await page.WaitForFunctionAsync($"() => Number(document.body.dataset.loaded) > {loaded}", null, new() { Timeout = 5_000 });
-            }
-            catch (TimeoutException)
-            {
-                // No newer read was drawn meanwhile (they wait for this one): the slow answer arrives now.
-            }
-
-            await route.FulfillAsync(new() { Response = answer });
-        });
+        var (slowReadAsked, _) = await UiFixture.HoldFirst(page, "**/api/analytics/lost?**",
+            $"Number(document.body.dataset.loaded) > {loaded}");
         await page.EvaluateAsync("() => { Analytics.load(); }");
-        await slowReadAsked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await slowReadAsked.WaitAsync(TimeSpan.FromSeconds(30));
 
         // The change comes after the slow read had its answer; its push asks for a newer read.
         var api = await fixture.Node.ClientAsync("l.braun");

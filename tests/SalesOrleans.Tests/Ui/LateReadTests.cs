@@ -18,42 +18,6 @@ public class LateReadTests(UiFixture fixture)
 {
     private static readonly LocatorWaitForOptions Soon = new() { Timeout = 20_000 };
 
-    /// <summary>
-    /// Holds the first request matching <paramref name="url"/>: its answer is read from the server at once and handed to
-    /// the page when <paramref name="release"/> completes (or after 5 s). Completes the returned task once it was read.
-    /// </summary>
-    private static async Task<(Task Asked, Task Answered)> HoldFirst(IPage page, string url, Func<Task> release)
-    {
-        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var seen = 0;
-        await page.RouteAsync(url, async route =>
-        {
-            if (Interlocked.Increment(ref seen) != 1)
-            {
-                await route.ContinueAsync();
-                return;
-            }
-
-            var answer = await route.FetchAsync();
-            asked.SetResult();
-            await Task.WhenAny(release(), Task.Delay(5_000));
-            await route.FulfillAsync(new() { Response = answer });
-            answered.SetResult();
-        });
-        return (asked.Task, answered.Task);
-    }
-
-    /// <summary>True when <paramref name="expression"/> holds in the page for a whole second (checked every 50 ms).</summary>
-    private static Task<bool> Stays(IPage page, string expression) => page.EvaluateAsync<bool>($$"""
-        () => new Promise(done => {
-          const end = Date.now() + 1000;
-          const timer = setInterval(() => {
-            if (!({{expression}})) { clearInterval(timer); done(false); } else if (Date.now() > end) { clearInterval(timer); done(true); }
-          }, 50);
-        })
-        """);
-
     [Fact]
     public async Task The_board_shows_the_process_picked_last_when_the_one_picked_before_is_answered_after_it()
     {
@@ -61,8 +25,8 @@ public class LateReadTests(UiFixture fixture)
         await page.Locator("#board .column").First.WaitForAsync(Soon);
 
         // Industrial equipment picked first, its deals answered late; order-driven picked while it waits.
-        var (asked, answered) = await HoldFirst(page, "**/api/deals?process=industrial-equipment*",
-            () => page.WaitForFunctionAsync("() => Board.process?.kind === 'order-driven'", null, new() { Timeout = 5_000 }).ContinueWith(_ => { }));
+        var (asked, answered) = await UiFixture.HoldFirst(page, "**/api/deals?process=industrial-equipment*",
+            "Board.process?.kind === 'order-driven'");
         await page.SelectOptionAsync("#process", "industrial-equipment");
         await asked.WaitAsync(TimeSpan.FromSeconds(30));
         await page.SelectOptionAsync("#process", "order-driven");
@@ -71,7 +35,7 @@ public class LateReadTests(UiFixture fixture)
         // The late answer arrives: the board stays on what was picked last, columns and all.
         const string Picked = "Board.process?.kind === 'order-driven' && document.getElementById('process').value === 'order-driven'";
         await page.WaitForFunctionAsync($"() => {Picked}", null, new() { Timeout = 20_000 });
-        Assert.True(await Stays(page, Picked), $"the board went back to {await page.EvaluateAsync<string>("() => Board.process?.kind")}");
+        Assert.True(await UiFixture.Stays(page, Picked), $"the board went back to {await page.EvaluateAsync<string>("() => Board.process?.kind")}");
         var stages = await page.EvaluateAsync<string[]>("() => Board.process.stages.map(s => s.id)");
         Assert.Equal(stages, await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#board .column')].map(c => c.dataset.stage)"));
     }
@@ -84,8 +48,8 @@ public class LateReadTests(UiFixture fixture)
 
         // Industrial equipment picked first, its definition answered late; certification picked while it waits. The late
         // definition must not land in the editor under certification's name (publishing would then publish the wrong one).
-        var (asked, answered) = await HoldFirst(page, "**/api/processes/industrial-equipment",
-            () => page.WaitForFunctionAsync("() => ProcessPage.draft?.kind === 'certification'", null, new() { Timeout = 5_000 }).ContinueWith(_ => { }));
+        var (asked, answered) = await UiFixture.HoldFirst(page, "**/api/processes/industrial-equipment",
+            "ProcessPage.draft?.kind === 'certification'");
         await page.SelectOptionAsync("#kind", "industrial-equipment");
         await asked.WaitAsync(TimeSpan.FromSeconds(30));
         await page.SelectOptionAsync("#kind", "certification");
@@ -93,7 +57,7 @@ public class LateReadTests(UiFixture fixture)
 
         const string Picked = "ProcessPage.draft?.kind === 'certification' && ProcessPage.kind === 'certification' && document.getElementById('kind').value === 'certification'";
         await page.WaitForFunctionAsync($"() => {Picked}", null, new() { Timeout = 20_000 });
-        Assert.True(await Stays(page, Picked), $"the editor holds {await page.EvaluateAsync<string>("() => ProcessPage.draft?.kind")}");
+        Assert.True(await UiFixture.Stays(page, Picked), $"the editor holds {await page.EvaluateAsync<string>("() => ProcessPage.draft?.kind")}");
     }
 
     [Fact]
@@ -110,15 +74,15 @@ public class LateReadTests(UiFixture fixture)
 
         // "SKU-1" answered late (every demo SKU matches); typed on to "SKU-102" meanwhile.
         const string OnlyTyped = "document.querySelectorAll('#skuChoices option').length > 0 && [...document.querySelectorAll('#skuChoices option')].every(o => o.value === 'SKU-102')";
-        var (asked, answered) = await HoldFirst(page, "**/api/catalog/skus?search=SKU-1&limit=20",
-            () => page.WaitForFunctionAsync($"() => {OnlyTyped}", null, new() { Timeout = 5_000 }).ContinueWith(_ => { }));
+        var (asked, answered) = await UiFixture.HoldFirst(page, "**/api/catalog/skus?search=SKU-1&limit=20",
+            OnlyTyped);
         await sku.FillAsync("SKU-1");
         await asked.WaitAsync(TimeSpan.FromSeconds(30));
         await sku.FillAsync("SKU-102");
         await answered.WaitAsync(TimeSpan.FromSeconds(30));
 
         await page.WaitForFunctionAsync($"() => {OnlyTyped}", null, new() { Timeout = 20_000 });
-        Assert.True(await Stays(page, OnlyTyped), "the choices went back to every SKU-1…");
+        Assert.True(await UiFixture.Stays(page, OnlyTyped), "the choices went back to every SKU-1…");
     }
 
     [Fact]
@@ -130,8 +94,8 @@ public class LateReadTests(UiFixture fixture)
         page.RequestFinished += (_, r) => { if (r.Url.Contains("/api/stock?")) { Interlocked.Increment(ref finished); } };
 
         // "SKU-1" answered late (every demo SKU matches); typed on to "SKU-102" meanwhile.
-        var (asked, answered) = await HoldFirst(page, "**/api/stock?limit=200&search=SKU-1",
-            () => page.WaitForFunctionAsync("() => document.querySelectorAll('#list tr[data-sku]').length === document.querySelectorAll(\"#list tr[data-sku='SKU-102']\").length", null, new() { Timeout = 5_000 }).ContinueWith(_ => { }));
+        const string OnlyTyped = "document.querySelectorAll('#list tr[data-sku]').length > 0 && [...document.querySelectorAll('#list tr[data-sku]')].every(r => r.dataset.sku === 'SKU-102')";
+        var (asked, answered) = await UiFixture.HoldFirst(page, "**/api/stock?limit=200&search=SKU-1", OnlyTyped);
         var before = Volatile.Read(ref finished);
         await page.FillAsync("#search", "SKU-1");
         await asked.WaitAsync(TimeSpan.FromSeconds(30));
@@ -140,9 +104,8 @@ public class LateReadTests(UiFixture fixture)
         await Poll.Until(() => Task.FromResult(Volatile.Read(ref finished) >= before + 2), "both searches answered", 30);
 
         // Only SKU-102's rows, and they stay.
-        const string OnlyTyped = "document.querySelectorAll('#list tr[data-sku]').length > 0 && [...document.querySelectorAll('#list tr[data-sku]')].every(r => r.dataset.sku === 'SKU-102')";
         await page.WaitForFunctionAsync($"() => {OnlyTyped}", null, new() { Timeout = 20_000 });
-        Assert.True(await Stays(page, OnlyTyped), "the list went back to every SKU-1… row");
+        Assert.True(await UiFixture.Stays(page, OnlyTyped), "the list went back to every SKU-1… row");
         Assert.Equal("SKU-102", await page.InputValueAsync("#search"));
     }
 }

@@ -78,6 +78,51 @@ public sealed class UiFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Holds the first request matching <paramref name="url"/>: its answer is read from the server at once and handed to
+    /// the page once <paramref name="releaseWhen"/> (a script expression) holds in it, or after 5 s, as a busy server answers late. The tasks
+    /// returned complete once it was read from the server and once the page had it (LateReadTests).
+    /// </summary>
+    public static async Task<(Task Asked, Task Answered)> HoldFirst(IPage page, string url, string releaseWhen)
+    {
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seen = 0;
+        await page.RouteAsync(url, async route =>
+        {
+            if (Interlocked.Increment(ref seen) != 1)
+            {
+                await route.ContinueAsync();
+                return;
+            }
+
+            var answer = await route.FetchAsync();
+            asked.SetResult();
+            try
+            {
+                await page.WaitForFunctionAsync($"() => {releaseWhen}", null, new() { Timeout = 5_000 });
+            }
+            catch (TimeoutException)
+            {
+                // Nothing newer was drawn meanwhile (a page that reads one at a time waits for this answer): it comes now.
+            }
+
+            await route.FulfillAsync(new() { Response = answer });
+            answered.SetResult();
+        });
+        return (asked.Task, answered.Task);
+    }
+
+    /// <summary>True when <paramref name="expression"/> holds in the page for a whole second (checked every 50 ms).</summary>
+    public static Task<bool> Stays(IPage page, string expression) => page.EvaluateAsync<bool>($$"""
+        () => new Promise(done => {
+          const end = Date.now() + 1000;
+          const timer = setInterval(() => {
+            if (!({{expression}})) { clearInterval(timer); done(false); } else if (Date.now() > end) { clearInterval(timer); done(true); }
+          }, 50);
+        })
+        """);
+
     public static async Task WaitLive(IPage page) => await page.WaitForSelectorAsync("body[data-live=on]");
 
     public static async Task Screenshot(IPage page, string name)
