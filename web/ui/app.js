@@ -99,6 +99,13 @@ const App = {
     };
   },
 
+  // Of reads of one thing, only the one started last may draw: each call returns a check that stays true until a newer
+  // read is started, so an earlier answer that comes late is dropped (a search typed on, another process picked).
+  newest() {
+    let latest = 0;
+    return () => { const mine = ++latest; return () => mine === latest; };
+  },
+
   // Drawing: many changes within one frame are drawn once (a timer backs the frame up when the tab is hidden).
   perFrame(fn) {
     let queued = false;

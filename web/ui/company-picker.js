@@ -6,12 +6,13 @@ const CompanyPicker = {
       placeholder: App.t('company.picker.placeholder', 'name or INN') });
     const results = App.el('ul', { class: 'picker-results' });
     const message = App.el('div', { 'aria-live': 'polite' });
-    let asked = 0, timer = null;
+    const newest = App.newest();
+    let timer = null;
     const run = async () => {
       const q = input.value.trim();
-      const ask = ++asked;
+      const current = newest();
       const found = await App.api('GET', `/api/companies?search=${encodeURIComponent(q)}&limit=8`);
-      if (ask !== asked) return;
+      if (!current()) return;
       if (!found.ok) { results.replaceChildren(App.el('li', {}, App.problem(found))); return; }
       const create = q.length > 1 && App.can('company.create') && !found.data.some(c => c.name.toLowerCase() === q.toLowerCase())
         ? App.el('li', {}, App.el('button', { type: 'button', class: 'create-company', onclick: e => App.busy(e.currentTarget, async () => {

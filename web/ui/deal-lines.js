@@ -43,13 +43,14 @@ const DealLines = {
 
     // Typing a SKU asks the catalog; picking one fills in its name and price where the line has none. Only the answer
     // to the latest typing is offered: an earlier one answered late would offer what no longer matches.
-    let searchTimer = null, asked = 0;
+    const newest = App.newest();
+    let searchTimer = null;
     const search = text => {
       clearTimeout(searchTimer);
       searchTimer = setTimeout(async () => {
-        const ask = ++asked;
+        const current = newest();
         const r = await App.api('GET', `/api/catalog/skus?search=${encodeURIComponent(text)}&limit=20`);
-        if (ask !== asked || !r.ok || !Array.isArray(r.data)) return;
+        if (!current() || !r.ok || !Array.isArray(r.data)) return;
         for (const s of r.data) catalog.set(s.code, s);
         skus.replaceChildren(...r.data.map(s => App.el('option', { value: s.code }, `${s.name} · ${App.money(s.price, s.currency)}`)));
       }, 200);

@@ -6,6 +6,7 @@
 const ProcessPage = {
   kind: null,
   draft: null,
+  opening: App.newest(),
   tab: 'form',
 
   async init() {
@@ -27,13 +28,13 @@ const ProcessPage = {
 
   async open(kind, version) {
     ProcessPage.kind = kind;
-    const opening = ProcessPage.opening = {};
+    const current = ProcessPage.opening();
     const [definition, versions] = await Promise.all([
       App.api('GET', version ? `/api/processes/${encodeURIComponent(kind)}/versions/${version}` : `/api/processes/${encodeURIComponent(kind)}`),
       App.api('GET', `/api/processes/${encodeURIComponent(kind)}/versions`)]);
     // Another process or version was opened meanwhile: this answer, come late, would put the wrong definition in the
     // editor under the name of the one picked last.
-    if (ProcessPage.opening !== opening) return;
+    if (!current()) return;
     if (!definition.ok) { document.getElementById('message').replaceChildren(App.problem(definition)); return; }
     ProcessPage.draft = typeof definition.data === 'string' ? JSON.parse(definition.data) : definition.data;
     document.getElementById('editing').textContent = App.t('processes.editing', 'Editing version {version}', { version: ProcessPage.draft.version });
