@@ -64,16 +64,22 @@ public static class CallAssembly
 
     public static bool IsMissed(string outcome) => Missed.Contains(outcome);
 
-    /// <summary>Talk time: the PBX's own figure when given, else answer to hang-up.</summary>
+    /// <summary>
+    /// Talk time: the PBX's own figure when given, else answer to the end that followed it. An end stamped before the
+    /// answer (a 200 that crossed the PBX's own no-answer timeout) says nothing about talk time: with no later end the
+    /// duration is unknown (null), never negative.
+    /// </summary>
     public static long? DurationMs(IReadOnlyList<CallEventRecord> events)
     {
-        var terminal = events.FirstOrDefault(e => IsTerminal(e.Event));
+        var answered = events.FirstOrDefault(e => e.Event == "answered");
+        var terminal = answered is null
+            ? events.FirstOrDefault(e => IsTerminal(e.Event))
+            : events.FirstOrDefault(e => IsTerminal(e.Event) && e.Ts >= answered.Ts);
         if (terminal?.DurationMs is { } given)
         {
             return given;
         }
 
-        var answered = events.FirstOrDefault(e => e.Event == "answered");
         return answered is null || terminal is null ? null : (long)Math.Round((terminal.Ts - answered.Ts) * 1000);
     }
 

@@ -125,6 +125,46 @@ public class TelephonyApiTests(LeadNodeFixture fixture)
     }
 
     [Fact]
+    public async Task An_answer_that_crossed_the_pbx_no_answer_end_is_answered_with_no_negative_talk_time()
+    {
+        var pbx = await Pbx();
+        var caller = NewNumber();
+        var id = $"call-{Guid.NewGuid():N}";
+        var t = 1_790_100_000.25;
+
+        // Seen from a real PBX: its ring timeout ended the call as no_answer, then the callee's 200 crossed the CANCEL.
+        await Post(pbx, id, "incoming", caller, t);
+        await Post(pbx, id, "ringing", caller, t + 0.1);
+        await Post(pbx, id, "no_answer", caller, t + 30);
+        Assert.Equal(HttpStatusCode.Accepted, (await Post(pbx, id, "answered", caller, t + 30.556)).StatusCode);
+
+        var staff = await Node.ClientAsync("s.volkov");
+        var call = await Until(async () =>
+        {
+            var c = await Json(await staff.GetAsync($"/api/telephony/calls/{id}"));
+            return c.GetProperty("settled").GetBoolean() ? c : null;
+        }, "the call to settle");
+        Assert.Equal(("answered", JsonValueKind.Null), (call.GetProperty("outcome").GetString(), call.GetProperty("durationMs").ValueKind));
+        var contact = call.GetProperty("contactId").GetGuid();
+        var logged = Assert.Single((await Json(await staff.GetAsync($"/api/contacts/{contact}/calls"))).EnumerateArray());
+        Assert.Equal(("answered", JsonValueKind.Null), (logged.GetProperty("outcome").GetString(), logged.GetProperty("durationMs").ValueKind));
+
+        // The BYE of that call: talk time from the answer to it, in the call and in the customer's call log.
+        await Post(pbx, id, "hangup", caller, t + 90.556, new { hangup_by = "caller" });
+        await Until(async () =>
+        {
+            var c = await Json(await staff.GetAsync($"/api/telephony/calls/{id}"));
+            return c.GetProperty("durationMs").ValueKind == JsonValueKind.Number ? c : null;
+        }, "the talk time");
+        var after = await Until(async () =>
+        {
+            var l = (await Json(await staff.GetAsync($"/api/contacts/{contact}/calls"))).EnumerateArray().Single();
+            return l.GetProperty("durationMs").ValueKind == JsonValueKind.Number ? l : null;
+        }, "the talk time in the call log");
+        Assert.Equal(("answered", 60_000L), (after.GetProperty("outcome").GetString(), after.GetProperty("durationMs").GetInt64()));
+    }
+
+    [Fact]
     public async Task A_caller_whose_name_comes_late_or_only_on_a_later_call_is_named_on_the_lead_and_contact()
     {
         var pbx = await Pbx();

@@ -37,6 +37,34 @@ public class CallAssemblyTests
         Assert.Equal(25_000, CallAssembly.DurationMs(events));
     }
 
+    [Fact]
+    public void An_answer_stamped_after_the_pbx_gave_up_never_makes_a_negative_duration()
+    {
+        // Seen from a real PBX: its no-answer timeout fired, then the callee's 200 crossed the CANCEL.
+        var events = new List<CallEventRecord>();
+        CallAssembly.Add(events, E("incoming", 100));
+        CallAssembly.Add(events, E("ringing", 100.2));
+        CallAssembly.Add(events, E("no_answer", 130));
+        CallAssembly.Add(events, E("answered", 130.556));
+
+        Assert.Equal("answered", CallAssembly.Outcome(events));
+        Assert.Null(CallAssembly.DurationMs(events));
+
+        // The BYE of that call comes later: talk time runs from the answer to it.
+        CallAssembly.Add(events, E("hangup", 190.556));
+        Assert.Equal(60_000, CallAssembly.DurationMs(events));
+    }
+
+    [Fact]
+    public void A_pbx_figure_on_an_end_before_the_answer_is_not_talk_time()
+    {
+        var events = new List<CallEventRecord> { E("incoming", 1), E("no_answer", 31, 0), E("answered", 31.5) };
+        Assert.Null(CallAssembly.DurationMs(events));
+
+        CallAssembly.Add(events, E("hangup", 50, 18_400));
+        Assert.Equal(18_400, CallAssembly.DurationMs(events));
+    }
+
     [Theory]
     [InlineData("busy", "busy", true)]
     [InlineData("no_answer", "no_answer", true)]
