@@ -18,7 +18,15 @@ namespace SalesOrleans.Tests.Faults;
 public class SipNodeFaultTests(ITestOutputHelper output)
 {
     private static readonly string[] Terminal = ["hangup", "busy", "no_answer", "cancelled", "failed"];
-    private static readonly string[] Missed = ["busy", "no_answer", "cancelled", "failed"];
+    // A failed call (the network's fault) is not missed: nobody could have taken it.
+    private static readonly string[] Missed = ["busy", "no_answer", "cancelled"];
+
+    /// <summary>
+    /// Missed as a person judges it: busy, unanswered or given up, unless answered at any time — a PBX's own no-answer
+    /// end can cross the callee's late 200 (seen beside two CPU hogs: no_answer, then answered 3.7 s later).
+    /// </summary>
+    private static bool IsMissed(IReadOnlySet<string> logged, IReadOnlySet<string> acked) =>
+        !logged.Contains("answered") && acked.Overlaps(Missed);
 
     [Fact]
     public async Task A_node_killed_mid_burst_loses_no_acknowledged_call_from_the_log_or_the_contact()
@@ -92,6 +100,9 @@ public class SipNodeFaultTests(ITestOutputHelper output)
             Assert.True(behind.Count == 0, $"{behind.Count} of {acked.Count} acknowledged calls not (yet) right in the call log: "
                 + string.Join("; ", behind.Take(5).Select(id => $"{id} acknowledged {string.Join("/", acked[id])}, log: {(log.TryGetValue(id, out var c) ? c.ToString() : "none")}")));
             output.WriteLine($"all {acked.Count} acknowledged calls right in the call log {watch.Elapsed.TotalSeconds:0.0} s after the burst");
+            // Talk time is unknown or counted forward, whatever order the events came in.
+            Assert.All(log.Values, c => Assert.True(c.GetProperty("durationMs") is not { ValueKind: JsonValueKind.Number } d || d.GetInt64() >= 0, $"negative talk time: {c}"));
+            output.WriteLine($"{log.Values.Count(c => Events(c).Contains("answered") && Events(c).Overlaps(Missed))} answered calls the PBX had also ended unanswered");
 
             // And on the contact: each call once among the contact's calls, a missed one with an open call-back task.
             var missed = 0;
@@ -108,7 +119,7 @@ public class SipNodeFaultTests(ITestOutputHelper output)
                 var contactId = call.GetProperty("contactId").GetString();
                 var calls = (await Json(head, $"/api/contacts/{contactId}/calls")).EnumerateArray().Select(c => c.GetProperty("callId").GetString()).ToList();
                 Assert.Equal(1, calls.Count(c => c == callId));
-                if (events.Overlaps(Missed))
+                if (IsMissed(Events(call), events))
                 {
                     missed++;
                     var tasks = (await Json(head, $"/api/contact-tasks?contactId={contactId}&status=Open")).EnumerateArray().ToList();
@@ -141,7 +152,7 @@ public class SipNodeFaultTests(ITestOutputHelper output)
             return false;
         }
 
-        var events = call.GetProperty("events").EnumerateArray().Select(e => e.GetString()!).ToHashSet();
+        var events = Events(call);
         if (!acked.IsSubsetOf(events))
         {
             return false;
@@ -153,8 +164,11 @@ public class SipNodeFaultTests(ITestOutputHelper output)
         }
 
         return call.GetProperty("settled").GetBoolean()
-            && (!acked.Overlaps(Missed) || call.GetProperty("callBackFor").ValueKind == JsonValueKind.String);
+            && (!IsMissed(events, acked) || call.GetProperty("callBackFor").ValueKind == JsonValueKind.String);
     }
+
+    private static HashSet<string> Events(JsonElement call) =>
+        call.GetProperty("events").EnumerateArray().Select(e => e.GetString()!).ToHashSet();
 
     private static async Task<JsonElement> Json(HttpClient client, string path)
     {
