@@ -29,7 +29,7 @@ public sealed class ClusterQueries(NpgsqlDataSource db)
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            // SuspectTimes: "address@time|address@time…", one entry per vote against the silo.
+            // SuspectTimes: "silo,time|silo,time…" (silo as ip:port@generation), one entry per vote against the silo.
             var suspicions = reader.IsDBNull(8) ? 0 : reader.GetString(8).Split('|', StringSplitOptions.RemoveEmptyEntries).Length;
             silos.Add(new SiloEntry(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4),
                 StatusName(reader.GetInt32(5)), reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7), suspicions));
