@@ -51,6 +51,13 @@ public class TelephonyApiTests(LeadNodeFixture fixture)
 
     private static Task<JsonElement> Until(Func<Task<JsonElement?>> probe, string what) => Poll.Until(probe, what, 10);
 
+    /// <summary>The call as staff see it once it is judged.</summary>
+    private static Task<JsonElement> Settled(HttpClient staff, string callId) => Until(async () =>
+    {
+        var c = await Json(await staff.GetAsync($"/api/telephony/calls/{callId}"));
+        return c.GetProperty("settled").GetBoolean() ? c : null;
+    }, $"call {callId} to settle");
+
     [Theory]
     [InlineData(null, "{\"event\":\"incoming\",\"call_id\":\"c-401a\",\"caller\":\"+79160000000\",\"called\":\"+74952233211\",\"ts\":1}", HttpStatusCode.Unauthorized, null)]
     [InlineData("wrong-key", "{\"event\":\"incoming\",\"call_id\":\"c-401b\",\"caller\":\"+79160000000\",\"called\":\"+74952233211\",\"ts\":1}", HttpStatusCode.Unauthorized, null)]
@@ -112,11 +119,7 @@ public class TelephonyApiTests(LeadNodeFixture fixture)
         await Post(pbx, id, "ringing", caller, t + 0.2);
         Assert.True(duplicate.GetProperty("duplicate").GetBoolean());
 
-        var call = await Until(async () =>
-        {
-            var c = await Json(await staff.GetAsync($"/api/telephony/calls/{id}"));
-            return c.GetProperty("settled").GetBoolean() ? c : null;
-        }, "the call to settle");
+        var call = await Settled(staff, id);
         Assert.Equal(["incoming", "ringing", "answered", "hangup"], call.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(("answered", 60_000), (call.GetProperty("outcome").GetString(), call.GetProperty("durationMs").GetInt64()));
         var logged = await Json(await staff.GetAsync($"/api/contacts/{lead.GetProperty("contactId").GetGuid()}/calls"));
@@ -139,11 +142,7 @@ public class TelephonyApiTests(LeadNodeFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, (await Post(pbx, id, "answered", caller, t + 30.556)).StatusCode);
 
         var staff = await Node.ClientAsync("s.volkov");
-        var call = await Until(async () =>
-        {
-            var c = await Json(await staff.GetAsync($"/api/telephony/calls/{id}"));
-            return c.GetProperty("settled").GetBoolean() ? c : null;
-        }, "the call to settle");
+        var call = await Settled(staff, id);
         Assert.Equal(("answered", JsonValueKind.Null), (call.GetProperty("outcome").GetString(), call.GetProperty("durationMs").ValueKind));
         var contact = call.GetProperty("contactId").GetGuid();
         var logged = Assert.Single((await Json(await staff.GetAsync($"/api/contacts/{contact}/calls"))).EnumerateArray());
@@ -312,11 +311,7 @@ public class TelephonyApiTests(LeadNodeFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, (await (await Pbx(null)).PostAsJsonAsync("/api/telephony/ami", Ami("Newchannel", 1))).StatusCode);
 
         var staff = await Node.ClientAsync("s.volkov");
-        var call = await Until(async () =>
-        {
-            var c = await Json(await staff.GetAsync($"/api/telephony/calls/{linked}"));
-            return c.GetProperty("settled").GetBoolean() ? c : null;
-        }, "the AMI call to settle");
+        var call = await Settled(staff, linked);
         Assert.Equal(("busy", "industrial"), (call.GetProperty("outcome").GetString(), call.GetProperty("department").GetString()));
         Assert.False(string.IsNullOrEmpty(call.GetProperty("callBackTaskFor").GetString()));
         var lead = Assert.Single((await Json(await staff.GetAsync($"/api/leads?status=all&search={Uri.EscapeDataString(caller)}"))).EnumerateArray());
@@ -344,11 +339,7 @@ public class TelephonyApiTests(LeadNodeFixture fixture)
             var lead = await Until(async () => (await Json(await staff.GetAsync($"/api/leads?status=all&search={Uri.EscapeDataString(number)}"))).EnumerateArray()
                 .FirstOrDefault() is { ValueKind: JsonValueKind.Object } l ? l : null, $"a lead for {form(number)}");
             Assert.Equal((number, "triage"), (lead.GetProperty("phone").GetString(), lead.GetProperty("department").GetString()));
-            var call = await Until(async () =>
-            {
-                var c = await Json(await staff.GetAsync($"/api/telephony/calls/{id}"));
-                return c.GetProperty("settled").GetBoolean() ? c : null;
-            }, "the call to settle");
+            var call = await Settled(staff, id);
             Assert.Equal("triage", call.GetProperty("department").GetString());
         }
 
