@@ -102,7 +102,7 @@ public class SipNodeFaultTests(ITestOutputHelper output)
             output.WriteLine($"all {acked.Count} acknowledged calls right in the call log {watch.Elapsed.TotalSeconds:0.0} s after the burst");
             // Talk time is unknown or counted forward, whatever order the events came in.
             Assert.All(log.Values, c => Assert.True(c.GetProperty("durationMs") is not { ValueKind: JsonValueKind.Number } d || d.GetInt64() >= 0, $"negative talk time: {c}"));
-            output.WriteLine($"{log.Values.Count(c => Events(c).Contains("answered") && Events(c).Overlaps(Missed))} answered calls the PBX had also ended unanswered");
+            output.WriteLine($"{log.Values.Select(Events).Count(e => e.Contains("answered") && e.Overlaps(Missed))} answered calls the PBX had also ended unanswered");
 
             // And on the contact: each call once among the contact's calls, a missed one with an open call-back task.
             var missed = 0;
